@@ -1,0 +1,28 @@
+/**
+ * Jest runs TypeScript through @swc/jest (fast on 2 cores); `npm run typecheck` does the
+ * type checking. The swc options live here, not in a repo-level .swcrc, because the
+ * Temporal workflow bundler's swc-loader would read a .swcrc too.
+ *
+ * globalSetup starts one real Temporal dev server (in memory) and migrates the test
+ * Postgres database; each test file then uses its own task queue and organization.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
+};
