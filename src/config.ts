@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one schema for every environment variable the service reads.
+ *
+ * `loadConfig(env)` is the only place that reads `process.env`; entry points call it once
+ * and pass the resulting object down. Every variable has a default that works for the
+ * local, all-in-one run, so nothing is required to start. `.env.example` documents each.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  // ---- HTTP API -------------------------------------------------------------
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Base URL used in `trackingUrl`s handed to the ERP. Defaults to http://HOST:PORT. */
+  PUBLIC_BASE_URL: optionalString,
+
+  // ---- Temporal -------------------------------------------------------------
+  /** host:port of a Temporal frontend. Unset: the all-in-one run starts the embedded dev server. */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('agent-orchestrator'),
+  /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: booleanFromEnv.optional(),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Web UI base URL for links (defaults to the embedded dev server's UI). */
+  TEMPORAL_UI_URL: optionalString,
+  /** Embedded dev server settings (used only when TEMPORAL_ADDRESS is unset). */
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_DEV_UI_PORT: port.default(8233),
+  /** Explicit path to a `temporal` CLI binary; otherwise PATH, the cache, then `go install`. */
+  TEMPORAL_CLI_PATH: optionalString,
+  /** Prebuilt workflow bundle (`npm run build:workflows`); unset: the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
+
+  // ---- Database -------------------------------------------------------------
+  /** postgres:// URL. Unset: embedded PGlite under DATA_DIR (same schema and migrations). */
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Local state: the dev server's SQLite file, PGlite data, the Temporal CLI cache. */
+  DATA_DIR: z.string().default('.data'),
+
+  // ---- Claude ---------------------------------------------------------------
+  ANTHROPIC_API_KEY: optionalString,
+  /** Override the API endpoint (a proxy, or the local fake Claude). */
+  ANTHROPIC_BASE_URL: optionalString,
+  /**
+   * `anthropic` calls the real API (needs ANTHROPIC_API_KEY); `fake` starts the local fake
+   * Claude with recorded responses (offline demo). Default: `anthropic` when a key is set.
+   */
+  LLM_MODE: z.enum(['anthropic', 'fake']).optional(),
+  /** Model per tier. Triage's complexity picks the tier; organizations may cap it. */
+  MODEL_SMALL: z.string().min(1).default('claude-haiku-4-5'),
+  MODEL_MEDIUM: z.string().min(1).default('claude-sonnet-4-5'),
+  MODEL_LARGE: z.string().min(1).default('claude-opus-4-5'),
+  /** Hard cap on output tokens for one model call. */
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(64000).default(4096),
+  /** One model call's HTTP timeout; Temporal's activity timeout sits above it. */
+  LLM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+});
+
+export type Env = z.input<typeof envSchema>;
+type ParsedEnv = z.output<typeof envSchema>;
+
+export interface TemporalConfig {
+  /** Unset means "start the embedded dev server" (only the all-in-one run may do that). */
+  address: string | undefined;
+  namespace: string;
+  taskQueue: string;
+  apiKey: string | undefined;
+  tls:
+    | false
+    | {
+        certPath?: string;
+        keyPath?: string;
+        caPath?: string;
+        serverName?: string;
+      };
+  uiUrl: string | undefined;
+  workflowBundlePath: string | undefined;
+  devServer: { port: number; uiPort: number; cliPath: string | undefined };
+}
+
+export interface Config {
+  env: ParsedEnv['NODE_ENV'];
+  logLevel: ParsedEnv['LOG_LEVEL'];
+  http: { port: number; host: string; publicBaseUrl: string };
+  temporal: TemporalConfig;
+  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  dataDir: string;
+  llm: {
+    mode: 'anthropic' | 'fake';
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    models: { small: string; medium: string; large: string };
+    maxOutputTokens: number;
+    requestTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+
+  const problems: string[] = [];
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS)');
+  }
+  const llmMode = e.LLM_MODE ?? (e.ANTHROPIC_API_KEY ? 'anthropic' : 'fake');
+  if (llmMode === 'anthropic' && !e.ANTHROPIC_API_KEY && !e.ANTHROPIC_BASE_URL) {
+    problems.push('LLM_MODE=anthropic needs ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a proxy)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const useTls =
+    e.TEMPORAL_TLS ?? (e.TEMPORAL_API_KEY !== undefined || e.TEMPORAL_TLS_CERT_PATH !== undefined);
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: useTls
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : false,
+      uiUrl:
+        e.TEMPORAL_UI_URL ??
+        (e.TEMPORAL_ADDRESS === undefined ? `http://localhost:${e.TEMPORAL_DEV_UI_PORT}` : undefined),
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
+      devServer: {
+        port: e.TEMPORAL_DEV_PORT,
+        uiPort: e.TEMPORAL_DEV_UI_PORT,
+        cliPath: e.TEMPORAL_CLI_PATH,
+      },
+    },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      pgliteDir: path.join(dataDir, 'pglite'),
+    },
+    dataDir,
+    llm: {
+      mode: llmMode,
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      models: { small: e.MODEL_SMALL, medium: e.MODEL_MEDIUM, large: e.MODEL_LARGE },
+      maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      requestTimeoutMs: e.LLM_REQUEST_TIMEOUT_MS,
+    },
+  };
+}
