@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { schema } from './schema';
+
+/** Either driver behind one type: repositories never know which one they run on. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** Where the data lives, for logs (a URL without its password, or a directory). */
+  location: string;
+  /** Runs `fn` while holding a cluster-wide lock (Postgres) so concurrent starters migrate once. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const MIGRATION_LOCK_ID = 7433001;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; unset means embedded PGlite in `pgliteDir`. */
+  url: string | undefined;
+  pgliteDir: string;
+  poolSize?: number;
+}
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+
+/**
+ * Opens Postgres (postgres.js) when a URL is given, else embedded PGlite persisted in a
+ * directory. PGlite is one in-process connection: run the worker and the API in the same
+ * process with it (the all-in-one `npm run dev` does), or set DATABASE_URL.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => undefined,
+      // The service is a long-lived process; idle connections are closed, not kept forever.
+      idle_timeout: 60,
+    });
+    return {
+      db: drizzle(client, { schema }) as unknown as Database,
+      driver: 'postgres',
+      location: redactUrl(options.url),
+      async withMigrationLock(fn) {
+        // A connection of its own: the migrator uses the pool, which may have one slot.
+        const lock = postgres(options.url as string, { max: 1, onnotice: () => undefined });
+        try {
+          await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+          return await fn();
+        } finally {
+          await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => undefined);
+          await lock.end({ timeout: 5 });
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  fs.mkdirSync(options.pgliteDir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = await PGlite.create({ dataDir: options.pgliteDir });
+  return {
+    db: drizzle(client, { schema }) as unknown as Database,
+    driver: 'pglite',
+    location: options.pgliteDir,
+    // One in-process connection: nobody else can migrate concurrently.
+    withMigrationLock: (fn) => fn(),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Applies the committed migrations (idempotent). On Postgres an advisory lock serialises
+ * concurrent starters (API and worker booting together), so each migration runs once.
+ */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_DIR };
+  if (handle.driver === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, config);
+    return;
+  }
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  await handle.withMigrationLock(() => migrate(handle.db as never, config));
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}

@@ -1,0 +1,108 @@
+import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
+import type { Database } from './client';
+import { issues } from './schema';
+
+export type IssueRecord = typeof issues.$inferSelect;
+export type NewIssue = Omit<typeof issues.$inferInsert, 'id' | 'status' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * Inserts the issue unless its business key (organization, source, external id) exists.
+ * Returns the stored row either way; `created` says which. Safe under concurrent callers:
+ * the unique index decides, never a read-then-write race.
+ */
+export async function insertIssueIfAbsent(
+  db: Database,
+  issue: NewIssue,
+): Promise<{ issue: IssueRecord; created: boolean }> {
+  const [inserted] = await db.insert(issues).values(issue).onConflictDoNothing().returning();
+  if (inserted) return { issue: inserted, created: true };
+  const [existing] = await db
+    .select()
+    .from(issues)
+    .where(
+      and(
+        eq(issues.organizationId, issue.organizationId),
+        eq(issues.source, issue.source),
+        eq(issues.externalId, issue.externalId),
+      ),
+    );
+  if (!existing) {
+    // The conflict was on the workflow id alone, which derives from the business key.
+    throw new Error(`issue with workflow id ${issue.workflowId} exists under another key`);
+  }
+  return { issue: existing, created: false };
+}
+
+/** Scoped by organization: another organization's issue is simply not found. */
+export async function getIssue(db: Database, organizationId: string, issueId: string): Promise<IssueRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(issues)
+    .where(and(eq(issues.organizationId, organizationId), eq(issues.id, issueId)));
+  return row;
+}
+
+export interface IssuePage {
+  items: IssueRecord[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export async function listIssues(db: Database, organizationId: string, query: ListIssuesQuery): Promise<IssuePage> {
+  const filters: SQL[] = [eq(issues.organizationId, organizationId)];
+  if (query.status) filters.push(eq(issues.status, query.status));
+  if (query.type) filters.push(eq(issues.type, query.type));
+  if (query.priority) filters.push(eq(issues.priority, query.priority));
+  if (query.module) filters.push(eq(issues.module, query.module));
+  const where = and(...filters);
+  const [items, [totals]] = await Promise.all([
+    db
+      .select()
+      .from(issues)
+      .where(where)
+      .orderBy(desc(issues.createdAt), desc(issues.id))
+      .limit(query.limit)
+      .offset(query.offset),
+    db.select({ total: count() }).from(issues).where(where),
+  ]);
+  return { items, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
+}
+
+/** Records that the pipeline entered a stage; merges a short result into `result`. */
+export async function recordIssueStage(
+  db: Database,
+  ref: { organizationId: string; issueId: string },
+  update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
+): Promise<void> {
+  await db
+    .update(issues)
+    .set({
+      stage: update.stage,
+      status: update.status ?? 'processing',
+      // The reporter's module wins; the classifier's fills the gap.
+      ...(update.module ? { module: sql`coalesce(${issues.module}, ${update.module})` } : {}),
+      ...(update.result ? { result: sql`${issues.result} || ${JSON.stringify(update.result)}::jsonb` } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
+}
+
+/** Final status. Idempotent: a retried call writes the same values. */
+export async function recordIssueOutcome(
+  db: Database,
+  ref: { organizationId: string; issueId: string },
+  outcome: { status: IssueStatus; summary: string; error: string | null },
+): Promise<void> {
+  await db
+    .update(issues)
+    .set({
+      status: outcome.status,
+      error: outcome.error,
+      result: sql`${issues.result} || ${JSON.stringify({ summary: outcome.summary })}::jsonb`,
+      updatedAt: sql`now()`,
+      completedAt: sql`coalesce(${issues.completedAt}, now())`,
+    })
+    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
+}

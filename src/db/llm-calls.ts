@@ -1,0 +1,92 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { LlmUsage } from '../llm/client';
+import type { Database } from './client';
+import { llmCalls } from './schema';
+
+export type LlmCallRecord = typeof llmCalls.$inferSelect;
+
+export interface NewLlmCall {
+  organizationId: string;
+  issueId: string | null;
+  stepId: string | null;
+  stage: string;
+  model: string;
+  status: 'ok' | 'error';
+  attempt: number;
+  usage: LlmUsage;
+  costUsd: number;
+  durationMs: number;
+  stopReason?: string | null;
+  requestId?: string | null;
+  error?: string | null;
+  request?: unknown;
+  response?: unknown;
+}
+
+/** One row per model call, failed calls included, so cost and error rates add up. */
+export async function recordLlmCall(db: Database, call: NewLlmCall): Promise<string> {
+  const [row] = await db
+    .insert(llmCalls)
+    .values({
+      organizationId: call.organizationId,
+      issueId: call.issueId,
+      stepId: call.stepId,
+      stage: call.stage,
+      model: call.model,
+      status: call.status,
+      attempt: call.attempt,
+      inputTokens: call.usage.inputTokens,
+      outputTokens: call.usage.outputTokens,
+      cacheReadTokens: call.usage.cacheReadTokens,
+      cacheWriteTokens: call.usage.cacheWriteTokens,
+      costUsd: call.costUsd.toFixed(6),
+      durationMs: call.durationMs,
+      stopReason: call.stopReason ?? null,
+      requestId: call.requestId ?? null,
+      error: call.error ?? null,
+      request: call.request ?? null,
+      response: call.response ?? null,
+    })
+    .returning({ id: llmCalls.id });
+  if (!row) throw new Error('llm call insert returned no row');
+  return row.id;
+}
+
+export async function listLlmCalls(db: Database, organizationId: string, issueId: string): Promise<LlmCallRecord[]> {
+  return db
+    .select()
+    .from(llmCalls)
+    .where(and(eq(llmCalls.organizationId, organizationId), eq(llmCalls.issueId, issueId)))
+    .orderBy(asc(llmCalls.createdAt));
+}
+
+export interface CostTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+}
+
+export async function issueCostTotals(db: Database, organizationId: string, issueId: string): Promise<CostTotals> {
+  const [row] = await db
+    .select({
+      calls: sql<number>`count(*)::int`,
+      inputTokens: sql<number>`coalesce(sum(${llmCalls.inputTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${llmCalls.outputTokens}), 0)::int`,
+      cacheReadTokens: sql<number>`coalesce(sum(${llmCalls.cacheReadTokens}), 0)::int`,
+      cacheWriteTokens: sql<number>`coalesce(sum(${llmCalls.cacheWriteTokens}), 0)::int`,
+      costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)::text`,
+    })
+    .from(llmCalls)
+    .where(and(eq(llmCalls.organizationId, organizationId), eq(llmCalls.issueId, issueId)));
+  return {
+    calls: row?.calls ?? 0,
+    inputTokens: row?.inputTokens ?? 0,
+    outputTokens: row?.outputTokens ?? 0,
+    cacheReadTokens: row?.cacheReadTokens ?? 0,
+    cacheWriteTokens: row?.cacheWriteTokens ?? 0,
+    costUsd: Number(row?.costUsd ?? 0),
+  };
+}

@@ -1,0 +1,29 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Database } from './client';
+import { issueLogs, type LogLevel } from './schema';
+
+export type IssueLogRecord = typeof issueLogs.$inferSelect;
+
+export async function appendLog(
+  db: Database,
+  entry: { organizationId: string; issueId: string; stepId?: string | null; level: LogLevel; message: string; data?: Record<string, unknown> },
+): Promise<void> {
+  await db.insert(issueLogs).values({
+    organizationId: entry.organizationId,
+    issueId: entry.issueId,
+    stepId: entry.stepId ?? null,
+    level: entry.level,
+    message: entry.message,
+    data: entry.data ?? null,
+  });
+}
+
+/** Newest first. */
+export async function listLogs(db: Database, organizationId: string, issueId: string, limit = 100): Promise<IssueLogRecord[]> {
+  return db
+    .select()
+    .from(issueLogs)
+    .where(and(eq(issueLogs.organizationId, organizationId), eq(issueLogs.issueId, issueId)))
+    .orderBy(desc(issueLogs.timestamp), desc(issueLogs.id))
+    .limit(limit);
+}

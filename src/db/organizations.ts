@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from './client';
+import { apiKeys, organizations } from './schema';
+
+export type Organization = typeof organizations.$inferSelect;
+export type Tier = Organization['tier'];
+
+/** Organization ids appear in workflow ids (`issue:{org}:…`), so ':' and spaces are excluded. */
+export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const API_KEY_PREFIX = 'ak_';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export async function createOrganization(
+  db: Database,
+  input: { id: string; name: string; tier?: Tier },
+): Promise<Organization> {
+  if (!ORGANIZATION_ID_PATTERN.test(input.id)) {
+    throw new Error(`organization id "${input.id}" must match ${ORGANIZATION_ID_PATTERN}`);
+  }
+  const [row] = await db
+    .insert(organizations)
+    .values({ id: input.id, name: input.name, tier: input.tier ?? 'free' })
+    .onConflictDoNothing()
+    .returning();
+  if (row) return row;
+  const existing = await getOrganization(db, input.id);
+  if (!existing) throw new Error(`organization ${input.id} vanished during creation`);
+  return existing;
+}
+
+export async function getOrganization(db: Database, id: string): Promise<Organization | undefined> {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
+  return row;
+}
+
+export interface IssuedApiKey {
+  id: string;
+  /** The whole key. Shown once; only its hash is stored. */
+  key: string;
+  prefix: string;
+}
+
+export async function issueApiKey(db: Database, organizationId: string, name: string): Promise<IssuedApiKey> {
+  const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ organizationId, name, prefix, keyHash: hashApiKey(key) })
+    .returning({ id: apiKeys.id });
+  if (!row) throw new Error('api key insert returned no row');
+  return { id: row.id, key, prefix };
+}
+
+/** The organization a bearer key belongs to, or undefined for unknown and revoked keys. */
+export async function findOrganizationByApiKey(db: Database, key: string): Promise<Organization | undefined> {
+  if (!key.startsWith(API_KEY_PREFIX)) return undefined;
+  const [row] = await db
+    .select({ organization: organizations })
+    .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+  return row?.organization;
+}
+
+export async function revokeApiKey(db: Database, organizationId: string, keyId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date().toISOString() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, organizationId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}

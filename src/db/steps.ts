@@ -1,0 +1,63 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from './client';
+import { issueSteps } from './schema';
+
+export type StepRecord = typeof issueSteps.$inferSelect;
+
+/**
+ * Marks a stage run as running and counts the attempt. Keyed by (issue, stage, round), so a
+ * retried activity updates its own row instead of adding one; the first start time is kept.
+ */
+export async function startStep(
+  db: Database,
+  step: { organizationId: string; issueId: string; stage: string; round: number; agentType: string; model: string; attempt: number; maxAttempts?: number },
+): Promise<StepRecord> {
+  const [row] = await db
+    .insert(issueSteps)
+    .values({
+      organizationId: step.organizationId,
+      issueId: step.issueId,
+      stage: step.stage,
+      round: step.round,
+      agentType: step.agentType,
+      model: step.model,
+      status: 'running',
+      attempts: step.attempt,
+      maxAttempts: step.maxAttempts,
+    })
+    .onConflictDoUpdate({
+      target: [issueSteps.issueId, issueSteps.stage, issueSteps.round],
+      set: {
+        status: 'running',
+        model: step.model,
+        attempts: sql`greatest(${issueSteps.attempts}, ${step.attempt})`,
+        error: null,
+        completedAt: null,
+      },
+    })
+    .returning();
+  if (!row) throw new Error('step upsert returned no row');
+  return row;
+}
+
+export async function completeStep(db: Database, stepId: string, summary: string): Promise<void> {
+  await db
+    .update(issueSteps)
+    .set({ status: 'completed', summary, error: null, completedAt: sql`now()` })
+    .where(eq(issueSteps.id, stepId));
+}
+
+export async function failStep(db: Database, stepId: string, error: string): Promise<void> {
+  await db
+    .update(issueSteps)
+    .set({ status: 'failed', error, completedAt: sql`now()` })
+    .where(eq(issueSteps.id, stepId));
+}
+
+export async function listSteps(db: Database, organizationId: string, issueId: string): Promise<StepRecord[]> {
+  return db
+    .select()
+    .from(issueSteps)
+    .where(and(eq(issueSteps.organizationId, organizationId), eq(issueSteps.issueId, issueId)))
+    .orderBy(asc(issueSteps.startedAt), asc(issueSteps.round));
+}
