@@ -1,0 +1,221 @@
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local HTTP server that speaks the Anthropic Messages API (`POST /v1/messages`) and
+ * answers from a script. Tests and the offline demo point the real `@anthropic-ai/sdk`
+ * client at it with ANTHROPIC_BASE_URL, so request building, error classes, headers and
+ * usage fields are all exercised for real.
+ *
+ * Usage is reported the way the real API does: input tokens are estimated from the request
+ * (≈ 4 characters a token) and, when the system prompt carries `cache_control`, the
+ * system + tools prefix is billed as a cache write the first time it is seen and as a cache
+ * read afterwards.
+ */
+
+export interface RecordedRequest {
+  body: MessagesRequestBody;
+  headers: http.IncomingHttpHeaders;
+  receivedAt: number;
+}
+
+export interface MessagesRequestBody {
+  model: string;
+  max_tokens: number;
+  system?: string | Array<{ type: 'text'; text: string; cache_control?: unknown }>;
+  messages: Array<{ role: string; content: unknown }>;
+  tools?: Array<{ name: string; input_schema: unknown; cache_control?: unknown }>;
+  tool_choice?: { type: string; name?: string };
+}
+
+export interface FakeUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
+
+/** One scripted answer. */
+export type FakeReply =
+  | { tool: string; input: unknown; text?: string; usage?: Partial<FakeUsage>; delayMs?: number }
+  | { text: string; usage?: Partial<FakeUsage>; delayMs?: number }
+  | {
+      error: { status: number; type: string; message: string };
+      headers?: Record<string, string>;
+      delayMs?: number;
+    };
+
+export type FakeResponder = (request: RecordedRequest) => FakeReply | undefined;
+
+export interface FakeAnthropicOptions {
+  /** Answers requests that no queued reply matches (e.g. recorded demo replies). */
+  fallback?: FakeResponder;
+  port?: number;
+}
+
+export interface FakeAnthropic {
+  /** Base URL for ANTHROPIC_BASE_URL / the SDK's baseURL. */
+  url: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  /** Queue replies for requests that force tool `toolName` (tool_choice). */
+  onTool(toolName: string, ...replies: FakeReply[]): void;
+  /** Queue replies for any request (after tool-specific queues). */
+  enqueue(...replies: FakeReply[]): void;
+  /** Replies still queued, per tool ('*' for the general queue). */
+  pending(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+const estimateTokens = (value: unknown): number =>
+  value === undefined ? 0 : Math.ceil((typeof value === 'string' ? value : JSON.stringify(value)).length / 4);
+
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  const requests: RecordedRequest[] = [];
+  const toolQueues = new Map<string, FakeReply[]>();
+  const generalQueue: FakeReply[] = [];
+  const seenPrefixes = new Set<string>();
+
+  function nextReply(request: RecordedRequest): FakeReply | undefined {
+    const forced = request.body.tool_choice?.type === 'tool' ? request.body.tool_choice.name : undefined;
+    const toolQueue = forced ? toolQueues.get(forced) : undefined;
+    if (toolQueue && toolQueue.length > 0) return toolQueue.shift();
+    if (generalQueue.length > 0) return generalQueue.shift();
+    return options.fallback?.(request);
+  }
+
+  function usageFor(body: MessagesRequestBody, output: unknown, override?: Partial<FakeUsage>): FakeUsage {
+    const cached = Array.isArray(body.system) && body.system.some((block) => block.cache_control);
+    const prefixTokens = estimateTokens(body.system) + estimateTokens(body.tools);
+    const restTokens = estimateTokens(body.messages);
+    let usage: FakeUsage;
+    if (cached) {
+      const prefixKey = createHash('sha256')
+        .update(JSON.stringify([body.model, body.system, body.tools ?? null]))
+        .digest('hex');
+      const hit = seenPrefixes.has(prefixKey);
+      seenPrefixes.add(prefixKey);
+      usage = {
+        input_tokens: restTokens,
+        output_tokens: estimateTokens(output),
+        cache_read_input_tokens: hit ? prefixTokens : 0,
+        cache_creation_input_tokens: hit ? 0 : prefixTokens,
+      };
+    } else {
+      usage = {
+        input_tokens: prefixTokens + restTokens,
+        output_tokens: estimateTokens(output),
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      };
+    }
+    return { ...usage, ...override };
+  }
+
+  function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'request-id': `req_fake_${randomUUID().replace(/-/g, '')}`,
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  }
+
+  const sendError = (res: http.ServerResponse, status: number, type: string, message: string, headers?: Record<string, string>) =>
+    send(res, status, { type: 'error', error: { type, message } }, headers);
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
+      sendError(res, 404, 'not_found_error', `fake-anthropic: no route ${req.method} ${req.url}`);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: MessagesRequestBody;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MessagesRequestBody;
+    } catch {
+      sendError(res, 400, 'invalid_request_error', 'fake-anthropic: body is not JSON');
+      return;
+    }
+    if (typeof body.model !== 'string' || !Array.isArray(body.messages) || typeof body.max_tokens !== 'number') {
+      sendError(res, 400, 'invalid_request_error', 'fake-anthropic: model, messages and max_tokens are required');
+      return;
+    }
+    const recorded: RecordedRequest = { body, headers: req.headers, receivedAt: Date.now() };
+    requests.push(recorded);
+
+    const reply = nextReply(recorded);
+    if (!reply) {
+      const forced = body.tool_choice?.name ?? '(no forced tool)';
+      sendError(res, 400, 'invalid_request_error', `fake-anthropic: no scripted reply for ${forced}`);
+      return;
+    }
+    if (reply.delayMs) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reply.delayMs);
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if ('error' in reply) {
+      sendError(res, reply.error.status, reply.error.type, reply.error.message, reply.headers);
+      return;
+    }
+    const content: unknown[] = [];
+    if ('text' in reply && reply.text) content.push({ type: 'text', text: reply.text });
+    if ('tool' in reply) {
+      content.push({
+        type: 'tool_use',
+        id: `toolu_fake_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        name: reply.tool,
+        input: reply.input,
+      });
+    }
+    send(res, 200, {
+      id: `msg_fake_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content,
+      stop_reason: 'tool' in reply ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: usageFor(body, content, reply.usage),
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      sendError(res, 500, 'api_error', `fake-anthropic: ${String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    onTool(toolName, ...replies) {
+      const queue = toolQueues.get(toolName) ?? [];
+      queue.push(...replies);
+      toolQueues.set(toolName, queue);
+    },
+    enqueue(...replies) {
+      generalQueue.push(...replies);
+    },
+    pending() {
+      const counts: Record<string, number> = { '*': generalQueue.length };
+      for (const [tool, queue] of toolQueues) counts[tool] = queue.length;
+      return counts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

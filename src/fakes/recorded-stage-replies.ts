@@ -1,0 +1,60 @@
+import { stageToolNames } from '../contracts/stages';
+import type { FakeReply, FakeResponder, RecordedRequest } from './fake-anthropic';
+
+/**
+ * Recorded model answers for the offline run (LLM_MODE=fake): each pipeline stage's forced
+ * tool gets a fixed, schema-valid answer that names the issue's title. These are NOT model
+ * output; the dev entry point says so when it starts.
+ */
+export const recordedStageReplies: FakeResponder = (request) => {
+  const tool = request.body.tool_choice?.type === 'tool' ? request.body.tool_choice.name : undefined;
+  const title = issueTitle(request);
+  const replies: Record<string, FakeReply> = {
+    [stageToolNames.classify]: {
+      tool: stageToolNames.classify,
+      input: {
+        type: 'bug',
+        priority: 'medium',
+        module: null,
+        complexity: 4,
+        capabilities: ['typescript'],
+        summary: `[recorded reply] Classified "${title}" as a medium-priority bug.`,
+      },
+    },
+    [stageToolNames.triage]: {
+      tool: stageToolNames.triage,
+      input: {
+        route: 'research_and_code',
+        reason: '[recorded reply] Reproducible defect with a clear scope; research then propose a fix.',
+        answer: null,
+      },
+    },
+    [stageToolNames.research]: {
+      tool: stageToolNames.research,
+      input: {
+        rootCause: `[recorded reply] Likely root cause of "${title}": an unchecked edge case.`,
+        filesInvolved: ['src/index.ts'],
+        analysis: '[recorded reply] The offline demo does not read a repository; this analysis is a fixture.',
+      },
+    },
+    [stageToolNames.code]: {
+      tool: stageToolNames.code,
+      input: {
+        summary: '[recorded reply] Guard the edge case and add a regression test.',
+        filesChanged: ['src/index.ts'],
+        diff: '--- a/src/index.ts\n+++ b/src/index.ts\n@@ -1 +1,2 @@\n+// recorded reply: guard the edge case\n export {};\n',
+      },
+    },
+    [stageToolNames.review]: {
+      tool: stageToolNames.review,
+      input: { verdict: 'approve', comments: [], summary: '[recorded reply] The change addresses the issue.' },
+    },
+  };
+  return tool ? replies[tool] : undefined;
+};
+
+function issueTitle(request: RecordedRequest): string {
+  const first = request.body.messages[0]?.content;
+  const text = typeof first === 'string' ? first : JSON.stringify(first ?? '');
+  return /Title: (.+)/.exec(text)?.[1]?.slice(0, 120) ?? 'the issue';
+}

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Stage } from '../contracts/issue';
+
+/**
+ * System prompts are versioned files (`{stage}.v{n}.md`). A prompt that has shipped is never
+ * edited: add the next version and point `PROMPT_VERSIONS` at it, so every recorded LLM call
+ * names the exact prompt it used.
+ */
+export const PROMPT_VERSIONS: Record<Stage, number> = {
+  classify: 1,
+  triage: 1,
+  research: 1,
+  code: 1,
+  review: 1,
+};
+
+export interface Prompt {
+  /** e.g. `classify.v1`, stored with every LLM call. */
+  id: string;
+  text: string;
+}
+
+const cache = new Map<string, Prompt>();
+
+export function loadPrompt(stage: Stage, version: number = PROMPT_VERSIONS[stage]): Prompt {
+  const id = `${stage}.v${version}`;
+  const cached = cache.get(id);
+  if (cached) return cached;
+  const file = path.join(__dirname, `${id}.md`);
+  const prompt = { id, text: fs.readFileSync(file, 'utf8').trim() };
+  cache.set(id, prompt);
+  return prompt;
+}
