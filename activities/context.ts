@@ -1,0 +1,34 @@
+import { Context } from '@temporalio/activity';
+
+export interface ActivityRuntime {
+  attempt: number;
+  maxAttempts: number | undefined;
+  /** Aborted when Temporal cancels the activity (or its heartbeat times out). */
+  signal: AbortSignal;
+  heartbeat(details?: unknown): void;
+}
+
+/** The parts of Temporal's activity context our activities use, in one small interface. */
+export function currentActivity(): ActivityRuntime {
+  const context = Context.current();
+  return {
+    attempt: context.info.attempt,
+    maxAttempts: context.info.retryPolicy?.maximumAttempts || undefined,
+    signal: context.cancellationSignal,
+    heartbeat: (details) => context.heartbeat(details),
+  };
+}
+
+/**
+ * Heartbeats every `intervalMs` while `work` runs, so a long model call neither times out
+ * its heartbeat nor misses a cancellation request.
+ */
+export async function withHeartbeat<T>(runtime: ActivityRuntime, work: Promise<T>, intervalMs = 5_000): Promise<T> {
+  runtime.heartbeat();
+  const timer = setInterval(() => runtime.heartbeat(), intervalMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Database } from '../src/db/client';
+import type { LlmClient } from '../src/llm/client';
+import { createBookkeepingActivities } from './bookkeeping';
+import { createStageActivities } from './stages';
+
+export interface ActivityDeps {
+  db: Database;
+  llm: LlmClient;
+  models: { small: string; medium: string; large: string };
+  maxOutputTokens: number;
+}
+
+/**
+ * Every activity the worker registers, built from injected dependencies: the worker passes
+ * real clients, tests pass a test database and an LLM client aimed at the fake Claude.
+ * Workflows see only the type (`import type { Activities }`).
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createStageActivities(deps),
+    ...createBookkeepingActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Database } from '../src/db/client';
+import { recordLlmCall } from '../src/db/llm-calls';
+import { AppError, errorMessage, isAppError } from '../src/errors';
+import type { LlmClient, LlmMessage, LlmResponse, LlmTool } from '../src/llm/client';
+import { emptyUsage } from '../src/llm/client';
+import { costUsd } from '../src/llm/pricing';
+import { type ActivityRuntime, withHeartbeat } from './context';
+
+/** After an invalid answer the model gets this many chances to repair it, then we fail. */
+export const MAX_REPAIR_TURNS = 1;
+
+export interface StructuredCallInput<T> {
+  llm: LlmClient;
+  db: Database;
+  runtime: ActivityRuntime;
+  model: string;
+  maxTokens: number;
+  system: string;
+  promptId: string;
+  userPrompt: string;
+  tool: { name: string; description: string; schema: z.ZodType<T> };
+  record: { organizationId: string; issueId: string; stepId: string; stage: string };
+}
+
+export interface StructuredCallResult<T> {
+  output: T;
+  calls: number;
+}
+
+/**
+ * Asks the model for one structured answer by forcing a single tool whose input schema is
+ * generated from the zod schema, then validates the tool input with that same schema.
+ * An invalid answer gets MAX_REPAIR_TURNS repair turns (the validation errors are sent back
+ * as the tool result); still invalid → INVALID_MODEL_OUTPUT, not retryable, because
+ * asking again the same way would only spend money.
+ *
+ * Every call, failed or not, is recorded with its usage and price.
+ */
+export async function callForStructuredOutput<T>(input: StructuredCallInput<T>): Promise<StructuredCallResult<T>> {
+  const tool: LlmTool = {
+    name: input.tool.name,
+    description: input.tool.description,
+    input_schema: toolInputSchema(input.tool.schema),
+  };
+  const messages: LlmMessage[] = [{ role: 'user', content: input.userPrompt }];
+  let lastProblem = '';
+
+  for (let turn = 0; turn <= MAX_REPAIR_TURNS; turn++) {
+    const response = await recordedCall(input, tool, messages);
+    const toolUse = response.content.find(
+      (block): block is Extract<typeof block, { type: 'tool_use' }> =>
+        block.type === 'tool_use' && block.name === input.tool.name,
+    );
+    if (!toolUse) {
+      lastProblem = `the model did not call ${input.tool.name} (stop_reason: ${response.stopReason})`;
+      messages.push(
+        { role: 'assistant', content: response.content.length > 0 ? response.content : 'No answer.' },
+        { role: 'user', content: `Answer by calling the ${input.tool.name} tool exactly once.` },
+      );
+      continue;
+    }
+    const parsed = input.tool.schema.safeParse(toolUse.input);
+    if (parsed.success) return { output: parsed.data, calls: turn + 1 };
+    lastProblem = z.prettifyError(parsed.error);
+    messages.push(
+      { role: 'assistant', content: response.content },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: toolUse.id,
+            is_error: true,
+            content: `The input does not match the schema:\n${lastProblem}\nCall ${input.tool.name} again with a corrected input.`,
+          },
+        ],
+      },
+    );
+  }
+  throw new AppError(
+    'INVALID_MODEL_OUTPUT',
+    `${input.record.stage}: invalid model output after ${MAX_REPAIR_TURNS} repair turn(s): ${lastProblem}`,
+    { retryable: false },
+  );
+}
+
+async function recordedCall<T>(input: StructuredCallInput<T>, tool: LlmTool, messages: LlmMessage[]): Promise<LlmResponse> {
+  const started = Date.now();
+  const request = {
+    model: input.model,
+    system: input.system,
+    messages: [...messages],
+    tools: [tool],
+    toolChoice: { type: 'tool' as const, name: tool.name },
+    maxTokens: input.maxTokens,
+    signal: input.runtime.signal,
+  };
+  const base = {
+    ...input.record,
+    model: input.model,
+    attempt: input.runtime.attempt,
+    request: { promptId: input.promptId, messages: request.messages },
+  };
+  try {
+    const response = await withHeartbeat(input.runtime, input.llm.createMessage(request));
+    await recordLlmCall(input.db, {
+      ...base,
+      model: response.model || input.model,
+      status: 'ok',
+      usage: response.usage,
+      costUsd: costUsd(response.model || input.model, response.usage),
+      durationMs: response.durationMs,
+      stopReason: response.stopReason,
+      requestId: response.requestId,
+      response: { id: response.id, content: response.content },
+    });
+    return response;
+  } catch (error) {
+    if (!input.runtime.signal.aborted) {
+      await recordLlmCall(input.db, {
+        ...base,
+        status: 'error',
+        usage: emptyUsage(),
+        costUsd: 0,
+        durationMs: Date.now() - started,
+        error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+      });
+    }
+    throw error;
+  }
+}
+
+/** JSON Schema for a tool's `input_schema` from a zod object schema. */
+export function toolInputSchema(schema: z.ZodType): LlmTool['input_schema'] {
+  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return { ...jsonSchema, type: 'object' } as LlmTool['input_schema'];
+}
