@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { TemporalConfig } from '../config';
+
+/**
+ * Connection options for a Temporal cluster or Temporal Cloud: mTLS from files, or an API
+ * key (which implies TLS). The local dev server needs neither.
+ */
+function tlsOptions(config: TemporalConfig) {
+  if (!config.tls) return undefined;
+  const read = (file: string | undefined) => (file ? fs.readFileSync(file) : undefined);
+  const crt = read(config.tls.certPath);
+  const key = read(config.tls.keyPath);
+  return {
+    serverNameOverride: config.tls.serverName,
+    serverRootCACertificate: read(config.tls.caPath),
+    clientCertPair: crt && key ? { crt, key } : undefined,
+  };
+}
+
+export async function connectClient(config: TemporalConfig, address: string): Promise<Client> {
+  const connection = await Connection.connect({
+    address,
+    tls: tlsOptions(config) ?? (config.tls ? true : undefined),
+    apiKey: config.apiKey,
+  });
+  return new Client({ connection, namespace: config.namespace });
+}
+
+export async function connectWorker(config: TemporalConfig, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address,
+    tls: tlsOptions(config) ?? (config.tls ? true : undefined),
+    apiKey: config.apiKey,
+  });
+}
