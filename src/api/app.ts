@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { IssueService } from '../issues/service';
+import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
+import { errorBody, handleError } from './errors';
+import { issueRoutes } from './routes/issues';
+
+export interface ApiDeps {
+  issues: IssueService;
+  authenticate: Authenticate;
+  /** Readiness of what the API depends on; 503 when any check fails. */
+  health: () => Promise<Record<string, boolean>>;
+  logError?: (error: unknown, requestId: string) => void;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The HTTP API: validate, authorize, one call into a service, respond. */
+export function createApp(deps: ApiDeps) {
+  const logError =
+    deps.logError ??
+    ((error: unknown, id: string) => console.error(JSON.stringify({ level: 'error', requestId: id, error: String(error), stack: (error as Error)?.stack })));
+
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.use(requestId());
+  app.onError((error, c) => handleError(error, c, logError));
+  app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/health', async (c) => {
+    const checks = await deps.health();
+    const healthy = Object.values(checks).every(Boolean);
+    return c.json({ status: healthy ? 'healthy' : 'degraded', checks }, healthy ? 200 : 503);
+  });
+
+  const api = new Hono<{ Variables: AuthVariables }>()
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', `Body over ${MAX_BODY_BYTES} bytes`), 413),
+      }),
+    )
+    .use(async (c, next) => {
+      const type = c.req.header('content-type') ?? '';
+      if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && !/^application\/json\b/i.test(type)) {
+        return c.json(errorBody(c, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json)'), 415);
+      }
+      await next();
+      return undefined;
+    })
+    .use(requireApiKey(deps.authenticate))
+    .route('/issues', issueRoutes(deps.issues));
+
+  return app.route('/api', api);
+}
+
+export type App = ReturnType<typeof createApp>;

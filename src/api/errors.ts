@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from '../errors';
+
+/** The one `code → HTTP status` mapping. Exhaustive: a new code fails to compile here. */
+export function statusForCode(code: ErrorCode): ContentfulStatusCode {
+  switch (code) {
+    case 'BAD_REQUEST':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+      return 409;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'UPSTREAM_UNAVAILABLE':
+      return 503;
+    case 'UPSTREAM_REJECTED':
+    case 'INVALID_MODEL_OUTPUT':
+      return 502;
+    case 'INTERNAL':
+      return 500;
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+  requestId: string;
+}
+
+export function errorBody(c: Context, code: string, message: string, details?: unknown): ErrorBody {
+  return {
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+    requestId: (c.get('requestId' as never) as string | undefined) ?? 'unknown',
+  };
+}
+
+/** Zod issues as `{ path, message }` pairs a client can show next to its fields. */
+export function validationDetails(error: z.ZodError | { issues: z.core.$ZodIssue[] }) {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}
+
+/** Hono's onError: known errors get their status; anything else is a 500 without internals. */
+export function handleError(error: Error, c: Context, log: (error: unknown, requestId: string) => void): Response {
+  if (error instanceof AppError) {
+    const status = statusForCode(error.code);
+    if (status >= 500) log(error, String(c.get('requestId' as never)));
+    return c.json(errorBody(c, error.code, error.message, error.details), status);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code =
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+    return c.json(errorBody(c, code, error.message || 'Bad request'), status);
+  }
+  log(error, String(c.get('requestId' as never)));
+  return c.json(errorBody(c, 'INTERNAL', 'Internal error; quote the requestId when reporting it.'), 500);
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type CreateIssueRequest,
+  type IssueStatus,
+  type ListIssuesQuery,
+  STAGES,
+  type Stage,
+  TERMINAL_ISSUE_STATUSES,
+  toErpIssueStatus,
+} from '../contracts/issue';
+import type { Database } from '../db/client';
+import { getIssue, insertIssueIfAbsent, type IssueRecord, listIssues } from '../db/issues';
+import { listLogs } from '../db/logs';
+import type { Organization } from '../db/organizations';
+import {
+  ISSUE_WORKFLOW_TYPE,
+  type IssueProgress,
+  type IssueWorkflowInput,
+  issueWorkflowId,
+  searchAttributes,
+  statusQuery,
+} from '../../workflows/definitions';
+
+/**
+ * What the API does with issues: validate-then-act use cases over Postgres and Temporal.
+ * The API never runs agent work; it records, starts, and reads.
+ */
+
+export interface IssueServiceDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  publicBaseUrl: string;
+  /** Link target for operators; omitted from responses when unknown. */
+  temporalUiUrl?: string;
+  namespace: string;
+  /** How long a live status query may take before we answer from Postgres. */
+  queryTimeoutMs?: number;
+}
+
+export interface SubmitResult {
+  created: boolean;
+  issue: IssueView;
+}
+
+/** The issue as the API shows it: our fields plus the ERP's status view (`job`). */
+export interface IssueView {
+  id: string;
+  externalId: string;
+  source: string;
+  type: string;
+  priority: string;
+  title: string;
+  description: string;
+  module: string | null;
+  context: Record<string, unknown>;
+  status: IssueStatus;
+  /** The status in the ERP's vocabulary (PENDING … CANCELLED). */
+  erpStatus: string;
+  stage: Stage | null;
+  progress: number;
+  currentStep: string;
+  result: Record<string, unknown>;
+  error: string | null;
+  workflowId: string;
+  trackingUrl: string;
+  temporalUrl?: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  job: {
+    id: string;
+    agentType: string;
+    progress: number;
+    currentStep: string;
+    logs: Array<{ time: string; level: string; message: string }>;
+  };
+}
+
+const isTerminal = (status: string) => (TERMINAL_ISSUE_STATUSES as readonly string[]).includes(status);
+
+export function createIssueService(deps: IssueServiceDeps) {
+  const trackingUrl = (id: string) => `${deps.publicBaseUrl}/api/issues/${id}`;
+  const temporalUrl = (workflowId: string) =>
+    deps.temporalUiUrl
+      ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+      : undefined;
+
+  function toView(row: IssueRecord, live: IssueProgress | undefined, logs: IssueView['job']['logs'] = []): IssueView {
+    const status = (live?.status ?? row.status) as IssueStatus;
+    const stage = (live?.stage ?? row.stage) as Stage | null;
+    const progress = live?.progress ?? progressFromRow(row);
+    const currentStep = live?.currentStep ?? (isTerminal(row.status) ? row.status : (row.stage ?? 'queued'));
+    return {
+      id: row.id,
+      externalId: row.externalId,
+      source: row.source,
+      type: row.type,
+      priority: row.priority,
+      title: row.title,
+      description: row.description,
+      module: row.module,
+      context: row.context,
+      status,
+      erpStatus: toErpIssueStatus(status),
+      stage,
+      progress,
+      currentStep,
+      result: row.result,
+      error: live?.error ?? row.error,
+      workflowId: row.workflowId,
+      trackingUrl: trackingUrl(row.id),
+      ...(temporalUrl(row.workflowId) ? { temporalUrl: temporalUrl(row.workflowId) } : {}),
+      createdAt: toIso(row.createdAt),
+      updatedAt: toIso(row.updatedAt),
+      completedAt: row.completedAt ? toIso(row.completedAt) : null,
+      job: { id: row.workflowId, agentType: stage ?? 'pipeline', progress, currentStep, logs },
+    };
+  }
+
+  /**
+   * Starts the issue's workflow. Idempotent: the id is the business key, a running one is
+   * reused (USE_EXISTING) and a finished one is never started again (REJECT_DUPLICATE).
+   */
+  async function ensureWorkflowStarted(row: IssueRecord): Promise<void> {
+    const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title };
+    try {
+      await deps.temporal.workflow.start(ISSUE_WORKFLOW_TYPE, {
+        taskQueue: deps.taskQueue,
+        workflowId: row.workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: searchAttributes.organizationId, value: row.organizationId },
+          { key: searchAttributes.issueType, value: row.type },
+          { key: searchAttributes.issuePriority, value: row.priority },
+          { key: searchAttributes.issueStage, value: 'queued' },
+          ...(row.module ? [{ key: searchAttributes.issueModule, value: row.module }] : []),
+          { key: searchAttributes.awaitingHuman, value: false },
+        ],
+        staticSummary: `${row.type}: ${row.title}`.slice(0, 200),
+        staticDetails: [
+          `**${row.title}**`,
+          '',
+          `- organization: \`${row.organizationId}\``,
+          `- source: \`${row.source}\` / \`${row.externalId}\``,
+          `- issue: [${row.id}](${trackingUrl(row.id)})`,
+        ].join('\n'),
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // finished earlier: fine
+      throw error;
+    }
+  }
+
+  async function liveProgress(row: IssueRecord): Promise<IssueProgress | undefined> {
+    if (isTerminal(row.status)) return undefined;
+    try {
+      const handle = deps.temporal.workflow.getHandle(row.workflowId);
+      return await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () =>
+        handle.query(statusQuery),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      // No worker answering in time: Postgres has the last recorded stage.
+      return undefined;
+    }
+  }
+
+  return {
+    async submit(organization: Organization, request: CreateIssueRequest): Promise<SubmitResult> {
+      const externalId = request.externalId ?? randomUUID();
+      const module = request.module ?? request.context.module ?? null;
+      const { issue, created } = await insertIssueIfAbsent(deps.db, {
+        organizationId: organization.id,
+        source: request.source,
+        externalId,
+        type: request.type,
+        priority: request.priority,
+        title: request.title,
+        description: request.description,
+        module,
+        context: request.context,
+        workflowId: issueWorkflowId(organization.id, request.source, externalId),
+      });
+      // Also for duplicates: heals a crash between the insert and the start.
+      await ensureWorkflowStarted(issue);
+      return { created, issue: toView(issue, undefined) };
+    },
+
+    async get(organizationId: string, issueId: string): Promise<IssueView | undefined> {
+      const row = await getIssue(deps.db, organizationId, issueId);
+      if (!row) return undefined;
+      const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
+      return toView(
+        row,
+        live,
+        logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message })),
+      );
+    },
+
+    async list(organizationId: string, query: ListIssuesQuery) {
+      const page = await listIssues(deps.db, organizationId, query);
+      return { ...page, items: page.items.map((row) => toView(row, undefined)) };
+    },
+  };
+}
+
+export type IssueService = ReturnType<typeof createIssueService>;
+
+function progressFromRow(row: IssueRecord): number {
+  if (row.status === 'completed') return 100;
+  if (!row.stage) return 0;
+  const index = STAGES.indexOf(row.stage as Stage);
+  return index < 0 ? 0 : Math.round((index / STAGES.length) * 100);
+}
+
+/** Postgres renders timestamptz as `2026-01-02 03:04:05.6+00`; the API speaks ISO 8601. */
+export function toIso(timestamp: string): string {
+  return new Date(timestamp).toISOString();
+}

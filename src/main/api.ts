@@ -1,0 +1,31 @@
+/** The HTTP API process. */
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { connectClient } from '../temporal/connection';
+import { requireTemporalAddress } from './require-temporal';
+import { createConfiguredApp, openConfiguredDatabase } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'api');
+  const address = requireTemporalAddress(config, 'api');
+  const db = await openConfiguredDatabase(config, log);
+  const client = await connectClient(config.temporal, address);
+  const app = createConfiguredApp(config, { client, db, log });
+  const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
+    log.info(`API listening on http://${info.address}:${info.port}`),
+  );
+  const stop = () => {
+    server.close(() => {
+      void Promise.all([client.connection.close(), db.close()]).then(() => process.exit(0));
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * `npm run org:create -- <id> "<name>" [free|pro|enterprise]`: creates an organization (or
+ * finds it) and issues an API key, printed once.
+ */
+import { loadConfig } from '../config';
+import { migrateDatabase } from '../db/client';
+import { createOrganization, issueApiKey, ORGANIZATION_ID_PATTERN } from '../db/organizations';
+import { createLogger } from '../logger';
+import { openConfiguredDatabase } from './services';
+
+const TIERS = ['free', 'pro', 'enterprise'] as const;
+
+async function main(): Promise<void> {
+  const [id, name, tier = 'free'] = process.argv.slice(2);
+  if (!id || !name || !ORGANIZATION_ID_PATTERN.test(id) || !(TIERS as readonly string[]).includes(tier)) {
+    console.error(`usage: npm run org:create -- <id matching ${ORGANIZATION_ID_PATTERN}> "<name>" [${TIERS.join('|')}]`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const db = await openConfiguredDatabase(config, createLogger('warn', 'org'));
+  try {
+    await migrateDatabase(db);
+    const organization = await createOrganization(db.db, { id, name, tier: tier as (typeof TIERS)[number] });
+    const key = await issueApiKey(db.db, organization.id, 'created by org:create');
+    console.log(`organization: ${organization.id} (${organization.tier})`);
+    console.log(`api key:      ${key.key}`);
+    console.log('The key is shown once; only its hash is stored.');
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

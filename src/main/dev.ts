@@ -1,0 +1,144 @@
+/**
+ * `npm run dev`: the whole system in one process on embedded defaults.
+ *
+ * Starts (or reuses) the Temporal dev server with a persisted SQLite file and the Web UI,
+ * opens Postgres (DATABASE_URL) or embedded PGlite, applies migrations, seeds a local
+ * organization and API key, starts the worker and the HTTP API, and prints where they are.
+ * Ctrl-C stops everything it started, the Temporal server included.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { migrateDatabase } from '../db/client';
+import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../db/organizations';
+import { createLogger } from '../logger';
+import { connectClient, connectWorker } from '../temporal/connection';
+import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
+import {
+  createConfiguredApp,
+  createConfiguredLlm,
+  createConfiguredWorker,
+  openConfiguredDatabase,
+} from './services';
+
+const DEV_ORGANIZATION_ID = 'local';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'dev');
+  // shutdownSignals: [] — this process orders the shutdown itself (API, worker, then server).
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+
+  async function shutdown(code: number): Promise<never> {
+    if (!stopping) {
+      stopping = true;
+      log.info('Shutting down…');
+      for (const cleanup of cleanups.reverse()) {
+        await cleanup().catch((error: unknown) => log.warn('cleanup failed', { error }));
+      }
+    }
+    process.exit(code);
+  }
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    let address = config.temporal.address;
+    let devServer: DevServer | undefined;
+    if (!address) {
+      devServer = await startDevServer({
+        port: config.temporal.devServer.port,
+        uiPort: config.temporal.devServer.uiPort,
+        namespace: config.temporal.namespace,
+        dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
+        cacheDir: path.join(config.dataDir, 'bin'),
+        cliPath: config.temporal.devServer.cliPath,
+        log: (message) => log.info(message),
+      });
+      cleanups.push(() => (devServer as DevServer).stop());
+      address = devServer.address;
+      log.info(`Temporal dev server ${devServer.origin} at ${address}${devServer.cli ? ` (${devServer.cli.path})` : ''}`);
+    } else {
+      await ensureSearchAttributes(address, config.temporal.namespace, PROJECT_SEARCH_ATTRIBUTES).catch((error: unknown) =>
+        log.warn(String(error)),
+      );
+    }
+
+    const db = await openConfiguredDatabase(config, log);
+    cleanups.push(() => db.close());
+    await migrateDatabase(db);
+    log.info('Migrations applied');
+    const apiKey = await ensureDevApiKey(db.db, path.join(config.dataDir, 'dev-api-key'));
+
+    const llm = await createConfiguredLlm(config, log);
+    cleanups.push(() => llm.close());
+
+    const workerConnection = await connectWorker(config.temporal, address);
+    cleanups.push(() => workerConnection.close());
+    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+    workerRun.catch((error: unknown) => {
+      log.error('worker stopped', { error });
+      void shutdown(1);
+    });
+
+    const client = await connectClient(config.temporal, address);
+    cleanups.push(() => client.connection.close());
+    const app = createConfiguredApp(config, { client, db, log });
+    const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+
+    const apiUrl = `http://${config.http.host}:${config.http.port}`;
+    process.stdout.write(
+      [
+        '',
+        'Agent orchestrator is up.',
+        `  API          ${apiUrl}   (health: ${apiUrl}/health)`,
+        `  Temporal UI  ${config.temporal.uiUrl ?? '(not available for this server)'}`,
+        `  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+        `  Database     ${db.driver} (${db.location})`,
+        `  Model        ${config.llm.mode === 'fake' ? 'FAKE (recorded replies, no Claude calls)' : `Claude (${config.llm.models.small} / ${config.llm.models.medium} / ${config.llm.models.large})`}`,
+        `  API key      ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", also in ${path.join(config.dataDir, 'dev-api-key')})`,
+        '',
+        'Try:',
+        `  curl -s -X POST ${apiUrl}/api/issues -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' \\`,
+        `    -d '{"type":"bug","priority":"high","title":"Invoice totals are off by one cent","description":"Rounding error on multi-line invoices","externalId":"ERP-1"}'`,
+        '',
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
+    await shutdown(1);
+  }
+}
+
+/** The local organization's key, kept in .data/dev-api-key so it survives restarts. */
+async function ensureDevApiKey(db: Parameters<typeof findOrganizationByApiKey>[0], keyFile: string): Promise<string> {
+  await createOrganization(db, { id: DEV_ORGANIZATION_ID, name: 'Local development', tier: 'enterprise' });
+  if (fs.existsSync(keyFile)) {
+    const saved = fs.readFileSync(keyFile, 'utf8').trim();
+    if ((await findOrganizationByApiKey(db, saved))?.id === DEV_ORGANIZATION_ID) return saved;
+  }
+  const { key } = await issueApiKey(db, DEV_ORGANIZATION_ID, 'dev (npm run dev)');
+  fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+  fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+void main();

@@ -1,0 +1,22 @@
+/** `npm run db:migrate`: applies the committed migrations to DATABASE_URL (or embedded PGlite). */
+import { loadConfig } from '../config';
+import { migrateDatabase } from '../db/client';
+import { createLogger } from '../logger';
+import { openConfiguredDatabase } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'migrate');
+  const db = await openConfiguredDatabase(config, log);
+  try {
+    await migrateDatabase(db);
+    log.info('Migrations applied');
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

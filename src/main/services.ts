@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createApp } from '../api/app';
+import type { Config } from '../config';
+import { type DatabaseHandle, openDatabase } from '../db/client';
+import { findOrganizationByApiKey } from '../db/organizations';
+import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
+import { recordedStageReplies } from '../fakes/recorded-stage-replies';
+import { createIssueService } from '../issues/service';
+import { createAnthropicClient } from '../llm/anthropic';
+import type { LlmClient } from '../llm/client';
+import type { Logger } from '../logger';
+import { createIssueWorker } from '../temporal/worker';
+
+/**
+ * Builders shared by the composition roots (src/main/{api,worker,dev}.ts). Only these
+ * construct real clients; everything below them receives its dependencies.
+ */
+
+export async function openConfiguredDatabase(config: Config, log: Logger): Promise<DatabaseHandle> {
+  const handle = await openDatabase({
+    url: config.database.url,
+    pgliteDir: config.database.pgliteDir,
+    poolSize: config.database.poolSize,
+  });
+  log.info(`Database: ${handle.driver} at ${handle.location}`);
+  return handle;
+}
+
+export interface ConfiguredLlm {
+  llm: LlmClient;
+  /** Present in LLM_MODE=fake: the local fake Claude serving recorded replies. */
+  fake?: FakeAnthropic;
+  close(): Promise<void>;
+}
+
+export async function createConfiguredLlm(config: Config, log: Logger): Promise<ConfiguredLlm> {
+  if (config.llm.mode === 'fake') {
+    const fake = await startFakeAnthropic({ fallback: recordedStageReplies });
+    log.warn(
+      `LLM_MODE=fake: model answers are RECORDED fixtures from a local fake Claude at ${fake.url}, not Claude. ` +
+        'Set ANTHROPIC_API_KEY to use the real API.',
+    );
+    const llm = createAnthropicClient({ apiKey: undefined, baseUrl: fake.url, timeoutMs: config.llm.requestTimeoutMs });
+    return { llm, fake, close: () => fake.close() };
+  }
+  const llm = createAnthropicClient({
+    apiKey: config.llm.apiKey,
+    baseUrl: config.llm.baseUrl,
+    timeoutMs: config.llm.requestTimeoutMs,
+  });
+  return { llm, close: async () => undefined };
+}
+
+export async function createConfiguredWorker(
+  config: Config,
+  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient },
+): Promise<Worker> {
+  const bundlePath = config.temporal.workflowBundlePath;
+  if (bundlePath && !fs.existsSync(bundlePath)) {
+    throw new Error(`WORKFLOW_BUNDLE_PATH=${bundlePath} does not exist; run \`npm run build:workflows\` first.`);
+  }
+  return createIssueWorker({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({
+      db: deps.db.db,
+      llm: deps.llm,
+      models: config.llm.models,
+      maxOutputTokens: config.llm.maxOutputTokens,
+    }),
+    workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+  });
+}
+
+export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }) {
+  const issues = createIssueService({
+    db: deps.db.db,
+    temporal: deps.client,
+    taskQueue: config.temporal.taskQueue,
+    publicBaseUrl: config.http.publicBaseUrl,
+    temporalUiUrl: config.temporal.uiUrl,
+    namespace: config.temporal.namespace,
+  });
+  return createApp({
+    issues,
+    authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),
+    health: async () => ({
+      database: await deps.db.db
+        .execute('select 1')
+        .then(() => true)
+        .catch(() => false),
+      temporal: await deps.client.connection.workflowService
+        .getSystemInfo({})
+        .then(() => true)
+        .catch(() => false),
+    }),
+    logError: (error, requestId) => deps.log.error('request failed', { requestId, error }),
+  });
+}

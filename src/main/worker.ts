@@ -1,0 +1,32 @@
+/** The Temporal worker process: workflows (prebuilt bundle) and activities. */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { connectWorker } from '../temporal/connection';
+import { requireTemporalAddress } from './require-temporal';
+import { createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'worker');
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO') });
+  const address = requireTemporalAddress(config, 'worker');
+  const db = await openConfiguredDatabase(config, log);
+  const llm = await createConfiguredLlm(config, log);
+  const connection = await connectWorker(config.temporal, address);
+  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm });
+  log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);
+  // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await llm.close();
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
