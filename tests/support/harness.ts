@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { createOrganization, issueApiKey, type Organization } from '../../src/db/organizations';
+import { testEnv } from './env';
+
+/** Shared test plumbing: real Postgres, the real Temporal dev server, unique names. */
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    // already installed by an earlier file in this process
+  }
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  return openDatabase({ url: testEnv('databaseUrl'), pgliteDir: '', poolSize: 5 });
+}
+
+export async function createTestOrganization(
+  db: DatabaseHandle,
+  tier: Organization['tier'] = 'pro',
+): Promise<{ organization: Organization; apiKey: string }> {
+  const organization = await createOrganization(db.db, { id: uniqueId('org'), name: 'Test organization', tier });
+  const { key } = await issueApiKey(db.db, organization.id, 'test');
+  return { organization, apiKey: key };
+}
+
+export interface TemporalHarness {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(): Promise<TemporalHarness> {
+  quietRuntime();
+  const address = testEnv('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace: 'default' }),
+    nativeConnection,
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** A worker on its own task queue with the prebuilt test bundle. */
+export async function createTestWorker(
+  harness: TemporalHarness,
+  activities: Partial<Activities> | Activities,
+  taskQueue: string = uniqueId('tq'),
+): Promise<{ worker: Worker; taskQueue: string }> {
+  const worker = await Worker.create({
+    connection: harness.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    workflowBundle: { codePath: testEnv('workflowBundle') },
+    shutdownGraceTime: '2 seconds',
+  });
+  return { worker, taskQueue };
+}
+
+/** Polls `read` until `done` holds or the timeout passes; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}

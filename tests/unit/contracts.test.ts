@@ -1,0 +1,58 @@
+import { createIssueRequestSchema, ISSUE_STATUSES, toErpIssueStatus } from '../../src/contracts/issue';
+import { issueWorkflowId } from '../../workflows/definitions';
+
+describe('createIssueRequestSchema', () => {
+  const erpBody = {
+    source: 'erp',
+    externalId: 'cmf1abc',
+    type: 'BUG',
+    priority: 'HIGH',
+    title: 'Brief export crashes',
+    description: 'Exporting a brief with 0 deliverables throws',
+    context: { module: 'briefs', organizationId: 'org_1', affectedFiles: ['src/a.ts'], metadata: { user: 'u1' } },
+  };
+
+  it('accepts the ERP payload with upper-case enums and normalises them', () => {
+    const parsed = createIssueRequestSchema.parse(erpBody);
+    expect(parsed).toMatchObject({ source: 'erp', type: 'bug', priority: 'high', context: { module: 'briefs' } });
+  });
+
+  it('maps the ERP source names (ERP_TRIGGER, GITHUB) to ours', () => {
+    expect(createIssueRequestSchema.parse({ ...erpBody, source: 'ERP_TRIGGER' }).source).toBe('erp');
+    expect(createIssueRequestSchema.parse({ ...erpBody, source: 'GITHUB' }).source).toBe('github');
+  });
+
+  it('defaults priority, source, description and context', () => {
+    const parsed = createIssueRequestSchema.parse({ type: 'task', title: 'Do it' });
+    expect(parsed).toEqual({ source: 'manual', type: 'task', priority: 'medium', title: 'Do it', description: '', context: {} });
+  });
+
+  it.each([
+    [{ ...erpBody, type: 'incident' }, 'type'],
+    [{ ...erpBody, priority: 'urgent' }, 'priority'],
+    [{ ...erpBody, title: '   ' }, 'title'],
+    [{ ...erpBody, externalId: 'has space' }, 'externalId'],
+    [{ ...erpBody, context: { affectedFiles: 'a.ts' } }, 'context.affectedFiles'],
+  ])('rejects %j at %s', (body, field) => {
+    const result = createIssueRequestSchema.safeParse(body);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain(field);
+  });
+});
+
+describe('toErpIssueStatus', () => {
+  it('maps every internal status onto one the ERP knows', () => {
+    const erp = new Set(['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED']);
+    for (const status of ISSUE_STATUSES) expect(erp.has(toErpIssueStatus(status))).toBe(true);
+    expect(toErpIssueStatus('awaiting_approval')).toBe('REVIEW');
+    expect(toErpIssueStatus('needs_info')).toBe('FAILED');
+  });
+});
+
+describe('issueWorkflowId', () => {
+  it('is the business key, stable across deliveries', () => {
+    expect(issueWorkflowId('acme', 'erp', 'ERP-42')).toBe('issue:acme:erp:ERP-42');
+    expect(issueWorkflowId('acme', 'erp', 'ERP-42')).toBe(issueWorkflowId('acme', 'erp', 'ERP-42'));
+    expect(issueWorkflowId('acme', 'github', 'ERP-42')).not.toBe(issueWorkflowId('acme', 'erp', 'ERP-42'));
+  });
+});
