@@ -6,11 +6,11 @@
  * Temporal; this file decides only what runs next.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
-  rootCause,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -91,13 +91,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   }
 
   async function finish(status: IssueStatus, summary: string, error: string | null): Promise<void> {
-    progress.status = status;
-    progress.currentStep = status;
-    progress.error = error;
-    if (status === 'completed') progress.progress = 100;
-    progress.updatedAt = new Date().toISOString();
-    upsertSearchAttributes([{ key: searchAttributes.issueStage, value: status }]);
-    setCurrentDetails(describe(progress, input));
+    // Postgres first: once the status query says the issue ended, the database says so too.
     await bookkeeping.finishIssue({
       issueId: input.issueId,
       organizationId: input.organizationId,
@@ -105,6 +99,13 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       summary,
       error,
     });
+    progress.status = status;
+    progress.currentStep = status;
+    progress.error = error;
+    if (status === 'completed') progress.progress = 100;
+    progress.updatedAt = new Date().toISOString();
+    upsertSearchAttributes([{ key: searchAttributes.issueStage, value: status }]);
+    setCurrentDetails(describe(progress, input));
   }
 
   type PipelineResult = { status: 'completed' | 'rejected' | 'failed'; route: TriageRoute; summary: string };
@@ -164,13 +165,22 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       await CancellationScope.nonCancellable(() => finish('cancelled', 'cancelled', null));
       throw err;
     }
-    const reason = `${progress.stage ?? 'pipeline'} failed: ${rootCause(err) ?? String(err)}`;
+    const reason = `${progress.stage ?? 'pipeline'} failed: ${failureMessage(err)}`;
     await finish('failed', reason, reason);
     throw ApplicationFailure.nonRetryable(reason, 'IssueFailed');
   }
   // Failing the execution (not just the issue row) makes failed issues stand out in the Web UI.
   if (result.status === 'failed') throw ApplicationFailure.nonRetryable(result.summary, 'IssueFailed');
   return { issueId: input.issueId, status: result.status, route: result.route, summary: result.summary };
+}
+
+/**
+ * The message of the failure an activity raised (our ApplicationFailure), not of its
+ * deepest cause: that is the SDK's raw error, for stack traces rather than people.
+ */
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Markdown shown as "current details" on the workflow page of the Web UI. */

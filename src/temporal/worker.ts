@@ -29,6 +29,9 @@ export async function createIssueWorker(options: IssueWorkerOptions): Promise<Wo
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
+    // Cancellation reaches an activity with a heartbeat response: send heartbeats often
+    // enough that a cancel stops a model call within seconds, not at 0.8 × heartbeatTimeout.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
 }
 
