@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
@@ -13,7 +15,7 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
     // already installed by an earlier file in this process
   }
@@ -68,6 +70,7 @@ export async function createTestWorker(
     activities,
     workflowBundle: { codePath: testEnv('workflowBundle') },
     shutdownGraceTime: '2 seconds',
+    maxHeartbeatThrottleInterval: '1 second',
   });
   return { worker, taskQueue };
 }
@@ -82,4 +85,18 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     value = await read();
   }
   return value;
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves a finished workflow's history for the replay test
+ * (tests/workflows/replay.test.ts). Commit the file; keep old ones while runs of that
+ * shape may still be in flight anywhere.
+ */
+export async function recordHistoryIfAsked(client: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const file = path.resolve(__dirname, '../workflows/histories', `${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // protobufjs' toJSON: proto3 JSON (int64 as strings, enums by name), what historyFromJSON reads.
+  fs.writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
 }

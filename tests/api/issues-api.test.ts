@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../src/api/app';
+import type { DatabaseHandle } from '../../src/db/client';
+import { findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
+import { createIssueService } from '../../src/issues/service';
+import { searchAttributes } from '../../workflows/definitions';
+import {
+  connectTemporal,
+  createTestOrganization,
+  openTestDatabase,
+  type TemporalHarness,
+  uniqueId,
+} from '../support/harness';
+
+/**
+ * The HTTP API through app.request(): real Postgres, the real Temporal server (workflows
+ * are started but no worker runs them here; the end-to-end test runs them).
+ */
+describe('issues API', () => {
+  let db: DatabaseHandle;
+  let temporal: TemporalHarness;
+  let app: ReturnType<typeof createApp>;
+  let apiKey: string;
+  let organizationId: string;
+  let otherKey: string;
+  const taskQueue = uniqueId('tq-api');
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    temporal = await connectTemporal();
+    ({ apiKey, organization: { id: organizationId } } = await createTestOrganization(db));
+    ({ apiKey: otherKey } = await createTestOrganization(db));
+    const issues = createIssueService({
+      db: db.db,
+      temporal: temporal.client,
+      taskQueue,
+      publicBaseUrl: 'https://orchestrator.example',
+      temporalUiUrl: 'http://localhost:8233',
+      namespace: 'default',
+      queryTimeoutMs: 300,
+    });
+    app = createApp({
+      issues,
+      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      health: async () => ({ database: true, temporal: true }),
+      logError: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await temporal.close();
+    await db.close();
+  });
+
+  const post = (body: unknown, key = apiKey, headers: Record<string, string> = {}) =>
+    app.request('/api/issues', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const get = (path: string, key = apiKey) => app.request(path, { headers: { authorization: `Bearer ${key}` } });
+
+  const erpIssue = (externalId = uniqueId('ERP')) => ({
+    source: 'erp',
+    externalId,
+    type: 'BUG',
+    priority: 'HIGH',
+    title: 'Brief export crashes',
+    description: 'Exporting a brief with no deliverables throws',
+    context: { module: 'briefs', metadata: { reporter: 'u1' } },
+  });
+
+  describe('happy path', () => {
+    it('accepts the ERP payload, stores it and starts one workflow with its search attributes', async () => {
+      const response = await post(erpIssue('ERP-100'));
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as Record<string, string>;
+      expect(body).toMatchObject({
+        status: 'queued',
+        erpStatus: 'QUEUED',
+        created: true,
+        workflowId: `issue:${organizationId}:erp:ERP-100`,
+        trackingUrl: `https://orchestrator.example/api/issues/${body.id}`,
+      });
+
+      const description = await temporal.client.workflow.getHandle(body.workflowId!).describe();
+      expect(description.type).toBe('issueWorkflow');
+      expect(description.taskQueue).toBe(taskQueue);
+      expect(description.typedSearchAttributes.get(searchAttributes.organizationId)).toBe(organizationId);
+      expect(description.typedSearchAttributes.get(searchAttributes.issueType)).toBe('bug');
+      expect(description.typedSearchAttributes.get(searchAttributes.issuePriority)).toBe('high');
+      expect(description.typedSearchAttributes.get(searchAttributes.issueModule)).toBe('briefs');
+      expect(await description.staticSummary()).toBe('bug: Brief export crashes');
+    });
+
+    it('returns the existing issue for a repeated delivery and never starts a second run', async () => {
+      const payload = erpIssue();
+      const first = (await (await post(payload)).json()) as { id: string; workflowId: string };
+      const responses = await Promise.all(Array.from({ length: 10 }, () => post(payload)));
+      for (const response of responses) {
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ id: first.id, created: false });
+      }
+      const runs = [];
+      for await (const run of temporal.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) runs.push(run);
+      expect(runs).toHaveLength(1);
+    });
+
+    it('shows an issue with the ERP status view', async () => {
+      const { id } = (await (await post(erpIssue())).json()) as { id: string };
+      const response = await get(`/api/issues/${id}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        id,
+        type: 'bug',
+        priority: 'high',
+        module: 'briefs',
+        status: 'queued',
+        erpStatus: 'QUEUED',
+        progress: 0,
+        context: { module: 'briefs', metadata: { reporter: 'u1' } },
+        job: { progress: 0, logs: [] },
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      });
+    });
+
+    it('lists issues with filters and pagination', async () => {
+      const { apiKey: key } = await createTestOrganization(db);
+      await post({ ...erpIssue(), type: 'feature', priority: 'low' }, key);
+      await post({ ...erpIssue(), type: 'bug', priority: 'low' }, key);
+      await post({ ...erpIssue(), type: 'bug', priority: 'critical', context: { module: 'crm' } }, key);
+
+      const all = (await (await get('/api/issues?limit=2', key)).json()) as { items: unknown[]; total: number };
+      expect(all.total).toBe(3);
+      expect(all.items).toHaveLength(2);
+      const bugs = (await (await get('/api/issues?type=BUG&priority=low', key)).json()) as { total: number };
+      expect(bugs.total).toBe(1);
+      const crm = (await (await get('/api/issues?module=crm', key)).json()) as { items: Array<{ priority: string }> };
+      expect(crm.items.map((item) => item.priority)).toEqual(['critical']);
+    });
+
+    it('reports health', async () => {
+      const response = await app.request('/health');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'healthy', checks: { database: true, temporal: true } });
+    });
+  });
+
+  describe('errors', () => {
+    it('explains validation failures field by field, with a request id', async () => {
+      const response = await post({ type: 'incident', title: '' });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; details: Array<{ path: string }> }; requestId: string };
+      expect(body.error.code).toBe('VALIDATION_FAILED');
+      expect(body.error.details.map((detail) => detail.path).sort()).toEqual(['title', 'type']);
+      expect(body.requestId).toBe(response.headers.get('x-request-id'));
+    });
+
+    it('refuses malformed JSON, other media types and oversized bodies', async () => {
+      expect((await post('{"type": "bug",')).status).toBe(400);
+      expect((await post('type=bug', apiKey, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+      const huge = { ...erpIssue(), description: 'x'.repeat(1024 * 1024 + 10) };
+      const response = await post(huge);
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('answers unknown routes and ids with 404 JSON', async () => {
+      expect((await get('/api/nothing')).status).toBe(404);
+      expect((await get(`/api/issues/${randomUUID()}`)).status).toBe(404);
+      const malformed = await get('/api/issues/not-a-uuid');
+      expect(malformed.status).toBe(404);
+      expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('security', () => {
+    it('requires a valid, unrevoked API key', async () => {
+      expect((await app.request('/api/issues')).status).toBe(401);
+      expect((await get('/api/issues', 'ak_wrong')).status).toBe(401);
+      const key = await issueApiKey(db.db, organizationId, 'to revoke');
+      expect((await get('/api/issues', key.key)).status).toBe(200);
+      await revokeApiKey(db.db, organizationId, key.id);
+      const response = await get('/api/issues', key.key);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    });
+
+    it("hides another organization's issue behind a 404", async () => {
+      const { id } = (await (await post(erpIssue())).json()) as { id: string };
+      const response = await get(`/api/issues/${id}`, otherKey);
+      expect(response.status).toBe(404);
+      const list = (await (await get('/api/issues', otherKey)).json()) as { items: Array<{ id: string }> };
+      expect(list.items.map((item) => item.id)).not.toContain(id);
+    });
+
+    it('takes the organization from the key, never from the body', async () => {
+      const response = await post({ ...erpIssue(), context: { organizationId: 'someone-else' } });
+      const { workflowId } = (await response.json()) as { workflowId: string };
+      expect(workflowId.startsWith(`issue:${organizationId}:`)).toBe(true);
+    });
+  });
+});

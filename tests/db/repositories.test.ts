@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { listArtifacts, saveArtifact } from '../../src/db/artifacts';
+import { type DatabaseHandle, migrateDatabase, openDatabase } from '../../src/db/client';
+import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome } from '../../src/db/issues';
+import { issueCostTotals, recordLlmCall } from '../../src/db/llm-calls';
+import { appendLog, listLogs } from '../../src/db/logs';
+import { createOrganization, findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
+import { feedback } from '../../src/db/schema';
+import { completeStep, listSteps, startStep } from '../../src/db/steps';
+import { issueWorkflowId } from '../../workflows/definitions';
+import { testEnv } from '../support/env';
+import { uniqueId } from '../support/harness';
+
+/**
+ * The same repository suite on both drivers, through the real migrations: Postgres (the
+ * test database) and embedded PGlite (what `npm run dev` uses without DATABASE_URL).
+ */
+const drivers: Array<[string, () => Promise<{ handle: DatabaseHandle; cleanup: () => void }>]> = [
+  ['postgres', async () => ({ handle: await openDatabase({ url: testEnv('databaseUrl'), pgliteDir: '' }), cleanup: () => undefined })],
+  [
+    'pglite',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
+      return {
+        handle: await openDatabase({ url: undefined, pgliteDir: dir }),
+        cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+];
+
+describe.each(drivers)('repositories on %s', (_driver, open) => {
+  let handle: DatabaseHandle;
+  let cleanup: () => void;
+  let orgId: string;
+
+  beforeAll(async () => {
+    ({ handle, cleanup } = await open());
+    await migrateDatabase(handle);
+    orgId = (await createOrganization(handle.db, { id: uniqueId('org'), name: 'Acme', tier: 'pro' })).id;
+  }, 120_000);
+  afterAll(async () => {
+    await handle.close();
+    cleanup();
+  });
+
+  const newIssue = (overrides: Partial<NewIssue> = {}): NewIssue => {
+    const externalId = overrides.externalId ?? uniqueId('ext');
+    return {
+      organizationId: orgId,
+      source: 'erp',
+      externalId,
+      type: 'bug',
+      priority: 'high',
+      title: 'Totals off by one',
+      description: 'details',
+      module: 'billing',
+      context: { module: 'billing' },
+      workflowId: issueWorkflowId(overrides.organizationId ?? orgId, 'erp', externalId),
+      ...overrides,
+    };
+  };
+
+  it('applies migrations idempotently', async () => {
+    await expect(migrateDatabase(handle)).resolves.toBeUndefined();
+  });
+
+  it('stores one issue per business key, however many concurrent inserts', async () => {
+    const issue = newIssue();
+    const results = await Promise.all(Array.from({ length: 20 }, () => insertIssueIfAbsent(handle.db, issue)));
+    expect(new Set(results.map((result) => result.issue.id)).size).toBe(1);
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+  });
+
+  it('scopes reads to the organization', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const other = await createOrganization(handle.db, { id: uniqueId('org'), name: 'Other' });
+    expect(await getIssue(handle.db, orgId, issue.id)).toMatchObject({ id: issue.id });
+    expect(await getIssue(handle.db, other.id, issue.id)).toBeUndefined();
+    expect((await listIssues(handle.db, other.id, { limit: 100, offset: 0 })).total).toBe(0);
+  });
+
+  it('filters and pages the issue list', async () => {
+    const org = await createOrganization(handle.db, { id: uniqueId('org'), name: 'Lists' });
+    const make = (type: string, priority: string, module: string) =>
+      insertIssueIfAbsent(handle.db, newIssue({ organizationId: org.id, type, priority, module }));
+    await make('bug', 'high', 'billing');
+    await make('bug', 'low', 'crm');
+    await make('feature', 'high', 'billing');
+    const { issue: done } = await make('task', 'medium', 'crm');
+    await recordIssueOutcome(handle.db, { organizationId: org.id, issueId: done.id }, { status: 'completed', summary: 'ok', error: null });
+
+    const list = (query: Parameters<typeof listIssues>[2]) => listIssues(handle.db, org.id, query);
+    expect((await list({ type: 'bug', limit: 20, offset: 0 })).total).toBe(2);
+    expect((await list({ priority: 'high', module: 'billing', limit: 20, offset: 0 })).total).toBe(2);
+    expect((await list({ status: 'completed', limit: 20, offset: 0 })).items.map((i) => i.id)).toEqual([done.id]);
+    const firstPage = await list({ limit: 3, offset: 0 });
+    const secondPage = await list({ limit: 3, offset: 3 });
+    expect(firstPage).toMatchObject({ total: 4, limit: 3, offset: 0 });
+    expect(firstPage.items).toHaveLength(3);
+    expect(secondPage.items).toHaveLength(1);
+    expect(new Set([...firstPage.items, ...secondPage.items].map((i) => i.id)).size).toBe(4);
+  });
+
+  it('authenticates API keys by hash and stops accepting revoked ones', async () => {
+    const key = await issueApiKey(handle.db, orgId, 'ci');
+    expect(key.key.startsWith(key.prefix)).toBe(true);
+    expect((await findOrganizationByApiKey(handle.db, key.key))?.id).toBe(orgId);
+    expect(await findOrganizationByApiKey(handle.db, `${key.key}x`)).toBeUndefined();
+    expect(await findOrganizationByApiKey(handle.db, 'not-a-key')).toBeUndefined();
+    const stored = await handle.db.execute(sql`select count(*)::int as n from api_keys where key_hash = ${key.key}`);
+    expect(JSON.stringify(stored)).toContain('0'); // the plaintext key is not stored
+    expect(await revokeApiKey(handle.db, orgId, key.id)).toBe(true);
+    expect(await findOrganizationByApiKey(handle.db, key.key)).toBeUndefined();
+  });
+
+  it('keeps one step row per (issue, stage, round) across attempts', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const step = { organizationId: orgId, issueId: issue.id, stage: 'research', round: 0, agentType: 'researcher', model: 'm' };
+    const first = await startStep(handle.db, { ...step, attempt: 1 });
+    const second = await startStep(handle.db, { ...step, attempt: 2 });
+    expect(second.id).toBe(first.id);
+    await completeStep(handle.db, second.id, 'found it');
+    const steps = await listSteps(handle.db, orgId, issue.id);
+    expect(steps).toEqual([expect.objectContaining({ attempts: 2, status: 'completed', summary: 'found it' })]);
+  });
+
+  it('replaces an artifact written again by a retried step', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const step = await startStep(handle.db, {
+      organizationId: orgId, issueId: issue.id, stage: 'code', round: 0, agentType: 'coder', model: 'm', attempt: 1,
+    });
+    const artifact = { organizationId: orgId, issueId: issue.id, stepId: step.id, type: 'CODE_CHANGE' as const, name: 'proposed-change' };
+    const firstId = await saveArtifact(handle.db, { ...artifact, content: 'v1', diffPatch: '-a\n+b' });
+    const secondId = await saveArtifact(handle.db, { ...artifact, content: 'v2', diffPatch: '-a\n+c' });
+    expect(secondId).toBe(firstId);
+    expect(await listArtifacts(handle.db, orgId, issue.id)).toEqual([
+      expect.objectContaining({ content: 'v2', diffPatch: '-a\n+c', type: 'CODE_CHANGE' }),
+    ]);
+  });
+
+  it('adds up token usage and cost per issue', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const call = {
+      organizationId: orgId, issueId: issue.id, stepId: null, stage: 'classify', model: 'claude-haiku-4-5', status: 'ok' as const, attempt: 1, durationMs: 5,
+    };
+    await recordLlmCall(handle.db, { ...call, usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 50 }, costUsd: 0.000163 });
+    await recordLlmCall(handle.db, { ...call, usage: { inputTokens: 20, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 0 }, costUsd: 0.000075 });
+    expect(await issueCostTotals(handle.db, orgId, issue.id)).toEqual({
+      calls: 2, inputTokens: 120, outputTokens: 20, cacheReadTokens: 50, cacheWriteTokens: 50, costUsd: 0.000238,
+    });
+  });
+
+  it('keeps logs newest first', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    await appendLog(handle.db, { organizationId: orgId, issueId: issue.id, level: 'INFO', message: 'first' });
+    await appendLog(handle.db, { organizationId: orgId, issueId: issue.id, level: 'WARN', message: 'second', data: { n: 2 } });
+    expect((await listLogs(handle.db, orgId, issue.id)).map((log) => log.message)).toEqual(['second', 'first']);
+  });
+
+  it('refuses feedback outside the ERP rating and outcome values', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const row = { organizationId: orgId, issueId: issue.id, outcome: 'SOLVED' as const, tags: ['ui'] };
+    await expect(handle.db.insert(feedback).values({ ...row, rating: 5 })).resolves.toBeDefined();
+    await expect(handle.db.insert(feedback).values({ ...row, rating: 6 })).rejects.toThrow();
+    await expect(handle.db.insert(feedback).values({ ...row, rating: 3, outcome: 'MEH' as never })).rejects.toThrow();
+  });
+
+  it('rejects an issue id that names nothing', async () => {
+    expect(await getIssue(handle.db, orgId, randomUUID())).toBeUndefined();
+  });
+});

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { testEnv } from '../support/env';
+
+/**
+ * Replays recorded histories against today's workflow code. A change that would break
+ * runs already in flight (a non-deterministic change without `patched()`) fails here.
+ *
+ * Record new histories with `RECORD_HISTORIES=1 npm test`; keep the old ones.
+ */
+const HISTORIES_DIR = path.resolve(__dirname, 'histories');
+const files = fs.readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
+
+describe('replay of recorded issue workflow histories', () => {
+  it('has recorded histories to replay', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['issue-completed.json', 'issue-stage-failed.json', 'issue-review-rounds.json', 'issue-cancelled.json']),
+    );
+  });
+
+  it.each(files)('replays %s deterministically', async (file) => {
+    // fromObject, not @temporalio/common's historyFromJSON: npm nests two protobufjs copies
+    // under @temporalio/{common,proto} here, and protojson then rejects proto's types.
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
+    );
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv('workflowBundle') } }, history, file),
+    ).resolves.toBeUndefined();
+  });
+});
