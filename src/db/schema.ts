@@ -31,6 +31,8 @@ export const organizations = pgTable('organizations', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   tier: text('tier').$type<'free' | 'pro' | 'enterprise'>().notNull().default('free'),
+  /** Per-organization policy (src/contracts/policy.ts): budgets, gates, timers, repository. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -76,6 +78,8 @@ export const issues = pgTable(
     workflowId: text('workflow_id').notNull(),
     /** Short results of the stages (classification, triage route, review verdict). */
     result: jsonb('result').$type<Record<string, unknown>>().notNull().default({}),
+    /** The issue's spending limit in USD (organization default or the request's override). */
+    budgetUsd: numeric('budget_usd', { precision: 12, scale: 4 }),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -233,6 +237,130 @@ export const feedback = pgTable(
   ],
 );
 
+/** People who may approve, reject and answer for an organization. */
+export const reviewers = pgTable(
+  'reviewers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** The ERP's user id (or a GitHub login). */
+    userId: text('user_id').notNull(),
+    name: text('name').notNull(),
+    role: text('role').$type<'reviewer' | 'admin'>().notNull().default('reviewer'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('reviewers_org_user_uq').on(t.organizationId, t.userId)],
+);
+
+/**
+ * Agent transcripts: one row per message of one agent loop, in order. Workflow history
+ * carries only the loop id and turn numbers; the model-turn activity reads the transcript
+ * from here.
+ */
+export const agentMessages = pgTable(
+  'agent_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    loopId: text('loop_id').notNull(),
+    seq: integer('seq').notNull(),
+    role: text('role').$type<'user' | 'assistant'>().notNull(),
+    content: jsonb('content').$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('agent_messages_loop_seq_uq').on(t.loopId, t.seq), index('agent_messages_org_issue_idx').on(t.organizationId, t.issueId)],
+);
+
+/** Every tool call an agent made, with its result: executed at most once per tool use id. */
+export const agentToolCalls = pgTable(
+  'agent_tool_calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    loopId: text('loop_id').notNull(),
+    toolUseId: text('tool_use_id').notNull(),
+    name: text('name').notNull(),
+    input: jsonb('input').$type<unknown>().notNull(),
+    output: text('output'),
+    isError: integer('is_error').notNull().default(0),
+    /** How many times the tool really ran; the exactly-once tests assert it stays 1. */
+    executions: integer('executions').notNull().default(0),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [uniqueIndex('agent_tool_calls_loop_use_uq').on(t.loopId, t.toolUseId), index('agent_tool_calls_org_issue_idx').on(t.organizationId, t.issueId)],
+);
+
+/** Clarification questions the agents asked, and who answered them. */
+export const questions = pgTable(
+  'questions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    question: text('question').notNull(),
+    policy: text('policy').$type<'autonomous' | 'supervised' | 'human'>().notNull(),
+    status: text('status').$type<'pending' | 'answered' | 'expired'>().notNull().default('pending'),
+    draftAnswer: text('draft_answer'),
+    answer: text('answer'),
+    answeredBy: text('answered_by'),
+    answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'string' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('questions_org_issue_idx').on(t.organizationId, t.issueId), index('questions_org_status_idx').on(t.organizationId, t.status)],
+);
+
+/** Human decisions at the approval gates: who, what, when. */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    gate: text('gate').$type<'plan' | 'final'>().notNull(),
+    /** Which time this gate was opened (requests for changes reopen it). */
+    gateRound: integer('gate_round').notNull().default(0),
+    decision: text('decision').$type<'approve' | 'reject' | 'request_changes'>().notNull(),
+    reviewer: text('reviewer').notNull(),
+    comment: text('comment'),
+    via: text('via').$type<'update' | 'signal'>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('decisions_issue_gate_round_uq').on(t.issueId, t.gate, t.gateRound), index('decisions_org_issue_idx').on(t.organizationId, t.issueId)],
+);
+
+/** Reminders, escalations and other notices sent about an issue. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** Idempotency: the workflow's key for this notice, so a retry does not send twice. */
+    dedupeKey: text('dedupe_key').notNull(),
+    message: text('message').notNull(),
+    recipients: jsonb('recipients').$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notifications_dedupe_uq').on(t.issueId, t.dedupeKey), index('notifications_org_issue_idx').on(t.organizationId, t.issueId)],
+);
+
 export const schema = {
   organizations,
   apiKeys,
@@ -242,4 +370,10 @@ export const schema = {
   issueLogs,
   llmCalls,
   feedback,
+  reviewers,
+  agentMessages,
+  agentToolCalls,
+  questions,
+  decisions,
+  notifications,
 };

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
+ * with defaults, and handed to each workflow as a snapshot (IssuePolicy) when it starts, so
+ * a run behaves the same from start to end and replays identically.
+ */
+
+export const MODEL_TIERS = ['small', 'medium', 'large'] as const;
+export type ModelTier = (typeof MODEL_TIERS)[number];
+
+export const CLARIFICATION_POLICIES = ['autonomous', 'supervised', 'human'] as const;
+export type ClarificationPolicy = (typeof CLARIFICATION_POLICIES)[number];
+
+const seconds = z.number().int().min(1).max(30 * 24 * 3600);
+
+export const humanTimersSchema = z
+  .object({
+    /** Notify the people who owe an answer after this long. */
+    reminderSeconds: seconds.default(4 * 3600),
+    /** Notify the escalation contacts and raise the priority after this long. */
+    escalationSeconds: seconds.default(24 * 3600),
+    /** Give up: the issue ends `needs_info` / `approval_expired` / `failed` (budget). */
+    expirySeconds: seconds.default(72 * 3600),
+  })
+  .refine((t) => t.reminderSeconds <= t.escalationSeconds && t.escalationSeconds <= t.expirySeconds, {
+    message: 'reminderSeconds ≤ escalationSeconds ≤ expirySeconds',
+  });
+export type HumanTimers = z.infer<typeof humanTimersSchema>;
+
+export const organizationSettingsSchema = z.object({
+  /** Default spending limit per issue in USD; a request may override it. */
+  budgetUsd: z.number().positive().max(10_000).default(5),
+  /** A person approves the plan (research) before any code is written. */
+  planApproval: z.enum(['required', 'never']).default('never'),
+  /** A person approves the reviewed change before it is published. */
+  finalApproval: z.enum(['required', 'never']).default('required'),
+  /** Who answers the agents' clarification questions. */
+  clarification: z.enum(CLARIFICATION_POLICIES).default('supervised'),
+  timers: humanTimersSchema.prefault({}),
+  /** Review may send the change back to code this many times. */
+  maxReviewRounds: z.number().int().min(0).max(5).default(2),
+  /** Model turns per agent loop before the agent must submit its answer. */
+  maxAgentTurns: z.number().int().min(2).max(50).default(12),
+  /** Model tiers this organization may use; default from its plan (free: small; pro: small, medium). */
+  allowedTiers: z.array(z.enum(MODEL_TIERS)).min(1).optional(),
+  /** Who hears about escalations (ERP user ids or e-mail addresses). */
+  escalationContacts: z.array(z.string().max(200)).max(50).default([]),
+  /** The repository the agents read: a local path (cloning comes with the workspace). */
+  repository: z.object({ path: z.string().min(1).optional() }).prefault({}),
+  /** Continue-as-new once history has this many events (Temporal also suggests it). */
+  historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
+  /** Heartbeat timeout of model and tool activities: how soon a lost worker's call is retried. */
+  activityHeartbeatSeconds: z.number().int().min(1).max(600).default(60),
+});
+export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
+
+/** The resolved policy one workflow run works with. JSON-native. */
+export interface IssuePolicy {
+  budgetUsd: number;
+  planApproval: 'required' | 'never';
+  finalApproval: 'required' | 'never';
+  clarification: ClarificationPolicy;
+  timers: HumanTimers;
+  maxReviewRounds: number;
+  maxAgentTurns: number;
+  allowedTiers: ModelTier[];
+  escalationContacts: string[];
+  historyEventThreshold: number;
+  activityHeartbeatSeconds: number;
+}
+
+const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
+  free: ['small'],
+  pro: ['small', 'medium'],
+  enterprise: ['small', 'medium', 'large'],
+};
+
+export function resolvePolicy(
+  plan: 'free' | 'pro' | 'enterprise',
+  settings: unknown,
+  overrides: { budgetUsd?: number } = {},
+): IssuePolicy {
+  const parsed = organizationSettingsSchema.parse(settings ?? {});
+  return {
+    budgetUsd: overrides.budgetUsd ?? parsed.budgetUsd,
+    planApproval: parsed.planApproval,
+    finalApproval: parsed.finalApproval,
+    clarification: parsed.clarification,
+    timers: parsed.timers,
+    maxReviewRounds: parsed.maxReviewRounds,
+    maxAgentTurns: parsed.maxAgentTurns,
+    allowedTiers: parsed.allowedTiers ?? TIERS_BY_PLAN[plan],
+    escalationContacts: parsed.escalationContacts,
+    historyEventThreshold: parsed.historyEventThreshold,
+    activityHeartbeatSeconds: parsed.activityHeartbeatSeconds,
+  };
+}

@@ -1,0 +1,89 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from './client';
+import { agentMessages, agentToolCalls } from './schema';
+
+export type AgentMessageRecord = typeof agentMessages.$inferSelect;
+export type AgentToolCallRecord = typeof agentToolCalls.$inferSelect;
+
+interface LoopRef {
+  organizationId: string;
+  issueId: string;
+  loopId: string;
+}
+
+/** Appends a message at `seq`; a retried writer finds its own message already there. */
+export async function putAgentMessage(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown): Promise<void> {
+  await db
+    .insert(agentMessages)
+    .values({ ...ref, seq, role, content })
+    .onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
+}
+
+export async function loadAgentMessages(db: Database, ref: LoopRef): Promise<AgentMessageRecord[]> {
+  return db
+    .select()
+    .from(agentMessages)
+    .where(and(eq(agentMessages.organizationId, ref.organizationId), eq(agentMessages.loopId, ref.loopId)))
+    .orderBy(asc(agentMessages.seq));
+}
+
+/** Registers the tool calls of an assistant message (no result yet). Idempotent. */
+export async function registerToolCalls(
+  db: Database,
+  ref: LoopRef,
+  calls: Array<{ toolUseId: string; name: string; input: unknown }>,
+): Promise<void> {
+  if (calls.length === 0) return;
+  await db
+    .insert(agentToolCalls)
+    .values(calls.map((call) => ({ ...ref, toolUseId: call.toolUseId, name: call.name, input: call.input ?? {} })))
+    .onConflictDoNothing({ target: [agentToolCalls.loopId, agentToolCalls.toolUseId] });
+}
+
+export async function getToolCall(db: Database, ref: LoopRef, toolUseId: string): Promise<AgentToolCallRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(agentToolCalls)
+    .where(
+      and(eq(agentToolCalls.organizationId, ref.organizationId), eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId)),
+    );
+  return row;
+}
+
+export async function listToolCalls(db: Database, ref: Omit<LoopRef, 'loopId'> & { loopId?: string }): Promise<AgentToolCallRecord[]> {
+  return db
+    .select()
+    .from(agentToolCalls)
+    .where(
+      and(
+        eq(agentToolCalls.organizationId, ref.organizationId),
+        eq(agentToolCalls.issueId, ref.issueId),
+        ...(ref.loopId ? [eq(agentToolCalls.loopId, ref.loopId)] : []),
+      ),
+    )
+    .orderBy(asc(agentToolCalls.createdAt));
+}
+
+/**
+ * Stores a tool's result once. `executed` counts a real run of the tool; results written
+ * for it (validation errors, answers to questions) do not count. Returns false when a
+ * result was already stored (the caller must not have run the tool).
+ */
+export async function storeToolResult(
+  db: Database,
+  ref: LoopRef,
+  toolUseId: string,
+  result: { output: string; isError: boolean; executed: boolean },
+): Promise<boolean> {
+  const rows = await db
+    .update(agentToolCalls)
+    .set({
+      output: result.output,
+      isError: result.isError ? 1 : 0,
+      executions: result.executed ? sql`${agentToolCalls.executions} + 1` : agentToolCalls.executions,
+      completedAt: sql`now()`,
+    })
+    .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output)))
+    .returning({ id: agentToolCalls.id });
+  return rows.length > 0;
+}

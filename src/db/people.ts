@@ -1,0 +1,89 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from './client';
+import { decisions, notifications, questions, reviewers } from './schema';
+
+export type ReviewerRecord = typeof reviewers.$inferSelect;
+export type QuestionRecord = typeof questions.$inferSelect;
+export type DecisionRecord = typeof decisions.$inferSelect;
+export type NotificationRecord = typeof notifications.$inferSelect;
+
+export async function addReviewer(
+  db: Database,
+  reviewer: { organizationId: string; userId: string; name: string; role?: 'reviewer' | 'admin' },
+): Promise<ReviewerRecord> {
+  const [row] = await db
+    .insert(reviewers)
+    .values({ ...reviewer, role: reviewer.role ?? 'reviewer' })
+    .onConflictDoUpdate({ target: [reviewers.organizationId, reviewers.userId], set: { name: reviewer.name, role: reviewer.role ?? 'reviewer' } })
+    .returning();
+  if (!row) throw new Error('reviewer upsert returned no row');
+  return row;
+}
+
+export async function findReviewer(db: Database, organizationId: string, userId: string): Promise<ReviewerRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(reviewers)
+    .where(and(eq(reviewers.organizationId, organizationId), eq(reviewers.userId, userId)));
+  return row;
+}
+
+export async function createQuestion(
+  db: Database,
+  question: { id: string; organizationId: string; issueId: string; stage: string; question: string; policy: QuestionRecord['policy'] },
+): Promise<void> {
+  await db.insert(questions).values(question).onConflictDoNothing({ target: questions.id });
+}
+
+export async function updateQuestion(
+  db: Database,
+  ref: { organizationId: string; id: string },
+  update: Partial<Pick<QuestionRecord, 'status' | 'draftAnswer' | 'answer' | 'answeredBy'>>,
+): Promise<void> {
+  await db
+    .update(questions)
+    .set({ ...update, ...(update.answer !== undefined ? { answeredAt: sql`now()` } : {}) })
+    .where(and(eq(questions.organizationId, ref.organizationId), eq(questions.id, ref.id)));
+}
+
+export async function listQuestions(db: Database, organizationId: string, issueId: string): Promise<QuestionRecord[]> {
+  return db
+    .select()
+    .from(questions)
+    .where(and(eq(questions.organizationId, organizationId), eq(questions.issueId, issueId)))
+    .orderBy(asc(questions.createdAt));
+}
+
+/** One decision per gate opening; a retried write keeps the first. */
+export async function recordDecision(db: Database, decision: typeof decisions.$inferInsert): Promise<void> {
+  await db
+    .insert(decisions)
+    .values(decision)
+    .onConflictDoNothing({ target: [decisions.issueId, decisions.gate, decisions.gateRound] });
+}
+
+export async function listDecisions(db: Database, organizationId: string, issueId: string): Promise<DecisionRecord[]> {
+  return db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.organizationId, organizationId), eq(decisions.issueId, issueId)))
+    .orderBy(asc(decisions.createdAt));
+}
+
+/** Records a notice once per (issue, dedupe key). Returns false if it was already sent. */
+export async function recordNotification(db: Database, notice: typeof notifications.$inferInsert): Promise<boolean> {
+  const rows = await db
+    .insert(notifications)
+    .values(notice)
+    .onConflictDoNothing({ target: [notifications.issueId, notifications.dedupeKey] })
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+export async function listNotifications(db: Database, organizationId: string, issueId: string): Promise<NotificationRecord[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.organizationId, organizationId), eq(notifications.issueId, issueId)))
+    .orderBy(asc(notifications.createdAt));
+}
