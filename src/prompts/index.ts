@@ -7,12 +7,17 @@ import type { Stage } from '../contracts/issue';
  * edited: add the next version and point `PROMPT_VERSIONS` at it, so every recorded LLM call
  * names the exact prompt it used.
  */
-export const PROMPT_VERSIONS: Record<Stage, number> = {
+export type PromptName = Stage | 'controller';
+
+export const PROMPT_VERSIONS: Record<PromptName, number> = {
   classify: 1,
-  triage: 1,
-  research: 1,
-  code: 1,
-  review: 1,
+  // v2: triage may ask a clarification question first.
+  triage: 2,
+  // v2: research, code and review are agent loops with repository tools.
+  research: 2,
+  code: 2,
+  review: 2,
+  controller: 1,
 };
 
 export interface Prompt {
@@ -23,7 +28,7 @@ export interface Prompt {
 
 const cache = new Map<string, Prompt>();
 
-export function loadPrompt(stage: Stage, version: number = PROMPT_VERSIONS[stage]): Prompt {
+export function loadPrompt(stage: PromptName, version: number = PROMPT_VERSIONS[stage]): Prompt {
   const id = `${stage}.v${version}`;
   const cached = cache.get(id);
   if (cached) return cached;
