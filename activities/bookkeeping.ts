@@ -1,6 +1,8 @@
 import type { IssueStatus } from '../src/contracts/issue';
 import type { Database } from '../src/db/client';
 import { recordIssueOutcome } from '../src/db/issues';
+import { issues } from '../src/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
 import { appendLog } from '../src/db/logs';
 
 export interface FinishIssueInput {
@@ -14,6 +16,28 @@ export interface FinishIssueInput {
 /** Postgres bookkeeping the workflow asks for outside the stages. */
 export function createBookkeepingActivities(deps: { db: Database }) {
   return {
+    /** Records a non-final status change (e.g. awaiting_approval) for lists and the ERP. */
+    async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus }): Promise<void> {
+      await deps.db
+        .update(issues)
+        .set({ status: input.status, updatedAt: sql`now()` })
+        .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
+    },
+
+    /** A person raised the issue's budget. */
+    async recordIssueBudget(input: { issueId: string; organizationId: string; budgetUsd: number; reviewer: string }): Promise<void> {
+      await deps.db
+        .update(issues)
+        .set({ budgetUsd: input.budgetUsd.toFixed(4), updatedAt: sql`now()` })
+        .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
+      await appendLog(deps.db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        level: 'INFO',
+        message: `budget raised to $${input.budgetUsd} by ${input.reviewer}`,
+      });
+    },
+
     /** Records the final status. Idempotent: a retry rewrites the same values. */
     async finishIssue(input: FinishIssueInput): Promise<void> {
       const ref = { organizationId: input.organizationId, issueId: input.issueId };

@@ -23,7 +23,7 @@ export function currentActivity(): ActivityRuntime {
  * Heartbeats every `intervalMs` while `work` runs, so a long model call neither times out
  * its heartbeat nor misses a cancellation request.
  */
-export async function withHeartbeat<T>(runtime: ActivityRuntime, work: Promise<T>, intervalMs = 5_000): Promise<T> {
+export async function withHeartbeat<T>(runtime: ActivityRuntime, work: Promise<T>, intervalMs = 1_000): Promise<T> {
   runtime.heartbeat();
   const timer = setInterval(() => runtime.heartbeat(), intervalMs);
   try {

@@ -1,6 +1,8 @@
 import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
+import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
+import { createPeopleActivities } from './people';
 import { createStageActivities } from './stages';
 
 export interface ActivityDeps {
@@ -18,6 +20,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createStageActivities(deps),
+    ...createAgentActivities(deps),
+    ...createPeopleActivities(deps),
     ...createBookkeepingActivities(deps),
   };
 }

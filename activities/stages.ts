@@ -3,9 +3,6 @@ import type { Stage } from '../src/contracts/issue';
 import {
   type ClassifyOutput,
   type ClassifySummary,
-  type CodeSummary,
-  type ResearchSummary,
-  type ReviewSummary,
   type StageActivityInput,
   SUMMARY_MAX_CHARS,
   type TriageOutput,
@@ -13,7 +10,8 @@ import {
   stageOutputSchemas,
   stageToolNames,
 } from '../src/contracts/stages';
-import { latestArtifact, saveArtifact } from '../src/db/artifacts';
+import { saveArtifact } from '../src/db/artifacts';
+import { listQuestions } from '../src/db/people';
 import type { Database } from '../src/db/client';
 import { getIssue, type IssueRecord, recordIssueStage } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
@@ -32,9 +30,9 @@ export interface StageActivityDeps {
   maxOutputTokens: number;
 }
 
-const truncate = (text: string, max = SUMMARY_MAX_CHARS) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+export const truncate = (text: string, max = SUMMARY_MAX_CHARS) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-const AGENT_TYPES: Record<Stage, string> = {
+export const AGENT_TYPES: Record<Stage, string> = {
   classify: 'classifier',
   triage: 'triager',
   research: 'researcher',
@@ -42,18 +40,16 @@ const AGENT_TYPES: Record<Stage, string> = {
   review: 'reviewer',
 };
 
-const TOOL_DESCRIPTIONS: Record<Stage, string> = {
+const TOOL_DESCRIPTIONS: Record<'classify' | 'triage', string> = {
   classify: 'Submit the classification of the issue.',
   triage: 'Submit the triage decision for the issue.',
-  research: 'Submit the root-cause analysis.',
-  code: 'Submit the proposed change as a unified diff.',
-  review: 'Submit the review verdict for the proposed change.',
 };
 
 /**
- * The five pipeline stages, each one activity: load what the stage needs from Postgres,
- * make the model call(s), store the full result (step row, artifact, transcript) and return
- * a short summary for workflow history.
+ * The single-call stages, classify and triage, each one activity: load what the stage needs
+ * from Postgres, make the model call (plus at most one repair turn), store the full result
+ * (step row, artifact, transcript) and return a short summary for workflow history.
+ * Research, code and review are agent loops (activities/agent.ts).
  *
  * Idempotent under retries: the step row is keyed by (issue, stage, round) and artifacts by
  * (step, name), so a retried attempt overwrites its own records.
@@ -61,11 +57,11 @@ const TOOL_DESCRIPTIONS: Record<Stage, string> = {
 export function createStageActivities(deps: StageActivityDeps) {
   const { db } = deps;
 
-  async function runStage<S extends Stage, R>(
+  async function runStage<S extends 'classify' | 'triage', R>(
     stage: S,
     input: StageActivityInput,
     buildPrompt: (issue: IssueRecord) => Promise<string>,
-    store: (output: z.infer<(typeof stageOutputSchemas)[S]>, ctx: { issue: IssueRecord; stepId: string }) => Promise<R>,
+    store: (output: z.infer<(typeof stageOutputSchemas)[S]>, ctx: { issue: IssueRecord; stepId: string }) => Promise<Omit<R, 'costUsd'>>,
   ): Promise<R> {
     const runtime = currentActivity();
     const model = deps.models[input.modelTier];
@@ -95,7 +91,7 @@ export function createStageActivities(deps: StageActivityDeps) {
 
     try {
       const prompt = loadPrompt(stage);
-      const { output } = await callForStructuredOutput({
+      const { output, costUsd } = await callForStructuredOutput({
         llm: deps.llm,
         db,
         runtime,
@@ -111,7 +107,7 @@ export function createStageActivities(deps: StageActivityDeps) {
         },
         record: { ...ref, stepId: step.id, stage },
       });
-      const result = await store(output, { issue, stepId: step.id });
+      const result = { ...(await store(output, { issue, stepId: step.id })), costUsd } as R;
       const summary = summaryOf(result);
       await completeStep(db, step.id, summary);
       await appendLog(db, { ...ref, stepId: step.id, level: 'INFO', message: `${stage} completed: ${summary}` });
@@ -135,7 +131,7 @@ export function createStageActivities(deps: StageActivityDeps) {
         async (output: ClassifyOutput, { issue }) => {
           // The reporter's type, priority and module stand; the classification is advisory
           // and kept in `result.classification` (the module fills a gap).
-          const summary: ClassifySummary = {
+          const summary: Omit<ClassifySummary, 'costUsd'> = {
             type: issue.type as ClassifySummary['type'],
             priority: issue.priority as ClassifySummary['priority'],
             module: issue.module ?? output.module,
@@ -156,93 +152,22 @@ export function createStageActivities(deps: StageActivityDeps) {
       return runStage(
         'triage',
         input,
-        async (issue) => `${describeIssue(issue)}\n\n## Classification\n${json(issue.result['classification'])}`,
+        async (issue) =>
+          [
+            describeIssue(issue),
+            `## Classification\n${json(issue.result['classification'])}`,
+            await describeClarifications(db, input.organizationId, input.issueId),
+          ].join('\n\n'),
         async (output: TriageOutput, { stepId }) => {
           await recordIssueStage(db, input, { stage: 'triage', result: { triage: output } });
           if (output.route === 'answer' && output.answer) {
             await saveArtifact(db, { ...input, stepId, type: 'DOCUMENTATION', name: 'answer', content: output.answer });
           }
-          return { route: output.route, reason: truncate(output.reason) };
+          return { route: output.route, reason: truncate(output.reason), question: output.question ? truncate(output.question, 2000) : null };
         },
       );
     },
 
-    async researchIssue(input: StageActivityInput): Promise<ResearchSummary> {
-      return runStage(
-        'research',
-        input,
-        async (issue) =>
-          `${describeIssue(issue)}\n\n## Classification\n${json(issue.result['classification'])}\n\n## Triage\n${json(issue.result['triage'])}`,
-        async (output, { stepId }) => {
-          const artifactId = await saveArtifact(db, {
-            ...input,
-            stepId,
-            type: 'ANALYSIS',
-            name: 'root-cause-analysis',
-            content: output.analysis,
-            metadata: { rootCause: output.rootCause, filesInvolved: output.filesInvolved },
-          });
-          return { artifactId, rootCause: truncate(output.rootCause), filesInvolved: output.filesInvolved.slice(0, 20) };
-        },
-      );
-    },
-
-    async proposeChange(input: StageActivityInput): Promise<CodeSummary> {
-      return runStage(
-        'code',
-        input,
-        async (issue) => {
-          const research = await latestArtifact(db, input.organizationId, input.issueId, 'ANALYSIS');
-          const review = input.round > 0 ? await latestArtifact(db, input.organizationId, input.issueId, 'RECOMMENDATION') : undefined;
-          return [
-            describeIssue(issue),
-            `## Research\n${json(research?.metadata ?? {})}\n\n${research?.content ?? '(no research recorded)'}`,
-            review ? `## Review comments from round ${input.round} to address\n${review.content}` : '',
-          ].join('\n\n');
-        },
-        async (output, { stepId }) => {
-          const artifactId = await saveArtifact(db, {
-            ...input,
-            stepId,
-            type: 'CODE_CHANGE',
-            name: 'proposed-change',
-            content: output.summary,
-            diffPatch: output.diff,
-            metadata: { filesChanged: output.filesChanged, round: input.round },
-          });
-          return { artifactId, summary: truncate(output.summary), filesChanged: output.filesChanged.slice(0, 50) };
-        },
-      );
-    },
-
-    async reviewChange(input: StageActivityInput): Promise<ReviewSummary> {
-      return runStage(
-        'review',
-        input,
-        async (issue) => {
-          const research = await latestArtifact(db, input.organizationId, input.issueId, 'ANALYSIS');
-          const change = await latestArtifact(db, input.organizationId, input.issueId, 'CODE_CHANGE');
-          if (!change) throw new AppError('CONFLICT', 'review ran before any change was proposed');
-          return [
-            describeIssue(issue),
-            `## Research\n${research?.content ?? '(none)'}`,
-            `## Proposed change\n${change.content}\n\n\`\`\`diff\n${change.diffPatch ?? ''}\n\`\`\``,
-          ].join('\n\n');
-        },
-        async (output, { stepId }) => {
-          await saveArtifact(db, {
-            ...input,
-            stepId,
-            type: 'RECOMMENDATION',
-            name: 'review',
-            content: [output.summary, ...output.comments.map((comment) => `- ${comment}`)].join('\n'),
-            metadata: { verdict: output.verdict, comments: output.comments, round: input.round },
-          });
-          await recordIssueStage(db, input, { stage: 'review', result: { review: { verdict: output.verdict, round: input.round } } });
-          return { verdict: output.verdict, summary: truncate(output.summary), commentCount: output.comments.length };
-        },
-      );
-    },
   };
 }
 
@@ -263,11 +188,18 @@ export function describeIssue(issue: IssueRecord): string {
   ].join('\n');
 }
 
-function json(value: unknown): string {
+/** Questions asked so far and their answers, for the prompts that build on them. */
+export async function describeClarifications(db: Database, organizationId: string, issueId: string): Promise<string> {
+  const answered = (await listQuestions(db, organizationId, issueId)).filter((q) => q.answer);
+  if (answered.length === 0) return '## Clarifications\n(none)';
+  return ['## Clarifications', ...answered.map((q) => `Q (${q.stage}): ${q.question}\nA (${q.answeredBy}): ${q.answer}`)].join('\n\n');
+}
+
+export function json(value: unknown): string {
   return JSON.stringify(value ?? null, null, 2);
 }
 
-function summaryOf(result: unknown): string {
+export function summaryOf(result: unknown): string {
   if (result && typeof result === 'object') {
     const record = result as Record<string, unknown>;
     for (const key of ['summary', 'rootCause', 'reason']) {

@@ -26,6 +26,8 @@ export interface StructuredCallInput<T> {
 export interface StructuredCallResult<T> {
   output: T;
   calls: number;
+  /** What the calls cost in USD, repair turn included. */
+  costUsd: number;
 }
 
 /**
@@ -45,9 +47,11 @@ export async function callForStructuredOutput<T>(input: StructuredCallInput<T>):
   };
   const messages: LlmMessage[] = [{ role: 'user', content: input.userPrompt }];
   let lastProblem = '';
+  let spent = 0;
 
   for (let turn = 0; turn <= MAX_REPAIR_TURNS; turn++) {
     const response = await recordedCall(input, tool, messages);
+    spent += costUsd(response.model || input.model, response.usage);
     const toolUse = response.content.find(
       (block): block is Extract<typeof block, { type: 'tool_use' }> =>
         block.type === 'tool_use' && block.name === input.tool.name,
@@ -61,7 +65,7 @@ export async function callForStructuredOutput<T>(input: StructuredCallInput<T>):
       continue;
     }
     const parsed = input.tool.schema.safeParse(toolUse.input);
-    if (parsed.success) return { output: parsed.data, calls: turn + 1 };
+    if (parsed.success) return { output: parsed.data, calls: turn + 1, costUsd: Math.round(spent * 1e6) / 1e6 };
     lastProblem = z.prettifyError(parsed.error);
     messages.push(
       { role: 'assistant', content: response.content },

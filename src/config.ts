@@ -70,8 +70,8 @@ const envSchema = z.object({
   LLM_MODE: z.enum(['anthropic', 'fake']).optional(),
   /** Model per tier. Triage's complexity picks the tier; organizations may cap it. */
   MODEL_SMALL: z.string().min(1).default('claude-haiku-4-5'),
-  MODEL_MEDIUM: z.string().min(1).default('claude-sonnet-4-5'),
-  MODEL_LARGE: z.string().min(1).default('claude-opus-4-5'),
+  MODEL_MEDIUM: z.string().min(1).default('claude-sonnet-4-6'),
+  MODEL_LARGE: z.string().min(1).default('claude-opus-4-6'),
   /** Hard cap on output tokens for one model call. */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(64000).default(4096),
   /** One model call's HTTP timeout; Temporal's activity timeout sits above it. */

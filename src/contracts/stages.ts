@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ISSUE_PRIORITIES, ISSUE_TYPES, type Stage } from './issue';
+import type { ModelTier } from './policy';
 
 /**
  * What each stage's model must return. The model answers by calling one forced tool whose
@@ -24,6 +25,12 @@ export const triageOutputSchema = z.object({
   route: z.enum(TRIAGE_ROUTES),
   reason: z.string().min(1).max(2000),
   answer: z.string().max(20_000).nullable().describe('The answer, when route is "answer"; else null'),
+  question: z
+    .string()
+    .max(2000)
+    .nullable()
+    .default(null)
+    .describe('One clarification question to ask before routing for good, or null'),
 });
 export type TriageOutput = z.infer<typeof triageOutputSchema>;
 
@@ -76,7 +83,7 @@ export interface StageActivityInput {
   organizationId: string;
   /** Review rounds re-run code and review; 0 on the first pass. */
   round: number;
-  modelTier: 'small' | 'medium' | 'large';
+  modelTier: ModelTier;
 }
 
 export interface ClassifySummary {
@@ -85,11 +92,16 @@ export interface ClassifySummary {
   module: string | null;
   complexity: number;
   summary: string;
+  /** What the stage's model calls cost, in USD. */
+  costUsd: number;
 }
 
 export interface TriageSummary {
   route: TriageRoute;
   reason: string;
+  /** A clarification question to ask before routing for good. */
+  question: string | null;
+  costUsd: number;
 }
 
 export interface ResearchSummary {

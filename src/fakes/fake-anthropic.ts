@@ -18,6 +18,10 @@ export interface RecordedRequest {
   body: MessagesRequestBody;
   headers: http.IncomingHttpHeaders;
   receivedAt: number;
+  /** The client went away before the answer (e.g. the activity was cancelled). */
+  aborted: boolean;
+  /** The queue this request was answered from (see `queueKey`). */
+  key: string;
 }
 
 export interface MessagesRequestBody {
@@ -39,6 +43,7 @@ export interface FakeUsage {
 /** One scripted answer. */
 export type FakeReply =
   | { tool: string; input: unknown; text?: string; usage?: Partial<FakeUsage>; delayMs?: number }
+  | { calls: Array<{ name: string; input: unknown }>; text?: string; usage?: Partial<FakeUsage>; delayMs?: number }
   | { text: string; usage?: Partial<FakeUsage>; delayMs?: number }
   | {
       error: { status: number; type: string; message: string };
@@ -59,12 +64,19 @@ export interface FakeAnthropic {
   url: string;
   /** Every request received, in order. */
   requests: RecordedRequest[];
-  /** Queue replies for requests that force tool `toolName` (tool_choice). */
+  /**
+   * Queue replies by key: the tool a request forces (tool_choice), else the last tool it
+   * offers — an agent's final tool, so each agent loop has its own queue.
+   */
   onTool(toolName: string, ...replies: FakeReply[]): void;
+  /** Called as each request arrives (before it is answered). */
+  onRequest?: (request: RecordedRequest) => void;
   /** Queue replies for any request (after tool-specific queues). */
   enqueue(...replies: FakeReply[]): void;
   /** Replies still queued, per tool ('*' for the general queue). */
   pending(): Record<string, number>;
+  /** Drops every queued reply (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -78,8 +90,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const seenPrefixes = new Set<string>();
 
   function nextReply(request: RecordedRequest): FakeReply | undefined {
-    const forced = request.body.tool_choice?.type === 'tool' ? request.body.tool_choice.name : undefined;
-    const toolQueue = forced ? toolQueues.get(forced) : undefined;
+    const toolQueue = toolQueues.get(request.key);
     if (toolQueue && toolQueue.length > 0) return toolQueue.shift();
     if (generalQueue.length > 0) return generalQueue.shift();
     return options.fallback?.(request);
@@ -144,13 +155,16 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendError(res, 400, 'invalid_request_error', 'fake-anthropic: model, messages and max_tokens are required');
       return;
     }
-    const recorded: RecordedRequest = { body, headers: req.headers, receivedAt: Date.now() };
+    const recorded: RecordedRequest = { body, headers: req.headers, receivedAt: Date.now(), aborted: false, key: queueKey(body) };
     requests.push(recorded);
+    res.once('close', () => {
+      if (!res.writableFinished) recorded.aborted = true;
+    });
+    fake.onRequest?.(recorded);
 
     const reply = nextReply(recorded);
     if (!reply) {
-      const forced = body.tool_choice?.name ?? '(no forced tool)';
-      sendError(res, 400, 'invalid_request_error', `fake-anthropic: no scripted reply for ${forced}`);
+      sendError(res, 400, 'invalid_request_error', `fake-anthropic: no scripted reply for ${recorded.key}`);
       return;
     }
     if (reply.delayMs) {
@@ -168,12 +182,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     const content: unknown[] = [];
     if ('text' in reply && reply.text) content.push({ type: 'text', text: reply.text });
-    if ('tool' in reply) {
+    const calls = 'tool' in reply ? [{ name: reply.tool, input: reply.input }] : 'calls' in reply ? reply.calls : [];
+    for (const call of calls) {
       content.push({
         type: 'tool_use',
         id: `toolu_fake_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
-        name: reply.tool,
-        input: reply.input,
+        name: call.name,
+        input: call.input,
       });
     }
     send(res, 200, {
@@ -182,7 +197,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       role: 'assistant',
       model: body.model,
       content,
-      stop_reason: 'tool' in reply ? 'tool_use' : 'end_turn',
+      stop_reason: calls.length > 0 ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: usageFor(body, content, reply.usage),
     });
@@ -196,7 +211,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const fake: FakeAnthropic = {
     url: `http://127.0.0.1:${port}`,
     requests,
     onTool(toolName, ...replies) {
@@ -206,6 +221,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     },
     enqueue(...replies) {
       generalQueue.push(...replies);
+    },
+    reset() {
+      toolQueues.clear();
+      generalQueue.length = 0;
     },
     pending() {
       const counts: Record<string, number> = { '*': generalQueue.length };
@@ -218,4 +237,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         server.close(() => resolve());
       }),
   };
+  return fake;
+}
+
+/** Which queue answers a request: the forced tool, else the last tool offered. */
+export function queueKey(body: MessagesRequestBody): string {
+  if (body.tool_choice?.type === 'tool' && body.tool_choice.name) return body.tool_choice.name;
+  return body.tools?.at(-1)?.name ?? '*';
 }

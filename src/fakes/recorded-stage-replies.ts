@@ -7,7 +7,7 @@ import type { FakeReply, FakeResponder, RecordedRequest } from './fake-anthropic
  * output; the dev entry point says so when it starts.
  */
 export const recordedStageReplies: FakeResponder = (request) => {
-  const tool = request.body.tool_choice?.type === 'tool' ? request.body.tool_choice.name : undefined;
+  const tool = request.key;
   const title = issueTitle(request);
   const replies: Record<string, FakeReply> = {
     [stageToolNames.classify]: {
@@ -27,6 +27,7 @@ export const recordedStageReplies: FakeResponder = (request) => {
         route: 'research_and_code',
         reason: '[recorded reply] Reproducible defect with a clear scope; research then propose a fix.',
         answer: null,
+        question: null,
       },
     },
     [stageToolNames.research]: {
@@ -48,6 +49,10 @@ export const recordedStageReplies: FakeResponder = (request) => {
     [stageToolNames.review]: {
       tool: stageToolNames.review,
       input: { verdict: 'approve', comments: [], summary: '[recorded reply] The change addresses the issue.' },
+    },
+    submit_answer: {
+      tool: 'submit_answer',
+      input: { answer: '[recorded reply] Assume the documented behaviour.', confident: false },
     },
   };
   return tool ? replies[tool] : undefined;

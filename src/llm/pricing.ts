@@ -15,7 +15,7 @@ interface ModelPrice {
 const PRICES: Array<{ match: RegExp; price: ModelPrice }> = [
   { match: /haiku/i, price: { inputPerMTok: 1, outputPerMTok: 5 } },
   { match: /sonnet/i, price: { inputPerMTok: 3, outputPerMTok: 15 } },
-  { match: /opus-4-(5|6|7)/i, price: { inputPerMTok: 5, outputPerMTok: 25 } },
+  { match: /opus-4-[5-9]/i, price: { inputPerMTok: 5, outputPerMTok: 25 } },
   { match: /opus/i, price: { inputPerMTok: 15, outputPerMTok: 75 } },
 ];
 

@@ -1,0 +1,351 @@
+import { z } from 'zod';
+import {
+  type AgentStage,
+  ASK_CLARIFICATION,
+  finalToolName,
+  isToolName,
+  toolDefinitionsFor,
+  toolInputSchemas,
+} from '../src/agents/tools';
+import type { ModelTier } from '../src/contracts/policy';
+import { stageOutputSchemas, type StageOutput } from '../src/contracts/stages';
+import {
+  getToolCall,
+  listToolCalls,
+  loadAgentMessages,
+  putAgentMessage,
+  registerToolCalls,
+  storeToolResult,
+  type AgentToolCallRecord,
+} from '../src/db/agent-transcripts';
+import type { Database } from '../src/db/client';
+import { getIssue, recordIssueStage } from '../src/db/issues';
+import { recordLlmCall } from '../src/db/llm-calls';
+import { appendLog } from '../src/db/logs';
+import { getOrganization } from '../src/db/organizations';
+import { completeStep, failStep, startStep } from '../src/db/steps';
+import { AppError, errorMessage, isAppError } from '../src/errors';
+import type { LlmClient, LlmContentBlock, LlmMessage } from '../src/llm/client';
+import { emptyUsage } from '../src/llm/client';
+import { costUsd } from '../src/llm/pricing';
+import { loadPrompt } from '../src/prompts';
+import { organizationSettingsSchema } from '../src/contracts/policy';
+import { listFiles, readFile, searchFiles, ToolInputError } from '../src/workspace/read-tools';
+import { currentActivity, withHeartbeat } from './context';
+import { toActivityFailure } from './failures';
+import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
+import { AGENT_TYPES, summaryOf, truncate } from './stages';
+
+/**
+ * The agent loop's activities. The loop itself lives in the workflow: each model turn is
+ * one activity (agentModelTurn) and each tool call is one activity (runAgentTool), so a
+ * crash resumes at the last completed call and a completed tool call never runs again.
+ *
+ * The transcript lives in Postgres (agent_messages, agent_tool_calls); workflow history
+ * carries the loop id, turn numbers, tool names and short summaries.
+ */
+
+export interface AgentDeps {
+  db: Database;
+  llm: LlmClient;
+  models: Record<ModelTier, string>;
+  maxOutputTokens: number;
+}
+
+export interface AgentLoopRef {
+  organizationId: string;
+  issueId: string;
+  /** Deterministic: `{issueId}:{stage}:{round}`. */
+  loopId: string;
+  stage: AgentStage;
+  round: number;
+}
+
+export interface StartAgentLoopInput extends AgentLoopRef {
+  modelTier: ModelTier;
+}
+
+export interface AgentModelTurnInput extends AgentLoopRef {
+  /** 0-based; the assistant answer is stored at seq turn + 1. */
+  turn: number;
+  modelTier: ModelTier;
+  /** Out of turns: the model must call the stage's final tool now. */
+  forceFinal: boolean;
+}
+
+export interface ToolCallRef {
+  toolUseId: string;
+  name: string;
+  /** For ask_clarification: the question (short). */
+  question?: string;
+}
+
+export type AgentModelTurnResult =
+  | { kind: 'final'; costUsd: number; summary: AgentStageSummary }
+  | { kind: 'tools'; costUsd: number; toolCalls: ToolCallRef[]; repairs: number; problem?: string };
+
+export interface RunAgentToolInput extends Omit<AgentLoopRef, 'round' | 'stage'> {
+  toolUseId: string;
+}
+
+export interface AgentToolResult {
+  isError: boolean;
+  /** The first characters of the result, for history and the Web UI. */
+  summary: string;
+  /** False when the result was already stored: the tool did not run again. */
+  executed: boolean;
+}
+
+const QUESTION_MAX_CHARS = 2000;
+
+export function createAgentActivities(deps: AgentDeps) {
+  const { db } = deps;
+
+  async function repositoryRoot(organizationId: string): Promise<string | undefined> {
+    const organization = await getOrganization(db, organizationId);
+    return organizationSettingsSchema.parse(organization?.settings ?? {}).repository.path;
+  }
+
+  /** The transcript as the Messages API wants it: tool results follow each assistant turn. */
+  function buildMessages(
+    stored: Awaited<ReturnType<typeof loadAgentMessages>>,
+    toolCalls: AgentToolCallRecord[],
+  ): LlmMessage[] {
+    const results = new Map(toolCalls.map((call) => [call.toolUseId, call]));
+    const messages: LlmMessage[] = [];
+    for (const message of stored) {
+      messages.push({ role: message.role, content: message.content as LlmMessage['content'] });
+      if (message.role !== 'assistant') continue;
+      const uses = (message.content as LlmContentBlock[]).filter((block) => block.type === 'tool_use');
+      if (uses.length === 0) continue;
+      messages.push({
+        role: 'user',
+        content: uses.map((use) => {
+          const call = results.get(use.id);
+          if (!call || call.output === null) {
+            throw new AppError('CONFLICT', `tool result missing for ${use.name} (${use.id}) in ${message.loopId}`);
+          }
+          return { type: 'tool_result' as const, tool_use_id: use.id, content: call.output, is_error: call.isError === 1 };
+        }),
+      });
+    }
+    return messages;
+  }
+
+  return {
+    /** Opens (or reopens after a retry) the step and writes the loop's first message. */
+    async startAgentLoop(input: StartAgentLoopInput): Promise<{ stepId: string }> {
+      const runtime = currentActivity();
+      const issue = await getIssue(db, input.organizationId, input.issueId);
+      if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+      const step = await startStep(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        stage: input.stage,
+        round: input.round,
+        agentType: AGENT_TYPES[input.stage],
+        model: deps.models[input.modelTier],
+        attempt: runtime.attempt,
+        maxAttempts: runtime.maxAttempts,
+      });
+      await recordIssueStage(db, input, { stage: input.stage });
+      const prompt = await initialPrompt(db, input.stage, issue, input);
+      await putAgentMessage(db, input, 0, 'user', prompt);
+      await appendLog(db, {
+        ...input,
+        stepId: step.id,
+        level: 'INFO',
+        message: `${input.stage} agent started (round ${input.round}, model ${deps.models[input.modelTier]})`,
+      });
+      return { stepId: step.id };
+    },
+
+    /**
+     * One model call of the loop. Idempotent: if a previous attempt already stored this
+     * turn's answer, it is used again instead of paying for a second call.
+     */
+    async agentModelTurn(input: AgentModelTurnInput): Promise<AgentModelTurnResult> {
+      const runtime = currentActivity();
+      const model = deps.models[input.modelTier];
+      const finalTool = finalToolName(input.stage);
+      const stored = await loadAgentMessages(db, input);
+      const step = await startStep(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        stage: input.stage,
+        round: input.round,
+        agentType: AGENT_TYPES[input.stage],
+        model,
+        attempt: 1,
+      });
+      let content: LlmContentBlock[];
+      let cost = 0;
+      const existing = stored.find((message) => message.seq === input.turn + 1);
+      if (existing) {
+        content = existing.content as LlmContentBlock[];
+      } else {
+        const history = stored.filter((message) => message.seq <= input.turn);
+        const messages = buildMessages(history, await listToolCalls(db, input));
+        if (input.forceFinal) {
+          messages.push({
+            role: 'user',
+            content: `You are out of turns. Call ${finalTool} now with your best answer.`,
+          });
+        }
+        const prompt = loadPrompt(input.stage);
+        const started = Date.now();
+        const record = { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, model, attempt: runtime.attempt };
+        try {
+          const response = await withHeartbeat(
+            runtime,
+            deps.llm.createMessage({
+              model,
+              system: prompt.text,
+              messages,
+              tools: toolDefinitionsFor(input.stage),
+              toolChoice: input.forceFinal ? { type: 'tool', name: finalTool } : { type: 'any' },
+              maxTokens: deps.maxOutputTokens,
+              signal: runtime.signal,
+            }),
+          );
+          cost = costUsd(response.model || model, response.usage);
+          await recordLlmCall(db, {
+            ...record,
+            model: response.model || model,
+            status: 'ok',
+            usage: response.usage,
+            costUsd: cost,
+            durationMs: response.durationMs,
+            stopReason: response.stopReason,
+            requestId: response.requestId,
+            request: { promptId: prompt.id, loopId: input.loopId, turn: input.turn },
+            response: { id: response.id, content: response.content },
+          });
+          content = response.content;
+        } catch (error) {
+          if (!runtime.signal.aborted) {
+            await recordLlmCall(db, {
+              ...record,
+              status: 'error',
+              usage: emptyUsage(),
+              costUsd: 0,
+              durationMs: Date.now() - started,
+              error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+              request: { promptId: prompt.id, loopId: input.loopId, turn: input.turn },
+            });
+          }
+          throw toActivityFailure(error);
+        }
+        await putAgentMessage(db, input, input.turn + 1, 'assistant', content);
+      }
+
+      const uses = content.filter((block): block is Extract<LlmContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+      if (uses.length === 0) {
+        const reason = `the ${input.stage} agent answered without calling a tool`;
+        await failStep(db, step.id, reason);
+        throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', reason));
+      }
+      await registerToolCalls(db, input, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
+
+      const final = uses.find((use) => use.name === finalTool);
+      let repairs = 0;
+      let problem: string | undefined;
+      if (final) {
+        const parsed = stageOutputSchemas[input.stage].safeParse(final.input);
+        if (parsed.success) {
+          const summary = await storeStageOutput(db, input.stage, parsed.data as StageOutput<AgentStage>, { ...input, stepId: step.id });
+          // Calls made alongside the final answer are not run: the loop is over.
+          for (const use of uses.filter((u) => u.id !== final.id)) {
+            await storeToolResult(db, input, use.id, { output: 'not run: the stage was submitted', isError: true, executed: false });
+          }
+          await storeToolResult(db, input, final.id, { output: 'accepted', isError: false, executed: false });
+          await completeStep(db, step.id, summaryOf(summary));
+          await appendLog(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${summaryOf(summary)}` });
+          return { kind: 'final', costUsd: cost, summary };
+        }
+        repairs = 1;
+        problem = z.prettifyError(parsed.error);
+        await storeToolResult(db, input, final.id, {
+          output: `The input does not match the schema:\n${problem}\nCall ${finalTool} again with a corrected input.`,
+          isError: true,
+          executed: false,
+        });
+      }
+
+      const toolCalls: ToolCallRef[] = [];
+      for (const use of uses) {
+        if (use.id === final?.id) continue;
+        if (use.name === ASK_CLARIFICATION) {
+          const parsed = toolInputSchemas[ASK_CLARIFICATION].safeParse(use.input);
+          if (!parsed.success) {
+            await storeToolResult(db, input, use.id, { output: 'ask_clarification needs a "question" string', isError: true, executed: false });
+            continue;
+          }
+          toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
+          continue;
+        }
+        toolCalls.push({ toolUseId: use.id, name: use.name });
+      }
+      return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
+    },
+
+    /**
+     * Runs one tool call, at most once: the stored result is returned if there is one.
+     * Tool errors (bad path, unknown tool, bad input) are results for the agent, not failures.
+     */
+    async runAgentTool(input: RunAgentToolInput): Promise<AgentToolResult> {
+      const call = await getToolCall(db, input, input.toolUseId);
+      if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
+      if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
+
+      let output: string;
+      let isError = false;
+      try {
+        output = await executeReadTool(call.name, call.input, await repositoryRoot(input.organizationId));
+      } catch (error) {
+        if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
+        output = error.message;
+        isError = true;
+      }
+      const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: true });
+      if (isError) {
+        await appendLog(db, { ...input, level: 'WARN', message: `tool ${call.name} refused: ${truncate(output, 300)}` });
+      }
+      return { isError, summary: truncate(output, 200), executed: stored };
+    },
+
+    /** Stores the answer to an agent's ask_clarification call as that call's tool result. */
+    async recordToolAnswer(input: RunAgentToolInput & { answer: string }): Promise<void> {
+      await storeToolResult(db, input, input.toolUseId, { output: input.answer, isError: false, executed: false });
+    },
+
+    /** Marks the stage failed in Postgres when the loop gives up (e.g. out of repairs). */
+    async failAgentLoop(input: AgentLoopRef & { modelTier: ModelTier; reason: string }): Promise<void> {
+      const step = await startStep(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        stage: input.stage,
+        round: input.round,
+        agentType: AGENT_TYPES[input.stage],
+        model: deps.models[input.modelTier],
+        attempt: 1,
+      });
+      await failStep(db, step.id, input.reason);
+    },
+  };
+}
+
+async function executeReadTool(name: string, rawInput: unknown, root: string | undefined): Promise<string> {
+  if (!isToolName(name) || name === ASK_CLARIFICATION) throw new ToolInputError(`unknown tool: ${name}`);
+  if (!root) throw new ToolInputError('no repository is configured for this organization (settings.repository.path)');
+  const parsed = toolInputSchemas[name].safeParse(rawInput);
+  if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
+  switch (name) {
+    case 'list_files':
+      return listFiles(root, parsed.data as z.infer<(typeof toolInputSchemas)['list_files']>);
+    case 'read_file':
+      return readFile(root, parsed.data as z.infer<(typeof toolInputSchemas)['read_file']>);
+    case 'search_files':
+      return searchFiles(root, parsed.data as z.infer<(typeof toolInputSchemas)['search_files']>);
+  }
+}

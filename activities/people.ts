@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { Gate } from '../src/contracts/people';
+import type { ClarificationPolicy, ModelTier } from '../src/contracts/policy';
+import type { Database } from '../src/db/client';
+import { getIssue } from '../src/db/issues';
+import { appendLog } from '../src/db/logs';
+import { createQuestion, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
+import { issues } from '../src/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '../src/errors';
+import type { LlmClient } from '../src/llm/client';
+import { loadPrompt } from '../src/prompts';
+import { currentActivity } from './context';
+import { toActivityFailure } from './failures';
+import { describeClarifications, describeIssue, json } from './stages';
+import { callForStructuredOutput } from './structured-output';
+import { startStep, completeStep } from '../src/db/steps';
+
+/**
+ * Activities for the people in the loop: who may decide, what they decided, the questions
+ * agents ask (and the controller model's answers), reminders and escalations.
+ */
+
+export interface PeopleDeps {
+  db: Database;
+  llm: LlmClient;
+  models: Record<ModelTier, string>;
+  maxOutputTokens: number;
+}
+
+const PRIORITY_UP: Record<string, string> = { low: 'medium', medium: 'high', high: 'critical', critical: 'critical' };
+
+const controllerAnswerSchema = z.object({
+  answer: z.string().min(1).max(10_000),
+  confident: z.boolean(),
+});
+
+export function createPeopleActivities(deps: PeopleDeps) {
+  const { db } = deps;
+
+  return {
+    /** Whether `reviewer` may decide for the organization (a reviewer or an admin). */
+    async verifyReviewer(input: { organizationId: string; reviewer: string }): Promise<{ allowed: boolean; role: string | null }> {
+      const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
+      return { allowed: reviewer !== undefined, role: reviewer?.role ?? null };
+    },
+
+    /** Idempotent per gate opening: a retried write keeps the first decision. */
+    async recordGateDecision(input: {
+      organizationId: string;
+      issueId: string;
+      gate: Gate;
+      gateRound: number;
+      decision: 'approve' | 'reject' | 'request_changes';
+      reviewer: string;
+      comment: string | null;
+      via: 'update' | 'signal';
+    }): Promise<void> {
+      await recordDecision(db, input);
+      await appendLog(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        level: 'INFO',
+        message: `${input.gate} gate: ${input.decision} by ${input.reviewer} (${input.via})${input.comment ? `: ${input.comment}` : ''}`,
+      });
+    },
+
+    async openQuestion(input: {
+      organizationId: string;
+      issueId: string;
+      questionId: string;
+      stage: string;
+      question: string;
+      policy: ClarificationPolicy;
+    }): Promise<void> {
+      await createQuestion(db, {
+        id: input.questionId,
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        stage: input.stage,
+        question: input.question,
+        policy: input.policy,
+      });
+      await appendLog(db, { ...input, level: 'INFO', message: `question (${input.stage}, ${input.policy}): ${input.question}` });
+    },
+
+    /**
+     * The controller model answers (autonomous) or drafts an answer for a person to confirm
+     * (supervised) from the issue and what the team has found so far.
+     */
+    async draftControllerAnswer(input: {
+      organizationId: string;
+      issueId: string;
+      questionId: string;
+      stage: string;
+      question: string;
+      modelTier: ModelTier;
+    }): Promise<{ answer: string; confident: boolean; costUsd: number }> {
+      const issue = await getIssue(db, input.organizationId, input.issueId);
+      if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+      const prompt = loadPrompt('controller');
+      const step = await startStep(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        stage: `clarify:${input.questionId}`,
+        round: 0,
+        agentType: 'controller',
+        model: deps.models[input.modelTier],
+        attempt: currentActivity().attempt,
+      });
+      try {
+        const { output, costUsd } = await callForStructuredOutput({
+          llm: deps.llm,
+          db,
+          runtime: currentActivity(),
+          model: deps.models[input.modelTier],
+          maxTokens: deps.maxOutputTokens,
+          system: prompt.text,
+          promptId: prompt.id,
+          userPrompt: [
+            describeIssue(issue),
+            `## What the team found so far\n${json(issue.result)}`,
+            await describeClarifications(db, input.organizationId, input.issueId),
+            `## The question (from the ${input.stage} agent)\n${input.question}`,
+          ].join('\n\n'),
+          tool: { name: 'submit_answer', description: 'Submit the answer to the question.', schema: controllerAnswerSchema },
+          record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: 'clarify' },
+        });
+        await updateQuestion(db, { organizationId: input.organizationId, id: input.questionId }, { draftAnswer: output.answer });
+        await completeStep(db, step.id, output.answer.slice(0, 500));
+        return { ...output, costUsd };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+
+    async closeQuestion(input: {
+      organizationId: string;
+      issueId: string;
+      questionId: string;
+      status: 'answered' | 'expired';
+      answer: string | null;
+      answeredBy: string | null;
+    }): Promise<void> {
+      await updateQuestion(
+        db,
+        { organizationId: input.organizationId, id: input.questionId },
+        input.status === 'answered' ? { status: 'answered', answer: input.answer, answeredBy: input.answeredBy } : { status: 'expired' },
+      );
+      await appendLog(db, {
+        organizationId: input.organizationId,
+        issueId: input.issueId,
+        level: input.status === 'expired' ? 'WARN' : 'INFO',
+        message: input.status === 'expired' ? 'question expired unanswered' : `question answered by ${input.answeredBy}`,
+      });
+    },
+
+    /**
+     * Sends a notice once per dedupe key. Delivery today is the notifications table and the
+     * issue log (what the API and the ERP read); outbound channels plug in here.
+     */
+    async notify(input: {
+      organizationId: string;
+      issueId: string;
+      kind: 'reminder' | 'escalation' | 'approval_needed' | 'question_asked';
+      dedupeKey: string;
+      message: string;
+      recipients: string[];
+    }): Promise<{ sent: boolean }> {
+      const sent = await recordNotification(db, input);
+      if (sent) {
+        await appendLog(db, {
+          organizationId: input.organizationId,
+          issueId: input.issueId,
+          level: input.kind === 'escalation' ? 'WARN' : 'INFO',
+          message: `${input.kind}: ${input.message}`,
+          data: { recipients: input.recipients },
+        });
+      }
+      return { sent };
+    },
+
+    /** Escalation raises the issue's priority one step (critical stays critical). */
+    async raisePriority(input: { organizationId: string; issueId: string }): Promise<{ priority: string }> {
+      const issue = await getIssue(db, input.organizationId, input.issueId);
+      if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+      const priority = PRIORITY_UP[issue.priority] ?? issue.priority;
+      await db
+        .update(issues)
+        .set({ priority })
+        .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
+      return { priority };
+    },
+  };
+}
