@@ -7,7 +7,7 @@
  *
  * Imported by workflow code (bundled) and by the API (Node); keep it free of Node imports.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common/lib/search-attributes';
 import type {
   IssuePriority,
@@ -16,7 +16,11 @@ import type {
   IssueType,
   Stage,
 } from '../src/contracts/issue';
+import type { Answer, Decision, Gate, RaiseBudget } from '../src/contracts/people';
+import type { ClarificationPolicy, IssuePolicy, ModelTier } from '../src/contracts/policy';
 import type { TriageRoute } from '../src/contracts/stages';
+
+export type { ModelTier } from '../src/contracts/policy';
 
 export const ISSUE_WORKFLOW_TYPE = 'issueWorkflow';
 
@@ -29,13 +33,68 @@ export function issueWorkflowId(organizationId: string, source: IssueSource, ext
   return `issue:${organizationId}:${source}:${externalId}`;
 }
 
-export type ModelTier = 'small' | 'medium' | 'large';
-
-/** What the API hands the workflow: ids and what the Web UI needs; details live in Postgres. */
+/** What the API hands the workflow: ids, the title for the Web UI, and the policy snapshot. */
 export interface IssueWorkflowInput {
   issueId: string;
   organizationId: string;
   title: string;
+  policy: IssuePolicy;
+  /** Set by continue-as-new: where the previous run stopped. */
+  resume?: CarriedState;
+}
+
+export type Phase = 'classify' | 'triage' | 'research' | 'plan_approval' | 'code' | 'review' | 'final_approval';
+
+/** The compact state continue-as-new carries from one run to the next. */
+export interface CarriedState {
+  phase: Phase;
+  progress: IssueProgress;
+  baseTier: ModelTier;
+  counters: {
+    triageRound: number;
+    researchRound: number;
+    codeRound: number;
+    reviewRoundsUsed: number;
+    codeTierBoost: number;
+    planGateRound: number;
+    finalGateRound: number;
+  };
+  lastCallCostUsd: number;
+}
+
+/** What a person owes the issue right now, with the deadline after which it gives up. */
+export type PendingHuman =
+  | { kind: 'approval'; gate: Gate; gateRound: number; since: string; deadline: string; reminded: boolean; escalated: boolean }
+  | {
+      kind: 'question';
+      questionId: string;
+      stage: string;
+      question: string;
+      policy: ClarificationPolicy;
+      draftAnswer: string | null;
+      since: string;
+      deadline: string;
+      reminded: boolean;
+      escalated: boolean;
+    }
+  | { kind: 'budget'; spentUsd: number; budgetUsd: number; since: string; deadline: string; reminded: boolean; escalated: boolean };
+
+export interface QuestionView {
+  id: string;
+  stage: string;
+  question: string;
+  answer: string | null;
+  answeredBy: string | null;
+  status: 'pending' | 'answered' | 'expired';
+}
+
+export interface DecisionView {
+  gate: Gate;
+  decision: Decision['decision'];
+  reviewer: string;
+  comment: string | null;
+  at: string;
+  via: 'update' | 'signal';
 }
 
 /** Live view of a running issue, returned by `statusQuery`. JSON-native. */
@@ -50,17 +109,41 @@ export interface IssueProgress {
   route: TriageRoute | null;
   error: string | null;
   updatedAt: string;
+  /** Code/review round (0-based) and the tier the code agent uses now. */
+  round: number;
+  codeTier: ModelTier | null;
+  costUsd: number;
+  budgetUsd: number;
+  pending: PendingHuman | null;
+  questions: QuestionView[];
+  decisions: DecisionView[];
+  /** Tool calls run so far (all stages). */
+  toolCalls: number;
+  /** Workflow runs so far (continue-as-new starts a new one). */
+  runs: number;
 }
 
 /** The workflow's result when it finishes without failing. */
 export interface IssueOutcome {
   issueId: string;
-  status: Extract<IssueStatus, 'completed' | 'rejected'>;
+  status: Extract<IssueStatus, 'completed' | 'rejected' | 'needs_info' | 'approval_expired'>;
   route: TriageRoute | null;
   summary: string;
 }
 
 export const statusQuery = defineQuery<IssueProgress>('status');
+
+/**
+ * People answer with signals (Temporal Web UI, `temporal workflow signal`) or updates (the
+ * API: validated, answers with the new status or a clear rejection). Same names, same
+ * payloads. Signals that fail validation are dropped and logged.
+ */
+export const decisionSignal = defineSignal<[Decision]>('decision');
+export const decisionUpdate = defineUpdate<IssueProgress, [Decision]>('decision');
+export const answerSignal = defineSignal<[Answer]>('answer');
+export const answerUpdate = defineUpdate<IssueProgress, [Answer]>('answer');
+export const raiseBudgetSignal = defineSignal<[RaiseBudget]>('raiseBudget');
+export const raiseBudgetUpdate = defineUpdate<IssueProgress, [RaiseBudget]>('raiseBudget');
 
 type Key<T extends SearchAttributeType> = SearchAttributeKey<T>;
 const keyword = (name: string): Key<'KEYWORD'> => ({ name, type: 'KEYWORD' });
