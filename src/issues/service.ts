@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { Answer, Decision, RaiseBudget } from '../contracts/people';
+import { resolvePolicy } from '../contracts/policy';
+import { AppError } from '../errors';
+import { listArtifacts } from '../db/artifacts';
 import {
   type CreateIssueRequest,
   type IssueStatus,
@@ -12,10 +21,14 @@ import {
 import type { Database } from '../db/client';
 import { getIssue, insertIssueIfAbsent, type IssueRecord, listIssues } from '../db/issues';
 import { listLogs } from '../db/logs';
+import { listDecisions, listQuestions } from '../db/people';
 import type { Organization } from '../db/organizations';
 import {
+  answerUpdate,
+  decisionUpdate,
   ISSUE_WORKFLOW_TYPE,
   type IssueProgress,
+  raiseBudgetUpdate,
   type IssueWorkflowInput,
   issueWorkflowId,
   searchAttributes,
@@ -66,6 +79,13 @@ export interface IssueView {
   workflowId: string;
   trackingUrl: string;
   temporalUrl?: string;
+  /** Live from the workflow while it runs: what a person owes it, rounds, cost. */
+  pending: IssueProgress['pending'];
+  round: number;
+  costUsd: number | null;
+  budgetUsd: number | null;
+  questions: IssueProgress['questions'];
+  decisions: IssueProgress['decisions'];
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -112,6 +132,12 @@ export function createIssueService(deps: IssueServiceDeps) {
       workflowId: row.workflowId,
       trackingUrl: trackingUrl(row.id),
       ...(temporalUrl(row.workflowId) ? { temporalUrl: temporalUrl(row.workflowId) } : {}),
+      pending: live?.pending ?? null,
+      round: live?.round ?? 0,
+      costUsd: live?.costUsd ?? null,
+      budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
+      questions: live?.questions ?? [],
+      decisions: live?.decisions ?? [],
       createdAt: toIso(row.createdAt),
       updatedAt: toIso(row.updatedAt),
       completedAt: row.completedAt ? toIso(row.completedAt) : null,
@@ -123,8 +149,11 @@ export function createIssueService(deps: IssueServiceDeps) {
    * Starts the issue's workflow. Idempotent: the id is the business key, a running one is
    * reused (USE_EXISTING) and a finished one is never started again (REJECT_DUPLICATE).
    */
-  async function ensureWorkflowStarted(row: IssueRecord): Promise<void> {
-    const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title };
+  async function ensureWorkflowStarted(row: IssueRecord, organization: Organization): Promise<void> {
+    const policy = resolvePolicy(organization.tier, organization.settings, {
+      budgetUsd: row.budgetUsd === null ? undefined : Number(row.budgetUsd),
+    });
+    const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title, policy };
     try {
       await deps.temporal.workflow.start(ISSUE_WORKFLOW_TYPE, {
         taskQueue: deps.taskQueue,
@@ -155,6 +184,33 @@ export function createIssueService(deps: IssueServiceDeps) {
     }
   }
 
+  async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
+    const row = await getIssue(deps.db, organizationId, issueId);
+    if (!row) throw new AppError('NOT_FOUND', `Issue ${issueId} not found`);
+    return row;
+  }
+
+  /** Runs a workflow update; a refusal (wrong state, unknown reviewer, …) becomes a 409. */
+  async function sendUpdate(
+    organizationId: string,
+    issueId: string,
+    update: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<IssueProgress>,
+  ): Promise<IssueView> {
+    const row = await requireIssue(organizationId, issueId);
+    if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
+    let live: IssueProgress;
+    try {
+      live = await update(deps.temporal.workflow.getHandle(row.workflowId));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        throw new AppError('CONFLICT', error.cause?.message ?? error.message);
+      }
+      if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the issue has already ended');
+      throw error;
+    }
+    return toView({ ...row, status: live.status }, live);
+  }
+
   async function liveProgress(row: IssueRecord): Promise<IssueProgress | undefined> {
     if (isTerminal(row.status)) return undefined;
     try {
@@ -183,10 +239,11 @@ export function createIssueService(deps: IssueServiceDeps) {
         description: request.description,
         module,
         context: request.context,
+        budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
         workflowId: issueWorkflowId(organization.id, request.source, externalId),
       });
       // Also for duplicates: heals a crash between the insert and the start.
-      await ensureWorkflowStarted(issue);
+      await ensureWorkflowStarted(issue, organization);
       return { created, issue: toView(issue, undefined) };
     },
 
@@ -199,6 +256,69 @@ export function createIssueService(deps: IssueServiceDeps) {
         live,
         logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message })),
       );
+    },
+
+    /** A reviewer's decision at the open approval gate (workflow update, validated there). */
+    async decide(organizationId: string, issueId: string, decision: Decision): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(decisionUpdate, { args: [decision] }));
+    },
+
+    /** An answer to the pending clarification question, or confirmation of the drafted one. */
+    async answer(organizationId: string, issueId: string, answer: Answer): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(answerUpdate, { args: [answer] }));
+    },
+
+    async raiseBudget(organizationId: string, issueId: string, raise: RaiseBudget): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(raiseBudgetUpdate, { args: [raise] }));
+    },
+
+    /** Requests cancellation: running activities see it, cleanup records `cancelled`. */
+    async cancel(organizationId: string, issueId: string): Promise<IssueView> {
+      const row = await requireIssue(organizationId, issueId);
+      if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
+      try {
+        await deps.temporal.workflow.getHandle(row.workflowId).cancel();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the issue has already ended');
+        throw error;
+      }
+      const view = toView(row, await liveProgress(row));
+      return { ...view, currentStep: 'cancelling' };
+    },
+
+    async logs(organizationId: string, issueId: string, limit: number) {
+      await requireIssue(organizationId, issueId);
+      return (await listLogs(deps.db, organizationId, issueId, limit)).map((log) => ({
+        time: toIso(log.timestamp),
+        level: log.level,
+        message: log.message,
+        data: log.data,
+        stepId: log.stepId,
+      }));
+    },
+
+    async artifacts(organizationId: string, issueId: string) {
+      await requireIssue(organizationId, issueId);
+      return (await listArtifacts(deps.db, organizationId, issueId)).map((artifact) => ({
+        id: artifact.id,
+        type: artifact.type,
+        name: artifact.name,
+        content: artifact.content,
+        filePath: artifact.filePath,
+        diffPatch: artifact.diffPatch,
+        metadata: artifact.metadata,
+        stepId: artifact.stepId,
+        createdAt: toIso(artifact.createdAt),
+      }));
+    },
+
+    async people(organizationId: string, issueId: string) {
+      await requireIssue(organizationId, issueId);
+      const [questions, decisions] = await Promise.all([
+        listQuestions(deps.db, organizationId, issueId),
+        listDecisions(deps.db, organizationId, issueId),
+      ]);
+      return { questions, decisions };
     },
 
     async list(organizationId: string, query: ListIssuesQuery) {

@@ -13,6 +13,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../db/organizations';
+import { addReviewer } from '../db/people';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
@@ -26,6 +27,7 @@ import {
 } from './services';
 
 const DEV_ORGANIZATION_ID = 'local';
+const DEV_REVIEWER = 'dev';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -117,6 +119,9 @@ async function main(): Promise<void> {
         'Try:',
         `  curl -s -X POST ${apiUrl}/api/issues -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' \\`,
         `    -d '{"type":"bug","priority":"high","title":"Invoice totals are off by one cent","description":"Rounding error on multi-line invoices","externalId":"ERP-1"}'`,
+        `  # when it waits for approval (status awaiting_approval), approve as reviewer "${DEV_REVIEWER}":`,
+        `  curl -s -X POST ${apiUrl}/api/issues/<id>/approval -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' \\`,
+        `    -d '{"decision":"approve","reviewer":"${DEV_REVIEWER}"}'`,
         '',
         'Ctrl-C stops everything.',
         '',
@@ -131,6 +136,8 @@ async function main(): Promise<void> {
 /** The local organization's key, kept in .data/dev-api-key so it survives restarts. */
 async function ensureDevApiKey(db: Parameters<typeof findOrganizationByApiKey>[0], keyFile: string): Promise<string> {
   await createOrganization(db, { id: DEV_ORGANIZATION_ID, name: 'Local development', tier: 'enterprise' });
+  // The reviewer who approves and answers in the README's walkthrough.
+  await addReviewer(db, { organizationId: DEV_ORGANIZATION_ID, userId: DEV_REVIEWER, name: 'Local developer', role: 'admin' });
   if (fs.existsSync(keyFile)) {
     const saved = fs.readFileSync(keyFile, 'utf8').trim();
     if ((await findOrganizationByApiKey(db, saved))?.id === DEV_ORGANIZATION_ID) return saved;
