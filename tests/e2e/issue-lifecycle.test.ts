@@ -6,6 +6,8 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { listLlmCalls } from '../../src/db/llm-calls';
 import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { listSteps } from '../../src/db/steps';
+import { organizations } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import { createIssueService, type IssueView } from '../../src/issues/service';
 import { createAnthropicClient } from '../../src/llm/anthropic';
@@ -26,7 +28,7 @@ import {
  * activities → @anthropic-ai/sdk → the fake Claude over HTTP → Postgres → HTTP.
  */
 
-const MODELS = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', large: 'claude-opus-4-5' };
+const MODELS = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' };
 
 const reply = {
   classify: (overrides: Record<string, unknown> = {}): FakeReply => ({
@@ -85,6 +87,13 @@ describe('issue lifecycle end to end', () => {
     await db.close();
   });
 
+  /** An organization whose issues end after review (no final approval gate). */
+  async function newOrganization() {
+    const created = await createTestOrganization(db);
+    await db.db.update(organizations).set({ settings: { finalApproval: 'never' } }).where(eq(organizations.id, created.organization.id));
+    return created;
+  }
+
   afterEach(() => {
     // Every scripted reply was consumed: no test leaks replies into the next.
     expect(Object.values(fake.pending()).every((count) => count === 0)).toBe(true);
@@ -116,7 +125,7 @@ describe('issue lifecycle end to end', () => {
   }
 
   it('runs all five stages against Claude and records steps, calls, usage and cost', async () => {
-    const { apiKey, organization } = await createTestOrganization(db);
+    const { apiKey, organization } = await newOrganization();
     fake.onTool(stageToolNames.classify, reply.classify());
     fake.onTool(stageToolNames.triage, reply.triage());
     fake.onTool(stageToolNames.research, reply.research());
@@ -169,7 +178,7 @@ describe('issue lifecycle end to end', () => {
   });
 
   it('retries a transient 529 through Temporal and still completes', async () => {
-    const { apiKey, organization } = await createTestOrganization(db);
+    const { apiKey, organization } = await newOrganization();
     fake.onTool(
       stageToolNames.classify,
       { error: { status: 529, type: 'overloaded_error', message: 'Overloaded' }, headers: { 'retry-after': '1' } },
@@ -196,7 +205,7 @@ describe('issue lifecycle end to end', () => {
   });
 
   it('fails the stage without retrying on a 400 and ends the issue failed with a readable error', async () => {
-    const { apiKey, organization } = await createTestOrganization(db);
+    const { apiKey, organization } = await newOrganization();
     fake.onTool(stageToolNames.classify, reply.classify());
     fake.onTool(stageToolNames.triage, reply.triage());
     fake.onTool(stageToolNames.research, {
@@ -213,7 +222,7 @@ describe('issue lifecycle end to end', () => {
     );
     const researchRequests = fake.requests
       .slice(requestsBefore)
-      .filter((request) => request.body.tool_choice?.name === stageToolNames.research);
+      .filter((request) => request.key === stageToolNames.research);
     expect(researchRequests).toHaveLength(1); // not retried
     const steps = await listSteps(db.db, organization.id, body.id);
     expect(steps.find((step) => step.stage === 'research')).toMatchObject({ status: 'failed', attempts: 1 });
@@ -222,7 +231,7 @@ describe('issue lifecycle end to end', () => {
   });
 
   it('repairs an invalid model answer once by sending the validation errors back', async () => {
-    const { apiKey, organization } = await createTestOrganization(db);
+    const { apiKey, organization } = await newOrganization();
     fake.onTool(stageToolNames.classify, reply.classify({ complexity: 42 }), reply.classify());
     fake.onTool(stageToolNames.triage, { tool: stageToolNames.triage, input: { route: 'answer', reason: 'A how-to question', answer: 'Use the export button.' } });
     const requestsBefore = fake.requests.length;
@@ -237,7 +246,7 @@ describe('issue lifecycle end to end', () => {
   });
 
   it('fails cleanly when the model answer is still invalid after the repair turn', async () => {
-    const { apiKey } = await createTestOrganization(db);
+    const { apiKey } = await newOrganization();
     fake.onTool(stageToolNames.classify, reply.classify({ priority: 'urgent' }), reply.classify({ priority: 'urgent' }));
 
     const { body } = await submit(apiKey);

@@ -4,7 +4,7 @@ import { costUsd, priceFor } from '../../src/llm/pricing';
 describe('costUsd', () => {
   it('prices input, output and both cache kinds like the Anthropic bill', () => {
     // sonnet: $3/MTok in, $15/MTok out; cache write 1.25×, cache read 0.1×
-    const cost = costUsd('claude-sonnet-4-5', {
+    const cost = costUsd('claude-sonnet-4-6', {
       inputTokens: 1_000_000,
       outputTokens: 100_000,
       cacheWriteTokens: 1_000_000,

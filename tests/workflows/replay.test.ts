@@ -16,7 +16,19 @@ const files = fs.readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.jso
 describe('replay of recorded issue workflow histories', () => {
   it('has recorded histories to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['issue-completed.json', 'issue-stage-failed.json', 'issue-review-rounds.json', 'issue-cancelled.json']),
+      expect.arrayContaining([
+        'issue-completed.json',
+        'issue-stage-failed.json',
+        'pipeline-happy-path.json',
+        'pipeline-review-rounds.json',
+        'pipeline-clarification-autonomous.json',
+        'pipeline-clarification-supervised.json',
+        'pipeline-clarification-human.json',
+        'pipeline-question-expired.json',
+        'pipeline-budget.json',
+        'pipeline-cancelled.json',
+        'pipeline-worker-crash.json',
+      ]),
     );
   });
 

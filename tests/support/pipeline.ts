@@ -1,0 +1,210 @@
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { createActivities } from '../../activities';
+import { createApp } from '../../src/api/app';
+import type { OrganizationSettings } from '../../src/contracts/policy';
+import type { DatabaseHandle } from '../../src/db/client';
+import { findOrganizationByApiKey } from '../../src/db/organizations';
+import { addReviewer } from '../../src/db/people';
+import { organizations } from '../../src/db/schema';
+import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
+import { createIssueService, type IssueView } from '../../src/issues/service';
+import { createAnthropicClient } from '../../src/llm/anthropic';
+import {
+  connectTemporal,
+  createTestOrganization,
+  createTestWorker,
+  eventually,
+  openTestDatabase,
+  type TemporalHarness,
+  uniqueId,
+} from './harness';
+
+/**
+ * The whole pipeline for scenario tests: real Postgres, the real Temporal server, the real
+ * activities and SDK, the fake Claude over HTTP, and the HTTP API through app.request().
+ */
+
+export const MODELS = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' };
+export const SAMPLE_REPO = path.resolve(__dirname, '../fixtures/sample-repo');
+export const REVIEWER = 'alice';
+
+/** Settings that keep tests fast: short human timers, quick retry of lost activities. */
+export const FAST_SETTINGS: Partial<OrganizationSettings> = {
+  timers: { reminderSeconds: 60, escalationSeconds: 120, expirySeconds: 300 },
+  repository: { path: SAMPLE_REPO },
+  activityHeartbeatSeconds: 5,
+};
+
+export interface PipelineHarness {
+  db: DatabaseHandle;
+  temporal: TemporalHarness;
+  fake: FakeAnthropic;
+  taskQueue: string;
+  worker: Worker;
+  newOrganization(settings?: Partial<OrganizationSettings>): Promise<{ organizationId: string; apiKey: string }>;
+  submit(apiKey: string, body?: Record<string, unknown>): Promise<{ id: string; workflowId: string }>;
+  get(apiKey: string, id: string): Promise<IssueView>;
+  getJson(apiKey: string, urlPath: string): Promise<unknown>;
+  post(apiKey: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  waitFor(apiKey: string, id: string, done: (issue: IssueView) => boolean, timeoutMs?: number): Promise<IssueView>;
+  waitForEnd(apiKey: string, id: string, timeoutMs?: number): Promise<IssueView>;
+  /** Starts the in-process worker (when the harness was created without one). */
+  startWorker(): void;
+  close(): Promise<void>;
+}
+
+export async function startPipelineHarness(options: { startWorker?: boolean } = {}): Promise<PipelineHarness> {
+  const db = await openTestDatabase();
+  const temporal = await connectTemporal();
+  const fake = await startFakeAnthropic();
+  const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
+  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024 });
+  const { worker, taskQueue } = await createTestWorker(temporal, activities);
+  let workerRun = options.startWorker === false ? undefined : worker.run();
+  const issues = createIssueService({
+    db: db.db,
+    temporal: temporal.client,
+    taskQueue,
+    publicBaseUrl: 'http://localhost:3000',
+    namespace: 'default',
+    queryTimeoutMs: 5_000,
+  });
+  const app = createApp({
+    issues,
+    authenticate: (key) => findOrganizationByApiKey(db.db, key),
+    health: async () => ({}),
+    logError: () => undefined,
+  });
+  const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
+
+  const harness: PipelineHarness = {
+    db,
+    temporal,
+    fake,
+    taskQueue,
+    worker,
+    async newOrganization(settings = {}) {
+      const { organization, apiKey } = await createTestOrganization(db, 'enterprise');
+      await db.db
+        .update(organizations)
+        .set({ settings: { ...FAST_SETTINGS, ...settings } })
+        .where(eq(organizations.id, organization.id));
+      await addReviewer(db.db, { organizationId: organization.id, userId: REVIEWER, name: 'Alice Reviewer' });
+      return { organizationId: organization.id, apiKey };
+    },
+    async submit(apiKey, body = {}) {
+      const response = await app.request('/api/issues', {
+        method: 'POST',
+        headers: auth(apiKey),
+        body: JSON.stringify({
+          source: 'erp',
+          externalId: uniqueId('ERP'),
+          type: 'bug',
+          priority: 'medium',
+          title: 'Invoice totals are off by one cent',
+          description: 'Multi-line invoices total one cent too much.',
+          context: { module: 'billing' },
+          ...body,
+        }),
+      });
+      if (response.status !== 201) throw new Error(`submit answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as { id: string; workflowId: string };
+    },
+    async get(apiKey, id) {
+      return (await (await app.request(`/api/issues/${id}`, { headers: auth(apiKey) })).json()) as IssueView;
+    },
+    async getJson(apiKey, urlPath) {
+      return (await app.request(urlPath, { headers: auth(apiKey) })).json();
+    },
+    async post(apiKey, urlPath, body) {
+      const response = await app.request(urlPath, {
+        method: 'POST',
+        headers: auth(apiKey),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    waitFor(apiKey, id, done, timeoutMs = 45_000) {
+      return eventually(() => harness.get(apiKey, id), done, timeoutMs);
+    },
+    waitForEnd(apiKey, id, timeoutMs) {
+      const ended = ['completed', 'failed', 'rejected', 'cancelled', 'needs_info', 'approval_expired'];
+      return harness.waitFor(apiKey, id, (issue) => ended.includes(issue.status), timeoutMs);
+    },
+    startWorker() {
+      workerRun ??= worker.run();
+    },
+    async close() {
+      if (workerRun) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await fake.close();
+      await temporal.close();
+      await db.close();
+    },
+  };
+  return harness;
+}
+
+/** Scripted model answers, by stage. */
+export const reply = {
+  classify: (overrides: Record<string, unknown> = {}): FakeReply => ({
+    tool: 'submit_classification',
+    input: { type: 'bug', priority: 'high', module: 'billing', complexity: 5, capabilities: ['javascript'], summary: 'Rounding bug', ...overrides },
+  }),
+  triage: (overrides: Record<string, unknown> = {}): FakeReply => ({
+    tool: 'submit_triage',
+    input: { route: 'research_and_code', reason: 'Needs a code fix', answer: null, question: null, ...overrides },
+  }),
+  call: (name: string, input: unknown): FakeReply => ({ calls: [{ name, input }] }),
+  calls: (...calls: Array<[string, unknown]>): FakeReply => ({ calls: calls.map(([name, input]) => ({ name, input })) }),
+  research: (overrides: Record<string, unknown> = {}): FakeReply => ({
+    tool: 'submit_research',
+    input: {
+      rootCause: 'invoiceTotal rounds every line before summing',
+      filesInvolved: ['src/invoice.js'],
+      analysis: 'src/invoice.js:8 rounds each line; two 10.4-cent lines total 20, not 21.',
+      ...overrides,
+    },
+  }),
+  change: (overrides: Record<string, unknown> = {}): FakeReply => ({
+    tool: 'submit_change',
+    input: {
+      summary: 'Sum exact line amounts and round once',
+      filesChanged: ['src/invoice.js'],
+      diff: '--- a/src/invoice.js\n+++ b/src/invoice.js\n@@ -8 +8 @@\n-    total += Math.round(line.quantity * line.unitPriceCents);\n+    total += line.quantity * line.unitPriceCents;\n',
+      ...overrides,
+    },
+  }),
+  review: (verdict: 'approve' | 'request_changes', overrides: Record<string, unknown> = {}): FakeReply => ({
+    tool: 'submit_review',
+    input: {
+      verdict,
+      comments: verdict === 'approve' ? [] : ['Round the total once before returning it'],
+      summary: verdict === 'approve' ? 'Correct and minimal' : 'The total is no longer an integer',
+      ...overrides,
+    },
+  }),
+  controller: (answer: string): FakeReply => ({ tool: 'submit_answer', input: { answer, confident: true } }),
+};
+
+/** The shortest full run: classify, triage, a research loop with tools, one code turn, one review. */
+export function scriptHappyPath(fake: FakeAnthropic): void {
+  fake.onTool('submit_classification', reply.classify());
+  fake.onTool('submit_triage', reply.triage());
+  fake.onTool(
+    'submit_research',
+    reply.calls(['list_files', { path: 'src' }], ['search_files', { pattern: 'Math.round' }]),
+    reply.call('read_file', { path: 'src/invoice.js', startLine: 1, endLine: 20 }),
+    reply.research(),
+  );
+  fake.onTool('submit_change', reply.change());
+  fake.onTool('submit_review', reply.review('approve'));
+}
+
+export function allRepliesUsed(fake: FakeAnthropic): boolean {
+  return Object.values(fake.pending()).every((count) => count === 0);
+}
