@@ -126,6 +126,8 @@ export const createIssueRequestSchema = z.object({
   description: z.string().max(50_000).default(''),
   module: moduleName.optional(),
   context: issueContextSchema.default({}),
+  /** Spending limit for this issue in USD; default: the organization's. */
+  budgetUsd: z.number().positive().max(10_000).optional(),
 });
 export type CreateIssueRequest = z.infer<typeof createIssueRequestSchema>;
 
