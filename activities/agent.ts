@@ -101,6 +101,20 @@ const QUESTION_MAX_CHARS = 2000;
 export function createAgentActivities(deps: AgentDeps) {
   const { db } = deps;
 
+  /** The loop's step row (keyed by issue, stage, round): opened, or found again. */
+  function openLoopStep(loop: AgentLoopRef, tier: ModelTier, attempt = 1, maxAttempts?: number) {
+    return startStep(db, {
+      organizationId: loop.organizationId,
+      issueId: loop.issueId,
+      stage: loop.stage,
+      round: loop.round,
+      agentType: AGENT_TYPES[loop.stage],
+      model: deps.models[tier],
+      attempt,
+      maxAttempts,
+    });
+  }
+
   async function repositoryRoot(organizationId: string): Promise<string | undefined> {
     const organization = await getOrganization(db, organizationId);
     return organizationSettingsSchema.parse(organization?.settings ?? {}).repository.path;
@@ -138,16 +152,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const runtime = currentActivity();
       const issue = await getIssue(db, input.organizationId, input.issueId);
       if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
-      const step = await startStep(db, {
-        organizationId: input.organizationId,
-        issueId: input.issueId,
-        stage: input.stage,
-        round: input.round,
-        agentType: AGENT_TYPES[input.stage],
-        model: deps.models[input.modelTier],
-        attempt: runtime.attempt,
-        maxAttempts: runtime.maxAttempts,
-      });
+      const step = await openLoopStep(input, input.modelTier, runtime.attempt, runtime.maxAttempts);
       await recordIssueStage(db, input, { stage: input.stage });
       const prompt = await initialPrompt(db, input.stage, issue, input);
       await putAgentMessage(db, input, 0, 'user', prompt);
@@ -169,15 +174,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const model = deps.models[input.modelTier];
       const finalTool = finalToolName(input.stage);
       const stored = await loadAgentMessages(db, input);
-      const step = await startStep(db, {
-        organizationId: input.organizationId,
-        issueId: input.issueId,
-        stage: input.stage,
-        round: input.round,
-        agentType: AGENT_TYPES[input.stage],
-        model,
-        attempt: 1,
-      });
+      const step = await openLoopStep(input, input.modelTier);
       let content: LlmContentBlock[];
       let cost = 0;
       const existing = stored.find((message) => message.seq === input.turn + 1);
@@ -321,15 +318,7 @@ export function createAgentActivities(deps: AgentDeps) {
 
     /** Marks the stage failed in Postgres when the loop gives up (e.g. out of repairs). */
     async failAgentLoop(input: AgentLoopRef & { modelTier: ModelTier; reason: string }): Promise<void> {
-      const step = await startStep(db, {
-        organizationId: input.organizationId,
-        issueId: input.issueId,
-        stage: input.stage,
-        round: input.round,
-        agentType: AGENT_TYPES[input.stage],
-        model: deps.models[input.modelTier],
-        attempt: 1,
-      });
+      const step = await openLoopStep(input, input.modelTier);
       await failStep(db, step.id, input.reason);
     },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISSUE_PRIORITIES, ISSUE_TYPES, type Stage } from './issue';
+import { issuePrioritySchema, issueTypeSchema, type Stage } from './issue';
 import type { ModelTier } from './policy';
 
 /**
@@ -9,8 +9,9 @@ import type { ModelTier } from './policy';
  */
 
 export const classifyOutputSchema = z.object({
-  type: z.enum(ISSUE_TYPES),
-  priority: z.enum(ISSUE_PRIORITIES),
+  // Case-insensitive like intake: a model that answers in the ERP's `BUG` / `HIGH` is right.
+  type: issueTypeSchema,
+  priority: issuePrioritySchema,
   module: z.string().max(100).nullable().describe('The ERP module affected, or null if unclear'),
   complexity: z.number().int().min(1).max(10).describe('1 = trivial, 10 = very hard'),
   capabilities: z.array(z.string().max(100)).max(20).describe('Skills needed, e.g. "sql", "react"'),

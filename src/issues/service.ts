@@ -251,11 +251,36 @@ export function createIssueService(deps: IssueServiceDeps) {
       const row = await getIssue(deps.db, organizationId, issueId);
       if (!row) return undefined;
       const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
-      return toView(
+      const view = toView(
         row,
         live,
         logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message })),
       );
+      if (live) return view;
+      // The workflow has ended (or is unreachable): who asked and decided what is in Postgres.
+      const [questions, decisions] = await Promise.all([
+        listQuestions(deps.db, organizationId, issueId),
+        listDecisions(deps.db, organizationId, issueId),
+      ]);
+      return {
+        ...view,
+        questions: questions.map((q) => ({
+          id: q.id,
+          stage: q.stage,
+          question: q.question,
+          answer: q.answer,
+          answeredBy: q.answeredBy,
+          status: q.status,
+        })),
+        decisions: decisions.map((d) => ({
+          gate: d.gate,
+          decision: d.decision,
+          reviewer: d.reviewer,
+          comment: d.comment,
+          at: toIso(d.createdAt),
+          via: d.via,
+        })),
+      };
     },
 
     /** A reviewer's decision at the open approval gate (workflow update, validated there). */

@@ -16,7 +16,7 @@ import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../db
 import { addReviewer } from '../db/people';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
-import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { type DevServer, localDevServerOptions, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
 import {
@@ -54,15 +54,7 @@ async function main(): Promise<void> {
     let address = config.temporal.address;
     let devServer: DevServer | undefined;
     if (!address) {
-      devServer = await startDevServer({
-        port: config.temporal.devServer.port,
-        uiPort: config.temporal.devServer.uiPort,
-        namespace: config.temporal.namespace,
-        dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
-        cacheDir: path.join(config.dataDir, 'bin'),
-        cliPath: config.temporal.devServer.cliPath,
-        log: (message) => log.info(message),
-      });
+      devServer = await startDevServer(localDevServerOptions(config, (message) => log.info(message)));
       cleanups.push(() => (devServer as DevServer).stop());
       address = devServer.address;
       log.info(`Temporal dev server ${devServer.origin} at ${address}${devServer.cli ? ` (${devServer.cli.path})` : ''}`);

@@ -2,23 +2,14 @@
  * `npm run temporal:dev`: only the Temporal dev server (persisted under .data/, Web UI on),
  * for running the API and the worker as separate processes.
  */
-import path from 'node:path';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { startDevServer } from '../temporal/dev-server';
+import { localDevServerOptions, startDevServer } from '../temporal/dev-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'temporal');
-  const server = await startDevServer({
-    port: config.temporal.devServer.port,
-    uiPort: config.temporal.devServer.uiPort,
-    namespace: config.temporal.namespace,
-    dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
-    cacheDir: path.join(config.dataDir, 'bin'),
-    cliPath: config.temporal.devServer.cliPath,
-    log: (message) => log.info(message),
-  });
+  const server = await startDevServer(localDevServerOptions(config, (message) => log.info(message)));
   log.info(`Temporal ${server.origin} at ${server.address}; Web UI ${server.uiUrl ?? 'off'}. Ctrl-C stops it.`);
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { Config } from '../config';
 import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common/lib/search-attributes';
 import { searchAttributes } from '../../workflows/definitions';
 import { findOrBuildTemporalCli, type FoundCli, TemporalCliNotFoundError } from './cli';
@@ -28,6 +29,19 @@ export interface DevServerOptions {
   /** Extra `--dynamic-config-value` pairs, e.g. for tests. */
   dynamicConfig?: Record<string, unknown>;
   startupTimeoutMs?: number;
+}
+
+/** The persisted dev server the local entry points run (`.data/temporal/dev.sqlite`). */
+export function localDevServerOptions(config: Config, log: (message: string) => void): DevServerOptions {
+  return {
+    port: config.temporal.devServer.port,
+    uiPort: config.temporal.devServer.uiPort,
+    namespace: config.temporal.namespace,
+    dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
+    cacheDir: path.join(config.dataDir, 'bin'),
+    cliPath: config.temporal.devServer.cliPath,
+    log,
+  };
 }
 
 export interface DevServer {

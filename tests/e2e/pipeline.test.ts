@@ -4,7 +4,7 @@ import { issueCostTotals, listLlmCalls } from '../../src/db/llm-calls';
 import { listDecisions, listNotifications, listQuestions } from '../../src/db/people';
 import { listSteps } from '../../src/db/steps';
 import { getIssue } from '../../src/db/issues';
-import { decisionSignal } from '../../workflows/definitions';
+import { decisionSignal, searchAttributes } from '../../workflows/definitions';
 import { recordHistoryIfAsked } from '../support/harness';
 import { allRepliesUsed, MODELS, type PipelineHarness, reply, REVIEWER, scriptHappyPath, startPipelineHarness } from '../support/pipeline';
 
@@ -43,12 +43,15 @@ describe('agent pipeline', () => {
 
     const waiting = await h.waitFor(apiKey, id, awaiting('awaiting_approval'));
     expect(waiting).toMatchObject({ erpStatus: 'REVIEW', pending: { kind: 'approval', gate: 'final' } });
+    const handle = h.temporal.client.workflow.getHandle(workflowId);
+    expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(true);
     const approved = await approve(apiKey, id, 'final');
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'processing', decisions: [{ gate: 'final', decision: 'approve', reviewer: REVIEWER, via: 'update' }] });
 
     const issue = await h.waitForEnd(apiKey, id);
-    expect(issue).toMatchObject({ status: 'completed', progress: 100 });
+    expect(issue).toMatchObject({ status: 'completed', progress: 100, decisions: [{ gate: 'final', reviewer: REVIEWER }] });
+    expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(false);
 
     // Every tool call ran exactly once, against the real repository files.
     const toolCalls = await listToolCalls(h.db.db, { organizationId, issueId: id });
@@ -208,7 +211,8 @@ describe('agent pipeline', () => {
     // The research agent got the answer as its tool result.
     const afterAnswer = requestsFor('submit_research').at(-1);
     expect(JSON.stringify(afterAnswer?.body.messages)).toContain(expectedAnswer.slice(0, 10));
-    expect(issue.questions).toEqual([]); // ended: the view comes from Postgres
+    // Ended: the view reads the questions from Postgres.
+    expect(issue.questions).toEqual([expect.objectContaining({ status: 'answered', answer: expectedAnswer })]);
     await recordHistoryIfAsked(h.temporal.client, workflowId, `pipeline-clarification-${policy}`);
   });
 
@@ -234,6 +238,19 @@ describe('agent pipeline', () => {
     const [question] = await listQuestions(h.db.db, organizationId, id);
     expect(question?.status).toBe('expired');
     await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-question-expired');
+  });
+
+  it('an approval nobody gives expires: the issue ends approval_expired', async () => {
+    const { apiKey } = await h.newOrganization({ timers: { reminderSeconds: 1, escalationSeconds: 1, expirySeconds: 2 } });
+    h.fake.onTool('submit_classification', reply.classify({ type: 'BUG', priority: 'HIGH' })); // ERP case is accepted
+    h.fake.onTool('submit_triage', reply.triage());
+    h.fake.onTool('submit_research', reply.research());
+    h.fake.onTool('submit_change', reply.change());
+    h.fake.onTool('submit_review', reply.review('approve'));
+    const { id } = await h.submit(apiKey);
+    const issue = await h.waitForEnd(apiKey, id, 30_000);
+    expect(issue).toMatchObject({ status: 'approval_expired', erpStatus: 'FAILED' });
+    expect(issue.result['summary']).toBe('final approval not given within 2s');
   });
 
   it('pauses at the budget, waits for a raise, then completes without overrunning', async () => {
