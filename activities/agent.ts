@@ -22,15 +22,17 @@ import type { Database } from '../src/db/client';
 import { getIssue, recordIssueStage } from '../src/db/issues';
 import { recordLlmCall } from '../src/db/llm-calls';
 import { appendLog } from '../src/db/logs';
-import { getOrganization } from '../src/db/organizations';
 import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError, errorMessage, isAppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock, LlmMessage } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import { loadPrompt } from '../src/prompts';
-import { organizationSettingsSchema } from '../src/contracts/policy';
+import { formatCommandResult, runCommand } from '../src/workspace/commands';
+import { diffAgainstBase, git } from '../src/workspace/git';
 import { listFiles, readFile, searchFiles, ToolInputError } from '../src/workspace/read-tools';
+import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
+import { repositoryRootFor } from './workspace';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
@@ -50,6 +52,7 @@ export interface AgentDeps {
   llm: LlmClient;
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
+  workspacesDir: string;
 }
 
 export interface AgentLoopRef {
@@ -115,10 +118,6 @@ export function createAgentActivities(deps: AgentDeps) {
     });
   }
 
-  async function repositoryRoot(organizationId: string): Promise<string | undefined> {
-    const organization = await getOrganization(db, organizationId);
-    return organizationSettingsSchema.parse(organization?.settings ?? {}).repository.path;
-  }
 
   /** The transcript as the Messages API wants it: tool results follow each assistant turn. */
   function buildMessages(
@@ -173,6 +172,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const runtime = currentActivity();
       const model = deps.models[input.modelTier];
       const finalTool = finalToolName(input.stage);
+      const { writable } = await repositoryRootFor(deps, input);
       const stored = await loadAgentMessages(db, input);
       const step = await openLoopStep(input, input.modelTier);
       let content: LlmContentBlock[];
@@ -199,7 +199,7 @@ export function createAgentActivities(deps: AgentDeps) {
               model,
               system: prompt.text,
               messages,
-              tools: toolDefinitionsFor(input.stage),
+              tools: toolDefinitionsFor(input.stage, writable),
               toolChoice: input.forceFinal ? { type: 'tool', name: finalTool } : { type: 'any' },
               maxTokens: deps.maxOutputTokens,
               signal: runtime.signal,
@@ -298,7 +298,7 @@ export function createAgentActivities(deps: AgentDeps) {
       let output: string;
       let isError = false;
       try {
-        output = await executeReadTool(call.name, call.input, await repositoryRoot(input.organizationId));
+        output = await executeTool(call.name, call.input, await repositoryRootFor(deps, input));
       } catch (error) {
         if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
         output = error.message;
@@ -324,17 +324,48 @@ export function createAgentActivities(deps: AgentDeps) {
   };
 }
 
-async function executeReadTool(name: string, rawInput: unknown, root: string | undefined): Promise<string> {
+/** Runs one tool against the issue's repository. Refusals are ToolInputErrors for the agent. */
+async function executeTool(
+  name: string,
+  rawInput: unknown,
+  repository: Awaited<ReturnType<typeof repositoryRootFor>>,
+): Promise<string> {
   if (!isToolName(name) || name === ASK_CLARIFICATION) throw new ToolInputError(`unknown tool: ${name}`);
-  if (!root) throw new ToolInputError('no repository is configured for this organization (settings.repository.path)');
+  const { root, writable, settings } = repository;
+  if (!root) throw new ToolInputError('no repository is configured for this organization (settings.repository)');
   const parsed = toolInputSchemas[name].safeParse(rawInput);
   if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
+  // Each case passes the input its own schema just validated.
+  const input = parsed.data as never;
+  const needsWorkspace = (tool: string) => {
+    if (!writable) throw new ToolInputError(`${tool} needs a workspace: this repository is read-only here`);
+  };
   switch (name) {
     case 'list_files':
-      return listFiles(root, parsed.data as z.infer<(typeof toolInputSchemas)['list_files']>);
+      return listFiles(root, input);
     case 'read_file':
-      return readFile(root, parsed.data as z.infer<(typeof toolInputSchemas)['read_file']>);
+      return readFile(root, input);
     case 'search_files':
-      return searchFiles(root, parsed.data as z.infer<(typeof toolInputSchemas)['search_files']>);
+      return writable ? gitGrep(root, input) : searchFiles(root, input);
+    case 'write_file':
+      needsWorkspace(name);
+      return writeFile(root, input);
+    case 'edit_file':
+      needsWorkspace(name);
+      return editFile(root, input);
+    case 'diff': {
+      needsWorkspace(name);
+      const base = (await git(root, ['merge-base', 'HEAD', `origin/${settings.baseBranch}`])).trim();
+      return (await diffAgainstBase(root, base)) || '(no changes yet)';
+    }
+    case 'run_command': {
+      needsWorkspace(name);
+      const allowlist = [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
+      const result = await runCommand(root, (parsed.data as { argv: string[] }).argv, allowlist, {
+        timeoutMs: settings.commandTimeoutSeconds * 1000,
+        maxOutputBytes: 50_000,
+      });
+      return formatCommandResult(result);
+    }
   }
 }

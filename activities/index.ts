@@ -4,12 +4,18 @@ import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
 import { createPeopleActivities } from './people';
 import { createStageActivities } from './stages';
+import { createWorkspaceActivities } from './workspace';
 
 export interface ActivityDeps {
   db: Database;
   llm: LlmClient;
   models: { small: string; medium: string; large: string };
   maxOutputTokens: number;
+  /** Where per-issue clones live. */
+  workspacesDir: string;
+  github: { token: string | undefined; apiUrl: string };
+  /** For links back to the issue (pull request bodies). */
+  publicBaseUrl: string;
 }
 
 /**
@@ -22,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStageActivities(deps),
     ...createAgentActivities(deps),
     ...createPeopleActivities(deps),
+    ...createWorkspaceActivities(deps),
     ...createBookkeepingActivities(deps),
   };
 }

@@ -59,6 +59,13 @@ const envSchema = z.object({
   /** Local state: the dev server's SQLite file, PGlite data, the Temporal CLI cache. */
   DATA_DIR: z.string().default('.data'),
 
+  // ---- Workspaces and code hosts -------------------------------------------
+  /** Where per-issue clones live (default DATA_DIR/workspaces). */
+  WORKSPACES_DIR: optionalString,
+  /** Token for GitHub repositories (push and pull requests); never passed to commands. */
+  GITHUB_TOKEN: optionalString,
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+
   // ---- Claude ---------------------------------------------------------------
   ANTHROPIC_API_KEY: optionalString,
   /** Override the API endpoint (a proxy, or the local fake Claude). */
@@ -107,6 +114,8 @@ export interface Config {
   temporal: TemporalConfig;
   database: { url: string | undefined; poolSize: number; pgliteDir: string };
   dataDir: string;
+  workspacesDir: string;
+  github: { token: string | undefined; apiUrl: string };
   llm: {
     mode: 'anthropic' | 'fake';
     apiKey: string | undefined;
@@ -185,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pgliteDir: path.join(dataDir, 'pglite'),
     },
     dataDir,
+    workspacesDir: e.WORKSPACES_DIR ? path.resolve(e.WORKSPACES_DIR) : path.join(dataDir, 'workspaces'),
+    github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },
     llm: {
       mode: llmMode,
       apiKey: e.ANTHROPIC_API_KEY,

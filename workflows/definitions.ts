@@ -121,6 +121,10 @@ export interface IssueProgress {
   toolCalls: number;
   /** Workflow runs so far (continue-as-new starts a new one). */
   runs: number;
+  /** Workspace issues: the branch, the last test result, the published pull request. */
+  branch?: string | null;
+  testsPassed?: boolean | null;
+  pullRequestUrl?: string | null;
 }
 
 /** The workflow's result when it finishes without failing. */

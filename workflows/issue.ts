@@ -101,6 +101,11 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     heartbeatTimeout,
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
   });
+  // git and the code host: clones, tests and pushes take a while; the ledger makes retries safe.
+  const workspace = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+  });
   // Postgres bookkeeping: short, idempotent, retried until the database is back.
   const bookkeeping = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
@@ -559,6 +564,11 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
           break;
         }
         case 'research': {
+          if (policy.workspace && !progress.branch) {
+            enter('research', 'preparing the workspace');
+            const prepared = await workspace.prepareWorkspace.executeWithOptions({ summary: 'workspace · clone the repository' }, [ref]);
+            progress.branch = prepared.branch;
+          }
           enter('research', counters.researchRound === 0 ? 'investigating the root cause' : 'revising the plan');
           const research = (await runAgent('research', counters.researchRound, state.baseTier)) as { rootCause: string };
           complete('research');
@@ -585,6 +595,14 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
           progress.codeTier = tier;
           enter('code', counters.codeRound === 0 ? 'writing the change' : `revising the change (round ${counters.codeRound + 1})`);
           await runAgent('code', counters.codeRound, tier);
+          if (policy.workspace) {
+            progress.currentStep = 'running the tests and committing';
+            touch();
+            const change = await workspace.finalizeChange.executeWithOptions({ summary: 'code · tests, commit, diff' }, [
+              { ...ref, round: counters.codeRound },
+            ]);
+            progress.testsPassed = change.testsPassed;
+          }
           complete('code');
           state.phase = 'review';
           break;
@@ -594,7 +612,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
           const review = (await runAgent('review', counters.codeRound, state.baseTier)) as ReviewSummary;
           complete('review');
           if (review.verdict === 'approve') {
-            if (policy.finalApproval === 'never') return { status: 'completed', summary: review.summary };
+            if (policy.finalApproval === 'never') return { status: 'completed', summary: await publish(review.summary) };
             state.phase = 'final_approval';
           } else if (counters.reviewRoundsUsed < policy.maxReviewRounds) {
             // A failed review sends the change back, and the next attempt gets a stronger model.
@@ -610,7 +628,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
         case 'final_approval': {
           enter('review', 'waiting for final approval');
           const decision = await gate('final');
-          if (decision.decision === 'approve') return { status: 'completed', summary: `approved by ${decision.reviewer}` };
+          if (decision.decision === 'approve') return { status: 'completed', summary: await publish(`approved by ${decision.reviewer}`) };
           if (decision.decision === 'reject') return { status: 'rejected', summary: `rejected by ${decision.reviewer}: ${decision.comment ?? ''}` };
           counters.codeRound += 1;
           state.phase = 'code';
@@ -618,6 +636,18 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
         }
       }
     }
+  }
+
+  /** Workspace issues end in a pull request, opened exactly once (see publishChange). */
+  async function publish(summary: string): Promise<string> {
+    if (!policy.workspace) return summary;
+    progress.currentStep = 'opening the pull request';
+    touch();
+    const pr = await workspace.publishChange.executeWithOptions({ summary: 'publish · push and open the pull request' }, [
+      { ...ref, workflowId: workflowInfo().workflowId },
+    ]);
+    progress.pullRequestUrl = pr.url;
+    return `${summary}; pull request ${pr.url}`;
   }
 
   async function finish(status: IssueStatus, summary: string, error: string | null): Promise<void> {

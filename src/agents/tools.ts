@@ -23,6 +23,19 @@ export const toolInputSchemas = {
     pattern: z.string().min(1).max(500).describe('A JavaScript regular expression (or plain text)'),
     path: z.string().max(1000).optional().describe('Directory to search; default the whole repository'),
   }),
+  write_file: z.object({
+    path: z.string().min(1).max(1000).describe('File path relative to the repository root; created if missing'),
+    content: z.string().describe('The whole new content of the file'),
+  }),
+  edit_file: z.object({
+    path: z.string().min(1).max(1000),
+    oldText: z.string().min(1).describe('Exact text to replace; must occur exactly once'),
+    newText: z.string().describe('The replacement'),
+  }),
+  run_command: z.object({
+    argv: z.array(z.string()).min(1).max(50).describe('The command and its arguments, e.g. ["npm","test"]; no shell'),
+  }),
+  diff: z.object({}).describe('The change so far against the base branch'),
   [ASK_CLARIFICATION]: z.object({
     question: z.string().min(1).max(2000).describe('One precise question for the people behind the issue'),
   }),
@@ -30,23 +43,28 @@ export const toolInputSchemas = {
 
 export type ToolName = keyof typeof toolInputSchemas;
 export const READ_ONLY_TOOLS: ToolName[] = ['list_files', 'read_file', 'search_files'];
+export const WRITE_TOOLS: ToolName[] = ['write_file', 'edit_file', 'run_command', 'diff'];
 
 const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
   list_files: 'List files and directories of the repository (skips .git, node_modules, build output).',
   read_file: 'Read a file of the repository, with line numbers; use startLine/endLine for large files.',
   search_files: 'Search the repository for a regular expression; answers file:line: text.',
+  write_file: 'Create or overwrite a file of the repository.',
+  edit_file: 'Replace one exact occurrence of oldText with newText in a file (read it first).',
+  run_command: 'Run an allowed command (e.g. the tests) in the repository; answers the exit code and output.',
+  diff: 'Show the change so far as a unified diff against the base branch.',
   [ASK_CLARIFICATION]: 'Ask the people behind the issue one clarification question; the answer is the tool result.',
 };
 
 export type AgentStage = Extract<Stage, 'research' | 'code' | 'review'>;
 export const AGENT_STAGES: AgentStage[] = ['research', 'code', 'review'];
 
-/** Which tools each agent has. Write tools come with the workspace. */
-export const AGENT_TOOLS: Record<AgentStage, ToolName[]> = {
-  research: [...READ_ONLY_TOOLS, ASK_CLARIFICATION],
-  code: [...READ_ONLY_TOOLS, ASK_CLARIFICATION],
-  review: [...READ_ONLY_TOOLS],
-};
+/** Which tools each agent has. Research only reads; write tools need a workspace. */
+export function agentTools(stage: AgentStage, workspace: boolean): ToolName[] {
+  if (stage === 'research') return [...READ_ONLY_TOOLS, ASK_CLARIFICATION];
+  if (stage === 'review') return workspace ? [...READ_ONLY_TOOLS, 'diff'] : [...READ_ONLY_TOOLS];
+  return workspace ? [...READ_ONLY_TOOLS, ...WRITE_TOOLS, ASK_CLARIFICATION] : [...READ_ONLY_TOOLS, ASK_CLARIFICATION];
+}
 
 const FINAL_TOOL_DESCRIPTIONS: Record<AgentStage, string> = {
   research: 'Submit the root-cause analysis. Ends the investigation.',
@@ -69,9 +87,9 @@ export function jsonSchemaFor(schema: z.ZodType): { type: 'object'; [key: string
 }
 
 /** Tool definitions as the Messages API takes them, final tool last. */
-export function toolDefinitionsFor(stage: AgentStage) {
+export function toolDefinitionsFor(stage: AgentStage, workspace: boolean) {
   return [
-    ...AGENT_TOOLS[stage].map((name) => ({
+    ...agentTools(stage, workspace).map((name) => ({
       name,
       description: TOOL_DESCRIPTIONS[name],
       input_schema: jsonSchemaFor(toolInputSchemas[name]),

@@ -28,6 +28,32 @@ export const humanTimersSchema = z
   });
 export type HumanTimers = z.infer<typeof humanTimersSchema>;
 
+const argv = z.array(z.string().min(1).max(500)).min(1).max(50);
+
+/** The repository the agents work on, and how its changes are published. */
+export const repositorySettingsSchema = z.object({
+  /**
+   * A git URL or path: each issue gets its own clone on `agent/org-{org}/{issue}`, with
+   * write tools, commands and a pull request. For GitHub: https://github.com/owner/repo.git
+   */
+  remote: z.string().min(1).optional(),
+  /** A directory the agents may only read (no workspace, no pull request). */
+  path: z.string().min(1).optional(),
+  baseBranch: z.string().min(1).default('main'),
+  /** Where pull requests are opened: a local bare repository + Postgres, or GitHub. */
+  host: z.enum(['local', 'github']).default('local'),
+  github: z.object({ owner: z.string().min(1), repo: z.string().min(1) }).optional(),
+  /** Run after the code agent finishes; its result goes into the pull request. */
+  testCommand: argv.optional(),
+  /** Commands the code agent may run (argv prefixes); the test command is always allowed. */
+  allowedCommands: z.array(argv).max(50).default([]),
+  commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
+  pullRequest: z
+    .object({ draft: z.boolean().default(true), labels: z.array(z.string().min(1).max(50)).max(20).default(['agent']) })
+    .prefault({}),
+});
+export type RepositorySettings = z.infer<typeof repositorySettingsSchema>;
+
 export const organizationSettingsSchema = z.object({
   /** Default spending limit per issue in USD; a request may override it. */
   budgetUsd: z.number().positive().max(10_000).default(5),
@@ -46,8 +72,7 @@ export const organizationSettingsSchema = z.object({
   allowedTiers: z.array(z.enum(MODEL_TIERS)).min(1).optional(),
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
   escalationContacts: z.array(z.string().max(200)).max(50).default([]),
-  /** The repository the agents read: a local path (cloning comes with the workspace). */
-  repository: z.object({ path: z.string().min(1).optional() }).prefault({}),
+  repository: repositorySettingsSchema.prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */
   historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
   /** Heartbeat timeout of model and tool activities: how soon a lost worker's call is retried. */
@@ -68,6 +93,8 @@ export interface IssuePolicy {
   escalationContacts: string[];
   historyEventThreshold: number;
   activityHeartbeatSeconds: number;
+  /** The issue gets a workspace (clone, write tools, commit) and ends in a pull request. */
+  workspace: boolean;
 }
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
@@ -94,5 +121,6 @@ export function resolvePolicy(
     escalationContacts: parsed.escalationContacts,
     historyEventThreshold: parsed.historyEventThreshold,
     activityHeartbeatSeconds: parsed.activityHeartbeatSeconds,
+    workspace: parsed.repository.remote !== undefined,
   };
 }

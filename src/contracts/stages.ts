@@ -45,7 +45,11 @@ export type ResearchOutput = z.infer<typeof researchOutputSchema>;
 export const codeOutputSchema = z.object({
   summary: z.string().min(1).max(5000),
   filesChanged: z.array(z.string().max(1000)).max(200),
-  diff: z.string().max(500_000).describe('A unified diff of the proposed change'),
+  diff: z
+    .string()
+    .max(500_000)
+    .default('')
+    .describe('A unified diff of the change; leave empty when you changed files with the tools (the workspace diff is used)'),
 });
 export type CodeOutput = z.infer<typeof codeOutputSchema>;
 

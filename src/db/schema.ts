@@ -78,6 +78,8 @@ export const issues = pgTable(
     workflowId: text('workflow_id').notNull(),
     /** Short results of the stages (classification, triage route, review verdict). */
     result: jsonb('result').$type<Record<string, unknown>>().notNull().default({}),
+    /** The published pull request (after the final approval). */
+    pullRequestUrl: text('pull_request_url'),
     /** The issue's spending limit in USD (organization default or the request's override). */
     budgetUsd: numeric('budget_usd', { precision: 12, scale: 4 }),
     error: text('error'),
@@ -361,6 +363,48 @@ export const notifications = pgTable(
   (t) => [uniqueIndex('notifications_dedupe_uq').on(t.issueId, t.dedupeKey), index('notifications_org_issue_idx').on(t.organizationId, t.issueId)],
 );
 
+/**
+ * The exactly-once ledger: every external side effect (push, pull request, comment, ERP
+ * callback) is recorded under (workflow id, effect) once it has happened. Activities look
+ * here, then at the outside world, before they act.
+ */
+export const sideEffects = pgTable(
+  'side_effects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    effect: text('effect').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('side_effects_workflow_effect_uq').on(t.workflowId, t.effect), index('side_effects_org_idx').on(t.organizationId)],
+);
+
+/** Pull requests of the local code host (a bare repository as the remote). */
+export const localPullRequests = pgTable(
+  'local_pull_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    /** The remote (bare repository path) the branch was pushed to. */
+    repository: text('repository').notNull(),
+    number: integer('number').notNull(),
+    head: text('head').notNull(),
+    base: text('base').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    draft: integer('draft').notNull().default(0),
+    labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    state: text('state').notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('local_pull_requests_repo_head_uq').on(t.repository, t.head),
+    uniqueIndex('local_pull_requests_repo_number_uq').on(t.repository, t.number),
+  ],
+);
+
 export const schema = {
   organizations,
   apiKeys,
@@ -376,4 +420,6 @@ export const schema = {
   questions,
   decisions,
   notifications,
+  sideEffects,
+  localPullRequests,
 };

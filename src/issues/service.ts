@@ -86,6 +86,9 @@ export interface IssueView {
   budgetUsd: number | null;
   questions: IssueProgress['questions'];
   decisions: IssueProgress['decisions'];
+  /** The pull request, once published (after the final approval). */
+  pullRequestUrl: string | null;
+  branch: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -138,6 +141,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
       questions: live?.questions ?? [],
       decisions: live?.decisions ?? [],
+      pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
+      branch: live?.branch ?? null,
       createdAt: toIso(row.createdAt),
       updatedAt: toIso(row.updatedAt),
       completedAt: row.completedAt ? toIso(row.completedAt) : null,

@@ -71,6 +71,9 @@ export async function createConfiguredWorker(
       llm: deps.llm,
       models: config.llm.models,
       maxOutputTokens: config.llm.maxOutputTokens,
+      workspacesDir: config.workspacesDir,
+      github: config.github,
+      publicBaseUrl: config.http.publicBaseUrl,
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
   });

@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { testWorkspaceDeps } from '../support/harness';
 import { createApp } from '../../src/api/app';
 import { stageToolNames } from '../../src/contracts/stages';
 import type { DatabaseHandle } from '../../src/db/client';
@@ -60,7 +61,7 @@ describe('issue lifecycle end to end', () => {
     temporal = await connectTemporal();
     fake = await startFakeAnthropic();
     const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 10_000 });
-    const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024 });
+    const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
     const created = await createTestWorker(temporal, activities);
     worker = created.worker;
     workerRun = worker.run();

@@ -100,3 +100,12 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, n
   // protobufjs' toJSON: proto3 JSON (int64 as strings, enums by name), what historyFromJSON reads.
   fs.writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
 }
+
+/** Workspace settings for activities in tests: clones under .data/test, a local fake GitHub. */
+export function testWorkspaceDeps(githubApiUrl = 'http://127.0.0.1:9') {
+  return {
+    workspacesDir: path.resolve(__dirname, '../../.data/test/workspaces'),
+    github: { token: 'ghp_test_token', apiUrl: githubApiUrl },
+    publicBaseUrl: 'http://localhost:3000',
+  };
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
+import { testWorkspaceDeps } from './harness';
 import { createApp } from '../../src/api/app';
 import type { OrganizationSettings } from '../../src/contracts/policy';
 import type { DatabaseHandle } from '../../src/db/client';
@@ -33,7 +34,7 @@ export const REVIEWER = 'alice';
 /** Settings that keep tests fast: short human timers, quick retry of lost activities. */
 export const FAST_SETTINGS: Partial<OrganizationSettings> = {
   timers: { reminderSeconds: 60, escalationSeconds: 120, expirySeconds: 300 },
-  repository: { path: SAMPLE_REPO },
+  repository: { path: SAMPLE_REPO } as OrganizationSettings['repository'],
   activityHeartbeatSeconds: 5,
 };
 
@@ -60,7 +61,7 @@ export async function startPipelineHarness(options: { startWorker?: boolean } = 
   const temporal = await connectTemporal();
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
-  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024 });
+  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
   const issues = createIssueService({

@@ -4,6 +4,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { testWorkspaceDeps } from './harness';
 import { openDatabase } from '../../src/db/client';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { MODELS } from './pipeline';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     taskQueue: env('TASK_QUEUE'),
-    activities: createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024 }),
+    activities: createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() }),
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
     // After the crash, the survivor should get the workflow task quickly.
     stickyQueueScheduleToStartTimeout: '1 second',
