@@ -21,6 +21,11 @@ module.exports = {
       },
     ],
   },
+  // @octokit/core and its helpers ship only ES modules; Jest's CommonJS runtime needs them
+  // transformed (Node itself loads them with require(esm), so production needs nothing).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type)/)',
+  ],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 60_000,

@@ -14,6 +14,7 @@ import { findEffect, recordEffect } from '../src/db/side-effects';
 import { AppError } from '../src/errors';
 import { type CommandResult, runCommand } from '../src/workspace/commands';
 import { commitAll, diffAgainstBase, prepareWorkspace as prepareClone, workspaceDir, branchName } from '../src/workspace/git';
+import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 
 /**
@@ -88,151 +89,157 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
     return issue;
   }
 
-  return {
-    /** Clones the repository onto the issue's branch, or finds the clone a previous attempt made. */
-    async prepareWorkspace(ref: WorkspaceRef): Promise<{ branch: string; baseSha: string; created: boolean }> {
-      const settings = await repositorySettings(db, ref.organizationId);
-      if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
-      try {
-        const prepared = await prepareClone({
-          root: deps.workspacesDir,
-          ...ref,
-          remote: settings.remote,
-          baseBranch: settings.baseBranch,
-          gitConfig: gitAuth(settings),
-        });
-        if (prepared.created) {
-          await appendLog(db, { ...ref, level: 'INFO', message: `workspace ready on ${prepared.branch} (base ${prepared.baseSha.slice(0, 8)})` });
-        }
-        return { branch: prepared.branch, baseSha: prepared.baseSha, created: prepared.created };
-      } catch (error) {
-        // git errors (unreachable remote, missing base branch) are retried by Temporal.
-        throw toActivityFailure(error);
-      }
-    },
+  const heartbeating = <A, R>(work: (input: A) => Promise<R>) => (input: A) => withHeartbeat(currentActivity(), work(input));
 
-    /**
-     * Ends the code stage: runs the test command, commits on the branch with a message
-     * naming the issue, and stores the real diff (and test results) on the round's artifact.
-     */
-    async finalizeChange(input: WorkspaceRef & { round: number }): Promise<ChangeResult> {
-      const issue = await requireIssue(input);
-      const settings = await repositorySettings(db, input.organizationId);
-      if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
+  return {
+    prepareWorkspace: heartbeating(prepareWorkspace),
+    finalizeChange: heartbeating(finalizeChange),
+    publishChange: heartbeating(publishChange),
+  };
+
+  /** Clones the repository onto the issue's branch, or finds the clone a previous attempt made. */
+  async function prepareWorkspace(ref: WorkspaceRef): Promise<{ branch: string; baseSha: string; created: boolean }> {
+    const settings = await repositorySettings(db, ref.organizationId);
+    if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
+    try {
       const prepared = await prepareClone({
         root: deps.workspacesDir,
-        ...input,
+        ...ref,
         remote: settings.remote,
         baseBranch: settings.baseBranch,
         gitConfig: gitAuth(settings),
       });
-      let tests: CommandResult | undefined;
-      if (settings.testCommand) {
-        tests = await runCommand(prepared.dir, settings.testCommand, [settings.testCommand], {
-          timeoutMs: settings.commandTimeoutSeconds * 1000,
-          maxOutputBytes: 200_000,
-        });
+      if (prepared.created) {
+        await appendLog(db, { ...ref, level: 'INFO', message: `workspace ready on ${prepared.branch} (base ${prepared.baseSha.slice(0, 8)})` });
       }
-      const testsPassed = tests ? tests.exitCode === 0 && !tests.timedOut : null;
-      const testSummary = tests
-        ? `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (exit ${tests.exitCode}${tests.timedOut ? ', timed out' : ''})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`
-        : 'no test command configured';
-      const commitSha = await commitAll(
-        prepared.dir,
-        `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
-      );
-      const diff = await diffAgainstBase(prepared.dir, prepared.baseSha);
-      const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);
+      return { branch: prepared.branch, baseSha: prepared.baseSha, created: prepared.created };
+    } catch (error) {
+      // git errors (unreachable remote, missing base branch) are retried by Temporal.
+      throw toActivityFailure(error);
+    }
+  }
 
-      const [step] = await db
-        .select({ id: issueSteps.id })
-        .from(issueSteps)
-        .where(and(eq(issueSteps.issueId, input.issueId), eq(issueSteps.stage, 'code'), eq(issueSteps.round, input.round)));
-      const previous = await latestArtifact(db, input.organizationId, input.issueId, 'CODE_CHANGE');
-      if (step) {
-        await saveArtifact(db, {
-          ...input,
-          stepId: step.id,
-          type: 'CODE_CHANGE',
-          name: 'proposed-change',
-          content: previous?.content ?? '',
-          diffPatch: diff,
-          filePath: filesChanged[0] ?? null,
-          metadata: {
-            ...(previous?.metadata ?? {}),
-            filesChanged,
-            round: input.round,
-            branch: prepared.branch,
-            commitSha,
-            testsPassed,
-            testSummary,
-          },
-        });
-      }
-      await appendLog(db, {
-        ...input,
-        level: testsPassed === false ? 'WARN' : 'INFO',
-        message: `change committed${commitSha ? ` (${commitSha.slice(0, 8)})` : ' (no new changes)'} on ${prepared.branch}; tests ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
+  /**
+   * Ends the code stage: runs the test command, commits on the branch with a message
+   * naming the issue, and stores the real diff (and test results) on the round's artifact.
+   */
+  async function finalizeChange(input: WorkspaceRef & { round: number }): Promise<ChangeResult> {
+    const issue = await requireIssue(input);
+    const settings = await repositorySettings(db, input.organizationId);
+    if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
+    const prepared = await prepareClone({
+      root: deps.workspacesDir,
+      ...input,
+      remote: settings.remote,
+      baseBranch: settings.baseBranch,
+      gitConfig: gitAuth(settings),
+    });
+    let tests: CommandResult | undefined;
+    if (settings.testCommand) {
+      tests = await runCommand(prepared.dir, settings.testCommand, [settings.testCommand], {
+        timeoutMs: settings.commandTimeoutSeconds * 1000,
+        maxOutputBytes: 200_000,
       });
-      return { commitSha, testsPassed, testSummary: testSummary.slice(0, 500), filesChanged };
-    },
+    }
+    const testsPassed = tests ? tests.exitCode === 0 && !tests.timedOut : null;
+    const testSummary = tests
+      ? `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (exit ${tests.exitCode}${tests.timedOut ? ', timed out' : ''})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`
+      : 'no test command configured';
+    const commitSha = await commitAll(
+      prepared.dir,
+      `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
+    );
+    const diff = await diffAgainstBase(prepared.dir, prepared.baseSha);
+    const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);
 
-    /**
-     * Pushes the branch and opens the pull request, exactly once: the ledger is checked
-     * first, then the host (a pull request for this branch may exist from an attempt that
-     * died before recording it), and only then is one created.
-     */
-    async publishChange(input: WorkspaceRef & { workflowId: string }): Promise<PublishedChange> {
-      const issue = await requireIssue(input);
-      const settings = await repositorySettings(db, input.organizationId);
-      const host = codeHostFor(settings, input.organizationId);
-      const branch = branchName(input.organizationId, input.issueId);
-      const dir = workspaceDir({ root: deps.workspacesDir, ...input });
-      const ledger = { organizationId: input.organizationId, workflowId: input.workflowId };
+    const [step] = await db
+      .select({ id: issueSteps.id })
+      .from(issueSteps)
+      .where(and(eq(issueSteps.issueId, input.issueId), eq(issueSteps.stage, 'code'), eq(issueSteps.round, input.round)));
+    const previous = await latestArtifact(db, input.organizationId, input.issueId, 'CODE_CHANGE');
+    if (step) {
+      await saveArtifact(db, {
+        ...input,
+        stepId: step.id,
+        type: 'CODE_CHANGE',
+        name: 'proposed-change',
+        content: previous?.content ?? '',
+        diffPatch: diff,
+        filePath: filesChanged[0] ?? null,
+        metadata: {
+          ...(previous?.metadata ?? {}),
+          filesChanged,
+          round: input.round,
+          branch: prepared.branch,
+          commitSha,
+          testsPassed,
+          testSummary,
+        },
+      });
+    }
+    await appendLog(db, {
+      ...input,
+      level: testsPassed === false ? 'WARN' : 'INFO',
+      message: `change committed${commitSha ? ` (${commitSha.slice(0, 8)})` : ' (no new changes)'} on ${prepared.branch}; tests ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
+    });
+    return { commitSha, testsPassed, testSummary: testSummary.slice(0, 500), filesChanged };
+  }
 
-      try {
-        if (!(await findEffect(db, input.workflowId, 'push'))) {
-          const pushed = await host.pushBranch({ workspaceDir: dir, branch });
-          await recordEffect(db, { ...ledger, effect: 'push', result: { branch, sha: pushed.sha } });
-        }
+  /**
+   * Pushes the branch and opens the pull request, exactly once: the ledger is checked
+   * first, then the host (a pull request for this branch may exist from an attempt that
+   * died before recording it), and only then is one created.
+   */
+  async function publishChange(input: WorkspaceRef & { workflowId: string }): Promise<PublishedChange> {
+    const issue = await requireIssue(input);
+    const settings = await repositorySettings(db, input.organizationId);
+    const host = codeHostFor(settings, input.organizationId);
+    const branch = branchName(input.organizationId, input.issueId);
+    const dir = workspaceDir({ root: deps.workspacesDir, ...input });
+    const ledger = { organizationId: input.organizationId, workflowId: input.workflowId };
 
-        const recorded = await findEffect(db, input.workflowId, 'pull_request');
-        let pr = recorded as PublishedChange | undefined;
-        if (!pr) {
-          const existing = await host.findPullRequest(branch);
-          const opened = existing ?? (await host.createPullRequest({
-            head: branch,
-            base: settings.baseBranch,
-            title: `${issue.title} (${issue.externalId})`,
-            body: await pullRequestBody(issue),
-            draft: settings.pullRequest.draft,
-            labels: settings.pullRequest.labels,
-          }));
-          pr = (await recordEffect(db, {
-            ...ledger,
-            effect: 'pull_request',
-            result: { url: opened.url, number: opened.number, branch, created: existing === undefined },
-          })) as unknown as PublishedChange;
-        }
-
-        // A GitHub issue that started this gets a comment pointing at the pull request.
-        const githubIssue = issue.source === 'github' && /^\d+$/.test(issue.externalId) ? Number(issue.externalId) : undefined;
-        if (githubIssue !== undefined && !(await findEffect(db, input.workflowId, 'issue_comment'))) {
-          const comment = await host.commentOnIssue(githubIssue, `Opened ${pr.url} for this issue.`);
-          if (comment) await recordEffect(db, { ...ledger, effect: 'issue_comment', result: comment });
-        }
-
-        await db
-          .update(issues)
-          .set({ pullRequestUrl: pr.url, updatedAt: sql`now()` })
-          .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
-        await appendLog(db, { ...input, level: 'INFO', message: `pull request ${pr.url} (${pr.created ? 'opened' : 'already open'})` });
-        return pr;
-      } catch (error) {
-        throw toActivityFailure(error);
+    try {
+      if (!(await findEffect(db, input.workflowId, 'push'))) {
+        const pushed = await host.pushBranch({ workspaceDir: dir, branch });
+        await recordEffect(db, { ...ledger, effect: 'push', result: { branch, sha: pushed.sha } });
       }
-    },
-  };
+
+      const recorded = await findEffect(db, input.workflowId, 'pull_request');
+      let pr = recorded as PublishedChange | undefined;
+      if (!pr) {
+        const existing = await host.findPullRequest(branch);
+        const opened = existing ?? (await host.createPullRequest({
+          head: branch,
+          base: settings.baseBranch,
+          title: `${issue.title} (${issue.externalId})`,
+          body: await pullRequestBody(issue),
+          draft: settings.pullRequest.draft,
+          labels: settings.pullRequest.labels,
+        }));
+        pr = (await recordEffect(db, {
+          ...ledger,
+          effect: 'pull_request',
+          result: { url: opened.url, number: opened.number, branch, created: existing === undefined },
+        })) as unknown as PublishedChange;
+      }
+
+      // A GitHub issue that started this gets a comment pointing at the pull request.
+      const githubIssue = issue.source === 'github' && /^\d+$/.test(issue.externalId) ? Number(issue.externalId) : undefined;
+      if (githubIssue !== undefined && !(await findEffect(db, input.workflowId, 'issue_comment'))) {
+        const comment = await host.commentOnIssue(githubIssue, `Opened ${pr.url} for this issue.`);
+        if (comment) await recordEffect(db, { ...ledger, effect: 'issue_comment', result: comment });
+      }
+
+      await db
+        .update(issues)
+        .set({ pullRequestUrl: pr.url, updatedAt: sql`now()` })
+        .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
+      await appendLog(db, { ...input, level: 'INFO', message: `pull request ${pr.url} (${pr.created ? 'opened' : 'already open'})` });
+      return pr;
+    } catch (error) {
+      throw toActivityFailure(error);
+    }
+  }
 
   async function pullRequestBody(issue: IssueRecord): Promise<string> {
     const change = await latestArtifact(db, issue.organizationId, issue.id, 'CODE_CHANGE');

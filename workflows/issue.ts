@@ -104,6 +104,8 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   // git and the code host: clones, tests and pushes take a while; the ledger makes retries safe.
   const workspace = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
+    // They heartbeat while git and tests run: a lost worker's call is retried this soon.
+    heartbeatTimeout,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
   });
   // Postgres bookkeeping: short, idempotent, retried until the database is back.

@@ -15,13 +15,14 @@ type OctokitClient = {
 
 /**
  * GitHub through octokit (REST). The token pushes the branch (as an HTTP header, never in
- * a URL or a log) and opens the pull request. Octokit is ESM-only: it is loaded here, on
+ * a URL or a log) and opens the pull request. @octokit/core (the client at the heart of
+ * `octokit`; we need only its REST requests) is ESM-only: it is loaded here, on
  * first use, and nowhere else.
  */
 export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
   let client: Promise<OctokitClient> | undefined;
   const octokit = () =>
-    (client ??= import('octokit').then(({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.apiUrl }) as unknown as OctokitClient));
+    (client ??= import('@octokit/core').then(({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.apiUrl }) as unknown as OctokitClient));
   const repo = { owner: options.owner, repo: options.repo };
   const basic = Buffer.from(`x-access-token:${options.token}`).toString('base64');
   const toRef = (pr: { number: number; html_url: string; head: { ref: string }; base: { ref: string }; state: string }): PullRequestRef => ({

@@ -56,12 +56,12 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function startPipelineHarness(options: { startWorker?: boolean } = {}): Promise<PipelineHarness> {
+export async function startPipelineHarness(options: { startWorker?: boolean; githubApiUrl?: string } = {}): Promise<PipelineHarness> {
   const db = await openTestDatabase();
   const temporal = await connectTemporal();
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
-  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps(options.githubApiUrl) });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
   const issues = createIssueService({

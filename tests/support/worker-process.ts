@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     taskQueue: env('TASK_QUEUE'),
-    activities: createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() }),
+    activities: createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps(process.env.GITHUB_API_URL) }),
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
     // After the crash, the survivor should get the workflow task quickly.
     stickyQueueScheduleToStartTimeout: '1 second',
