@@ -5,8 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // tests/fixtures holds sample repositories the agents read: their code is data, not ours.
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'migrations/**', 'coverage/**', 'bench/results/**', 'tests/fixtures/**'] },
+  // examples/ holds sample repositories the agents work on: their code is data, not ours.
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'migrations/**', 'coverage/**', 'bench/results/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

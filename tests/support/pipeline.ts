@@ -28,7 +28,7 @@ import {
  */
 
 export const MODELS = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' };
-export const SAMPLE_REPO = path.resolve(__dirname, '../fixtures/sample-repo');
+export const SAMPLE_REPO = path.resolve(__dirname, '../../examples/invoice-service');
 export const REVIEWER = 'alice';
 
 /** Settings that keep tests fast: short human timers, quick retry of lost activities. */

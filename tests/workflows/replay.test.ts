@@ -28,6 +28,7 @@ describe('replay of recorded issue workflow histories', () => {
         'pipeline-budget.json',
         'pipeline-cancelled.json',
         'pipeline-worker-crash.json',
+        'pipeline-pull-request.json',
       ]),
     );
   });
