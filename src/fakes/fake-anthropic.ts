@@ -9,9 +9,8 @@ import type { AddressInfo } from 'node:net';
  * usage fields are all exercised for real.
  *
  * Usage is reported the way the real API does: input tokens are estimated from the request
- * (≈ 4 characters a token) and, when the system prompt carries `cache_control`, the
- * system + tools prefix is billed as a cache write the first time it is seen and as a cache
- * read afterwards.
+ * (≈ 4 characters a token), and prefixes marked with `cache_control` are billed as cache
+ * writes the first time and cache reads afterwards (see usageFor).
  */
 
 export interface RecordedRequest {
@@ -80,6 +79,22 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
+/**
+ * The request without its cache marks, string content as the text block it stands for:
+ * what the cache keys a prefix by.
+ */
+function stripCacheControl(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripCacheControl);
+  if (value && typeof value === 'object' && 'role' in value && typeof (value as { content?: unknown }).content === 'string') {
+    const message = value as { role: string; content: string };
+    return { role: message.role, content: [{ type: 'text', text: message.content }] };
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'cache_control').map(([key, v]) => [key, stripCacheControl(v)]));
+  }
+  return value;
+}
+
 const estimateTokens = (value: unknown): number =>
   value === undefined ? 0 : Math.ceil((typeof value === 'string' ? value : JSON.stringify(value)).length / 4);
 
@@ -96,32 +111,46 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     return options.fallback?.(request);
   }
 
+  /**
+   * Prompt caching as Anthropic bills it: a request reads the longest prefix an earlier
+   * request wrote at a cache breakpoint (`cache_control` on the system prompt, the tools, or
+   * a message), writes the rest up to its last breakpoint, and pays full price after that.
+   */
   function usageFor(body: MessagesRequestBody, output: unknown, override?: Partial<FakeUsage>): FakeUsage {
-    const cached = Array.isArray(body.system) && body.system.some((block) => block.cache_control);
-    const prefixTokens = estimateTokens(body.system) + estimateTokens(body.tools);
-    const restTokens = estimateTokens(body.messages);
-    let usage: FakeUsage;
-    if (cached) {
-      const prefixKey = createHash('sha256')
-        .update(JSON.stringify([body.model, body.system, body.tools ?? null]))
+    const hasMark = (value: unknown): boolean => JSON.stringify(value ?? null).includes('"cache_control"');
+    const prefixTokens = estimateTokens(stripCacheControl(body.system)) + estimateTokens(stripCacheControl(body.tools));
+    const messageTokens = body.messages.map((message) => estimateTokens(stripCacheControl(message)));
+    const total = prefixTokens + messageTokens.reduce((sum, n) => sum + n, 0);
+    // Breakpoints: positions (number of messages included) whose prefix may be cached.
+    const breakpoints: number[] = [];
+    if (hasMark(body.system) || hasMark(body.tools)) breakpoints.push(0);
+    body.messages.forEach((message, index) => {
+      if (hasMark(message.content)) breakpoints.push(index + 1);
+    });
+    const keyAt = (count: number) =>
+      createHash('sha256')
+        .update(JSON.stringify([body.model, stripCacheControl(body.system), stripCacheControl(body.tools), stripCacheControl(body.messages.slice(0, count))]))
         .digest('hex');
-      const hit = seenPrefixes.has(prefixKey);
-      seenPrefixes.add(prefixKey);
-      usage = {
-        input_tokens: restTokens,
-        output_tokens: estimateTokens(output),
-        cache_read_input_tokens: hit ? prefixTokens : 0,
-        cache_creation_input_tokens: hit ? 0 : prefixTokens,
-      };
-    } else {
-      usage = {
-        input_tokens: prefixTokens + restTokens,
-        output_tokens: estimateTokens(output),
-        cache_read_input_tokens: 0,
-        cache_creation_input_tokens: 0,
-      };
+    const tokensAt = (count: number) => prefixTokens + messageTokens.slice(0, count).reduce((sum, n) => sum + n, 0);
+    let read = 0;
+    if (breakpoints.length > 0) {
+      for (let count = body.messages.length; count >= 0; count--) {
+        if (seenPrefixes.has(keyAt(count))) {
+          read = tokensAt(count);
+          break;
+        }
+      }
     }
-    return { ...usage, ...override };
+    const lastBreakpoint = breakpoints.length > 0 ? tokensAt(Math.max(...breakpoints)) : 0;
+    const write = Math.max(0, lastBreakpoint - read);
+    for (const count of breakpoints) seenPrefixes.add(keyAt(count));
+    return {
+      input_tokens: total - read - write,
+      output_tokens: estimateTokens(output),
+      cache_read_input_tokens: read,
+      cache_creation_input_tokens: write,
+      ...override,
+    };
   }
 
   function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

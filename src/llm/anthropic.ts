@@ -6,6 +6,12 @@ export interface AnthropicAdapterOptions {
   apiKey: string | undefined;
   baseUrl: string | undefined;
   timeoutMs: number;
+  /**
+   * Mark the system prompt, the tools and the conversation so far for prompt caching
+   * (default on). Agent loops resend a growing transcript: each turn then pays the cache
+   * read price (0.1×) for everything it has sent before.
+   */
+  promptCaching?: boolean;
 }
 
 /** Statuses the Messages API documents as transient (529 = overloaded). */
@@ -27,18 +33,20 @@ export function createAnthropicClient(options: AnthropicAdapterOptions): LlmClie
   return {
     async createMessage(request: LlmRequest): Promise<LlmResponse> {
       const started = Date.now();
+      const caching = options.promptCaching !== false;
       const tools = request.tools?.map((tool, index, all) =>
         // The cache breakpoint on the last tool caches system + all tool definitions.
-        index === all.length - 1 ? { ...tool, cache_control: { type: 'ephemeral' as const } } : tool,
+        caching && index === all.length - 1 ? { ...tool, cache_control: { type: 'ephemeral' as const } } : tool,
       );
+      const messages = caching ? withConversationBreakpoint(request.messages) : request.messages;
       try {
         const { data, request_id } = await client.messages
           .create(
             {
               model: request.model,
               max_tokens: request.maxTokens,
-              system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
-              messages: request.messages,
+              system: [{ type: 'text', text: request.system, ...(caching ? { cache_control: { type: 'ephemeral' as const } } : {}) }],
+              messages,
               ...(tools && tools.length > 0 ? { tools } : {}),
               ...(request.toolChoice ? { tool_choice: request.toolChoice } : {}),
             },
@@ -64,6 +72,18 @@ export function createAnthropicClient(options: AnthropicAdapterOptions): LlmClie
       }
     },
   };
+}
+
+/** A cache breakpoint on the last block of the last message: the next turn reads it all. */
+function withConversationBreakpoint(messages: LlmRequest['messages']): LlmRequest['messages'] {
+  const last = messages.at(-1);
+  if (!last) return messages;
+  const blocks = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+  if (blocks.length === 0) return messages;
+  const marked = blocks.map((block, index) =>
+    index === blocks.length - 1 ? { ...block, cache_control: { type: 'ephemeral' as const } } : block,
+  ) as typeof blocks;
+  return [...messages.slice(0, -1), { ...last, content: marked } as (typeof messages)[number]];
 }
 
 /** Maps SDK errors onto the one error model; anything unknown passes through unchanged. */

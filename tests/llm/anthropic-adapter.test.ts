@@ -40,11 +40,34 @@ describe('Anthropic adapter', () => {
     expect(first.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'submit', input: { a: 'x' } })]);
     expect(first.stopReason).toBe('tool_use');
     expect(first.requestId).toMatch(/^req_fake_/);
-    // The first call writes the system + tools prefix to the cache, the second reads it.
+    // The first call writes system + tools + its message to the cache; the second, with
+    // another message, reads the system + tools part and writes its own message.
     expect(first.usage.cacheWriteTokens).toBeGreaterThan(0);
     expect(first.usage.cacheReadTokens).toBe(0);
-    expect(second.usage.cacheReadTokens).toBe(first.usage.cacheWriteTokens);
-    expect(second.usage.cacheWriteTokens).toBe(0);
+    expect(second.usage.cacheReadTokens).toBeGreaterThan(0);
+    expect(second.usage.cacheReadTokens).toBeLessThan(first.usage.cacheWriteTokens);
+    expect(sent.body.messages.at(-1)).toEqual(
+      expect.objectContaining({ content: [expect.objectContaining({ cache_control: { type: 'ephemeral' } })] }),
+    );
+  });
+
+  it('caches the growing conversation: the next turn reads everything sent before', async () => {
+    fake.onTool('submit', { tool: 'submit', input: { a: '1' } }, { tool: 'submit', input: { a: '2' } });
+    const turn1 = request({ messages: [{ role: 'user', content: 'Title: a long investigation. '.repeat(40) }] });
+    const first = await client().createMessage(turn1);
+    const turn2 = request({
+      messages: [...turn1.messages, { role: 'assistant', content: first.content as never }, { role: 'user', content: 'go on' }],
+    });
+    const second = await client().createMessage(turn2);
+    const total = (u: typeof second.usage) => u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+    expect(second.usage.cacheReadTokens).toBeGreaterThanOrEqual(total(first.usage));
+    expect(second.usage.cacheReadTokens / total(second.usage)).toBeGreaterThan(0.8);
+
+    const uncached = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 5_000, promptCaching: false });
+    fake.onTool('submit', { tool: 'submit', input: { a: '3' } });
+    const plain = await uncached.createMessage(turn2);
+    expect(plain.usage.cacheReadTokens + plain.usage.cacheWriteTokens).toBe(0);
+    expect(fake.requests.at(-1)?.body.system).toEqual([{ type: 'text', text: turn2.system }]);
   });
 
   it('reports overloaded (529) as retryable, with the retry-after delay', async () => {
