@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   url: string | undefined;
   pgliteDir: string;
   poolSize?: number;
+  /** Called for every statement sent (Postgres only): benchmarks count writes with it. */
+  onQuery?: (query: string) => void;
 }
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
@@ -41,6 +43,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       onnotice: () => undefined,
       // The service is a long-lived process; idle connections are closed, not kept forever.
       idle_timeout: 60,
+      ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
     });
     return {
       db: drizzle(client, { schema }) as unknown as Database,

@@ -50,6 +50,8 @@ export interface DevServer {
   /** How the server was obtained, for the start-up banner. */
   origin: 'spawned' | 'reused' | 'cached-download';
   cli: FoundCli | undefined;
+  /** The server process, when we spawned it (benchmarks read its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -217,6 +219,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     uiUrl: uiPort === null ? undefined : `http://localhost:${uiPort}`,
     origin: 'spawned',
     cli,
+    pid: child.pid,
     stop: () => stopChild(child),
   };
 }
