@@ -74,6 +74,8 @@ export interface AgentModelTurnInput extends AgentLoopRef {
   modelTier: ModelTier;
   /** Out of turns: the model must call the stage's final tool now. */
   forceFinal: boolean;
+  /** The loop's step row, from startAgentLoop (older runs did not pass it). */
+  stepId?: string;
 }
 
 export interface ToolCallRef {
@@ -174,7 +176,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const finalTool = finalToolName(input.stage);
       const { writable } = await repositoryRootFor(deps, input);
       const stored = await loadAgentMessages(db, input);
-      const step = await openLoopStep(input, input.modelTier);
+      const step = input.stepId ? { id: input.stepId } : await openLoopStep(input, input.modelTier);
       let content: LlmContentBlock[];
       let cost = 0;
       const existing = stored.find((message) => message.seq === input.turn + 1);
@@ -182,7 +184,9 @@ export function createAgentActivities(deps: AgentDeps) {
         content = existing.content as LlmContentBlock[];
       } else {
         const history = stored.filter((message) => message.seq <= input.turn);
-        const messages = buildMessages(history, await listToolCalls(db, input));
+        // Turn 0 has no tool results to fetch.
+        const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, input) : [];
+        const messages = buildMessages(history, toolCalls);
         if (input.forceFinal) {
           messages.push({
             role: 'user',

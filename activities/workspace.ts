@@ -52,9 +52,20 @@ export interface PublishedChange {
 
 const TEST_OUTPUT_CHARS = 4000;
 
+/**
+ * Settings are read on every tool call and model turn; a short per-process cache saves a
+ * query each time. A settings change reaches running issues within SETTINGS_TTL_MS.
+ */
+const SETTINGS_TTL_MS = 10_000;
+const settingsCache = new Map<string, { settings: RepositorySettings; until: number }>();
+
 export async function repositorySettings(db: Database, organizationId: string): Promise<RepositorySettings> {
+  const cached = settingsCache.get(organizationId);
+  if (cached && cached.until > Date.now()) return cached.settings;
   const organization = await getOrganization(db, organizationId);
-  return organizationSettingsSchema.parse(organization?.settings ?? {}).repository;
+  const settings = organizationSettingsSchema.parse(organization?.settings ?? {}).repository;
+  settingsCache.set(organizationId, { settings, until: Date.now() + SETTINGS_TTL_MS });
+  return settings;
 }
 
 /** Where an issue's agents read and write: its workspace, or the read-only path. */

@@ -478,7 +478,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   async function agentLoop(stage: AgentStage, round: number, tier: ModelTier): Promise<AgentStageSummary> {
     const loopId = `${issueId}:${stage}:${round}`;
     const loop = { ...ref, loopId, stage, round };
-    await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [
+    const { stepId } = await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [
       { ...loop, modelTier: tier },
     ]);
     let repairs = 0;
@@ -489,7 +489,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       touch();
       const result = await models.agentModelTurn.executeWithOptions(
         { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
-        [{ ...loop, turn, modelTier: tier, forceFinal }],
+        [{ ...loop, turn, modelTier: tier, forceFinal, stepId }],
       );
       addCost(result.costUsd);
       if (result.kind === 'final') return result.summary;
