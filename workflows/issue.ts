@@ -535,7 +535,9 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
         case 'classify': {
           enter('classify', 'classifying the issue');
           await ensureBudget();
-          const classification = await models.classifyIssue({ ...ref, round: 0, modelTier: capTier('small', policy.allowedTiers) });
+          const classification = await models.classifyIssue.executeWithOptions({ summary: 'classify · one model call' }, [
+            { ...ref, round: 0, modelTier: capTier('small', policy.allowedTiers) },
+          ]);
           addCost(classification.costUsd);
           complete('classify');
           upsertSearchAttributes([
@@ -550,7 +552,9 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
         case 'triage': {
           enter('triage', 'deciding how to handle the issue');
           await ensureBudget();
-          const triage = await models.triageIssue({ ...ref, round: counters.triageRound, modelTier: capTier('small', policy.allowedTiers) });
+          const triage = await models.triageIssue.executeWithOptions({ summary: `triage · one model call (round ${counters.triageRound + 1})` }, [
+            { ...ref, round: counters.triageRound, modelTier: capTier('small', policy.allowedTiers) },
+          ]);
           addCost(triage.costUsd);
           if (triage.question && counters.triageRound < MAX_TRIAGE_QUESTIONS) {
             counters.triageRound += 1;

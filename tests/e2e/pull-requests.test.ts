@@ -97,10 +97,10 @@ describe('workspace and pull requests', () => {
     await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-pull-request');
   });
 
-  it('opens the GitHub pull request through octokit, once, and reuses one that exists', async () => {
+  it('opens the GitHub pull request through octokit, once, comments on the GitHub issue, and reuses what exists', async () => {
     const { organizationId, apiKey } = await organizationWithRepository('github');
     scriptFix(h);
-    const { id } = await h.submit(apiKey);
+    const { id } = await h.submit(apiKey, { source: 'github', externalId: '77' });
     await h.waitFor(apiKey, id, (issue) => issue.status === 'awaiting_approval');
     expect((await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
     const issue = await h.waitForEnd(apiKey, id);
@@ -109,6 +109,8 @@ describe('workspace and pull requests', () => {
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({ base: { ref: 'main' }, draft: true, labels: ['agent', 'bug'] });
     expect(issue.pullRequestUrl).toBe(pulls[0]!.html_url);
+    // The GitHub issue that started it hears where the fix is.
+    expect(github.comments).toEqual(expect.arrayContaining([expect.objectContaining({ issue: 77, body: `Opened ${pulls[0]!.html_url} for this issue.` })]));
 
     // Published again (a retried or replayed activity): the ledger answers, nothing new is created.
     const posts = () => github.requests.filter((request) => request === 'POST /repos/acme/invoices/pulls').length;
@@ -129,7 +131,8 @@ describe('workspace and pull requests', () => {
     expect(posts()).toBe(postsBefore);
     expect(github.pulls.filter((pull) => pull.head.ref === branch)).toHaveLength(1);
     const effects = await h.db.db.select().from(sideEffects).where(eq(sideEffects.workflowId, issue.workflowId));
-    expect(effects.map((effect) => effect.effect).sort()).toEqual(['pull_request', 'push']);
+    expect(effects.map((effect) => effect.effect).sort()).toEqual(['issue_comment', 'pull_request', 'push']);
+    expect(github.comments.filter((comment) => comment.issue === 77)).toHaveLength(1);
   });
 
   it('finds a pull request opened before (by head branch) instead of opening a second', async () => {
