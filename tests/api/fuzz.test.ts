@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../src/api/app';
+import type { DatabaseHandle } from '../../src/db/client';
+import { findOrganizationByApiKey } from '../../src/db/organizations';
+import { createIssueService } from '../../src/issues/service';
+import { connectTemporal, createTestOrganization, openTestDatabase, type TemporalHarness, uniqueId } from '../support/harness';
+
+/**
+ * At least 500 malformed requests — bodies, headers, paths, methods — and not one 5xx:
+ * every bad input is the client's error, answered with our error shape.
+ */
+describe('API fuzz', () => {
+  let db: DatabaseHandle;
+  let temporal: TemporalHarness;
+  let app: ReturnType<typeof createApp>;
+  let apiKey: string;
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    temporal = await connectTemporal();
+    ({ apiKey } = await createTestOrganization(db));
+    app = createApp({
+      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue: uniqueId('tq-fuzz'), publicBaseUrl: 'http://x', namespace: 'default', queryTimeoutMs: 200 }),
+      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      health: async () => ({}),
+      logError: (error) => errors.push(error),
+    });
+  });
+  afterAll(async () => {
+    await temporal.close();
+    await db.close();
+  });
+
+  // A small deterministic PRNG so a failure reproduces.
+  let state = 42;
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+
+  const weird = ['', ' ', 'null', '[]', '{}', '0', '-1', '1e309', 'true', '"x"', '\u0000', '\ud800', '💥'.repeat(3), 'a'.repeat(5000), '<script>', "'; drop table issues; --", '../../etc/passwd', '%00', '%zz'];
+  const values = [null, true, false, 0, -1, 1.5, 1e309, '', 'x'.repeat(400), [], {}, [1, 2], { a: { b: { c: [] } } }, 'BUG', 'bug ', 'critical', '\u0000'];
+  const fields = ['source', 'externalId', 'type', 'priority', 'title', 'description', 'module', 'context', 'budgetUsd', 'decision', 'reviewer', 'answer', 'answeredBy', 'confirm', 'comment', 'gate', 'questionId'];
+
+  /** Percent-encodes a path segment; an unpaired surrogate goes in as raw invalid UTF-8 bytes. */
+  const encodeSegment = (segment: string) => {
+    try {
+      return encodeURIComponent(segment);
+    } catch {
+      return '%ED%A0%80';
+    }
+  };
+
+  function body(): string {
+    const kind = rand();
+    if (kind < 0.2) return pick(weird);
+    if (kind < 0.3) return randomBytes(Math.floor(rand() * 64)).toString('latin1');
+    if (kind < 0.35) return `${'['.repeat(2000)}${']'.repeat(2000)}`;
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < 1 + Math.floor(rand() * 6); i++) object[pick(fields)] = pick(values);
+    if (rand() < 0.3) Object.assign(object, { type: 'bug', title: pick(weird) || 't' });
+    return JSON.stringify(object);
+  }
+
+  const paths = ['/api/issues', '/api/issues', '/api/issues', '/api/issues/', '/api/issues/WEIRD', '/api/issues/00000000-0000-0000-0000-000000000000', '/api/issues/00000000-0000-0000-0000-000000000000/approval', '/api/issues/00000000-0000-0000-0000-000000000000/answers', '/api/issues/00000000-0000-0000-0000-000000000000/budget', '/api/issues/00000000-0000-0000-0000-000000000000/cancel', '/api/issues/not-a-uuid/logs', '/api/issues?limit=-5', '/api/issues?limit=abc&offset=1e99', '/api/issues?status=nope&type=%00', '/api//issues', '/api/%2e%2e/issues', '/api/issues/%ZZ'];
+  // Weighted towards valid keys and JSON, so most requests reach validation and the handlers.
+  const contentTypes = ['application/json', 'application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json\u0000'];
+  const auths = () => [`Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, 'Bearer ', 'Basic Zm9vOmJhcg==', `bearer ${apiKey}x`, 'Bearer ak_' + 'x'.repeat(500), ''];
+
+  it('answers 600 malformed requests with 4xx only', async () => {
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 600; i++) {
+      const method = pick(['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH']);
+      const url = pick(paths).replace('WEIRD', encodeSegment(pick(weird)));
+      const headers: Record<string, string> = {};
+      const auth = pick(auths());
+      if (auth) headers.authorization = auth;
+      const contentType = pick(contentTypes).replace('\u0000', '');
+      if (contentType) headers['content-type'] = contentType;
+      const response = await app.request(url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body() });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 500) {
+        throw new Error(`${method} ${url} → ${response.status}: ${await response.text()}`);
+      }
+      const json = (await response.json().catch(() => null)) as { error?: { code?: string }; requestId?: string } | null;
+      if (response.status >= 400) {
+        expect(json?.error?.code).toEqual(expect.any(String));
+        expect(json?.requestId).toEqual(expect.any(String));
+      }
+    }
+    expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
+    expect(statuses.size).toBeGreaterThan(3); // a spread of 4xx (and some 2xx), not one answer to everything
+    expect(errors).toEqual([]);
+  });
+});
