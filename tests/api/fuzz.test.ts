@@ -38,7 +38,7 @@ describe('API fuzz', () => {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 
   const weird = ['', ' ', 'null', '[]', '{}', '0', '-1', '1e309', 'true', '"x"', '\u0000', '\ud800', '💥'.repeat(3), 'a'.repeat(5000), '<script>', "'; drop table issues; --", '../../etc/passwd', '%00', '%zz'];
-  const values = [null, true, false, 0, -1, 1.5, 1e309, '', 'x'.repeat(400), [], {}, [1, 2], { a: { b: { c: [] } } }, 'BUG', 'bug ', 'critical', '\u0000'];
+  const values = [null, true, false, 0, -1, 1.5, 1e308, '', 'x'.repeat(400), [], {}, [1, 2], { a: { b: { c: [] } } }, 'BUG', 'bug ', 'critical', '\u0000'];
   const fields = ['source', 'externalId', 'type', 'priority', 'title', 'description', 'module', 'context', 'budgetUsd', 'decision', 'reviewer', 'answer', 'answeredBy', 'confirm', 'comment', 'gate', 'questionId'];
 
   /** Percent-encodes a path segment; an unpaired surrogate goes in as raw invalid UTF-8 bytes. */

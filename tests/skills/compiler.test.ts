@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileSkill, SkillCompileError, toolForPermission, zodForFields } from '../../src/skills/compiler';
+import { loadSkillLibrary, SKILL_LIBRARY_DIR } from '../../src/skills/library';
+
+const briefCreator = fs.readFileSync(path.join(SKILL_LIBRARY_DIR, 'brief-creator.md'), 'utf8');
+
+function issuesOf(source: string) {
+  try {
+    compileSkill('broken.md', source);
+  } catch (error) {
+    if (error instanceof SkillCompileError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a SkillCompileError');
+}
+
+describe('skill compiler', () => {
+  it('compiles the five skills the ERP already has', () => {
+    const skills = loadSkillLibrary();
+    expect(skills.map((skill) => skill.id)).toEqual(['brief-creator', 'client-analyzer', 'deadline-tracker', 'quality-checker', 'resource-scanner']);
+    for (const skill of skills) {
+      expect(skill.version).toBe('1.0.0');
+      expect(skill.process.length).toBeGreaterThan(2);
+      expect(skill.errorHandling.length).toBeGreaterThan(0);
+      expect(skill.checksum).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('turns a skill into schemas, context, knowledge, rules and allowed tools', () => {
+    const skill = compileSkill('brief-creator.md', briefCreator);
+    expect(skill).toMatchObject({
+      id: 'brief-creator',
+      title: 'Brief Creator',
+      category: 'client-services',
+      triggers: [{ event: 'client_request_received' }, { event: 'manual_invoke' }],
+      dependencies: ['client-analyzer'],
+      allowedTools: ['create_brief', 'read_client'],
+      errorHandling: [
+        { error: 'Missing client context', action: 'Request additional info', kind: 'ask' },
+        { error: 'Request contradicts the contract scope', action: 'Flag for manual review', kind: 'review' },
+      ],
+    });
+    expect(skill.founderKnowledge).toHaveLength(2);
+    expect(skill.founderKnowledge[0]).toMatch(/^A brief is a promise/);
+    expect(skill.process[0]).toBe('Read the client record and the request.');
+    expect(skill.inputSchema).toMatchObject({ type: 'object', required: ['clientId', 'request'] });
+    expect(skill.systemContext).toContain('# Skill: Brief Creator (brief-creator@1.0.0)');
+    expect(skill.systemContext).toContain('Missing client context → Request additional info');
+
+    const inputs = zodForFields(skill.inputs);
+    expect(inputs.safeParse({ clientId: 'c1', request: 'a landing page' }).success).toBe(true);
+    expect(inputs.safeParse({ clientId: 'c1' }).success).toBe(false);
+    expect(inputs.safeParse({ clientId: 'c1', request: 'x', deadline: 'not a date' }).success).toBe(false);
+  });
+
+  it('maps permissions to tool names', () => {
+    expect(toolForPermission('brief:create')).toBe('create_brief');
+    expect(toolForPermission('user:read')).toBe('read_user');
+  });
+
+  it('names the file, the field and the line of a bad frontmatter value', () => {
+    const broken = briefCreator.replace('version: 1.0.0', 'version: one').replace('  - name: deadline\n    type: date', '  - name: deadline\n    type: when');
+    const issues = issuesOf(broken);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { file: 'broken.md', field: 'version', line: 4, message: 'a semantic version like 1.2.0' },
+        expect.objectContaining({ file: 'broken.md', field: 'inputs.2.type', line: 18 }),
+      ]),
+    );
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const issues = issuesOf(briefCreator.replace('category: client-services', 'category: [unclosed'));
+    expect(issues[0]).toMatchObject({ file: 'broken.md', field: 'frontmatter' });
+    expect(issues[0]!.line).toBeGreaterThanOrEqual(6);
+  });
+
+  it('requires frontmatter, a title, a purpose, numbered process steps and a readable error table', () => {
+    expect(issuesOf('# No frontmatter')[0]).toMatchObject({ field: 'frontmatter', line: 1 });
+    const body = briefCreator.split('\n---\n')[0];
+    const issues = issuesOf(`${body}\n---\nJust some text.\n\n## Error Handling\nnot a table\n`);
+    expect(issues.map((issue) => issue.field)).toEqual(['body.title', 'body.Purpose', 'body.Process', 'body.Error Handling']);
+    expect(issues.find((issue) => issue.field === 'body.Error Handling')?.line).toBe(briefCreator.split('\n---\n')[0]!.split('\n').length + 4);
+  });
+
+  it('refuses a field declared twice and a malformed permission', () => {
+    const issues = issuesOf(briefCreator.replace('  - brief:create', '  - brief-create'));
+    expect(issues[0]).toMatchObject({ field: 'permissions.1', message: 'resource:action, e.g. brief:create' });
+    const duplicate = issuesOf(briefCreator.replace('  - name: deadline', '  - name: request'));
+    expect(duplicate[0]).toMatchObject({ field: 'inputs', message: 'duplicate field "request"' });
+  });
+});
