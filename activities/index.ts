@@ -2,6 +2,7 @@ import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
+import { createErpActivities } from './erp';
 import { createPeopleActivities } from './people';
 import { createStageActivities } from './stages';
 import { createWorkspaceActivities } from './workspace';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgentActivities(deps),
     ...createPeopleActivities(deps),
     ...createWorkspaceActivities(deps),
+    ...createErpActivities(deps),
     ...createBookkeepingActivities(deps),
   };
 }

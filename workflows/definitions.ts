@@ -121,6 +121,8 @@ export interface IssueProgress {
   toolCalls: number;
   /** Workflow runs so far (continue-as-new starts a new one). */
   runs: number;
+  /** How many times the ERP updated the issue while it ran. */
+  contextUpdates?: number;
   /** Workspace issues: the branch, the last test result, the published pull request. */
   branch?: string | null;
   testsPassed?: boolean | null;
@@ -148,6 +150,9 @@ export const answerSignal = defineSignal<[Answer]>('answer');
 export const answerUpdate = defineUpdate<IssueProgress, [Answer]>('answer');
 export const raiseBudgetSignal = defineSignal<[RaiseBudget]>('raiseBudget');
 export const raiseBudgetUpdate = defineUpdate<IssueProgress, [RaiseBudget]>('raiseBudget');
+
+/** The ERP changed the issue (context, description): later prompts read the new version from Postgres. */
+export const contextUpdatedSignal = defineSignal<[{ updatedBy: string; fields: string[] }]>('contextUpdated');
 
 type Key<T extends SearchAttributeType> = SearchAttributeKey<T>;
 const keyword = (name: string): Key<'KEYWORD'> => ({ name, type: 'KEYWORD' });

@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. The bundler starts here. */
 export { issueWorkflow } from './issue';
+export { statusCallbackWorkflow } from './callbacks';

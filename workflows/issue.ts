@@ -22,6 +22,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -38,6 +39,7 @@ import {
   answerSignal,
   answerUpdate,
   type CarriedState,
+  contextUpdatedSignal,
   decisionSignal,
   decisionUpdate,
   type IssueOutcome,
@@ -50,6 +52,7 @@ import {
   searchAttributes,
   statusQuery,
 } from './definitions';
+import { statusCallbackWorkflow } from './callbacks';
 
 const STAGE_COUNT = 5;
 /** Invalid final answers an agent may repair per loop before the stage fails. */
@@ -286,6 +289,33 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     validator: (raise) => rejectIf(validateRaise(raise)),
   });
   setHandler(raiseBudgetSignal, (raise) => applyRaise(raise).catch(dropInvalidSignal('raiseBudget')));
+  setHandler(contextUpdatedSignal, (update) => {
+    // The new context is already in Postgres; every prompt built from now on reads it.
+    progress.contextUpdates = (progress.contextUpdates ?? 0) + 1;
+    log.info('issue context updated', { by: update?.updatedBy, fields: update?.fields });
+    touch();
+  });
+
+  // ---- the ERP hears about every status change ----------------------------------------------
+  let callbackSequence = 0;
+  /**
+   * Starts a child that delivers the event and is not waited for (ABANDON): retries happen
+   * there, and a dead callback URL never blocks or fails the issue.
+   *
+   * Callers check `policy.statusCallbacks` themselves: even awaiting an already-resolved
+   * promise adds a microtask turn, which can reorder commands against concurrently running
+   * handlers and break the replay of histories recorded without callbacks.
+   */
+  async function notifyErp(event: 'issue.status_changed' | 'issue.pull_request_opened', payload: Record<string, unknown>): Promise<void> {
+    callbackSequence += 1;
+    // From the input and the run, not the workflow id: replays (and the ERP) see the same id.
+    const deliveryId = `${issueId}:${workflowInfo().runId}:${callbackSequence}`;
+    await startChild(statusCallbackWorkflow, {
+      workflowId: `callback:${deliveryId}`,
+      args: [{ organizationId, issueId, deliveryId, event, payload }],
+      parentClosePolicy: 'ABANDON',
+    });
+  }
 
   // ---- visibility ---------------------------------------------------------------------
   function touch(): void {
@@ -327,6 +357,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
     touch();
     await bookkeeping.recordIssueStatus({ ...ref, status });
+    if (policy.statusCallbacks) await notifyErp('issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline });
     const key = `${pending.kind}:${uuid4()}`;
     let outcome: 'settled' | 'expired' = 'expired';
     try {
@@ -374,6 +405,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       progress.status = 'processing';
       touch();
       await bookkeeping.recordIssueStatus({ ...ref, status: 'processing' });
+      if (policy.statusCallbacks) await notifyErp('issue.status_changed', { status: 'processing', stage: progress.stage });
     }
     return outcome;
   }
@@ -534,6 +566,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       switch (state.phase) {
         case 'classify': {
           enter('classify', 'classifying the issue');
+          if (policy.statusCallbacks) await notifyErp('issue.status_changed', { status: 'processing', stage: 'classify' });
           await ensureBudget();
           const classification = await models.classifyIssue.executeWithOptions({ summary: 'classify · one model call' }, [
             { ...ref, round: 0, modelTier: capTier('small', policy.allowedTiers) },
@@ -653,6 +686,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       { ...ref, workflowId: workflowInfo().workflowId },
     ]);
     progress.pullRequestUrl = pr.url;
+    if (policy.statusCallbacks) await notifyErp('issue.pull_request_opened', { pullRequestUrl: pr.url, status: 'processing' });
     return `${summary}; pull request ${pr.url}`;
   }
 
@@ -669,6 +703,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       { key: searchAttributes.awaitingHuman, value: false },
     ]);
     touch();
+    if (policy.statusCallbacks) await notifyErp('issue.status_changed', { status, summary: summary.slice(0, 500), error });
   }
 
   let result: { status: IssueOutcome['status'] | 'failed'; summary: string };

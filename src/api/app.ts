@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webhook';
 import type { IssueService } from '../issues/service';
 import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
 import { errorBody, handleError } from './errors';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
   logError?: (error: unknown, requestId: string) => void;
+  /** POST /api/webhooks/erp (signed by the organization's secret, no API key). */
+  erpWebhook?: (headers: ErpWebhookHeaders, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,6 +35,29 @@ export function createApp(deps: ApiDeps) {
     const healthy = Object.values(checks).every(Boolean);
     return c.json({ status: healthy ? 'healthy' : 'degraded', checks }, healthy ? 200 : 503);
   });
+
+  // Webhooks authenticate by signature, not API key: registered before the /api routes
+  // so the key middleware never runs for them.
+  const erpWebhook = deps.erpWebhook;
+  if (erpWebhook) {
+    app.post(
+      '/api/webhooks/erp',
+      bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', `Body over ${MAX_BODY_BYTES} bytes`), 413) }),
+      async (c) => {
+        const raw = await c.req.text();
+        const result = await erpWebhook(
+          {
+            organizationId: c.req.header(ERP_WEBHOOK_HEADERS.organization),
+            signature: c.req.header(ERP_WEBHOOK_HEADERS.signature),
+            timestamp: c.req.header(ERP_WEBHOOK_HEADERS.timestamp),
+            deliveryId: c.req.header(ERP_WEBHOOK_HEADERS.delivery),
+          },
+          raw,
+        );
+        return c.json(result.body, result.status as 200 | 202);
+      },
+    );
+  }
 
   const api = new Hono<{ Variables: AuthVariables }>()
     .use(

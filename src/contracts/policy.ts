@@ -73,6 +73,14 @@ export const organizationSettingsSchema = z.object({
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
   escalationContacts: z.array(z.string().max(200)).max(50).default([]),
   repository: repositorySettingsSchema.prefault({}),
+  /** The ERP side: where status events go, and the secret both directions sign with. */
+  erp: z
+    .object({
+      callbackUrl: z.string().url().optional(),
+      /** HMAC-SHA256 key for callbacks we send and webhooks we receive. */
+      webhookSecret: z.string().min(16).optional(),
+    })
+    .prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */
   historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
   /** Heartbeat timeout of model and tool activities: how soon a lost worker's call is retried. */
@@ -95,6 +103,8 @@ export interface IssuePolicy {
   activityHeartbeatSeconds: number;
   /** The issue gets a workspace (clone, write tools, commit) and ends in a pull request. */
   workspace: boolean;
+  /** Status changes are sent to the organization's ERP callback URL. */
+  statusCallbacks?: boolean;
 }
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
@@ -122,5 +132,6 @@ export function resolvePolicy(
     historyEventThreshold: parsed.historyEventThreshold,
     activityHeartbeatSeconds: parsed.activityHeartbeatSeconds,
     workspace: parsed.repository.remote !== undefined,
+    statusCallbacks: parsed.erp.callbackUrl !== undefined,
   };
 }

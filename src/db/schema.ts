@@ -405,6 +405,45 @@ export const localPullRequests = pgTable(
   ],
 );
 
+/** Status events sent to an organization's ERP, with how each delivery went. */
+export const callbackDeliveries = pgTable(
+  'callback_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => issues.id, { onDelete: 'cascade' }),
+    /** Stable across retries: the receiver deduplicates on it. */
+    deliveryId: text('delivery_id').notNull(),
+    event: text('event').notNull(),
+    url: text('url').notNull(),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('callback_deliveries_delivery_uq').on(t.deliveryId), index('callback_deliveries_org_issue_idx').on(t.organizationId, t.issueId)],
+);
+
+/** Webhook deliveries received, by the sender's delivery id: each is processed once. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').notNull(),
+    source: text('source').$type<'erp' | 'github'>().notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    event: text('event').notNull(),
+    outcome: jsonb('outcome').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('webhook_deliveries_source_delivery_uq').on(t.organizationId, t.source, t.deliveryId)],
+);
+
 export const schema = {
   organizations,
   apiKeys,
@@ -422,4 +461,6 @@ export const schema = {
   notifications,
   sideEffects,
   localPullRequests,
+  callbackDeliveries,
+  webhookDeliveries,
 };

@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from '../db/client';
 import { findOrganizationByApiKey } from '../db/organizations';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
+import { createErpWebhookHandler } from '../issues/erp-webhook';
 import { createIssueService } from '../issues/service';
 import { createAnthropicClient } from '../llm/anthropic';
 import type { LlmClient } from '../llm/client';
@@ -90,6 +91,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
   });
   return createApp({
     issues,
+    erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
     authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),
     health: async () => ({
       database: await deps.db.db

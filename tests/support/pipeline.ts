@@ -10,6 +10,7 @@ import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { addReviewer } from '../../src/db/people';
 import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
+import { createErpWebhookHandler } from '../../src/issues/erp-webhook';
 import { createIssueService, type IssueView } from '../../src/issues/service';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import {
@@ -49,6 +50,8 @@ export interface PipelineHarness {
   get(apiKey: string, id: string): Promise<IssueView>;
   getJson(apiKey: string, urlPath: string): Promise<unknown>;
   post(apiKey: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** A raw request to the app (webhooks: their own headers, no API key). */
+  request(urlPath: string, init: RequestInit): Promise<Response>;
   waitFor(apiKey: string, id: string, done: (issue: IssueView) => boolean, timeoutMs?: number): Promise<IssueView>;
   waitForEnd(apiKey: string, id: string, timeoutMs?: number): Promise<IssueView>;
   /** Starts the in-process worker (when the harness was created without one). */
@@ -74,6 +77,7 @@ export async function startPipelineHarness(options: { startWorker?: boolean; git
   });
   const app = createApp({
     issues,
+    erpWebhook: createErpWebhookHandler({ db: db.db, temporal: temporal.client, issues }),
     authenticate: (key) => findOrganizationByApiKey(db.db, key),
     health: async () => ({}),
     logError: () => undefined,
@@ -115,6 +119,9 @@ export async function startPipelineHarness(options: { startWorker?: boolean; git
     },
     async get(apiKey, id) {
       return (await (await app.request(`/api/issues/${id}`, { headers: auth(apiKey) })).json()) as IssueView;
+    },
+    async request(urlPath, init) {
+      return app.request(urlPath, init);
     },
     async getJson(apiKey, urlPath) {
       return (await app.request(urlPath, { headers: auth(apiKey) })).json();

@@ -29,6 +29,7 @@ describe('replay of recorded issue workflow histories', () => {
         'pipeline-cancelled.json',
         'pipeline-worker-crash.json',
         'pipeline-pull-request.json',
+        'pipeline-erp-callbacks.json',
       ]),
     );
   });

@@ -1,0 +1,142 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { createIssueRequestSchema, issuePrioritySchema, issueSourceSchema } from '../contracts/issue';
+import { organizationSettingsSchema } from '../contracts/policy';
+import type { Database } from '../db/client';
+import { appendLog } from '../db/logs';
+import { getOrganization, type Organization } from '../db/organizations';
+import { issues, webhookDeliveries } from '../db/schema';
+import { AppError } from '../errors';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../erp/signature';
+import { contextUpdatedSignal } from '../../workflows/definitions';
+import type { IssueService } from './service';
+import type { Client } from '@temporalio/client';
+
+/**
+ * POST /api/webhooks/erp: events the ERP pushes, signed with the organization's secret.
+ * issue.created submits; issue.updated merges the new context and tells the running
+ * workflow; issue.comment answers the pending question it references. Each delivery id
+ * is processed once.
+ */
+
+const issueRef = z.object({ externalId: z.string().min(1).max(200), source: issueSourceSchema.default('erp') });
+
+export const erpWebhookSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('issue.created'), data: createIssueRequestSchema }),
+  z.object({
+    event: z.literal('issue.updated'),
+    data: issueRef.extend({
+      description: z.string().max(50_000).optional(),
+      priority: issuePrioritySchema.optional(),
+      context: z.record(z.string(), z.unknown()).optional(),
+      updatedBy: z.string().max(200).default('erp'),
+    }),
+  }),
+  z.object({
+    event: z.literal('issue.comment'),
+    data: issueRef.extend({ body: z.string().min(1).max(20_000), author: z.string().min(1).max(200), questionId: z.string().max(100).optional() }),
+  }),
+]);
+export type ErpWebhook = z.infer<typeof erpWebhookSchema>;
+
+export interface ErpWebhookHeaders {
+  organizationId: string | undefined;
+  signature: string | undefined;
+  timestamp: string | undefined;
+  deliveryId: string | undefined;
+}
+
+export const ERP_WEBHOOK_HEADERS = { organization: 'x-organization-id', signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER, delivery: DELIVERY_HEADER };
+
+export function createErpWebhookHandler(deps: { db: Database; temporal: Client; issues: IssueService }) {
+  const { db } = deps;
+
+  /** Refuses anything not signed by the organization's secret, with one message for all causes. */
+  async function authenticate(headers: ErpWebhookHeaders, rawBody: string): Promise<Organization> {
+    const organization = headers.organizationId ? await getOrganization(db, headers.organizationId) : undefined;
+    const secret = organization ? organizationSettingsSchema.parse(organization.settings).erp.webhookSecret : undefined;
+    const result = secret ? verify({ secret, body: rawBody, signature: headers.signature, timestamp: headers.timestamp }) : { ok: false as const, reason: 'unknown organization or no secret' };
+    if (!result.ok || !organization) throw new AppError('UNAUTHORIZED', 'invalid webhook signature');
+    return organization;
+  }
+
+  async function findIssue(organizationId: string, ref: z.infer<typeof issueRef>) {
+    const [row] = await db
+      .select()
+      .from(issues)
+      .where(and(eq(issues.organizationId, organizationId), eq(issues.source, ref.source), eq(issues.externalId, ref.externalId)));
+    if (!row) throw new AppError('NOT_FOUND', `no issue ${ref.source}/${ref.externalId}`);
+    return row;
+  }
+
+  return async function handle(headers: ErpWebhookHeaders, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const organization = await authenticate(headers, rawBody);
+    if (!headers.deliveryId || headers.deliveryId.length > 200) throw new AppError('BAD_REQUEST', `${DELIVERY_HEADER} is required`);
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      throw new AppError('BAD_REQUEST', 'body is not JSON');
+    }
+    const parsed = erpWebhookSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError('BAD_REQUEST', 'invalid webhook payload', {
+        details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      });
+    }
+    const claimed = await db
+      .insert(webhookDeliveries)
+      .values({ organizationId: organization.id, source: 'erp', deliveryId: headers.deliveryId, event: parsed.data.event })
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id });
+    if (claimed.length === 0) return { status: 200, body: { duplicate: true, deliveryId: headers.deliveryId } };
+
+    const outcome = await process(organization, parsed.data);
+    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, (claimed[0] as { id: string }).id));
+    return { status: 202, body: { deliveryId: headers.deliveryId, ...outcome } };
+  };
+
+  async function process(organization: Organization, webhook: ErpWebhook): Promise<Record<string, unknown>> {
+    switch (webhook.event) {
+      case 'issue.created': {
+        const { issue, created } = await deps.issues.submit(organization, webhook.data);
+        return { issueId: issue.id, workflowId: issue.workflowId, created };
+      }
+      case 'issue.updated': {
+        const row = await findIssue(organization.id, webhook.data);
+        const fields = Object.keys(webhook.data).filter((key) => ['description', 'priority', 'context'].includes(key));
+        await db
+          .update(issues)
+          .set({
+            ...(webhook.data.description !== undefined ? { description: webhook.data.description } : {}),
+            ...(webhook.data.priority ? { priority: webhook.data.priority } : {}),
+            ...(webhook.data.context ? { context: sql`${issues.context} || ${JSON.stringify(webhook.data.context)}::jsonb` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(issues.id, row.id));
+        await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'INFO', message: `updated by the ERP (${fields.join(', ') || 'no fields'})` });
+        let signalled = false;
+        try {
+          await deps.temporal.workflow.getHandle(row.workflowId).signal(contextUpdatedSignal, { updatedBy: webhook.data.updatedBy, fields });
+          signalled = true;
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error; // ended: the update is stored anyway
+        }
+        return { issueId: row.id, updated: fields, signalled };
+      }
+      case 'issue.comment': {
+        const row = await findIssue(organization.id, webhook.data);
+        await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'INFO', message: `ERP comment by ${webhook.data.author}: ${webhook.data.body.slice(0, 500)}` });
+        if (!webhook.data.questionId) return { issueId: row.id, answered: false };
+        // A comment that references the pending question answers it (same validation as the API).
+        const view = await deps.issues.answer(organization.id, row.id, {
+          questionId: webhook.data.questionId,
+          answer: webhook.data.body,
+          answeredBy: webhook.data.author,
+        });
+        return { issueId: row.id, answered: true, status: view.status };
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { callbackDeliveries, issues } from '../../src/db/schema';
+import { sign, verify } from '../../src/erp/signature';
+import { eventually, recordHistoryIfAsked, uniqueId } from '../support/harness';
+import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
+
+const SECRET = 'erp-shared-secret-0123456789';
+
+/** A stand-in for the ERP's callback endpoint: records what arrives, fails on command. */
+async function startFakeErp(respond: (index: number) => number) {
+  const received: Array<{ headers: http.IncomingHttpHeaders; body: string; status: number }> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const status = respond(received.length);
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent-callbacks`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('ERP integration', () => {
+  let h: PipelineHarness;
+  beforeAll(async () => {
+    h = await startPipelineHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  afterEach(() => h.fake.reset());
+
+  const scriptAnswer = () => {
+    h.fake.onTool('submit_classification', reply.classify({ type: 'question' }));
+    h.fake.onTool('submit_triage', reply.triage({ route: 'answer', answer: 'Use the export button.' }));
+  };
+
+  describe('status callbacks', () => {
+    it('signs each status event, is retried by Temporal until the ERP takes it, and records the attempts', async () => {
+      const erp = await startFakeErp((index) => (index < 2 ? 500 : 200));
+      try {
+        const { organizationId, apiKey } = await h.newOrganization({ erp: { callbackUrl: erp.url, webhookSecret: SECRET } });
+        scriptAnswer();
+        const { id, workflowId } = await h.submit(apiKey, { externalId: 'ERP-CB-1' });
+        expect((await h.waitForEnd(apiKey, id)).status).toBe('completed');
+        await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-erp-callbacks');
+        const delivered = await eventually(
+          () => h.db.db.select().from(callbackDeliveries).where(eq(callbackDeliveries.issueId, id)),
+          (rows) => rows.length === 2 && rows.every((row) => row.status === 'delivered'),
+        );
+        // The ERP refused the first two requests it saw: every attempt is counted.
+        expect(erp.received.filter((r) => r.status === 500)).toHaveLength(2);
+        expect(delivered.reduce((sum, row) => sum + row.attempts, 0)).toBe(erp.received.length);
+        const accepted = erp.received.filter((r) => r.status === 200).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+        expect(accepted.map((body) => body['status']).sort()).toEqual(['COMPLETED', 'PROCESSING']);
+        expect(accepted[0]).toMatchObject({ event: 'issue.status_changed', id, externalId: 'ERP-CB-1', organizationId });
+        for (const request of erp.received) {
+          expect(
+            verify({ secret: SECRET, body: request.body, signature: request.headers['x-signature'] as string, timestamp: request.headers['x-timestamp'] as string }),
+          ).toEqual({ ok: true });
+        }
+        // Retries of one event carry the same delivery id, so the ERP can deduplicate.
+        const ids = erp.received.map((r) => r.headers['x-delivery-id']);
+        expect(new Set(ids).size).toBe(2);
+      } finally {
+        await erp.close();
+      }
+    });
+
+    it('a dead callback endpoint never blocks or fails the issue', async () => {
+      const erp = await startFakeErp(() => 410);
+      try {
+        const { apiKey } = await h.newOrganization({ erp: { callbackUrl: erp.url, webhookSecret: SECRET } });
+        scriptAnswer();
+        const { id } = await h.submit(apiKey);
+        expect((await h.waitForEnd(apiKey, id)).status).toBe('completed');
+        const rows = await eventually(
+          () => h.db.db.select().from(callbackDeliveries).where(eq(callbackDeliveries.issueId, id)),
+          (found) => found.length === 2 && found.every((row) => row.status === 'failed'),
+        );
+        expect(rows.every((row) => row.lastStatusCode === 410)).toBe(true);
+      } finally {
+        await erp.close();
+      }
+    });
+  });
+
+  describe('webhook', () => {
+    const deliver = (organizationId: string, payload: unknown, options: { secret?: string; timestamp?: number; deliveryId?: string } = {}) => {
+      const body = JSON.stringify(payload);
+      const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+      return h.request('/api/webhooks/erp', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-organization-id': organizationId,
+          'x-timestamp': String(timestamp),
+          'x-delivery-id': options.deliveryId ?? uniqueId('delivery'),
+          'x-signature': sign(options.secret ?? SECRET, timestamp, body),
+        },
+        body,
+      });
+    };
+    const created = (externalId: string) => ({
+      event: 'issue.created',
+      data: { source: 'erp', externalId, type: 'QUESTION', priority: 'LOW', title: 'How do I export?', description: 'x', context: { module: 'crm' } },
+    });
+
+    it('starts an issue from issue.created, once per delivery id; forged and expired signatures are refused', async () => {
+      const { organizationId } = await h.newOrganization({ erp: { webhookSecret: SECRET } });
+      scriptAnswer();
+      const first = await deliver(organizationId, created('ERP-WH-1'), { deliveryId: 'd-1' });
+      expect(first.status).toBe(202);
+      const firstBody = (await first.json()) as { workflowId: string };
+      expect(firstBody).toMatchObject({ created: true, deliveryId: 'd-1' });
+      await h.temporal.client.workflow.getHandle(firstBody.workflowId).result(); // its replies are used up before the next test
+      const again = await deliver(organizationId, created('ERP-WH-1'), { deliveryId: 'd-1' });
+      expect(await again.json()).toEqual({ duplicate: true, deliveryId: 'd-1' });
+
+      expect((await deliver(organizationId, created('ERP-WH-2'), { secret: 'not-the-secret-0123456789' })).status).toBe(401);
+      expect((await deliver(organizationId, created('ERP-WH-3'), { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+      expect((await deliver('no-such-org', created('ERP-WH-4'))).status).toBe(401);
+      const rows = await h.db.db.select().from(issues).where(eq(issues.organizationId, organizationId));
+      expect(rows.map((row) => row.externalId)).toEqual(['ERP-WH-1']);
+    });
+
+    it('50 concurrent deliveries of the same issue start one workflow', async () => {
+      const { organizationId } = await h.newOrganization({ erp: { webhookSecret: SECRET } });
+      scriptAnswer();
+      const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(organizationId, created('ERP-WH-50'))));
+      const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ workflowId: string; issueId: string; created: boolean }>;
+      expect(new Set(bodies.map((b) => b.issueId)).size).toBe(1);
+      expect(bodies.filter((b) => b.created)).toHaveLength(1);
+      const runs = [];
+      for await (const run of h.temporal.client.workflow.list({ query: `WorkflowId = '${bodies[0]!.workflowId}'` })) runs.push(run);
+      expect(runs).toHaveLength(1);
+      await h.temporal.client.workflow.getHandle(bodies[0]!.workflowId).result();
+    });
+
+    it('issue.updated merges the new context and tells the running workflow; issue.comment answers the pending question', async () => {
+      const { organizationId, apiKey } = await h.newOrganization({ erp: { webhookSecret: SECRET }, clarification: 'human', finalApproval: 'never' });
+      h.fake.onTool('submit_classification', reply.classify());
+      h.fake.onTool('submit_triage', reply.triage({ question: 'Which customer?' }), reply.triage({ route: 'answer', answer: 'Done.' }));
+      const response = await deliver(organizationId, { ...created('ERP-WH-Q'), data: { ...created('ERP-WH-Q').data, type: 'BUG' } });
+      const { issueId } = (await response.json()) as { issueId: string };
+      const waiting = await h.waitFor(apiKey, issueId, (issue) => issue.status === 'awaiting_answer');
+
+      const updated = await deliver(organizationId, { event: 'issue.updated', data: { externalId: 'ERP-WH-Q', context: { customer: 'ACME-7' } } });
+      expect(await updated.json()).toMatchObject({ updated: ['context'], signalled: true });
+      await h.waitFor(apiKey, issueId, () => true);
+      const [row] = await h.db.db.select().from(issues).where(eq(issues.id, issueId));
+      expect(row?.context).toMatchObject({ module: 'crm', customer: 'ACME-7' });
+
+      const questionId = (waiting.pending as { questionId: string }).questionId;
+      const comment = await deliver(organizationId, { event: 'issue.comment', data: { externalId: 'ERP-WH-Q', questionId, body: 'ACME-7, the big one.', author: REVIEWER } });
+      expect(await comment.json()).toMatchObject({ answered: true });
+      const issue = await h.waitForEnd(apiKey, issueId);
+      expect(issue.status).toBe('completed');
+      expect(issue.questions).toEqual([expect.objectContaining({ answer: 'ACME-7, the big one.', answeredBy: REVIEWER })]);
+    });
+  });
+});
