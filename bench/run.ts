@@ -148,7 +148,8 @@ async function main(): Promise<void> {
   // Organizations: one whose pipeline runs (no final approval), one with approval, one idle.
   const org = async (id: string, settings: Record<string, unknown>) => {
     await createOrganization(db.db, { id, name: id, tier: 'enterprise' });
-    await db.db.update(organizations).set({ settings }).where(eq(organizations.id, id));
+    // Benchmarks submit thousands of issues: lift the submission limits.
+    await db.db.update(organizations).set({ settings: { ...settings, limits: { issuesPerHour: 100_000, issuesPerDay: 1_000_000 } } }).where(eq(organizations.id, id));
     await addReviewer(db.db, { organizationId: id, userId: 'bench', name: 'Bench' });
     return (await issueApiKey(db.db, id, 'bench')).key;
   };

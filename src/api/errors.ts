@@ -49,6 +49,9 @@ export function handleError(error: Error, c: Context, log: (error: unknown, requ
   if (error instanceof AppError) {
     const status = statusForCode(error.code);
     if (status >= 500) log(error, String(c.get('requestId' as never)));
+    if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) {
+      c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+    }
     return c.json(errorBody(c, error.code, error.message, error.details), status);
   }
   if (error instanceof HTTPException) {

@@ -73,6 +73,13 @@ export const organizationSettingsSchema = z.object({
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
   escalationContacts: z.array(z.string().max(200)).max(50).default([]),
   repository: repositorySettingsSchema.prefault({}),
+  /** Submission limits: a sliding hour, and a daily quota (default from the plan: 10 / 100 / 1000). */
+  limits: z
+    .object({
+      issuesPerHour: z.number().int().min(1).max(100_000).default(100),
+      issuesPerDay: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */
   erp: z
     .object({
@@ -134,4 +141,12 @@ export function resolvePolicy(
     workspace: parsed.repository.remote !== undefined,
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
   };
+}
+
+const ISSUES_PER_DAY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 10, pro: 100, enterprise: 1000 };
+
+/** How many issues an organization may submit per sliding hour and per sliding day. */
+export function submissionLimits(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { perHour: number; perDay: number } {
+  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  return { perHour: limits.issuesPerHour, perDay: limits.issuesPerDay ?? ISSUES_PER_DAY_BY_PLAN[plan] };
 }

@@ -106,3 +106,37 @@ export async function recordIssueOutcome(
     })
     .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
 }
+
+export async function findIssueByBusinessKey(
+  db: Database,
+  key: { organizationId: string; source: string; externalId: string },
+): Promise<IssueRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(issues)
+    .where(and(eq(issues.organizationId, key.organizationId), eq(issues.source, key.source), eq(issues.externalId, key.externalId)));
+  return row;
+}
+
+export interface SubmissionWindow {
+  count: number;
+  /** When the oldest submission in the window leaves it (ISO), if any. */
+  oldestLeavesAt: string | null;
+}
+
+/** Submissions in the sliding last hour and last day, from the issues themselves. */
+export async function submissionWindows(db: Database, organizationId: string): Promise<{ hour: SubmissionWindow; day: SubmissionWindow }> {
+  const [row] = await db
+    .select({
+      hour: sql<number>`count(*) filter (where ${issues.createdAt} > now() - interval '1 hour')::int`,
+      day: sql<number>`count(*)::int`,
+      hourOldest: sql<string | null>`(min(${issues.createdAt}) filter (where ${issues.createdAt} > now() - interval '1 hour') + interval '1 hour')::text`,
+      dayOldest: sql<string | null>`(min(${issues.createdAt}) + interval '1 day')::text`,
+    })
+    .from(issues)
+    .where(and(eq(issues.organizationId, organizationId), sql`${issues.createdAt} > now() - interval '1 day'`));
+  return {
+    hour: { count: row?.hour ?? 0, oldestLeavesAt: row?.hourOldest ?? null },
+    day: { count: row?.day ?? 0, oldestLeavesAt: row?.dayOldest ?? null },
+  };
+}

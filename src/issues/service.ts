@@ -6,7 +6,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
-import { resolvePolicy } from '../contracts/policy';
+import { resolvePolicy, submissionLimits } from '../contracts/policy';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import {
@@ -19,7 +19,7 @@ import {
   toErpIssueStatus,
 } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { getIssue, insertIssueIfAbsent, type IssueRecord, listIssues } from '../db/issues';
+import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, submissionWindows } from '../db/issues';
 import { listLogs } from '../db/logs';
 import { listDecisions, listQuestions } from '../db/people';
 import type { Organization } from '../db/organizations';
@@ -189,6 +189,27 @@ export function createIssueService(deps: IssueServiceDeps) {
     }
   }
 
+  /**
+   * Sliding-window limits counted from the issues table itself (no extra limiter state):
+   * per hour (rate) and per day (the plan's quota). Concurrent submissions can pass the
+   * check together, so a burst may overshoot by the number of requests in flight.
+   */
+  async function enforceSubmissionLimits(organization: Organization): Promise<void> {
+    const limits = submissionLimits(organization.tier, organization.settings);
+    const windows = await submissionWindows(deps.db, organization.id);
+    const over = [
+      { window: windows.hour, limit: limits.perHour, name: 'hour' },
+      { window: windows.day, limit: limits.perDay, name: 'day' },
+    ].find((entry) => entry.window.count >= entry.limit);
+    if (!over) return;
+    const leaves = over.window.oldestLeavesAt ? new Date(over.window.oldestLeavesAt).getTime() : Date.now() + 60_000;
+    throw new AppError('RATE_LIMITED', `at most ${over.limit} issues per ${over.name} for this organization`, {
+      retryable: true,
+      retryAfterMs: Math.max(1000, leaves - Date.now()),
+      details: { limit: over.limit, window: over.name, used: over.window.count },
+    });
+  }
+
   async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
     const row = await getIssue(deps.db, organizationId, issueId);
     if (!row) throw new AppError('NOT_FOUND', `Issue ${issueId} not found`);
@@ -234,6 +255,15 @@ export function createIssueService(deps: IssueServiceDeps) {
     async submit(organization: Organization, request: CreateIssueRequest): Promise<SubmitResult> {
       const externalId = request.externalId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
+      // A repeated delivery is answered, never counted against the limits.
+      const existing = request.externalId
+        ? await findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId })
+        : undefined;
+      if (existing) {
+        await ensureWorkflowStarted(existing, organization);
+        return { created: false, issue: toView(existing, undefined) };
+      }
+      await enforceSubmissionLimits(organization);
       const { issue, created } = await insertIssueIfAbsent(deps.db, {
         organizationId: organization.id,
         source: request.source,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { issues, organizations } from '../../src/db/schema';
 import { createApp } from '../../src/api/app';
 import type { DatabaseHandle } from '../../src/db/client';
 import { findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
@@ -198,5 +200,67 @@ describe('issues API', () => {
       const { workflowId } = (await response.json()) as { workflowId: string };
       expect(workflowId.startsWith(`issue:${organizationId}:`)).toBe(true);
     });
+  });
+});
+
+describe('submission limits', () => {
+  let db: DatabaseHandle;
+  let temporal: TemporalHarness;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    temporal = await connectTemporal();
+    app = createApp({
+      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue: uniqueId('tq-limits'), publicBaseUrl: 'http://x', namespace: 'default' }),
+      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      health: async () => ({}),
+      logError: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await temporal.close();
+    await db.close();
+  });
+
+  it('answers 429 with Retry-After over the hourly limit, still answers repeats, and recovers as the window slides', async () => {
+    const { organization, apiKey } = await createTestOrganization(db);
+    await db.db.update(organizations).set({ settings: { limits: { issuesPerHour: 3 } } }).where(eq(organizations.id, organization.id));
+    const post = (externalId: string) =>
+      app.request('/api/issues', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ externalId, type: 'bug', title: 'limit me' }),
+      });
+    for (const n of [1, 2, 3]) expect((await post(`L-${n}`)).status).toBe(201);
+    const limited = await post('L-4');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect(await limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED', details: { limit: 3, window: 'hour', used: 3 } } });
+    expect((await post('L-2')).status).toBe(200); // a repeat is not a new submission
+
+    // An hour later (the window slides past the first submission), there is room again.
+    await db.db
+      .update(issues)
+      .set({ createdAt: sql`now() - interval '61 minutes'` })
+      .where(and(eq(issues.organizationId, organization.id), eq(issues.externalId, 'L-1')));
+    expect((await post('L-4')).status).toBe(201);
+  });
+
+  it('applies the plan quota per day (free: 10)', async () => {
+    const { organization, apiKey } = await createTestOrganization(db, 'free');
+    const post = (externalId: string) =>
+      app.request('/api/issues', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ externalId, type: 'task', title: 'quota' }),
+      });
+    for (let n = 1; n <= 10; n++) {
+      expect((await post(`Q-${n}`)).status).toBe(201);
+      // Spread them over the day so the hourly limit is not what stops the eleventh.
+      await db.db.update(issues).set({ createdAt: sql`now() - interval '2 hours'` }).where(and(eq(issues.organizationId, organization.id), eq(issues.externalId, `Q-${n}`)));
+    }
+    const over = await post('Q-11');
+    expect(over.status).toBe(429);
+    expect(await over.json()).toMatchObject({ error: { details: { limit: 10, window: 'day' } } });
   });
 });
