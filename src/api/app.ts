@@ -5,6 +5,7 @@ import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webho
 import type { IssueService } from '../issues/service';
 import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
 import { errorBody, handleError } from './errors';
+import { DOCS_PAGE, openApiDocument } from './openapi';
 import { issueRoutes } from './routes/issues';
 
 export interface ApiDeps {
@@ -29,6 +30,9 @@ export function createApp(deps: ApiDeps) {
   app.use(requestId());
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/docs', (c) => c.html(DOCS_PAGE));
 
   app.get('/health', async (c) => {
     const checks = await deps.health();

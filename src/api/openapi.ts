@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
+import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
+import { erpWebhookSchema } from '../issues/erp-webhook';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with,
+ * so the document cannot drift from what the API accepts. Served at /openapi.json; /docs
+ * renders it.
+ */
+
+const json = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const issueId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const ok = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const personAction = (summary: string, body: z.ZodType) => ({
+  post: {
+    summary,
+    parameters: [issueId],
+    requestBody: { required: true, content: { 'application/json': { schema: json(body) } } },
+    responses: {
+      200: ok('The issue with its new status', { $ref: '#/components/schemas/Issue' }),
+      400: errorResponse('Invalid body'),
+      404: errorResponse('No such issue in your organization'),
+      409: errorResponse('Refused by the workflow (wrong state, unknown reviewer, already decided, …)'),
+    },
+  },
+});
+
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const listParameters = Object.entries((json(listIssuesQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  }));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agent orchestrator API',
+      version: '0.1.0',
+      description:
+        'Issues in, reviewed pull requests out, on Temporal. Enums are accepted in either case (BUG or bug). Every error is `{ error: { code, message, details? }, requestId }`.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An organization API key (npm run org:create)' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'requestId'],
+          properties: {
+            error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
+            requestId: { type: 'string' },
+          },
+        },
+        Issue: {
+          type: 'object',
+          description: 'An issue with its live status (see GET /api/issues/{id}).',
+          properties: {
+            id: { type: 'string' },
+            status: { type: 'string' },
+            erpStatus: { type: 'string', enum: ['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED'] },
+            stage: { type: ['string', 'null'] },
+            progress: { type: 'number' },
+            currentStep: { type: 'string' },
+            pending: {},
+            costUsd: { type: ['number', 'null'] },
+            budgetUsd: { type: ['number', 'null'] },
+            pullRequestUrl: { type: ['string', 'null'] },
+            trackingUrl: { type: 'string' },
+            workflowId: { type: 'string' },
+            job: { type: 'object' },
+          },
+        },
+      },
+    },
+    paths: {
+      '/api/issues': {
+        post: {
+          summary: 'Submit an issue (one workflow per organization + source + externalId)',
+          requestBody: { required: true, content: { 'application/json': { schema: json(createIssueRequestSchema) } } },
+          responses: {
+            201: ok('Created and started'),
+            200: ok('Already known: the existing issue'),
+            400: errorResponse('Invalid body, field by field'),
+            401: errorResponse('Missing or invalid API key'),
+            413: errorResponse('Body over 1 MiB'),
+            415: errorResponse('Not JSON'),
+            429: errorResponse('Over the hourly or daily limit (see Retry-After)'),
+          },
+        },
+        get: {
+          summary: 'List issues, newest first',
+          parameters: listParameters,
+          responses: { 200: ok('A page of issues', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Issue' } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } }) },
+        },
+      },
+      '/api/issues/{id}': {
+        get: { summary: 'One issue with live status', parameters: [issueId], responses: { 200: ok('The issue', { $ref: '#/components/schemas/Issue' }), 404: errorResponse('No such issue in your organization') } },
+      },
+      '/api/issues/{id}/logs': {
+        get: { summary: 'Stored log lines, newest first', parameters: [issueId, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: ok('Log lines'), 404: errorResponse('Not found') } },
+      },
+      '/api/issues/{id}/artifacts': { get: { summary: 'Analysis, change (diff), review, answers', parameters: [issueId], responses: { 200: ok('Artifacts'), 404: errorResponse('Not found') } } },
+      '/api/issues/{id}/people': { get: { summary: 'Questions and decisions as stored', parameters: [issueId], responses: { 200: ok('Questions and decisions'), 404: errorResponse('Not found') } } },
+      '/api/issues/{id}/approval': personAction('Decide at the open approval gate', decisionSchema),
+      '/api/issues/{id}/answers': personAction('Answer (or confirm the draft answer to) the pending question', answerSchema),
+      '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
+      '/api/issues/{id}/cancel': {
+        post: { summary: 'Cancel the issue', parameters: [issueId], responses: { 202: ok('Cancelling', { $ref: '#/components/schemas/Issue' }), 404: errorResponse('Not found'), 409: errorResponse('Already ended') } },
+      },
+      '/api/webhooks/erp': {
+        post: {
+          summary: "Events from the ERP, signed with the organization's secret",
+          security: [],
+          parameters: ['X-Organization-Id', 'X-Delivery-Id', 'X-Timestamp', 'X-Signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: { 'application/json': { schema: json(erpWebhookSchema) } } },
+          responses: { 202: ok('Processed'), 200: ok('Duplicate delivery, not processed again'), 400: errorResponse('Invalid payload'), 401: errorResponse('Bad signature, old timestamp or unknown organization') },
+        },
+      },
+      '/health': {
+        get: { summary: 'Readiness of Postgres and Temporal', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
+      },
+    },
+  };
+}
+
+/** A self-contained page that lists the operations of /openapi.json (no external assets). */
+export const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Agent orchestrator API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#222}
+code,pre{font-family:ui-monospace,monospace;font-size:13px}pre{background:#f6f8fa;padding:.75rem;overflow:auto;border-radius:6px}
+h2{margin-top:2rem;border-bottom:1px solid #ddd}.m{display:inline-block;min-width:4.5em;font-weight:700}</style></head>
+<body><h1>Agent orchestrator API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.</p><div id="ops">Loading…</div>
+<script>
+fetch('/openapi.json').then(r => r.json()).then(doc => {
+  const out = [];
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
+    const body = op.requestBody ? '<pre>' + JSON.stringify(op.requestBody.content['application/json'].schema, null, 2).replace(/</g, '&lt;') + '</pre>' : '';
+    const codes = Object.entries(op.responses).map(([code, r]) => '<code>' + code + '</code> ' + r.description).join('<br>');
+    out.push('<h2><span class="m">' + method.toUpperCase() + '</span> <code>' + path + '</code></h2><p>' + op.summary + '</p>' + body + '<p>' + codes + '</p>');
+  }
+  document.getElementById('ops').innerHTML = '<p>' + doc.info.description + '</p>' + out.join('');
+});
+</script></body></html>`;
