@@ -24,8 +24,13 @@ module.exports = {
   // @octokit/core and its helpers ship only ES modules; Jest's CommonJS runtime needs them
   // transformed (Node itself loads them with require(esm), so production needs nothing).
   transformIgnorePatterns: [
-    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type)/)',
+    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type|aggregate-error|indent-string|clean-stack|escape-string-regexp)/)',
   ],
+  // @octokit/webhooks-methods declares its entry only under the "import" condition, which
+  // Jest's CommonJS resolver skips; point it at that same file (transformed above).
+  moduleNameMapper: {
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 60_000,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webhook';
+import { GITHUB_WEBHOOK_HEADERS, type GitHubWebhookHeaders } from '../issues/github-webhook';
 import type { IssueService } from '../issues/service';
 import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
 import { errorBody, handleError } from './errors';
@@ -14,6 +15,8 @@ export interface ApiDeps {
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
   logError?: (error: unknown, requestId: string) => void;
+  /** POST /api/webhooks/github (X-Hub-Signature-256 with the repository's webhook secret). */
+  githubWebhook?: (headers: GitHubWebhookHeaders, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
   /** POST /api/webhooks/erp (signed by the organization's secret, no API key). */
   erpWebhook?: (headers: ErpWebhookHeaders, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
 }
@@ -55,6 +58,26 @@ export function createApp(deps: ApiDeps) {
             signature: c.req.header(ERP_WEBHOOK_HEADERS.signature),
             timestamp: c.req.header(ERP_WEBHOOK_HEADERS.timestamp),
             deliveryId: c.req.header(ERP_WEBHOOK_HEADERS.delivery),
+          },
+          raw,
+        );
+        return c.json(result.body, result.status as 200 | 202);
+      },
+    );
+  }
+
+  const githubWebhook = deps.githubWebhook;
+  if (githubWebhook) {
+    app.post(
+      '/api/webhooks/github',
+      bodyLimit({ maxSize: 25 * 1024 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'Body too large'), 413) }),
+      async (c) => {
+        const raw = await c.req.text();
+        const result = await githubWebhook(
+          {
+            event: c.req.header(GITHUB_WEBHOOK_HEADERS.event),
+            deliveryId: c.req.header(GITHUB_WEBHOOK_HEADERS.delivery),
+            signature: c.req.header(GITHUB_WEBHOOK_HEADERS.signature),
           },
           raw,
         );

@@ -131,6 +131,15 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           responses: { 202: ok('Processed'), 200: ok('Duplicate delivery, not processed again'), 400: errorResponse('Invalid payload'), 401: errorResponse('Bad signature, old timestamp or unknown organization') },
         },
       },
+      '/api/webhooks/github': {
+        post: {
+          summary: "The repository's GitHub webhook: issues.labeled starts an issue; /approve, /reject, /answer comments from reviewers",
+          security: [],
+          parameters: ['X-GitHub-Event', 'X-GitHub-Delivery', 'X-Hub-Signature-256'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A GitHub webhook payload' } } } },
+          responses: { 202: ok('Processed'), 200: ok('Ignored or duplicate'), 401: errorResponse('Bad signature or unknown repository') },
+        },
+      },
       '/health': {
         get: { summary: 'Readiness of Postgres and Temporal', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
       },

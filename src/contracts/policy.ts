@@ -42,7 +42,16 @@ export const repositorySettingsSchema = z.object({
   baseBranch: z.string().min(1).default('main'),
   /** Where pull requests are opened: a local bare repository + Postgres, or GitHub. */
   host: z.enum(['local', 'github']).default('local'),
-  github: z.object({ owner: z.string().min(1), repo: z.string().min(1) }).optional(),
+  github: z
+    .object({
+      owner: z.string().min(1),
+      repo: z.string().min(1),
+      /** Secret of the repository's webhook (X-Hub-Signature-256); enables POST /api/webhooks/github. */
+      webhookSecret: z.string().min(16).optional(),
+      /** Labelling a GitHub issue with this starts it here. */
+      triggerLabel: z.string().min(1).default('agent'),
+    })
+    .optional(),
   /** Run after the code agent finishes; its result goes into the pull request. */
   testCommand: argv.optional(),
   /** Commands the code agent may run (argv prefixes); the test command is always allowed. */
@@ -94,6 +103,8 @@ export const organizationSettingsSchema = z.object({
   activityHeartbeatSeconds: z.number().int().min(1).max(600).default(60),
 });
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
+/** Settings as stored and written (defaults not yet applied). */
+export type OrganizationSettingsInput = z.input<typeof organizationSettingsSchema>;
 
 /** The resolved policy one workflow run works with. JSON-native. */
 export interface IssuePolicy {

@@ -9,6 +9,7 @@ import { findOrganizationByApiKey } from '../db/organizations';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
+import { createGitHubWebhookHandler } from '../issues/github-webhook';
 import { createIssueService } from '../issues/service';
 import { createAnthropicClient } from '../llm/anthropic';
 import type { LlmClient } from '../llm/client';
@@ -92,6 +93,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
   return createApp({
     issues,
     erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
+    githubWebhook: createGitHubWebhookHandler({ db: deps.db.db, issues }),
     authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),
     health: async () => ({
       database: await deps.db.db

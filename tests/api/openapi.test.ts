@@ -8,6 +8,7 @@ describe('OpenAPI document', () => {
     authenticate: async () => undefined,
     health: async () => ({}),
     erpWebhook: async () => ({ status: 202, body: {} }),
+    githubWebhook: async () => ({ status: 202, body: {} }),
   });
 
   it('documents every route of the app, and only those', () => {

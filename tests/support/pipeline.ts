@@ -4,13 +4,14 @@ import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
 import { createApp } from '../../src/api/app';
-import type { OrganizationSettings } from '../../src/contracts/policy';
+import type { OrganizationSettingsInput } from '../../src/contracts/policy';
 import type { DatabaseHandle } from '../../src/db/client';
 import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { addReviewer } from '../../src/db/people';
 import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import { createErpWebhookHandler } from '../../src/issues/erp-webhook';
+import { createGitHubWebhookHandler } from '../../src/issues/github-webhook';
 import { createIssueService, type IssueView } from '../../src/issues/service';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import {
@@ -33,9 +34,9 @@ export const SAMPLE_REPO = path.resolve(__dirname, '../../examples/invoice-servi
 export const REVIEWER = 'alice';
 
 /** Settings that keep tests fast: short human timers, quick retry of lost activities. */
-export const FAST_SETTINGS: Partial<OrganizationSettings> = {
+export const FAST_SETTINGS: OrganizationSettingsInput = {
   timers: { reminderSeconds: 60, escalationSeconds: 120, expirySeconds: 300 },
-  repository: { path: SAMPLE_REPO } as OrganizationSettings['repository'],
+  repository: { path: SAMPLE_REPO },
   activityHeartbeatSeconds: 5,
 };
 
@@ -45,7 +46,7 @@ export interface PipelineHarness {
   fake: FakeAnthropic;
   taskQueue: string;
   worker: Worker;
-  newOrganization(settings?: Partial<OrganizationSettings>): Promise<{ organizationId: string; apiKey: string }>;
+  newOrganization(settings?: OrganizationSettingsInput): Promise<{ organizationId: string; apiKey: string }>;
   submit(apiKey: string, body?: Record<string, unknown>): Promise<{ id: string; workflowId: string }>;
   get(apiKey: string, id: string): Promise<IssueView>;
   getJson(apiKey: string, urlPath: string): Promise<unknown>;
@@ -78,6 +79,7 @@ export async function startPipelineHarness(options: { startWorker?: boolean; git
   const app = createApp({
     issues,
     erpWebhook: createErpWebhookHandler({ db: db.db, temporal: temporal.client, issues }),
+    githubWebhook: createGitHubWebhookHandler({ db: db.db, issues }),
     authenticate: (key) => findOrganizationByApiKey(db.db, key),
     health: async () => ({}),
     logError: () => undefined,

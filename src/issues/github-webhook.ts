@@ -1,0 +1,127 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { findIssueByBusinessKey } from '../db/issues';
+import { appendLog } from '../db/logs';
+import type { Organization } from '../db/organizations';
+import { findReviewer } from '../db/people';
+import { organizations, webhookDeliveries } from '../db/schema';
+import { AppError, errorMessage } from '../errors';
+import { organizationSettingsSchema } from '../contracts/policy';
+import type { IssueService } from './service';
+
+/**
+ * POST /api/webhooks/github: the repository's webhook, verified with @octokit/webhooks
+ * against the secret of the organization that owns the repository. `issues.labeled` with
+ * the trigger label starts an issue (source github, external id = the issue number);
+ * `issue_comment.created` carries commands from reviewers (their GitHub login is their
+ * reviewer id): `/approve`, `/reject <reason>`, `/answer <text>`. Each delivery once.
+ */
+
+export interface GitHubWebhookHeaders {
+  event: string | undefined;
+  deliveryId: string | undefined;
+  signature: string | undefined;
+}
+
+export const GITHUB_WEBHOOK_HEADERS = { event: 'x-github-event', delivery: 'x-github-delivery', signature: 'x-hub-signature-256' };
+
+interface RepositoryPayload {
+  repository?: { name?: string; owner?: { login?: string } };
+}
+
+export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueService }) {
+  const { db } = deps;
+
+  async function organizationFor(owner: string, repo: string): Promise<Organization | undefined> {
+    const [row] = await db
+      .select()
+      .from(organizations)
+      .where(
+        and(
+          sql`${organizations.settings} -> 'repository' -> 'github' ->> 'owner' = ${owner}`,
+          sql`${organizations.settings} -> 'repository' -> 'github' ->> 'repo' = ${repo}`,
+        ),
+      );
+    return row;
+  }
+
+  return async function handle(headers: GitHubWebhookHeaders, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    let payload: Record<string, unknown> & RepositoryPayload;
+    try {
+      payload = JSON.parse(rawBody) as typeof payload;
+    } catch {
+      throw new AppError('UNAUTHORIZED', 'invalid webhook signature'); // unverifiable is unauthenticated
+    }
+    const owner = payload.repository?.owner?.login;
+    const repo = payload.repository?.name;
+    const organization = owner && repo ? await organizationFor(owner, repo) : undefined;
+    const github = organization ? organizationSettingsSchema.parse(organization.settings).repository.github : undefined;
+    const { Webhooks } = await import('@octokit/webhooks');
+    const verified =
+      github?.webhookSecret && headers.signature
+        ? await new Webhooks({ secret: github.webhookSecret }).verify(rawBody, headers.signature).catch(() => false)
+        : false;
+    if (!verified || !organization || !github) throw new AppError('UNAUTHORIZED', 'invalid webhook signature');
+    if (!headers.deliveryId || !headers.event) throw new AppError('BAD_REQUEST', 'X-GitHub-Delivery and X-GitHub-Event are required');
+
+    const claimed = await db
+      .insert(webhookDeliveries)
+      .values({ organizationId: organization.id, source: 'github', deliveryId: headers.deliveryId, event: `${headers.event}.${String(payload['action'] ?? '')}` })
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id });
+    if (claimed.length === 0) return { status: 200, body: { duplicate: true } };
+    const outcome = await process(organization, github.triggerLabel, headers.event, payload);
+    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, (claimed[0] as { id: string }).id));
+    return { status: outcome['ignored'] ? 200 : 202, body: outcome };
+  };
+
+  async function process(organization: Organization, triggerLabel: string, event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const action = payload['action'];
+    const issue = payload['issue'] as { number: number; title: string; body?: string | null; labels?: Array<{ name: string }>; html_url?: string } | undefined;
+    if (event === 'issues' && action === 'labeled' && issue) {
+      const label = (payload['label'] as { name?: string } | undefined)?.name;
+      if (label !== triggerLabel) return { ignored: `label ${label ?? '(none)'} is not ${triggerLabel}` };
+      const labels = (issue.labels ?? []).map((l) => l.name.toLowerCase());
+      const type = labels.includes('bug') ? 'bug' : labels.includes('enhancement') ? 'enhancement' : labels.includes('question') ? 'question' : 'task';
+      const { issue: created, created: isNew } = await deps.issues.submit(organization, {
+        source: 'github',
+        externalId: String(issue.number),
+        type,
+        priority: labels.includes('priority: high') ? 'high' : 'medium',
+        title: issue.title.slice(0, 300),
+        description: (issue.body ?? '').slice(0, 50_000),
+        context: { metadata: { githubUrl: issue.html_url ?? null, labels } },
+      });
+      return { issueId: created.id, workflowId: created.workflowId, created: isNew };
+    }
+    if (event === 'issue_comment' && action === 'created' && issue) {
+      const comment = payload['comment'] as { body?: string; user?: { login?: string } } | undefined;
+      const command = /^\/(approve|reject|answer)\b\s*([\s\S]*)$/.exec((comment?.body ?? '').trim());
+      if (!command) return { ignored: 'not a command' };
+      const login = comment?.user?.login ?? '';
+      const row = await findIssueByBusinessKey(db, { organizationId: organization.id, source: 'github', externalId: String(issue.number) });
+      if (!row) return { ignored: `no issue for #${issue.number}` };
+      if (!(await findReviewer(db, organization.id, login))) {
+        await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'WARN', message: `/${command[1]} from ${login} ignored: not a reviewer` });
+        return { ignored: `${login} is not a reviewer` };
+      }
+      const [, verb, text = ''] = command;
+      try {
+        const view =
+          verb === 'answer'
+            ? await deps.issues.answer(organization.id, row.id, { answer: text.trim(), answeredBy: login })
+            : await deps.issues.decide(organization.id, row.id, {
+                decision: verb === 'approve' ? 'approve' : 'reject',
+                reviewer: login,
+                ...(text.trim() ? { comment: text.trim() } : {}),
+              });
+        return { issueId: row.id, command: verb, status: view.status };
+      } catch (error) {
+        // The workflow refused it (wrong state, second decision): record, do not fail the delivery.
+        await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'WARN', message: `/${verb} from ${login} refused: ${errorMessage(error)}` });
+        return { issueId: row.id, command: verb, refused: errorMessage(error) };
+      }
+    }
+    return { ignored: `${event}.${String(action)}` };
+  }
+}
