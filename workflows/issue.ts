@@ -612,6 +612,10 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
           const research = (await runAgent('research', counters.researchRound, state.baseTier)) as { rootCause: string };
           complete('research');
           if (route === 'research') return { status: 'completed', summary: research.rootCause };
+          // Plans without the code agent (free) end with the analysis for a person to act on.
+          if (policy.allowedAgents && !policy.allowedAgents.includes('code')) {
+            return { status: 'completed', summary: `${research.rootCause} (the code agent is not part of this organization's plan)` };
+          }
           // Escalated issues always get a person's approval before code (migrations, deploys, …).
           state.phase = policy.planApproval === 'required' || route === 'escalate' ? 'plan_approval' : 'code';
           break;

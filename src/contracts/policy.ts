@@ -77,6 +77,8 @@ export const organizationSettingsSchema = z.object({
   maxReviewRounds: z.number().int().min(0).max(5).default(2),
   /** Model turns per agent loop before the agent must submit its answer. */
   maxAgentTurns: z.number().int().min(2).max(50).default(12),
+  /** Agent stages this organization may run; default from its plan (free: research only). */
+  allowedAgents: z.array(z.enum(['research', 'code', 'review'])).optional(),
   /** Model tiers this organization may use; default from its plan (free: small; pro: small, medium). */
   allowedTiers: z.array(z.enum(MODEL_TIERS)).min(1).optional(),
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
@@ -123,6 +125,8 @@ export interface IssuePolicy {
   workspace: boolean;
   /** Status changes are sent to the organization's ERP callback URL. */
   statusCallbacks?: boolean;
+  /** Agent stages the plan allows (free: research only); absent means all. */
+  allowedAgents?: Array<'research' | 'code' | 'review'>;
 }
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
@@ -151,6 +155,7 @@ export function resolvePolicy(
     activityHeartbeatSeconds: parsed.activityHeartbeatSeconds,
     workspace: parsed.repository.remote !== undefined,
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
+    allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
   };
 }
 

@@ -350,6 +350,18 @@ describe('agent pipeline', () => {
     ].sort());
   });
 
+  it('stops after research when the plan has no code agent (free plans)', async () => {
+    const { apiKey } = await h.newOrganization({ allowedAgents: ['research'] });
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage());
+    h.fake.onTool('submit_research', reply.research());
+    const { id } = await h.submit(apiKey);
+    const issue = await h.waitForEnd(apiKey, id);
+    expect(issue.status).toBe('completed');
+    expect(issue.result['summary']).toMatch(/not part of this organization's plan/);
+    expect(requestsFor('submit_change')).toHaveLength(0);
+  });
+
   it('continues as new when history grows, and still completes', async () => {
     const { apiKey } = await h.newOrganization({ historyEventThreshold: 20, finalApproval: 'never' });
     scriptHappyPath(h.fake);

@@ -1,5 +1,6 @@
 import { createIssueRequestSchema, ISSUE_STATUSES, toErpIssueStatus } from '../../src/contracts/issue';
 import { issueWorkflowId } from '../../workflows/definitions';
+import { resolvePolicy, submissionLimits } from '../../src/contracts/policy';
 
 describe('createIssueRequestSchema', () => {
   const erpBody = {
@@ -54,5 +55,19 @@ describe('issueWorkflowId', () => {
     expect(issueWorkflowId('acme', 'erp', 'ERP-42')).toBe('issue:acme:erp:ERP-42');
     expect(issueWorkflowId('acme', 'erp', 'ERP-42')).toBe(issueWorkflowId('acme', 'erp', 'ERP-42'));
     expect(issueWorkflowId('acme', 'github', 'ERP-42')).not.toBe(issueWorkflowId('acme', 'erp', 'ERP-42'));
+  });
+});
+
+describe('resolvePolicy', () => {
+  it('derives what a plan may use: tiers, agents, budget', () => {
+    expect(resolvePolicy('free', {})).toMatchObject({ allowedTiers: ['small'], allowedAgents: ['research'], budgetUsd: 5 });
+    expect(resolvePolicy('pro', {})).toMatchObject({ allowedTiers: ['small', 'medium'], allowedAgents: ['research', 'code', 'review'] });
+    expect(resolvePolicy('enterprise', { allowedTiers: ['small'] }, { budgetUsd: 2 })).toMatchObject({ allowedTiers: ['small'], budgetUsd: 2 });
+    expect(submissionLimits('free', {})).toEqual({ perHour: 100, perDay: 10 });
+    expect(submissionLimits('enterprise', { limits: { issuesPerHour: 5 } })).toEqual({ perHour: 5, perDay: 1000 });
+  });
+
+  it('refuses timers that do not escalate in order', () => {
+    expect(() => resolvePolicy('pro', { timers: { reminderSeconds: 100, escalationSeconds: 50, expirySeconds: 200 } })).toThrow(/reminderSeconds ≤ escalationSeconds/);
   });
 });
