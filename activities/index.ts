@@ -1,8 +1,10 @@
+import type { Client } from '@temporalio/client';
 import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
 import { createErpActivities } from './erp';
+import { createLimiterActivities } from './limiter';
 import { createPeopleActivities } from './people';
 import { createStageActivities } from './stages';
 import { createWorkspaceActivities } from './workspace';
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   github: { token: string | undefined; apiUrl: string };
   /** For links back to the issue (pull request bodies). */
   publicBaseUrl: string;
+  /** For the concurrency limiter's signals (absent: issues with a concurrency policy fail fast). */
+  temporal?: Client;
 }
 
 /**
@@ -31,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPeopleActivities(deps),
     ...createWorkspaceActivities(deps),
     ...createErpActivities(deps),
+    ...createLimiterActivities(deps),
     ...createBookkeepingActivities(deps),
   };
 }

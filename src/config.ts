@@ -49,6 +49,8 @@ const envSchema = z.object({
   TEMPORAL_DEV_UI_PORT: port.default(8233),
   /** Explicit path to a `temporal` CLI binary; otherwise PATH, the cache, then `go install`. */
   TEMPORAL_CLI_PATH: optionalString,
+  /** Pipelines running at once across all organizations (0: no limit); per-organization limits come from plans. */
+  MAX_CONCURRENT_PIPELINES: z.coerce.number().int().min(0).max(100_000).default(5),
   /** Prebuilt workflow bundle (`npm run build:workflows`); unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalString,
 
@@ -104,6 +106,8 @@ export interface TemporalConfig {
       };
   uiUrl: string | undefined;
   workflowBundlePath: string | undefined;
+  /** Global cap of running pipelines; undefined = unlimited. */
+  maxConcurrentPipelines: number | undefined;
   devServer: { port: number; uiPort: number; cliPath: string | undefined };
 }
 
@@ -182,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.TEMPORAL_UI_URL ??
         (e.TEMPORAL_ADDRESS === undefined ? `http://localhost:${e.TEMPORAL_DEV_UI_PORT}` : undefined),
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
+      maxConcurrentPipelines: e.MAX_CONCURRENT_PIPELINES === 0 ? undefined : e.MAX_CONCURRENT_PIPELINES,
       devServer: {
         port: e.TEMPORAL_DEV_PORT,
         uiPort: e.TEMPORAL_DEV_UI_PORT,

@@ -60,6 +60,8 @@ export interface CarriedState {
     finalGateRound: number;
   };
   lastCallCostUsd: number;
+  /** The issue holds a slot of the concurrency limiter. */
+  slotHeld?: boolean;
 }
 
 /** What a person owes the issue right now, with the deadline after which it gives up. */
@@ -121,6 +123,8 @@ export interface IssueProgress {
   toolCalls: number;
   /** Workflow runs so far (continue-as-new starts a new one). */
   runs: number;
+  /** While queued behind the concurrency limit (see GET /api/issues/:id for the position). */
+  queued?: boolean;
   /** How many times the ERP updated the issue while it ran. */
   contextUpdates?: number;
   /** Workspace issues: the branch, the last test result, the published pull request. */

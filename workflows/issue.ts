@@ -53,6 +53,7 @@ import {
   statusQuery,
 } from './definitions';
 import { statusCallbackWorkflow } from './callbacks';
+import { slotGrantedSignal } from './limiter';
 
 const STAGE_COUNT = 5;
 /** Invalid final answers an agent may repair per loop before the stage fails. */
@@ -289,6 +290,10 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     validator: (raise) => rejectIf(validateRaise(raise)),
   });
   setHandler(raiseBudgetSignal, (raise) => applyRaise(raise).catch(dropInvalidSignal('raiseBudget')));
+  let slotGranted = false;
+  setHandler(slotGrantedSignal, () => {
+    slotGranted = true;
+  });
   setHandler(contextUpdatedSignal, (update) => {
     // The new context is already in Postgres; every prompt built from now on reads it.
     progress.contextUpdates = (progress.contextUpdates ?? 0) + 1;
@@ -555,8 +560,29 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   }
 
   // ---- the pipeline -----------------------------------------------------------------------
+  /** Waits, queued, until the limiter grants this issue a slot (only with a concurrency policy). */
+  async function waitForSlot(): Promise<void> {
+    const limits = policy.concurrency;
+    if (!limits || state.slotHeld) return;
+    progress.status = 'queued';
+    progress.queued = true;
+    progress.currentStep = 'waiting for a free slot';
+    upsertSearchAttributes([{ key: searchAttributes.issueStage, value: 'queued' }]);
+    touch();
+    await bookkeeping.requestSlot.executeWithOptions({ summary: 'limiter · ask for a slot' }, [
+      { workflowId: workflowInfo().workflowId, organizationId, organizationLimit: limits.organizationLimit, globalLimit: limits.globalLimit },
+    ]);
+    // condition(), not a timer loop: the limiter's signal (or a cancel) wakes us.
+    await condition(() => slotGranted);
+    state.slotHeld = true;
+    progress.queued = false;
+    progress.status = 'processing';
+    touch();
+  }
+
   async function pipeline(): Promise<{ status: IssueOutcome['status']; summary: string }> {
     let route: TriageRoute | null = progress.route;
+    if (policy.concurrency) await waitForSlot();
     for (;;) {
       if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.historyEventThreshold) {
         // Compact state only: transcripts and artifacts stay in Postgres.
@@ -697,6 +723,8 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   async function finish(status: IssueStatus, summary: string, error: string | null): Promise<void> {
     // Postgres first: once the status query says the issue ended, the database says so too.
     await bookkeeping.finishIssue({ ...ref, status, summary, error });
+    // Give the slot back (or leave the queue) so the next issue can start.
+    if (policy.concurrency) await bookkeeping.releaseSlot({ workflowId: workflowInfo().workflowId });
     progress.status = status;
     progress.currentStep = status;
     progress.error = error;

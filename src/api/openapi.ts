@@ -31,7 +31,7 @@ const personAction = (summary: string, body: z.ZodType) => ({
     requestBody: { required: true, content: { 'application/json': { schema: json(body) } } },
     responses: {
       200: ok('The issue with its new status', { $ref: '#/components/schemas/Issue' }),
-      400: errorResponse('Invalid body'),
+      422: errorResponse('Body breaks the schema, field by field'),
       404: errorResponse('No such issue in your organization'),
       409: errorResponse('Refused by the workflow (wrong state, unknown reviewer, already decided, …)'),
     },
@@ -95,7 +95,8 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           responses: {
             201: ok('Created and started'),
             200: ok('Already known: the existing issue'),
-            400: errorResponse('Invalid body, field by field'),
+            400: errorResponse('Malformed JSON'),
+            422: errorResponse('Body breaks the schema, field by field'),
             401: errorResponse('Missing or invalid API key'),
             413: errorResponse('Body over 1 MiB'),
             415: errorResponse('Not JSON'),

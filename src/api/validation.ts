@@ -4,15 +4,16 @@ import type { z } from 'zod';
 import { errorBody, validationDetails } from './errors';
 
 /**
- * zod validation for a request part, answering our error shape: 400 VALIDATION_FAILED with
- * the failing fields. Types flow to handlers (`c.req.valid(target)`) and to testClient.
+ * zod validation for a request part, answering our error shape with the failing fields:
+ * 422 VALIDATION_FAILED for a well-formed JSON body that breaks the schema, 400 for a bad
+ * query or path (malformed JSON never gets here: it is a 400 BAD_REQUEST). Types flow to handlers (`c.req.valid(target)`) and to testClient.
  */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result, c) => {
     if (!result.success) {
       return c.json(
         errorBody(c, 'VALIDATION_FAILED', `Invalid ${target}`, validationDetails(result.error as unknown as z.ZodError)),
-        400,
+        target === 'json' ? 422 : 400,
       );
     }
     return undefined;

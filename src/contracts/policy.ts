@@ -77,6 +77,8 @@ export const organizationSettingsSchema = z.object({
   maxReviewRounds: z.number().int().min(0).max(5).default(2),
   /** Model turns per agent loop before the agent must submit its answer. */
   maxAgentTurns: z.number().int().min(2).max(50).default(12),
+  /** Pipelines this organization may run at once; default from its plan (1 / 3 / 10). */
+  maxConcurrentIssues: z.number().int().min(1).max(1000).optional(),
   /** Agent stages this organization may run; default from its plan (free: research only). */
   allowedAgents: z.array(z.enum(['research', 'code', 'review'])).optional(),
   /** Model tiers this organization may use; default from its plan (free: small; pro: small, medium). */
@@ -127,7 +129,11 @@ export interface IssuePolicy {
   statusCallbacks?: boolean;
   /** Agent stages the plan allows (free: research only); absent means all. */
   allowedAgents?: Array<'research' | 'code' | 'review'>;
+  /** Pipelines running at once, per organization and overall; absent means unlimited. */
+  concurrency?: { organizationLimit: number; globalLimit: number };
 }
+
+const CONCURRENCY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 1, pro: 3, enterprise: 10 };
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
   free: ['small'],
@@ -138,7 +144,7 @@ const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
 export function resolvePolicy(
   plan: 'free' | 'pro' | 'enterprise',
   settings: unknown,
-  overrides: { budgetUsd?: number } = {},
+  overrides: { budgetUsd?: number; globalConcurrency?: number } = {},
 ): IssuePolicy {
   const parsed = organizationSettingsSchema.parse(settings ?? {});
   return {
@@ -156,6 +162,9 @@ export function resolvePolicy(
     workspace: parsed.repository.remote !== undefined,
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
     allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
+    ...(overrides.globalConcurrency
+      ? { concurrency: { organizationLimit: parsed.maxConcurrentIssues ?? CONCURRENCY_BY_PLAN[plan], globalLimit: overrides.globalConcurrency } }
+      : {}),
   };
 }
 

@@ -75,3 +75,10 @@ export async function revokeApiKey(db: Database, organizationId: string, keyId: 
     .returning({ id: apiKeys.id });
   return rows.length > 0;
 }
+
+export async function listApiKeys(db: Database, organizationId: string) {
+  return db
+    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.organizationId, organizationId));
+}

@@ -34,6 +34,7 @@ import {
   searchAttributes,
   statusQuery,
 } from '../../workflows/definitions';
+import { LIMITER_WORKFLOW_ID, slotPositionQuery } from '../../workflows/limiter';
 
 /**
  * What the API does with issues: validate-then-act use cases over Postgres and Temporal.
@@ -50,6 +51,8 @@ export interface IssueServiceDeps {
   namespace: string;
   /** How long a live status query may take before we answer from Postgres. */
   queryTimeoutMs?: number;
+  /** Global cap of running pipelines (the limiter); undefined = unlimited. */
+  maxConcurrentPipelines?: number;
 }
 
 export interface SubmitResult {
@@ -86,6 +89,8 @@ export interface IssueView {
   budgetUsd: number | null;
   questions: IssueProgress['questions'];
   decisions: IssueProgress['decisions'];
+  /** While queued behind the concurrency limit: 1 = next to start. */
+  queuePosition: number | null;
   /** The pull request, once published (after the final approval). */
   pullRequestUrl: string | null;
   branch: string | null;
@@ -141,6 +146,7 @@ export function createIssueService(deps: IssueServiceDeps) {
       budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
       questions: live?.questions ?? [],
       decisions: live?.decisions ?? [],
+      queuePosition: null,
       pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
       branch: live?.branch ?? null,
       createdAt: toIso(row.createdAt),
@@ -157,6 +163,7 @@ export function createIssueService(deps: IssueServiceDeps) {
   async function ensureWorkflowStarted(row: IssueRecord, organization: Organization): Promise<void> {
     const policy = resolvePolicy(organization.tier, organization.settings, {
       budgetUsd: row.budgetUsd === null ? undefined : Number(row.budgetUsd),
+      globalConcurrency: deps.maxConcurrentPipelines,
     });
     const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title, policy };
     try {
@@ -208,6 +215,17 @@ export function createIssueService(deps: IssueServiceDeps) {
       retryAfterMs: Math.max(1000, leaves - Date.now()),
       details: { limit: over.limit, window: over.name, used: over.window.count },
     });
+  }
+
+  async function queuePosition(workflowId: string): Promise<number | null> {
+    try {
+      const position = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () =>
+        deps.temporal.workflow.getHandle(LIMITER_WORKFLOW_ID).query(slotPositionQuery, workflowId),
+      );
+      return position.state === 'waiting' ? position.position : null;
+    } catch {
+      return null;
+    }
   }
 
   async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
@@ -291,6 +309,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         live,
         logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message })),
       );
+      if (live?.queued) return { ...view, queuePosition: await queuePosition(row.workflowId) };
       if (live) return view;
       // The workflow has ended (or is unreachable): who asked and decided what is in Postgres.
       const [questions, decisions] = await Promise.all([

@@ -73,9 +73,11 @@ async function main(): Promise<void> {
     const llm = await createConfiguredLlm(config, log);
     cleanups.push(() => llm.close());
 
+    const client = await connectClient(config.temporal, address);
+    cleanups.push(() => client.connection.close());
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
-    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm });
+    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client });
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -86,8 +88,6 @@ async function main(): Promise<void> {
       void shutdown(1);
     });
 
-    const client = await connectClient(config.temporal, address);
-    cleanups.push(() => client.connection.close());
     const app = createConfiguredApp(config, { client, db, log });
     const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -58,7 +58,7 @@ export async function createConfiguredLlm(config: Config, log: Logger): Promise<
 
 export async function createConfiguredWorker(
   config: Config,
-  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient },
+  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client },
 ): Promise<Worker> {
   const bundlePath = config.temporal.workflowBundlePath;
   if (bundlePath && !fs.existsSync(bundlePath)) {
@@ -76,6 +76,7 @@ export async function createConfiguredWorker(
       workspacesDir: config.workspacesDir,
       github: config.github,
       publicBaseUrl: config.http.publicBaseUrl,
+      temporal: deps.client,
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
   });
@@ -89,6 +90,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     publicBaseUrl: config.http.publicBaseUrl,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: config.temporal.namespace,
+    maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
   });
   return createApp({
     issues,

@@ -2,7 +2,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { connectWorker } from '../temporal/connection';
+import { connectClient, connectWorker } from '../temporal/connection';
 import { requireTemporalAddress } from './require-temporal';
 import { createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
 
@@ -14,13 +14,15 @@ async function main(): Promise<void> {
   const db = await openConfiguredDatabase(config, log);
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);
-  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm });
+  const client = await connectClient(config.temporal, address); // the limiter's signals
+  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client });
   log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
   try {
     await worker.run();
   } finally {
     await connection.close();
+    await client.connection.close();
     await llm.close();
     await db.close();
   }

@@ -150,7 +150,7 @@ describe('issues API', () => {
   describe('errors', () => {
     it('explains validation failures field by field, with a request id', async () => {
       const response = await post({ type: 'incident', title: '' });
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(422);
       const body = (await response.json()) as { error: { code: string; details: Array<{ path: string }> }; requestId: string };
       expect(body.error.code).toBe('VALIDATION_FAILED');
       expect(body.error.details.map((detail) => detail.path).sort()).toEqual(['title', 'type']);
@@ -187,10 +187,22 @@ describe('issues API', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
     });
 
-    it("hides another organization's issue behind a 404", async () => {
+    it("hides another organization's issue behind a 404, for reads and actions alike", async () => {
       const { id } = (await (await post(erpIssue())).json()) as { id: string };
       const response = await get(`/api/issues/${id}`, otherKey);
       expect(response.status).toBe(404);
+      const act = (path: string, body?: unknown) =>
+        app.request(`/api/issues/${id}/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${otherKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body ?? {}),
+        });
+      expect((await act('approval', { decision: 'approve', reviewer: 'x' })).status).toBe(404);
+      expect((await act('answers', { answer: 'x', answeredBy: 'x' })).status).toBe(404);
+      expect((await act('budget', { budgetUsd: 10, reviewer: 'x' })).status).toBe(404);
+      expect((await act('cancel')).status).toBe(404);
+      expect((await get(`/api/issues/${id}/logs`, otherKey)).status).toBe(404);
+      expect((await get(`/api/issues/${id}/artifacts`, otherKey)).status).toBe(404);
       const list = (await (await get('/api/issues', otherKey)).json()) as { items: Array<{ id: string }> };
       expect(list.items.map((item) => item.id)).not.toContain(id);
     });

@@ -107,7 +107,7 @@ describe('agent pipeline', () => {
     expect(stranger.status).toBe(409);
     expect(JSON.stringify(stranger.body)).toContain('mallory is not a reviewer');
     const noComment = await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'request_changes', reviewer: REVIEWER });
-    expect(noComment.status).toBe(400);
+    expect(noComment.status).toBe(422);
 
     const rejected = await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'reject', reviewer: REVIEWER, comment: 'Out of scope this quarter' });
     expect(rejected.status).toBe(200);

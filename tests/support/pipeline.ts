@@ -46,7 +46,7 @@ export interface PipelineHarness {
   fake: FakeAnthropic;
   taskQueue: string;
   worker: Worker;
-  newOrganization(settings?: OrganizationSettingsInput): Promise<{ organizationId: string; apiKey: string }>;
+  newOrganization(settings?: OrganizationSettingsInput, tier?: 'free' | 'pro' | 'enterprise'): Promise<{ organizationId: string; apiKey: string }>;
   submit(apiKey: string, body?: Record<string, unknown>): Promise<{ id: string; workflowId: string }>;
   get(apiKey: string, id: string): Promise<IssueView>;
   getJson(apiKey: string, urlPath: string): Promise<unknown>;
@@ -60,12 +60,14 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function startPipelineHarness(options: { startWorker?: boolean; githubApiUrl?: string } = {}): Promise<PipelineHarness> {
+export async function startPipelineHarness(
+  options: { startWorker?: boolean; githubApiUrl?: string; maxConcurrentPipelines?: number } = {},
+): Promise<PipelineHarness> {
   const db = await openTestDatabase();
   const temporal = await connectTemporal();
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
-  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps(options.githubApiUrl) });
+  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps(options.githubApiUrl), temporal: temporal.client });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
   const issues = createIssueService({
@@ -75,6 +77,7 @@ export async function startPipelineHarness(options: { startWorker?: boolean; git
     publicBaseUrl: 'http://localhost:3000',
     namespace: 'default',
     queryTimeoutMs: 5_000,
+    maxConcurrentPipelines: options.maxConcurrentPipelines,
   });
   const app = createApp({
     issues,
@@ -92,8 +95,8 @@ export async function startPipelineHarness(options: { startWorker?: boolean; git
     fake,
     taskQueue,
     worker,
-    async newOrganization(settings = {}) {
-      const { organization, apiKey } = await createTestOrganization(db, 'enterprise');
+    async newOrganization(settings = {}, tier = 'enterprise') {
+      const { organization, apiKey } = await createTestOrganization(db, tier);
       await db.db
         .update(organizations)
         .set({ settings: { ...FAST_SETTINGS, ...settings } })

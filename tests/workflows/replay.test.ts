@@ -30,6 +30,7 @@ describe('replay of recorded issue workflow histories', () => {
         'pipeline-worker-crash.json',
         'pipeline-pull-request.json',
         'pipeline-erp-callbacks.json',
+        'pipeline-queued.json',
       ]),
     );
   });

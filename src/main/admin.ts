@@ -1,0 +1,86 @@
+/**
+ * `npm run admin -- <command>`: the operator's commands for organizations.
+ *
+ *   key:create   <org> <name>                         issue an API key (shown once)
+ *   key:list     <org>                                keys with their prefixes
+ *   key:revoke   <org> <keyId>                        stop accepting a key
+ *   reviewer:add <org> <userId> <name> [reviewer|admin]  who may approve and answer
+ *   settings:set <org> '<json>'                       replace the organization's settings (validated)
+ *   settings:get <org>                                the settings with defaults applied
+ */
+import { eq } from 'drizzle-orm';
+import { organizationSettingsSchema } from '../contracts/policy';
+import { migrateDatabase } from '../db/client';
+import { getOrganization, issueApiKey, listApiKeys, revokeApiKey } from '../db/organizations';
+import { addReviewer } from '../db/people';
+import { organizations } from '../db/schema';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { openConfiguredDatabase } from './services';
+
+function usage(): never {
+  console.error(
+    [
+      'usage: npm run admin -- key:create <org> <name>',
+      '       npm run admin -- key:list <org>',
+      '       npm run admin -- key:revoke <org> <keyId>',
+      '       npm run admin -- reviewer:add <org> <userId> <name> [reviewer|admin]',
+      "       npm run admin -- settings:set <org> '<json>'",
+      '       npm run admin -- settings:get <org>',
+    ].join('\n'),
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const [command, organizationId, ...rest] = process.argv.slice(2);
+  if (!command || !organizationId) usage();
+  const config = loadConfig();
+  const db = await openConfiguredDatabase(config, createLogger('warn', 'admin'));
+  try {
+    await migrateDatabase(db);
+    const organization = await getOrganization(db.db, organizationId);
+    if (!organization) throw new Error(`no organization ${organizationId} (create it with npm run org:create)`);
+    switch (command) {
+      case 'key:create': {
+        const key = await issueApiKey(db.db, organizationId, rest[0] ?? 'admin');
+        console.log(`api key: ${key.key}\nid: ${key.id}\nThe key is shown once; only its hash is stored.`);
+        break;
+      }
+      case 'key:list':
+        console.table(await listApiKeys(db.db, organizationId));
+        break;
+      case 'key:revoke': {
+        if (!rest[0]) usage();
+        console.log((await revokeApiKey(db.db, organizationId, rest[0])) ? 'revoked' : 'no such active key');
+        break;
+      }
+      case 'reviewer:add': {
+        const [userId, name, role = 'reviewer'] = rest;
+        if (!userId || !name || !['reviewer', 'admin'].includes(role)) usage();
+        const reviewer = await addReviewer(db.db, { organizationId, userId, name, role: role as 'reviewer' | 'admin' });
+        console.log(`reviewer ${reviewer.userId} (${reviewer.role}) added`);
+        break;
+      }
+      case 'settings:set': {
+        const parsed = organizationSettingsSchema.safeParse(JSON.parse(rest[0] ?? '{}'));
+        if (!parsed.success) throw new Error(`invalid settings:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+        await db.db.update(organizations).set({ settings: JSON.parse(rest[0] ?? '{}') as Record<string, unknown> }).where(eq(organizations.id, organizationId));
+        console.log('settings saved');
+        break;
+      }
+      case 'settings:get':
+        console.log(JSON.stringify(organizationSettingsSchema.parse(organization.settings), null, 2));
+        break;
+      default:
+        usage();
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { limiterStateQuery, LIMITER_WORKFLOW_ID } from '../../workflows/limiter';
+import { eventually, recordHistoryIfAsked } from '../support/harness';
+import { type PipelineHarness, reply, startPipelineHarness } from '../support/pipeline';
+
+/**
+ * The concurrency limiter on the real server: an issue over its organization's limit or the
+ * global cap waits as `queued` with a visible position and starts when a slot frees.
+ */
+describe('concurrency limits', () => {
+  let h: PipelineHarness;
+  beforeAll(async () => {
+    h = await startPipelineHarness({ maxConcurrentPipelines: 2 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('queues over the limits, shows the position, and starts waiters as slots free, fairly across organizations', async () => {
+    const a = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' });
+    const b = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' });
+    const slow = (title: string) => ({ ...reply.classify({ summary: title }), delayMs: 1500 });
+    // Each issue: classify (slow for the first two) → triage answers → done.
+    h.fake.onTool('submit_classification', slow('A1'), slow('B1'), reply.classify(), reply.classify());
+    h.fake.onTool('submit_triage', ...Array.from({ length: 4 }, () => reply.triage({ route: 'answer', answer: 'ok' })));
+
+    const a1 = await h.submit(a.apiKey, { title: 'A1' });
+    await h.waitFor(a.apiKey, a1.id, (issue) => issue.stage === 'classify');
+    const b1 = await h.submit(b.apiKey, { title: 'B1' });
+    await h.waitFor(b.apiKey, b1.id, (issue) => issue.stage === 'classify');
+    const a2 = await h.submit(a.apiKey, { title: 'A2' }); // over A's limit of 1
+    const b2 = await h.submit(b.apiKey, { title: 'B2' }); // over B's limit and the global cap of 2
+
+    const queuedA2 = await h.waitFor(a.apiKey, a2.id, (issue) => issue.status === 'queued' && issue.queuePosition !== null);
+    expect(queuedA2).toMatchObject({ erpStatus: 'QUEUED', queuePosition: 1 });
+    const queuedB2 = await h.waitFor(b.apiKey, b2.id, (issue) => issue.status === 'queued' && issue.queuePosition !== null);
+    expect(queuedB2.queuePosition).toBe(2);
+    const limiter = await h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery);
+    expect(limiter.running.map((r) => r.workflowId).sort()).toEqual([a1.workflowId, b1.workflowId].sort());
+
+    for (const [key, issue] of [[a.apiKey, a1], [b.apiKey, b1], [a.apiKey, a2], [b.apiKey, b2]] as const) {
+      expect((await h.waitForEnd(key, issue.id)).status).toBe('completed');
+    }
+    await recordHistoryIfAsked(h.temporal.client, a2.workflowId, 'pipeline-queued');
+    // The waiters started only after the first two had finished.
+    const classifyStarts = h.fake.requests.filter((r) => r.key === 'submit_classification').map((r) => JSON.stringify(r.body.messages).match(/Title: (A1|A2|B1|B2)/)?.[1]);
+    expect(classifyStarts.slice(0, 2).sort()).toEqual(['A1', 'B1']);
+    expect(classifyStarts.slice(2).sort()).toEqual(['A2', 'B2']);
+    // Releases are signals: the limiter empties right after the last issue ends.
+    const after = await eventually(
+      () => h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery),
+      (state) => state.running.length === 0,
+    );
+    expect(after.waiting).toEqual([]);
+  });
+
+  it('a queued issue can be cancelled, and leaves the queue', async () => {
+    const c = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' }, 'free');
+    h.fake.onTool('submit_classification', { ...reply.classify(), delayMs: 1500 }, reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'answer', answer: 'ok' }));
+    const first = await h.submit(c.apiKey, { title: 'C1' });
+    await h.waitFor(c.apiKey, first.id, (issue) => issue.stage === 'classify');
+    const second = await h.submit(c.apiKey, { title: 'C2' });
+    await h.waitFor(c.apiKey, second.id, (issue) => issue.status === 'queued' && issue.queuePosition === 1);
+    expect((await h.post(c.apiKey, `/api/issues/${second.id}/cancel`)).status).toBe(202);
+    expect((await h.waitForEnd(c.apiKey, second.id)).status).toBe('cancelled');
+    expect((await h.waitForEnd(c.apiKey, first.id)).status).toBe('completed');
+    const state = await h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery);
+    expect(state.waiting.map((w) => w.workflowId)).not.toContain(second.workflowId);
+    h.fake.reset();
+  });
+});
