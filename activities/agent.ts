@@ -30,7 +30,7 @@ import { costUsd } from '../src/llm/pricing';
 import { loadPrompt } from '../src/prompts';
 import { formatCommandResult, runCommand } from '../src/workspace/commands';
 import { diffAgainstBase, git } from '../src/workspace/git';
-import { listFiles, readFile, searchFiles, ToolInputError } from '../src/workspace/read-tools';
+import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
 import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
 import { repositoryRootFor } from './workspace';
 import { currentActivity, withHeartbeat } from './context';
@@ -350,7 +350,7 @@ async function executeTool(
     case 'read_file':
       return readFile(root, input);
     case 'search_files':
-      return writable ? gitGrep(root, input) : searchFiles(root, input);
+      return gitGrep(root, input);
     case 'write_file':
       needsWorkspace(name);
       return writeFile(root, input);

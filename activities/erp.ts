@@ -82,7 +82,7 @@ export function createErpActivities(deps: { db: Database }) {
             [DELIVERY_HEADER]: input.deliveryId,
             [TIMESTAMP_HEADER]: String(timestamp),
             'x-event': input.event,
-            ...(erp.webhookSecret ? { [SIGNATURE_HEADER]: sign(erp.webhookSecret, timestamp, body) } : {}),
+            ...(erp.webhookSecret ? { [SIGNATURE_HEADER]: sign(erp.webhookSecret, timestamp, input.deliveryId, body) } : {}),
           },
           body,
           signal: AbortSignal.any([runtime.signal, AbortSignal.timeout(TIMEOUT_MS)]),

@@ -211,7 +211,7 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
 
     try {
       if (!(await findEffect(db, input.workflowId, 'push'))) {
-        const pushed = await host.pushBranch({ workspaceDir: dir, branch });
+        const pushed = await host.pushBranch({ workspaceDir: dir, branch, remote: settings.remote as string });
         await recordEffect(db, { ...ledger, effect: 'push', result: { branch, sha: pushed.sha } });
       }
 

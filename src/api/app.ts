@@ -95,7 +95,10 @@ export function createApp(deps: ApiDeps) {
     )
     .use(async (c, next) => {
       const type = c.req.header('content-type') ?? '';
-      if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && !/^application\/json\b/i.test(type)) {
+      // A body must be JSON; a bodiless POST (e.g. cancel) needs no Content-Type. Hono caches
+      // the text it reads here for the validators after it.
+      const writes = ['POST', 'PUT', 'PATCH'].includes(c.req.method);
+      if (writes && !/^application\/json\b/i.test(type) && (await c.req.text()).length > 0) {
         return c.json(errorBody(c, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json)'), 415);
       }
       await next();

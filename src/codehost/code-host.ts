@@ -23,8 +23,11 @@ export interface NewPullRequest {
 
 export interface CodeHost {
   readonly kind: 'local' | 'github';
-  /** Pushes the branch of a workspace to its remote (forced: the branch belongs to the issue). */
-  pushBranch(input: { workspaceDir: string; branch: string }): Promise<{ sha: string }>;
+  /**
+   * Pushes the branch of a workspace to the configured remote — by URL, not `origin`, whose
+   * push URL repository code could have changed — forced: the branch belongs to the issue.
+   */
+  pushBranch(input: { workspaceDir: string; branch: string; remote: string }): Promise<{ sha: string }>;
   /** The pull request whose head is `branch`, open or not. */
   findPullRequest(branch: string): Promise<PullRequestRef | undefined>;
   createPullRequest(input: NewPullRequest): Promise<PullRequestRef>;

@@ -35,8 +35,8 @@ export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
 
   return {
     kind: 'github',
-    async pushBranch({ workspaceDir, branch }) {
-      await git(workspaceDir, ['push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`], {
+    async pushBranch({ workspaceDir, branch, remote }) {
+      await git(workspaceDir, ['push', '--quiet', '--force', '--', remote, `HEAD:refs/heads/${branch}`], {
         config: [`http.extraHeader=Authorization: Basic ${basic}`],
       });
       return { sha: (await git(workspaceDir, ['rev-parse', 'HEAD'])).trim() };

@@ -18,8 +18,9 @@ export function createLocalCodeHost(deps: { db: Database; organizationId: string
 
   return {
     kind: 'local',
-    async pushBranch({ workspaceDir, branch }) {
-      await git(workspaceDir, ['push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`]);
+    async pushBranch({ workspaceDir, branch, remote }) {
+      void remote; // the same remote, resolved once above
+      await git(workspaceDir, ['push', '--quiet', '--force', '--', repository, `HEAD:refs/heads/${branch}`]);
       return { sha: (await git(workspaceDir, ['rev-parse', 'HEAD'])).trim() };
     },
     async findPullRequest(branch) {

@@ -6,8 +6,11 @@ import { apiKeys, organizations } from './schema';
 export type Organization = typeof organizations.$inferSelect;
 export type Tier = Organization['tier'];
 
-/** Organization ids appear in workflow ids (`issue:{org}:…`), so ':' and spaces are excluded. */
-export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * Organization ids appear in workflow ids (`issue:{org}:…`) and workspace paths, so ':',
+ * '/', spaces and a leading '.' (no '.' or '..') are excluded.
+ */
+export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
 
 const API_KEY_PREFIX = 'ak_';
 

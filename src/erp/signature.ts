@@ -1,18 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * How both directions with the ERP are signed: HMAC-SHA256 over `${timestamp}.${body}`
- * with the organization's secret, sent as `X-Signature: sha256=<hex>` next to
- * `X-Timestamp` (unix seconds). The timestamp bounds replays to a window; the delivery id
- * (X-Delivery-Id) makes each delivery count once inside it.
+ * How both directions with the ERP are signed: HMAC-SHA256 over
+ * `${timestamp}.${deliveryId}.${body}` with the organization's secret, sent as
+ * `X-Signature: sha256=<hex>` next to `X-Timestamp` (unix seconds) and `X-Delivery-Id`.
+ * The timestamp bounds replays to a window; the signed delivery id makes each delivery count
+ * once inside it (a captured request cannot be replayed under a new id).
  */
 export const SIGNATURE_HEADER = 'x-signature';
 export const TIMESTAMP_HEADER = 'x-timestamp';
 export const DELIVERY_HEADER = 'x-delivery-id';
 export const REPLAY_WINDOW_SECONDS = 300;
 
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+export function sign(secret: string, timestamp: number, deliveryId: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${deliveryId}.${body}`).digest('hex')}`;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -22,17 +23,18 @@ export function verify(input: {
   body: string;
   signature: string | undefined;
   timestamp: string | undefined;
+  deliveryId: string | undefined;
   nowSeconds?: number;
   windowSeconds?: number;
 }): VerifyResult {
-  if (!input.signature || !input.timestamp) return { ok: false, reason: 'missing signature or timestamp' };
+  if (!input.signature || !input.timestamp || !input.deliveryId) return { ok: false, reason: 'missing signature, timestamp or delivery id' };
   const timestamp = Number(input.timestamp);
   if (!Number.isInteger(timestamp)) return { ok: false, reason: 'malformed timestamp' };
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (input.windowSeconds ?? REPLAY_WINDOW_SECONDS)) {
     return { ok: false, reason: 'timestamp outside the replay window' };
   }
-  const expected = Buffer.from(sign(input.secret, timestamp, input.body));
+  const expected = Buffer.from(sign(input.secret, timestamp, input.deliveryId, input.body));
   const given = Buffer.from(input.signature);
   // Constant time: the comparison takes as long whatever prefix matches.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };

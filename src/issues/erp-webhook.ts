@@ -23,7 +23,8 @@ import type { Client } from '@temporalio/client';
 const issueRef = z.object({ externalId: z.string().min(1).max(200), source: issueSourceSchema.default('erp') });
 
 export const erpWebhookSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('issue.created'), data: createIssueRequestSchema }),
+  // From the ERP, so `source` defaults to erp (the updates and comments that follow look it up that way).
+  z.object({ event: z.literal('issue.created'), data: createIssueRequestSchema.extend({ source: issueSourceSchema.default('erp') }) }),
   z.object({
     event: z.literal('issue.updated'),
     data: issueRef.extend({
@@ -56,7 +57,7 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
   async function authenticate(headers: ErpWebhookHeaders, rawBody: string): Promise<Organization> {
     const organization = headers.organizationId ? await getOrganization(db, headers.organizationId) : undefined;
     const secret = organization ? organizationSettingsSchema.parse(organization.settings).erp.webhookSecret : undefined;
-    const result = secret ? verify({ secret, body: rawBody, signature: headers.signature, timestamp: headers.timestamp }) : { ok: false as const, reason: 'unknown organization or no secret' };
+    const result = secret ? verify({ secret, body: rawBody, signature: headers.signature, timestamp: headers.timestamp, deliveryId: headers.deliveryId }) : { ok: false as const, reason: 'unknown organization or no secret' };
     if (!result.ok || !organization) throw new AppError('UNAUTHORIZED', 'invalid webhook signature');
     return organization;
   }
@@ -92,8 +93,16 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
       .returning({ id: webhookDeliveries.id });
     if (claimed.length === 0) return { status: 200, body: { duplicate: true, deliveryId: headers.deliveryId } };
 
-    const outcome = await process(organization, parsed.data);
-    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, (claimed[0] as { id: string }).id));
+    const claimId = (claimed[0] as { id: string }).id;
+    let outcome: Record<string, unknown>;
+    try {
+      outcome = await process(organization, parsed.data);
+    } catch (error) {
+      // Not processed: give the delivery id back, so the ERP's retry is handled, not ignored.
+      await db.delete(webhookDeliveries).where(eq(webhookDeliveries.id, claimId));
+      throw error;
+    }
+    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, claimId));
     return { status: 202, body: { deliveryId: headers.deliveryId, ...outcome } };
   };
 

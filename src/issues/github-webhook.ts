@@ -13,8 +13,10 @@ import type { IssueService } from './service';
  * POST /api/webhooks/github: the repository's webhook, verified with @octokit/webhooks
  * against the secret of the organization that owns the repository. `issues.labeled` with
  * the trigger label starts an issue (source github, external id = the issue number);
- * `issue_comment.created` carries commands from reviewers (their GitHub login is their
- * reviewer id): `/approve`, `/reject <reason>`, `/answer <text>`. Each delivery once.
+ * `issue_comment.created` carries commands from reviewers registered as `github:<login>`
+ * (a namespace of their own, so a GitHub login can never pass for an ERP user id):
+ * `/approve`, `/reject <reason>`, `/answer <text>`. Each event is handled once, keyed by what
+ * GitHub signs (the comment id, the issue and label), not only by the unsigned delivery header.
  */
 
 export interface GitHubWebhookHeaders {
@@ -66,12 +68,20 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
 
     const claimed = await db
       .insert(webhookDeliveries)
-      .values({ organizationId: organization.id, source: 'github', deliveryId: headers.deliveryId, event: `${headers.event}.${String(payload['action'] ?? '')}` })
+      .values({ organizationId: organization.id, source: 'github', deliveryId: eventKey(headers.event, headers.deliveryId, payload), event: `${headers.event}.${String(payload['action'] ?? '')}` })
       .onConflictDoNothing()
       .returning({ id: webhookDeliveries.id });
     if (claimed.length === 0) return { status: 200, body: { duplicate: true } };
-    const outcome = await process(organization, github.triggerLabel, headers.event, payload);
-    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, (claimed[0] as { id: string }).id));
+    const claimId = (claimed[0] as { id: string }).id;
+    let outcome: Record<string, unknown>;
+    try {
+      outcome = await process(organization, github.triggerLabel, headers.event, payload);
+    } catch (error) {
+      // Not processed: give the delivery id back, so GitHub's redelivery is handled, not ignored.
+      await db.delete(webhookDeliveries).where(eq(webhookDeliveries.id, claimId));
+      throw error;
+    }
+    await db.update(webhookDeliveries).set({ outcome }).where(eq(webhookDeliveries.id, claimId));
     return { status: outcome['ignored'] ? 200 : 202, body: outcome };
   };
 
@@ -98,7 +108,7 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
       const comment = payload['comment'] as { body?: string; user?: { login?: string } } | undefined;
       const command = /^\/(approve|reject|answer)\b\s*([\s\S]*)$/.exec((comment?.body ?? '').trim());
       if (!command) return { ignored: 'not a command' };
-      const login = comment?.user?.login ?? '';
+      const login = `github:${comment?.user?.login ?? ''}`;
       const row = await findIssueByBusinessKey(db, { organizationId: organization.id, source: 'github', externalId: String(issue.number) });
       if (!row) return { ignored: `no issue for #${issue.number}` };
       if (!(await findReviewer(db, organization.id, login))) {
@@ -124,4 +134,14 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
     }
     return { ignored: `${event}.${String(action)}` };
   }
+}
+
+/** What makes an event unique, from the signed payload: a replayed delivery maps to the same key. */
+function eventKey(event: string, deliveryId: string, payload: Record<string, unknown>): string {
+  const comment = payload['comment'] as { id?: number } | undefined;
+  const issue = payload['issue'] as { id?: number } | undefined;
+  const label = payload['label'] as { name?: string } | undefined;
+  if (event === 'issue_comment' && comment?.id !== undefined) return `comment:${comment.id}:${String(payload['action'])}`;
+  if (event === 'issues' && payload['action'] === 'labeled' && issue?.id !== undefined) return `labeled:${issue.id}:${label?.name ?? ''}`;
+  return `delivery:${deliveryId}`;
 }

@@ -18,21 +18,40 @@ export interface GitOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Settings every git call runs with, above anything a repository's own .git/config says:
+ * no hooks, no fsmonitor command, no credential prompts. Repository code (a test command)
+ * can write .git/config; it must not be able to make our git run commands.
+ */
+const HARDENING = ['core.hooksPath=/dev/null', 'core.fsmonitor=false', 'protocol.ext.allow=never', 'credential.helper='];
+
 export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
-  const configArgs = (options.config ?? []).flatMap((entry) => ['-c', entry]);
+  // Config goes in through GIT_CONFIG_* variables, not -c: argv is visible to every process
+  // on the machine and ends up in error messages; an auth header must be in neither.
+  const config = [...HARDENING, ...(options.config ?? [])];
+  const configEnv: Record<string, string> = { GIT_CONFIG_COUNT: String(config.length) };
+  config.forEach((entry, index) => {
+    const at = entry.indexOf('=');
+    configEnv[`GIT_CONFIG_KEY_${index}`] = entry.slice(0, at);
+    configEnv[`GIT_CONFIG_VALUE_${index}`] = entry.slice(at + 1);
+  });
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      [...configArgs, ...args],
+      args,
       {
         cwd,
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_TERMINAL_PROMPT: '0', LANG: 'C.UTF-8' },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_TERMINAL_PROMPT: '0', LANG: 'C.UTF-8', ...configEnv },
       },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`git ${args[0]} failed: ${stderr.trim() || error.message}`));
-        else resolve(stdout);
+        if (!error) return resolve(stdout);
+        // Never error.message: it repeats the command line. stderr, without anything that looks like a credential.
+        const code = (error as { code?: number | string }).code;
+        const killed = (error as { killed?: boolean }).killed ? ' (timed out)' : '';
+        const detail = stderr.replace(/(authorization:\s*\w+\s+)\S+/gi, '$1***').replace(/\/\/[^/@\s]+@/g, '//***@').trim().slice(0, 2000);
+        reject(new Error(`git ${args[0]} failed (exit ${code ?? '?'})${killed}${detail ? `: ${detail}` : ''}`));
       },
     );
   });
@@ -73,7 +92,7 @@ export async function prepareWorkspace(spec: WorkspaceSpec): Promise<PreparedWor
   if (!exists) {
     await fs.rm(dir, { recursive: true, force: true }); // a half-made clone from a crash
     await fs.mkdir(path.dirname(dir), { recursive: true });
-    await git(path.dirname(dir), ['clone', '--quiet', '--branch', spec.baseBranch, spec.remote, dir], { config: spec.gitConfig });
+    await git(path.dirname(dir), ['clone', '--quiet', '--branch', spec.baseBranch, '--', spec.remote, dir], { config: spec.gitConfig });
     // The branch may exist on the remote already (pushed before a crash): continue it.
     const remoteBranch = await git(dir, ['ls-remote', '--heads', 'origin', branch], { config: spec.gitConfig });
     if (remoteBranch.trim()) {

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Read-only tools over a repository directory: list, read (with line ranges), search.
+ * Read-only tools over a repository directory: list and read (with line ranges); search is
+ * git grep (write-tools.ts), in a child process with a timeout.
  *
  * Confinement: every path is relative to the root; absolute paths, `..` and symlinks that
  * resolve outside the root are refused. Refusals and misses are tool errors for the agent
@@ -97,40 +98,4 @@ export async function readFile(root: string, input: { path: string; startLine?: 
   }
   if (last < lines.length && !output.includes('truncated')) output += `… (${lines.length} lines in all)\n`;
   return output;
-}
-
-export async function searchFiles(root: string, input: { pattern: string; path?: string }): Promise<string> {
-  if (!input.pattern) throw new ToolInputError('pattern must not be empty');
-  let regex: RegExp;
-  try {
-    regex = new RegExp(input.pattern);
-  } catch {
-    regex = new RegExp(input.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  }
-  const start = await resolveInside(root, input.path ?? '.');
-  const realRoot = await fs.realpath(root);
-  const results: string[] = [];
-  async function visit(entry: string): Promise<void> {
-    if (results.length >= LIMITS.searchResults) return;
-    const stat = await fs.lstat(entry);
-    if (stat.isSymbolicLink()) return;
-    if (stat.isDirectory()) {
-      if (SKIPPED_DIRS.has(path.basename(entry)) && entry !== start) return;
-      for (const child of (await fs.readdir(entry)).sort()) await visit(path.join(entry, child));
-      return;
-    }
-    if (!stat.isFile() || stat.size > LIMITS.searchFileBytes) return;
-    const buffer = await fs.readFile(entry);
-    if (buffer.subarray(0, 8000).includes(0)) return;
-    const lines = buffer.toString('utf8').split('\n');
-    for (let i = 0; i < lines.length && results.length < LIMITS.searchResults; i++) {
-      if (regex.test(lines[i] ?? '')) {
-        results.push(`${path.relative(realRoot, entry)}:${i + 1}: ${(lines[i] ?? '').slice(0, LIMITS.lineChars)}`);
-      }
-    }
-  }
-  await visit(start);
-  if (results.length === 0) return `no matches for /${input.pattern}/`;
-  const truncated = results.length >= LIMITS.searchResults ? `\n… (first ${LIMITS.searchResults} matches)` : '';
-  return results.join('\n') + truncated;
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LIMITS, resolveInside, ToolInputError } from './read-tools';
@@ -10,31 +11,47 @@ import { LIMITS, resolveInside, ToolInputError } from './read-tools';
 
 const MAX_WRITE_BYTES = 1_000_000;
 
-/** Resolves a path that may not exist yet: its nearest existing ancestor must be inside the root. */
+/** Refuses a resolved path inside `.git`: repository metadata is never the agent's to write. */
+function refuseGitMetadata(realRoot: string, realTarget: string, shown: string): void {
+  if (path.relative(realRoot, realTarget).split(path.sep).includes('.git')) {
+    throw new ToolInputError(`.git is not writable: ${shown}`);
+  }
+}
+
+/**
+ * Resolves a path that may not exist yet. Every existing part must resolve inside the root
+ * (symlinked directories included), the final name must not be a symlink (a dangling one
+ * would be followed out of the workspace), and nothing may land in `.git`.
+ */
 export async function resolveForWrite(root: string, relative: string): Promise<string> {
   if (typeof relative !== 'string' || relative.trim() === '' || relative.includes('\0')) throw new ToolInputError('path must be a non-empty string');
   if (path.isAbsolute(relative)) throw new ToolInputError(`absolute paths are not allowed: ${relative}`);
   const normalized = path.normalize(relative);
   if (normalized === '..' || normalized.startsWith(`..${path.sep}`)) throw new ToolInputError(`path leaves the repository: ${relative}`);
-  if (normalized.split(path.sep).includes('.git')) throw new ToolInputError(`.git is not writable: ${relative}`);
   const realRoot = await fs.realpath(root);
-  let probe = path.join(realRoot, normalized);
-  // Existing targets (and symlinks) must resolve inside; new ones are checked at the nearest ancestor.
+  const target = path.join(realRoot, normalized);
+  // The parent directory, resolved through any symlinks, must be inside the root.
+  let ancestor = path.dirname(target);
+  const missing: string[] = [];
   for (;;) {
     try {
-      const real = await fs.realpath(probe);
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        throw new ToolInputError(`path leaves the repository through a symlink: ${relative}`);
-      }
+      ancestor = await fs.realpath(ancestor);
       break;
-    } catch (error) {
-      if (error instanceof ToolInputError) throw error;
-      const parent = path.dirname(probe);
-      if (parent === probe) throw new ToolInputError(`cannot resolve ${relative}`);
-      probe = parent;
+    } catch {
+      missing.unshift(path.basename(ancestor));
+      const up = path.dirname(ancestor);
+      if (up === ancestor) throw new ToolInputError(`cannot resolve ${relative}`);
+      ancestor = up;
     }
   }
-  return path.join(realRoot, normalized);
+  if (ancestor !== realRoot && !ancestor.startsWith(realRoot + path.sep)) {
+    throw new ToolInputError(`path leaves the repository through a symlink: ${relative}`);
+  }
+  const resolved = path.join(ancestor, ...missing, path.basename(target));
+  refuseGitMetadata(realRoot, resolved, relative);
+  const existing = await fs.lstat(resolved).catch(() => undefined);
+  if (existing?.isSymbolicLink()) throw new ToolInputError(`symlinks are not writable: ${relative}`);
+  return resolved;
 }
 
 export async function writeFile(root: string, input: { path: string; content: string }): Promise<string> {
@@ -42,12 +59,19 @@ export async function writeFile(root: string, input: { path: string; content: st
   if (Buffer.byteLength(input.content) > MAX_WRITE_BYTES) throw new ToolInputError(`content over ${MAX_WRITE_BYTES} bytes`);
   const target = await resolveForWrite(root, input.path);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(target, input.content);
+  // O_NOFOLLOW: if a symlink appeared at the target since the check, refuse rather than follow it.
+  const handle = await fs.open(target, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW);
+  try {
+    await handle.writeFile(input.content);
+  } finally {
+    await handle.close();
+  }
   return `wrote ${input.path} (${Buffer.byteLength(input.content)} bytes)`;
 }
 
 export async function editFile(root: string, input: { path: string; oldText: string; newText: string }): Promise<string> {
   const target = await resolveInside(root, input.path);
+  refuseGitMetadata(await fs.realpath(root), target, input.path);
   if (!input.oldText) throw new ToolInputError('oldText must not be empty');
   const text = await fs.readFile(target, 'utf8');
   const matches = text.split(input.oldText).length - 1;
@@ -57,16 +81,22 @@ export async function editFile(root: string, input: { path: string; oldText: str
   return `edited ${input.path}`;
 }
 
-/** `git grep` over tracked and untracked files (respecting .gitignore). */
+/**
+ * `git grep` over the repository (tracked and untracked files, .gitignore respected; a
+ * plain directory is searched with --no-index). Run as a separate process with a timeout,
+ * so a pathological pattern cannot stall the worker the way a JavaScript RegExp would.
+ */
 export async function gitGrep(root: string, input: { pattern: string; path?: string }): Promise<string> {
   if (!input.pattern) throw new ToolInputError('pattern must not be empty');
   const scope = input.path ? path.relative(await fs.realpath(root), await resolveInside(root, input.path)) || '.' : '.';
+  const isRepository = await fs.stat(path.join(root, '.git')).then(() => true, () => false);
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      ['grep', '--untracked', '-n', '-I', '-E', '-e', input.pattern, '--', scope],
-      { cwd: root, maxBuffer: 8 * 1024 * 1024, env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } },
+      ['grep', isRepository ? '--untracked' : '--no-index', '-n', '-I', '-E', '-e', input.pattern, '--', scope],
+      { cwd: root, maxBuffer: 8 * 1024 * 1024, timeout: 20_000, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' } },
       (error, stdout, stderr) => {
+        if (error && (error as { killed?: boolean }).killed) return reject(new ToolInputError('search took over 20 s; use a simpler pattern'));
         if (error && (error as { code?: number }).code === 1) return resolve(`no matches for /${input.pattern}/`);
         if (error) return reject(new ToolInputError(`search failed: ${stderr.trim() || error.message}`));
         const lines = stdout.split('\n').filter(Boolean);

@@ -166,6 +166,12 @@ describe('issues API', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    it('accepts a bodiless POST without a Content-Type (cancel)', async () => {
+      const { id } = (await (await post(erpIssue())).json()) as { id: string };
+      const response = await app.request(`/api/issues/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
+      expect(response.status).toBe(202);
+    });
+
     it('answers unknown routes and ids with 404 JSON', async () => {
       expect((await get('/api/nothing')).status).toBe(404);
       expect((await get(`/api/issues/${randomUUID()}`)).status).toBe(404);

@@ -65,7 +65,13 @@ describe('ERP integration', () => {
         expect(accepted[0]).toMatchObject({ event: 'issue.status_changed', id, externalId: 'ERP-CB-1', organizationId });
         for (const request of erp.received) {
           expect(
-            verify({ secret: SECRET, body: request.body, signature: request.headers['x-signature'] as string, timestamp: request.headers['x-timestamp'] as string }),
+            verify({
+              secret: SECRET,
+              body: request.body,
+              signature: request.headers['x-signature'] as string,
+              timestamp: request.headers['x-timestamp'] as string,
+              deliveryId: request.headers['x-delivery-id'] as string,
+            }),
           ).toEqual({ ok: true });
         }
         // Retries of one event carry the same delivery id, so the ERP can deduplicate.
@@ -98,18 +104,20 @@ describe('ERP integration', () => {
     const deliver = (organizationId: string, payload: unknown, options: { secret?: string; timestamp?: number; deliveryId?: string } = {}) => {
       const body = JSON.stringify(payload);
       const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+      const deliveryId = options.deliveryId ?? uniqueId('delivery');
       return h.request('/api/webhooks/erp', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'x-organization-id': organizationId,
           'x-timestamp': String(timestamp),
-          'x-delivery-id': options.deliveryId ?? uniqueId('delivery'),
-          'x-signature': sign(options.secret ?? SECRET, timestamp, body),
+          'x-delivery-id': deliveryId,
+          'x-signature': sign(options.secret ?? SECRET, timestamp, deliveryId, body),
         },
         body,
       });
     };
+    const created_ = (externalId: string) => created(externalId);
     const created = (externalId: string) => ({
       event: 'issue.created',
       data: { source: 'erp', externalId, type: 'QUESTION', priority: 'LOW', title: 'How do I export?', description: 'x', context: { module: 'crm' } },
@@ -129,8 +137,30 @@ describe('ERP integration', () => {
       expect((await deliver(organizationId, created('ERP-WH-2'), { secret: 'not-the-secret-0123456789' })).status).toBe(401);
       expect((await deliver(organizationId, created('ERP-WH-3'), { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
       expect((await deliver('no-such-org', created('ERP-WH-4'))).status).toBe(401);
+      // A captured request replayed under a new delivery id: the signature covers the id.
+      const body = JSON.stringify(created('ERP-WH-5'));
+      const ts = Math.floor(Date.now() / 1000);
+      const replayed = await h.request('/api/webhooks/erp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-organization-id': organizationId, 'x-timestamp': String(ts), 'x-delivery-id': 'd-new', 'x-signature': sign(SECRET, ts, 'd-old', body) },
+        body,
+      });
+      expect(replayed.status).toBe(401);
       const rows = await h.db.db.select().from(issues).where(eq(issues.organizationId, organizationId));
       expect(rows.map((row) => row.externalId)).toEqual(['ERP-WH-1']);
+    });
+
+    it('hands a delivery id back when processing fails, so the retry is processed', async () => {
+      const { organizationId } = await h.newOrganization({ erp: { webhookSecret: SECRET } });
+      const update = { event: 'issue.updated', data: { externalId: 'ERP-WH-LATE', context: { note: 'x' } } };
+      expect((await deliver(organizationId, update, { deliveryId: 'late-1' })).status).toBe(404); // not created yet
+      scriptAnswer();
+      const created = await deliver(organizationId, created_('ERP-WH-LATE'));
+      await h.temporal.client.workflow.getHandle(((await created.json()) as { workflowId: string }).workflowId).result();
+      const retried = await deliver(organizationId, update, { deliveryId: 'late-1' });
+      expect(retried.status).toBe(202); // processed now, not a duplicate
+      const [row] = await h.db.db.select().from(issues).where(eq(issues.externalId, 'ERP-WH-LATE'));
+      expect(row).toMatchObject({ source: 'erp', context: expect.objectContaining({ note: 'x' }) });
     });
 
     it('50 concurrent deliveries of the same issue start one workflow', async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import { eq } from 'drizzle-orm';
-import { listDecisions } from '../../src/db/people';
+import { addReviewer, listDecisions } from '../../src/db/people';
 import { issues } from '../../src/db/schema';
 import { uniqueId } from '../support/harness';
 import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
@@ -95,23 +95,31 @@ describe('GitHub webhook', () => {
     });
     const { issueId } = (await (await send('issues', labeled)).json()) as { issueId: string };
     await h.waitFor(apiKey, issueId, (issue) => issue.status === 'awaiting_approval');
+    // GitHub users act as reviewers in their own namespace: github:<login>.
+    await addReviewer(h.db.db, { organizationId, userId: `github:${REVIEWER}`, name: 'Alice on GitHub' });
 
+    let commentId = 800000;
     const comment = (login: string, body: string) =>
       sample('issue_comment', 'created', (payload) => {
         point(payload);
+        payload['comment'].id = ++commentId; // each comment its own event
         payload['comment'].body = body;
         payload['comment'].user.login = login;
       });
     const stranger = await send('issue_comment', comment('mallory', '/approve'));
-    expect(await stranger.json()).toMatchObject({ ignored: 'mallory is not a reviewer' });
+    expect(await stranger.json()).toMatchObject({ ignored: 'github:mallory is not a reviewer' });
     const chatter = await send('issue_comment', comment(REVIEWER, 'looks interesting'));
     expect(await chatter.json()).toMatchObject({ ignored: 'not a command' });
-    const rejected = await send('issue_comment', comment(REVIEWER, '/reject out of scope for Q3'));
+    const rejection = comment(REVIEWER, '/reject out of scope for Q3');
+    rejection['comment'].id = 900001;
+    const rejected = await send('issue_comment', rejection);
     expect(rejected.status).toBe(202);
     expect(await rejected.json()).toMatchObject({ command: 'reject' });
+    // The same signed comment replayed under a new delivery id is the same event.
+    expect(await (await send('issue_comment', rejection, { deliveryId: 'replayed' })).json()).toEqual({ duplicate: true });
     const issue = await h.waitForEnd(apiKey, issueId);
     expect(issue.status).toBe('rejected');
     const decisions = await listDecisions(h.db.db, organizationId, issueId);
-    expect(decisions).toEqual([expect.objectContaining({ gate: 'plan', decision: 'reject', reviewer: REVIEWER, comment: 'out of scope for Q3' })]);
+    expect(decisions).toEqual([expect.objectContaining({ gate: 'plan', decision: 'reject', reviewer: `github:${REVIEWER}`, comment: 'out of scope for Q3' })]);
   });
 });

@@ -55,6 +55,28 @@ describe('workspace', () => {
       expect(fs.existsSync(path.join(os.tmpdir(), 'evil.js'))).toBe(false);
     });
 
+    it('refuses .git by any route: edit, a symlinked directory, a dangling symlink', async () => {
+      await expect(editFile(dir, { path: '.git/config', oldText: '[core]', newText: '[core]\n\tfsmonitor = evil' })).rejects.toThrow(/\.git is not writable/);
+      fs.symlinkSync('.git', path.join(dir, 'meta'));
+      await expect(writeFile(dir, { path: 'meta/config', content: 'x' })).rejects.toThrow(/\.git is not writable/);
+      const outside = path.join(os.tmpdir(), `dangling-${process.pid}.txt`);
+      fs.symlinkSync(outside, path.join(dir, 'dangling'));
+      await expect(writeFile(dir, { path: 'dangling', content: 'x' })).rejects.toThrow(/symlinks are not writable/);
+      expect(fs.existsSync(outside)).toBe(false);
+      fs.rmSync(path.join(dir, 'meta'));
+      fs.rmSync(path.join(dir, 'dangling'));
+    });
+
+    it('keeps credentials out of git errors and argv', async () => {
+      const error = await git(dir, ['push', '--', 'https://127.0.0.1:9/nothing.git', 'HEAD:refs/heads/x'], {
+        config: ['http.extraHeader=Authorization: Basic c2VjcmV0LXRva2Vu'],
+        timeoutMs: 10_000,
+      }).catch((caught: unknown) => caught as Error);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/^git push failed/);
+      expect((error as Error).message).not.toContain('c2VjcmV0LXRva2Vu');
+    });
+
     it('resolves paths inside the workspace', async () => {
       await expect(resolveInside(dir, 'src/invoice.js')).resolves.toBe(path.join(fs.realpathSync(dir), 'src/invoice.js'));
       expect(await listFiles(dir, {})).toContain('src/invoice.js');
