@@ -16,12 +16,14 @@ export interface ApiDeps {
   health: () => Promise<Record<string, boolean>>;
   logError?: (error: unknown, requestId: string) => void;
   /** POST /api/webhooks/github (X-Hub-Signature-256 with the repository's webhook secret). */
-  githubWebhook?: (headers: GitHubWebhookHeaders, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
+  githubWebhook?: WebhookHandler<GitHubWebhookHeaders>;
   /** POST /api/webhooks/erp (signed by the organization's secret, no API key). */
-  erpWebhook?: (headers: ErpWebhookHeaders, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
+  erpWebhook?: WebhookHandler<ErpWebhookHeaders>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type WebhookHandler<H> = (headers: H, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
 
 /** The HTTP API: validate, authorize, one call into a service, respond. */
 export function createApp(deps: ApiDeps) {
@@ -44,46 +46,33 @@ export function createApp(deps: ApiDeps) {
   });
 
   // Webhooks authenticate by signature, not API key: registered before the /api routes
-  // so the key middleware never runs for them.
-  const erpWebhook = deps.erpWebhook;
-  if (erpWebhook) {
+  // so the key middleware never runs for them. Each reads its raw body (signatures are
+  // over the exact bytes) and its own headers.
+  function webhook<H>(path: string, maxSize: number, headersOf: (header: (name: string) => string | undefined) => H, handle: WebhookHandler<H>) {
     app.post(
-      '/api/webhooks/erp',
-      bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', `Body over ${MAX_BODY_BYTES} bytes`), 413) }),
+      path,
+      bodyLimit({ maxSize, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', `Body over ${maxSize} bytes`), 413) }),
       async (c) => {
-        const raw = await c.req.text();
-        const result = await erpWebhook(
-          {
-            organizationId: c.req.header(ERP_WEBHOOK_HEADERS.organization),
-            signature: c.req.header(ERP_WEBHOOK_HEADERS.signature),
-            timestamp: c.req.header(ERP_WEBHOOK_HEADERS.timestamp),
-            deliveryId: c.req.header(ERP_WEBHOOK_HEADERS.delivery),
-          },
-          raw,
-        );
+        const result = await handle(headersOf((name) => c.req.header(name)), await c.req.text());
         return c.json(result.body, result.status as 200 | 202);
       },
     );
   }
-
-  const githubWebhook = deps.githubWebhook;
-  if (githubWebhook) {
-    app.post(
-      '/api/webhooks/github',
-      bodyLimit({ maxSize: 25 * 1024 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'Body too large'), 413) }),
-      async (c) => {
-        const raw = await c.req.text();
-        const result = await githubWebhook(
-          {
-            event: c.req.header(GITHUB_WEBHOOK_HEADERS.event),
-            deliveryId: c.req.header(GITHUB_WEBHOOK_HEADERS.delivery),
-            signature: c.req.header(GITHUB_WEBHOOK_HEADERS.signature),
-          },
-          raw,
-        );
-        return c.json(result.body, result.status as 200 | 202);
-      },
-    );
+  if (deps.erpWebhook) {
+    webhook('/api/webhooks/erp', MAX_BODY_BYTES, (header) => ({
+      organizationId: header(ERP_WEBHOOK_HEADERS.organization),
+      signature: header(ERP_WEBHOOK_HEADERS.signature),
+      timestamp: header(ERP_WEBHOOK_HEADERS.timestamp),
+      deliveryId: header(ERP_WEBHOOK_HEADERS.delivery),
+    }), deps.erpWebhook);
+  }
+  if (deps.githubWebhook) {
+    // GitHub allows payloads up to 25 MB.
+    webhook('/api/webhooks/github', 25 * 1024 * 1024, (header) => ({
+      event: header(GITHUB_WEBHOOK_HEADERS.event),
+      deliveryId: header(GITHUB_WEBHOOK_HEADERS.delivery),
+      signature: header(GITHUB_WEBHOOK_HEADERS.signature),
+    }), deps.githubWebhook);
   }
 
   const api = new Hono<{ Variables: AuthVariables }>()

@@ -1,18 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { and, eq } from 'drizzle-orm';
 import { listToolCalls } from '../../src/db/agent-transcripts';
 import { latestArtifact } from '../../src/db/artifacts';
 import { localPullRequests, sideEffects } from '../../src/db/schema';
 import { type FakeGitHub, startFakeGitHub } from '../../src/fakes/fake-github';
 import { branchName, git } from '../../src/workspace/git';
-import { testEnv } from '../support/env';
 import { makeBareRepository } from '../support/git-fixture';
 import { recordHistoryIfAsked, testWorkspaceDeps } from '../support/harness';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createAnthropicClient } from '../../src/llm/anthropic';
-import { MODELS, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
+import { MODELS, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness, startWorkerProcess } from '../support/pipeline';
 
 const FIX = {
   path: 'src/invoice.js',
@@ -201,19 +199,7 @@ describe('a worker crash between "pull request created" and "activity completed"
     h.fake.onTool('submit_change', reply.call('edit_file', FIX), reply.change({ diff: '' }));
     h.fake.onTool('submit_review', reply.review('approve'));
 
-    child = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../support/worker-process.ts')], {
-      env: {
-        ...process.env,
-        TEST_DATABASE_URL: testEnv('databaseUrl'),
-        TEST_TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-        TEST_WORKFLOW_BUNDLE: testEnv('workflowBundle'),
-        FAKE_ANTHROPIC_URL: h.fake.url,
-        GITHUB_API_URL: github.url,
-        TASK_QUEUE: h.taskQueue,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve) => child?.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('worker ready') && resolve()));
+    child = await startWorkerProcess(h, { GITHUB_API_URL: github.url });
     const killed = new Promise<void>((resolve) => {
       github.onPullCreated = () => {
         child?.kill('SIGKILL'); // the PR exists; the activity never reports back

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { listToolCalls } from '../../src/db/agent-transcripts';
-import { testEnv } from '../support/env';
 import { recordHistoryIfAsked } from '../support/harness';
-import { type PipelineHarness, reply, startPipelineHarness } from '../support/pipeline';
+import { type PipelineHarness, reply, startPipelineHarness, startWorkerProcess } from '../support/pipeline';
 
 /**
  * The worker is killed (SIGKILL) during the code agent's loop; a new worker resumes the
@@ -21,26 +19,6 @@ describe('a worker crash during the code loop', () => {
     await h.close();
   });
 
-  function startChildWorker(): Promise<ChildProcess> {
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../support/worker-process.ts')], {
-      env: {
-        ...process.env,
-        TEST_DATABASE_URL: testEnv('databaseUrl'),
-        TEST_TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-        TEST_WORKFLOW_BUNDLE: testEnv('workflowBundle'),
-        FAKE_ANTHROPIC_URL: h.fake.url,
-        TASK_QUEUE: h.taskQueue,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return new Promise((resolve, reject) => {
-      worker.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('worker ready')) resolve(worker);
-      });
-      worker.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-    });
-  }
-
   it('resumes on another worker without repeating completed model or tool calls', async () => {
     const { organizationId, apiKey } = await h.newOrganization({ finalApproval: 'never' });
     h.fake.onTool('submit_classification', reply.classify());
@@ -55,7 +33,7 @@ describe('a worker crash during the code loop', () => {
     );
     h.fake.onTool('submit_review', reply.review('approve'));
 
-    child = await startChildWorker();
+    child = await startWorkerProcess(h);
     const killed = new Promise<void>((resolve) => {
       h.fake.onRequest = (request) => {
         if (request.key === 'submit_change' && h.fake.requests.filter((r) => r.key === 'submit_change').length === 3) {

@@ -1,8 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
+import { testEnv } from './env';
 import { createApp } from '../../src/api/app';
 import type { OrganizationSettingsInput } from '../../src/contracts/policy';
 import type { DatabaseHandle } from '../../src/db/client';
@@ -220,4 +222,29 @@ export function scriptHappyPath(fake: FakeAnthropic): void {
 
 export function allRepliesUsed(fake: FakeAnthropic): boolean {
   return Object.values(fake.pending()).every((count) => count === 0);
+}
+
+/**
+ * A worker for the harness's task queue in a child process (tests/support/worker-process.ts),
+ * so a test can SIGKILL it: a real crash, not a graceful shutdown.
+ */
+export function startWorkerProcess(h: PipelineHarness, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, 'worker-process.ts')], {
+    env: {
+      ...process.env,
+      TEST_DATABASE_URL: testEnv('databaseUrl'),
+      TEST_TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEST_WORKFLOW_BUNDLE: testEnv('workflowBundle'),
+      FAKE_ANTHROPIC_URL: h.fake.url,
+      TASK_QUEUE: h.taskQueue,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    worker.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker ready')) resolve(worker);
+    });
+    worker.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
 }
