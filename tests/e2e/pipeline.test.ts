@@ -56,7 +56,8 @@ describe('agent pipeline', () => {
     // Every tool call ran exactly once, against the real repository files.
     const toolCalls = await listToolCalls(h.db.db, { organizationId, issueId: id });
     const executed = toolCalls.filter((call) => call.executions > 0);
-    expect(executed.map((call) => call.name)).toEqual(['list_files', 'search_files', 'read_file']);
+    // list_files and search_files came in one turn (one insert): compare as a set.
+    expect(executed.map((call) => call.name).sort()).toEqual(['list_files', 'read_file', 'search_files']);
     expect(executed.every((call) => call.executions === 1 && call.isError === 0)).toBe(true);
     expect(executed.find((call) => call.name === 'read_file')?.output).toContain('Math.round(line.quantity');
 
