@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { errorMessage, isAppError } from '../src/errors';
+import { isAppError } from '../src/errors';
 
 /**
  * Turns an adapter's AppError into the Temporal failure that makes retries right:
@@ -19,4 +19,3 @@ export function toActivityFailure(error: unknown): unknown {
   });
 }
 
-export { errorMessage };

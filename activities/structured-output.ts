@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSchemaFor } from '../src/agents/tools';
 import type { Database } from '../src/db/client';
 import { recordLlmCall } from '../src/db/llm-calls';
 import { AppError, errorMessage, isAppError } from '../src/errors';
@@ -43,7 +44,7 @@ export async function callForStructuredOutput<T>(input: StructuredCallInput<T>):
   const tool: LlmTool = {
     name: input.tool.name,
     description: input.tool.description,
-    input_schema: toolInputSchema(input.tool.schema),
+    input_schema: jsonSchemaFor(input.tool.schema),
   };
   const messages: LlmMessage[] = [{ role: 'user', content: input.userPrompt }];
   let lastProblem = '';
@@ -133,10 +134,4 @@ async function recordedCall<T>(input: StructuredCallInput<T>, tool: LlmTool, mes
     }
     throw error;
   }
-}
-
-/** JSON Schema for a tool's `input_schema` from a zod object schema. */
-export function toolInputSchema(schema: z.ZodType): LlmTool['input_schema'] {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return { ...jsonSchema, type: 'object' } as LlmTool['input_schema'];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Stage } from '../contracts/issue';
+import { jsonSchemaOf } from '../contracts/json-schema';
 import { stageOutputSchemas, stageToolNames } from '../contracts/stages';
 
 /**
@@ -80,10 +81,9 @@ export function isToolName(name: string): name is ToolName {
   return Object.hasOwn(toolInputSchemas, name);
 }
 
-/** JSON Schema for a tool's `input_schema` from a zod object schema. */
+/** A tool's `input_schema` from a zod object schema. */
 export function jsonSchemaFor(schema: z.ZodType): { type: 'object'; [key: string]: unknown } {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return { ...jsonSchema, type: 'object' };
+  return { ...jsonSchemaOf(schema), type: 'object' };
 }
 
 /** Tool definitions as the Messages API takes them, final tool last. */

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
+import { jsonSchemaOf } from '../contracts/json-schema';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { erpWebhookSchema } from '../issues/erp-webhook';
 
@@ -9,10 +10,8 @@ import { erpWebhookSchema } from '../issues/erp-webhook';
  * renders it.
  */
 
-const json = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
+/** What a client may send: input types (defaults optional). */
+const json = (schema: z.ZodType) => jsonSchemaOf(schema, 'input');
 
 const errorResponse = (description: string) => ({
   description,

@@ -18,8 +18,8 @@ export function createLocalCodeHost(deps: { db: Database; organizationId: string
 
   return {
     kind: 'local',
-    async pushBranch({ workspaceDir, branch, remote }) {
-      void remote; // the same remote, resolved once above
+    // The remote is the one this host was made for, resolved to an absolute path above.
+    async pushBranch({ workspaceDir, branch }) {
       await git(workspaceDir, ['push', '--quiet', '--force', '--', repository, `HEAD:refs/heads/${branch}`]);
       return { sha: (await git(workspaceDir, ['rev-parse', 'HEAD'])).trim() };
     },

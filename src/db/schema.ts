@@ -25,6 +25,13 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow();
+/** The tenant of a row (every table but organizations has one). */
+const organizationIdColumn = () => text('organization_id').notNull();
+/** The issue a row belongs to; it goes when the issue goes. */
+const issueIdColumn = () =>
+  uuid('issue_id')
+    .notNull()
+    .references(() => issues.id, { onDelete: 'cascade' });
 
 export const organizations = pgTable('organizations', {
   /** The ERP's organizationId (a string we do not interpret). */
@@ -101,10 +108,8 @@ export const issueSteps = pgTable(
   'issue_steps',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     stage: text('stage').notNull(),
     /** Review rounds re-run code and review; round 0 is the first pass. */
     round: integer('round').notNull().default(0),
@@ -136,10 +141,8 @@ export const artifacts = pgTable(
   'artifacts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     type: text('type').$type<ArtifactType>().notNull(),
     name: text('name').notNull(),
@@ -163,10 +166,8 @@ export const issueLogs = pgTable(
   'issue_logs',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     level: text('level').$type<LogLevel>().notNull(),
     message: text('message').notNull(),
@@ -181,7 +182,7 @@ export const llmCalls = pgTable(
   'llm_calls',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
+    organizationId: organizationIdColumn(),
     issueId: uuid('issue_id').references(() => issues.id, { onDelete: 'cascade' }),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     stage: text('stage').notNull(),
@@ -215,10 +216,8 @@ export const feedback = pgTable(
   'feedback',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     agentType: text('agent_type'),
     rating: smallint('rating').notNull(),
@@ -265,10 +264,8 @@ export const agentMessages = pgTable(
   'agent_messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     loopId: text('loop_id').notNull(),
     seq: integer('seq').notNull(),
     role: text('role').$type<'user' | 'assistant'>().notNull(),
@@ -283,10 +280,8 @@ export const agentToolCalls = pgTable(
   'agent_tool_calls',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     loopId: text('loop_id').notNull(),
     toolUseId: text('tool_use_id').notNull(),
     name: text('name').notNull(),
@@ -306,10 +301,8 @@ export const questions = pgTable(
   'questions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     stage: text('stage').notNull(),
     question: text('question').notNull(),
     policy: text('policy').$type<'autonomous' | 'supervised' | 'human'>().notNull(),
@@ -328,10 +321,8 @@ export const decisions = pgTable(
   'decisions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     gate: text('gate').$type<'plan' | 'final'>().notNull(),
     /** Which time this gate was opened (requests for changes reopen it). */
     gateRound: integer('gate_round').notNull().default(0),
@@ -349,10 +340,8 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     kind: text('kind').notNull(),
     /** Idempotency: the workflow's key for this notice, so a retry does not send twice. */
     dedupeKey: text('dedupe_key').notNull(),
@@ -372,7 +361,7 @@ export const sideEffects = pgTable(
   'side_effects',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
+    organizationId: organizationIdColumn(),
     workflowId: text('workflow_id').notNull(),
     effect: text('effect').notNull(),
     result: jsonb('result').$type<Record<string, unknown>>().notNull(),
@@ -386,7 +375,7 @@ export const localPullRequests = pgTable(
   'local_pull_requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
+    organizationId: organizationIdColumn(),
     /** The remote (bare repository path) the branch was pushed to. */
     repository: text('repository').notNull(),
     number: integer('number').notNull(),
@@ -410,10 +399,8 @@ export const callbackDeliveries = pgTable(
   'callback_deliveries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
-    issueId: uuid('issue_id')
-      .notNull()
-      .references(() => issues.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
+    issueId: issueIdColumn(),
     /** Stable across retries: the receiver deduplicates on it. */
     deliveryId: text('delivery_id').notNull(),
     event: text('event').notNull(),
@@ -434,7 +421,7 @@ export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull(),
+    organizationId: organizationIdColumn(),
     source: text('source').$type<'erp' | 'github'>().notNull(),
     deliveryId: text('delivery_id').notNull(),
     event: text('event').notNull(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { jsonSchemaOf } from '../contracts/json-schema';
 
 /**
  * Compiles a skill file — YAML frontmatter plus Markdown, the format of the ERP's
@@ -239,8 +240,7 @@ function zodForType(type: FieldType): z.ZodType {
 }
 
 function fieldsToJsonSchema(fields: SkillFrontmatter['inputs']): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(zodForFields(fields), { unrepresentable: 'any' }) as Record<string, unknown>;
-  return schema;
+  return jsonSchemaOf(zodForFields(fields));
 }
 
 interface Sections {
