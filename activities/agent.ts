@@ -16,7 +16,6 @@ import {
   putAgentMessage,
   registerToolCalls,
   storeToolResult,
-  type AgentToolCallRecord,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import { getIssue, recordIssueStage } from '../src/db/issues';
@@ -24,7 +23,7 @@ import { recordLlmCall } from '../src/db/llm-calls';
 import { appendLog } from '../src/db/logs';
 import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError, errorMessage, isAppError } from '../src/errors';
-import type { LlmClient, LlmContentBlock, LlmMessage } from '../src/llm/client';
+import type { LlmClient, LlmContentBlock } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import { loadPrompt } from '../src/prompts';
@@ -35,6 +34,7 @@ import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
 import { repositoryRootFor } from './workspace';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
+import { buildMessages } from './transcript';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
 
@@ -120,32 +120,6 @@ export function createAgentActivities(deps: AgentDeps) {
     });
   }
 
-
-  /** The transcript as the Messages API wants it: tool results follow each assistant turn. */
-  function buildMessages(
-    stored: Awaited<ReturnType<typeof loadAgentMessages>>,
-    toolCalls: AgentToolCallRecord[],
-  ): LlmMessage[] {
-    const results = new Map(toolCalls.map((call) => [call.toolUseId, call]));
-    const messages: LlmMessage[] = [];
-    for (const message of stored) {
-      messages.push({ role: message.role, content: message.content as LlmMessage['content'] });
-      if (message.role !== 'assistant') continue;
-      const uses = (message.content as LlmContentBlock[]).filter((block) => block.type === 'tool_use');
-      if (uses.length === 0) continue;
-      messages.push({
-        role: 'user',
-        content: uses.map((use) => {
-          const call = results.get(use.id);
-          if (!call || call.output === null) {
-            throw new AppError('CONFLICT', `tool result missing for ${use.name} (${use.id}) in ${message.loopId}`);
-          }
-          return { type: 'tool_result' as const, tool_use_id: use.id, content: call.output, is_error: call.isError === 1 };
-        }),
-      });
-    }
-    return messages;
-  }
 
   return {
     /** Opens (or reopens after a retry) the step and writes the loop's first message. */

@@ -6,6 +6,7 @@ import { createBookkeepingActivities } from './bookkeeping';
 import { createErpActivities } from './erp';
 import { createLimiterActivities } from './limiter';
 import { createPeopleActivities } from './people';
+import { createSkillActivities } from './skills';
 import { createStageActivities } from './stages';
 import { createWorkspaceActivities } from './workspace';
 
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createErpActivities(deps),
     ...createLimiterActivities(deps),
     ...createBookkeepingActivities(deps),
+    ...createSkillActivities(deps),
   };
 }
 

@@ -7,7 +7,10 @@
  */
 export type ErrorCode =
   | 'BAD_REQUEST'
+  /** Well-formed but breaks a rule: a skill file that does not compile, an input that does not match. */
+  | 'VALIDATION_FAILED'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'

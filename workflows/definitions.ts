@@ -18,6 +18,7 @@ import type {
 } from '../src/contracts/issue';
 import type { Answer, Decision, Gate, RaiseBudget } from '../src/contracts/people';
 import type { ClarificationPolicy, IssuePolicy, ModelTier } from '../src/contracts/policy';
+import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import type { TriageRoute } from '../src/contracts/stages';
 
 export type { ModelTier } from '../src/contracts/policy';
@@ -173,6 +174,8 @@ export const searchAttributes = {
   issueStage: keyword('IssueStage'),
   issueModule: keyword('IssueModule'),
   awaitingHuman: { name: 'AwaitingHuman', type: 'BOOL' } as Key<'BOOL'>,
+  /** Skill runs and skill schedules: the skill's slug. */
+  skillId: keyword('SkillId'),
 } as const;
 
 export type IssueSearchAttributeValues = {
@@ -182,3 +185,85 @@ export type IssueSearchAttributeValues = {
   issueStage: string;
   issueModule?: string;
 };
+
+// ---------------------------------------------------------------------------- skills
+
+export const SKILL_WORKFLOW_TYPE = 'skillWorkflow';
+
+/** One workflow per skill invocation. */
+export function skillWorkflowId(organizationId: string, invocationId: string): string {
+  return `skill:${organizationId}:${invocationId}`;
+}
+
+/** One Temporal Schedule per organization + skill + name. */
+export function skillScheduleId(organizationId: string, skill: string, name: string): string {
+  return `skill-schedule:${organizationId}:${skill}:${name}`;
+}
+
+/**
+ * What starts a skill run (the API, an ERP event, a Temporal Schedule). A scheduled run has
+ * no invocation id in its arguments (they are fixed when the schedule is made): the workflow
+ * draws one with its deterministic uuid4().
+ */
+export interface SkillRunRequest {
+  organizationId: string;
+  skill: string;
+  persona: string;
+  input: Record<string, unknown>;
+  /** api, event:<type>, schedule:<name>. */
+  triggeredBy: string;
+  invocationId?: string;
+  /** Run this version; absent: follow the organization's rollout for the skill. */
+  version?: string;
+  budgetUsd?: number;
+  eventId?: string;
+  entityType?: string;
+  entityId?: string;
+}
+
+export type SkillRunStatus = 'pending' | 'running' | 'awaiting_input' | 'awaiting_review' | 'completed' | 'failed';
+
+/** What the run waits for from a person (the skill's Error Handling rules). */
+export interface SkillPendingRequest {
+  kind: 'question' | 'review';
+  toolUseId: string;
+  prompt: string;
+  since: string;
+  deadline: string;
+}
+
+/** Live view of a skill run, returned by `skillStatusQuery`. */
+export interface SkillRunProgress {
+  invocationId: string;
+  skill: string;
+  version: string | null;
+  persona: string;
+  status: SkillRunStatus;
+  turn: number;
+  toolCalls: number;
+  /** Tool calls refused (not among the skill's permissions, or bad input). */
+  refusedToolCalls: number;
+  repairs: number;
+  costUsd: number;
+  budgetUsd: number | null;
+  pending: SkillPendingRequest | null;
+  output: Record<string, unknown> | null;
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface SkillRunOutcome {
+  invocationId: string;
+  status: 'completed' | 'failed';
+  version: string | null;
+  output: Record<string, unknown> | null;
+  error: string | null;
+  costUsd: number;
+}
+
+export const skillStatusQuery = defineQuery<SkillRunProgress>('status');
+/** Answers to `request_info` and decisions on `flag_for_review`: updates from the API, signals from the CLI / Web UI. */
+export const skillAnswerUpdate = defineUpdate<SkillRunProgress, [InvocationAnswer]>('answer');
+export const skillAnswerSignal = defineSignal<[InvocationAnswer]>('answer');
+export const skillDecisionUpdate = defineUpdate<SkillRunProgress, [InvocationDecision]>('decision');
+export const skillDecisionSignal = defineSignal<[InvocationDecision]>('decision');

@@ -2,3 +2,4 @@
 export { issueWorkflow } from './issue';
 export { statusCallbackWorkflow } from './callbacks';
 export { concurrencyLimiterWorkflow } from './limiter';
+export { skillWorkflow } from './skill';

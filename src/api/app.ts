@@ -8,9 +8,16 @@ import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { DOCS_PAGE, openApiDocument } from './openapi';
 import { issueRoutes } from './routes/issues';
+import { eventRoutes, invocationRoutes, personaRoutes, scheduleRoutes, skillRoutes } from './routes/skills';
+import type { ScheduleService } from '../skills/schedules';
+import type { SkillService } from '../skills/service';
 
 export interface ApiDeps {
   issues: IssueService;
+  /** Skills, personas, invocations and ERP events (/api/skills, /personas, /invocations, /events). */
+  skills?: SkillService;
+  /** Recurring skills on Temporal Schedules (/api/schedules). */
+  schedules?: ScheduleService;
   authenticate: Authenticate;
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
@@ -95,6 +102,14 @@ export function createApp(deps: ApiDeps) {
     })
     .use(requireApiKey(deps.authenticate))
     .route('/issues', issueRoutes(deps.issues));
+  if (deps.skills) {
+    api
+      .route('/skills', skillRoutes(deps.skills))
+      .route('/personas', personaRoutes(deps.skills))
+      .route('/invocations', invocationRoutes(deps.skills))
+      .route('/events', eventRoutes(deps.skills));
+  }
+  if (deps.schedules) api.route('/schedules', scheduleRoutes(deps.schedules));
 
   return app.route('/api', api);
 }

@@ -9,8 +9,12 @@ export function statusForCode(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
     case 'BAD_REQUEST':
       return 400;
+    case 'VALIDATION_FAILED':
+      return 422;
     case 'UNAUTHORIZED':
       return 401;
+    case 'FORBIDDEN':
+      return 403;
     case 'NOT_FOUND':
       return 404;
     case 'CONFLICT':

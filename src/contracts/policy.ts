@@ -99,6 +99,10 @@ export const organizationSettingsSchema = z.object({
       callbackUrl: z.string().url().optional(),
       /** HMAC-SHA256 key for callbacks we send and webhooks we receive. */
       webhookSecret: z.string().min(16).optional(),
+      /** The ERP's REST API (…/api/v1): skill tools read and write through it; skills sync to its AgentSkill endpoint. */
+      apiUrl: z.string().url().optional(),
+      /** Service key for that API (sent as a Bearer token with X-Organization-Id). */
+      serviceKey: z.string().min(8).optional(),
     })
     .prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */

@@ -5,17 +5,27 @@ import { agentMessages, agentToolCalls } from './schema';
 export type AgentMessageRecord = typeof agentMessages.$inferSelect;
 export type AgentToolCallRecord = typeof agentToolCalls.$inferSelect;
 
+/** A loop belongs to an issue's pipeline stage or to a skill invocation. */
 interface LoopRef {
   organizationId: string;
-  issueId: string;
+  issueId?: string | null;
+  invocationId?: string | null;
   loopId: string;
 }
+
+/** Only the columns: callers pass wider objects (the whole activity input). */
+const owner = (ref: LoopRef) => ({
+  organizationId: ref.organizationId,
+  issueId: ref.issueId ?? null,
+  invocationId: ref.invocationId ?? null,
+  loopId: ref.loopId,
+});
 
 /** Appends a message at `seq`; a retried writer finds its own message already there. */
 export async function putAgentMessage(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown): Promise<void> {
   await db
     .insert(agentMessages)
-    .values({ ...ref, seq, role, content })
+    .values({ ...owner(ref), seq, role, content })
     .onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
 }
 
@@ -36,7 +46,7 @@ export async function registerToolCalls(
   if (calls.length === 0) return;
   await db
     .insert(agentToolCalls)
-    .values(calls.map((call) => ({ ...ref, toolUseId: call.toolUseId, name: call.name, input: call.input ?? {} })))
+    .values(calls.map((call) => ({ ...owner(ref), toolUseId: call.toolUseId, name: call.name, input: call.input ?? {} })))
     .onConflictDoNothing({ target: [agentToolCalls.loopId, agentToolCalls.toolUseId] });
 }
 
@@ -50,6 +60,7 @@ export async function getToolCall(db: Database, ref: LoopRef, toolUseId: string)
   return row;
 }
 
+/** The tool calls of one loop, or of all an issue's loops (`issueId` without `loopId`). */
 export async function listToolCalls(db: Database, ref: Omit<LoopRef, 'loopId'> & { loopId?: string }): Promise<AgentToolCallRecord[]> {
   return db
     .select()
@@ -57,7 +68,8 @@ export async function listToolCalls(db: Database, ref: Omit<LoopRef, 'loopId'> &
     .where(
       and(
         eq(agentToolCalls.organizationId, ref.organizationId),
-        eq(agentToolCalls.issueId, ref.issueId),
+        ...(ref.issueId ? [eq(agentToolCalls.issueId, ref.issueId)] : []),
+        ...(ref.invocationId ? [eq(agentToolCalls.invocationId, ref.invocationId)] : []),
         ...(ref.loopId ? [eq(agentToolCalls.loopId, ref.loopId)] : []),
       ),
     )

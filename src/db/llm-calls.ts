@@ -8,6 +8,8 @@ export type LlmCallRecord = typeof llmCalls.$inferSelect;
 export interface NewLlmCall {
   organizationId: string;
   issueId: string | null;
+  /** Skill runs record their calls against the invocation instead of an issue. */
+  invocationId?: string | null;
   stepId: string | null;
   stage: string;
   model: string;
@@ -30,6 +32,7 @@ export async function recordLlmCall(db: Database, call: NewLlmCall): Promise<str
     .values({
       organizationId: call.organizationId,
       issueId: call.issueId,
+      invocationId: call.invocationId ?? null,
       stepId: call.stepId,
       stage: call.stage,
       model: call.model,

@@ -13,6 +13,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Rollout } from '../contracts/skills';
+import type { CompiledSkill } from '../skills/compiler';
 
 /**
  * Everything people list, search and audit. Every table carries `organization_id` and every
@@ -32,6 +34,9 @@ const issueIdColumn = () =>
   uuid('issue_id')
     .notNull()
     .references(() => issues.id, { onDelete: 'cascade' });
+/** Rows shared by issue pipelines and skill invocations belong to exactly one of the two. */
+const optionalIssueIdColumn = () => uuid('issue_id').references(() => issues.id, { onDelete: 'cascade' });
+const optionalInvocationIdColumn = () => uuid('invocation_id').references(() => agentInvocations.id, { onDelete: 'cascade' });
 
 export const organizations = pgTable('organizations', {
   /** The ERP's organizationId (a string we do not interpret). */
@@ -184,6 +189,7 @@ export const llmCalls = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
     issueId: uuid('issue_id').references(() => issues.id, { onDelete: 'cascade' }),
+    invocationId: optionalInvocationIdColumn(),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     stage: text('stage').notNull(),
     model: text('model').notNull(),
@@ -265,7 +271,8 @@ export const agentMessages = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
-    issueId: issueIdColumn(),
+    issueId: optionalIssueIdColumn(),
+    invocationId: optionalInvocationIdColumn(),
     loopId: text('loop_id').notNull(),
     seq: integer('seq').notNull(),
     role: text('role').$type<'user' | 'assistant'>().notNull(),
@@ -281,7 +288,8 @@ export const agentToolCalls = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
-    issueId: issueIdColumn(),
+    issueId: optionalIssueIdColumn(),
+    invocationId: optionalInvocationIdColumn(),
     loopId: text('loop_id').notNull(),
     toolUseId: text('tool_use_id').notNull(),
     name: text('name').notNull(),
@@ -431,6 +439,161 @@ export const webhookDeliveries = pgTable(
   (t) => [uniqueIndex('webhook_deliveries_source_delivery_uq').on(t.organizationId, t.source, t.deliveryId)],
 );
 
+/** Who an agent is, per organization: its system prompt and the skills it may run. */
+export const personas = pgTable(
+  'personas',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    systemPrompt: text('system_prompt').notNull(),
+    allowedSkills: text('allowed_skills').array().notNull().default(sql`'{}'::text[]`),
+    enabled: integer('enabled').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('personas_org_slug_uq').on(t.organizationId, t.slug)],
+);
+
+/** A skill an organization has: whether it is enabled and which version its runs use. */
+export const skills = pgTable(
+  'skills',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    enabled: integer('enabled').notNull().default(1),
+    /** src/contracts/skills.ts rolloutSchema: pinned, latest or canary. */
+    rollout: jsonb('rollout').$type<Rollout>().notNull(),
+    /** Event names the published versions subscribe to (of the newest version), for fan-out. */
+    events: text('events').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('skills_org_slug_uq').on(t.organizationId, t.slug)],
+);
+
+/** Every published version of a skill: the source, its checksum and the compiled form. */
+export const skillVersions = pgTable(
+  'skill_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationIdColumn(),
+    skillId: uuid('skill_id')
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    version: text('version').notNull(),
+    /** Numeric parts, for ordering versions without parsing in every query. */
+    major: integer('major').notNull(),
+    minor: integer('minor').notNull(),
+    patch: integer('patch').notNull(),
+    checksum: text('checksum').notNull(),
+    changelog: text('changelog').notNull().default(''),
+    source: text('source').notNull(),
+    compiled: jsonb('compiled').$type<CompiledSkill>().notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('skill_versions_skill_version_uq').on(t.skillId, t.version), index('skill_versions_org_slug_idx').on(t.organizationId, t.slug)],
+);
+
+/** The ERP's AgentInvocation: one run of a skill, however it was triggered. */
+export const agentInvocations = pgTable(
+  'agent_invocations',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: organizationIdColumn(),
+    workflowId: text('workflow_id').notNull(),
+    skillSlug: text('skill_slug').notNull(),
+    /** Resolved when the run starts (pinned, or by the rollout policy). */
+    skillVersion: text('skill_version'),
+    personaSlug: text('persona_slug').notNull(),
+    /** api, event:<type>, schedule:<name>. */
+    triggeredBy: text('triggered_by').notNull(),
+    eventId: text('event_id'),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
+    status: text('status').$type<'pending' | 'running' | 'completed' | 'failed'>().notNull(),
+    input: jsonb('input').$type<Record<string, unknown>>().notNull(),
+    output: jsonb('output').$type<Record<string, unknown>>(),
+    error: text('error'),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 6 }).notNull().default('0'),
+    budgetUsd: numeric('budget_usd', { precision: 14, scale: 6 }),
+    /** What the run was started with, frozen: the persona's prompt and the compiled skill version. */
+    context: jsonb('context').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [
+    uniqueIndex('agent_invocations_workflow_uq').on(t.workflowId),
+    index('agent_invocations_org_created_idx').on(t.organizationId, t.createdAt),
+    index('agent_invocations_org_skill_idx').on(t.organizationId, t.skillSlug),
+  ],
+);
+
+/** What a skill run asked of people (error handling: clarification, manual review), and the reply. */
+export const invocationRequests = pgTable(
+  'invocation_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationIdColumn(),
+    invocationId: uuid('invocation_id')
+      .notNull()
+      .references(() => agentInvocations.id, { onDelete: 'cascade' }),
+    /** The agent's tool call that asked. */
+    toolUseId: text('tool_use_id').notNull(),
+    kind: text('kind').$type<'question' | 'review'>().notNull(),
+    prompt: text('prompt').notNull(),
+    status: text('status').$type<'pending' | 'answered' | 'approved' | 'rejected' | 'expired'>().notNull().default('pending'),
+    response: text('response'),
+    respondedBy: text('responded_by'),
+    respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'string' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('invocation_requests_tool_use_uq').on(t.invocationId, t.toolUseId), index('invocation_requests_org_idx').on(t.organizationId, t.status)],
+);
+
+/** ERP events received, by event id: each fans out once. */
+export const skillEvents = pgTable(
+  'skill_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationIdColumn(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    /** The invocations it started and the skills it skipped, with why. */
+    outcome: jsonb('outcome').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('skill_events_org_event_uq').on(t.organizationId, t.eventId)],
+);
+
+/**
+ * Our record of an organization's Temporal Schedules: one per organization + skill + name.
+ * The spec and paused state live on the Temporal server (GET reads them from there).
+ */
+export const skillSchedules = pgTable(
+  'skill_schedules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationIdColumn(),
+    skillSlug: text('skill_slug').notNull(),
+    name: text('name').notNull(),
+    scheduleId: text('schedule_id').notNull(),
+    /** The schedule as requested (cron strings, persona, input, version); Temporal keeps the live state. */
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('skill_schedules_org_skill_name_uq').on(t.organizationId, t.skillSlug, t.name), uniqueIndex('skill_schedules_schedule_uq').on(t.scheduleId)],
+);
+
 export const schema = {
   organizations,
   apiKeys,
@@ -450,4 +613,11 @@ export const schema = {
   localPullRequests,
   callbackDeliveries,
   webhookDeliveries,
+  personas,
+  skills,
+  skillVersions,
+  agentInvocations,
+  invocationRequests,
+  skillEvents,
+  skillSchedules,
 };

@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { createOrganization, issueApiKey, ORGANIZATION_ID_PATTERN } from '../db/organizations';
 import { createLogger } from '../logger';
+import { DEFAULT_PERSONA, installSkillLibrary } from '../skills/library';
 import { openConfiguredDatabase } from './services';
 
 const TIERS = ['free', 'pro', 'enterprise'] as const;
@@ -22,8 +23,10 @@ async function main(): Promise<void> {
     await migrateDatabase(db);
     const organization = await createOrganization(db.db, { id, name, tier: tier as (typeof TIERS)[number] });
     const key = await issueApiKey(db.db, organization.id, 'created by org:create');
+    const { published } = await installSkillLibrary(db.db, organization.id);
     console.log(`organization: ${organization.id} (${organization.tier})`);
     console.log(`api key:      ${key.key}`);
+    console.log(`skills:       ${published.length > 0 ? published.join(', ') : 'already installed'} (persona ${DEFAULT_PERSONA.slug})`);
     console.log('The key is shown once; only its hash is stored.');
   } finally {
     await db.close();

@@ -6,6 +6,7 @@
  * organization and API key, starts the worker and the HTTP API, and prints where they are.
  * Ctrl-C stops everything it started, the Temporal server included.
  */
+import { installSkillLibrary } from '../skills/library';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -130,6 +131,7 @@ async function ensureDevApiKey(db: Parameters<typeof findOrganizationByApiKey>[0
   await createOrganization(db, { id: DEV_ORGANIZATION_ID, name: 'Local development', tier: 'enterprise' });
   // The reviewer who approves and answers in the README's walkthrough.
   await addReviewer(db, { organizationId: DEV_ORGANIZATION_ID, userId: DEV_REVIEWER, name: 'Local developer', role: 'admin' });
+  await installSkillLibrary(db, DEV_ORGANIZATION_ID);
   if (fs.existsSync(keyFile)) {
     const saved = fs.readFileSync(keyFile, 'utf8').trim();
     if ((await findOrganizationByApiKey(db, saved))?.id === DEV_ORGANIZATION_ID) return saved;

@@ -1,3 +1,5 @@
+import { createScheduleService } from '../skills/schedules';
+import { createSkillService } from '../skills/service';
 import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -92,8 +94,11 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     namespace: config.temporal.namespace,
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
   });
+  const skillDeps = { db: deps.db.db, temporal: deps.client, taskQueue: config.temporal.taskQueue };
   return createApp({
     issues,
+    skills: createSkillService(skillDeps),
+    schedules: createScheduleService(skillDeps),
     erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
     githubWebhook: createGitHubWebhookHandler({ db: deps.db.db, issues }),
     authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),

@@ -22,6 +22,9 @@ const fieldSchema = z.object({
   description: z.string().optional(),
 });
 
+/** Outputs are what a run promises: required unless marked `required: false`. */
+const outputFieldSchema = fieldSchema.extend({ required: z.boolean().default(true) });
+
 const triggerSchema = z.union([
   z.object({ event: z.string().min(1) }),
   z.object({ schedule: z.string().min(1).describe('cron expression') }),
@@ -35,7 +38,7 @@ export const skillFrontmatterSchema = z.object({
   category: z.string().min(1),
   triggers: z.array(triggerSchema).min(1),
   inputs: z.array(fieldSchema).default([]),
-  outputs: z.array(fieldSchema).min(1),
+  outputs: z.array(outputFieldSchema).min(1),
   dependencies: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).default([]),
   permissions: z.array(z.string().regex(/^[a-z][a-z_-]*:[a-z][a-z_-]*$/, 'resource:action, e.g. brief:create')).default([]),
 });

@@ -1,3 +1,5 @@
+import { createScheduleService } from '../../src/skills/schedules';
+import { createSkillService } from '../../src/skills/service';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -53,6 +55,8 @@ export interface PipelineHarness {
   get(apiKey: string, id: string): Promise<IssueView>;
   getJson(apiKey: string, urlPath: string): Promise<unknown>;
   post(apiKey: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Any method, JSON in and out (PATCH, DELETE, …). */
+  call(apiKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** A raw request to the app (webhooks: their own headers, no API key). */
   request(urlPath: string, init: RequestInit): Promise<Response>;
   waitFor(apiKey: string, id: string, done: (issue: IssueView) => boolean, timeoutMs?: number): Promise<IssueView>;
@@ -81,8 +85,12 @@ export async function startPipelineHarness(
     queryTimeoutMs: 5_000,
     maxConcurrentPipelines: options.maxConcurrentPipelines,
   });
+  const skills = createSkillService({ db: db.db, temporal: temporal.client, taskQueue, queryTimeoutMs: 5_000 });
+  const schedules = createScheduleService({ db: db.db, temporal: temporal.client, taskQueue });
   const app = createApp({
     issues,
+    skills,
+    schedules,
     erpWebhook: createErpWebhookHandler({ db: db.db, temporal: temporal.client, issues }),
     githubWebhook: createGitHubWebhookHandler({ db: db.db, issues }),
     authenticate: (key) => findOrganizationByApiKey(db.db, key),
@@ -134,12 +142,16 @@ export async function startPipelineHarness(
       return (await app.request(urlPath, { headers: auth(apiKey) })).json();
     },
     async post(apiKey, urlPath, body) {
+      return harness.call(apiKey, 'POST', urlPath, body);
+    },
+    async call(apiKey, method, urlPath, body) {
       const response = await app.request(urlPath, {
-        method: 'POST',
+        method,
         headers: auth(apiKey),
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
     },
     waitFor(apiKey, id, done, timeoutMs = 45_000) {
       return eventually(() => harness.get(apiKey, id), done, timeoutMs);

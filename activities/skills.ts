@@ -1,0 +1,350 @@
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import { type ModelTier, organizationSettingsSchema, resolvePolicy } from '../src/contracts/policy';
+import {
+  getToolCall,
+  listToolCalls,
+  loadAgentMessages,
+  putAgentMessage,
+  registerToolCalls,
+  storeToolResult,
+} from '../src/db/agent-transcripts';
+import type { Database } from '../src/db/client';
+import { recordLlmCall } from '../src/db/llm-calls';
+import { getOrganization } from '../src/db/organizations';
+import {
+  createInvocationRequest,
+  finishInvocation,
+  getInvocation,
+  getPersona,
+  getSkill,
+  getSkillVersion,
+  listSkillVersions,
+  resolveInvocationRequest,
+  startInvocation,
+} from '../src/db/skills';
+import type { SkillRunRequest } from '../workflows/definitions';
+import { createErpClient } from '../src/erp/client';
+import { AppError, errorMessage, isAppError } from '../src/errors';
+import type { LlmClient, LlmContentBlock } from '../src/llm/client';
+import { emptyUsage } from '../src/llm/client';
+import { costUsd } from '../src/llm/pricing';
+import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
+import { chooseVersion } from '../src/skills/rollout';
+import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
+import { ToolInputError } from '../src/workspace/read-tools';
+import { currentActivity, withHeartbeat } from './context';
+import { toActivityFailure } from './failures';
+import { buildMessages } from './transcript';
+import { truncate } from './stages';
+
+/**
+ * The activities of SkillWorkflow. Same shape as the pipeline's agent loop: one activity per
+ * model turn, one per tool call (run at most once, keyed by tool_use_id), the transcript in
+ * Postgres (agent_messages / agent_tool_calls under the invocation), every model call in
+ * llm_calls with its cost.
+ */
+
+export interface SkillDeps {
+  db: Database;
+  llm: LlmClient;
+  models: Record<ModelTier, string>;
+  maxOutputTokens: number;
+}
+
+/** The frozen context of a run (agent_invocations.context): what every turn is built from. */
+interface RunContext {
+  personaName: string;
+  personaPrompt: string;
+  skill: CompiledSkill;
+  tier: ModelTier;
+}
+
+export type BeginSkillResult =
+  | {
+      ok: true;
+      invocationId: string;
+      version: string;
+      budgetUsd: number;
+      maxTurns: number;
+      /** How long a question or review waits for a person before the run fails. */
+      waitSeconds: number;
+    }
+  | { ok: false; invocationId: string; version: string | null; reason: string };
+
+export interface SkillLoopRef {
+  organizationId: string;
+  invocationId: string;
+  loopId: string;
+}
+
+export interface SkillToolCallRef {
+  toolUseId: string;
+  name: string;
+  /** For request_info / flag_for_review: the question or the reason. */
+  prompt?: string;
+}
+
+export type SkillTurnResult =
+  | { kind: 'final'; costUsd: number; output: Record<string, unknown> }
+  | { kind: 'tools'; costUsd: number; toolCalls: SkillToolCallRef[]; repairs: number; problem?: string };
+
+const loopIdOf = (invocationId: string) => `${invocationId}:skill`;
+
+export function createSkillActivities(deps: SkillDeps) {
+  const { db } = deps;
+
+  async function runContext(ref: { organizationId: string; invocationId: string }): Promise<RunContext> {
+    const invocation = await getInvocation(db, ref.organizationId, ref.invocationId);
+    if (!invocation?.context) throw toActivityFailure(new AppError('NOT_FOUND', `invocation ${ref.invocationId} has not started`));
+    return invocation.context as unknown as RunContext;
+  }
+
+  return {
+    /**
+     * Checks and freezes everything the run needs: the persona may use the skill, the skill is
+     * enabled, the version (pinned, or chosen by the rollout from the invocation id) is
+     * published and not disabled, and the input matches the skill's inputs. Writes the
+     * invocation as running (or failed, with the reason) and the loop's first message.
+     */
+    async beginSkillInvocation(request: SkillRunRequest & { invocationId: string; workflowId: string }): Promise<BeginSkillResult> {
+      const { organizationId, invocationId } = request;
+      const organization = await getOrganization(db, organizationId);
+      if (!organization) throw toActivityFailure(new AppError('NOT_FOUND', `organization ${organizationId} not found`));
+      const policy = resolvePolicy(organization.tier, organization.settings);
+      const timers = organizationSettingsSchema.parse(organization.settings ?? {}).timers;
+      const budgetUsd = request.budgetUsd ?? policy.budgetUsd;
+      const row = {
+        id: invocationId,
+        organizationId,
+        workflowId: request.workflowId,
+        skillSlug: request.skill,
+        personaSlug: request.persona,
+        triggeredBy: request.triggeredBy,
+        eventId: request.eventId ?? null,
+        entityType: request.entityType ?? null,
+        entityId: request.entityId ?? null,
+        input: request.input,
+      };
+      let version: string | null = request.version ?? null;
+      const refuse = async (reason: string): Promise<BeginSkillResult> => {
+        await startInvocation(db, { ...row, skillVersion: version ?? '', budgetUsd, context: {} });
+        await finishInvocation(db, { organizationId, id: invocationId }, { status: 'failed', error: reason, costUsd: 0, skillVersion: version });
+        return { ok: false, invocationId, version, reason };
+      };
+
+      const skill = await getSkill(db, organizationId, request.skill);
+      if (!skill) return refuse(`skill ${request.skill} is not published for this organization`);
+      if (!skill.enabled) return refuse(`skill ${request.skill} is disabled for this organization`);
+      const persona = await getPersona(db, organizationId, request.persona);
+      if (!persona) return refuse(`persona ${request.persona} does not exist`);
+      if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
+      if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
+      if (!version) {
+        const published = (await listSkillVersions(db, organizationId, request.skill)).map((v) => v.version);
+        if (published.length === 0) return refuse(`skill ${request.skill} has no published version`);
+        version = chooseVersion(skill.rollout, published, invocationId);
+      }
+      const published = await getSkillVersion(db, organizationId, request.skill, version);
+      if (!published) return refuse(`${request.skill}@${version} is not published`);
+      const compiled = published.compiled;
+      if (compiled.status === 'disabled') return refuse(`${request.skill}@${version} has status disabled`);
+      const input = zodForFields(compiled.inputs).safeParse(request.input);
+      if (!input.success) return refuse(`the input does not match ${request.skill}@${version}: ${z.prettifyError(input.error)}`);
+
+      const tier: ModelTier = policy.allowedTiers.includes('medium') ? 'medium' : (policy.allowedTiers[0] ?? 'small');
+      const context: RunContext = { personaName: persona.name, personaPrompt: persona.systemPrompt, skill: compiled, tier };
+      await startInvocation(db, { ...row, skillVersion: version, budgetUsd, context: context as unknown as Record<string, unknown> });
+      const entity = request.entityType ? `\nIt concerns ${request.entityType}${request.entityId ? ` ${request.entityId}` : ''}.` : '';
+      await putAgentMessage(
+        db,
+        { organizationId, invocationId, loopId: loopIdOf(invocationId) },
+        0,
+        'user',
+        `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
+      );
+      return { ok: true, invocationId, version, budgetUsd, maxTurns: policy.maxAgentTurns, waitSeconds: timers.expirySeconds };
+    },
+
+    /**
+     * One model turn. Idempotent: a stored answer for this turn is used again instead of paying
+     * for a second call. A valid submit_output ends the run; an invalid one is answered with the
+     * schema errors (a repair turn).
+     */
+    async skillModelTurn(input: SkillLoopRef & { turn: number; forceFinal: boolean }): Promise<SkillTurnResult> {
+      const runtime = currentActivity();
+      const context = await runContext(input);
+      const model = deps.models[context.tier];
+      const stored = await loadAgentMessages(db, input);
+      let content: LlmContentBlock[];
+      let cost = 0;
+      const existing = stored.find((message) => message.seq === input.turn + 1);
+      if (existing) {
+        content = existing.content as LlmContentBlock[];
+      } else {
+        const history = stored.filter((message) => message.seq <= input.turn);
+        const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, input) : [];
+        const messages = buildMessages(history, toolCalls);
+        if (input.forceFinal) messages.push({ role: 'user', content: `You are out of turns. Call ${SUBMIT_OUTPUT} now with your best answer.` });
+        const system = `${context.personaPrompt}\n\nYou are ${context.personaName}.\n\n${context.skill.systemContext}`;
+        const record = { organizationId: input.organizationId, issueId: null, invocationId: input.invocationId, stepId: null, stage: 'skill', model, attempt: runtime.attempt };
+        const started = Date.now();
+        try {
+          const response = await withHeartbeat(
+            runtime,
+            deps.llm.createMessage({
+              model,
+              system,
+              messages,
+              tools: skillToolDefinitions(context.skill),
+              toolChoice: input.forceFinal ? { type: 'tool', name: SUBMIT_OUTPUT } : { type: 'any' },
+              maxTokens: deps.maxOutputTokens,
+              signal: runtime.signal,
+            }),
+          );
+          cost = costUsd(response.model || model, response.usage);
+          await recordLlmCall(db, {
+            ...record,
+            model: response.model || model,
+            status: 'ok',
+            usage: response.usage,
+            costUsd: cost,
+            durationMs: response.durationMs,
+            stopReason: response.stopReason,
+            requestId: response.requestId,
+            request: { skill: `${context.skill.id}@${context.skill.version}`, loopId: input.loopId, turn: input.turn },
+            response: { id: response.id, content: response.content },
+          });
+          content = response.content;
+        } catch (error) {
+          if (!runtime.signal.aborted) {
+            await recordLlmCall(db, {
+              ...record,
+              status: 'error',
+              usage: emptyUsage(),
+              costUsd: 0,
+              durationMs: Date.now() - started,
+              error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+              request: { skill: `${context.skill.id}@${context.skill.version}`, loopId: input.loopId, turn: input.turn },
+            });
+          }
+          throw toActivityFailure(error);
+        }
+        await putAgentMessage(db, input, input.turn + 1, 'assistant', content);
+      }
+
+      const uses = content.filter((block): block is Extract<LlmContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+      if (uses.length === 0) throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', 'the skill agent answered without calling a tool'));
+      await registerToolCalls(db, input, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
+
+      const final = uses.find((use) => use.name === SUBMIT_OUTPUT);
+      let repairs = 0;
+      let problem: string | undefined;
+      if (final) {
+        const parsed = zodForFields(context.skill.outputs).strict().safeParse(final.input);
+        if (parsed.success) {
+          for (const use of uses.filter((u) => u.id !== final.id)) {
+            await storeToolResult(db, input, use.id, { output: 'not run: the output was submitted', isError: true, executed: false });
+          }
+          await storeToolResult(db, input, final.id, { output: 'accepted', isError: false, executed: false });
+          return { kind: 'final', costUsd: cost, output: parsed.data as Record<string, unknown> };
+        }
+        repairs = 1;
+        problem = z.prettifyError(parsed.error);
+        await storeToolResult(db, input, final.id, {
+          output: `The output does not match the skill's outputs:\n${problem}\nCall ${SUBMIT_OUTPUT} again with a corrected input.`,
+          isError: true,
+          executed: false,
+        });
+      }
+
+      const toolCalls: SkillToolCallRef[] = [];
+      for (const use of uses) {
+        if (use.id === final?.id) continue;
+        if (use.name === REQUEST_INFO || use.name === FLAG_FOR_REVIEW) {
+          const offered = skillToolDefinitions(context.skill).some((tool) => tool.name === use.name);
+          const parsed = controlToolInputs[use.name].safeParse(use.input);
+          if (!offered || !parsed.success) {
+            const why = offered ? `${use.name} needs ${use.name === REQUEST_INFO ? 'a "question"' : 'a "reason"'}` : `${use.name} is not available for this skill`;
+            await storeToolResult(db, input, use.id, { output: why, isError: true, executed: false });
+            continue;
+          }
+          const data = parsed.data as { question?: string; reason?: string };
+          toolCalls.push({ toolUseId: use.id, name: use.name, prompt: truncate(data.question ?? data.reason ?? '', 2000) });
+          continue;
+        }
+        toolCalls.push({ toolUseId: use.id, name: use.name });
+      }
+      return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
+    },
+
+    /**
+     * Runs one ERP tool call at most once. A tool outside the skill's permissions, a bad input
+     * or an ERP refusal (4xx) is a result the agent reads; ERP outages (5xx, network) retry.
+     */
+    async runSkillTool(input: SkillLoopRef & { toolUseId: string }): Promise<{ isError: boolean; refused: boolean; summary: string; executed: boolean }> {
+      const call = await getToolCall(db, input, input.toolUseId);
+      if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
+      if (call.output !== null) return { isError: call.isError === 1, refused: false, summary: truncate(call.output, 200), executed: false };
+      const context = await runContext(input);
+      const organization = await getOrganization(db, input.organizationId);
+      const erpSettings = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+      const erp = erpSettings.apiUrl ? createErpClient({ apiUrl: erpSettings.apiUrl, serviceKey: erpSettings.serviceKey }, input.organizationId) : undefined;
+      let output: string;
+      let isError = false;
+      let refused = false;
+      try {
+        output = await executeSkillTool(context.skill, call.name, call.input, erp, {
+          idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
+          signal: Context.current().cancellationSignal,
+        });
+      } catch (error) {
+        if (error instanceof ToolInputError) {
+          output = error.message;
+          isError = true;
+          refused = true;
+        } else if (isAppError(error) && !error.retryable) {
+          output = error.message;
+          isError = true;
+        } else {
+          throw toActivityFailure(error);
+        }
+      }
+      const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !refused });
+      if (refused) Context.current().log.warn('skill tool refused', { invocationId: input.invocationId, tool: call.name, reason: truncate(output, 300) });
+      return { isError, refused, summary: truncate(output, 200), executed: stored && !refused };
+    },
+
+    /** A request_info / flag_for_review call is waiting for a person. */
+    async openInvocationRequest(input: SkillLoopRef & { toolUseId: string; kind: 'question' | 'review'; prompt: string }): Promise<void> {
+      await createInvocationRequest(db, input);
+    },
+
+    /** The person answered (or time ran out): recorded, and handed to the agent as the tool's result. */
+    async closeInvocationRequest(
+      input: SkillLoopRef & {
+        toolUseId: string;
+        status: 'answered' | 'approved' | 'rejected' | 'expired';
+        response: string | null;
+        respondedBy: string | null;
+        toolResult: string;
+      },
+    ): Promise<void> {
+      await resolveInvocationRequest(db, input, input);
+      await storeToolResult(db, input, input.toolUseId, { output: input.toolResult, isError: input.status === 'rejected' || input.status === 'expired', executed: false });
+    },
+
+    async finishSkillInvocation(input: {
+      organizationId: string;
+      invocationId: string;
+      status: 'completed' | 'failed';
+      output: Record<string, unknown> | null;
+      error: string | null;
+      costUsd: number;
+    }): Promise<void> {
+      await finishInvocation(db, { organizationId: input.organizationId, id: input.invocationId }, input);
+    },
+  };
+}
+
+export { loopIdOf as skillLoopId };

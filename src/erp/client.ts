@@ -1,0 +1,70 @@
+import { AppError } from '../errors';
+
+/**
+ * The ERP's REST API as skills use it (ERP-CONTRACT.md): every call is scoped by
+ * `?organizationId=` and `X-Organization-Id`, authenticated with the organization's service
+ * key. Errors are AppErrors: 5xx, 429 and network failures retryable, other 4xx not.
+ */
+
+export interface ErpApiSettings {
+  apiUrl: string;
+  serviceKey?: string;
+}
+
+export interface ErpRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  /** Under the API root, e.g. `/clients/c1`. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Sent as Idempotency-Key: the ERP applies a retried write once. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface ErpClient {
+  request(request: ErpRequest): Promise<unknown>;
+}
+
+const TIMEOUT_MS = 15_000;
+
+export function createErpClient(settings: ErpApiSettings, organizationId: string): ErpClient {
+  const root = settings.apiUrl.replace(/\/+$/, '');
+  return {
+    async request(request) {
+      const url = new URL(`${root}${request.path}`);
+      url.searchParams.set('organizationId', organizationId);
+      for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+      const headers: Record<string, string> = { accept: 'application/json', 'x-organization-id': organizationId };
+      if (settings.serviceKey) headers['authorization'] = `Bearer ${settings.serviceKey}`;
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+      const signal = request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: request.method,
+          headers,
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal,
+        });
+      } catch (error) {
+        throw new AppError('UPSTREAM_UNAVAILABLE', `ERP ${request.method} ${request.path} failed: ${(error as Error).message}`, { retryable: true, cause: error });
+      }
+      const text = await response.text();
+      if (!response.ok) {
+        const retryable = response.status >= 500 || response.status === 429;
+        throw new AppError(retryable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`, {
+          retryable,
+          details: { status: response.status },
+        });
+      }
+      if (!text) return null;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
+    },
+  };
+}

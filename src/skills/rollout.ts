@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Rollout } from '../contracts/skills';
+
+/**
+ * Which published version of a skill an invocation runs, and what "roll back" means.
+ * Pure functions over the published versions, so the choice is testable and repeatable.
+ */
+
+export interface SemverParts {
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: string;
+}
+
+export function parseSemver(version: string): SemverParts {
+  const match = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?/.exec(version);
+  if (!match) throw new Error(`not a semantic version: ${version}`);
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), prerelease: match[4] ?? '' };
+}
+
+/** Semver precedence (build metadata ignored; a pre-release sorts before its release). */
+export function compareSemver(a: string, b: string): number {
+  const x = parseSemver(a);
+  const y = parseSemver(b);
+  for (const key of ['major', 'minor', 'patch'] as const) {
+    if (x[key] !== y[key]) return x[key] - y[key];
+  }
+  if (x.prerelease === y.prerelease) return 0;
+  if (!x.prerelease) return 1;
+  if (!y.prerelease) return -1;
+  return x.prerelease < y.prerelease ? -1 : 1;
+}
+
+/** 0–99, the same for the same invocation id everywhere (sha256, not Math.random). */
+export function canaryBucket(invocationId: string): number {
+  return createHash('sha256').update(invocationId).digest().readUInt32BE(0) % 100;
+}
+
+/** The version an invocation runs under a rollout policy. `published` is every published version. */
+export function chooseVersion(rollout: Rollout, published: string[], invocationId: string): string {
+  if (published.length === 0) throw new Error('no version is published');
+  switch (rollout.mode) {
+    case 'pinned':
+      return rollout.version;
+    case 'latest':
+      return [...published].sort(compareSemver).at(-1) as string;
+    case 'canary':
+      return canaryBucket(invocationId) < rollout.percent ? rollout.canary : rollout.stable;
+  }
+}
+
+/**
+ * Roll back: pin the version that was serving before the current one. A canary goes back to
+ * its stable version; pinned or latest go to the highest published version below the one they
+ * run now. Undefined when there is nothing older.
+ */
+export function rollbackTarget(rollout: Rollout, published: string[]): string | undefined {
+  if (rollout.mode === 'canary') return rollout.stable;
+  const current = rollout.mode === 'pinned' ? rollout.version : ([...published].sort(compareSemver).at(-1) as string);
+  return [...published].sort(compareSemver).filter((version) => compareSemver(version, current) < 0).at(-1);
+}
+
+/** The versions a rollout names, so it can be checked against what is published. */
+export function versionsNamed(rollout: Rollout): string[] {
+  switch (rollout.mode) {
+    case 'pinned':
+      return [rollout.version];
+    case 'latest':
+      return [];
+    case 'canary':
+      return [rollout.stable, rollout.canary];
+  }
+}

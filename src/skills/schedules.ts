@@ -1,0 +1,265 @@
+import {
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptionsStartWorkflowAction,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type ScheduleOverlapPolicy,
+  type ScheduleSpec,
+} from '@temporalio/client';
+import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
+import type { Database } from '../db/client';
+import { deleteSchedule, getPersona, getSchedule, getSkill, getSkillVersion, insertSchedule, listSchedules, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
+import { AppError } from '../errors';
+import { toIso } from '../issues/service';
+import { searchAttributes, SKILL_WORKFLOW_TYPE, type SkillRunRequest, skillScheduleId } from '../../workflows/definitions';
+
+/**
+ * Recurring skills on Temporal Schedules: one schedule per organization + skill + name, with
+ * the organization as a search attribute (`temporal schedule list --query
+ * "OrganizationId='acme'"`, the Web UI's Schedules page). Temporal runs them — no cron job of
+ * ours; Postgres keeps which schedules an organization owns and the spec as it was asked for.
+ */
+
+export interface ScheduleServiceDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** The schedule as requested: everything but skill and name. */
+type ScheduleConfig = Omit<CreateSchedule, 'skill' | 'name' | 'paused'>;
+
+const OVERLAP: Record<NonNullable<CreateSchedule['overlap']>, ScheduleOverlapPolicy> = {
+  skip: 'SKIP',
+  buffer_one: 'BUFFER_ONE',
+  buffer_all: 'BUFFER_ALL',
+  cancel_other: 'CANCEL_OTHER',
+  terminate_other: 'TERMINATE_OTHER',
+  allow_all: 'ALLOW_ALL',
+};
+
+export type ScheduleService = ReturnType<typeof createScheduleService>;
+
+export function createScheduleService(deps: ScheduleServiceDeps) {
+  const { db } = deps;
+  const handleOf = (row: ScheduleRecord) => deps.temporal.schedule.getHandle(row.scheduleId);
+
+  async function requireRow(organizationId: string, id: string): Promise<ScheduleRecord> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await getSchedule(db, organizationId, id) : undefined;
+    if (!row) throw new AppError('NOT_FOUND', `Schedule ${id} not found`);
+    return row;
+  }
+
+  /** The persona may run the skill, and a pinned version is published. */
+  async function check(organizationId: string, skill: string, config: ScheduleConfig): Promise<void> {
+    const skillRow = await getSkill(db, organizationId, skill);
+    if (!skillRow) throw new AppError('NOT_FOUND', `Skill ${skill} not found`);
+    const persona = await getPersona(db, organizationId, config.persona);
+    if (!persona) throw new AppError('NOT_FOUND', `Persona ${config.persona} not found`);
+    if (!persona.allowedSkills.includes(skill)) throw new AppError('FORBIDDEN', `Persona ${config.persona} is not allowed to run ${skill}`);
+    if (config.version && !(await getSkillVersion(db, organizationId, skill, config.version))) {
+      throw new AppError('NOT_FOUND', `${skill}@${config.version} is not published`);
+    }
+  }
+
+  function specOf(config: ScheduleConfig): ScheduleSpec {
+    return {
+      ...(config.cron ? { cronExpressions: config.cron } : {}),
+      ...(config.intervalSeconds ? { intervals: [{ every: config.intervalSeconds * 1000 }] } : {}),
+      ...(config.timezone ? { timezone: config.timezone } : {}),
+      ...(config.jitterSeconds ? { jitter: config.jitterSeconds * 1000 } : {}),
+    };
+  }
+
+  function actionOf(organizationId: string, skill: string, name: string, config: ScheduleConfig): ScheduleOptionsStartWorkflowAction<never> {
+    const request: SkillRunRequest = {
+      organizationId,
+      skill,
+      persona: config.persona,
+      input: config.input ?? {},
+      triggeredBy: `schedule:${name}`,
+      ...(config.version ? { version: config.version } : {}),
+      ...(config.entityType ? { entityType: config.entityType } : {}),
+      ...(config.entityId ? { entityId: config.entityId } : {}),
+    };
+    return {
+      type: 'startWorkflow',
+      workflowType: SKILL_WORKFLOW_TYPE as never,
+      // Temporal appends the scheduled time: skill:acme:deadline-tracker:daily-2026-11-21T08:00:00Z.
+      workflowId: `skill:${organizationId}:${skill}:${name}`,
+      taskQueue: deps.taskQueue,
+      args: [request] as never,
+      typedSearchAttributes: [
+        { key: searchAttributes.organizationId, value: organizationId },
+        { key: searchAttributes.skillId, value: skill },
+      ],
+      staticSummary: `scheduled skill ${skill} (${name}) as ${config.persona}`,
+    };
+  }
+
+  function validateTimezone(timezone: string | undefined): void {
+    if (!timezone) return;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    } catch {
+      throw new AppError('VALIDATION_FAILED', `Unknown time zone ${timezone}`, { details: [{ path: 'timezone', message: 'an IANA time zone like Europe/Berlin' }] });
+    }
+  }
+
+  async function view(row: ScheduleRecord, description?: ScheduleDescription) {
+    const described = description ?? (await describe(row));
+    const config = row.config as ScheduleConfig;
+    return {
+      id: row.id,
+      scheduleId: row.scheduleId,
+      skill: row.skillSlug,
+      name: row.name,
+      cron: config.cron ?? null,
+      intervalSeconds: config.intervalSeconds ?? null,
+      timezone: config.timezone ?? 'UTC',
+      overlap: config.overlap ?? 'skip',
+      catchupWindowSeconds: config.catchupWindowSeconds ?? null,
+      jitterSeconds: config.jitterSeconds ?? 0,
+      persona: config.persona,
+      input: config.input ?? {},
+      /** null: follows the organization's rollout for the skill. */
+      version: config.version ?? null,
+      entityType: config.entityType ?? null,
+      entityId: config.entityId ?? null,
+      paused: described?.state.paused ?? null,
+      note: described?.state.note ?? null,
+      nextRuns: (described?.info.nextActionTimes ?? []).slice(0, 5).map((time) => time.toISOString()),
+      recentRuns: (described?.info.recentActions ?? []).map((action) => ({
+        scheduledAt: action.scheduledAt.toISOString(),
+        takenAt: action.takenAt.toISOString(),
+        workflowId: action.action.type === 'startWorkflow' ? action.action.workflow.workflowId : null,
+      })),
+      runsTotal: described?.info.numActionsTaken ?? null,
+      createdAt: toIso(row.createdAt),
+    };
+  }
+
+  async function describe(row: ScheduleRecord): Promise<ScheduleDescription | undefined> {
+    try {
+      return await handleOf(row).describe();
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async function act(organizationId: string, id: string, action: (handle: ReturnType<typeof handleOf>) => Promise<void>) {
+    const row = await requireRow(organizationId, id);
+    try {
+      await action(handleOf(row));
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) throw new AppError('NOT_FOUND', `Schedule ${id} is gone from Temporal (deleted outside the API)`);
+      throw error;
+    }
+    return view(row);
+  }
+
+  return {
+    async create(organizationId: string, body: CreateSchedule) {
+      const { skill, name, paused, ...config } = body;
+      validateTimezone(config.timezone);
+      await check(organizationId, skill, config);
+      const scheduleId = skillScheduleId(organizationId, skill, name);
+      const row = await insertSchedule(db, { organizationId, skillSlug: skill, name, scheduleId, config });
+      const options = {
+        spec: specOf(config),
+        action: actionOf(organizationId, skill, name, config),
+        policies: {
+          overlap: OVERLAP[config.overlap ?? 'skip'],
+          ...(config.catchupWindowSeconds ? { catchupWindow: config.catchupWindowSeconds * 1000 } : {}),
+        },
+        state: { paused, ...(config.note ? { note: config.note } : {}) },
+      };
+      try {
+        await deps.temporal.schedule.create({
+          scheduleId,
+          ...options,
+          typedSearchAttributes: [
+            { key: searchAttributes.organizationId, value: organizationId },
+            { key: searchAttributes.skillId, value: skill },
+          ],
+        });
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) {
+          // Left on the server by a create that died before answering: make it this one.
+          await handleOf(row).update((schedule) => ({ ...schedule, ...options, state: { ...schedule.state, ...options.state } }));
+          return view(row);
+        }
+        await deleteSchedule(db, organizationId, row.id);
+        if (isInvalidArgument(error)) throw new AppError('VALIDATION_FAILED', `Temporal refused the schedule: ${(error as Error).message}`);
+        throw error;
+      }
+      return view(row);
+    },
+
+    async list(organizationId: string) {
+      return Promise.all((await listSchedules(db, organizationId)).map((row) => view(row)));
+    },
+
+    async get(organizationId: string, id: string) {
+      return view(await requireRow(organizationId, id));
+    },
+
+    /** Changes the spec, policies, note or what runs; fields not sent keep their values. */
+    async update(organizationId: string, id: string, patch: UpdateSchedule) {
+      const row = await requireRow(organizationId, id);
+      const previous = row.config as ScheduleConfig;
+      const merged: ScheduleConfig = { ...previous, ...patch };
+      if (patch.cron) delete merged.intervalSeconds;
+      if (patch.intervalSeconds) delete merged.cron;
+      if (patch.version === null) delete merged.version;
+      validateTimezone(merged.timezone);
+      await check(organizationId, row.skillSlug, merged);
+      try {
+        await handleOf(row).update((schedule) => ({
+          ...schedule,
+          spec: specOf(merged),
+          action: actionOf(organizationId, row.skillSlug, row.name, merged),
+          policies: {
+            ...schedule.policies,
+            overlap: OVERLAP[merged.overlap ?? 'skip'],
+            ...(merged.catchupWindowSeconds ? { catchupWindow: merged.catchupWindowSeconds * 1000 } : {}),
+          },
+          state: { ...schedule.state, ...(patch.note !== undefined ? { note: patch.note } : {}) },
+        }));
+      } catch (error) {
+        if (error instanceof ScheduleNotFoundError) throw new AppError('NOT_FOUND', `Schedule ${id} is gone from Temporal`);
+        if (isInvalidArgument(error)) throw new AppError('VALIDATION_FAILED', `Temporal refused the change: ${(error as Error).message}`);
+        throw error;
+      }
+      return view((await updateScheduleConfig(db, organizationId, id, merged)) ?? row);
+    },
+
+    async remove(organizationId: string, id: string): Promise<void> {
+      const row = await requireRow(organizationId, id);
+      try {
+        await handleOf(row).delete();
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      }
+      await deleteSchedule(db, organizationId, id);
+    },
+
+    pause: (organizationId: string, id: string, note?: string) => act(organizationId, id, (handle) => handle.pause(note ?? 'paused through the API')),
+    unpause: (organizationId: string, id: string, note?: string) => act(organizationId, id, (handle) => handle.unpause(note ?? 'unpaused through the API')),
+    /** Runs the skill now, whatever the spec says (the overlap policy still applies). */
+    trigger: (organizationId: string, id: string) => act(organizationId, id, (handle) => handle.trigger()),
+    /** Runs the actions the spec would have taken between start and end. */
+    backfill: (organizationId: string, id: string, range: { start: string; end: string; overlap?: CreateSchedule['overlap'] }) =>
+      act(organizationId, id, (handle) =>
+        handle.backfill({ start: new Date(range.start), end: new Date(range.end), ...(range.overlap ? { overlap: OVERLAP[range.overlap] } : {}) }),
+      ),
+  };
+}
+
+/** gRPC INVALID_ARGUMENT (3): Temporal rejected the spec (e.g. a cron it cannot parse). */
+function isInvalidArgument(error: unknown): boolean {
+  const code = (error as { code?: number; cause?: { code?: number } })?.cause?.code ?? (error as { code?: number })?.code;
+  return code === 3;
+}

@@ -1,0 +1,447 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { organizationSettingsSchema } from '../contracts/policy';
+import type {
+  CreatePersona,
+  InvocationAnswer,
+  InvocationDecision,
+  InvokeSkill,
+  Rollout,
+  SkillEvent,
+  UpdatePersona,
+} from '../contracts/skills';
+import type { Database } from '../db/client';
+import { getOrganization } from '../db/organizations';
+import {
+  claimSkillEvent,
+  createInvocation,
+  createPersona,
+  deletePersona,
+  failPendingInvocation,
+  getInvocation,
+  getPersona,
+  getSkill,
+  getSkillEvent,
+  getSkillVersion,
+  type InvocationRecord,
+  listInvocationRequests,
+  listInvocations,
+  listPersonas,
+  listSkills,
+  listSkillVersions,
+  type PersonaRecord,
+  publishSkillVersion,
+  recordSkillEventOutcome,
+  releaseSkillEvent,
+  type SkillRecord,
+  skillsForEvent,
+  type SkillVersionRecord,
+  updatePersona,
+  updateSkill,
+} from '../db/skills';
+import { createErpClient } from '../erp/client';
+import { AppError, errorMessage } from '../errors';
+import { toIso } from '../issues/service';
+import {
+  searchAttributes,
+  SKILL_WORKFLOW_TYPE,
+  skillAnswerUpdate,
+  skillDecisionUpdate,
+  type SkillRunProgress,
+  type SkillRunRequest,
+  skillStatusQuery,
+  skillWorkflowId,
+} from '../../workflows/definitions';
+import { type CompiledSkill, compileSkill, SkillCompileError, zodForFields } from './compiler';
+import { chooseVersion, rollbackTarget, versionsNamed } from './rollout';
+
+/**
+ * Skills as an organization uses them: personas, publishing versions, rollout, invoking (API
+ * and ERP events) and the invocations' state. Every method takes the caller's organization.
+ */
+
+export interface SkillServiceDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  queryTimeoutMs?: number;
+}
+
+export type SkillService = ReturnType<typeof createSkillService>;
+
+export function createSkillService(deps: SkillServiceDeps) {
+  const { db } = deps;
+
+  async function requireSkill(organizationId: string, slug: string): Promise<SkillRecord> {
+    const skill = await getSkill(db, organizationId, slug);
+    if (!skill) throw new AppError('NOT_FOUND', `Skill ${slug} not found`);
+    return skill;
+  }
+
+  async function requirePersona(organizationId: string, slug: string): Promise<PersonaRecord> {
+    const persona = await getPersona(db, organizationId, slug);
+    if (!persona) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
+    return persona;
+  }
+
+  async function skillView(skill: SkillRecord, versions?: SkillVersionRecord[]) {
+    const all = versions ?? (await listSkillVersions(db, skill.organizationId, skill.slug));
+    const newest = all.at(-1);
+    return {
+      slug: skill.slug,
+      name: newest?.compiled.title ?? skill.slug,
+      category: newest?.compiled.category ?? null,
+      enabled: skill.enabled === 1,
+      rollout: skill.rollout,
+      events: skill.events,
+      latestVersion: newest?.version ?? null,
+      versions: all.map((version) => ({
+        version: version.version,
+        checksum: version.checksum,
+        changelog: version.changelog,
+        status: version.compiled.status,
+        publishedAt: toIso(version.publishedAt),
+      })),
+      updatedAt: toIso(skill.updatedAt),
+    };
+  }
+
+  /**
+   * Everything a run checks, checked before it is started, so the caller gets a clear 4xx
+   * instead of a failed invocation. The workflow checks again (schedules and events start
+   * runs without this path).
+   */
+  async function preflight(organizationId: string, skillSlug: string, personaSlug: string, invocationId: string, input: Record<string, unknown>, pinned?: string) {
+    const skill = await requireSkill(organizationId, skillSlug);
+    if (!skill.enabled) throw new AppError('CONFLICT', `Skill ${skillSlug} is disabled for this organization`);
+    const persona = await requirePersona(organizationId, personaSlug);
+    if (!persona.enabled) throw new AppError('CONFLICT', `Persona ${personaSlug} is disabled`);
+    if (!persona.allowedSkills.includes(skillSlug)) throw new AppError('FORBIDDEN', `Persona ${personaSlug} is not allowed to run ${skillSlug}`);
+    const published = (await listSkillVersions(db, organizationId, skillSlug)).map((version) => version.version);
+    const version = pinned ?? chooseVersion(skill.rollout, published, invocationId);
+    const record = await getSkillVersion(db, organizationId, skillSlug, version);
+    if (!record) throw new AppError('NOT_FOUND', `${skillSlug}@${version} is not published`);
+    const parsed = zodForFields(record.compiled.inputs).safeParse(input);
+    if (!parsed.success) {
+      throw new AppError('VALIDATION_FAILED', `The input does not match ${skillSlug}@${version}`, {
+        details: parsed.error.issues.map((issue) => ({ path: ['input', ...issue.path].join('.'), message: issue.message })),
+      });
+    }
+    return { version };
+  }
+
+  /** Writes the pending invocation and starts its workflow. */
+  async function start(request: SkillRunRequest & { invocationId: string }): Promise<{ invocationId: string; workflowId: string; started: boolean }> {
+    const workflowId = skillWorkflowId(request.organizationId, request.invocationId);
+    await createInvocation(db, {
+      id: request.invocationId,
+      organizationId: request.organizationId,
+      workflowId,
+      skillSlug: request.skill,
+      personaSlug: request.persona,
+      triggeredBy: request.triggeredBy,
+      eventId: request.eventId ?? null,
+      entityType: request.entityType ?? null,
+      entityId: request.entityId ?? null,
+      input: request.input,
+      skillVersion: request.version ?? null,
+      ...(request.budgetUsd !== undefined ? { budgetUsd: request.budgetUsd } : {}),
+    });
+    try {
+      await deps.temporal.workflow.start(SKILL_WORKFLOW_TYPE, {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [request],
+        typedSearchAttributes: [
+          { key: searchAttributes.organizationId, value: request.organizationId },
+          { key: searchAttributes.skillId, value: request.skill },
+        ],
+        staticSummary: `skill ${request.skill} as ${request.persona} (${request.triggeredBy})`.slice(0, 200),
+      });
+      return { invocationId: request.invocationId, workflowId, started: true };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { invocationId: request.invocationId, workflowId, started: false };
+      await failPendingInvocation(db, { organizationId: request.organizationId, id: request.invocationId }, `could not start: ${errorMessage(error)}`);
+      throw error;
+    }
+  }
+
+  async function liveProgress(row: InvocationRecord): Promise<SkillRunProgress | undefined> {
+    if (row.status === 'completed' || row.status === 'failed') return undefined;
+    try {
+      const handle = deps.temporal.workflow.getHandle(row.workflowId);
+      return await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery));
+    } catch {
+      return undefined; // not reachable now: Postgres has the last recorded state
+    }
+  }
+
+  async function invocationView(row: InvocationRecord, withDetail = true) {
+    const live = withDetail ? await liveProgress(row) : undefined;
+    const requests = withDetail ? await listInvocationRequests(db, row.organizationId, row.id) : [];
+    return {
+      id: row.id,
+      workflowId: row.workflowId,
+      skill: row.skillSlug,
+      version: live?.version ?? row.skillVersion,
+      persona: row.personaSlug,
+      triggeredBy: row.triggeredBy,
+      eventId: row.eventId,
+      entityType: row.entityType,
+      entityId: row.entityId,
+      /** pending | running | completed | failed (the ERP's AgentInvocation statuses). */
+      status: row.status,
+      /** While running: what the run is doing now (awaiting_input, awaiting_review, …). */
+      liveStatus: live?.status ?? null,
+      pending: live?.pending ?? null,
+      input: row.input,
+      output: row.output,
+      error: row.error,
+      costUsd: Number(live?.costUsd ?? row.costUsd),
+      budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
+      ...(withDetail
+        ? {
+            requests: requests.map((request) => ({
+              kind: request.kind,
+              prompt: request.prompt,
+              status: request.status,
+              response: request.response,
+              respondedBy: request.respondedBy,
+              askedAt: toIso(request.createdAt),
+              respondedAt: request.respondedAt ? toIso(request.respondedAt) : null,
+            })),
+          }
+        : {}),
+      createdAt: toIso(row.createdAt),
+      startedAt: row.startedAt ? toIso(row.startedAt) : null,
+      completedAt: row.completedAt ? toIso(row.completedAt) : null,
+      durationMs: row.startedAt && row.completedAt ? Date.parse(toIso(row.completedAt)) - Date.parse(toIso(row.startedAt)) : null,
+    };
+  }
+
+  async function syncToErp(organizationId: string, compiled: CompiledSkill, enabled: boolean): Promise<{ status: 'synced' | 'skipped' | 'failed'; detail?: string }> {
+    const organization = await getOrganization(db, organizationId);
+    const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+    if (!erp.apiUrl) return { status: 'skipped', detail: 'settings.erp.apiUrl is not set' };
+    try {
+      await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, organizationId).request({
+        method: 'POST',
+        path: '/agent-skills',
+        idempotencyKey: `${organizationId}:${compiled.id}:${compiled.checksum}`,
+        body: {
+          organizationId,
+          slug: compiled.id,
+          name: compiled.title,
+          category: compiled.category,
+          triggers: compiled.triggers,
+          inputs: compiled.inputs,
+          outputs: compiled.outputs,
+          isEnabled: enabled,
+          version: compiled.version,
+          checksum: compiled.checksum,
+        },
+      });
+      return { status: 'synced' };
+    } catch (error) {
+      return { status: 'failed', detail: errorMessage(error) };
+    }
+  }
+
+  const personaView = (persona: PersonaRecord) => ({
+    slug: persona.slug,
+    name: persona.name,
+    systemPrompt: persona.systemPrompt,
+    allowedSkills: persona.allowedSkills,
+    enabled: persona.enabled === 1,
+    createdAt: toIso(persona.createdAt),
+    updatedAt: toIso(persona.updatedAt),
+  });
+
+  async function sendUpdate(organizationId: string, id: string, update: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<SkillRunProgress>) {
+    const row = await getInvocation(db, organizationId, id);
+    if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
+    if (row.status === 'completed' || row.status === 'failed') throw new AppError('CONFLICT', `the invocation has already ended (${row.status})`);
+    try {
+      await update(deps.temporal.workflow.getHandle(row.workflowId));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw new AppError('CONFLICT', error.cause?.message ?? error.message);
+      if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the invocation has already ended');
+      throw error;
+    }
+    return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
+  }
+
+  return {
+    // ---------------------------------------------------------------- personas
+    async createPersona(organizationId: string, persona: CreatePersona) {
+      return personaView(await createPersona(db, organizationId, persona));
+    },
+    async listPersonas(organizationId: string) {
+      return (await listPersonas(db, organizationId)).map(personaView);
+    },
+    async getPersona(organizationId: string, slug: string) {
+      return personaView(await requirePersona(organizationId, slug));
+    },
+    async updatePersona(organizationId: string, slug: string, update: UpdatePersona) {
+      const row = await updatePersona(db, organizationId, slug, update);
+      if (!row) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
+      return personaView(row);
+    },
+    async deletePersona(organizationId: string, slug: string) {
+      if (!(await deletePersona(db, organizationId, slug))) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
+    },
+
+    // ---------------------------------------------------------------- skills
+    /** Compiles and records a version; 422 with located errors when the file is bad. */
+    async publish(organizationId: string, body: { source: string; changelog: string }) {
+      let compiled: CompiledSkill;
+      try {
+        compiled = compileSkill(`${organizationId}/skill.md`, body.source);
+      } catch (error) {
+        if (error instanceof SkillCompileError) {
+          throw new AppError('VALIDATION_FAILED', 'The skill file does not compile', {
+            details: error.issues.map((issue) => ({ path: issue.field, line: issue.line, message: issue.message })),
+          });
+        }
+        throw error;
+      }
+      const published = await publishSkillVersion(db, organizationId, compiled, body.source, body.changelog);
+      const erpSync = published.created ? await syncToErp(organizationId, compiled, published.skill.enabled === 1) : undefined;
+      return {
+        created: published.created,
+        version: published.version.version,
+        checksum: published.version.checksum,
+        skill: await skillView(published.skill),
+        ...(erpSync ? { erpSync } : {}),
+      };
+    },
+    async list(organizationId: string) {
+      return Promise.all((await listSkills(db, organizationId)).map((skill) => skillView(skill)));
+    },
+    async get(organizationId: string, slug: string) {
+      return skillView(await requireSkill(organizationId, slug));
+    },
+    async getVersion(organizationId: string, slug: string, version: string) {
+      const record = await getSkillVersion(db, organizationId, slug, version);
+      if (!record) throw new AppError('NOT_FOUND', `${slug}@${version} not found`);
+      return { version: record.version, checksum: record.checksum, changelog: record.changelog, source: record.source, compiled: record.compiled, publishedAt: toIso(record.publishedAt) };
+    },
+    /** Enable/disable, or change the rollout (every version it names must be published). */
+    async update(organizationId: string, slug: string, update: { enabled?: boolean; rollout?: Rollout }) {
+      await requireSkill(organizationId, slug);
+      if (update.rollout) {
+        const published = new Set((await listSkillVersions(db, organizationId, slug)).map((version) => version.version));
+        const missing = versionsNamed(update.rollout).filter((version) => !published.has(version));
+        if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `Not published: ${missing.map((v) => `${slug}@${v}`).join(', ')}`);
+      }
+      const row = await updateSkill(db, organizationId, slug, update);
+      return skillView(row as SkillRecord);
+    },
+    /** Pins the version that served before the current one; the next invocation uses it. */
+    async rollback(organizationId: string, slug: string) {
+      const skill = await requireSkill(organizationId, slug);
+      const versions = await listSkillVersions(db, organizationId, slug);
+      const target = rollbackTarget(skill.rollout, versions.map((version) => version.version));
+      if (!target) throw new AppError('CONFLICT', `${slug} has no earlier version to roll back to`);
+      const row = await updateSkill(db, organizationId, slug, { rollout: { mode: 'pinned', version: target } });
+      return { rolledBackFrom: skill.rollout, ...(await skillView(row as SkillRecord, versions)) };
+    },
+
+    // ---------------------------------------------------------------- invocations
+    async invoke(organizationId: string, slug: string, body: InvokeSkill) {
+      const invocationId = randomUUID();
+      const { version } = await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
+      const started = await start({
+        organizationId,
+        invocationId,
+        skill: slug,
+        persona: body.persona,
+        input: body.input,
+        triggeredBy: 'api',
+        ...(body.version ? { version: body.version } : {}),
+        ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
+        ...(body.entityType ? { entityType: body.entityType } : {}),
+        ...(body.entityId ? { entityId: body.entityId } : {}),
+      });
+      return { id: invocationId, workflowId: started.workflowId, status: 'pending' as const, skill: slug, version, persona: body.persona };
+    },
+
+    /**
+     * An ERP ContentTrigger event: starts every enabled skill subscribed to it, once per event
+     * id. A repeat answers with the first delivery's outcome. If starting fails half way the
+     * claim is released, so the ERP's retry starts what is missing (invocation ids are derived
+     * from the event, so nothing starts twice).
+     */
+    async handleEvent(organizationId: string, event: SkillEvent) {
+      if (!(await claimSkillEvent(db, { organizationId, eventId: event.eventId, type: event.type }))) {
+        const previous = await getSkillEvent(db, organizationId, event.eventId);
+        return { duplicate: true, eventId: event.eventId, ...(previous?.outcome ?? {}) };
+      }
+      try {
+        const subscribed = await skillsForEvent(db, organizationId, event.type);
+        const personas = (await listPersonas(db, organizationId)).filter((persona) => persona.enabled === 1);
+        const invocations: Array<{ skill: string; id: string; persona: string; workflowId: string }> = [];
+        const skipped: Array<{ skill: string; reason: string }> = [];
+        for (const skill of subscribed) {
+          const persona = event.persona
+            ? personas.find((candidate) => candidate.slug === event.persona && candidate.allowedSkills.includes(skill.slug))
+            : personas.find((candidate) => candidate.allowedSkills.includes(skill.slug));
+          if (!persona) {
+            skipped.push({ skill: skill.slug, reason: event.persona ? `persona ${event.persona} may not run it (or is disabled)` : 'no enabled persona is allowed to run it' });
+            continue;
+          }
+          const invocationId = uuidFrom(`${organizationId}:${event.eventId}:${skill.slug}`);
+          try {
+            await preflight(organizationId, skill.slug, persona.slug, invocationId, event.payload);
+          } catch (error) {
+            skipped.push({ skill: skill.slug, reason: error instanceof AppError ? error.message : errorMessage(error) });
+            continue;
+          }
+          const started = await start({
+            organizationId,
+            invocationId,
+            skill: skill.slug,
+            persona: persona.slug,
+            input: event.payload,
+            triggeredBy: `event:${event.type}`,
+            eventId: event.eventId,
+            ...(event.entityType ? { entityType: event.entityType } : {}),
+            ...(event.entityId ? { entityId: event.entityId } : {}),
+          });
+          invocations.push({ skill: skill.slug, id: invocationId, persona: persona.slug, workflowId: started.workflowId });
+        }
+        const outcome = { type: event.type, invocations, skipped };
+        await recordSkillEventOutcome(db, { organizationId, eventId: event.eventId }, outcome);
+        return { duplicate: false, eventId: event.eventId, ...outcome };
+      } catch (error) {
+        await releaseSkillEvent(db, { organizationId, eventId: event.eventId });
+        throw error;
+      }
+    },
+
+    async getInvocation(organizationId: string, id: string) {
+      const row = await getInvocation(db, organizationId, id);
+      if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
+      return invocationView(row);
+    },
+    async listInvocations(organizationId: string, filter: { skill?: string; status?: InvocationRecord['status']; limit: number }) {
+      return Promise.all((await listInvocations(db, organizationId, filter)).map((row) => invocationView(row, false)));
+    },
+    async answer(organizationId: string, id: string, answer: InvocationAnswer) {
+      return sendUpdate(organizationId, id, (handle) => handle.executeUpdate(skillAnswerUpdate, { args: [answer] }));
+    },
+    async decide(organizationId: string, id: string, decision: InvocationDecision) {
+      return sendUpdate(organizationId, id, (handle) => handle.executeUpdate(skillDecisionUpdate, { args: [decision] }));
+    },
+  };
+}
+
+/** A UUID (v4 layout) derived from a key: the same event and skill always name the same invocation. */
+export function uuidFrom(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex');
+  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export const invocationIdSchema = z.uuid();

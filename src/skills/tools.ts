@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { jsonSchemaOf } from '../contracts/json-schema';
+import type { ErpClient } from '../erp/client';
+import type { LlmTool } from '../llm/client';
+import { ToolInputError } from '../workspace/read-tools';
+import { type CompiledSkill, toolForPermission } from './compiler';
+
+/**
+ * The tools of a skill run. A skill's permissions (`resource:action`) become ERP tools
+ * (`action_resource`); its Error Handling table adds `request_info` (a clarification) and
+ * `flag_for_review` (a human approval) where it has such rules; `submit_output` ends the run
+ * with the skill's outputs. Nothing else is offered, and nothing else runs.
+ */
+
+export const REQUEST_INFO = 'request_info';
+export const FLAG_FOR_REVIEW = 'flag_for_review';
+export const SUBMIT_OUTPUT = 'submit_output';
+
+export const controlToolInputs = {
+  [REQUEST_INFO]: z.strictObject({ question: z.string().min(1).max(4000) }),
+  [FLAG_FOR_REVIEW]: z.strictObject({ reason: z.string().min(1).max(4000) }),
+};
+
+const readInput = z.strictObject({
+  id: z.string().min(1).max(200).optional().describe('Read one record by id'),
+  filters: z.record(z.string(), z.string().max(500)).optional().describe('Or list records whose fields equal these values'),
+});
+const createInput = z.strictObject({ fields: z.record(z.string(), z.unknown()).describe('The new record') });
+const updateInput = z.strictObject({ id: z.string().min(1).max(200), fields: z.record(z.string(), z.unknown()) });
+const actionInput = z.strictObject({ id: z.string().min(1).max(200).optional(), input: z.record(z.string(), z.unknown()).optional() });
+
+interface PermissionTool {
+  name: string;
+  resource: string;
+  action: string;
+}
+
+export function permissionTools(skill: Pick<CompiledSkill, 'permissions'>): PermissionTool[] {
+  return skill.permissions.map((permission) => {
+    const [resource, action] = permission.split(':') as [string, string];
+    return { name: toolForPermission(permission), resource, action };
+  });
+}
+
+function inputSchemaFor(action: string) {
+  switch (action) {
+    case 'read':
+      return readInput;
+    case 'create':
+      return createInput;
+    case 'update':
+      return updateInput;
+    default:
+      return actionInput;
+  }
+}
+
+/** Every tool the run offers, `submit_output` last. */
+export function skillToolDefinitions(skill: CompiledSkill): LlmTool[] {
+  const tools: LlmTool[] = permissionTools(skill).map((tool) => ({
+    name: tool.name,
+    description: describe(tool),
+    input_schema: jsonSchemaOf(inputSchemaFor(tool.action)) as LlmTool['input_schema'],
+  }));
+  if (skill.errorHandling.some((rule) => rule.kind === 'ask')) {
+    tools.push({
+      name: REQUEST_INFO,
+      description: 'Ask a person for information you need and cannot find (per the Error Handling rules). The answer comes back as the result.',
+      input_schema: jsonSchemaOf(controlToolInputs[REQUEST_INFO]) as LlmTool['input_schema'],
+    });
+  }
+  if (skill.errorHandling.some((rule) => rule.kind === 'review')) {
+    tools.push({
+      name: FLAG_FOR_REVIEW,
+      description: 'Stop and ask a reviewer to approve continuing (per the Error Handling rules). The decision comes back as the result.',
+      input_schema: jsonSchemaOf(controlToolInputs[FLAG_FOR_REVIEW]) as LlmTool['input_schema'],
+    });
+  }
+  tools.push({
+    name: SUBMIT_OUTPUT,
+    description: `Finish the skill with its outputs: ${skill.outputs.map((output) => output.name).join(', ')}.`,
+    input_schema: skill.outputSchema as LlmTool['input_schema'],
+  });
+  return tools;
+}
+
+function describe(tool: PermissionTool): string {
+  switch (tool.action) {
+    case 'read':
+      return `Read ${tool.resource} records from the ERP: one by id, or a list by field filters.`;
+    case 'create':
+      return `Create a ${tool.resource} record in the ERP.`;
+    case 'update':
+      return `Update fields of a ${tool.resource} record in the ERP.`;
+    default:
+      return `Run the ERP's ${tool.action} action on ${tool.resource}.`;
+  }
+}
+
+/** The ERP collection of a resource: `client` → `/clients`. */
+const collection = (resource: string) => `/${resource.replace(/_/g, '-')}s`;
+
+/**
+ * Runs one permission tool against the ERP. A tool the skill does not allow, or a bad input,
+ * is a ToolInputError: a result the agent reads, never a call to the ERP.
+ */
+export async function executeSkillTool(
+  skill: Pick<CompiledSkill, 'permissions' | 'id'>,
+  name: string,
+  rawInput: unknown,
+  erp: ErpClient | undefined,
+  options: { idempotencyKey: string; signal?: AbortSignal },
+): Promise<string> {
+  const tool = permissionTools(skill).find((candidate) => candidate.name === name);
+  if (!tool) throw new ToolInputError(`tool ${name} is not permitted for skill ${skill.id} (permissions: ${skill.permissions.join(', ') || 'none'})`);
+  const parsed = inputSchemaFor(tool.action).safeParse(rawInput ?? {});
+  if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
+  if (!erp) throw new ToolInputError('no ERP API is configured for this organization (settings.erp.apiUrl)');
+  const input = parsed.data as { id?: string; filters?: Record<string, string>; fields?: Record<string, unknown>; input?: Record<string, unknown> };
+  const base = collection(tool.resource);
+  const id = input.id ? `/${encodeURIComponent(input.id)}` : '';
+  let result: unknown;
+  switch (tool.action) {
+    case 'read':
+      result = await erp.request({ method: 'GET', path: `${base}${id}`, ...(input.filters ? { query: input.filters } : {}), signal: options.signal });
+      break;
+    case 'create':
+      result = await erp.request({ method: 'POST', path: base, body: input.fields, idempotencyKey: options.idempotencyKey, signal: options.signal });
+      break;
+    case 'update':
+      result = await erp.request({ method: 'PATCH', path: `${base}${id}`, body: input.fields, idempotencyKey: options.idempotencyKey, signal: options.signal });
+      break;
+    default:
+      result = await erp.request({
+        method: 'POST',
+        path: `${base}${id}/${tool.action}`,
+        body: input.input ?? {},
+        idempotencyKey: options.idempotencyKey,
+        signal: options.signal,
+      });
+  }
+  return typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+}

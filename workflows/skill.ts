@@ -1,0 +1,235 @@
+/**
+ * SkillWorkflow: one durable run of a skill as a persona.
+ *
+ *   begin (permission, enablement, version by rollout, input) → agent loop with the skill's
+ *   tools only → submit_output validated (bounded repair) → invocation completed / failed
+ *
+ * The skill's Error Handling rules become tools: request_info waits for a person's answer,
+ * flag_for_review for a reviewer's approval, each with a deadline (a durable timer).
+ *
+ * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./; everything else is types.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
+import {
+  searchAttributes,
+  skillAnswerSignal,
+  skillAnswerUpdate,
+  skillDecisionSignal,
+  skillDecisionUpdate,
+  type SkillPendingRequest,
+  type SkillRunOutcome,
+  type SkillRunProgress,
+  type SkillRunRequest,
+  skillStatusQuery,
+} from './definitions';
+
+/** Invalid outputs the agent may repair before the run fails. */
+export const MAX_OUTPUT_REPAIRS = 2;
+const REQUEST_INFO = 'request_info';
+const FLAG_FOR_REVIEW = 'flag_for_review';
+
+class RunEnd extends Error {}
+
+export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunOutcome> {
+  const info = workflowInfo();
+  const invocationId = request.invocationId ?? uuid4();
+  const { organizationId } = request;
+  const loopId = `${invocationId}:skill`;
+  const ref = { organizationId, invocationId, loopId };
+
+  const models = proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '60 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+  });
+  const tools = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+  });
+  const bookkeeping = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  });
+
+  const progress: SkillRunProgress = {
+    invocationId,
+    skill: request.skill,
+    version: request.version ?? null,
+    persona: request.persona,
+    status: 'running',
+    turn: 0,
+    toolCalls: 0,
+    refusedToolCalls: 0,
+    repairs: 0,
+    costUsd: 0,
+    budgetUsd: request.budgetUsd ?? null,
+    pending: null,
+    output: null,
+    error: null,
+    updatedAt: new Date().toISOString(),
+  };
+  const touch = (step: string) => {
+    progress.updatedAt = new Date().toISOString();
+    setCurrentDetails(`**${request.skill}** ${progress.version ?? ''} as ${request.persona}: ${progress.status} — ${step}`);
+  };
+
+  // ---- people: answers to request_info, decisions on flag_for_review ------------------
+  let reply: { status: 'answered' | 'approved' | 'rejected'; response: string | null; by: string } | null = null;
+  let recording = false;
+  setHandler(skillStatusQuery, () => progress);
+
+  function validateAnswer(answer: InvocationAnswer): string | null {
+    if (!answer || typeof answer.answer !== 'string' || !answer.answer.trim()) return 'give an answer';
+    if (typeof answer.answeredBy !== 'string' || !answer.answeredBy.trim()) return 'answeredBy is required';
+    if (progress.pending?.kind !== 'question') return `no question is pending (the run is ${progress.status})`;
+    if (reply || recording) return 'the question already has an answer';
+    return null;
+  }
+  function validateDecision(decision: InvocationDecision): string | null {
+    if (!decision || (decision.decision !== 'approve' && decision.decision !== 'reject')) return 'decision must be approve or reject';
+    if (typeof decision.reviewer !== 'string' || !decision.reviewer.trim()) return 'reviewer is required';
+    if (progress.pending?.kind !== 'review') return `no review is pending (the run is ${progress.status})`;
+    if (reply || recording) return 'the review is already decided';
+    return null;
+  }
+  async function verifyReviewer(reviewer: string): Promise<void> {
+    const { allowed } = await bookkeeping.verifyReviewer({ organizationId, reviewer });
+    if (!allowed) {
+      throw ApplicationFailure.create({ type: 'UnknownReviewer', message: `${reviewer} is not a reviewer of organization ${organizationId}`, nonRetryable: true });
+    }
+  }
+  async function apply(problem: string | null, person: string, next: NonNullable<typeof reply>): Promise<void> {
+    if (problem) throw ApplicationFailure.create({ type: 'InvalidReply', message: problem, nonRetryable: true });
+    recording = true;
+    try {
+      await verifyReviewer(person);
+      reply = next;
+    } finally {
+      recording = false;
+    }
+  }
+  const applyAnswer = (answer: InvocationAnswer) =>
+    apply(validateAnswer(answer), answer.answeredBy, { status: 'answered', response: answer.answer.trim(), by: answer.answeredBy });
+  const applyDecision = (decision: InvocationDecision) =>
+    apply(validateDecision(decision), decision.reviewer, {
+      status: decision.decision === 'approve' ? 'approved' : 'rejected',
+      response: decision.comment ?? null,
+      by: decision.reviewer,
+    });
+  const rejectIf = (problem: string | null) => {
+    if (problem) throw new Error(problem);
+  };
+  const dropInvalid = (name: string) => (error: unknown) => log.warn(`${name} signal ignored`, { reason: error instanceof Error ? error.message : String(error) });
+  setHandler(skillAnswerUpdate, async (answer) => (await applyAnswer(answer), progress), { validator: (answer) => rejectIf(validateAnswer(answer)) });
+  setHandler(skillAnswerSignal, (answer) => applyAnswer(answer).catch(dropInvalid('answer')));
+  setHandler(skillDecisionUpdate, async (decision) => (await applyDecision(decision), progress), { validator: (decision) => rejectIf(validateDecision(decision)) });
+  setHandler(skillDecisionSignal, (decision) => applyDecision(decision).catch(dropInvalid('decision')));
+
+  upsertSearchAttributes({ [searchAttributes.organizationId.name]: [organizationId], [searchAttributes.skillId.name]: [request.skill] });
+
+  // ---- the run -----------------------------------------------------------------------
+  const finish = async (status: 'completed' | 'failed', output: Record<string, unknown> | null, error: string | null): Promise<SkillRunOutcome> => {
+    progress.status = status;
+    progress.output = output;
+    progress.error = error;
+    progress.pending = null;
+    touch(error ?? 'done');
+    await bookkeeping.finishSkillInvocation({ organizationId, invocationId, status, output, error, costUsd: progress.costUsd });
+    return { invocationId, status, version: progress.version, output, error, costUsd: progress.costUsd };
+  };
+
+  const begin = await bookkeeping.beginSkillInvocation({ ...request, invocationId, workflowId: info.workflowId });
+  progress.version = begin.version;
+  if (!begin.ok) {
+    progress.status = 'failed';
+    progress.error = begin.reason;
+    touch(begin.reason);
+    return { invocationId, status: 'failed', version: begin.version, output: null, error: begin.reason, costUsd: 0 };
+  }
+  progress.budgetUsd = begin.budgetUsd;
+  const { waitSeconds, maxTurns, budgetUsd } = begin;
+  touch('started');
+  // Handlers set `reply`; read it through a function so the type is not narrowed to null.
+  const currentReply = () => reply;
+
+  /** Waits for a person; the answer (or the expiry) becomes the tool's result. */
+  async function askPerson(kind: 'question' | 'review', toolUseId: string, prompt: string): Promise<void> {
+    const since = new Date();
+    const pending: SkillPendingRequest = {
+      kind,
+      toolUseId,
+      prompt,
+      since: since.toISOString(),
+      deadline: new Date(since.getTime() + waitSeconds * 1000).toISOString(),
+    };
+    await bookkeeping.openInvocationRequest({ ...ref, toolUseId, kind, prompt });
+    reply = null;
+    progress.pending = pending;
+    progress.status = kind === 'question' ? 'awaiting_input' : 'awaiting_review';
+    touch(kind === 'question' ? `asked: ${prompt}` : `flagged for review: ${prompt}`);
+    const replied = await condition(() => reply !== null, waitSeconds * 1000);
+    const got = currentReply();
+    progress.pending = null;
+    progress.status = 'running';
+    if (!replied || !got) {
+      await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: 'no answer in time' });
+      throw new RunEnd(kind === 'question' ? `no answer to "${prompt}" within ${waitSeconds} s` : `no review decision within ${waitSeconds} s`);
+    }
+    const toolResult =
+      got.status === 'answered' ? `${got.by} answered: ${got.response}` : got.status === 'approved' ? `approved by ${got.by}${got.response ? `: ${got.response}` : ''}; continue` : `rejected by ${got.by}`;
+    await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: got.status, response: got.response, respondedBy: got.by, toolResult });
+    if (got.status === 'rejected') throw new RunEnd(`rejected in review by ${got.by}${got.response ? `: ${got.response}` : ''}`);
+  }
+
+  let lastCallCost = 0;
+  try {
+    for (let turn = 0; turn < maxTurns + MAX_OUTPUT_REPAIRS; turn++) {
+      if (progress.costUsd + lastCallCost > budgetUsd) {
+        throw new RunEnd(`budget exhausted: $${progress.costUsd.toFixed(4)} spent of $${budgetUsd}`);
+      }
+      progress.turn = turn;
+      touch(`turn ${turn + 1}`);
+      const result = await models.skillModelTurn({ ...ref, turn, forceFinal: turn >= maxTurns - 1 });
+      progress.costUsd += result.costUsd;
+      lastCallCost = result.costUsd;
+      if (result.kind === 'final') return await finish('completed', result.output, null);
+      if (result.repairs > 0) {
+        progress.repairs += result.repairs;
+        if (progress.repairs > MAX_OUTPUT_REPAIRS) throw new RunEnd(`the output is still invalid after ${MAX_OUTPUT_REPAIRS} repairs: ${result.problem ?? ''}`);
+      }
+      for (const call of result.toolCalls) {
+        if (call.name === REQUEST_INFO || call.name === FLAG_FOR_REVIEW) {
+          await askPerson(call.name === REQUEST_INFO ? 'question' : 'review', call.toolUseId, call.prompt ?? '');
+          continue;
+        }
+        const outcome = await tools.runSkillTool({ ...ref, toolUseId: call.toolUseId });
+        progress.toolCalls += 1;
+        if (outcome.refused) progress.refusedToolCalls += 1;
+      }
+    }
+    throw new RunEnd(`no output after ${maxTurns} turns`);
+  } catch (error) {
+    if (error instanceof RunEnd) return await finish('failed', null, error.message);
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => finish('failed', null, 'cancelled'));
+      throw error;
+    }
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    await finish('failed', null, message);
+    throw error;
+  }
+}
