@@ -49,7 +49,7 @@ export const publishSkillSchema = z.strictObject({
 /**
  * Which version an organization's invocations of a skill run:
  * - pinned: always `version`;
- * - latest: the highest published version at the time of the invocation;
+ * - latest: the highest published release (not a pre-release) when the invocation starts;
  * - canary: `canary` for `percent`% of invocations (chosen from the invocation id, so a
  *   retried or replayed invocation keeps its version), `stable` for the rest.
  */

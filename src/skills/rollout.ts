@@ -44,7 +44,7 @@ export function chooseVersion(rollout: Rollout, published: string[], invocationI
     case 'pinned':
       return rollout.version;
     case 'latest':
-      return [...published].sort(compareSemver).at(-1) as string;
+      return latestOf(published);
     case 'canary':
       return canaryBucket(invocationId) < rollout.percent ? rollout.canary : rollout.stable;
   }
@@ -57,8 +57,14 @@ export function chooseVersion(rollout: Rollout, published: string[], invocationI
  */
 export function rollbackTarget(rollout: Rollout, published: string[]): string | undefined {
   if (rollout.mode === 'canary') return rollout.stable;
-  const current = rollout.mode === 'pinned' ? rollout.version : ([...published].sort(compareSemver).at(-1) as string);
+  const current = rollout.mode === 'pinned' ? rollout.version : latestOf(published);
   return [...published].sort(compareSemver).filter((version) => compareSemver(version, current) < 0).at(-1);
+}
+
+/** The highest release; pre-releases (1.2.0-rc.1) only when nothing else is published. */
+function latestOf(published: string[]): string {
+  const sorted = [...published].sort(compareSemver);
+  return (sorted.filter((version) => !parseSemver(version).prerelease).at(-1) ?? sorted.at(-1)) as string;
 }
 
 /** The versions a rollout names, so it can be checked against what is published. */

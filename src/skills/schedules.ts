@@ -258,8 +258,12 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   };
 }
 
-/** gRPC INVALID_ARGUMENT (3): Temporal rejected the spec (e.g. a cron it cannot parse). */
+/**
+ * The spec was refused: the SDK compiles cron strings itself and throws a TypeError ("Minute is
+ * not in range [0-59]"); the server answers gRPC INVALID_ARGUMENT (3).
+ */
 function isInvalidArgument(error: unknown): boolean {
+  if (error instanceof TypeError) return true;
   const code = (error as { code?: number; cause?: { code?: number } })?.cause?.code ?? (error as { code?: number })?.code;
   return code === 3;
 }

@@ -29,6 +29,23 @@ const versionParam = z.object({ slug: z.string().min(1).max(80), version: semver
 const noteBody = z.strictObject({ note: z.string().max(1000).optional() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Pause and unpause take an optional `{ note }`: no body at all is fine. */
+async function optionalNote(body: Promise<string>): Promise<string | undefined> {
+  const text = (await body).trim();
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('BAD_REQUEST', 'Malformed JSON body');
+  }
+  const parsed = noteBody.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', 'Invalid json', { details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+  }
+  return parsed.data.note;
+}
+
 /** A malformed id cannot name an invocation: the same 404 as another organization's. */
 function invocationId(id: string): string {
   if (!UUID.test(id)) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
@@ -103,11 +120,11 @@ export function scheduleRoutes(schedules: ScheduleService) {
       await schedules.remove(c.get('organization').id, c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .post('/:id/pause', validate('param', idParam), validate('json', noteBody.default({})), async (c) => {
-      return c.json(await schedules.pause(c.get('organization').id, c.req.valid('param').id, c.req.valid('json').note));
+    .post('/:id/pause', validate('param', idParam), async (c) => {
+      return c.json(await schedules.pause(c.get('organization').id, c.req.valid('param').id, await optionalNote(c.req.text())));
     })
-    .post('/:id/unpause', validate('param', idParam), validate('json', noteBody.default({})), async (c) => {
-      return c.json(await schedules.unpause(c.get('organization').id, c.req.valid('param').id, c.req.valid('json').note));
+    .post('/:id/unpause', validate('param', idParam), async (c) => {
+      return c.json(await schedules.unpause(c.get('organization').id, c.req.valid('param').id, await optionalNote(c.req.text())));
     })
     .post('/:id/trigger', validate('param', idParam), async (c) => c.json(await schedules.trigger(c.get('organization').id, c.req.valid('param').id), 202))
     .post('/:id/backfill', validate('param', idParam), validate('json', backfillScheduleSchema), async (c) => {
