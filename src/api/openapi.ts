@@ -3,6 +3,7 @@ import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/is
 import { jsonSchemaOf } from '../contracts/json-schema';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { erpWebhookSchema } from '../issues/erp-webhook';
+import { skillPaths } from './openapi-skills';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with,
@@ -50,7 +51,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       title: 'Agent orchestrator API',
       version: '0.1.0',
       description:
-        'Issues in, reviewed pull requests out, on Temporal. Enums are accepted in either case (BUG or bug). Every error is `{ error: { code, message, details? }, requestId }`.',
+        'Issues in, reviewed pull requests out, on Temporal; skills run on demand, on ERP events and on Temporal Schedules. Enums are accepted in either case (BUG or bug). Every error is `{ error: { code, message, details? }, requestId }`.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ apiKey: [] }],
@@ -140,6 +141,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           responses: { 202: ok('Processed'), 200: ok('Ignored or duplicate'), 401: errorResponse('Bad signature or unknown repository') },
         },
       },
+      ...skillPaths(),
       '/health': {
         get: { summary: 'Readiness of Postgres and Temporal', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
       },

@@ -5,6 +5,8 @@ import { openApiDocument } from '../../src/api/openapi';
 describe('OpenAPI document', () => {
   const app = createApp({
     issues: {} as never,
+    skills: {} as never,
+    schedules: {} as never,
     authenticate: async () => undefined,
     health: async () => ({}),
     erpWebhook: async () => ({ status: 202, body: {} }),

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { installSkillLibrary } from '../../src/skills/library';
 import { searchAttributes } from '../../workflows/definitions';
-import { eventually } from '../support/harness';
+import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -135,6 +135,7 @@ describe('schedules', () => {
     );
     expect(run).toMatchObject({ persona, version: '1.0.0', input: { horizonDays: 7 }, output: { atRisk: [], overdue: [], summary: 'Nothing is at risk this week.' } });
     expect(run!['workflowId']).toMatch(new RegExp(`^skill:${org.organizationId}:deadline-tracker:weekday-morning-`));
+    await recordHistoryIfAsked(h.temporal.client, run!['workflowId'], 'skill-scheduled-run');
     const runDescription = await h.temporal.client.workflow.getHandle(run!['workflowId']).describe();
     expect(runDescription.typedSearchAttributes.get(searchAttributes.organizationId)).toBe(org.organizationId);
     expect(runDescription.typedSearchAttributes.get(searchAttributes.skillId)).toBe('deadline-tracker');

@@ -7,7 +7,7 @@ import type { FakeReply } from '../../src/fakes/fake-anthropic';
 import { installSkillLibrary, SKILL_LIBRARY_DIR } from '../../src/skills/library';
 import { chooseVersion } from '../../src/skills/rollout';
 import { SKILL_WORKFLOW_TYPE, type SkillRunOutcome, skillWorkflowId } from '../../workflows/definitions';
-import { eventually, uniqueId } from '../support/harness';
+import { eventually, recordHistoryIfAsked, uniqueId } from '../support/harness';
 import { type PipelineHarness, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -161,6 +161,7 @@ describe('skills', () => {
       error: null,
     });
     expect(done['durationMs']).toBeGreaterThan(0);
+    await recordHistoryIfAsked(h.temporal.client, started.body['workflowId'], 'skill-invoked-completed');
 
     // The ERP saw the read and exactly one create, with an idempotency key.
     const erpCalls = erp.requests.filter((request) => request.query['organizationId'] === org.organizationId && !request.path.endsWith('agent-skills'));
@@ -263,6 +264,7 @@ describe('skills', () => {
       output: validBrief,
       requests: [expect.objectContaining({ kind: 'question', status: 'answered', response: 'The pricing page', respondedBy: REVIEWER })],
     });
+    await recordHistoryIfAsked(h.temporal.client, asked.body['workflowId'], 'skill-question-answered');
     const lastTurn = h.fake.requests.at(-1)!.body.messages.at(-1)!.content as Json[];
     expect(lastTurn[0]).toMatchObject({ type: 'tool_result', content: `${REVIEWER} answered: The pricing page` });
 
@@ -276,6 +278,7 @@ describe('skills', () => {
       error: `rejected in review by ${REVIEWER}: out of scope`,
       requests: [expect.objectContaining({ kind: 'review', status: 'rejected', respondedBy: REVIEWER })],
     });
+    await recordHistoryIfAsked(h.temporal.client, flagged.body['workflowId'], 'skill-review-rejected');
   });
 
   it('fans an ERP event out to every enabled subscribed skill, once per event id', async () => {

@@ -13,7 +13,7 @@ import { testEnv } from '../support/env';
 const HISTORIES_DIR = path.resolve(__dirname, 'histories');
 const files = fs.readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
 
-describe('replay of recorded issue workflow histories', () => {
+describe('replay of recorded workflow histories', () => {
   it('has recorded histories to replay', () => {
     expect(files).toEqual(
       expect.arrayContaining([
@@ -31,6 +31,10 @@ describe('replay of recorded issue workflow histories', () => {
         'pipeline-pull-request.json',
         'pipeline-erp-callbacks.json',
         'pipeline-queued.json',
+        'skill-invoked-completed.json',
+        'skill-question-answered.json',
+        'skill-review-rejected.json',
+        'skill-scheduled-run.json',
       ]),
     );
   });

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import { jsonSchemaOf } from '../contracts/json-schema';
+import {
+  backfillScheduleSchema,
+  createPersonaSchema,
+  createScheduleSchema,
+  invocationAnswerSchema,
+  invocationDecisionSchema,
+  invokeSkillSchema,
+  listInvocationsQuerySchema,
+  publishSkillSchema,
+  skillEventSchema,
+  updatePersonaSchema,
+  updateScheduleSchema,
+  updateSkillSchema,
+} from '../contracts/skills';
+
+/** The skills half of /openapi.json: skills, personas, invocations, events, schedules. */
+
+const json = (schema: z.ZodType) => jsonSchemaOf(schema, 'input');
+const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
+const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const slug = path('slug', 'The skill or persona slug');
+const id = path('id', 'The id from the create or invoke response');
+const invalid = error('Body breaks the schema, field by field');
+const missing = error('Not found in your organization');
+
+export function skillPaths(): Record<string, Record<string, unknown>> {
+  const listQuery = Object.entries((json(listInvocationsQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  }));
+  const scheduleAction = (summary: string, code: number, requestBody?: z.ZodType) => ({
+    post: {
+      summary,
+      parameters: [id],
+      ...(requestBody ? { requestBody: body(requestBody) } : {}),
+      responses: { [code]: ok('The schedule as Temporal now has it'), 404: missing, ...(requestBody ? { 422: invalid } : {}) },
+    },
+  });
+  return {
+    '/api/skills': {
+      get: { summary: "The organization's skills with their versions and rollout", responses: { 200: ok('Skills') } },
+      post: {
+        summary: 'Publish a skill version (YAML frontmatter + Markdown); synced to the ERP AgentSkill endpoint when configured',
+        requestBody: body(publishSkillSchema),
+        responses: {
+          201: ok('Published'),
+          200: ok('This version with this content was already published'),
+          409: error('This version is already published with other content'),
+          422: error('The file does not compile: details name the field and the line'),
+        },
+      },
+    },
+    '/api/skills/{slug}': {
+      get: { summary: 'One skill', parameters: [slug], responses: { 200: ok('The skill'), 404: missing } },
+      patch: {
+        summary: 'Enable or disable the skill, or set its rollout (pinned, latest, canary)',
+        parameters: [slug],
+        requestBody: body(updateSkillSchema),
+        responses: { 200: ok('The skill'), 404: missing, 422: error('Invalid body, or the rollout names an unpublished version') },
+      },
+    },
+    '/api/skills/{slug}/versions/{version}': {
+      get: { summary: 'One published version: source, checksum, changelog, compiled form', parameters: [slug, path('version', 'A semantic version')], responses: { 200: ok('The version'), 404: missing } },
+    },
+    '/api/skills/{slug}/rollback': {
+      post: { summary: 'Pin the version that served before the current one', parameters: [slug], responses: { 200: ok('The skill'), 404: missing, 409: error('No earlier version') } },
+    },
+    '/api/skills/{slug}/invoke': {
+      post: {
+        summary: 'Run the skill as a persona (one SkillWorkflow)',
+        parameters: [slug],
+        requestBody: body(invokeSkillSchema),
+        responses: {
+          202: ok('Started: the invocation id, its workflow id and the version it runs'),
+          403: error('The persona may not run this skill'),
+          404: missing,
+          409: error('The skill or the persona is disabled'),
+          422: error('The body, or the input against the skill version'),
+        },
+      },
+    },
+    '/api/personas': {
+      get: { summary: "The organization's personas", responses: { 200: ok('Personas') } },
+      post: { summary: 'Create a persona', requestBody: body(createPersonaSchema), responses: { 201: ok('Created'), 409: error('The slug is taken'), 422: invalid } },
+    },
+    '/api/personas/{slug}': {
+      get: { summary: 'One persona', parameters: [slug], responses: { 200: ok('The persona'), 404: missing } },
+      patch: { summary: 'Change a persona (fields not sent keep their values)', parameters: [slug], requestBody: body(updatePersonaSchema), responses: { 200: ok('The persona'), 404: missing, 422: invalid } },
+      delete: { summary: 'Delete a persona', parameters: [slug], responses: { 204: { description: 'Deleted' }, 404: missing } },
+    },
+    '/api/invocations': {
+      get: { summary: 'Skill invocations, newest first', parameters: listQuery, responses: { 200: ok('Invocations') } },
+    },
+    '/api/invocations/{id}': {
+      get: { summary: 'One invocation: status, live state, output, cost, timings, what it asked people', parameters: [id], responses: { 200: ok('The invocation'), 404: missing } },
+    },
+    '/api/invocations/{id}/answers': {
+      post: { summary: "Answer the run's pending request_info question", parameters: [id], requestBody: body(invocationAnswerSchema), responses: { 200: ok('The invocation'), 404: missing, 409: error('Nothing to answer, or not a reviewer'), 422: invalid } },
+    },
+    '/api/invocations/{id}/approval': {
+      post: { summary: 'Approve or reject a run flagged for review', parameters: [id], requestBody: body(invocationDecisionSchema), responses: { 200: ok('The invocation'), 404: missing, 409: error('Nothing to decide, or not a reviewer'), 422: invalid } },
+    },
+    '/api/events': {
+      post: {
+        summary: 'An ERP ContentTrigger event: starts every enabled skill subscribed to it, once per event id',
+        requestBody: body(skillEventSchema),
+        responses: { 202: ok('The invocations started and the skills skipped, with why'), 200: ok('Duplicate event id: the first outcome'), 422: invalid },
+      },
+    },
+    '/api/schedules': {
+      get: { summary: "The organization's schedules with their live state from Temporal", responses: { 200: ok('Schedules') } },
+      post: {
+        summary: 'Create a Temporal Schedule that runs a skill (cron or interval, time zone, overlap, catch-up window, jitter, note)',
+        requestBody: body(createScheduleSchema),
+        responses: { 201: ok('Created'), 403: error('The persona may not run this skill'), 404: error('Unknown skill, persona or version'), 409: error('A schedule with this name exists for the skill'), 422: error('Invalid body, time zone or cron') },
+      },
+    },
+    '/api/schedules/{id}': {
+      get: { summary: 'One schedule', parameters: [id], responses: { 200: ok('The schedule'), 404: missing } },
+      patch: { summary: 'Change the spec, policies, note or what runs', parameters: [id], requestBody: body(updateScheduleSchema), responses: { 200: ok('The schedule'), 404: missing, 422: invalid } },
+      delete: { summary: 'Delete the schedule (on Temporal too)', parameters: [id], responses: { 204: { description: 'Deleted' }, 404: missing } },
+    },
+    '/api/schedules/{id}/pause': scheduleAction('Pause (optional body: { note })', 200),
+    '/api/schedules/{id}/unpause': scheduleAction('Resume (optional body: { note })', 200),
+    '/api/schedules/{id}/trigger': scheduleAction('Run now', 202),
+    '/api/schedules/{id}/backfill': scheduleAction('Run the times the spec had between start and end', 202, backfillScheduleSchema),
+  };
+}
