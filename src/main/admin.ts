@@ -7,6 +7,7 @@
  *   reviewer:add <org> <userId> <name> [reviewer|admin]  who may approve and answer
  *   settings:set <org> '<json>'                       replace the organization's settings (validated)
  *   settings:get <org>                                the settings with defaults applied
+ *   skills:install <org>                              publish the shipped skills and the default persona
  */
 import { eq } from 'drizzle-orm';
 import { organizationSettingsSchema } from '../contracts/policy';
@@ -16,6 +17,7 @@ import { addReviewer } from '../db/people';
 import { organizations } from '../db/schema';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { installSkillLibrary } from '../skills/library';
 import { openConfiguredDatabase } from './services';
 
 function usage(): never {
@@ -27,6 +29,7 @@ function usage(): never {
       '       npm run admin -- reviewer:add <org> <userId> <name> [reviewer|admin]',
       "       npm run admin -- settings:set <org> '<json>'",
       '       npm run admin -- settings:get <org>',
+      '       npm run admin -- skills:install <org>',
     ].join('\n'),
   );
   process.exit(2);
@@ -72,6 +75,11 @@ async function main(): Promise<void> {
       case 'settings:get':
         console.log(JSON.stringify(organizationSettingsSchema.parse(organization.settings), null, 2));
         break;
+      case 'skills:install': {
+        const { published } = await installSkillLibrary(db.db, organizationId);
+        console.log(published.length > 0 ? `published ${published.join(', ')}` : 'the shipped skills are already installed');
+        break;
+      }
       default:
         usage();
     }

@@ -220,7 +220,8 @@ export function createSkillService(deps: SkillServiceDeps) {
     };
   }
 
-  async function syncToErp(organizationId: string, compiled: CompiledSkill, enabled: boolean): Promise<{ status: 'synced' | 'skipped' | 'failed'; detail?: string }> {
+  /** Upserts the ERP's AgentSkill; `change` names this change, so an ERP-side retry applies it once. */
+  async function syncToErp(organizationId: string, compiled: CompiledSkill, enabled: boolean, change: string): Promise<{ status: 'synced' | 'skipped' | 'failed'; detail?: string }> {
     const organization = await getOrganization(db, organizationId);
     const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
     if (!erp.apiUrl) return { status: 'skipped', detail: 'settings.erp.apiUrl is not set' };
@@ -228,7 +229,7 @@ export function createSkillService(deps: SkillServiceDeps) {
       await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, organizationId).request({
         method: 'POST',
         path: '/agent-skills',
-        idempotencyKey: `${organizationId}:${compiled.id}:${compiled.checksum}`,
+        idempotencyKey: `${organizationId}:${compiled.id}:${change}`,
         body: {
           organizationId,
           slug: compiled.id,
@@ -307,7 +308,7 @@ export function createSkillService(deps: SkillServiceDeps) {
         throw error;
       }
       const published = await publishSkillVersion(db, organizationId, compiled, body.source, body.changelog);
-      const erpSync = published.created ? await syncToErp(organizationId, compiled, published.skill.enabled === 1) : undefined;
+      const erpSync = published.created ? await syncToErp(organizationId, compiled, published.skill.enabled === 1, `publish:${published.version.id}`) : undefined;
       return {
         created: published.created,
         version: published.version.version,
@@ -335,8 +336,11 @@ export function createSkillService(deps: SkillServiceDeps) {
         const missing = versionsNamed(update.rollout).filter((version) => !published.has(version));
         if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `Not published: ${missing.map((v) => `${slug}@${v}`).join(', ')}`);
       }
-      const row = await updateSkill(db, organizationId, slug, update);
-      return skillView(row as SkillRecord);
+      const row = (await updateSkill(db, organizationId, slug, update)) as SkillRecord;
+      const newest = (await listSkillVersions(db, organizationId, slug)).at(-1);
+      // The ERP's AgentSkill.isEnabled follows ours.
+      const erpSync = update.enabled !== undefined && newest ? await syncToErp(organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
+      return { ...(await skillView(row)), ...(erpSync ? { erpSync } : {}) };
     },
     /** Pins the version that served before the current one; the next invocation uses it. */
     async rollback(organizationId: string, slug: string) {

@@ -285,7 +285,10 @@ describe('skills', () => {
     for (const source of [customSkill('deal-summary', '1.0.0'), customSkill('deal-risks', '1.0.0'), customSkill('deal-muted', '1.0.0'), customSkill('lead-notes', '1.0.0', { event: 'lead_created' })]) {
       expect((await post(org.apiKey, '/api/skills', { source })).status).toBe(201);
     }
-    expect((await call(org.apiKey, 'PATCH', '/api/skills/deal-muted', { enabled: false })).status).toBe(200);
+    const muted = await call(org.apiKey, 'PATCH', '/api/skills/deal-muted', { enabled: false });
+    expect(muted).toMatchObject({ status: 200, body: { enabled: false, erpSync: { status: 'synced' } } });
+    const erpRecord = [...(erp.records.get('agent-skills')?.values() ?? [])].find((record) => record['organizationId'] === org.organizationId && record['slug'] === 'deal-muted');
+    expect(erpRecord).toMatchObject({ isEnabled: false });
     await post(org.apiKey, '/api/personas', {
       slug: 'sales-analyst',
       name: 'Sales Analyst',
