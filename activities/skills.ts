@@ -30,7 +30,7 @@ import type { LlmClient, LlmContentBlock } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
-import { chooseVersion } from '../src/skills/rollout';
+import { chooseVersion, rolloutCandidates } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { currentActivity, withHeartbeat } from './context';
@@ -141,8 +141,8 @@ export function createSkillActivities(deps: SkillDeps) {
       if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
       if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
       if (!version) {
-        const published = (await listSkillVersions(db, organizationId, request.skill)).map((v) => v.version);
-        if (published.length === 0) return refuse(`skill ${request.skill} has no published version`);
+        const published = rolloutCandidates((await listSkillVersions(db, organizationId, request.skill)).map((v) => ({ version: v.version, status: v.compiled.status })));
+        if (published.length === 0) return refuse(`skill ${request.skill} has no active published version`);
         version = chooseVersion(skill.rollout, published, invocationId);
       }
       const published = await getSkillVersion(db, organizationId, request.skill, version);

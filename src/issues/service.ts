@@ -1,3 +1,4 @@
+import { toIso } from '../time';
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
@@ -416,7 +417,3 @@ function progressFromRow(row: IssueRecord): number {
   return index < 0 ? 0 : Math.round((index / STAGES.length) * 100);
 }
 
-/** Postgres renders timestamptz as `2026-01-02 03:04:05.6+00`; the API speaks ISO 8601. */
-export function toIso(timestamp: string): string {
-  return new Date(timestamp).toISOString();
-}

@@ -32,6 +32,14 @@ export function compareSemver(a: string, b: string): number {
   return x.prerelease < y.prerelease ? -1 : 1;
 }
 
+/**
+ * The versions `latest` and `canary` may pick: not drafts, not disabled. Pinning (a rollout or
+ * an invocation's `version`) may still name a draft, to try it before it goes out.
+ */
+export function rolloutCandidates(versions: Array<{ version: string; status: string }>): string[] {
+  return versions.filter((version) => version.status === 'active' || version.status === 'deprecated').map((version) => version.version);
+}
+
 /** 0–99, the same for the same invocation id everywhere (sha256, not Math.random). */
 export function canaryBucket(invocationId: string): number {
   return createHash('sha256').update(invocationId).digest().readUInt32BE(0) % 100;

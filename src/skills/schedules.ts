@@ -11,7 +11,7 @@ import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
 import { deleteSchedule, getPersona, getSchedule, getSkill, getSkillVersion, insertSchedule, listSchedules, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
 import { AppError } from '../errors';
-import { toIso } from '../issues/service';
+import { toIso } from '../time';
 import { searchAttributes, SKILL_WORKFLOW_TYPE, type SkillRunRequest, skillScheduleId } from '../../workflows/definitions';
 
 /**

@@ -42,7 +42,7 @@ import {
 } from '../db/skills';
 import { createErpClient } from '../erp/client';
 import { AppError, errorMessage } from '../errors';
-import { toIso } from '../issues/service';
+import { toIso } from '../time';
 import {
   searchAttributes,
   SKILL_WORKFLOW_TYPE,
@@ -54,7 +54,7 @@ import {
   skillWorkflowId,
 } from '../../workflows/definitions';
 import { type CompiledSkill, compileSkill, SkillCompileError, zodForFields } from './compiler';
-import { chooseVersion, rollbackTarget, versionsNamed } from './rollout';
+import { chooseVersion, rollbackTarget, rolloutCandidates, versionsNamed } from './rollout';
 
 /**
  * Skills as an organization uses them: personas, publishing versions, rollout, invoking (API
@@ -118,10 +118,12 @@ export function createSkillService(deps: SkillServiceDeps) {
     const persona = await requirePersona(organizationId, personaSlug);
     if (!persona.enabled) throw new AppError('CONFLICT', `Persona ${personaSlug} is disabled`);
     if (!persona.allowedSkills.includes(skillSlug)) throw new AppError('FORBIDDEN', `Persona ${personaSlug} is not allowed to run ${skillSlug}`);
-    const published = (await listSkillVersions(db, organizationId, skillSlug)).map((version) => version.version);
+    const published = rolloutCandidates((await listSkillVersions(db, organizationId, skillSlug)).map((v) => ({ version: v.version, status: v.compiled.status })));
+    if (!pinned && published.length === 0) throw new AppError('CONFLICT', `${skillSlug} has no active published version`);
     const version = pinned ?? chooseVersion(skill.rollout, published, invocationId);
     const record = await getSkillVersion(db, organizationId, skillSlug, version);
     if (!record) throw new AppError('NOT_FOUND', `${skillSlug}@${version} is not published`);
+    if (record.compiled.status === 'disabled') throw new AppError('CONFLICT', `${skillSlug}@${version} has status disabled`);
     const parsed = zodForFields(record.compiled.inputs).safeParse(input);
     if (!parsed.success) {
       throw new AppError('VALIDATION_FAILED', `The input does not match ${skillSlug}@${version}`, {
@@ -346,7 +348,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     async rollback(organizationId: string, slug: string) {
       const skill = await requireSkill(organizationId, slug);
       const versions = await listSkillVersions(db, organizationId, slug);
-      const target = rollbackTarget(skill.rollout, versions.map((version) => version.version));
+      const target = rollbackTarget(skill.rollout, rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status }))));
       if (!target) throw new AppError('CONFLICT', `${slug} has no earlier version to roll back to`);
       const row = await updateSkill(db, organizationId, slug, { rollout: { mode: 'pinned', version: target } });
       return { rolledBackFrom: skill.rollout, ...(await skillView(row as SkillRecord, versions)) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canaryBucket, chooseVersion, compareSemver, rollbackTarget } from '../../src/skills/rollout';
+import { canaryBucket, chooseVersion, compareSemver, rollbackTarget, rolloutCandidates } from '../../src/skills/rollout';
 
 describe('skill rollout', () => {
   const published = ['1.0.0', '1.2.0', '1.10.0', '1.10.0-beta.1'];
@@ -31,6 +31,17 @@ describe('skill rollout', () => {
     expect(rollbackTarget({ mode: 'pinned', version: '1.2.0' }, published)).toBe('1.0.0');
     expect(rollbackTarget({ mode: 'canary', stable: '1.2.0', canary: '1.10.0', percent: 5 }, published)).toBe('1.2.0');
     expect(rollbackTarget({ mode: 'pinned', version: '1.0.0' }, published)).toBeUndefined();
+  });
+
+  it('lets latest and canary pick only active or deprecated versions', () => {
+    const versions = [
+      { version: '1.0.0', status: 'deprecated' },
+      { version: '1.1.0', status: 'active' },
+      { version: '1.2.0', status: 'draft' },
+      { version: '1.3.0', status: 'disabled' },
+    ];
+    expect(rolloutCandidates(versions)).toEqual(['1.0.0', '1.1.0']);
+    expect(chooseVersion({ mode: 'latest' }, rolloutCandidates(versions), 'id')).toBe('1.1.0');
   });
 
   it('refuses to choose when nothing is published', () => {
