@@ -355,8 +355,17 @@ export function createSkillService(deps: SkillServiceDeps) {
     },
 
     // ---------------------------------------------------------------- invocations
-    async invoke(organizationId: string, slug: string, body: InvokeSkill) {
-      const invocationId = randomUUID();
+    /**
+     * Starts a run. With an idempotency key (the Idempotency-Key header) the invocation id is
+     * derived from it: a retried request answers with the first run (`created: false`).
+     */
+    async invoke(organizationId: string, slug: string, body: InvokeSkill, idempotencyKey?: string) {
+      const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
+      const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
+      if (existing) {
+        if (existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
+        return { id: existing.id, workflowId: existing.workflowId, status: existing.status, skill: slug, version: existing.skillVersion, persona: existing.personaSlug, created: false };
+      }
       const { version } = await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
       const started = await start({
         organizationId,
@@ -370,7 +379,7 @@ export function createSkillService(deps: SkillServiceDeps) {
         ...(body.entityType ? { entityType: body.entityType } : {}),
         ...(body.entityId ? { entityId: body.entityId } : {}),
       });
-      return { id: invocationId, workflowId: started.workflowId, status: 'pending' as const, skill: slug, version, persona: body.persona };
+      return { id: invocationId, workflowId: started.workflowId, status: 'pending' as InvocationRecord['status'], skill: slug, version, persona: body.persona, created: true };
     },
 
     /**

@@ -139,14 +139,26 @@ describe('skills', () => {
       calls({ name: 'create_brief', input: { fields: { clientId: 'c1', title: validBrief.title, status: 'draft' } } }),
       submit(validBrief),
     );
-    const started = await invoke('brief-creator', {
+    const request = {
       persona: PERSONA,
       input: { clientId: 'c1', request: 'A landing page for the spring campaign' },
       entityType: 'Client',
       entityId: 'c1',
-    });
+    };
+    const idempotent = async () => {
+      const response = await h.request('/api/skills/brief-creator/invoke', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json', 'idempotency-key': `erp-request-${org.organizationId}` },
+        body: JSON.stringify(request),
+      });
+      return { status: response.status, body: (await response.json()) as Json };
+    };
+    const started = await idempotent();
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ status: 'pending', skill: 'brief-creator', version: '1.0.0', persona: PERSONA });
+    // The ERP retries the same request: the same run, not a second one.
+    const retried = await idempotent();
+    expect(retried).toMatchObject({ status: 200, body: { id: started.body['id'], created: false } });
+    expect(started.body).toMatchObject({ status: 'pending', skill: 'brief-creator', version: '1.0.0', persona: PERSONA, created: true });
 
     const done = await waitForInvocation(started.body['id']);
     expect(done).toMatchObject({
@@ -169,10 +181,10 @@ describe('skills', () => {
     expect(erpCalls[1]!.headers['idempotency-key']).toContain(started.body['id']);
 
     // The agent was offered the skill's tools and nothing else; the system prompt is persona + skill.
-    const request = h.fake.requests.at(-1)!.body;
-    expect(request.tools!.map((tool) => tool.name)).toEqual(['read_client', 'create_brief', 'request_info', 'flag_for_review', 'submit_output']);
-    expect(JSON.stringify(request.system)).toContain('You are a careful account manager.');
-    expect(JSON.stringify(request.system)).toContain('# Skill: Brief Creator (brief-creator@1.0.0)');
+    const lastModelRequest = h.fake.requests.at(-1)!.body;
+    expect(lastModelRequest.tools!.map((tool) => tool.name)).toEqual(['read_client', 'create_brief', 'request_info', 'flag_for_review', 'submit_output']);
+    expect(JSON.stringify(lastModelRequest.system)).toContain('You are a careful account manager.');
+    expect(JSON.stringify(lastModelRequest.system)).toContain('# Skill: Brief Creator (brief-creator@1.0.0)');
 
     const tools = await h.db.db.select().from(agentToolCalls).where(eq(agentToolCalls.invocationId, started.body['id']));
     expect(tools.filter((call) => call.name !== 'submit_output').map((call) => [call.name, call.executions])).toEqual(

@@ -69,7 +69,10 @@ export function skillRoutes(skills: SkillService) {
     })
     .post('/:slug/rollback', validate('param', slugParam), async (c) => c.json(await skills.rollback(c.get('organization').id, c.req.valid('param').slug)))
     .post('/:slug/invoke', validate('param', slugParam), validate('json', invokeSkillSchema), async (c) => {
-      return c.json(await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json')), 202);
+      const idempotencyKey = c.req.header('idempotency-key')?.trim() || undefined;
+      if (idempotencyKey && idempotencyKey.length > 200) throw new AppError('BAD_REQUEST', 'Idempotency-Key is longer than 200 characters');
+      const result = await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json'), idempotencyKey);
+      return c.json(result, result.created ? 202 : 200);
     });
 }
 
