@@ -69,6 +69,8 @@ export type BeginSkillResult =
       maxTurns: number;
       /** How long a question or review waits for a person before the run fails. */
       waitSeconds: number;
+      /** The organization's activityHeartbeatSeconds. */
+      heartbeatSeconds: number;
     }
   | { ok: false; invocationId: string; version: string | null; reason: string };
 
@@ -163,7 +165,7 @@ export function createSkillActivities(deps: SkillDeps) {
         'user',
         `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
       );
-      return { ok: true, invocationId, version, budgetUsd, maxTurns: policy.maxAgentTurns, waitSeconds: timers.expirySeconds };
+      return { ok: true, invocationId, version, budgetUsd, maxTurns: policy.maxAgentTurns, waitSeconds: timers.expirySeconds, heartbeatSeconds: policy.activityHeartbeatSeconds };
     },
 
     /**
@@ -293,11 +295,16 @@ export function createSkillActivities(deps: SkillDeps) {
       let output: string;
       let isError = false;
       let refused = false;
+      const runtime = currentActivity();
       try {
-        output = await executeSkillTool(context.skill, call.name, call.input, erp, {
-          idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
-          signal: Context.current().cancellationSignal,
-        });
+        output = await withHeartbeat(
+          runtime,
+          executeSkillTool(context.skill, call.name, call.input, erp, {
+            // The same key on every attempt: a write the ERP applied before a crash is not applied again.
+            idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
+            signal: runtime.signal,
+          }),
+        );
       } catch (error) {
         if (error instanceof ToolInputError) {
           output = error.message;

@@ -51,15 +51,6 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   const loopId = `${invocationId}:skill`;
   const ref = { organizationId, invocationId, loopId };
 
-  const models = proxyActivities<Activities>({
-    startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '60 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-  });
-  const tools = proxyActivities<Activities>({
-    startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
-  });
   const bookkeeping = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -162,6 +153,19 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   }
   progress.budgetUsd = begin.budgetUsd;
   const { waitSeconds, maxTurns, budgetUsd } = begin;
+  // Model and tool calls heartbeat: a call on a lost worker is retried within the
+  // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
+  const heartbeatTimeout = begin.heartbeatSeconds * 1000;
+  const models = proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+  });
+  const tools = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout,
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+  });
   touch('started');
   // Handlers set `reply`; read it through a function so the type is not narrowed to null.
   const currentReply = () => reply;

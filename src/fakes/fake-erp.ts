@@ -25,6 +25,10 @@ export interface FakeErp {
   /** collection → id → record (all organizations; each record carries organizationId). */
   records: Map<string, Map<string, Record<string, unknown>>>;
   seed(collection: string, record: Record<string, unknown> & { id: string; organizationId: string }): void;
+  /** Holds the next request to `METHOD /path` for `ms` before answering (a slow ERP). */
+  delayNext(method: string, path: string, ms: number): void;
+  /** Called for every request as it arrives (tests use it to crash a worker mid-call). */
+  onRequest?: (request: FakeErpRequest) => void;
   close(): Promise<void>;
 }
 
@@ -33,73 +37,82 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
   const requests: FakeErpRequest[] = [];
   const records = new Map<string, Map<string, Record<string, unknown>>>();
   const byIdempotencyKey = new Map<string, Record<string, unknown>>();
+  const delays = new Map<string, number>();
   const collectionOf = (name: string) => {
     const existing = records.get(name) ?? new Map<string, Record<string, unknown>>();
     records.set(name, existing);
     return existing;
   };
 
+  /** Answers one request from the in-memory records. */
+  function answer(req: FakeErpRequest, res: http.ServerResponse): void {
+    if (req.headers.authorization !== `Bearer ${serviceKey}`) return send(res, 401, { error: 'service key required' });
+    const organizationId = req.query['organizationId'];
+    if (!organizationId || req.headers['x-organization-id'] !== organizationId) return send(res, 400, { error: 'organizationId and X-Organization-Id must match' });
+    const match = /^\/api\/v1\/([a-z-]+)(?:\/([^/]+))?\/?$/.exec(req.path);
+    if (!match) return send(res, 404, { error: `no route ${req.path}` });
+    const [, collection = '', id] = match;
+    const items = collectionOf(collection);
+    const idempotencyKey = req.headers['idempotency-key'];
+    const ownRecord = (recordId: string) => {
+      const record = items.get(recordId);
+      return record && record['organizationId'] === organizationId ? record : undefined;
+    };
+
+    if (req.method === 'GET' && id) {
+      const record = ownRecord(decodeURIComponent(id));
+      return record ? send(res, 200, record) : send(res, 404, { error: `${collection}/${id} not found` });
+    }
+    if (req.method === 'GET') {
+      const filters = Object.entries(req.query).filter(([key]) => key !== 'organizationId');
+      const found = [...items.values()].filter((record) => record['organizationId'] === organizationId && filters.every(([key, value]) => String(record[key]) === value));
+      return send(res, 200, { items: found });
+    }
+    if (req.method === 'POST' && !id) {
+      if (typeof idempotencyKey === 'string' && byIdempotencyKey.has(idempotencyKey)) return send(res, 200, byIdempotencyKey.get(idempotencyKey));
+      const fields = (req.body ?? {}) as Record<string, unknown>;
+      // AgentSkill is keyed by slug: a sync of a new version updates the same record.
+      const existing = collection === 'agent-skills' ? [...items.values()].find((r) => r['organizationId'] === organizationId && r['slug'] === fields['slug']) : undefined;
+      const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId };
+      items.set(record.id as string, record);
+      if (typeof idempotencyKey === 'string') byIdempotencyKey.set(idempotencyKey, record);
+      return send(res, existing ? 200 : 201, record);
+    }
+    if (req.method === 'PATCH' && id) {
+      const record = ownRecord(decodeURIComponent(id));
+      if (!record) return send(res, 404, { error: `${collection}/${id} not found` });
+      Object.assign(record, req.body ?? {});
+      return send(res, 200, record);
+    }
+    return send(res, 405, { error: `${req.method} not supported here` });
+  }
+
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://erp.local');
-      const query = Object.fromEntries(url.searchParams);
       let body: unknown;
       try {
         body = raw ? JSON.parse(raw) : undefined;
       } catch {
         return send(res, 400, { error: 'malformed JSON' });
       }
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, body });
-
-      if (req.headers.authorization !== `Bearer ${serviceKey}`) return send(res, 401, { error: 'service key required' });
-      const organizationId = query['organizationId'];
-      if (!organizationId || req.headers['x-organization-id'] !== organizationId) return send(res, 400, { error: 'organizationId and X-Organization-Id must match' });
-      const match = /^\/api\/v1\/([a-z-]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
-      if (!match) return send(res, 404, { error: `no route ${url.pathname}` });
-      const [, collection = '', id] = match;
-      const items = collectionOf(collection);
-      const idempotencyKey = req.headers['idempotency-key'];
-      const ownRecord = (recordId: string) => {
-        const record = items.get(recordId);
-        return record && record['organizationId'] === organizationId ? record : undefined;
-      };
-
-      if (req.method === 'GET' && id) {
-        const record = ownRecord(decodeURIComponent(id));
-        return record ? send(res, 200, record) : send(res, 404, { error: `${collection}/${id} not found` });
-      }
-      if (req.method === 'GET') {
-        const filters = Object.entries(query).filter(([key]) => key !== 'organizationId');
-        const found = [...items.values()].filter(
-          (record) => record['organizationId'] === organizationId && filters.every(([key, value]) => String(record[key]) === value),
-        );
-        return send(res, 200, { items: found });
-      }
-      if (req.method === 'POST' && !id) {
-        if (typeof idempotencyKey === 'string' && byIdempotencyKey.has(idempotencyKey)) return send(res, 200, byIdempotencyKey.get(idempotencyKey));
-        const fields = (body ?? {}) as Record<string, unknown>;
-        // AgentSkill is keyed by slug: a sync of a new version updates the same record.
-        const existing = collection === 'agent-skills' ? [...items.values()].find((r) => r['organizationId'] === organizationId && r['slug'] === fields['slug']) : undefined;
-        const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId };
-        items.set(record.id as string, record);
-        if (typeof idempotencyKey === 'string') byIdempotencyKey.set(idempotencyKey, record);
-        return send(res, existing ? 200 : 201, record);
-      }
-      if (req.method === 'PATCH' && id) {
-        const record = ownRecord(decodeURIComponent(id));
-        if (!record) return send(res, 404, { error: `${collection}/${id} not found` });
-        Object.assign(record, body ?? {});
-        return send(res, 200, record);
-      }
-      return send(res, 405, { error: `${req.method} not supported here` });
+      const recorded: FakeErpRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
+      requests.push(recorded);
+      fake.onRequest?.(recorded);
+      const delayKey = `${recorded.method} ${recorded.path}`;
+      const delay = delays.get(delayKey);
+      if (delay === undefined) return answer(recorded, res);
+      delays.delete(delayKey);
+      setTimeout(() => answer(recorded, res), delay).unref();
+      return undefined;
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const fake: FakeErp = {
     apiUrl: `http://127.0.0.1:${port}/api/v1`,
     serviceKey,
     requests,
@@ -107,8 +120,16 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
     seed(collection, record) {
       collectionOf(collection).set(record.id, { ...record });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    delayNext(method, path, ms) {
+      delays.set(`${method} ${path}`, ms);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+  return fake;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
