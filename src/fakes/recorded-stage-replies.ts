@@ -3,8 +3,9 @@ import type { FakeReply, FakeResponder, RecordedRequest } from './fake-anthropic
 
 /**
  * Recorded model answers for the offline run (LLM_MODE=fake): each pipeline stage's forced
- * tool gets a fixed, schema-valid answer that names the issue's title. These are NOT model
- * output; the dev entry point says so when it starts.
+ * tool gets a fixed, schema-valid answer that names the issue's title, and a skill run's
+ * submit_output a placeholder that fits the skill's outputs. These are NOT model output; the
+ * dev entry point says so when it starts.
  */
 export const recordedStageReplies: FakeResponder = (request) => {
   const tool = request.key;
@@ -55,8 +56,38 @@ export const recordedStageReplies: FakeResponder = (request) => {
       input: { answer: '[recorded reply] Assume the documented behaviour.', confident: false },
     },
   };
+  if (tool === 'submit_output') return { tool, input: placeholderOutput(request) };
   return tool ? replies[tool] : undefined;
 };
+
+/**
+ * Skill runs offline: an output that fits the skill's submit_output schema, every string
+ * marked as a recorded reply, so `npm run dev` can run skills without Claude.
+ */
+function placeholderOutput(request: RecordedRequest): Record<string, unknown> {
+  const schema = request.body.tools?.find((tool) => tool.name === 'submit_output')?.input_schema as { properties?: Record<string, { type?: string; description?: string }> } | undefined;
+  const output: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(schema?.properties ?? {})) {
+    switch (property.type) {
+      case 'number':
+      case 'integer':
+        output[name] = 0;
+        break;
+      case 'boolean':
+        output[name] = false;
+        break;
+      case 'array':
+        output[name] = [];
+        break;
+      case 'object':
+        output[name] = {};
+        break;
+      default:
+        output[name] = property.description?.startsWith('An ISO 8601 date') ? new Date().toISOString().slice(0, 10) : `[recorded reply] ${name}`;
+    }
+  }
+  return output;
+}
 
 function issueTitle(request: RecordedRequest): string {
   const first = request.body.messages[0]?.content;

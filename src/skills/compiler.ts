@@ -230,7 +230,10 @@ function zodForType(type: FieldType): z.ZodType {
     case 'boolean':
       return z.boolean();
     case 'date':
-      return z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO date');
+      return z
+        .string()
+        .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO date')
+        .describe('An ISO 8601 date, e.g. 2026-05-01');
     case 'object':
       return z.record(z.string(), z.unknown());
     case 'array':
