@@ -10,7 +10,7 @@ import {
   storeToolResult,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { recordLlmCall } from '../src/db/llm-calls';
+import { costOfInvocationTurn, recordLlmCall } from '../src/db/llm-calls';
 import { getOrganization } from '../src/db/organizations';
 import {
   createInvocationRequest,
@@ -144,7 +144,7 @@ export function createSkillActivities(deps: SkillDeps) {
       if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
       if (!version) {
         const published = rolloutCandidates((await listSkillVersions(db, organizationId, request.skill)).map((v) => ({ version: v.version, status: v.compiled.status })));
-        if (published.length === 0) return refuse(`skill ${request.skill} has no active published version`);
+        if (published.length === 0 && skill.rollout.mode !== 'pinned') return refuse(`skill ${request.skill} has no active published version`);
         version = chooseVersion(skill.rollout, published, invocationId);
       }
       const published = await getSkillVersion(db, organizationId, request.skill, version);
@@ -156,7 +156,10 @@ export function createSkillActivities(deps: SkillDeps) {
 
       const tier: ModelTier = policy.allowedTiers.includes('medium') ? 'medium' : (policy.allowedTiers[0] ?? 'small');
       const context: RunContext = { personaName: persona.name, personaPrompt: persona.systemPrompt, skill: compiled, tier };
-      await startInvocation(db, { ...row, skillVersion: version, budgetUsd, context: context as unknown as Record<string, unknown> });
+      if (!(await startInvocation(db, { ...row, skillVersion: version, budgetUsd, context: context as unknown as Record<string, unknown> }))) {
+        // Ended already (e.g. a workflow id reused after the run finished): keep its outcome.
+        return { ok: false, invocationId, version, reason: 'the invocation has already ended' };
+      }
       const entity = request.entityType ? `\nIt concerns ${request.entityType}${request.entityId ? ` ${request.entityId}` : ''}.` : '';
       await putAgentMessage(
         db,
@@ -179,10 +182,12 @@ export function createSkillActivities(deps: SkillDeps) {
       const model = deps.models[context.tier];
       const stored = await loadAgentMessages(db, input);
       let content: LlmContentBlock[];
-      let cost = 0;
+      let cost: number;
       const existing = stored.find((message) => message.seq === input.turn + 1);
       if (existing) {
+        // A retry after the answer was stored: the call was paid for once; count it once.
         content = existing.content as LlmContentBlock[];
+        cost = await costOfInvocationTurn(db, input, input.turn);
       } else {
         const history = stored.filter((message) => message.seq <= input.turn);
         const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, input) : [];

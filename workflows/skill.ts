@@ -143,64 +143,80 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     return { invocationId, status, version: progress.version, output, error, costUsd: progress.costUsd };
   };
 
-  const begin = await bookkeeping.beginSkillInvocation({ ...request, invocationId, workflowId: info.workflowId });
-  progress.version = begin.version;
-  if (!begin.ok) {
-    progress.status = 'failed';
-    progress.error = begin.reason;
-    touch(begin.reason);
-    return { invocationId, status: 'failed', version: begin.version, output: null, error: begin.reason, costUsd: 0 };
-  }
-  progress.budgetUsd = begin.budgetUsd;
-  const { waitSeconds, maxTurns, budgetUsd } = begin;
-  // Model and tool calls heartbeat: a call on a lost worker is retried within the
-  // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
-  const heartbeatTimeout = begin.heartbeatSeconds * 1000;
-  const models = proxyActivities<Activities>({
-    startToCloseTimeout: '10 minutes',
-    heartbeatTimeout,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-  });
-  const tools = proxyActivities<Activities>({
-    startToCloseTimeout: '2 minutes',
-    heartbeatTimeout,
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
-  });
-  touch('started');
-  // Handlers set `reply`; read it through a function so the type is not narrowed to null.
-  const currentReply = () => reply;
-
-  /** Waits for a person; the answer (or the expiry) becomes the tool's result. */
-  async function askPerson(kind: 'question' | 'review', toolUseId: string, prompt: string): Promise<void> {
-    const since = new Date();
-    const pending: SkillPendingRequest = {
-      kind,
-      toolUseId,
-      prompt,
-      since: since.toISOString(),
-      deadline: new Date(since.getTime() + waitSeconds * 1000).toISOString(),
-    };
-    await bookkeeping.openInvocationRequest({ ...ref, toolUseId, kind, prompt });
-    reply = null;
-    progress.pending = pending;
-    progress.status = kind === 'question' ? 'awaiting_input' : 'awaiting_review';
-    touch(kind === 'question' ? `asked: ${prompt}` : `flagged for review: ${prompt}`);
-    const replied = await condition(() => reply !== null, waitSeconds * 1000);
-    const got = currentReply();
-    progress.pending = null;
-    progress.status = 'running';
-    if (!replied || !got) {
-      await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: 'no answer in time' });
-      throw new RunEnd(kind === 'question' ? `no answer to "${prompt}" within ${waitSeconds} s` : `no review decision within ${waitSeconds} s`);
-    }
-    const toolResult =
-      got.status === 'answered' ? `${got.by} answered: ${got.response}` : got.status === 'approved' ? `approved by ${got.by}${got.response ? `: ${got.response}` : ''}; continue` : `rejected by ${got.by}`;
-    await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: got.status, response: got.response, respondedBy: got.by, toolResult });
-    if (got.status === 'rejected') throw new RunEnd(`rejected in review by ${got.by}${got.response ? `: ${got.response}` : ''}`);
-  }
-
-  let lastCallCost = 0;
+  // Everything after the handlers can end the run; every ending is recorded on the invocation.
   try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RunEnd) return await finish('failed', null, error.message);
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => finish('failed', null, 'cancelled'));
+      throw error;
+    }
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    await finish('failed', null, message);
+    throw error;
+  }
+
+  async function run(): Promise<SkillRunOutcome> {
+    const begin = await bookkeeping.beginSkillInvocation({ ...request, invocationId, workflowId: info.workflowId });
+    progress.version = begin.version;
+    if (!begin.ok) {
+      progress.status = 'failed';
+      progress.error = begin.reason;
+      touch(begin.reason);
+      return { invocationId, status: 'failed', version: begin.version, output: null, error: begin.reason, costUsd: 0 };
+    }
+    progress.budgetUsd = begin.budgetUsd;
+    const { waitSeconds, maxTurns, budgetUsd } = begin;
+    // Model and tool calls heartbeat: a call on a lost worker is retried within the
+    // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
+    const heartbeatTimeout = begin.heartbeatSeconds * 1000;
+    const models = proxyActivities<Activities>({
+      startToCloseTimeout: '10 minutes',
+      heartbeatTimeout,
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+    });
+    const tools = proxyActivities<Activities>({
+      startToCloseTimeout: '2 minutes',
+      heartbeatTimeout,
+      retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+    });
+    touch('started');
+    // Handlers set `reply`; read it through a function so the type is not narrowed to null.
+    const currentReply = () => reply;
+
+    /** Waits for a person; the answer (or the expiry) becomes the tool's result. */
+    async function askPerson(kind: 'question' | 'review', toolUseId: string, prompt: string): Promise<void> {
+      const since = new Date();
+      const pending: SkillPendingRequest = {
+        kind,
+        toolUseId,
+        prompt,
+        since: since.toISOString(),
+        deadline: new Date(since.getTime() + waitSeconds * 1000).toISOString(),
+      };
+      await bookkeeping.openInvocationRequest({ ...ref, toolUseId, kind, prompt });
+      reply = null;
+      progress.pending = pending;
+      progress.status = kind === 'question' ? 'awaiting_input' : 'awaiting_review';
+      touch(kind === 'question' ? `asked: ${prompt}` : `flagged for review: ${prompt}`);
+      let replied = await condition(() => reply !== null, waitSeconds * 1000);
+      // A reply being verified as the deadline passed was accepted by its caller: wait for it.
+      if (!replied && recording) replied = await condition(() => !recording).then(() => reply !== null);
+      const got = currentReply();
+      progress.pending = null;
+      progress.status = 'running';
+      if (!replied || !got) {
+        await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: 'no answer in time' });
+        throw new RunEnd(kind === 'question' ? `no answer to "${prompt}" within ${waitSeconds} s` : `no review decision within ${waitSeconds} s`);
+      }
+      const toolResult =
+        got.status === 'answered' ? `${got.by} answered: ${got.response}` : got.status === 'approved' ? `approved by ${got.by}${got.response ? `: ${got.response}` : ''}; continue` : `rejected by ${got.by}`;
+      await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: got.status, response: got.response, respondedBy: got.by, toolResult });
+      if (got.status === 'rejected') throw new RunEnd(`rejected in review by ${got.by}${got.response ? `: ${got.response}` : ''}`);
+    }
+
+    let lastCallCost = 0;
     for (let turn = 0; turn < maxTurns + MAX_OUTPUT_REPAIRS; turn++) {
       if (progress.costUsd + lastCallCost > budgetUsd) {
         throw new RunEnd(`budget exhausted: $${progress.costUsd.toFixed(4)} spent of $${budgetUsd}`);
@@ -226,14 +242,5 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
       }
     }
     throw new RunEnd(`no output after ${maxTurns} turns`);
-  } catch (error) {
-    if (error instanceof RunEnd) return await finish('failed', null, error.message);
-    if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => finish('failed', null, 'cancelled'));
-      throw error;
-    }
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    await finish('failed', null, message);
-    throw error;
   }
 }

@@ -93,3 +93,19 @@ export async function issueCostTotals(db: Database, organizationId: string, issu
     costUsd: Number(row?.costUsd ?? 0),
   };
 }
+
+/** What a skill run's model turn cost (its successful call), for a retry that reuses the stored answer. */
+export async function costOfInvocationTurn(db: Database, ref: { organizationId: string; invocationId: string }, turn: number): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<string | null>`sum(${llmCalls.costUsd})` })
+    .from(llmCalls)
+    .where(
+      and(
+        eq(llmCalls.organizationId, ref.organizationId),
+        eq(llmCalls.invocationId, ref.invocationId),
+        eq(llmCalls.status, 'ok'),
+        sql`(${llmCalls.request}->>'turn')::int = ${turn}`,
+      ),
+    );
+  return Number(row?.total ?? 0);
+}

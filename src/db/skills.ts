@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { CreatePersona, Rollout, UpdatePersona } from '../contracts/skills';
 import { AppError } from '../errors';
 import type { CompiledSkill } from '../skills/compiler';
-import { parseSemver } from '../skills/rollout';
+import { latestOf, parseSemver, rolloutCandidates } from '../skills/rollout';
 import type { Database } from './client';
 import { agentInvocations, invocationRequests, personas, skillEvents, skillSchedules, skills, skillVersions } from './schema';
 
@@ -61,6 +61,8 @@ export async function deletePersona(db: Database, organizationId: string, slug: 
 
 // ---------------------------------------------------------------- skills and versions
 
+const eventsOf = (compiled: CompiledSkill) => compiled.triggers.flatMap((trigger) => ('event' in trigger ? [trigger.event] : []));
+
 export interface PublishedVersion {
   created: boolean;
   skill: SkillRecord;
@@ -80,10 +82,9 @@ export async function publishSkillVersion(
   changelog: string,
 ): Promise<PublishedVersion> {
   return db.transaction(async (tx) => {
-    const events = compiled.triggers.flatMap((trigger) => ('event' in trigger ? [trigger.event] : []));
     await tx
       .insert(skills)
-      .values({ organizationId, slug: compiled.id, rollout: { mode: 'latest' }, events })
+      .values({ organizationId, slug: compiled.id, rollout: { mode: 'latest' }, events: eventsOf(compiled) })
       .onConflictDoNothing({ target: [skills.organizationId, skills.slug] });
     // Lock the skill row: concurrent publishes of one skill take turns.
     const [skill] = await tx
@@ -121,19 +122,15 @@ export async function publishSkillVersion(
         compiled,
       })
       .returning();
-    // The event subscriptions follow the newest version.
-    const [newest] = await tx
-      .select({ version: skillVersions.version, compiled: skillVersions.compiled })
-      .from(skillVersions)
-      .where(eq(skillVersions.skillId, skill.id))
-      .orderBy(desc(skillVersions.major), desc(skillVersions.minor), desc(skillVersions.patch), desc(skillVersions.publishedAt))
-      .limit(1);
+    // The event subscriptions follow the version `latest` would run (the highest active
+    // release), or the highest version when none is active yet.
+    const all = await tx.select({ version: skillVersions.version, compiled: skillVersions.compiled }).from(skillVersions).where(eq(skillVersions.skillId, skill.id));
+    const candidates = rolloutCandidates(all.map((v) => ({ version: v.version, status: v.compiled.status })));
+    const leading = latestOf(candidates.length > 0 ? candidates : all.map((v) => v.version));
+    const leadingCompiled = all.find((v) => v.version === leading)?.compiled ?? compiled;
     const [updated] = await tx
       .update(skills)
-      .set({
-        events: (newest?.compiled.triggers ?? []).flatMap((trigger) => ('event' in trigger ? [trigger.event] : [])),
-        updatedAt: sql`now()`,
-      })
+      .set({ events: eventsOf(leadingCompiled), updatedAt: sql`now()` })
       .where(eq(skills.id, skill.id))
       .returning();
     return { created: true, skill: updated ?? skill, version: version as SkillVersionRecord };
@@ -200,31 +197,55 @@ export type NewInvocation = Pick<
   'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'input'
 > & { skillVersion?: string | null; budgetUsd?: number };
 
-/** The row the API writes before starting the workflow (pending); a second write is a no-op. */
-export async function createInvocation(db: Database, invocation: NewInvocation): Promise<void> {
-  await db
+/**
+ * The row the API writes before starting the workflow (pending). Returns false when the row
+ * was there already (a repeated request); a row that failed before it ever started (its
+ * workflow could not be started) is reopened as pending, so a retry can start it.
+ */
+export async function createInvocation(db: Database, invocation: NewInvocation): Promise<boolean> {
+  const rows = await db
     .insert(agentInvocations)
     .values({ ...invocation, status: 'pending', budgetUsd: invocation.budgetUsd?.toFixed(6) ?? null })
-    .onConflictDoNothing();
+    .onConflictDoUpdate({
+      target: agentInvocations.id,
+      set: { status: 'pending', error: null, completedAt: null },
+      setWhere: sql`${agentInvocations.status} = 'failed' and ${agentInvocations.startedAt} is null`,
+    })
+    .returning({ inserted: sql<boolean>`xmax = 0` });
+  return rows[0]?.inserted === true;
 }
+
+/** A row that has not ended can be started (a failed start that in fact went through included). */
+const startable = sql`(${agentInvocations.status} in ('pending', 'running') or (${agentInvocations.status} = 'failed' and ${agentInvocations.startedAt} is null))`;
 
 /**
  * The workflow's first write: running, with the resolved version and the frozen context.
  * Scheduled runs have no pending row (Temporal started them), so this inserts as well.
+ * Returns false when the invocation has already ended: the run must not go again.
  */
 export async function startInvocation(
   db: Database,
   invocation: NewInvocation & { skillVersion: string; budgetUsd: number; context: Record<string, unknown> },
-): Promise<void> {
+): Promise<boolean> {
   const values = { ...invocation, status: 'running' as const, budgetUsd: invocation.budgetUsd.toFixed(6), startedAt: sql`now()` };
-  await db
+  const rows = await db
     .insert(agentInvocations)
     .values(values)
     .onConflictDoUpdate({
       target: agentInvocations.id,
-      set: { status: 'running', skillVersion: invocation.skillVersion, budgetUsd: values.budgetUsd, context: invocation.context, startedAt: sql`coalesce(${agentInvocations.startedAt}, now())` },
-      setWhere: sql`${agentInvocations.status} in ('pending', 'running')`,
-    });
+      set: {
+        status: 'running',
+        error: null,
+        completedAt: null,
+        skillVersion: invocation.skillVersion,
+        budgetUsd: values.budgetUsd,
+        context: invocation.context,
+        startedAt: sql`coalesce(${agentInvocations.startedAt}, now())`,
+      },
+      setWhere: startable,
+    })
+    .returning({ id: agentInvocations.id });
+  return rows.length > 0;
 }
 
 export async function finishInvocation(
@@ -243,7 +264,8 @@ export async function finishInvocation(
       startedAt: sql`coalesce(${agentInvocations.startedAt}, now())`,
       completedAt: sql`coalesce(${agentInvocations.completedAt}, now())`,
     })
-    .where(and(eq(agentInvocations.organizationId, ref.organizationId), eq(agentInvocations.id, ref.id)));
+    // An ended invocation keeps its outcome.
+    .where(and(eq(agentInvocations.organizationId, ref.organizationId), eq(agentInvocations.id, ref.id), startable));
 }
 
 /** A failure before the workflow exists (e.g. it could not be started): recorded on the row. */

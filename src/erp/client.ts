@@ -33,8 +33,9 @@ export function createErpClient(settings: ErpApiSettings, organizationId: string
   return {
     async request(request) {
       const url = new URL(`${root}${request.path}`);
-      url.searchParams.set('organizationId', organizationId);
       for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+      // Last, so no query parameter can name another organization.
+      url.searchParams.set('organizationId', organizationId);
       const headers: Record<string, string> = { accept: 'application/json', 'x-organization-id': organizationId };
       if (settings.serviceKey) headers['authorization'] = `Bearer ${settings.serviceKey}`;
       if (request.body !== undefined) headers['content-type'] = 'application/json';

@@ -73,7 +73,7 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
       const fields = (req.body ?? {}) as Record<string, unknown>;
       // AgentSkill is keyed by slug: a sync of a new version updates the same record.
       const existing = collection === 'agent-skills' ? [...items.values()].find((r) => r['organizationId'] === organizationId && r['slug'] === fields['slug']) : undefined;
-      const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId };
+      const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId }; // the scope is ours, not the body's
       items.set(record.id as string, record);
       if (typeof idempotencyKey === 'string') byIdempotencyKey.set(idempotencyKey, record);
       return send(res, existing ? 200 : 201, record);
@@ -81,7 +81,8 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
     if (req.method === 'PATCH' && id) {
       const record = ownRecord(decodeURIComponent(id));
       if (!record) return send(res, 404, { error: `${collection}/${id} not found` });
-      Object.assign(record, req.body ?? {});
+      const { id: _id, organizationId: _organization, ...changes } = (req.body ?? {}) as Record<string, unknown>;
+      Object.assign(record, changes);
       return send(res, 200, record);
     }
     return send(res, 405, { error: `${req.method} not supported here` });

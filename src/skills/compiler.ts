@@ -115,19 +115,16 @@ export function compileSkill(file: string, source: string): CompiledSkill {
   }
   if (issues.length > 0) throw new SkillCompileError(issues);
 
-  const parsed = skillFrontmatterSchema.safeParse(document.toJS());
+  let frontmatter: unknown;
+  try {
+    frontmatter = document.toJS(); // throws on alias bombs (maxAliasCount) and the like
+  } catch (error) {
+    throw new SkillCompileError([{ file, field: 'frontmatter', line: 2, message: (error as Error).message }]);
+  }
+  const parsed = skillFrontmatterSchema.safeParse(frontmatter);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      // The line of the deepest node of the path that exists in the document.
-      let line = 2;
-      for (let depth = issue.path.length; depth >= 0; depth--) {
-        const node = document.getIn(issue.path.slice(0, depth) as Array<string | number>, true);
-        if (isNode(node) && node.range) {
-          line = lineCounter.linePos(node.range[0]).line + 1;
-          break;
-        }
-      }
-      issues.push({ file, field: issue.path.join('.') || '(frontmatter)', line, message: issue.message });
+      issues.push({ file, field: issue.path.join('.') || '(frontmatter)', line: lineOf(document, lineCounter, issue.path as Array<string | number>), message: issue.message });
     }
     throw new SkillCompileError(issues);
   }
@@ -142,6 +139,17 @@ export function compileSkill(file: string, source: string): CompiledSkill {
       seen.add(field.name);
     }
   }
+
+  const toolNames = new Map<string, string>();
+  front.permissions.forEach((permission, index) => {
+    const tool = toolForPermission(permission);
+    const line = lineOf(document, lineCounter, ['permissions', index]);
+    if (RESERVED_TOOLS.includes(tool)) issues.push({ file, field: `permissions.${index}`, line, message: `becomes the tool ${tool}, which every run already has` });
+    else if (tool.length > 64) issues.push({ file, field: `permissions.${index}`, line, message: `becomes the tool ${tool}, longer than 64 characters` });
+    const clash = toolNames.get(tool);
+    if (clash && clash !== permission) issues.push({ file, field: `permissions.${index}`, line, message: `becomes the tool ${tool}, as ${clash} does` });
+    toolNames.set(tool, permission);
+  });
 
   const sections = markdownSections(body, bodyFirstLine);
   const title = sections.title;
@@ -207,6 +215,18 @@ export function compileSkill(file: string, source: string): CompiledSkill {
     systemContext,
     checksum: createHash('sha256').update(source).digest('hex'),
   };
+}
+
+/** Tools every run has (src/skills/tools.ts); no permission may become one of them. */
+const RESERVED_TOOLS = ['submit_output', 'request_info', 'flag_for_review'];
+
+/** The line of the deepest node of `path` that exists in the document. */
+function lineOf(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: Array<string | number>): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + 1;
+  }
+  return 2;
 }
 
 /** A zod schema for a skill's inputs or outputs, to validate a run's payloads. */

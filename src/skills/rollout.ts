@@ -47,10 +47,9 @@ export function canaryBucket(invocationId: string): number {
 
 /** The version an invocation runs under a rollout policy. `published` is every published version. */
 export function chooseVersion(rollout: Rollout, published: string[], invocationId: string): string {
+  if (rollout.mode === 'pinned') return rollout.version;
   if (published.length === 0) throw new Error('no version is published');
   switch (rollout.mode) {
-    case 'pinned':
-      return rollout.version;
     case 'latest':
       return latestOf(published);
     case 'canary':
@@ -70,7 +69,7 @@ export function rollbackTarget(rollout: Rollout, published: string[]): string | 
 }
 
 /** The highest release; pre-releases (1.2.0-rc.1) only when nothing else is published. */
-function latestOf(published: string[]): string {
+export function latestOf(published: string[]): string {
   const sorted = [...published].sort(compareSemver);
   return (sorted.filter((version) => !parseSemver(version).prerelease).at(-1) ?? sorted.at(-1)) as string;
 }

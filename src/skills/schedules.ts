@@ -46,7 +46,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   const handleOf = (row: ScheduleRecord) => deps.temporal.schedule.getHandle(row.scheduleId);
 
   async function requireRow(organizationId: string, id: string): Promise<ScheduleRecord> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await getSchedule(db, organizationId, id) : undefined;
+    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await getSchedule(db, organizationId, id) : undefined;
     if (!row) throw new AppError('NOT_FOUND', `Schedule ${id} not found`);
     return row;
   }

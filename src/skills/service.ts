@@ -19,6 +19,7 @@ import {
   createPersona,
   deletePersona,
   failPendingInvocation,
+  finishInvocation,
   getInvocation,
   getPersona,
   getSkill,
@@ -54,7 +55,7 @@ import {
   skillWorkflowId,
 } from '../../workflows/definitions';
 import { type CompiledSkill, compileSkill, SkillCompileError, zodForFields } from './compiler';
-import { chooseVersion, rollbackTarget, rolloutCandidates, versionsNamed } from './rollout';
+import { chooseVersion, latestOf, rollbackTarget, rolloutCandidates, versionsNamed } from './rollout';
 
 /**
  * Skills as an organization uses them: personas, publishing versions, rollout, invoking (API
@@ -87,7 +88,9 @@ export function createSkillService(deps: SkillServiceDeps) {
 
   async function skillView(skill: SkillRecord, versions?: SkillVersionRecord[]) {
     const all = versions ?? (await listSkillVersions(db, skill.organizationId, skill.slug));
-    const newest = all.at(-1);
+    const candidates = rolloutCandidates(all.map((v) => ({ version: v.version, status: v.compiled.status })));
+    // What `latest` runs (the highest active release); the highest version if none is active.
+    const newest = candidates.length > 0 ? all.find((v) => v.version === latestOf(candidates)) : all.at(-1);
     return {
       slug: skill.slug,
       name: newest?.compiled.title ?? skill.slug,
@@ -119,7 +122,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     if (!persona.enabled) throw new AppError('CONFLICT', `Persona ${personaSlug} is disabled`);
     if (!persona.allowedSkills.includes(skillSlug)) throw new AppError('FORBIDDEN', `Persona ${personaSlug} is not allowed to run ${skillSlug}`);
     const published = rolloutCandidates((await listSkillVersions(db, organizationId, skillSlug)).map((v) => ({ version: v.version, status: v.compiled.status })));
-    if (!pinned && published.length === 0) throw new AppError('CONFLICT', `${skillSlug} has no active published version`);
+    if (!pinned && skill.rollout.mode !== 'pinned' && published.length === 0) throw new AppError('CONFLICT', `${skillSlug} has no active published version`);
     const version = pinned ?? chooseVersion(skill.rollout, published, invocationId);
     const record = await getSkillVersion(db, organizationId, skillSlug, version);
     if (!record) throw new AppError('NOT_FOUND', `${skillSlug}@${version} is not published`);
@@ -133,10 +136,14 @@ export function createSkillService(deps: SkillServiceDeps) {
     return { version };
   }
 
-  /** Writes the pending invocation and starts its workflow. */
-  async function start(request: SkillRunRequest & { invocationId: string }): Promise<{ invocationId: string; workflowId: string; started: boolean }> {
+  /**
+   * Writes the pending invocation (if it is new) and starts its workflow with the arguments
+   * stored on the row, so whichever of two concurrent requests starts it, the run matches the
+   * row. The workflow id never runs twice (REJECT_DUPLICATE): a repeat finds the first run.
+   */
+  async function start(request: SkillRunRequest & { invocationId: string }): Promise<{ invocationId: string; workflowId: string; created: boolean }> {
     const workflowId = skillWorkflowId(request.organizationId, request.invocationId);
-    await createInvocation(db, {
+    const created = await createInvocation(db, {
       id: request.invocationId,
       organizationId: request.organizationId,
       workflowId,
@@ -150,37 +157,74 @@ export function createSkillService(deps: SkillServiceDeps) {
       skillVersion: request.version ?? null,
       ...(request.budgetUsd !== undefined ? { budgetUsd: request.budgetUsd } : {}),
     });
+    const row = (await getInvocation(db, request.organizationId, request.invocationId)) as InvocationRecord;
+    if (row.status !== 'pending') return { invocationId: row.id, workflowId, created };
+    await startWorkflow(row);
+    return { invocationId: row.id, workflowId, created };
+  }
+
+  async function startWorkflow(row: InvocationRecord): Promise<void> {
+    const request: SkillRunRequest = {
+      organizationId: row.organizationId,
+      invocationId: row.id,
+      skill: row.skillSlug,
+      persona: row.personaSlug,
+      input: row.input,
+      triggeredBy: row.triggeredBy,
+      ...(row.skillVersion ? { version: row.skillVersion } : {}),
+      ...(row.budgetUsd !== null ? { budgetUsd: Number(row.budgetUsd) } : {}),
+      ...(row.eventId ? { eventId: row.eventId } : {}),
+      ...(row.entityType ? { entityType: row.entityType } : {}),
+      ...(row.entityId ? { entityId: row.entityId } : {}),
+    };
     try {
       await deps.temporal.workflow.start(SKILL_WORKFLOW_TYPE, {
         taskQueue: deps.taskQueue,
-        workflowId,
+        workflowId: row.workflowId,
         args: [request],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
-          { key: searchAttributes.organizationId, value: request.organizationId },
-          { key: searchAttributes.skillId, value: request.skill },
+          { key: searchAttributes.organizationId, value: row.organizationId },
+          { key: searchAttributes.skillId, value: row.skillSlug },
         ],
-        staticSummary: `skill ${request.skill} as ${request.persona} (${request.triggeredBy})`.slice(0, 200),
+        staticSummary: `skill ${row.skillSlug} as ${row.personaSlug} (${row.triggeredBy})`.slice(0, 200),
       });
-      return { invocationId: request.invocationId, workflowId, started: true };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { invocationId: request.invocationId, workflowId, started: false };
-      await failPendingInvocation(db, { organizationId: request.organizationId, id: request.invocationId }, `could not start: ${errorMessage(error)}`);
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // started by a concurrent or earlier request
+      await failPendingInvocation(db, { organizationId: row.organizationId, id: row.id }, `could not start: ${errorMessage(error)}`);
       throw error;
     }
   }
 
-  async function liveProgress(row: InvocationRecord): Promise<SkillRunProgress | undefined> {
-    if (row.status === 'completed' || row.status === 'failed') return undefined;
+  /**
+   * The run's live state while its workflow runs. A row still pending or running whose
+   * workflow has ended without recording it (terminated, timed out, gone) is recorded as failed
+   * with how it ended. Temporal unreachable: Postgres has the last recorded state.
+   */
+  async function liveState(row: InvocationRecord): Promise<{ row: InvocationRecord; live?: SkillRunProgress }> {
+    if (row.status === 'completed' || row.status === 'failed') return { row };
+    const handle = deps.temporal.workflow.getHandle(row.workflowId);
+    let ended: string | undefined;
     try {
-      const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      return await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery));
-    } catch {
-      return undefined; // not reachable now: Postgres has the last recorded state
+      const description = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.describe());
+      if (description.status.name === 'RUNNING') {
+        const live = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery));
+        return { row, live };
+      }
+      ended = `the workflow ended as ${description.status.name.toLowerCase()} without recording a result`;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError) || row.status !== 'running') return { row };
+      ended = 'the workflow no longer exists';
     }
+    // The workflow may have recorded its result as it ended: read again before deciding.
+    const fresh = (await getInvocation(db, row.organizationId, row.id)) ?? row;
+    if (fresh.status === 'completed' || fresh.status === 'failed') return { row: fresh };
+    await finishInvocation(db, { organizationId: row.organizationId, id: row.id }, { status: 'failed', error: ended, costUsd: Number(fresh.costUsd) });
+    return { row: (await getInvocation(db, row.organizationId, row.id)) ?? fresh };
   }
 
-  async function invocationView(row: InvocationRecord, withDetail = true) {
-    const live = withDetail ? await liveProgress(row) : undefined;
+  async function invocationView(stored: InvocationRecord, withDetail = true) {
+    const { row, live } = withDetail ? await liveState(stored) : { row: stored, live: undefined };
     const requests = withDetail ? await listInvocationRequests(db, row.organizationId, row.id) : [];
     return {
       id: row.id,
@@ -275,6 +319,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
   }
 
+
   return {
     // ---------------------------------------------------------------- personas
     async createPersona(organizationId: string, persona: CreatePersona) {
@@ -310,7 +355,12 @@ export function createSkillService(deps: SkillServiceDeps) {
         throw error;
       }
       const published = await publishSkillVersion(db, organizationId, compiled, body.source, body.changelog);
-      const erpSync = published.created ? await syncToErp(organizationId, compiled, published.skill.enabled === 1, `publish:${published.version.id}`) : undefined;
+      // The ERP's AgentSkill describes what runs: drafts and disabled versions are not synced.
+      const erpSync = !published.created
+        ? undefined
+        : compiled.status === 'active' || compiled.status === 'deprecated'
+          ? await syncToErp(organizationId, compiled, published.skill.enabled === 1, `publish:${published.version.id}`)
+          : { status: 'skipped' as const, detail: `${compiled.status} versions are not synced` };
       return {
         created: published.created,
         version: published.version.version,
@@ -339,7 +389,9 @@ export function createSkillService(deps: SkillServiceDeps) {
         if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `Not published: ${missing.map((v) => `${slug}@${v}`).join(', ')}`);
       }
       const row = (await updateSkill(db, organizationId, slug, update)) as SkillRecord;
-      const newest = (await listSkillVersions(db, organizationId, slug)).at(-1);
+      const versions = await listSkillVersions(db, organizationId, slug);
+      const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
+      const newest = candidates.length > 0 ? versions.find((v) => v.version === latestOf(candidates)) : undefined;
       // The ERP's AgentSkill.isEnabled follows ours.
       const erpSync = update.enabled !== undefined && newest ? await syncToErp(organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
       return { ...(await skillView(row)), ...(erpSync ? { erpSync } : {}) };
@@ -362,24 +414,34 @@ export function createSkillService(deps: SkillServiceDeps) {
     async invoke(organizationId: string, slug: string, body: InvokeSkill, idempotencyKey?: string) {
       const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
       const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
-      if (existing) {
-        if (existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
-        return { id: existing.id, workflowId: existing.workflowId, status: existing.status, skill: slug, version: existing.skillVersion, persona: existing.personaSlug, created: false };
-      }
-      const { version } = await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
-      const started = await start({
-        organizationId,
-        invocationId,
+      if (existing && existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
+      const { version } = existing ? { version: existing.skillVersion } : await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
+      const started = await start(
+        existing
+          ? { organizationId, invocationId, skill: slug, persona: existing.personaSlug, input: existing.input, triggeredBy: existing.triggeredBy }
+          : {
+              organizationId,
+              invocationId,
+              skill: slug,
+              persona: body.persona,
+              input: body.input,
+              triggeredBy: 'api',
+              ...(body.version ? { version: body.version } : {}),
+              ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
+              ...(body.entityType ? { entityType: body.entityType } : {}),
+              ...(body.entityId ? { entityId: body.entityId } : {}),
+            },
+      );
+      const row = (await getInvocation(db, organizationId, invocationId)) as InvocationRecord;
+      return {
+        id: invocationId,
+        workflowId: started.workflowId,
+        status: row.status,
         skill: slug,
-        persona: body.persona,
-        input: body.input,
-        triggeredBy: 'api',
-        ...(body.version ? { version: body.version } : {}),
-        ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
-        ...(body.entityType ? { entityType: body.entityType } : {}),
-        ...(body.entityId ? { entityId: body.entityId } : {}),
-      });
-      return { id: invocationId, workflowId: started.workflowId, status: 'pending' as InvocationRecord['status'], skill: slug, version, persona: body.persona, created: true };
+        version: row.skillVersion ?? version,
+        persona: row.personaSlug,
+        created: started.created,
+      };
     },
 
     /**
@@ -391,7 +453,8 @@ export function createSkillService(deps: SkillServiceDeps) {
     async handleEvent(organizationId: string, event: SkillEvent) {
       if (!(await claimSkillEvent(db, { organizationId, eventId: event.eventId, type: event.type }))) {
         const previous = await getSkillEvent(db, organizationId, event.eventId);
-        return { duplicate: true, eventId: event.eventId, ...(previous?.outcome ?? {}) };
+        // Outcome null: the first delivery is still starting the skills.
+        return { duplicate: true, eventId: event.eventId, ...(previous?.outcome ?? { inProgress: true }) };
       }
       try {
         const subscribed = await skillsForEvent(db, organizationId, event.type);
@@ -410,7 +473,8 @@ export function createSkillService(deps: SkillServiceDeps) {
           try {
             await preflight(organizationId, skill.slug, persona.slug, invocationId, event.payload);
           } catch (error) {
-            skipped.push({ skill: skill.slug, reason: error instanceof AppError ? error.message : errorMessage(error) });
+            if (!(error instanceof AppError)) throw error; // e.g. the database: release the claim, let the ERP retry
+            skipped.push({ skill: skill.slug, reason: error.message });
             continue;
           }
           const started = await start({

@@ -21,13 +21,30 @@ export const controlToolInputs = {
   [FLAG_FOR_REVIEW]: z.strictObject({ reason: z.string().min(1).max(4000) }),
 };
 
+/**
+ * Record ids and field names come from the model: an id is one path segment (no `.`/`..`,
+ * no `/`), and the fields that scope a record (id, organizationId) are the ERP's to set.
+ */
+const recordId = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9_.:-]*$/, 'a record id: letters, digits, _ - . : (not starting with .)');
+const RESERVED_FIELDS = ['id', 'organizationId'];
+/** A record of fields: names are identifiers, and none of the ERP's scoping fields. */
+const fieldsOf = <T extends z.ZodType>(value: T) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const name of Object.keys(record)) {
+      if (RESERVED_FIELDS.includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is set by the ERP, not by a skill` });
+      else if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a field name' });
+    }
+  });
 const readInput = z.strictObject({
-  id: z.string().min(1).max(200).optional().describe('Read one record by id'),
-  filters: z.record(z.string(), z.string().max(500)).optional().describe('Or list records whose fields equal these values'),
+  id: recordId.optional().describe('Read one record by id'),
+  filters: fieldsOf(z.string().max(500)).optional().describe('Or list records whose fields equal these values'),
 });
-const createInput = z.strictObject({ fields: z.record(z.string(), z.unknown()).describe('The new record') });
-const updateInput = z.strictObject({ id: z.string().min(1).max(200), fields: z.record(z.string(), z.unknown()) });
-const actionInput = z.strictObject({ id: z.string().min(1).max(200).optional(), input: z.record(z.string(), z.unknown()).optional() });
+const createInput = z.strictObject({ fields: fieldsOf(z.unknown()).describe('The new record') });
+const updateInput = z.strictObject({ id: recordId, fields: fieldsOf(z.unknown()) });
+const actionInput = z.strictObject({ id: recordId.optional(), input: z.record(z.string(), z.unknown()).optional() });
 
 interface PermissionTool {
   name: string;

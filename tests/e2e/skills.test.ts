@@ -293,6 +293,14 @@ describe('skills', () => {
     await recordHistoryIfAsked(h.temporal.client, flagged.body['workflowId'], 'skill-review-rejected');
   });
 
+  it('marks a run failed when its workflow was terminated without recording it', async () => {
+    h.fake.onTool('submit_output', calls({ name: 'request_info', input: { question: 'Who signs off?' } }));
+    const started = await invoke('brief-creator', { persona: PERSONA, input: { clientId: 'c1', request: 'A poster' } });
+    await waitForInvocation(started.body['id'], (view) => view['liveStatus'] === 'awaiting_input');
+    await h.temporal.client.workflow.getHandle(started.body['workflowId']).terminate('operator cleanup');
+    expect(await invocation(started.body['id'])).toMatchObject({ status: 'failed', error: 'the workflow ended as terminated without recording a result' });
+  });
+
   it('fans an ERP event out to every enabled subscribed skill, once per event id', async () => {
     for (const source of [customSkill('deal-summary', '1.0.0'), customSkill('deal-risks', '1.0.0'), customSkill('deal-muted', '1.0.0'), customSkill('lead-notes', '1.0.0', { event: 'lead_created' })]) {
       expect((await post(org.apiKey, '/api/skills', { source })).status).toBe(201);

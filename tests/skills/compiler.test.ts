@@ -90,4 +90,17 @@ describe('skill compiler', () => {
     const duplicate = issuesOf(briefCreator.replace('  - name: deadline', '  - name: request'));
     expect(duplicate[0]).toMatchObject({ field: 'inputs', message: 'duplicate field "request"' });
   });
+
+  it('refuses permissions that would shadow a built-in tool or clash with each other', () => {
+    const shadow = issuesOf(briefCreator.replace('  - brief:create', '  - output:submit'));
+    expect(shadow[0]).toMatchObject({ field: 'permissions.1', message: 'becomes the tool submit_output, which every run already has' });
+    const clash = issuesOf(briefCreator.replace('  - brief:create', '  - client-x:read\n  - client_x:read'));
+    expect(clash).toEqual([expect.objectContaining({ field: 'permissions.2', message: 'becomes the tool read_client_x, as client-x:read does' })]);
+  });
+
+  it('turns a YAML alias bomb into a located error, not a crash', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((key, index) => `${key}: &${key} [${Array(10).fill(`*${'abcdefghi'[index]}`).join(', ')}]`)].join('\n');
+    const issues = issuesOf(briefCreator.replace('type: skill', `type: skill\n${bomb}`));
+    expect(issues[0]).toMatchObject({ file: 'broken.md', field: 'frontmatter' });
+  });
 });
