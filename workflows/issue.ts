@@ -27,7 +27,6 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AgentStageSummary } from '../activities/stage-results';
 import type { AgentStage } from '../src/agents/tools';
@@ -52,6 +51,7 @@ import {
   searchAttributes,
   statusQuery,
 } from './definitions';
+import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
 import { statusCallbackWorkflow } from './callbacks';
 import { slotGrantedSignal } from './limiter';
 
@@ -96,15 +96,8 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   const ref = { issueId, organizationId };
   const heartbeatTimeout = policy.activityHeartbeatSeconds * 1000;
 
-  // Model calls: transient upstream errors (429/5xx/overloaded) retry here, after the
-  // API's retry-after (nextRetryDelay); 4xx and invalid output fail without retrying.
-  const modelRetry: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 };
-  const models = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: modelRetry });
-  const tools = proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout,
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
-  });
+  const models = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
+  const tools = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout, retry: TOOL_RETRY });
   // git and the code host: clones, tests and pushes take a while; the ledger makes retries safe.
   const workspace = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
@@ -112,11 +105,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     heartbeatTimeout,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
   });
-  // Postgres bookkeeping: short, idempotent, retried until the database is back.
-  const bookkeeping = proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
-  });
+  const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
 
   const carried: CarriedState = input.resume ?? {
     phase: 'classify',

@@ -24,6 +24,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
+import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
 import {
   searchAttributes,
   skillAnswerSignal,
@@ -51,10 +52,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   const loopId = `${invocationId}:skill`;
   const ref = { organizationId, invocationId, loopId };
 
-  const bookkeeping = proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
-  });
+  const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
 
   const progress: SkillRunProgress = {
     invocationId,
@@ -171,16 +169,8 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     // Model and tool calls heartbeat: a call on a lost worker is retried within the
     // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
     const heartbeatTimeout = begin.heartbeatSeconds * 1000;
-    const models = proxyActivities<Activities>({
-      startToCloseTimeout: '10 minutes',
-      heartbeatTimeout,
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-    });
-    const tools = proxyActivities<Activities>({
-      startToCloseTimeout: '2 minutes',
-      heartbeatTimeout,
-      retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
-    });
+    const models = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
+    const tools = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout, retry: TOOL_RETRY });
     touch('started');
     // Handlers set `reply`; read it through a function so the type is not narrowed to null.
     const currentReply = () => reply;
