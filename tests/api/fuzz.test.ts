@@ -3,6 +3,8 @@ import { createApp } from '../../src/api/app';
 import type { DatabaseHandle } from '../../src/db/client';
 import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { createIssueService } from '../../src/issues/service';
+import { createScheduleService } from '../../src/skills/schedules';
+import { createSkillService } from '../../src/skills/service';
 import { connectTemporal, createTestOrganization, openTestDatabase, type TemporalHarness, uniqueId } from '../support/harness';
 
 /**
@@ -20,8 +22,11 @@ describe('API fuzz', () => {
     db = await openTestDatabase();
     temporal = await connectTemporal();
     ({ apiKey } = await createTestOrganization(db));
+    const taskQueue = uniqueId('tq-fuzz');
     app = createApp({
-      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue: uniqueId('tq-fuzz'), publicBaseUrl: 'http://x', namespace: 'default', queryTimeoutMs: 200 }),
+      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue, publicBaseUrl: 'http://x', namespace: 'default', queryTimeoutMs: 200 }),
+      skills: createSkillService({ db: db.db, temporal: temporal.client, taskQueue, queryTimeoutMs: 200 }),
+      schedules: createScheduleService({ db: db.db, temporal: temporal.client, taskQueue }),
       authenticate: (key) => findOrganizationByApiKey(db.db, key),
       health: async () => ({}),
       logError: (error) => errors.push(error),
@@ -39,6 +44,7 @@ describe('API fuzz', () => {
 
   const weird = ['', ' ', 'null', '[]', '{}', '0', '-1', '1e309', 'true', '"x"', '\u0000', '\ud800', '💥'.repeat(3), 'a'.repeat(5000), '<script>', "'; drop table issues; --", '../../etc/passwd', '%00', '%zz'];
   const values = [null, true, false, 0, -1, 1.5, 1e308, '', 'x'.repeat(400), [], {}, [1, 2], { a: { b: { c: [] } } }, 'BUG', 'bug ', 'critical', '\u0000'];
+  const skillFields = ['slug', 'name', 'systemPrompt', 'allowedSkills', 'enabled', 'source', 'changelog', 'rollout', 'persona', 'input', 'version', 'eventId', 'payload', 'skill', 'cron', 'intervalSeconds', 'timezone', 'overlap', 'jitterSeconds', 'note', 'start', 'end', 'answeredBy', 'decision'];
   const fields = ['source', 'externalId', 'type', 'priority', 'title', 'description', 'module', 'context', 'budgetUsd', 'decision', 'reviewer', 'answer', 'answeredBy', 'confirm', 'comment', 'gate', 'questionId'];
 
   /** Percent-encodes a path segment; an unpaired surrogate goes in as raw invalid UTF-8 bytes. */
@@ -50,13 +56,13 @@ describe('API fuzz', () => {
     }
   };
 
-  function body(): string {
+  function body(bodyFields: readonly string[], bodyValues: readonly unknown[]): string {
     const kind = rand();
     if (kind < 0.2) return pick(weird);
     if (kind < 0.3) return randomBytes(Math.floor(rand() * 64)).toString('latin1');
     if (kind < 0.35) return `${'['.repeat(2000)}${']'.repeat(2000)}`;
     const object: Record<string, unknown> = {};
-    for (let i = 0; i < 1 + Math.floor(rand() * 6); i++) object[pick(fields)] = pick(values);
+    for (let i = 0; i < 1 + Math.floor(rand() * 6); i++) object[pick(bodyFields)] = pick(bodyValues);
     if (rand() < 0.3) Object.assign(object, { type: 'bug', title: pick(weird) || 't' });
     return JSON.stringify(object);
   }
@@ -66,17 +72,24 @@ describe('API fuzz', () => {
   const contentTypes = ['application/json', 'application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json\u0000'];
   const auths = () => [`Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, `Bearer ${apiKey}`, 'Bearer ', 'Basic Zm9vOmJhcg==', `bearer ${apiKey}x`, 'Bearer ak_' + 'x'.repeat(500), ''];
 
-  it('answers 600 malformed requests with 4xx only', async () => {
+  const ID = '00000000-0000-0000-0000-000000000000';
+  const skillPaths = ['/api/skills', '/api/skills/WEIRD', '/api/skills/brief-creator/invoke', '/api/skills/WEIRD/invoke', '/api/skills/brief-creator/rollback', '/api/skills/x/versions/WEIRD', '/api/personas', '/api/personas/WEIRD', '/api/invocations', `/api/invocations/${ID}`, '/api/invocations/WEIRD/answers', `/api/invocations/${ID}/approval`, '/api/invocations?status=nope&limit=1e9', '/api/events', '/api/schedules', '/api/schedules/WEIRD', `/api/schedules/${ID}/pause`, `/api/schedules/${ID}/backfill`, '/api/schedules/WEIRD/trigger'];
+  const skillValues = [...values, 'brief-creator', '1.0.0', { mode: 'canary', percent: 500 }, { mode: 'pinned', version: 'x' }, ['0 8 * * *'], ['61 * * * *'], 'Mars/Olympus', '2026-01-01T00:00:00Z'];
+
+  it.each([
+    ['issues', paths, fields, values],
+    ['skills, personas, invocations, events and schedules', skillPaths, skillFields, skillValues],
+  ] as const)('answers 600 malformed requests to the %s routes with 4xx only', async (_name, routePaths, bodyFields, bodyValues) => {
     const statuses = new Map<number, number>();
     for (let i = 0; i < 600; i++) {
       const method = pick(['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH']);
-      const url = pick(paths).replace('WEIRD', encodeSegment(pick(weird)));
+      const url = pick(routePaths).replace('WEIRD', encodeSegment(pick(weird)));
       const headers: Record<string, string> = {};
       const auth = pick(auths());
       if (auth) headers.authorization = auth;
       const contentType = pick(contentTypes).replace('\u0000', '');
       if (contentType) headers['content-type'] = contentType;
-      const response = await app.request(url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body() });
+      const response = await app.request(url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body(bodyFields, bodyValues) });
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500) {
         throw new Error(`${method} ${url} → ${response.status}: ${await response.text()}`);
