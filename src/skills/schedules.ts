@@ -128,7 +128,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       entityType: config.entityType ?? null,
       entityId: config.entityId ?? null,
       paused: described?.state.paused ?? null,
-      note: described?.state.note ?? null,
+      note: described?.state.note || null,
       nextRuns: (described?.info.nextActionTimes ?? []).slice(0, 5).map((time) => time.toISOString()),
       recentRuns: (described?.info.recentActions ?? []).map((action) => ({
         scheduledAt: action.scheduledAt.toISOString(),
