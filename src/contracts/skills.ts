@@ -116,7 +116,7 @@ export const listInvocationsQuerySchema = z.object({
 // ---------------------------------------------------------------- schedules
 
 const scheduleSpecFields = {
-  /** Cron expressions (5 fields, e.g. "0 8 * * 1-5"); or use intervalSeconds. */
+  /** Cron expressions (5 fields, e.g. "0 8 * * 1-5"); or intervalSeconds; neither: the skill's `schedule` triggers. */
   cron: z.array(z.string().trim().min(9).max(200)).min(1).max(10).optional(),
   intervalSeconds: z.number().int().min(1).max(366 * 24 * 3600).optional(),
   /** IANA time zone the cron expressions are in (default UTC). */
@@ -138,8 +138,9 @@ const scheduleSpecFields = {
 export const createScheduleSchema = z
   .strictObject({ skill: slug, name: slug, paused: z.boolean().default(false), ...scheduleSpecFields })
   .required({ persona: true })
-  .refine((value) => (value.cron === undefined) !== (value.intervalSeconds === undefined), {
-    message: 'give exactly one of cron or intervalSeconds',
+  // Neither: the skill's own `schedule` triggers are used.
+  .refine((value) => value.cron === undefined || value.intervalSeconds === undefined, {
+    message: 'give cron or intervalSeconds, not both',
     path: ['cron'],
   });
 export type CreateSchedule = z.infer<typeof createScheduleSchema>;

@@ -9,7 +9,8 @@ import {
 } from '@temporalio/client';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
-import { deleteSchedule, getPersona, getSchedule, getSkill, getSkillVersion, insertSchedule, listSchedules, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
+import { deleteSchedule, getPersona, getSchedule, getSkill, getSkillVersion, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
+import { latestOf, rolloutCandidates } from './rollout';
 import { AppError } from '../errors';
 import { toIso } from '../time';
 import { searchAttributes, SKILL_WORKFLOW_TYPE, type SkillRunRequest, skillScheduleId } from '../../workflows/definitions';
@@ -61,6 +62,21 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     if (config.version && !(await getSkillVersion(db, organizationId, skill, config.version))) {
       throw new AppError('NOT_FOUND', `${skill}@${config.version} is not published`);
     }
+  }
+
+  /** The cron strings of the skill's own `schedule` triggers (the version the schedule would run). */
+  async function skillScheduleTriggers(organizationId: string, skill: string, pinned: string | null | undefined): Promise<string[]> {
+    const versions = await listSkillVersions(db, organizationId, skill);
+    const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
+    const version = pinned ?? (candidates.length > 0 ? latestOf(candidates) : versions.at(-1)?.version);
+    const compiled = versions.find((v) => v.version === version)?.compiled;
+    const crons = (compiled?.triggers ?? []).flatMap((trigger) => ('schedule' in trigger ? [trigger.schedule] : []));
+    if (crons.length === 0) {
+      throw new AppError('VALIDATION_FAILED', `Give cron or intervalSeconds: ${skill} has no schedule trigger to default to`, {
+        details: [{ path: 'cron', message: 'required for this skill' }],
+      });
+    }
+    return crons;
   }
 
   function specOf(config: ScheduleConfig): ScheduleSpec {
@@ -162,9 +178,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
 
   return {
     async create(organizationId: string, body: CreateSchedule) {
-      const { skill, name, paused, ...config } = body;
-      validateTimezone(config.timezone);
-      await check(organizationId, skill, config);
+      const { skill, name, paused, ...requested } = body;
+      validateTimezone(requested.timezone);
+      await check(organizationId, skill, requested);
+      const config = requested.cron || requested.intervalSeconds ? requested : { ...requested, cron: await skillScheduleTriggers(organizationId, skill, requested.version) };
       const scheduleId = skillScheduleId(organizationId, skill, name);
       const row = await insertSchedule(db, { organizationId, skillSlug: skill, name, scheduleId, config });
       const options = {

@@ -361,12 +361,17 @@ export function createSkillService(deps: SkillServiceDeps) {
         : compiled.status === 'active' || compiled.status === 'deprecated'
           ? await syncToErp(organizationId, compiled, published.skill.enabled === 1, `publish:${published.version.id}`)
           : { status: 'skipped' as const, detail: `${compiled.status} versions are not synced` };
+      // Dependencies are the ERP's documentation of which skills work together; one that is
+      // not published here is reported, not refused (it may be published next).
+      const missing: string[] = [];
+      for (const dependency of compiled.dependencies) if (!(await getSkill(db, organizationId, dependency))) missing.push(dependency);
       return {
         created: published.created,
         version: published.version.version,
         checksum: published.version.checksum,
         skill: await skillView(published.skill),
         ...(erpSync ? { erpSync } : {}),
+        warnings: missing.map((dependency) => `depends on ${dependency}, which is not published for this organization`),
       };
     },
     async list(organizationId: string) {

@@ -109,7 +109,7 @@ describe('schedules', () => {
   it('refuses schedules it cannot run: bad spec, time zone, persona, version', async () => {
     const base = { skill: 'client-analyzer', name: 'weekly', persona, input: { clientId: 'c1' } };
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], intervalSeconds: 60 })).status).toBe(422);
-    expect((await call('POST', '/api/schedules', base)).status).toBe(422);
+    expect((await call('POST', '/api/schedules', { ...base, skill: 'brief-creator', input: { clientId: 'c1', request: 'x' } })).status).toBe(422); // no schedule trigger to default to
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], timezone: 'Mars/Olympus' })).status).toBe(422);
     expect((await call('POST', '/api/schedules', { ...base, cron: ['61 6 * * 1'] })).status).toBe(422);
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], persona: 'nobody' })).status).toBe(404);
@@ -118,7 +118,18 @@ describe('schedules', () => {
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], persona: 'scheduler-intern' })).status).toBe(403);
     // Nothing was left behind on either side.
     expect(((await call('GET', '/api/schedules')).body['items'] as Json[]).map((schedule) => schedule['name'])).toEqual(['weekday-morning']);
+    await expect(h.temporal.client.schedule.getHandle(`skill-schedule:${org.organizationId}:brief-creator:weekly`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
     await expect(h.temporal.client.schedule.getHandle(`skill-schedule:${org.organizationId}:client-analyzer:weekly`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it("defaults to the skill's own schedule trigger when no cron or interval is given", async () => {
+    const created = await call('POST', '/api/schedules', { skill: 'client-analyzer', name: 'as-the-skill-says', persona, input: { clientId: 'c1' }, paused: true });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ cron: ['0 6 * * 1'], paused: true });
+    const description = await h.temporal.client.schedule.getHandle(created.body['scheduleId']).describe();
+    expect(description.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 6, end: 6, step: 1 }], dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }] })]);
+    expect(description.state.paused).toBe(true);
+    expect((await call('DELETE', `/api/schedules/${created.body['id']}`)).status).toBe(204);
   });
 
   it('triggers a run now, pauses and resumes, changes the spec, backfills, and deletes', async () => {

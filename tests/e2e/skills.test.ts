@@ -109,6 +109,7 @@ describe('skills', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ created: true, version: '1.0.0', erpSync: { status: 'synced' }, skill: { slug: 'brief-creator', enabled: true, rollout: { mode: 'latest' } } });
     expect(first.body['checksum']).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.body['warnings']).toEqual(['depends on client-analyzer, which is not published for this organization']);
 
     const again = await post(org.apiKey, '/api/skills', { source: briefCreatorSource });
     expect(again).toMatchObject({ status: 200, body: { created: false, version: '1.0.0' } });
