@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
 import type { Database } from './client';
 import { issues } from './schema';
@@ -139,4 +139,24 @@ export async function submissionWindows(db: Database, organizationId: string): P
     hour: { count: row?.hour ?? 0, oldestLeavesAt: row?.hourOldest ?? null },
     day: { count: row?.day ?? 0, oldestLeavesAt: row?.dayOldest ?? null },
   };
+}
+
+/**
+ * Recovery sweep (all organizations): issues still `queued` some time after they were
+ * submitted. Most wait on the concurrency limiter with a running workflow; one whose API
+ * process died between the insert and the start has none yet.
+ */
+export async function listQueuedIssuesOlderThan(db: Database, seconds: number, limit: number, organizationId?: string): Promise<IssueRecord[]> {
+  return db
+    .select()
+    .from(issues)
+    .where(
+      and(
+        eq(issues.status, 'queued'),
+        lt(issues.createdAt, sql`now() - make_interval(secs => ${seconds})`),
+        ...(organizationId ? [eq(issues.organizationId, organizationId)] : []),
+      ),
+    )
+    .orderBy(asc(issues.createdAt))
+    .limit(limit);
 }

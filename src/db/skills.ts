@@ -396,3 +396,19 @@ export async function updateScheduleConfig(db: Database, organizationId: string,
     .returning();
   return row;
 }
+
+/** Recovery sweep (all organizations): invocations not ended some time after they were created. */
+export async function listUnfinishedInvocationsOlderThan(db: Database, seconds: number, limit: number, organizationId?: string): Promise<InvocationRecord[]> {
+  return db
+    .select()
+    .from(agentInvocations)
+    .where(
+      and(
+        sql`${agentInvocations.status} in ('pending', 'running')`,
+        sql`${agentInvocations.createdAt} < now() - make_interval(secs => ${seconds})`,
+        ...(organizationId ? [eq(agentInvocations.organizationId, organizationId)] : []),
+      ),
+    )
+    .orderBy(asc(agentInvocations.createdAt))
+    .limit(limit);
+}

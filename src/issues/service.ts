@@ -20,10 +20,10 @@ import {
   toErpIssueStatus,
 } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, submissionWindows } from '../db/issues';
+import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listQueuedIssuesOlderThan, submissionWindows } from '../db/issues';
 import { listLogs } from '../db/logs';
 import { listDecisions, listQuestions } from '../db/people';
-import type { Organization } from '../db/organizations';
+import { getOrganization, type Organization } from '../db/organizations';
 import {
   answerUpdate,
   decisionUpdate,
@@ -271,6 +271,22 @@ export function createIssueService(deps: IssueServiceDeps) {
   }
 
   return {
+    /**
+     * Recovery sweep: starts the workflow of every issue still queued `olderThanSeconds` after
+     * submission (an API process that died between the insert and the start leaves one
+     * behind). Idempotent: a running workflow is kept, a finished one never restarts.
+     */
+    async recoverUnstarted(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<number> {
+      const rows = await listQueuedIssuesOlderThan(deps.db, olderThanSeconds, options.limit ?? 100, options.organizationId);
+      const organizations = new Map<string, Organization | undefined>();
+      for (const row of rows) {
+        if (!organizations.has(row.organizationId)) organizations.set(row.organizationId, await getOrganization(deps.db, row.organizationId));
+        const organization = organizations.get(row.organizationId);
+        if (organization) await ensureWorkflowStarted(row, organization);
+      }
+      return rows.length;
+    },
+
     async submit(organization: Organization, request: CreateIssueRequest): Promise<SubmitResult> {
       const externalId = request.externalId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;

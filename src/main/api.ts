@@ -4,7 +4,8 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connection';
 import { requireTemporalAddress } from './require-temporal';
-import { createConfiguredApp, openConfiguredDatabase } from './services';
+import { startRecoverySweep } from './recovery';
+import { createConfiguredApp, createConfiguredServices, openConfiguredDatabase } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,11 +13,14 @@ async function main(): Promise<void> {
   const address = requireTemporalAddress(config, 'api');
   const db = await openConfiguredDatabase(config, log);
   const client = await connectClient(config.temporal, address);
-  const app = createConfiguredApp(config, { client, db, log });
+  const services = createConfiguredServices(config, { client, db });
+  const app = createConfiguredApp(config, { client, db, log }, services);
+  const stopRecovery = startRecoverySweep(services, log);
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
     log.info(`API listening on http://${info.address}:${info.port}`),
   );
   const stop = () => {
+    stopRecovery();
     server.close(() => {
       void Promise.all([client.connection.close(), db.close()]).then(() => process.exit(0));
     });

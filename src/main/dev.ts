@@ -6,6 +6,7 @@
  * organization and API key, starts the worker and the HTTP API, and prints where they are.
  * Ctrl-C stops everything it started, the Temporal server included.
  */
+import { startRecoverySweep } from './recovery';
 import { installSkillLibrary } from '../skills/library';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
 import {
   createConfiguredApp,
+  createConfiguredServices,
   createConfiguredLlm,
   createConfiguredWorker,
   openConfiguredDatabase,
@@ -89,7 +91,10 @@ async function main(): Promise<void> {
       void shutdown(1);
     });
 
-    const app = createConfiguredApp(config, { client, db, log });
+    const services = createConfiguredServices(config, { client, db });
+    const app = createConfiguredApp(config, { client, db, log }, services);
+    const stopRecovery = startRecoverySweep(services, log);
+    cleanups.push(async () => stopRecovery());
     const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     await new Promise<void>((resolve, reject) => {

@@ -84,7 +84,8 @@ export async function createConfiguredWorker(
   });
 }
 
-export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }) {
+/** The services the API calls (also swept for recovery by the API process). */
+export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle }) {
   const issues = createIssueService({
     db: deps.db.db,
     temporal: deps.client,
@@ -95,10 +96,15 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
   });
   const skillDeps = { db: deps.db.db, temporal: deps.client, taskQueue: config.temporal.taskQueue };
+  return { issues, skills: createSkillService(skillDeps), schedules: createScheduleService(skillDeps) };
+}
+
+export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
+  const { issues } = services;
   return createApp({
     issues,
-    skills: createSkillService(skillDeps),
-    schedules: createScheduleService(skillDeps),
+    skills: services.skills,
+    schedules: services.schedules,
     erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
     githubWebhook: createGitHubWebhookHandler({ db: deps.db.db, issues }),
     authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),

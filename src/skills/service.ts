@@ -29,6 +29,7 @@ import {
   listInvocationRequests,
   listInvocations,
   listPersonas,
+  listUnfinishedInvocationsOlderThan,
   listSkills,
   listSkillVersions,
   type PersonaRecord,
@@ -204,23 +205,34 @@ export function createSkillService(deps: SkillServiceDeps) {
   async function liveState(row: InvocationRecord): Promise<{ row: InvocationRecord; live?: SkillRunProgress }> {
     if (row.status === 'completed' || row.status === 'failed') return { row };
     const handle = deps.temporal.workflow.getHandle(row.workflowId);
-    let ended: string | undefined;
+    const ended = await endedWithoutResult(row);
+    if (ended) return { row: await recordEnded(row, ended) };
     try {
-      const description = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.describe());
-      if (description.status.name === 'RUNNING') {
-        const live = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery));
-        return { row, live };
-      }
-      ended = `the workflow ended as ${description.status.name.toLowerCase()} without recording a result`;
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError) || row.status !== 'running') return { row };
-      ended = 'the workflow no longer exists';
+      return { row, live: await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery)) };
+    } catch {
+      return { row };
     }
+  }
+
+  /** How the run's workflow ended, if it has while the row is still pending or running. */
+  async function endedWithoutResult(row: InvocationRecord): Promise<string | undefined> {
+    try {
+      const handle = deps.temporal.workflow.getHandle(row.workflowId);
+      const description = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.describe());
+      return description.status.name === 'RUNNING' ? undefined : `the workflow ended as ${description.status.name.toLowerCase()} without recording a result`;
+    } catch (error) {
+      // A pending row without a workflow is not started yet (the recovery sweep starts it).
+      if (error instanceof WorkflowNotFoundError && row.status === 'running') return 'the workflow no longer exists';
+      return undefined; // Temporal unreachable: keep what we know
+    }
+  }
+
+  async function recordEnded(row: InvocationRecord, ended: string): Promise<InvocationRecord> {
     // The workflow may have recorded its result as it ended: read again before deciding.
     const fresh = (await getInvocation(db, row.organizationId, row.id)) ?? row;
-    if (fresh.status === 'completed' || fresh.status === 'failed') return { row: fresh };
+    if (fresh.status === 'completed' || fresh.status === 'failed') return fresh;
     await finishInvocation(db, { organizationId: row.organizationId, id: row.id }, { status: 'failed', error: ended, costUsd: Number(fresh.costUsd) });
-    return { row: (await getInvocation(db, row.organizationId, row.id)) ?? fresh };
+    return (await getInvocation(db, row.organizationId, row.id)) ?? fresh;
   }
 
   async function invocationView(stored: InvocationRecord, withDetail = true) {
@@ -321,6 +333,26 @@ export function createSkillService(deps: SkillServiceDeps) {
 
 
   return {
+    /**
+     * Recovery sweep: starts invocations still pending `olderThanSeconds` after they were
+     * written (the API died before starting them), and records as failed the running ones
+     * whose workflow ended without recording a result (terminated, timed out).
+     */
+    async recoverUnfinished(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<{ started: number; failed: number }> {
+      let started = 0;
+      let failed = 0;
+      for (const row of await listUnfinishedInvocationsOlderThan(db, olderThanSeconds, options.limit ?? 100, options.organizationId)) {
+        const ended = await endedWithoutResult(row);
+        if (ended) {
+          if ((await recordEnded(row, ended)).status === 'failed') failed += 1;
+        } else if (row.status === 'pending') {
+          await startWorkflow(row);
+          started += 1;
+        }
+      }
+      return { started, failed };
+    },
+
     // ---------------------------------------------------------------- personas
     async createPersona(organizationId: string, persona: CreatePersona) {
       return personaView(await createPersona(db, organizationId, persona));

@@ -1,0 +1,36 @@
+import type { IssueService } from '../issues/service';
+import type { Logger } from '../logger';
+import type { SkillService } from '../skills/service';
+
+/**
+ * The API's recovery sweep, at start-up and then every `intervalMs`: an API process that died
+ * between writing a row and starting its workflow leaves an issue `queued` or an invocation
+ * `pending` with no workflow; a terminated skill run leaves its invocation `running`. The
+ * sweep starts the first two and records the third as failed. Every step is idempotent, so
+ * several API processes may sweep at once.
+ */
+export function startRecoverySweep(
+  services: { issues: IssueService; skills: SkillService },
+  log: Logger,
+  options: { intervalMs?: number; olderThanSeconds?: number } = {},
+): () => void {
+  const olderThanSeconds = options.olderThanSeconds ?? 60;
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const issues = await services.issues.recoverUnstarted(olderThanSeconds);
+      const invocations = await services.skills.recoverUnfinished(olderThanSeconds);
+      if (invocations.started + invocations.failed > 0) log.info('recovery sweep', { queuedIssuesChecked: issues, ...invocations });
+    } catch (error) {
+      log.warn('recovery sweep failed; the next one retries', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      running = false;
+    }
+  };
+  void sweep();
+  const timer = setInterval(() => void sweep(), options.intervalMs ?? 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
