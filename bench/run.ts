@@ -117,7 +117,18 @@ async function main(): Promise<void> {
   const serverPid = server.pid;
   const databaseUrl = await ensureBenchDatabase();
   let statements = 0;
-  const db = await openDatabase({ url: databaseUrl, pgliteDir: '', poolSize: 20, onQuery: () => (statements += 1) });
+  // BENCH_SQL=1: which statements the sequential pipelines send, most frequent first.
+  const statementTexts = new Map<string, number>();
+  let countTexts = false;
+  const db = await openDatabase({
+    url: databaseUrl,
+    pgliteDir: '',
+    poolSize: 20,
+    onQuery: (query) => {
+      statements += 1;
+      if (countTexts) statementTexts.set(query.slice(0, 110), (statementTexts.get(query.slice(0, 110)) ?? 0) + 1);
+    },
+  });
   await migrateDatabase(db);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
@@ -254,6 +265,7 @@ async function main(): Promise<void> {
   let pipelineEvents = 0;
   const cpuBefore = { own: ownCpuSeconds(), server: processCpuSeconds(serverPid) };
   const statementsBefore = statements;
+  countTexts = process.env.BENCH_SQL === '1';
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const { workflowId } = await submit(runKey, 'seq');
@@ -265,6 +277,10 @@ async function main(): Promise<void> {
     pipelineEvents += events.length;
   }
   const pipelineStatements = statements - statementsBefore;
+  countTexts = false;
+  if (process.env.BENCH_SQL === '1') {
+    for (const [text, n] of [...statementTexts].sort((a, b) => b[1] - a[1])) log(`  ${(n / sequentialRuns).toFixed(1)} per pipeline  ${text.replace(/\s+/g, ' ')}`);
+  }
   const cpuPipeline = { own: ownCpuSeconds() - cpuBefore.own, server: processCpuSeconds(serverPid) - cpuBefore.server };
   const stepsPerRun = Math.round(pipelineSteps / sequentialRuns);
   const bareTimes: number[] = [];
