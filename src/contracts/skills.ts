@@ -116,9 +116,10 @@ export const listInvocationsQuerySchema = z.object({
 // ---------------------------------------------------------------- schedules
 
 const scheduleSpecFields = {
-  /** Cron expressions (5 fields, e.g. "0 8 * * 1-5"); or intervalSeconds; neither: the skill's `schedule` triggers. */
-  cron: z.array(z.string().trim().min(9).max(200)).min(1).max(10).optional(),
-  intervalSeconds: z.number().int().min(1).max(366 * 24 * 3600).optional(),
+  /** Cron expressions ("0 8 * * 1-5", "@daily"); or intervalSeconds; neither: the skill's `schedule` triggers. */
+  cron: z.array(z.string().trim().min(1).max(200)).min(1).max(10).optional(),
+  /** At least a minute: every run is paid model time. */
+  intervalSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional(),
   /** IANA time zone the cron expressions are in (default UTC). */
   timezone: z.string().min(1).max(64).optional(),
   /** What to do when a run is still going at the next time. */
@@ -156,4 +157,6 @@ export type UpdateSchedule = z.infer<typeof updateScheduleSchema>;
 
 export const backfillScheduleSchema = z
   .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }), overlap: scheduleSpecFields.overlap })
-  .refine((value) => Date.parse(value.start) < Date.parse(value.end), { message: 'start must be before end', path: ['end'] });
+  .refine((value) => Date.parse(value.start) < Date.parse(value.end), { message: 'start must be before end', path: ['end'] })
+  // Every action in the window is a paid run: a month at most per request.
+  .refine((value) => Date.parse(value.end) - Date.parse(value.start) <= 31 * 24 * 3600 * 1000, { message: 'at most 31 days per backfill', path: ['end'] });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
 import type { Database } from './client';
 import { issues } from './schema';
@@ -142,16 +142,16 @@ export async function submissionWindows(db: Database, organizationId: string): P
 }
 
 /**
- * Recovery sweep (all organizations): issues still `queued` some time after they were
- * submitted. Most wait on the concurrency limiter with a running workflow; one whose API
- * process died between the insert and the start has none yet.
+ * Recovery sweep: issues still queued `seconds` after submission whose workflow is not known
+ * to exist (the API died between the insert and the start). All organizations, or one.
  */
-export async function listQueuedIssuesOlderThan(db: Database, seconds: number, limit: number, organizationId?: string): Promise<IssueRecord[]> {
+export async function listUnstartedIssuesOlderThan(db: Database, seconds: number, limit: number, organizationId?: string): Promise<IssueRecord[]> {
   return db
     .select()
     .from(issues)
     .where(
       and(
+        isNull(issues.workflowStartedAt),
         eq(issues.status, 'queued'),
         lt(issues.createdAt, sql`now() - make_interval(secs => ${seconds})`),
         ...(organizationId ? [eq(issues.organizationId, organizationId)] : []),
@@ -159,4 +159,12 @@ export async function listQueuedIssuesOlderThan(db: Database, seconds: number, l
     )
     .orderBy(asc(issues.createdAt))
     .limit(limit);
+}
+
+/** The issue's workflow exists (started now, or found running or finished). */
+export async function markIssueWorkflowStarted(db: Database, issueId: string): Promise<void> {
+  await db
+    .update(issues)
+    .set({ workflowStartedAt: sql`now()` })
+    .where(and(eq(issues.id, issueId), isNull(issues.workflowStartedAt)));
 }

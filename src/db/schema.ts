@@ -95,11 +95,14 @@ export const issues = pgTable(
     /** The issue's spending limit in USD (organization default or the request's override). */
     budgetUsd: numeric('budget_usd', { precision: 12, scale: 4 }),
     error: text('error'),
+    /** Set once the workflow is known to exist; the recovery sweep starts rows without it. */
+    workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true, mode: 'string' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
   },
   (t) => [
+    index('issues_unstarted_idx').on(t.createdAt).where(sql`${t.workflowStartedAt} is null`),
     uniqueIndex('issues_business_key_uq').on(t.organizationId, t.source, t.externalId),
     uniqueIndex('issues_workflow_id_uq').on(t.workflowId),
     index('issues_org_created_idx').on(t.organizationId, t.createdAt),
@@ -529,8 +532,11 @@ export const agentInvocations = pgTable(
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
+    /** When the recovery sweep last checked the workflow of this unfinished invocation. */
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'string' }),
   },
   (t) => [
+    index('agent_invocations_unfinished_idx').on(t.checkedAt).where(sql`${t.status} in ('pending', 'running')`),
     uniqueIndex('agent_invocations_workflow_uq').on(t.workflowId),
     index('agent_invocations_org_created_idx').on(t.organizationId, t.createdAt),
     index('agent_invocations_org_skill_idx').on(t.organizationId, t.skillSlug),

@@ -261,7 +261,6 @@ export async function finishInvocation(
       error: result.error ?? null,
       costUsd: result.costUsd.toFixed(6),
       ...(result.skillVersion ? { skillVersion: result.skillVersion } : {}),
-      startedAt: sql`coalesce(${agentInvocations.startedAt}, now())`,
       completedAt: sql`coalesce(${agentInvocations.completedAt}, now())`,
     })
     // An ended invocation keeps its outcome.
@@ -397,7 +396,11 @@ export async function updateScheduleConfig(db: Database, organizationId: string,
   return row;
 }
 
-/** Recovery sweep (all organizations): invocations not ended some time after they were created. */
+/**
+ * Recovery sweep: invocations not ended `seconds` after they were created, least recently
+ * checked first (so runs waiting days for a person do not hide the others). All
+ * organizations, or one.
+ */
 export async function listUnfinishedInvocationsOlderThan(db: Database, seconds: number, limit: number, organizationId?: string): Promise<InvocationRecord[]> {
   return db
     .select()
@@ -409,6 +412,10 @@ export async function listUnfinishedInvocationsOlderThan(db: Database, seconds: 
         ...(organizationId ? [eq(agentInvocations.organizationId, organizationId)] : []),
       ),
     )
-    .orderBy(asc(agentInvocations.createdAt))
+    .orderBy(sql`${agentInvocations.checkedAt} asc nulls first`, asc(agentInvocations.createdAt))
     .limit(limit);
+}
+
+export async function markInvocationChecked(db: Database, id: string): Promise<void> {
+  await db.update(agentInvocations).set({ checkedAt: sql`now()` }).where(eq(agentInvocations.id, id));
 }

@@ -20,7 +20,7 @@ import {
   toErpIssueStatus,
 } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listQueuedIssuesOlderThan, submissionWindows } from '../db/issues';
+import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
 import { listLogs } from '../db/logs';
 import { listDecisions, listQuestions } from '../db/people';
 import { getOrganization, type Organization } from '../db/organizations';
@@ -192,9 +192,10 @@ export function createIssueService(deps: IssueServiceDeps) {
         ].join('\n'),
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // finished earlier: fine
-      throw error;
+      // Finished earlier: it existed, which is all this records.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
+    if (!row.workflowStartedAt) await markIssueWorkflowStarted(deps.db, row.id);
   }
 
   /**
@@ -276,15 +277,23 @@ export function createIssueService(deps: IssueServiceDeps) {
      * submission (an API process that died between the insert and the start leaves one
      * behind). Idempotent: a running workflow is kept, a finished one never restarts.
      */
-    async recoverUnstarted(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<number> {
-      const rows = await listQueuedIssuesOlderThan(deps.db, olderThanSeconds, options.limit ?? 100, options.organizationId);
+    async recoverUnstarted(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<{ started: number; errors: number }> {
+      const rows = await listUnstartedIssuesOlderThan(deps.db, olderThanSeconds, options.limit ?? 100, options.organizationId);
       const organizations = new Map<string, Organization | undefined>();
+      let started = 0;
+      let errors = 0;
       for (const row of rows) {
-        if (!organizations.has(row.organizationId)) organizations.set(row.organizationId, await getOrganization(deps.db, row.organizationId));
-        const organization = organizations.get(row.organizationId);
-        if (organization) await ensureWorkflowStarted(row, organization);
+        try {
+          if (!organizations.has(row.organizationId)) organizations.set(row.organizationId, await getOrganization(deps.db, row.organizationId));
+          const organization = organizations.get(row.organizationId);
+          if (!organization) continue;
+          await ensureWorkflowStarted(row, organization);
+          started += 1;
+        } catch {
+          errors += 1; // this row waits for the next sweep; the others go on
+        }
       }
-      return rows.length;
+      return { started, errors };
     },
 
     async submit(organization: Organization, request: CreateIssueRequest): Promise<SubmitResult> {
@@ -375,8 +384,11 @@ export function createIssueService(deps: IssueServiceDeps) {
       try {
         await deps.temporal.workflow.getHandle(row.workflowId).cancel();
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the issue has already ended');
-        throw error;
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        if (row.workflowStartedAt) throw new AppError('CONFLICT', 'the issue has already ended');
+        // Never started (its API died before the start): cancelled here, so no sweep starts it.
+        await recordIssueOutcome(deps.db, { organizationId, issueId }, { status: 'cancelled', summary: 'cancelled before it started', error: null });
+        return toView({ ...row, status: 'cancelled' }, undefined);
       }
       const view = toView(row, await liveProgress(row));
       return { ...view, currentStep: 'cancelling' };

@@ -19,15 +19,20 @@ export function startRecoverySweep(
   const sweep = async () => {
     if (running) return;
     running = true;
-    try {
-      const issues = await services.issues.recoverUnstarted(olderThanSeconds);
-      const invocations = await services.skills.recoverUnfinished(olderThanSeconds);
-      if (invocations.started + invocations.failed > 0) log.info('recovery sweep', { queuedIssuesChecked: issues, ...invocations });
-    } catch (error) {
-      log.warn('recovery sweep failed; the next one retries', { error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      running = false;
+    // Each part on its own: one failing does not stop the other.
+    const parts = [
+      ['issues', () => services.issues.recoverUnstarted(olderThanSeconds)],
+      ['skill invocations', () => services.skills.recoverUnfinished(olderThanSeconds)],
+    ] as const;
+    for (const [name, recover] of parts) {
+      try {
+        const counts: Record<string, number> = await recover();
+        if (Object.values(counts).some((count) => count > 0)) log.info(`recovery sweep: ${name}`, counts);
+      } catch (error) {
+        log.warn(`recovery sweep of ${name} failed; the next one retries`, { error: error instanceof Error ? error.message : String(error) });
+      }
     }
+    running = false;
   };
   void sweep();
   const timer = setInterval(() => void sweep(), options.intervalMs ?? 60_000);

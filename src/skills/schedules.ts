@@ -9,7 +9,8 @@ import {
 } from '@temporalio/client';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
-import { deleteSchedule, getPersona, getSchedule, getSkill, getSkillVersion, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
+import { deleteSchedule, getPersona, getSchedule, getSkill, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
+import { zodForFields } from './compiler';
 import { latestOf, rolloutCandidates } from './rollout';
 import { AppError } from '../errors';
 import { toIso } from '../time';
@@ -59,8 +60,17 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     const persona = await getPersona(db, organizationId, config.persona);
     if (!persona) throw new AppError('NOT_FOUND', `Persona ${config.persona} not found`);
     if (!persona.allowedSkills.includes(skill)) throw new AppError('FORBIDDEN', `Persona ${config.persona} is not allowed to run ${skill}`);
-    if (config.version && !(await getSkillVersion(db, organizationId, skill, config.version))) {
-      throw new AppError('NOT_FOUND', `${skill}@${config.version} is not published`);
+    const versions = await listSkillVersions(db, organizationId, skill);
+    const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
+    const version = config.version ?? (candidates.length > 0 ? latestOf(candidates) : undefined);
+    const record = version ? versions.find((v) => v.version === version) : undefined;
+    if (config.version && !record) throw new AppError('NOT_FOUND', `${skill}@${config.version} is not published`);
+    // Every run gets this input: check it now against the version runs would use today.
+    const parsed = record ? zodForFields(record.compiled.inputs).safeParse(config.input ?? {}) : undefined;
+    if (parsed && !parsed.success) {
+      throw new AppError('VALIDATION_FAILED', `The input does not match ${skill}@${version}`, {
+        details: parsed.error.issues.map((issue) => ({ path: ['input', ...issue.path].join('.'), message: issue.message })),
+      });
     }
   }
 
@@ -156,12 +166,12 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     };
   }
 
+  /** The live state; undefined when the schedule is gone or Temporal cannot be asked (the view shows nulls). */
   async function describe(row: ScheduleRecord): Promise<ScheduleDescription | undefined> {
     try {
-      return await handleOf(row).describe();
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return undefined;
-      throw error;
+      return await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => handleOf(row).describe());
+    } catch {
+      return undefined;
     }
   }
 
@@ -208,8 +218,16 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
           await handleOf(row).update((schedule) => ({ ...schedule, ...options, state: { ...schedule.state, ...options.state } }));
           return view(row);
         }
+        if (isInvalidArgument(error)) {
+          await deleteSchedule(db, organizationId, row.id);
+          throw new AppError('VALIDATION_FAILED', `Temporal refused the schedule: ${(error as Error).message}`);
+        }
+        // Unknown outcome (a timeout may come after the server made it): delete it there too,
+        // so no schedule runs that the API cannot see; the caller can simply try again.
+        await handleOf(row)
+          .delete()
+          .catch(() => undefined);
         await deleteSchedule(db, organizationId, row.id);
-        if (isInvalidArgument(error)) throw new AppError('VALIDATION_FAILED', `Temporal refused the schedule: ${(error as Error).message}`);
         throw error;
       }
       return view(row);
@@ -250,7 +268,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
         if (isInvalidArgument(error)) throw new AppError('VALIDATION_FAILED', `Temporal refused the change: ${(error as Error).message}`);
         throw error;
       }
-      return view((await updateScheduleConfig(db, organizationId, id, merged)) ?? row);
+      const updated = (await updateScheduleConfig(db, organizationId, id, merged)) ?? row;
+      const shown = await view(updated);
+      // The schedule applies an update asynchronously: show the note just set, not a stale one.
+      return patch.note !== undefined ? { ...shown, note: patch.note || null } : shown;
     },
 
     async remove(organizationId: string, id: string): Promise<void> {
@@ -265,8 +286,11 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
 
     pause: (organizationId: string, id: string, note?: string) => act(organizationId, id, (handle) => handle.pause(note ?? 'paused through the API')),
     unpause: (organizationId: string, id: string, note?: string) => act(organizationId, id, (handle) => handle.unpause(note ?? 'unpaused through the API')),
-    /** Runs the skill now, whatever the spec says (the overlap policy still applies). */
-    trigger: (organizationId: string, id: string) => act(organizationId, id, (handle) => handle.trigger()),
+    /** Runs the skill now, under the schedule's overlap policy (the SDK's default would allow overlap). */
+    trigger: async (organizationId: string, id: string) => {
+      const row = await requireRow(organizationId, id);
+      return act(organizationId, id, (handle) => handle.trigger(OVERLAP[(row.config as ScheduleConfig).overlap ?? 'skip']));
+    },
     /** Runs the actions the spec would have taken between start and end. */
     backfill: (organizationId: string, id: string, range: { start: string; end: string; overlap?: CreateSchedule['overlap'] }) =>
       act(organizationId, id, (handle) =>

@@ -30,6 +30,7 @@ import {
   listInvocations,
   listPersonas,
   listUnfinishedInvocationsOlderThan,
+  markInvocationChecked,
   listSkills,
   listSkillVersions,
   type PersonaRecord,
@@ -164,7 +165,8 @@ export function createSkillService(deps: SkillServiceDeps) {
     return { invocationId: row.id, workflowId, created };
   }
 
-  async function startWorkflow(row: InvocationRecord): Promise<void> {
+  /** `failOnError`: a start that fails marks the row failed (the caller's request failed with it). */
+  async function startWorkflow(row: InvocationRecord, options: { failOnError?: boolean } = {}): Promise<void> {
     const request: SkillRunRequest = {
       organizationId: row.organizationId,
       invocationId: row.id,
@@ -192,7 +194,7 @@ export function createSkillService(deps: SkillServiceDeps) {
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return; // started by a concurrent or earlier request
-      await failPendingInvocation(db, { organizationId: row.organizationId, id: row.id }, `could not start: ${errorMessage(error)}`);
+      if (options.failOnError !== false) await failPendingInvocation(db, { organizationId: row.organizationId, id: row.id }, `could not start: ${errorMessage(error)}`);
       throw error;
     }
   }
@@ -214,15 +216,26 @@ export function createSkillService(deps: SkillServiceDeps) {
     }
   }
 
-  /** How the run's workflow ended, if it has while the row is still pending or running. */
-  async function endedWithoutResult(row: InvocationRecord): Promise<string | undefined> {
+  /** What Temporal says about the run's workflow; throws when Temporal cannot be asked. */
+  async function workflowState(row: InvocationRecord): Promise<{ kind: 'running' } | { kind: 'missing' } | { kind: 'ended'; how: string }> {
     try {
       const handle = deps.temporal.workflow.getHandle(row.workflowId);
       const description = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.describe());
-      return description.status.name === 'RUNNING' ? undefined : `the workflow ended as ${description.status.name.toLowerCase()} without recording a result`;
+      if (description.status.name === 'RUNNING') return { kind: 'running' };
+      return { kind: 'ended', how: `the workflow ended as ${description.status.name.toLowerCase()} without recording a result` };
     } catch (error) {
-      // A pending row without a workflow is not started yet (the recovery sweep starts it).
-      if (error instanceof WorkflowNotFoundError && row.status === 'running') return 'the workflow no longer exists';
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // A running row's workflow is gone (retention); a pending one may not be started yet.
+      return row.status === 'running' ? { kind: 'ended', how: 'the workflow no longer exists' } : { kind: 'missing' };
+    }
+  }
+
+  /** How the run's workflow ended, if it has while the row is still pending or running. */
+  async function endedWithoutResult(row: InvocationRecord): Promise<string | undefined> {
+    try {
+      const state = await workflowState(row);
+      return state.kind === 'ended' ? state.how : undefined;
+    } catch {
       return undefined; // Temporal unreachable: keep what we know
     }
   }
@@ -338,19 +351,23 @@ export function createSkillService(deps: SkillServiceDeps) {
      * written (the API died before starting them), and records as failed the running ones
      * whose workflow ended without recording a result (terminated, timed out).
      */
-    async recoverUnfinished(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<{ started: number; failed: number }> {
-      let started = 0;
-      let failed = 0;
+    async recoverUnfinished(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<{ started: number; failed: number; errors: number }> {
+      const counts = { started: 0, failed: 0, errors: 0 };
       for (const row of await listUnfinishedInvocationsOlderThan(db, olderThanSeconds, options.limit ?? 100, options.organizationId)) {
-        const ended = await endedWithoutResult(row);
-        if (ended) {
-          if ((await recordEnded(row, ended)).status === 'failed') failed += 1;
-        } else if (row.status === 'pending') {
-          await startWorkflow(row);
-          started += 1;
+        try {
+          const state = await workflowState(row);
+          if (state.kind === 'ended') {
+            if ((await recordEnded(row, state.how)).status === 'failed') counts.failed += 1;
+          } else if (state.kind === 'missing' && row.status === 'pending') {
+            await startWorkflow(row, { failOnError: false });
+            counts.started += 1;
+          }
+          await markInvocationChecked(db, row.id);
+        } catch {
+          counts.errors += 1; // Temporal or the database unreachable: the next sweep tries again
         }
       }
-      return { started, failed };
+      return counts;
     },
 
     // ---------------------------------------------------------------- personas

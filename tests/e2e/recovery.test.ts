@@ -66,14 +66,16 @@ describe('the recovery sweep', () => {
     await expect(h.temporal.client.workflow.getHandle(issue.workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     // Too recent to touch: the API that wrote them may still be starting them.
-    expect(await issuesService.recoverUnstarted(60, { organizationId })).toBe(0);
-    expect(await skills.recoverUnfinished(60, { organizationId })).toEqual({ started: 0, failed: 0 });
+    expect(await issuesService.recoverUnstarted(60, { organizationId })).toEqual({ started: 0, errors: 0 });
+    expect(await skills.recoverUnfinished(60, { organizationId })).toEqual({ started: 0, failed: 0, errors: 0 });
 
     await backdate(issues, issue.id);
     await backdate(agentInvocations, invocationId);
     h.fake.onTool('submit_output', { tool: 'submit_output', input: { summary: 'recovered', patterns: [], risks: [] } });
-    expect(await issuesService.recoverUnstarted(60, { organizationId })).toBe(1);
-    expect(await skills.recoverUnfinished(60, { organizationId })).toMatchObject({ started: 1 });
+    expect(await issuesService.recoverUnstarted(60, { organizationId })).toEqual({ started: 1, errors: 0 });
+    expect(await skills.recoverUnfinished(60, { organizationId })).toEqual({ started: 1, failed: 0, errors: 0 });
+    // Started and marked: the next sweep has nothing to do for the issue.
+    expect(await issuesService.recoverUnstarted(60, { organizationId })).toEqual({ started: 0, errors: 0 });
 
     // The issue's workflow exists now (what it does next is the pipeline's business).
     expect((await h.temporal.client.workflow.getHandle(issue.workflowId).describe()).type).toBe('issueWorkflow');
@@ -82,6 +84,25 @@ describe('the recovery sweep', () => {
       (view) => view['status'] === 'completed',
     );
     expect(invocation).toMatchObject({ output: { summary: 'recovered', patterns: [], risks: [] } });
+
+    // Cancelled before it ever started: recorded as cancelled, and no sweep starts it later.
+    const neverStarted = uniqueId('cancelled-early');
+    const { issue: early } = await insertIssueIfAbsent(h.db.db, {
+      organizationId,
+      source: 'erp',
+      externalId: neverStarted,
+      type: 'question',
+      priority: 'low',
+      title: 'Cancelled before it started',
+      description: '',
+      module: null,
+      context: {},
+      budgetUsd: '1.0000',
+      workflowId: issueWorkflowId(organizationId, 'erp', neverStarted),
+    });
+    expect(await h.post(apiKey, `/api/issues/${early.id}/cancel`)).toMatchObject({ status: 202, body: { status: 'cancelled' } });
+    await backdate(issues, early.id);
+    expect(await issuesService.recoverUnstarted(60, { organizationId })).toEqual({ started: 0, errors: 0 });
 
     // A running skill run whose workflow was terminated: failed, with how it ended.
     h.fake.onTool('submit_output', { calls: [{ name: 'request_info', input: { question: 'Which client?' } }] });

@@ -114,6 +114,10 @@ describe('schedules', () => {
     expect((await call('POST', '/api/schedules', { ...base, cron: ['61 6 * * 1'] })).status).toBe(422);
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], persona: 'nobody' })).status).toBe(404);
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], version: '9.9.9' })).status).toBe(404);
+    const badInput = await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], input: {} }); // clientId is required
+    expect(badInput.status).toBe(422);
+    expect(badInput.body['error']['details']).toEqual([expect.objectContaining({ path: 'input.clientId' })]);
+    expect((await call('POST', '/api/schedules', { ...base, intervalSeconds: 5 })).status).toBe(422); // under a minute
     await call('POST', '/api/personas', { slug: 'scheduler-intern', name: 'Intern', systemPrompt: 'x', allowedSkills: [] });
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], persona: 'scheduler-intern' })).status).toBe(403);
     // Nothing was left behind on either side.
@@ -153,14 +157,18 @@ describe('schedules', () => {
 
     const paused = await call('POST', `/api/schedules/${id}/pause`, { note: 'holidays' });
     expect(paused.body).toMatchObject({ paused: true, note: 'holidays' });
-    expect((await handle.describe()).state.paused).toBe(true);
+    await eventually(() => handle.describe(), (description) => description.state.paused);
     const resumed = await call('POST', `/api/schedules/${id}/unpause`);
     expect(resumed.status).toBe(200);
-    expect((await handle.describe()).state.paused).toBe(false);
+    await eventually(() => handle.describe(), (description) => !description.state.paused);
 
     const changed = await call('PATCH', `/api/schedules/${id}`, { intervalSeconds: 3600, overlap: 'allow_all', note: 'hourly now' });
     expect(changed.body).toMatchObject({ cron: null, intervalSeconds: 3600, overlap: 'allow_all', note: 'hourly now', persona });
-    const described = await handle.describe();
+    // The schedule applies an update asynchronously.
+    const described = await eventually(
+      () => handle.describe(),
+      (description) => description.policies.overlap === 'ALLOW_ALL' && description.state.note === 'hourly now',
+    );
     expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 3_600_000 })]);
     expect(described.spec.calendars ?? []).toEqual([]);
     expect(described.policies.overlap).toBe('ALLOW_ALL');
