@@ -135,8 +135,13 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     progress.status = status;
     progress.output = output;
     progress.error = error;
+    // Ended while a person was asked (cancelled, or a failure): the request is closed too.
+    const open = progress.pending;
     progress.pending = null;
     touch(error ?? 'done');
+    if (open) {
+      await bookkeeping.closeInvocationRequest({ ...ref, toolUseId: open.toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: `the run ended: ${error ?? status}` });
+    }
     await bookkeeping.finishSkillInvocation({ organizationId, invocationId, status, output, error, costUsd: progress.costUsd });
     return { invocationId, status, version: progress.version, output, error, costUsd: progress.costUsd };
   };

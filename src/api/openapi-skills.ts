@@ -101,6 +101,9 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
     '/api/invocations/{id}': {
       get: { summary: 'One invocation: status, live state, output, cost, timings, what it asked people', parameters: [id], responses: { 200: ok('The invocation'), 404: missing } },
     },
+    '/api/invocations/{id}/cancel': {
+      post: { summary: 'Cancel a run (recorded failed, "cancelled")', parameters: [id], responses: { 202: ok('The invocation'), 404: missing, 409: error('Already ended') } },
+    },
     '/api/invocations/{id}/answers': {
       post: { summary: "Answer the run's pending request_info question", parameters: [id], requestBody: body(invocationAnswerSchema), responses: { 200: ok('The invocation'), 404: missing, 409: error('Nothing to answer, or not a reviewer'), 422: invalid } },
     },

@@ -561,6 +561,20 @@ export function createSkillService(deps: SkillServiceDeps) {
     async listInvocations(organizationId: string, filter: { skill?: string; status?: InvocationRecord['status']; limit: number }) {
       return Promise.all((await listInvocations(db, organizationId, filter)).map((row) => invocationView(row, false)));
     },
+    /** Cancels a run: the in-flight model or tool call is cancelled and the run is recorded failed ("cancelled"). */
+    async cancel(organizationId: string, id: string) {
+      const row = await getInvocation(db, organizationId, id);
+      if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
+      if (row.status === 'completed' || row.status === 'failed') throw new AppError('CONFLICT', `the invocation has already ended (${row.status})`);
+      try {
+        await deps.temporal.workflow.getHandle(row.workflowId).cancel();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        // Never started: nothing runs; record it so no sweep starts it.
+        await finishInvocation(db, { organizationId, id }, { status: 'failed', error: 'cancelled', costUsd: 0 });
+      }
+      return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
+    },
     async answer(organizationId: string, id: string, answer: InvocationAnswer) {
       return sendUpdate(organizationId, id, (handle) => handle.executeUpdate(skillAnswerUpdate, { args: [answer] }));
     },

@@ -294,6 +294,19 @@ describe('skills', () => {
     await recordHistoryIfAsked(h.temporal.client, flagged.body['workflowId'], 'skill-review-rejected');
   });
 
+  it('cancels a run waiting for a person', async () => {
+    h.fake.onTool('submit_output', calls({ name: 'request_info', input: { question: 'Which brand guide?' } }));
+    const started = await invoke('brief-creator', { persona: PERSONA, input: { clientId: 'c1', request: 'A flyer' } });
+    await waitForInvocation(started.body['id'], (view) => view['liveStatus'] === 'awaiting_input');
+    expect((await post(org.apiKey, `/api/invocations/${started.body['id']}/cancel`)).status).toBe(202);
+    expect(await waitForInvocation(started.body['id'])).toMatchObject({
+      status: 'failed',
+      error: 'cancelled',
+      requests: [expect.objectContaining({ kind: 'question', status: 'expired' })],
+    });
+    expect((await post(org.apiKey, `/api/invocations/${started.body['id']}/cancel`)).status).toBe(409);
+  });
+
   it('marks a run failed when its workflow was terminated without recording it', async () => {
     h.fake.onTool('submit_output', calls({ name: 'request_info', input: { question: 'Who signs off?' } }));
     const started = await invoke('brief-creator', { persona: PERSONA, input: { clientId: 'c1', request: 'A poster' } });

@@ -96,6 +96,9 @@ export function invocationRoutes(skills: SkillService) {
       return c.json({ items: await skills.listInvocations(c.get('organization').id, c.req.valid('query')) });
     })
     .get('/:id', validate('param', idParam), async (c) => c.json(await skills.getInvocation(c.get('organization').id, invocationId(c.req.valid('param').id))))
+    .post('/:id/cancel', validate('param', idParam), async (c) => {
+      return c.json(await skills.cancel(c.get('organization').id, invocationId(c.req.valid('param').id)), 202);
+    })
     .post('/:id/answers', validate('param', idParam), validate('json', invocationAnswerSchema), async (c) => {
       return c.json(await skills.answer(c.get('organization').id, invocationId(c.req.valid('param').id), c.req.valid('json')));
     })
