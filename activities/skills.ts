@@ -71,6 +71,8 @@ export type BeginSkillResult =
       waitSeconds: number;
       /** The organization's activityHeartbeatSeconds. */
       heartbeatSeconds: number;
+      /** The organization has an ERP API: the finished invocation is sent to its AgentInvocation endpoint. */
+      erpSync?: boolean;
     }
   | { ok: false; invocationId: string; version: string | null; reason: string };
 
@@ -168,7 +170,17 @@ export function createSkillActivities(deps: SkillDeps) {
         'user',
         `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
       );
-      return { ok: true, invocationId, version, budgetUsd, maxTurns: policy.maxAgentTurns, waitSeconds: timers.expirySeconds, heartbeatSeconds: policy.activityHeartbeatSeconds };
+      const erpApi = organizationSettingsSchema.parse(organization.settings ?? {}).erp.apiUrl;
+      return {
+        ok: true,
+        invocationId,
+        version,
+        budgetUsd,
+        maxTurns: policy.maxAgentTurns,
+        waitSeconds: timers.expirySeconds,
+        heartbeatSeconds: policy.activityHeartbeatSeconds,
+        erpSync: erpApi !== undefined,
+      };
     },
 
     /**
@@ -344,6 +356,46 @@ export function createSkillActivities(deps: SkillDeps) {
     ): Promise<void> {
       await resolveInvocationRequest(db, input, input);
       await storeToolResult(db, input, input.toolUseId, { output: input.toolResult, isError: input.status === 'rejected' || input.status === 'expired', executed: false });
+    },
+
+    /**
+     * Sends the finished invocation to the ERP's AgentInvocation endpoint (ERP-CONTRACT.md),
+     * once: the idempotency key is the invocation id. An ERP refusal (4xx) is reported, not
+     * retried; outages retry.
+     */
+    async syncInvocationToErp(input: { organizationId: string; invocationId: string }): Promise<{ status: 'synced' | 'skipped' | 'refused'; detail?: string }> {
+      const [invocation, organization] = await Promise.all([getInvocation(db, input.organizationId, input.invocationId), getOrganization(db, input.organizationId)]);
+      const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+      if (!invocation || !erp.apiUrl) return { status: 'skipped' };
+      try {
+        await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, input.organizationId).request({
+          method: 'POST',
+          path: '/agent-invocations',
+          idempotencyKey: `invocation:${invocation.id}`,
+          signal: Context.current().cancellationSignal,
+          body: {
+            externalId: invocation.id,
+            organizationId: invocation.organizationId,
+            skillId: invocation.skillSlug,
+            skillVersion: invocation.skillVersion,
+            personaId: invocation.personaSlug,
+            triggeredBy: invocation.triggeredBy,
+            entityType: invocation.entityType,
+            entityId: invocation.entityId,
+            status: invocation.status,
+            input: invocation.input,
+            output: invocation.output,
+            error: invocation.error,
+            costUsd: Number(invocation.costUsd),
+            startedAt: invocation.startedAt,
+            completedAt: invocation.completedAt,
+          },
+        });
+        return { status: 'synced' };
+      } catch (error) {
+        if (isAppError(error) && !error.retryable) return { status: 'refused', detail: error.message };
+        throw toActivityFailure(error);
+      }
     },
 
     async finishSkillInvocation(input: {

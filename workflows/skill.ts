@@ -143,8 +143,20 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
       await bookkeeping.closeInvocationRequest({ ...ref, toolUseId: open.toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: `the run ended: ${error ?? status}` });
     }
     await bookkeeping.finishSkillInvocation({ organizationId, invocationId, status, output, error, costUsd: progress.costUsd });
+    if (erpSync) {
+      // The ERP's record of the run; its outage does not change the run's outcome.
+      await erp.syncInvocationToErp({ organizationId, invocationId }).catch((failure: unknown) => {
+        log.warn('AgentInvocation not sent to the ERP', { invocationId, error: failure instanceof Error ? failure.message : String(failure) });
+      });
+    }
     return { invocationId, status, version: progress.version, output, error, costUsd: progress.costUsd };
   };
+  /** Set from begin: runs of organizations with an ERP API report to its AgentInvocation endpoint. */
+  let erpSync = false;
+  const erp = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  });
 
   // Everything after the handlers can end the run; every ending is recorded on the invocation.
   try {
@@ -170,6 +182,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
       return { invocationId, status: 'failed', version: begin.version, output: null, error: begin.reason, costUsd: 0 };
     }
     progress.budgetUsd = begin.budgetUsd;
+    erpSync = begin.erpSync === true; // absent from runs begun before this existed: they do not sync
     const { waitSeconds, maxTurns, budgetUsd } = begin;
     // Model and tool calls heartbeat: a call on a lost worker is retried within the
     // organization's activityHeartbeatSeconds, not after its start-to-close timeout.

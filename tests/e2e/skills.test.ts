@@ -174,10 +174,19 @@ describe('skills', () => {
       error: null,
     });
     expect(done['durationMs']).toBeGreaterThan(0);
-    await recordHistoryIfAsked(h.temporal.client, started.body['workflowId'], 'skill-invoked-completed');
+    // The ERP's AgentInvocation record of the run, sent once it finished.
+    const erpInvocation = await eventually(
+      async () => [...(erp.records.get('agent-invocations')?.values() ?? [])].find((record) => record['externalId'] === started.body['id']),
+      (record) => record !== undefined,
+    );
+    await recordHistoryIfAsked(h.temporal.client, started.body['workflowId'], 'skill-invoked-erp-synced');
+    expect(erpInvocation).toMatchObject({ organizationId: org.organizationId, skillId: 'brief-creator', skillVersion: '1.0.0', status: 'completed', output: validBrief, entityType: 'Client', entityId: 'c1' });
+
 
     // The ERP saw the read and exactly one create, with an idempotency key.
-    const erpCalls = erp.requests.filter((request) => request.query['organizationId'] === org.organizationId && !request.path.endsWith('agent-skills'));
+    // (agent-skills and agent-invocations are our records on the ERP, not the agent's tools.)
+    const toolCalls = (request: { path: string }) => !/\/agent-(skills|invocations)$/.test(request.path);
+    const erpCalls = erp.requests.filter((request) => request.query['organizationId'] === org.organizationId && toolCalls(request));
     expect(erpCalls.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/v1/clients/c1', 'POST /api/v1/briefs']);
     expect(erpCalls[1]!.headers['idempotency-key']).toContain(started.body['id']);
 
@@ -230,7 +239,8 @@ describe('skills', () => {
   });
 
   it('refuses a tool outside the skill permissions to the agent, and never calls the ERP for it', async () => {
-    const before = erp.requests.length;
+    const agentToolRequests = () => erp.requests.filter((request) => !/\/agent-(skills|invocations)$/.test(request.path)).length;
+    const before = agentToolRequests();
     h.fake.onTool(
       'submit_output',
       calls({ name: 'create_brief', input: { fields: { title: 'not mine to create' } } }, { name: 'run_command', input: { argv: ['rm', '-rf', '/'] } }),
@@ -248,7 +258,7 @@ describe('skills', () => {
       expect(call).toMatchObject({ isError: 1, executions: 0 });
       expect(call.output).toContain(`tool ${call.name} is not permitted for skill quality-checker`);
     }
-    expect(erp.requests.length).toBe(before);
+    expect(agentToolRequests()).toBe(before);
     // What the agent read back: the refusal as the tool's result.
     const secondTurn = h.fake.requests.at(-1)!.body.messages.at(-1)!.content as Json[];
     expect(secondTurn.map((block) => block['is_error'])).toEqual([true, true]);

@@ -32,6 +32,7 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-erp-callbacks.json',
         'pipeline-queued.json',
         'skill-invoked-completed.json',
+        'skill-invoked-erp-synced.json',
         'skill-question-answered.json',
         'skill-review-rejected.json',
         'skill-scheduled-run.json',
