@@ -103,4 +103,13 @@ describe('skill compiler', () => {
     const issues = issuesOf(briefCreator.replace('type: skill', `type: skill\n${bomb}`));
     expect(issues[0]).toMatchObject({ file: 'broken.md', field: 'frontmatter' });
   });
+
+  it("compiles the README's example skill as written", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const example = /### The skill format[\s\S]*?```markdown\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const skill = compileSkill('README.md', `${example}\n`);
+    expect(skill).toMatchObject({ id: 'brief-creator', allowedTools: ['create_brief', 'read_client'], triggers: expect.arrayContaining([{ schedule: '0 8 * * 1' }]) });
+    expect(skill.errorHandling.map((rule) => rule.kind)).toEqual(['ask', 'review']);
+  });
 });
