@@ -8,7 +8,10 @@
  *   settings:set <org> '<json>'                       replace the organization's settings (validated)
  *   settings:get <org>                                the settings with defaults applied
  *   skills:install <org>                              publish the shipped skills and the default persona
+ *   skills:publish <org> <file.md|dir> [changelog]    publish skill files (a directory: every *.md in it)
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { organizationSettingsSchema } from '../contracts/policy';
 import { migrateDatabase } from '../db/client';
@@ -17,7 +20,9 @@ import { addReviewer } from '../db/people';
 import { organizations } from '../db/schema';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { errorMessage, isAppError } from '../errors';
 import { installSkillLibrary } from '../skills/library';
+import { publishSkill } from '../skills/publish';
 import { openConfiguredDatabase } from './services';
 
 function usage(): never {
@@ -30,6 +35,7 @@ function usage(): never {
       "       npm run admin -- settings:set <org> '<json>'",
       '       npm run admin -- settings:get <org>',
       '       npm run admin -- skills:install <org>',
+      '       npm run admin -- skills:publish <org> <file.md|dir> [changelog]',
     ].join('\n'),
   );
   process.exit(2);
@@ -78,6 +84,27 @@ async function main(): Promise<void> {
       case 'skills:install': {
         const { published } = await installSkillLibrary(db.db, organizationId);
         console.log(published.length > 0 ? `published ${published.join(', ')}` : 'the shipped skills are already installed');
+        break;
+      }
+      case 'skills:publish': {
+        const [target, changelog = ''] = rest;
+        if (!target) usage();
+        const files = fs.statSync(target).isDirectory()
+          ? fs.readdirSync(target).filter((name) => name.endsWith('.md')).sort().map((name) => path.join(target, name))
+          : [target];
+        for (const file of files) {
+          try {
+            const result = await publishSkill(db.db, organizationId, fs.readFileSync(file, 'utf8'), changelog, path.basename(file));
+            const sync = result.erpSync ? `, ERP ${result.erpSync.status}` : '';
+            console.log(`${result.version.slug}@${result.version.version}: ${result.created ? 'published' : 'already published'}${sync}`);
+            for (const warning of result.warnings) console.log(`  warning: ${warning}`);
+          } catch (error) {
+            const details = isAppError(error) && Array.isArray(error.details) ? error.details : [];
+            console.error(`${file}: ${errorMessage(error)}`);
+            for (const detail of details as Array<{ path: string; line?: number; message: string }>) console.error(`  ${path.basename(file)}:${detail.line ?? '?'}: ${detail.path}: ${detail.message}`);
+            process.exitCode = 1;
+          }
+        }
         break;
       }
       default:

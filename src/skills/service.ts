@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { organizationSettingsSchema } from '../contracts/policy';
 import type {
   CreatePersona,
   InvocationAnswer,
@@ -12,7 +11,6 @@ import type {
   UpdatePersona,
 } from '../contracts/skills';
 import type { Database } from '../db/client';
-import { getOrganization } from '../db/organizations';
 import {
   claimSkillEvent,
   createInvocation,
@@ -34,7 +32,6 @@ import {
   listSkills,
   listSkillVersions,
   type PersonaRecord,
-  publishSkillVersion,
   recordSkillEventOutcome,
   releaseSkillEvent,
   type SkillRecord,
@@ -43,7 +40,6 @@ import {
   updatePersona,
   updateSkill,
 } from '../db/skills';
-import { createErpClient } from '../erp/client';
 import { AppError, errorMessage } from '../errors';
 import { toIso } from '../time';
 import {
@@ -56,7 +52,8 @@ import {
   skillStatusQuery,
   skillWorkflowId,
 } from '../../workflows/definitions';
-import { type CompiledSkill, compileSkill, SkillCompileError, zodForFields } from './compiler';
+import { zodForFields } from './compiler';
+import { publishSkill, syncSkillToErp } from './publish';
 import { chooseVersion, latestOf, rollbackTarget, rolloutCandidates, versionsNamed } from './rollout';
 
 /**
@@ -291,35 +288,6 @@ export function createSkillService(deps: SkillServiceDeps) {
     };
   }
 
-  /** Upserts the ERP's AgentSkill; `change` names this change, so an ERP-side retry applies it once. */
-  async function syncToErp(organizationId: string, compiled: CompiledSkill, enabled: boolean, change: string): Promise<{ status: 'synced' | 'skipped' | 'failed'; detail?: string }> {
-    const organization = await getOrganization(db, organizationId);
-    const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
-    if (!erp.apiUrl) return { status: 'skipped', detail: 'settings.erp.apiUrl is not set' };
-    try {
-      await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, organizationId).request({
-        method: 'POST',
-        path: '/agent-skills',
-        idempotencyKey: `${organizationId}:${compiled.id}:${change}`,
-        body: {
-          organizationId,
-          slug: compiled.id,
-          name: compiled.title,
-          category: compiled.category,
-          triggers: compiled.triggers,
-          inputs: compiled.inputs,
-          outputs: compiled.outputs,
-          isEnabled: enabled,
-          version: compiled.version,
-          checksum: compiled.checksum,
-        },
-      });
-      return { status: 'synced' };
-    } catch (error) {
-      return { status: 'failed', detail: errorMessage(error) };
-    }
-  }
-
   const personaView = (persona: PersonaRecord) => ({
     slug: persona.slug,
     name: persona.name,
@@ -392,35 +360,14 @@ export function createSkillService(deps: SkillServiceDeps) {
     // ---------------------------------------------------------------- skills
     /** Compiles and records a version; 422 with located errors when the file is bad. */
     async publish(organizationId: string, body: { source: string; changelog: string }) {
-      let compiled: CompiledSkill;
-      try {
-        compiled = compileSkill(`${organizationId}/skill.md`, body.source);
-      } catch (error) {
-        if (error instanceof SkillCompileError) {
-          throw new AppError('VALIDATION_FAILED', 'The skill file does not compile', {
-            details: error.issues.map((issue) => ({ path: issue.field, line: issue.line, message: issue.message })),
-          });
-        }
-        throw error;
-      }
-      const published = await publishSkillVersion(db, organizationId, compiled, body.source, body.changelog);
-      // The ERP's AgentSkill describes what runs: drafts and disabled versions are not synced.
-      const erpSync = !published.created
-        ? undefined
-        : compiled.status === 'active' || compiled.status === 'deprecated'
-          ? await syncToErp(organizationId, compiled, published.skill.enabled === 1, `publish:${published.version.id}`)
-          : { status: 'skipped' as const, detail: `${compiled.status} versions are not synced` };
-      // Dependencies are the ERP's documentation of which skills work together; one that is
-      // not published here is reported, not refused (it may be published next).
-      const missing: string[] = [];
-      for (const dependency of compiled.dependencies) if (!(await getSkill(db, organizationId, dependency))) missing.push(dependency);
+      const published = await publishSkill(db, organizationId, body.source, body.changelog, `${organizationId}/skill.md`);
       return {
         created: published.created,
         version: published.version.version,
         checksum: published.version.checksum,
         skill: await skillView(published.skill),
-        ...(erpSync ? { erpSync } : {}),
-        warnings: missing.map((dependency) => `depends on ${dependency}, which is not published for this organization`),
+        ...(published.erpSync ? { erpSync: published.erpSync } : {}),
+        warnings: published.warnings,
       };
     },
     async list(organizationId: string) {
@@ -447,7 +394,7 @@ export function createSkillService(deps: SkillServiceDeps) {
       const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
       const newest = candidates.length > 0 ? versions.find((v) => v.version === latestOf(candidates)) : undefined;
       // The ERP's AgentSkill.isEnabled follows ours.
-      const erpSync = update.enabled !== undefined && newest ? await syncToErp(organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
+      const erpSync = update.enabled !== undefined && newest ? await syncSkillToErp(db, organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
       return { ...(await skillView(row)), ...(erpSync ? { erpSync } : {}) };
     },
     /** Pins the version that served before the current one; the next invocation uses it. */
