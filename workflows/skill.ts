@@ -128,7 +128,11 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   setHandler(skillDecisionUpdate, async (decision) => (await applyDecision(decision), progress), { validator: (decision) => rejectIf(validateDecision(decision)) });
   setHandler(skillDecisionSignal, (decision) => applyDecision(decision).catch(dropInvalid('decision')));
 
-  upsertSearchAttributes({ [searchAttributes.organizationId.name]: [organizationId], [searchAttributes.skillId.name]: [request.skill] });
+  // Also set at start by the API and schedules; here for runs started any other way (CLI, tests).
+  upsertSearchAttributes([
+    { key: searchAttributes.organizationId, value: organizationId },
+    { key: searchAttributes.skillId, value: request.skill },
+  ]);
 
   // ---- the run -----------------------------------------------------------------------
   const finish = async (status: 'completed' | 'failed', output: Record<string, unknown> | null, error: string | null): Promise<SkillRunOutcome> => {
