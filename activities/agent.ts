@@ -19,21 +19,19 @@ import {
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import { getIssue, recordIssueStage } from '../src/db/issues';
-import { recordLlmCall } from '../src/db/llm-calls';
 import { appendLog } from '../src/db/logs';
 import { completeStep, failStep, startStep } from '../src/db/steps';
-import { AppError, errorMessage, isAppError } from '../src/errors';
+import { AppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock } from '../src/llm/client';
-import { emptyUsage } from '../src/llm/client';
-import { costUsd } from '../src/llm/pricing';
 import { loadPrompt } from '../src/prompts';
 import { formatCommandResult, runCommand } from '../src/workspace/commands';
 import { diffAgainstBase, git } from '../src/workspace/git';
 import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
 import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
 import { repositoryRootFor } from './workspace';
-import { currentActivity, withHeartbeat } from './context';
+import { currentActivity } from './context';
 import { toActivityFailure } from './failures';
+import { callModelRecorded } from './model-call';
 import { buildMessages } from './transcript';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
@@ -168,12 +166,11 @@ export function createAgentActivities(deps: AgentDeps) {
           });
         }
         const prompt = loadPrompt(input.stage);
-        const started = Date.now();
-        const record = { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, model, attempt: runtime.attempt };
         try {
-          const response = await withHeartbeat(
+          const call = await callModelRecorded(
+            deps,
             runtime,
-            deps.llm.createMessage({
+            {
               model,
               system: prompt.text,
               messages,
@@ -181,34 +178,18 @@ export function createAgentActivities(deps: AgentDeps) {
               toolChoice: input.forceFinal ? { type: 'tool', name: finalTool } : { type: 'any' },
               maxTokens: deps.maxOutputTokens,
               signal: runtime.signal,
-            }),
-          );
-          cost = costUsd(response.model || model, response.usage);
-          await recordLlmCall(db, {
-            ...record,
-            model: response.model || model,
-            status: 'ok',
-            usage: response.usage,
-            costUsd: cost,
-            durationMs: response.durationMs,
-            stopReason: response.stopReason,
-            requestId: response.requestId,
-            request: { promptId: prompt.id, loopId: input.loopId, turn: input.turn },
-            response: { id: response.id, content: response.content },
-          });
-          content = response.content;
-        } catch (error) {
-          if (!runtime.signal.aborted) {
-            await recordLlmCall(db, {
-              ...record,
-              status: 'error',
-              usage: emptyUsage(),
-              costUsd: 0,
-              durationMs: Date.now() - started,
-              error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+            },
+            {
+              organizationId: input.organizationId,
+              issueId: input.issueId,
+              stepId: step.id,
+              stage: input.stage,
               request: { promptId: prompt.id, loopId: input.loopId, turn: input.turn },
-            });
-          }
+            },
+          );
+          cost = call.costUsd;
+          content = call.response.content;
+        } catch (error) {
           throw toActivityFailure(error);
         }
         await putAgentMessage(db, input, input.turn + 1, 'assistant', content);

@@ -10,7 +10,7 @@ import {
   storeToolResult,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { costOfInvocationTurn, recordLlmCall } from '../src/db/llm-calls';
+import { costOfInvocationTurn } from '../src/db/llm-calls';
 import { getOrganization } from '../src/db/organizations';
 import {
   createInvocationRequest,
@@ -19,22 +19,22 @@ import {
   getPersona,
   getSkill,
   getSkillVersion,
+  invocationRowOf,
   listSkillVersions,
   resolveInvocationRequest,
   startInvocation,
 } from '../src/db/skills';
 import type { SkillRunRequest } from '../workflows/definitions';
 import { createErpClient } from '../src/erp/client';
-import { AppError, errorMessage, isAppError } from '../src/errors';
+import { AppError, isAppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock } from '../src/llm/client';
-import { emptyUsage } from '../src/llm/client';
-import { costUsd } from '../src/llm/pricing';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
 import { chooseVersion, rolloutCandidates } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
+import { callModelRecorded } from './model-call';
 import { buildMessages } from './transcript';
 import { truncate } from './stages';
 
@@ -118,18 +118,7 @@ export function createSkillActivities(deps: SkillDeps) {
       const policy = resolvePolicy(organization.tier, organization.settings);
       const timers = organizationSettingsSchema.parse(organization.settings ?? {}).timers;
       const budgetUsd = request.budgetUsd ?? policy.budgetUsd;
-      const row = {
-        id: invocationId,
-        organizationId,
-        workflowId: request.workflowId,
-        skillSlug: request.skill,
-        personaSlug: request.persona,
-        triggeredBy: request.triggeredBy,
-        eventId: request.eventId ?? null,
-        entityType: request.entityType ?? null,
-        entityId: request.entityId ?? null,
-        input: request.input,
-      };
+      const row = invocationRowOf(request, request.workflowId);
       let version: string | null = request.version ?? null;
       const refuse = async (reason: string): Promise<BeginSkillResult> => {
         await startInvocation(db, { ...row, skillVersion: version ?? '', budgetUsd, context: {} });
@@ -206,12 +195,11 @@ export function createSkillActivities(deps: SkillDeps) {
         const messages = buildMessages(history, toolCalls);
         if (input.forceFinal) messages.push({ role: 'user', content: `You are out of turns. Call ${SUBMIT_OUTPUT} now with your best answer.` });
         const system = `${context.personaPrompt}\n\nYou are ${context.personaName}.\n\n${context.skill.systemContext}`;
-        const record = { organizationId: input.organizationId, issueId: null, invocationId: input.invocationId, stepId: null, stage: 'skill', model, attempt: runtime.attempt };
-        const started = Date.now();
         try {
-          const response = await withHeartbeat(
+          const call = await callModelRecorded(
+            deps,
             runtime,
-            deps.llm.createMessage({
+            {
               model,
               system,
               messages,
@@ -219,34 +207,19 @@ export function createSkillActivities(deps: SkillDeps) {
               toolChoice: input.forceFinal ? { type: 'tool', name: SUBMIT_OUTPUT } : { type: 'any' },
               maxTokens: deps.maxOutputTokens,
               signal: runtime.signal,
-            }),
-          );
-          cost = costUsd(response.model || model, response.usage);
-          await recordLlmCall(db, {
-            ...record,
-            model: response.model || model,
-            status: 'ok',
-            usage: response.usage,
-            costUsd: cost,
-            durationMs: response.durationMs,
-            stopReason: response.stopReason,
-            requestId: response.requestId,
-            request: { skill: `${context.skill.id}@${context.skill.version}`, loopId: input.loopId, turn: input.turn },
-            response: { id: response.id, content: response.content },
-          });
-          content = response.content;
-        } catch (error) {
-          if (!runtime.signal.aborted) {
-            await recordLlmCall(db, {
-              ...record,
-              status: 'error',
-              usage: emptyUsage(),
-              costUsd: 0,
-              durationMs: Date.now() - started,
-              error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+            },
+            {
+              organizationId: input.organizationId,
+              issueId: null,
+              invocationId: input.invocationId,
+              stepId: null,
+              stage: 'skill',
               request: { skill: `${context.skill.id}@${context.skill.version}`, loopId: input.loopId, turn: input.turn },
-            });
-          }
+            },
+          );
+          cost = call.costUsd;
+          content = call.response.content;
+        } catch (error) {
           throw toActivityFailure(error);
         }
         await putAgentMessage(db, input, input.turn + 1, 'assistant', content);

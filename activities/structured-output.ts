@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { jsonSchemaFor } from '../src/agents/tools';
 import type { Database } from '../src/db/client';
-import { recordLlmCall } from '../src/db/llm-calls';
-import { AppError, errorMessage, isAppError } from '../src/errors';
+import { AppError } from '../src/errors';
 import type { LlmClient, LlmMessage, LlmResponse, LlmTool } from '../src/llm/client';
-import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
-import { type ActivityRuntime, withHeartbeat } from './context';
+import type { ActivityRuntime } from './context';
+import { callModelRecorded } from './model-call';
 
 /** After an invalid answer the model gets this many chances to repair it, then we fail. */
 export const MAX_REPAIR_TURNS = 1;
@@ -91,7 +90,6 @@ export async function callForStructuredOutput<T>(input: StructuredCallInput<T>):
 }
 
 async function recordedCall<T>(input: StructuredCallInput<T>, tool: LlmTool, messages: LlmMessage[]): Promise<LlmResponse> {
-  const started = Date.now();
   const request = {
     model: input.model,
     system: input.system,
@@ -101,37 +99,9 @@ async function recordedCall<T>(input: StructuredCallInput<T>, tool: LlmTool, mes
     maxTokens: input.maxTokens,
     signal: input.runtime.signal,
   };
-  const base = {
+  const { response } = await callModelRecorded(input, input.runtime, request, {
     ...input.record,
-    model: input.model,
-    attempt: input.runtime.attempt,
     request: { promptId: input.promptId, messages: request.messages },
-  };
-  try {
-    const response = await withHeartbeat(input.runtime, input.llm.createMessage(request));
-    await recordLlmCall(input.db, {
-      ...base,
-      model: response.model || input.model,
-      status: 'ok',
-      usage: response.usage,
-      costUsd: costUsd(response.model || input.model, response.usage),
-      durationMs: response.durationMs,
-      stopReason: response.stopReason,
-      requestId: response.requestId,
-      response: { id: response.id, content: response.content },
-    });
-    return response;
-  } catch (error) {
-    if (!input.runtime.signal.aborted) {
-      await recordLlmCall(input.db, {
-        ...base,
-        status: 'error',
-        usage: emptyUsage(),
-        costUsd: 0,
-        durationMs: Date.now() - started,
-        error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
-      });
-    }
-    throw error;
-  }
+  });
+  return response;
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { CreatePersona, Rollout, UpdatePersona } from '../contracts/skills';
+import type { SkillRunRequest } from '../../workflows/definitions';
 import { AppError } from '../errors';
 import type { CompiledSkill } from '../skills/compiler';
 import { latestOf, parseSemver, rolloutCandidates } from '../skills/rollout';
@@ -196,6 +197,22 @@ export type NewInvocation = Pick<
   typeof agentInvocations.$inferInsert,
   'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'input'
 > & { skillVersion?: string | null; budgetUsd?: number };
+
+/** The invocation row of a run request (what the API writes, or the workflow when a schedule started it). */
+export function invocationRowOf(request: SkillRunRequest & { invocationId: string }, workflowId: string): NewInvocation {
+  return {
+    id: request.invocationId,
+    organizationId: request.organizationId,
+    workflowId,
+    skillSlug: request.skill,
+    personaSlug: request.persona,
+    triggeredBy: request.triggeredBy,
+    eventId: request.eventId ?? null,
+    entityType: request.entityType ?? null,
+    entityId: request.entityId ?? null,
+    input: request.input,
+  };
+}
 
 /**
  * The row the API writes before starting the workflow (pending). Returns false when the row

@@ -23,6 +23,7 @@ import {
   getSkill,
   getSkillEvent,
   getSkillVersion,
+  invocationRowOf,
   type InvocationRecord,
   listInvocationRequests,
   listInvocations,
@@ -143,16 +144,7 @@ export function createSkillService(deps: SkillServiceDeps) {
   async function start(request: SkillRunRequest & { invocationId: string }): Promise<{ invocationId: string; workflowId: string; created: boolean }> {
     const workflowId = skillWorkflowId(request.organizationId, request.invocationId);
     const created = await createInvocation(db, {
-      id: request.invocationId,
-      organizationId: request.organizationId,
-      workflowId,
-      skillSlug: request.skill,
-      personaSlug: request.persona,
-      triggeredBy: request.triggeredBy,
-      eventId: request.eventId ?? null,
-      entityType: request.entityType ?? null,
-      entityId: request.entityId ?? null,
-      input: request.input,
+      ...invocationRowOf(request, workflowId),
       skillVersion: request.version ?? null,
       ...(request.budgetUsd !== undefined ? { budgetUsd: request.budgetUsd } : {}),
     });

@@ -1,0 +1,54 @@
+import type { Database } from '../src/db/client';
+import { type NewLlmCall, recordLlmCall } from '../src/db/llm-calls';
+import { errorMessage, isAppError } from '../src/errors';
+import type { LlmClient, LlmRequest, LlmResponse } from '../src/llm/client';
+import { emptyUsage } from '../src/llm/client';
+import { costUsd } from '../src/llm/pricing';
+import { type ActivityRuntime, withHeartbeat } from './context';
+
+/** Who a model call is recorded for: everything of an llm_calls row but the outcome. */
+export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invocationId' | 'stepId' | 'stage'> & { request?: unknown };
+
+/**
+ * One model call, heartbeating while it runs, recorded in llm_calls whatever happens: usage
+ * and price when it answers, the error when it fails (not when the activity was cancelled).
+ * Errors are rethrown as they are; callers decide how they reach Temporal.
+ */
+export async function callModelRecorded(
+  deps: { db: Database; llm: LlmClient },
+  runtime: ActivityRuntime,
+  request: LlmRequest,
+  record: CallRecord,
+): Promise<{ response: LlmResponse; costUsd: number }> {
+  const started = Date.now();
+  const base = { ...record, model: request.model, attempt: runtime.attempt };
+  try {
+    const response = await withHeartbeat(runtime, deps.llm.createMessage(request));
+    const model = response.model || request.model;
+    const cost = costUsd(model, response.usage);
+    await recordLlmCall(deps.db, {
+      ...base,
+      model,
+      status: 'ok',
+      usage: response.usage,
+      costUsd: cost,
+      durationMs: response.durationMs,
+      stopReason: response.stopReason,
+      requestId: response.requestId,
+      response: { id: response.id, content: response.content },
+    });
+    return { response, costUsd: cost };
+  } catch (error) {
+    if (!runtime.signal.aborted) {
+      await recordLlmCall(deps.db, {
+        ...base,
+        status: 'error',
+        usage: emptyUsage(),
+        costUsd: 0,
+        durationMs: Date.now() - started,
+        error: isAppError(error) ? `${error.code}: ${error.message}` : errorMessage(error),
+      });
+    }
+    throw error;
+  }
+}
