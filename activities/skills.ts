@@ -384,4 +384,3 @@ export function createSkillActivities(deps: SkillDeps) {
   };
 }
 
-export { loopIdOf as skillLoopId };

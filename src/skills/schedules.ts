@@ -7,6 +7,7 @@ import {
   type ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
+import { isUuid } from '../contracts/ids';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
 import { deleteSchedule, getPersona, getSchedule, getSkill, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
@@ -48,7 +49,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   const handleOf = (row: ScheduleRecord) => deps.temporal.schedule.getHandle(row.scheduleId);
 
   async function requireRow(organizationId: string, id: string): Promise<ScheduleRecord> {
-    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await getSchedule(db, organizationId, id) : undefined;
+    const row = isUuid(id) ? await getSchedule(db, organizationId, id) : undefined;
     if (!row) throw new AppError('NOT_FOUND', `Schedule ${id} not found`);
     return row;
   }

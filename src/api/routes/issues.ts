@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../../contracts/issue';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../../contracts/people';
+import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { IssueService } from '../../issues/service';
 import type { AuthVariables } from '../auth';
 import { validate } from '../validation';
 
 const issueIdParam = z.object({ id: z.string() });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Issue routes. Every read and write is scoped to the caller's organization. */
 export function issueRoutes(issues: IssueService) {
@@ -71,6 +71,6 @@ const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
 
 /** A malformed id cannot name an issue: the same 404 as another organization's issue. */
 function issueId(id: string): string {
-  if (!UUID.test(id)) throw new AppError('NOT_FOUND', `Issue ${id} not found`);
+  if (!isUuid(id)) throw new AppError('NOT_FOUND', `Issue ${id} not found`);
   return id;
 }

@@ -15,6 +15,7 @@ import {
   updateScheduleSchema,
   updateSkillSchema,
 } from '../../contracts/skills';
+import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { ScheduleService } from '../../skills/schedules';
 import type { SkillService } from '../../skills/service';
@@ -27,7 +28,6 @@ const slugParam = z.object({ slug: z.string().min(1).max(80) });
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const versionParam = z.object({ slug: z.string().min(1).max(80), version: semver });
 const noteBody = z.strictObject({ note: z.string().max(1000).optional() });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Pause and unpause take an optional `{ note }`: no body at all is fine. */
 async function optionalNote(body: Promise<string>): Promise<string | undefined> {
@@ -48,7 +48,7 @@ async function optionalNote(body: Promise<string>): Promise<string | undefined> 
 
 /** A malformed id cannot name an invocation: the same 404 as another organization's. */
 function invocationId(id: string): string {
-  if (!UUID.test(id)) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
+  if (!isUuid(id)) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
   return id;
 }
 
