@@ -29,7 +29,7 @@ import { createErpClient } from '../src/erp/client';
 import { AppError, isAppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock } from '../src/llm/client';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
-import { chooseVersion, rolloutCandidates } from '../src/skills/rollout';
+import { candidatesOf, chooseVersion } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { currentActivity, withHeartbeat } from './context';
@@ -134,7 +134,7 @@ export function createSkillActivities(deps: SkillDeps) {
       if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
       if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
       if (!version) {
-        const published = rolloutCandidates((await listSkillVersions(db, organizationId, request.skill)).map((v) => ({ version: v.version, status: v.compiled.status })));
+        const published = candidatesOf(await listSkillVersions(db, organizationId, request.skill));
         if (published.length === 0 && skill.rollout.mode !== 'pinned') return refuse(`skill ${request.skill} has no active published version`);
         version = chooseVersion(skill.rollout, published, invocationId);
       }

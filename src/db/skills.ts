@@ -3,7 +3,7 @@ import type { CreatePersona, Rollout, UpdatePersona } from '../contracts/skills'
 import type { SkillRunRequest } from '../../workflows/definitions';
 import { AppError } from '../errors';
 import type { CompiledSkill } from '../skills/compiler';
-import { latestOf, parseSemver, rolloutCandidates } from '../skills/rollout';
+import { compareSemver, currentVersionOf, parseSemver } from '../skills/rollout';
 import type { Database } from './client';
 import { agentInvocations, invocationRequests, personas, skillEvents, skillSchedules, skills, skillVersions } from './schema';
 
@@ -126,9 +126,7 @@ export async function publishSkillVersion(
     // The event subscriptions follow the version `latest` would run (the highest active
     // release), or the highest version when none is active yet.
     const all = await tx.select({ version: skillVersions.version, compiled: skillVersions.compiled }).from(skillVersions).where(eq(skillVersions.skillId, skill.id));
-    const candidates = rolloutCandidates(all.map((v) => ({ version: v.version, status: v.compiled.status })));
-    const leading = latestOf(candidates.length > 0 ? candidates : all.map((v) => v.version));
-    const leadingCompiled = all.find((v) => v.version === leading)?.compiled ?? compiled;
+    const leadingCompiled = currentVersionOf(all.sort((a, b) => compareSemver(a.version, b.version)))?.compiled ?? compiled;
     const [updated] = await tx
       .update(skills)
       .set({ events: eventsOf(leadingCompiled), updatedAt: sql`now()` })

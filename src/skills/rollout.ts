@@ -40,6 +40,20 @@ export function rolloutCandidates(versions: Array<{ version: string; status: str
   return versions.filter((version) => version.status === 'active' || version.status === 'deprecated').map((version) => version.version);
 }
 
+/** rolloutCandidates over published version records (their compiled status). */
+export function candidatesOf(records: Array<{ version: string; compiled: { status: string } }>): string[] {
+  return rolloutCandidates(records.map((record) => ({ version: record.version, status: record.compiled.status })));
+}
+
+/**
+ * The version that represents the skill now: what `latest` would run (the highest active
+ * release), or the highest version when none is active yet. Records in semver order.
+ */
+export function currentVersionOf<R extends { version: string; compiled: { status: string } }>(records: R[]): R | undefined {
+  const candidates = candidatesOf(records);
+  return candidates.length > 0 ? records.find((record) => record.version === latestOf(candidates)) : records.at(-1);
+}
+
 /** 0–99, the same for the same invocation id everywhere (sha256, not Math.random). */
 export function canaryBucket(invocationId: string): number {
   return createHash('sha256').update(invocationId).digest().readUInt32BE(0) % 100;

@@ -12,7 +12,7 @@ import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
 import { deleteSchedule, getPersona, getSchedule, getSkill, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
 import { zodForFields } from './compiler';
-import { latestOf, rolloutCandidates } from './rollout';
+import { candidatesOf, currentVersionOf, latestOf } from './rollout';
 import { AppError } from '../errors';
 import { toIso } from '../time';
 import { searchAttributes, SKILL_WORKFLOW_TYPE, type SkillRunRequest, skillScheduleId } from '../../workflows/definitions';
@@ -62,7 +62,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     if (!persona) throw new AppError('NOT_FOUND', `Persona ${config.persona} not found`);
     if (!persona.allowedSkills.includes(skill)) throw new AppError('FORBIDDEN', `Persona ${config.persona} is not allowed to run ${skill}`);
     const versions = await listSkillVersions(db, organizationId, skill);
-    const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
+    const candidates = candidatesOf(versions);
     const version = config.version ?? (candidates.length > 0 ? latestOf(candidates) : undefined);
     const record = version ? versions.find((v) => v.version === version) : undefined;
     if (config.version && !record) throw new AppError('NOT_FOUND', `${skill}@${config.version} is not published`);
@@ -78,9 +78,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   /** The cron strings of the skill's own `schedule` triggers (the version the schedule would run). */
   async function skillScheduleTriggers(organizationId: string, skill: string, pinned: string | null | undefined): Promise<string[]> {
     const versions = await listSkillVersions(db, organizationId, skill);
-    const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
-    const version = pinned ?? (candidates.length > 0 ? latestOf(candidates) : versions.at(-1)?.version);
-    const compiled = versions.find((v) => v.version === version)?.compiled;
+    const compiled = (pinned ? versions.find((v) => v.version === pinned) : currentVersionOf(versions))?.compiled;
     const crons = (compiled?.triggers ?? []).flatMap((trigger) => ('schedule' in trigger ? [trigger.schedule] : []));
     if (crons.length === 0) {
       throw new AppError('VALIDATION_FAILED', `Give cron or intervalSeconds: ${skill} has no schedule trigger to default to`, {

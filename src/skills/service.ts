@@ -54,7 +54,7 @@ import {
 } from '../../workflows/definitions';
 import { zodForFields } from './compiler';
 import { publishSkill, syncSkillToErp } from './publish';
-import { chooseVersion, latestOf, rollbackTarget, rolloutCandidates, versionsNamed } from './rollout';
+import { candidatesOf, chooseVersion, currentVersionOf, rollbackTarget, versionsNamed } from './rollout';
 
 /**
  * Skills as an organization uses them: personas, publishing versions, rollout, invoking (API
@@ -87,9 +87,7 @@ export function createSkillService(deps: SkillServiceDeps) {
 
   async function skillView(skill: SkillRecord, versions?: SkillVersionRecord[]) {
     const all = versions ?? (await listSkillVersions(db, skill.organizationId, skill.slug));
-    const candidates = rolloutCandidates(all.map((v) => ({ version: v.version, status: v.compiled.status })));
-    // What `latest` runs (the highest active release); the highest version if none is active.
-    const newest = candidates.length > 0 ? all.find((v) => v.version === latestOf(candidates)) : all.at(-1);
+    const newest = currentVersionOf(all);
     return {
       slug: skill.slug,
       name: newest?.compiled.title ?? skill.slug,
@@ -120,7 +118,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     const persona = await requirePersona(organizationId, personaSlug);
     if (!persona.enabled) throw new AppError('CONFLICT', `Persona ${personaSlug} is disabled`);
     if (!persona.allowedSkills.includes(skillSlug)) throw new AppError('FORBIDDEN', `Persona ${personaSlug} is not allowed to run ${skillSlug}`);
-    const published = rolloutCandidates((await listSkillVersions(db, organizationId, skillSlug)).map((v) => ({ version: v.version, status: v.compiled.status })));
+    const published = candidatesOf(await listSkillVersions(db, organizationId, skillSlug));
     if (!pinned && skill.rollout.mode !== 'pinned' && published.length === 0) throw new AppError('CONFLICT', `${skillSlug} has no active published version`);
     const version = pinned ?? chooseVersion(skill.rollout, published, invocationId);
     const record = await getSkillVersion(db, organizationId, skillSlug, version);
@@ -382,8 +380,7 @@ export function createSkillService(deps: SkillServiceDeps) {
       }
       const row = (await updateSkill(db, organizationId, slug, update)) as SkillRecord;
       const versions = await listSkillVersions(db, organizationId, slug);
-      const candidates = rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status })));
-      const newest = candidates.length > 0 ? versions.find((v) => v.version === latestOf(candidates)) : undefined;
+      const newest = candidatesOf(versions).length > 0 ? currentVersionOf(versions) : undefined; // drafts are not synced
       // The ERP's AgentSkill.isEnabled follows ours.
       const erpSync = update.enabled !== undefined && newest ? await syncSkillToErp(db, organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
       return { ...(await skillView(row)), ...(erpSync ? { erpSync } : {}) };
@@ -392,7 +389,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     async rollback(organizationId: string, slug: string) {
       const skill = await requireSkill(organizationId, slug);
       const versions = await listSkillVersions(db, organizationId, slug);
-      const target = rollbackTarget(skill.rollout, rolloutCandidates(versions.map((v) => ({ version: v.version, status: v.compiled.status }))));
+      const target = rollbackTarget(skill.rollout, candidatesOf(versions));
       if (!target) throw new AppError('CONFLICT', `${slug} has no earlier version to roll back to`);
       const row = await updateSkill(db, organizationId, slug, { rollout: { mode: 'pinned', version: target } });
       return { rolledBackFrom: skill.rollout, ...(await skillView(row as SkillRecord, versions)) };
