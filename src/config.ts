@@ -67,6 +67,22 @@ const envSchema = z.object({
   /** Token for GitHub repositories (push and pull requests); never passed to commands. */
   GITHUB_TOKEN: optionalString,
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  /** The worker's own bare repositories (fetch, bundle import, push); default DATA_DIR/git-mirrors. */
+  GIT_MIRRORS_DIR: optionalString,
+  /** Workspaces untouched this long are removed by the worker's sweep (re-made from the mirror if needed). */
+  WORKSPACE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
+
+  // ---- Sandbox --------------------------------------------------------------
+  /**
+   * `bubblewrap` (default; `on` is the same): every command the agents cause to run — their
+   * commands, the tests, git over a workspace — runs in a bubblewrap sandbox. `off`: runs
+   * unconfined, for development machines without bubblewrap; warned about at start and in /health.
+   */
+  SANDBOX: z.enum(['bubblewrap', 'on', 'off']).default('bubblewrap'),
+  /** Path of the bwrap binary (default: /usr/bin/bwrap or /usr/local/bin/bwrap). */
+  SANDBOX_BWRAP_PATH: optionalString,
+  /** Let allowed egress reach loopback and private addresses (a registry inside the network; tests). */
+  SANDBOX_EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
 
   // ---- Claude ---------------------------------------------------------------
   ANTHROPIC_API_KEY: optionalString,
@@ -119,6 +135,9 @@ export interface Config {
   database: { url: string | undefined; poolSize: number; pgliteDir: string };
   dataDir: string;
   workspacesDir: string;
+  mirrorsDir: string;
+  workspaceTtlHours: number;
+  sandbox: SandboxConfig;
   github: { token: string | undefined; apiUrl: string };
   llm: {
     mode: 'anthropic' | 'fake';
@@ -128,6 +147,12 @@ export interface Config {
     maxOutputTokens: number;
     requestTimeoutMs: number;
   };
+}
+
+export interface SandboxConfig {
+  mode: 'bubblewrap' | 'off';
+  bwrapPath: string | undefined;
+  egressAllowPrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +185,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const useTls =
     e.TEMPORAL_TLS ?? (e.TEMPORAL_API_KEY !== undefined || e.TEMPORAL_TLS_CERT_PATH !== undefined);
   const dataDir = path.resolve(e.DATA_DIR);
+  const workspacesDir = e.WORKSPACES_DIR ? path.resolve(e.WORKSPACES_DIR) : path.join(dataDir, 'workspaces');
+  const mirrorsDir = e.GIT_MIRRORS_DIR ? path.resolve(e.GIT_MIRRORS_DIR) : path.join(dataDir, 'git-mirrors');
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
+  if (inside(mirrorsDir, workspacesDir) || inside(workspacesDir, mirrorsDir)) {
+    throw new ConfigError([`GIT_MIRRORS_DIR (${mirrorsDir}) and WORKSPACES_DIR (${workspacesDir}) must not contain each other`]);
+  }
 
   return {
     env: e.NODE_ENV,
@@ -199,7 +230,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pgliteDir: path.join(dataDir, 'pglite'),
     },
     dataDir,
-    workspacesDir: e.WORKSPACES_DIR ? path.resolve(e.WORKSPACES_DIR) : path.join(dataDir, 'workspaces'),
+    workspacesDir,
+    mirrorsDir,
+    workspaceTtlHours: e.WORKSPACE_TTL_HOURS,
+    sandbox: {
+      mode: e.SANDBOX === 'off' ? 'off' : 'bubblewrap',
+      bwrapPath: e.SANDBOX_BWRAP_PATH,
+      egressAllowPrivateAddresses: e.SANDBOX_EGRESS_ALLOW_PRIVATE,
+    },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },
     llm: {
       mode: llmMode,

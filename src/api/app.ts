@@ -21,6 +21,8 @@ export interface ApiDeps {
   authenticate: Authenticate;
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
+  /** How agent commands are confined; `off` is shown with its warning on every /health. */
+  sandbox?: { mode: 'bubblewrap' | 'off'; warning?: string };
   logError?: (error: unknown, requestId: string) => void;
   /** POST /api/webhooks/github (X-Hub-Signature-256 with the repository's webhook secret). */
   githubWebhook?: WebhookHandler<GitHubWebhookHeaders>;
@@ -49,7 +51,7 @@ export function createApp(deps: ApiDeps) {
   app.get('/health', async (c) => {
     const checks = await deps.health();
     const healthy = Object.values(checks).every(Boolean);
-    return c.json({ status: healthy ? 'healthy' : 'degraded', checks }, healthy ? 200 : 503);
+    return c.json({ status: healthy ? 'healthy' : 'degraded', checks, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) }, healthy ? 200 : 503);
   });
 
   // Webhooks authenticate by signature, not API key: registered before the /api routes

@@ -143,7 +143,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       },
       ...skillPaths(),
       '/health': {
-        get: { summary: 'Readiness of Postgres and Temporal', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
+        get: { summary: 'Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off)', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
       },
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedHost } from '../sandbox/egress-proxy';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -63,6 +64,38 @@ export const repositorySettingsSchema = z.object({
 });
 export type RepositorySettings = z.infer<typeof repositorySettingsSchema>;
 
+/** How commands of this organization's agents are confined (src/sandbox). */
+export const sandboxSettingsSchema = z.object({
+  /**
+   * Hosts commands may reach through the filtering proxy ("registry.npmjs.org",
+   * "*.example.com", "host:8443"; without a port, 80 and 443). Empty (default): no network.
+   * Every allowed and refused connection is logged to the issue.
+   */
+  allowedHosts: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        try {
+          parseAllowedHost(entry);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    )
+    .max(100)
+    .default([]),
+  /** Memory of a command's processes together. */
+  memoryMb: z.number().int().min(64).max(64 * 1024).default(2048),
+  /** CPU seconds per process. */
+  cpuSeconds: z.number().int().min(1).max(24 * 3600).default(600),
+  /** Processes and threads at once. */
+  maxProcesses: z.number().int().min(16).max(8192).default(512),
+  /** Largest file a command may write. */
+  fileSizeMb: z.number().int().min(1).max(64 * 1024).default(512),
+  /** The workspace's size cap; a command that grows it past this gets an error. */
+  workspaceMb: z.number().int().min(16).max(1024 * 1024).default(2048),
+});
+export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
+
 export const organizationSettingsSchema = z.object({
   /** Default spending limit per issue in USD; a request may override it. */
   budgetUsd: z.number().positive().max(10_000).default(5),
@@ -86,6 +119,7 @@ export const organizationSettingsSchema = z.object({
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
   escalationContacts: z.array(z.string().max(200)).max(50).default([]),
   repository: repositorySettingsSchema.prefault({}),
+  sandbox: sandboxSettingsSchema.prefault({}),
   /** Submission limits: a sliding hour, and a daily quota (default from the plan: 10 / 100 / 1000). */
   limits: z
     .object({

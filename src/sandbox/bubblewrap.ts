@@ -1,0 +1,286 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type CgroupSupport, type CommandCgroup, detectCgroups } from './cgroups';
+import { type EgressProxy, startEgressProxy } from './egress-proxy';
+import {
+  type CommandSandbox,
+  limitMessage,
+  minimalEnv,
+  OutputCollector,
+  SANDBOX_HOME,
+  type SandboxCommand,
+  type SandboxOutcome,
+  type SandboxResult,
+  WORKSPACE_MOUNT,
+} from './sandbox';
+
+/**
+ * The bubblewrap sandbox: one fresh sandbox per command, gone when the command ends.
+ *
+ * - mounts: the workspace at /workspace (the only writable path), /usr and the usual
+ *   top-level links read-only, a handful of /etc files, a private size-capped /tmp and an
+ *   empty HOME. No other workspace, no DATA_DIR, no home directory, no /sys, no host /proc.
+ * - namespaces: user (every capability dropped, no nested user namespaces), PID (the host's
+ *   processes are invisible; when the command ends the namespace's init dies and the kernel
+ *   kills every process left in it), network (loopback only), IPC, UTS, cgroup.
+ * - resources: per-command cgroup (memory, processes; see cgroups.ts) where the machine
+ *   allows it, rlimits always (CPU time, file size, open files, and processes per user
+ *   where the worker is not root), wall time, output.
+ * - egress: none, unless the organization lists hosts; then a filtering proxy in the worker
+ *   is reached through a UNIX socket mounted into the sandbox (egress-proxy.ts).
+ */
+
+export interface BubblewrapOptions {
+  bwrapPath?: string;
+  /** Let the egress proxy connect to private and loopback addresses (tests only). */
+  egressAllowPrivateAddresses?: boolean;
+  /** Override cgroup detection (tests; null forces rlimits only). */
+  cgroups?: CgroupSupport | null;
+}
+
+/** Files of /etc a build needs: users, name service, TLS roots, the dynamic linker, Debian alternatives. */
+const ETC_FILES = [
+  'passwd',
+  'group',
+  'hosts',
+  'nsswitch.conf',
+  'resolv.conf',
+  'ssl',
+  'ca-certificates',
+  'ca-certificates.conf',
+  'alternatives',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'localtime',
+  'timezone',
+  'mime.types',
+  'protocols',
+  'services',
+  'os-release',
+  'debian_version',
+];
+const TOP_LEVEL = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+
+const EGRESS_DIR = '/run/egress';
+const EGRESS_BRIDGE = '/run/egress-bridge.cjs';
+const EGRESS_PORT = 3128;
+const BRIDGE_SOURCE = path.join(__dirname, 'egress-bridge.cjs');
+
+/** Where bwrap is, or undefined. */
+export function findBubblewrap(explicit?: string): string | undefined {
+  const candidates = explicit ? [explicit] : ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'];
+  return candidates.find((candidate) => existsSync(candidate));
+}
+
+/** Bubblewrap is present and can make the namespaces we ask for on this kernel. */
+export function checkBubblewrap(bwrapPath: string): { ok: true } | { ok: false; reason: string } {
+  const probe = spawnSync(bwrapPath, [...baseArguments(), '--', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
+  if (probe.status === 0) return { ok: true };
+  return { ok: false, reason: (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim() };
+}
+
+export const BUBBLEWRAP_MISSING =
+  'bubblewrap (bwrap) is not installed; every command the agents cause to run must run in it. ' +
+  'Install it with `apt-get update && apt-get install -y bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`, ' +
+  'or set SANDBOX=off on a development machine (commands then run unconfined).';
+
+function baseArguments(): string[] {
+  const args = [
+    '--unshare-user',
+    '--unshare-ipc',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--disable-userns',
+    '--cap-drop',
+    'ALL',
+    '--die-with-parent',
+    '--new-session',
+    '--hostname',
+    'sandbox',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+  ];
+  for (const name of TOP_LEVEL) {
+    const host = `/${name}`;
+    const stat = lstatSync(host, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (stat.isSymbolicLink()) args.push('--symlink', readlinkSync(host), host);
+    else args.push('--ro-bind', host, host);
+  }
+  for (const name of ETC_FILES) args.push('--ro-bind-try', `/etc/${name}`, `/etc/${name}`);
+  args.push('--proc', '/proc', '--dev', '/dev');
+  return args;
+}
+
+export function createBubblewrapSandbox(options: BubblewrapOptions = {}): CommandSandbox {
+  const bwrap = findBubblewrap(options.bwrapPath);
+  if (!bwrap) throw new Error(BUBBLEWRAP_MISSING);
+  const cgroups = options.cgroups === undefined ? detectCgroups() : options.cgroups;
+  const root = process.getuid?.() === 0;
+  const base = baseArguments();
+
+  return {
+    kind: 'bubblewrap',
+    describe() {
+      return {
+        kind: 'bubblewrap',
+        resourceControl: cgroups
+          ? `cgroup ${cgroups.version} (memory, processes) + rlimits (CPU, file size)`
+          : `rlimits only (CPU, file size${root ? '' : ', processes'}): no writable cgroup hierarchy, so memory is not capped${root ? ' and the process cap does not bind root' : ''}`,
+      };
+    },
+    run: (command) => runInBubblewrap(command),
+  };
+
+  async function runInBubblewrap(command: SandboxCommand): Promise<SandboxResult> {
+    const { limits } = command;
+    const started = Date.now();
+    const id = randomUUID();
+    let cgroup: CommandCgroup | undefined;
+    let proxy: EgressProxy | undefined;
+    let egressDir: string | undefined;
+    try {
+      cgroup = cgroups ? await cgroups.create(id, limits) : undefined;
+      const env = minimalEnv(SANDBOX_HOME, command.env);
+      let argv = command.argv;
+      const extra: string[] = [];
+      if (command.egress && command.egress.allowedHosts.length > 0) {
+        egressDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sandbox-egress-'));
+        proxy = await startEgressProxy({
+          socketPath: path.join(egressDir, 'proxy.sock'),
+          allowedHosts: command.egress.allowedHosts,
+          allowPrivateAddresses: options.egressAllowPrivateAddresses ?? false,
+          onDecision: command.egress.onDecision,
+        });
+        extra.push('--bind', egressDir, EGRESS_DIR, '--ro-bind', BRIDGE_SOURCE, EGRESS_BRIDGE);
+        const proxyUrl = `http://127.0.0.1:${EGRESS_PORT}`;
+        for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) env[name] = proxyUrl;
+        env['NO_PROXY'] = '';
+        env['no_proxy'] = '';
+        argv = [process.execPath.startsWith('/usr/') ? process.execPath : '/usr/bin/node', EGRESS_BRIDGE, `${EGRESS_DIR}/proxy.sock`, String(EGRESS_PORT), '--', ...argv];
+      }
+      const bwrapArgs = [
+        ...base,
+        '--size',
+        String(limits.tmpBytes),
+        '--tmpfs',
+        '/tmp',
+        '--tmpfs',
+        '/home',
+        '--dir',
+        SANDBOX_HOME,
+        '--tmpfs',
+        '/run',
+        ...extra,
+        command.workspace.writable ? '--bind' : '--ro-bind',
+        command.workspace.hostPath,
+        WORKSPACE_MOUNT,
+        '--chdir',
+        WORKSPACE_MOUNT,
+        '--clearenv',
+        ...Object.entries(env).flatMap(([key, value]) => ['--setenv', key, value]),
+        '--',
+        ...argv,
+      ];
+      const rlimits = [
+        `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
+        `--fsize=${limits.fileSizeBytes}`,
+        '--nofile=4096',
+        '--core=0',
+        ...(root ? [] : [`--nproc=${limits.processes}`]),
+      ];
+      // A tiny launcher joins the command's cgroups, then execs prlimit, which execs bwrap:
+      // everything the command forks starts inside the limits.
+      const launcher = ['/bin/sh', '-c', 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"', 'sandbox', ...(cgroup?.procsFiles ?? []), '--', 'prlimit', ...rlimits, '--', bwrap as string, ...bwrapArgs];
+      const result = await spawnAndWait(command, launcher);
+      const events = cgroup ? await cgroup.events() : { oomKills: 0, forksRefused: 0 };
+      const outcome: SandboxOutcome =
+        result.outcome !== 'exited'
+          ? result.outcome
+          : events.oomKills > 0
+            ? 'memory_limit'
+            : result.exitCode === 128 + 24 || result.signal === 'SIGXCPU'
+              ? 'cpu_limit'
+              : result.exitCode === 128 + 25 || result.signal === 'SIGXFSZ'
+                ? 'file_size_limit'
+                : events.forksRefused > 0 && result.exitCode !== 0
+                  ? 'process_limit'
+                  : result.exitCode === 125 && result.stderr.includes('sandbox:')
+                    ? 'spawn_failed'
+                    : 'exited';
+      return { ...result, argv: command.argv, outcome, limitMessage: limitMessage(outcome, limits), durationMs: Date.now() - started };
+    } finally {
+      await cgroup?.destroy();
+      await proxy?.close();
+      if (egressDir) await fs.rm(egressDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Spawns the launcher in its own process group, collects output, enforces wall time, output
+ * and cancellation by killing the group (bubblewrap's --die-with-parent takes the sandbox
+ * with it). Resolves once the launcher has exited and its pipes are closed.
+ */
+export async function spawnAndWait(
+  command: SandboxCommand,
+  argv: string[],
+  spawnOptions: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<Omit<SandboxResult, 'limitMessage' | 'durationMs'>> {
+  const { limits } = command;
+  const stdoutFile = command.stdoutFile ? await fs.open(command.stdoutFile, 'w') : undefined;
+  try {
+    return await new Promise((resolve) => {
+      let outcome: SandboxOutcome = 'exited';
+      const child = spawn(argv[0] as string, argv.slice(1), {
+        cwd: spawnOptions.cwd ?? '/',
+        env: spawnOptions.env ?? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        stdio: ['ignore', stdoutFile ? stdoutFile.fd : 'pipe', 'pipe'],
+        detached: true,
+      });
+      const stop = (why: SandboxOutcome) => {
+        if (outcome === 'exited') outcome = why;
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
+      const output = new OutputCollector(limits.maxOutputBytes, limits.maxTotalOutputBytes, () => stop('output_limit'));
+      child.stdout?.on('data', output.sink('stdout'));
+      child.stderr?.on('data', output.sink('stderr'));
+      const timer = setTimeout(() => stop('timed_out'), limits.wallTimeMs);
+      const onAbort = () => stop('cancelled');
+      command.signal?.addEventListener('abort', onAbort, { once: true });
+      let spawnError: Error | undefined;
+      child.on('error', (error) => {
+        spawnError = error;
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        command.signal?.removeEventListener('abort', onAbort);
+        // Whatever the command left in its group goes with it.
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is empty
+        }
+        if (spawnError) {
+          resolve({ argv: command.argv, exitCode: 127, signal: null, outcome: 'spawn_failed', stdout: output.stdout, stderr: `${output.stderr}\n${spawnError.message}`.trim(), truncated: output.truncated });
+          return;
+        }
+        resolve({ argv: command.argv, exitCode: code, signal, outcome, stdout: output.stdout, stderr: output.stderr, truncated: output.truncated });
+      });
+    });
+  } finally {
+    await stdoutFile?.close();
+  }
+}
