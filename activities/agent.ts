@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
   type AgentStage,
+  agentTools,
   ASK_CLARIFICATION,
   finalToolName,
   isToolName,
+  stageOfLoop,
   toolDefinitionsFor,
   toolInputSchemas,
 } from '../src/agents/tools';
@@ -24,12 +26,13 @@ import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
+import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { formatCommandResult, runCommand } from '../src/workspace/commands';
-import { diffAgainstBase, git } from '../src/workspace/git';
 import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
+import { workingDiff } from '../src/workspace/sandboxed-git';
 import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
-import { repositoryRootFor } from './workspace';
-import { currentActivity } from './context';
+import { egressLogger, ensureWorkspace, repositoryRootFor, sandboxLimits, workspaceOverCap } from './workspace';
+import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import { callModelRecorded } from './model-call';
 import { buildMessages } from './transcript';
@@ -51,6 +54,9 @@ export interface AgentDeps {
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
   workspacesDir: string;
+  mirrorsDir: string;
+  sandbox: CommandSandbox;
+  github: { token: string | undefined; apiUrl: string };
 }
 
 export interface AgentLoopRef {
@@ -118,6 +124,35 @@ export function createAgentActivities(deps: AgentDeps) {
     });
   }
 
+  /**
+   * Runs one tool call, at most once: the stored result is returned if there is one.
+   * Tool errors (bad path, unknown tool, bad input, a tool the stage does not offer) are
+   * results for the agent, not failures.
+   */
+  async function runTool(input: RunAgentToolInput, runtime: ActivityRuntime): Promise<AgentToolResult> {
+    const call = await getToolCall(db, input, input.toolUseId);
+    if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
+    if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
+
+    let output: string;
+    let isError = false;
+    try {
+      const repository = await repositoryRootFor(deps, input);
+      const stage = stageOfLoop(input.loopId);
+      const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
+      if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
+      output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal });
+    } catch (error) {
+      if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
+      output = error.message;
+      isError = true;
+    }
+    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: true });
+    if (isError) {
+      await appendLog(db, { ...input, level: 'WARN', message: `tool ${truncate(call.name, 100)} refused: ${truncate(output, 300)}` });
+    }
+    return { isError, summary: truncate(output, 200), executed: stored };
+  }
 
   return {
     /** Opens (or reopens after a retry) the step and writes the loop's first message. */
@@ -203,6 +238,15 @@ export function createAgentActivities(deps: AgentDeps) {
       }
       await registerToolCalls(db, input, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
 
+      // Only what this stage was offered runs: a research or review agent's write_file or
+      // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
+      const offered = new Set<string>([...agentTools(input.stage, writable), finalTool]);
+      const refused = uses.filter((use) => !offered.has(use.name));
+      for (const use of refused) {
+        await storeToolResult(db, input, use.id, { output: notAvailable(use.name, input.stage, offered), isError: true, executed: false });
+        await appendLog(db, { ...input, stepId: step.id, level: 'WARN', message: `${input.stage} agent called ${truncate(use.name, 100)}, which this stage does not offer: refused` });
+      }
+
       const final = uses.find((use) => use.name === finalTool);
       let repairs = 0;
       let problem: string | undefined;
@@ -230,7 +274,7 @@ export function createAgentActivities(deps: AgentDeps) {
 
       const toolCalls: ToolCallRef[] = [];
       for (const use of uses) {
-        if (use.id === final?.id) continue;
+        if (use.id === final?.id || refused.includes(use)) continue;
         if (use.name === ASK_CLARIFICATION) {
           const parsed = toolInputSchemas[ASK_CLARIFICATION].safeParse(use.input);
           if (!parsed.success) {
@@ -250,24 +294,8 @@ export function createAgentActivities(deps: AgentDeps) {
      * Tool errors (bad path, unknown tool, bad input) are results for the agent, not failures.
      */
     async runAgentTool(input: RunAgentToolInput): Promise<AgentToolResult> {
-      const call = await getToolCall(db, input, input.toolUseId);
-      if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
-      if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
-
-      let output: string;
-      let isError = false;
-      try {
-        output = await executeTool(call.name, call.input, await repositoryRootFor(deps, input));
-      } catch (error) {
-        if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
-        output = error.message;
-        isError = true;
-      }
-      const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: true });
-      if (isError) {
-        await appendLog(db, { ...input, level: 'WARN', message: `tool ${call.name} refused: ${truncate(output, 300)}` });
-      }
-      return { isError, summary: truncate(output, 200), executed: stored };
+      const runtime = currentActivity();
+      return withHeartbeat(runtime, runTool(input, runtime));
     },
 
     /** Stores the answer to an agent's ask_clarification call as that call's tool result. */
@@ -283,14 +311,24 @@ export function createAgentActivities(deps: AgentDeps) {
   };
 }
 
-/** Runs one tool against the issue's repository. Refusals are ToolInputErrors for the agent. */
-async function executeTool(
-  name: string,
-  rawInput: unknown,
-  repository: Awaited<ReturnType<typeof repositoryRootFor>>,
-): Promise<string> {
+function notAvailable(name: string, stage: string, offered: Set<string>): string {
+  return `${truncate(name, 100)} is not available in the ${stage} stage; available: ${[...offered].join(', ') || '(none)'}`;
+}
+
+interface ToolContext extends Awaited<ReturnType<typeof repositoryRootFor>> {
+  deps: AgentDeps;
+  ref: RunAgentToolInput;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one tool against the issue's repository. Reads and writes happen in this process,
+ * confined to the repository's directory; anything that starts a process on repository
+ * content (search, diff, commands) runs in the sandbox. Refusals are ToolInputErrors.
+ */
+async function executeTool(name: string, rawInput: unknown, context: ToolContext): Promise<string> {
   if (!isToolName(name) || name === ASK_CLARIFICATION) throw new ToolInputError(`unknown tool: ${name}`);
-  const { root, writable, settings } = repository;
+  const { root, writable, settings, organization, deps, ref } = context;
   if (!root) throw new ToolInputError('no repository is configured for this organization (settings.repository)');
   const parsed = toolInputSchemas[name].safeParse(rawInput);
   if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
@@ -299,13 +337,15 @@ async function executeTool(
   const needsWorkspace = (tool: string) => {
     if (!writable) throw new ToolInputError(`${tool} needs a workspace: this repository is read-only here`);
   };
+  // A workspace removed by the TTL sweep is made again from the mirror before it is used.
+  const workspace = writable ? await ensureWorkspace(deps, ref, settings) : undefined;
   switch (name) {
     case 'list_files':
       return listFiles(root, input);
     case 'read_file':
       return readFile(root, input);
     case 'search_files':
-      return gitGrep(root, input);
+      return gitGrep(deps.sandbox, root, input, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
     case 'write_file':
       needsWorkspace(name);
       return writeFile(root, input);
@@ -314,16 +354,28 @@ async function executeTool(
       return editFile(root, input);
     case 'diff': {
       needsWorkspace(name);
-      const base = (await git(root, ['merge-base', 'HEAD', `origin/${settings.baseBranch}`])).trim();
-      return (await diffAgainstBase(root, base)) || '(no changes yet)';
+      const diff = await workingDiff(deps.sandbox, root, (workspace as { baseSha: string }).baseSha, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
+      return diff || '(no changes yet)';
     }
     case 'run_command': {
       needsWorkspace(name);
       const allowlist = [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
-      const result = await runCommand(root, (parsed.data as { argv: string[] }).argv, allowlist, {
-        timeoutMs: settings.commandTimeoutSeconds * 1000,
-        maxOutputBytes: 50_000,
+      const egress = egressLogger(deps.db, ref);
+      const result = await runCommand({
+        sandbox: deps.sandbox,
+        dir: root,
+        argv: (parsed.data as { argv: string[] }).argv,
+        allowlist,
+        limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
+        egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
+        signal: context.signal,
       });
+      await egress.flush();
+      const overCap = await workspaceOverCap(root, organization);
+      if (overCap) throw new ToolInputError(`${formatCommandResult(result)}\n${overCap}`);
+      if (result.outcome !== 'exited') {
+        await appendLog(deps.db, { ...ref, level: 'WARN', message: `sandbox stopped ${truncate(result.argv.join(' '), 200)}: ${result.limitMessage}` });
+      }
       return formatCommandResult(result);
     }
   }

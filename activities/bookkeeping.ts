@@ -4,6 +4,7 @@ import { recordIssueOutcome } from '../src/db/issues';
 import { issues } from '../src/db/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { appendLog } from '../src/db/logs';
+import { removeIssueRepositories } from '../src/workspace/git';
 
 export interface FinishIssueInput {
   issueId: string;
@@ -14,7 +15,7 @@ export interface FinishIssueInput {
 }
 
 /** Postgres bookkeeping the workflow asks for outside the stages. */
-export function createBookkeepingActivities(deps: { db: Database }) {
+export function createBookkeepingActivities(deps: { db: Database; workspacesDir?: string; mirrorsDir?: string }) {
   return {
     /** Records a non-final status change (e.g. awaiting_approval) for lists and the ERP. */
     async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus }): Promise<void> {
@@ -38,10 +39,17 @@ export function createBookkeepingActivities(deps: { db: Database }) {
       });
     },
 
-    /** Records the final status. Idempotent: a retry rewrites the same values. */
+    /**
+     * Records the final status and removes the issue's workspace and mirror: the change is
+     * pushed (or will never be), the diff is an artifact. Idempotent: a retry rewrites the
+     * same values and finds nothing left to remove.
+     */
     async finishIssue(input: FinishIssueInput): Promise<void> {
       const ref = { organizationId: input.organizationId, issueId: input.issueId };
       await recordIssueOutcome(deps.db, ref, input);
+      if (deps.workspacesDir && deps.mirrorsDir) {
+        await removeIssueRepositories({ workspacesRoot: deps.workspacesDir, mirrorsRoot: deps.mirrorsDir, ...ref });
+      }
       await appendLog(deps.db, {
         ...ref,
         level: input.status === 'failed' ? 'ERROR' : 'INFO',

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
+import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
 import { createErpActivities } from './erp';
@@ -15,8 +16,12 @@ export interface ActivityDeps {
   llm: LlmClient;
   models: { small: string; medium: string; large: string };
   maxOutputTokens: number;
-  /** Where per-issue clones live. */
+  /** Where per-issue clones live (the agent writes them). */
   workspacesDir: string;
+  /** The worker's own bare repositories (push source); never inside workspacesDir. */
+  mirrorsDir: string;
+  /** Where every command on repository content runs (bubblewrap, or SANDBOX=off). */
+  sandbox: CommandSandbox;
   github: { token: string | undefined; apiUrl: string };
   /** For links back to the issue (pull request bodies). */
   publicBaseUrl: string;

@@ -1,8 +1,9 @@
+import fs from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import type { CodeHost } from '../src/codehost/code-host';
 import { createGitHubCodeHost } from '../src/codehost/github';
 import { createLocalCodeHost } from '../src/codehost/local';
-import { organizationSettingsSchema, type RepositorySettings } from '../src/contracts/policy';
+import { type OrganizationSettings, organizationSettingsSchema, type RepositorySettings } from '../src/contracts/policy';
 import { latestArtifact, saveArtifact } from '../src/db/artifacts';
 import type { Database } from '../src/db/client';
 import { getIssue, type IssueRecord } from '../src/db/issues';
@@ -12,8 +13,21 @@ import { getOrganization } from '../src/db/organizations';
 import { issues, issueSteps } from '../src/db/schema';
 import { findEffect, recordEffect } from '../src/db/side-effects';
 import { AppError } from '../src/errors';
-import { type CommandResult, runCommand } from '../src/workspace/commands';
-import { commitAll, diffAgainstBase, prepareWorkspace as prepareClone, workspaceDir, branchName } from '../src/workspace/git';
+import type { EgressDecision } from '../src/sandbox/egress-proxy';
+import type { CommandSandbox, SandboxLimits, SandboxResult } from '../src/sandbox/sandbox';
+import { directorySize, runCommand } from '../src/workspace/commands';
+import {
+  branchName,
+  branchTip,
+  diffInMirror,
+  importBundle,
+  mirrorDir,
+  type PreparedWorkspace,
+  prepareMirror,
+  prepareWorkspace as prepareClone,
+  workspaceDir,
+} from '../src/workspace/git';
+import { commitAndBundle } from '../src/workspace/sandboxed-git';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 
@@ -24,7 +38,12 @@ import { toActivityFailure } from './failures';
 
 export interface WorkspaceDeps {
   db: Database;
+  /** Per-issue clones the agent writes (mounted into the sandbox one at a time). */
   workspacesDir: string;
+  /** The worker's own bare repositories: never mounted into a sandbox. */
+  mirrorsDir: string;
+  /** Where every command on repository content runs. */
+  sandbox: CommandSandbox;
   github: { token: string | undefined; apiUrl: string };
   publicBaseUrl: string;
 }
@@ -57,22 +76,95 @@ const TEST_OUTPUT_CHARS = 4000;
  * query each time. A settings change reaches running issues within SETTINGS_TTL_MS.
  */
 const SETTINGS_TTL_MS = 10_000;
-const settingsCache = new Map<string, { settings: RepositorySettings; until: number }>();
+const settingsCache = new Map<string, { settings: OrganizationSettings; until: number }>();
 
-export async function repositorySettings(db: Database, organizationId: string): Promise<RepositorySettings> {
+export async function organizationSettings(db: Database, organizationId: string): Promise<OrganizationSettings> {
   const cached = settingsCache.get(organizationId);
   if (cached && cached.until > Date.now()) return cached.settings;
   const organization = await getOrganization(db, organizationId);
-  const settings = organizationSettingsSchema.parse(organization?.settings ?? {}).repository;
+  const settings = organizationSettingsSchema.parse(organization?.settings ?? {});
   settingsCache.set(organizationId, { settings, until: Date.now() + SETTINGS_TTL_MS });
   return settings;
 }
 
+export async function repositorySettings(db: Database, organizationId: string): Promise<RepositorySettings> {
+  return (await organizationSettings(db, organizationId)).repository;
+}
+
+const MIB = 1024 ** 2;
+
+/** The sandbox limits of one command, from the organization's settings. */
+export function sandboxLimits(settings: OrganizationSettings, command: { maxOutputBytes: number }): SandboxLimits {
+  const { sandbox } = settings;
+  return {
+    wallTimeMs: settings.repository.commandTimeoutSeconds * 1000,
+    cpuSeconds: sandbox.cpuSeconds,
+    memoryBytes: sandbox.memoryMb * MIB,
+    processes: sandbox.maxProcesses,
+    fileSizeBytes: sandbox.fileSizeMb * MIB,
+    maxOutputBytes: command.maxOutputBytes,
+    maxTotalOutputBytes: Math.max(64 * MIB, command.maxOutputBytes),
+    tmpBytes: Math.min(512 * MIB, sandbox.memoryMb * MIB),
+  };
+}
+
 /** Where an issue's agents read and write: its workspace, or the read-only path. */
-export async function repositoryRootFor(deps: Pick<WorkspaceDeps, 'db' | 'workspacesDir'>, ref: WorkspaceRef): Promise<{ root: string | undefined; writable: boolean; settings: RepositorySettings }> {
-  const settings = await repositorySettings(deps.db, ref.organizationId);
-  if (settings.remote) return { root: workspaceDir({ root: deps.workspacesDir, ...ref }), writable: true, settings };
-  return { root: settings.path, writable: false, settings };
+export async function repositoryRootFor(deps: Pick<WorkspaceDeps, 'db' | 'workspacesDir'>, ref: WorkspaceRef): Promise<{ root: string | undefined; writable: boolean; settings: RepositorySettings; organization: OrganizationSettings }> {
+  const organization = await organizationSettings(deps.db, ref.organizationId);
+  const settings = organization.repository;
+  if (settings.remote) return { root: workspaceDir({ workspacesRoot: deps.workspacesDir, ...ref }), writable: true, settings, organization };
+  return { root: settings.path, writable: false, settings, organization };
+}
+
+/** Auth for a GitHub remote, as a git config entry; only ever used in the mirror. */
+export function gitAuth(settings: RepositorySettings, token: string | undefined): string[] {
+  if (settings.host !== 'github' || !token) return [];
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return [`http.extraHeader=Authorization: Basic ${basic}`];
+}
+
+/**
+ * The issue's mirror and workspace, made if missing (first use, or after the TTL sweep), and
+ * marked as used now so the sweep leaves it alone.
+ */
+export async function ensureWorkspace(deps: Pick<WorkspaceDeps, 'workspacesDir' | 'mirrorsDir' | 'github'>, ref: WorkspaceRef, settings: RepositorySettings): Promise<PreparedWorkspace> {
+  if (!settings.remote) throw new AppError('CONFLICT', 'no repository remote configured');
+  const prepared = await prepareClone({
+    workspacesRoot: deps.workspacesDir,
+    mirrorsRoot: deps.mirrorsDir,
+    ...ref,
+    remote: settings.remote,
+    baseBranch: settings.baseBranch,
+    gitConfig: gitAuth(settings, deps.github.token),
+  });
+  const now = new Date();
+  await fs.utimes(prepared.dir, now, now).catch(() => undefined);
+  return prepared;
+}
+
+/** Reports the egress proxy's decisions to the issue's log (awaited by `flush`). */
+export function egressLogger(db: Database, ref: WorkspaceRef) {
+  const writes: Array<Promise<unknown>> = [];
+  return {
+    onDecision(decision: EgressDecision) {
+      writes.push(
+        appendLog(db, {
+          ...ref,
+          level: decision.allowed ? 'INFO' : 'WARN',
+          message: `sandbox egress ${decision.allowed ? 'allowed' : 'refused'}: ${decision.kind} ${decision.host}:${decision.port} (${decision.reason})`,
+        }).catch(() => undefined),
+      );
+    },
+    flush: () => Promise.all(writes),
+  };
+}
+
+/** Null when the workspace is within its cap; else the sentence that says what to do. */
+export async function workspaceOverCap(dir: string, settings: OrganizationSettings): Promise<string | null> {
+  const cap = settings.sandbox.workspaceMb * MIB;
+  const size = await directorySize(dir, cap);
+  if (size <= cap) return null;
+  return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
 }
 
 export function createWorkspaceActivities(deps: WorkspaceDeps) {
@@ -86,12 +178,6 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
       return createGitHubCodeHost({ token: deps.github.token, apiUrl: deps.github.apiUrl, ...settings.github });
     }
     return createLocalCodeHost({ db, organizationId, remote: settings.remote });
-  }
-
-  function gitAuth(settings: RepositorySettings): string[] {
-    if (settings.host !== 'github' || !deps.github.token) return [];
-    const basic = Buffer.from(`x-access-token:${deps.github.token}`).toString('base64');
-    return [`http.extraHeader=Authorization: Basic ${basic}`];
   }
 
   async function requireIssue(ref: WorkspaceRef): Promise<IssueRecord> {
@@ -108,18 +194,11 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
     publishChange: heartbeating(publishChange),
   };
 
-  /** Clones the repository onto the issue's branch, or finds the clone a previous attempt made. */
+  /** Makes the issue's mirror and workspace (or finds the ones a previous attempt made). */
   async function prepareWorkspace(ref: WorkspaceRef): Promise<{ branch: string; baseSha: string; created: boolean }> {
     const settings = await repositorySettings(db, ref.organizationId);
-    if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
     try {
-      const prepared = await prepareClone({
-        root: deps.workspacesDir,
-        ...ref,
-        remote: settings.remote,
-        baseBranch: settings.baseBranch,
-        gitConfig: gitAuth(settings),
-      });
+      const prepared = await ensureWorkspace(deps, ref, settings);
       if (prepared.created) {
         await appendLog(db, { ...ref, level: 'INFO', message: `workspace ready on ${prepared.branch} (base ${prepared.baseSha.slice(0, 8)})` });
       }
@@ -131,38 +210,62 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
   }
 
   /**
-   * Ends the code stage: runs the test command, commits on the branch with a message
-   * naming the issue, and stores the real diff (and test results) on the round's artifact.
+   * Ends the code stage: runs the test command in the sandbox, commits there and hands the
+   * commits to the worker as a bundle, which goes into the mirror; the diff stored on the
+   * round's artifact is computed in the mirror. No git runs on the host over the workspace.
    */
   async function finalizeChange(input: WorkspaceRef & { round: number }): Promise<ChangeResult> {
     const issue = await requireIssue(input);
-    const settings = await repositorySettings(db, input.organizationId);
-    if (!settings.remote) throw toActivityFailure(new AppError('CONFLICT', 'no repository remote configured'));
-    const prepared = await prepareClone({
-      root: deps.workspacesDir,
-      ...input,
-      remote: settings.remote,
-      baseBranch: settings.baseBranch,
-      gitConfig: gitAuth(settings),
-    });
-    let tests: CommandResult | undefined;
-    if (settings.testCommand) {
-      tests = await runCommand(prepared.dir, settings.testCommand, [settings.testCommand], {
-        timeoutMs: settings.commandTimeoutSeconds * 1000,
-        maxOutputBytes: 200_000,
-      });
+    const organization = await organizationSettings(db, input.organizationId);
+    const settings = organization.repository;
+    let prepared: PreparedWorkspace;
+    try {
+      prepared = await ensureWorkspace(deps, input, settings);
+    } catch (error) {
+      throw toActivityFailure(error);
     }
-    const testsPassed = tests ? tests.exitCode === 0 && !tests.timedOut : null;
-    const testSummary = tests
-      ? `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (exit ${tests.exitCode}${tests.timedOut ? ', timed out' : ''})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`
-      : 'no test command configured';
-    const commitSha = await commitAll(
-      prepared.dir,
-      `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
-    );
-    const diff = await diffAgainstBase(prepared.dir, prepared.baseSha);
-    const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);
+    const overCap = await workspaceOverCap(prepared.dir, organization);
+    if (overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', overCap));
 
+    let tests: SandboxResult | undefined;
+    if (settings.testCommand) {
+      const egress = egressLogger(db, input);
+      tests = await runCommand({
+        sandbox: deps.sandbox,
+        dir: prepared.dir,
+        argv: settings.testCommand,
+        allowlist: [settings.testCommand],
+        limits: sandboxLimits(organization, { maxOutputBytes: 200_000 }),
+        egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
+        signal: currentActivity().signal,
+      });
+      await egress.flush();
+    }
+    const testsPassed = tests ? tests.outcome === 'exited' && tests.exitCode === 0 : null;
+    const testSummary = tests
+      ? `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (${tests.limitMessage ?? `exit ${tests.exitCode}`})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`
+      : 'no test command configured';
+
+    const message = `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`;
+    let commitSha: string | null = null;
+    let diff: string;
+    try {
+      const knownSha = await branchTip(prepared.mirror, prepared.branch);
+      const change = await commitAndBundle(deps.sandbox, prepared.dir, {
+        message,
+        knownSha,
+        limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
+      });
+      try {
+        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch);
+      } finally {
+        await change.cleanup();
+      }
+      diff = await diffInMirror(prepared.mirror, prepared.baseSha, prepared.branch);
+    } catch (error) {
+      throw toActivityFailure(new AppError('INTERNAL', error instanceof Error ? error.message : String(error), { retryable: true }));
+    }
+    const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);
     const [step] = await db
       .select({ id: issueSteps.id })
       .from(issueSteps)
@@ -206,12 +309,14 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
     const settings = await repositorySettings(db, input.organizationId);
     const host = codeHostFor(settings, input.organizationId);
     const branch = branchName(input.organizationId, input.issueId);
-    const dir = workspaceDir({ root: deps.workspacesDir, ...input });
+    const mirror = mirrorDir({ mirrorsRoot: deps.mirrorsDir, ...input });
     const ledger = { organizationId: input.organizationId, workflowId: input.workflowId };
 
     try {
       if (!(await findEffect(db, input.workflowId, 'push'))) {
-        const pushed = await host.pushBranch({ workspaceDir: dir, branch, remote: settings.remote as string });
+        // A mirror lost with its disk is made again from the remote, which has every pushed commit.
+        await prepareMirror({ workspacesRoot: deps.workspacesDir, mirrorsRoot: deps.mirrorsDir, ...input, remote: settings.remote as string, baseBranch: settings.baseBranch, gitConfig: gitAuth(settings, deps.github.token) });
+        const pushed = await host.pushBranch({ mirror, branch, remote: settings.remote as string });
         await recordEffect(db, { ...ledger, effect: 'push', result: { branch, sha: pushed.sha } });
       }
 

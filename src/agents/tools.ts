@@ -60,6 +60,12 @@ const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
 export type AgentStage = Extract<Stage, 'research' | 'code' | 'review'>;
 export const AGENT_STAGES: AgentStage[] = ['research', 'code', 'review'];
 
+/** The stage of a loop id (`{issueId}:{stage}:{round}`), or undefined if it names none. */
+export function stageOfLoop(loopId: string): AgentStage | undefined {
+  const stage = loopId.split(':').at(-2);
+  return AGENT_STAGES.find((candidate) => candidate === stage);
+}
+
 /** Which tools each agent has. Research only reads; write tools need a workspace. */
 export function agentTools(stage: AgentStage, workspace: boolean): ToolName[] {
   if (stage === 'research') return [...READ_ONLY_TOOLS, ASK_CLARIFICATION];

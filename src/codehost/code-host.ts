@@ -24,10 +24,10 @@ export interface NewPullRequest {
 export interface CodeHost {
   readonly kind: 'local' | 'github';
   /**
-   * Pushes the branch of a workspace to the configured remote — by URL, not `origin`, whose
-   * push URL repository code could have changed — forced: the branch belongs to the issue.
+   * Pushes the branch from the issue's mirror — the worker's own bare repository, never the
+   * workspace the agent wrote — to the configured remote, forced: the branch belongs to the issue.
    */
-  pushBranch(input: { workspaceDir: string; branch: string; remote: string }): Promise<{ sha: string }>;
+  pushBranch(input: { mirror: string; branch: string; remote: string }): Promise<{ sha: string }>;
   /** The pull request whose head is `branch`, open or not. */
   findPullRequest(branch: string): Promise<PullRequestRef | undefined>;
   createPullRequest(input: NewPullRequest): Promise<PullRequestRef>;

@@ -1,5 +1,5 @@
 import type { CodeHost, NewPullRequest, PullRequestRef } from './code-host';
-import { git } from '../workspace/git';
+import { branchTip, git } from '../workspace/git';
 
 export interface GitHubHostOptions {
   token: string;
@@ -35,11 +35,11 @@ export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
 
   return {
     kind: 'github',
-    async pushBranch({ workspaceDir, branch, remote }) {
-      await git(workspaceDir, ['push', '--quiet', '--force', '--', remote, `HEAD:refs/heads/${branch}`], {
+    async pushBranch({ mirror, branch, remote }) {
+      await git(mirror, ['push', '--quiet', '--force', '--', remote, `refs/heads/${branch}:refs/heads/${branch}`], {
         config: [`http.extraHeader=Authorization: Basic ${basic}`],
       });
-      return { sha: (await git(workspaceDir, ['rev-parse', 'HEAD'])).trim() };
+      return { sha: await branchTip(mirror, branch) };
     },
     async findPullRequest(branch) {
       const { data } = await (await octokit()).request('GET /repos/{owner}/{repo}/pulls', {

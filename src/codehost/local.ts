@@ -2,7 +2,7 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { localPullRequests } from '../db/schema';
-import { git } from '../workspace/git';
+import { branchTip, git } from '../workspace/git';
 import type { CodeHost, NewPullRequest, PullRequestRef } from './code-host';
 
 /** A bare repository as the remote and pull requests in Postgres: the offline code host. */
@@ -19,9 +19,9 @@ export function createLocalCodeHost(deps: { db: Database; organizationId: string
   return {
     kind: 'local',
     // The remote is the one this host was made for, resolved to an absolute path above.
-    async pushBranch({ workspaceDir, branch }) {
-      await git(workspaceDir, ['push', '--quiet', '--force', '--', repository, `HEAD:refs/heads/${branch}`]);
-      return { sha: (await git(workspaceDir, ['rev-parse', 'HEAD'])).trim() };
+    async pushBranch({ mirror, branch }) {
+      await git(mirror, ['push', '--quiet', '--force', '--', repository, `refs/heads/${branch}:refs/heads/${branch}`]);
+      return { sha: await branchTip(mirror, branch) };
     },
     async findPullRequest(branch) {
       const [row] = await deps.db

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { CommandSandbox } from '../sandbox/sandbox';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -36,6 +37,8 @@ export interface DemoOptions {
   /** Scratch space: the bare "remote" and the workspaces. */
   workDir: string;
   workflowBundle?: { codePath: string };
+  /** Where the example's tests and git run (the configured sandbox). */
+  sandbox: CommandSandbox;
   log: (line: string) => void;
   timeoutMs?: number;
 }
@@ -96,6 +99,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       models: { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' },
       maxOutputTokens: 4096,
       workspacesDir: path.join(options.workDir, 'workspaces'),
+      mirrorsDir: path.join(options.workDir, 'git-mirrors'),
+      sandbox: options.sandbox,
       github: { token: undefined, apiUrl: 'https://api.github.com' },
       publicBaseUrl: 'http://127.0.0.1',
     });

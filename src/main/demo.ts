@@ -5,6 +5,7 @@
  * prints the pull request: branch, diff, tests failing then passing, cost.
  */
 import path from 'node:path';
+import { createConfiguredSandbox } from '../sandbox';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
         temporal: { client, connection, namespace: config.temporal.namespace },
         db,
         workDir: path.join(config.dataDir, 'demo'),
+        sandbox: createConfiguredSandbox(config.sandbox, (message) => log.warn(message)),
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(formatDemoReport(result));

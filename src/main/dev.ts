@@ -7,6 +7,8 @@
  * Ctrl-C stops everything it started, the Temporal server included.
  */
 import { startRecoverySweep } from './recovery';
+import { createConfiguredSandbox } from '../sandbox';
+import { startWorkspaceSweep } from '../workspace/sweep';
 import { installSkillLibrary } from '../skills/library';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
+    // First: without a working sandbox (and no SANDBOX=off) nothing starts.
+    const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
     let address = config.temporal.address;
     let devServer: DevServer | undefined;
     if (!address) {
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
     cleanups.push(() => client.connection.close());
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
-    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client });
+    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox });
+    cleanups.push(async () => stopSweep());
+    const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -111,6 +117,7 @@ async function main(): Promise<void> {
         `  Temporal UI  ${config.temporal.uiUrl ?? '(not available for this server)'}`,
         `  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Database     ${db.driver} (${db.location})`,
+        `  Sandbox      ${sandbox.kind === 'off' ? 'OFF: agent commands run UNCONFINED (SANDBOX=off)' : `bubblewrap, ${sandbox.describe().resourceControl}`}`,
         `  Model        ${config.llm.mode === 'fake' ? 'FAKE (recorded replies, no Claude calls)' : `Claude (${config.llm.models.small} / ${config.llm.models.medium} / ${config.llm.models.large})`}`,
         `  API key      ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", also in ${path.join(config.dataDir, 'dev-api-key')})`,
         '',

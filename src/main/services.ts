@@ -16,6 +16,8 @@ import { createIssueService } from '../issues/service';
 import { createAnthropicClient } from '../llm/anthropic';
 import type { LlmClient } from '../llm/client';
 import type { Logger } from '../logger';
+import type { CommandSandbox } from '../sandbox';
+import { sandboxHealth } from '../sandbox';
 import { createIssueWorker } from '../temporal/worker';
 
 /**
@@ -60,7 +62,7 @@ export async function createConfiguredLlm(config: Config, log: Logger): Promise<
 
 export async function createConfiguredWorker(
   config: Config,
-  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client },
+  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox },
 ): Promise<Worker> {
   const bundlePath = config.temporal.workflowBundlePath;
   if (bundlePath && !fs.existsSync(bundlePath)) {
@@ -76,6 +78,8 @@ export async function createConfiguredWorker(
       models: config.llm.models,
       maxOutputTokens: config.llm.maxOutputTokens,
       workspacesDir: config.workspacesDir,
+      mirrorsDir: config.mirrorsDir,
+      sandbox: deps.sandbox,
       github: config.github,
       publicBaseUrl: config.http.publicBaseUrl,
       temporal: deps.client,
@@ -118,6 +122,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
         .then(() => true)
         .catch(() => false),
     }),
+    sandbox: sandboxHealth(config.sandbox),
     logError: (error, requestId) => deps.log.error('request failed', { requestId, error }),
   });
 }

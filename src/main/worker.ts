@@ -3,6 +3,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
+import { createConfiguredSandbox } from '../sandbox';
+import { startWorkspaceSweep } from '../workspace/sweep';
 import { requireTemporalAddress } from './require-temporal';
 import { createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
 
@@ -11,16 +13,21 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'worker');
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO') });
   const address = requireTemporalAddress(config, 'worker');
+  // Before anything else: a worker that cannot confine agent commands does not start.
+  const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
+  log.info(`Sandbox: ${sandbox.kind} (${sandbox.describe().resourceControl})`);
   const db = await openConfiguredDatabase(config, log);
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address); // the limiter's signals
-  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client });
+  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox });
+  const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
   log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
   try {
     await worker.run();
   } finally {
+    stopSweep();
     await connection.close();
     await client.connection.close();
     await llm.close();

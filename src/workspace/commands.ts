@@ -1,48 +1,33 @@
-import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { EgressDecision } from '../sandbox/egress-proxy';
+import type { CommandSandbox, SandboxLimits, SandboxResult } from '../sandbox/sandbox';
 import { ToolInputError } from './read-tools';
 
 /**
- * Runs an allowlisted command in a workspace: no shell, a timeout, an output cap and a
- * minimal environment (no API keys, no tokens), with the exit code returned to the agent.
+ * Runs an allowlisted command (no shell) in a workspace, in the sandbox: run_command and
+ * the test command at the end of the code stage. The result, limits included, goes back to
+ * the agent as text.
  */
-
-export interface CommandLimits {
-  timeoutMs: number;
-  maxOutputBytes: number;
-}
-
-export interface CommandResult {
-  argv: string[];
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  durationMs: number;
-}
 
 /** An argv is allowed when an allowlist entry is a prefix of it (`["npm","test"]` allows `npm test -- -t x`). */
 export function isAllowed(argv: string[], allowlist: string[][]): boolean {
   return allowlist.some((allowed) => allowed.length > 0 && allowed.length <= argv.length && allowed.every((part, i) => argv[i] === part));
 }
 
-/**
- * Only what a build needs. Everything else in the worker's environment — ANTHROPIC_API_KEY,
- * GITHUB_TOKEN, DATABASE_URL, TEMPORAL_API_KEY — stays out of reach of repository code.
- */
-export function minimalEnv(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: home,
-    LANG: 'C.UTF-8',
-    CI: 'true',
-    NO_COLOR: '1',
-    GIT_TERMINAL_PROMPT: '0',
-  };
+export interface WorkspaceCommand {
+  sandbox: CommandSandbox;
+  dir: string;
+  argv: string[];
+  allowlist: string[][];
+  limits: SandboxLimits;
+  /** Hosts the organization allows (settings.sandbox.allowedHosts); each decision is reported. */
+  egress?: { allowedHosts: string[]; onDecision(decision: EgressDecision): void };
+  signal?: AbortSignal;
 }
 
-export async function runCommand(cwd: string, argv: string[], allowlist: string[][], limits: CommandLimits): Promise<CommandResult> {
+export async function runCommand(command: WorkspaceCommand): Promise<SandboxResult> {
+  const { argv, allowlist } = command;
   if (!Array.isArray(argv) || argv.length === 0 || argv.some((part) => typeof part !== 'string')) {
     throw new ToolInputError('argv must be a non-empty array of strings');
   }
@@ -50,59 +35,23 @@ export async function runCommand(cwd: string, argv: string[], allowlist: string[
     const allowed = allowlist.map((entry) => entry.join(' ')).join(' | ') || '(none configured)';
     throw new ToolInputError(`command not allowed: ${argv.join(' ')}. Allowed: ${allowed}`);
   }
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // detached: the command gets its own process group, so a timeout kills its children too.
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env: minimalEnv(cwd), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    let captured = 0;
-    let truncated = false;
-    let timedOut = false;
-    const capture = (which: 'out' | 'err') => (chunk: Buffer) => {
-      const room = limits.maxOutputBytes - captured;
-      if (room <= 0) {
-        truncated = true;
-        return;
-      }
-      const text = chunk.subarray(0, room).toString('utf8');
-      if (chunk.length > room) truncated = true;
-      captured += Math.min(chunk.length, room);
-      if (which === 'out') stdout += text;
-      else stderr += text;
-    };
-    child.stdout.on('data', capture('out'));
-    child.stderr.on('data', capture('err'));
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, limits.timeoutMs);
-    const finish = (exitCode: number | null, signal: string | null) => {
-      clearTimeout(timer);
-      resolve({ argv, exitCode, signal, timedOut, stdout, stderr, truncated, durationMs: Date.now() - started });
-    };
-    child.on('error', (error) => {
-      stderr += `\n${error.message}`;
-      finish(127, null);
-    });
-    child.on('close', (code, signal) => finish(code, signal));
+  return command.sandbox.run({
+    argv,
+    workspace: { hostPath: command.dir, writable: true },
+    limits: command.limits,
+    egress: command.egress,
+    signal: command.signal,
   });
 }
 
 /** The result as the agent reads it. */
-export function formatCommandResult(result: CommandResult): string {
-  const status = result.timedOut
-    ? `killed after the timeout (${result.durationMs} ms)`
-    : result.signal
-      ? `killed by ${result.signal}`
-      : `exit code ${result.exitCode}`;
+export function formatCommandResult(result: SandboxResult): string {
+  const status =
+    result.outcome === 'exited'
+      ? result.signal
+        ? `killed by ${result.signal}`
+        : `exit code ${result.exitCode}`
+      : `${result.limitMessage} (after ${result.durationMs} ms)`;
   return [
     `$ ${result.argv.join(' ')}`,
     status,
@@ -112,4 +61,23 @@ export function formatCommandResult(result: CommandResult): string {
     result.stderr.trimEnd(),
     ...(result.truncated ? ['… (output truncated)'] : []),
   ].join('\n');
+}
+
+/**
+ * Bytes under a directory (symlinks not followed), counting stops once past `stopAfter`:
+ * the per-workspace disk cap is checked after every command without walking all of a huge tree.
+ */
+export async function directorySize(dir: string, stopAfter = Number.POSITIVE_INFINITY): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  while (pending.length > 0 && total <= stopAfter) {
+    const current = pending.pop() as string;
+    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else if (entry.isFile()) total += (await fs.lstat(full).catch(() => ({ size: 0 }))).size;
+    }
+  }
+  return total;
 }

@@ -1,11 +1,19 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Per-issue working copies: a clone of the organization's repository on the branch
- * `agent/org-{organizationId}/{issueId}`. Preparing is idempotent, so a retried or resumed
- * activity finds the same workspace (and any work already in it).
+ * The worker's own git: only in repositories the worker created and the agent never
+ * touched, never with the config of a repository the agent could write.
+ *
+ * Each issue has two repositories:
+ * - the **mirror** (`{mirrorsRoot}/{org}/{issue}.git`, bare): fetched from the remote with
+ *   credentials, fed the agent's commits as a bundle, pushed from. Never mounted into a
+ *   sandbox, so its config, hooks and refs are the worker's alone.
+ * - the **workspace** (`{workspacesRoot}/{org}/{issue}`): a clone of the mirror, with no
+ *   credentials in it or its config. The agent writes it; from then on every git command
+ *   over it runs in the sandbox (sandboxed-git.ts), never here.
  */
 
 export function branchName(organizationId: string, issueId: string): string {
@@ -19,11 +27,24 @@ export interface GitOptions {
 }
 
 /**
- * Settings every git call runs with, above anything a repository's own .git/config says:
- * no hooks, no fsmonitor command, no credential prompts. Repository code (a test command)
- * can write .git/config; it must not be able to make our git run commands.
+ * Settings every worker git call runs with. No system or global config is read
+ * (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL=/dev/null); these override what a repository's
+ * own config could say, belt and braces for the repositories we create.
  */
-const HARDENING = ['core.hooksPath=/dev/null', 'core.fsmonitor=false', 'protocol.ext.allow=never', 'credential.helper='];
+const HARDENING = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.sshCommand=ssh',
+  'core.askPass=',
+  'credential.helper=',
+  'protocol.ext.allow=never',
+  'http.proxy=',
+  'https.proxy=',
+  'gpg.program=false',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'diff.external=',
+];
 
 export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
   // Config goes in through GIT_CONFIG_* variables, not -c: argv is visible to every process
@@ -43,84 +64,145 @@ export function git(cwd: string, args: string[], options: GitOptions = {}): Prom
         cwd,
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_TERMINAL_PROMPT: '0', LANG: 'C.UTF-8', ...configEnv },
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/nonexistent',
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_ATTR_NOSYSTEM: '1',
+          GIT_NO_REPLACE_OBJECTS: '1',
+          GIT_TERMINAL_PROMPT: '0',
+          LANG: 'C.UTF-8',
+          ...configEnv,
+        },
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         // Never error.message: it repeats the command line. stderr, without anything that looks like a credential.
         const code = (error as { code?: number | string }).code;
         const killed = (error as { killed?: boolean }).killed ? ' (timed out)' : '';
-        const detail = stderr.replace(/(authorization:\s*\w+\s+)\S+/gi, '$1***').replace(/\/\/[^/@\s]+@/g, '//***@').trim().slice(0, 2000);
+        const detail = redactCredentials(stderr).trim().slice(0, 2000);
         reject(new Error(`git ${args[0]} failed (exit ${code ?? '?'})${killed}${detail ? `: ${detail}` : ''}`));
       },
     );
   });
 }
 
-export interface WorkspaceSpec {
+export function redactCredentials(text: string): string {
+  return text.replace(/(authorization:\s*\w+\s+)\S+/gi, '$1***').replace(/\/\/[^/@\s]+@/g, '//***@');
+}
+
+export interface IssueRepositories {
   /** Where workspaces live, e.g. `.data/workspaces`. */
-  root: string;
+  workspacesRoot: string;
+  /** Where the worker's mirrors live, e.g. `.data/git-mirrors`. Never inside workspacesRoot. */
+  mirrorsRoot: string;
   organizationId: string;
   issueId: string;
+}
+
+export interface RemoteSpec extends IssueRepositories {
   /** A git URL or a path (a bare repository for the local code host). */
   remote: string;
   baseBranch: string;
+  /** Auth for the remote (`http.extraHeader=…`); used only in the mirror. */
   gitConfig?: string[];
 }
 
 export interface PreparedWorkspace {
   dir: string;
+  mirror: string;
   branch: string;
   /** The base commit the branch started from: diffs are taken against it. */
   baseSha: string;
+  /** True when this call made the workspace (first time, or again after a sweep). */
   created: boolean;
 }
 
-const AUTHOR = ['user.name=Agent Orchestrator', 'user.email=agent@orchestrator.local'];
-
-export function workspaceDir(spec: Pick<WorkspaceSpec, 'root' | 'organizationId' | 'issueId'>): string {
-  return path.join(spec.root, spec.organizationId, spec.issueId);
+export function workspaceDir(spec: Pick<IssueRepositories, 'workspacesRoot' | 'organizationId' | 'issueId'>): string {
+  return path.join(spec.workspacesRoot, spec.organizationId, spec.issueId);
 }
 
-export async function prepareWorkspace(spec: WorkspaceSpec): Promise<PreparedWorkspace> {
-  const dir = workspaceDir(spec);
+export function mirrorDir(spec: Pick<IssueRepositories, 'mirrorsRoot' | 'organizationId' | 'issueId'>): string {
+  return path.join(spec.mirrorsRoot, spec.organizationId, `${spec.issueId}.git`);
+}
+
+const READY = 'agent-orchestrator-ready';
+const exists = (file: string) => fs.stat(file).then(() => true, () => false);
+
+/**
+ * The issue's mirror: the base branch and, if the remote already has it (pushed before a
+ * crash), the issue branch. Made once; a half-made mirror (no ready marker) is made again.
+ */
+export async function prepareMirror(spec: RemoteSpec): Promise<{ mirror: string; branch: string; baseSha: string }> {
+  const mirror = mirrorDir(spec);
   const branch = branchName(spec.organizationId, spec.issueId);
-  const exists = await fs
-    .stat(path.join(dir, '.git'))
-    .then(() => true)
-    .catch(() => false);
-  if (!exists) {
-    await fs.rm(dir, { recursive: true, force: true }); // a half-made clone from a crash
-    await fs.mkdir(path.dirname(dir), { recursive: true });
-    await git(path.dirname(dir), ['clone', '--quiet', '--branch', spec.baseBranch, '--', spec.remote, dir], { config: spec.gitConfig });
-    // The branch may exist on the remote already (pushed before a crash): continue it.
-    const remoteBranch = await git(dir, ['ls-remote', '--heads', 'origin', branch], { config: spec.gitConfig });
+  if (!(await exists(path.join(mirror, READY)))) {
+    await fs.rm(mirror, { recursive: true, force: true });
+    await fs.mkdir(mirror, { recursive: true });
+    await git(mirror, ['init', '--quiet', '--bare']);
+    const auth = { config: spec.gitConfig };
+    await git(mirror, ['fetch', '--quiet', '--no-tags', '--', spec.remote, `+refs/heads/${spec.baseBranch}:refs/heads/${spec.baseBranch}`], auth);
+    const remoteBranch = await git(mirror, ['ls-remote', '--heads', '--', spec.remote, `refs/heads/${branch}`], auth);
     if (remoteBranch.trim()) {
-      await git(dir, ['fetch', '--quiet', 'origin', branch], { config: spec.gitConfig });
-      await git(dir, ['checkout', '--quiet', '-B', branch, 'FETCH_HEAD']);
+      await git(mirror, ['fetch', '--quiet', '--no-tags', '--', spec.remote, `+refs/heads/${branch}:refs/heads/${branch}`], auth);
     } else {
-      await git(dir, ['checkout', '--quiet', '-B', branch]);
+      await git(mirror, ['update-ref', `refs/heads/${branch}`, `refs/heads/${spec.baseBranch}`]);
+    }
+    await git(mirror, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    await fs.writeFile(path.join(mirror, READY), new Date().toISOString());
+  }
+  const baseSha = (await git(mirror, ['merge-base', `refs/heads/${spec.baseBranch}`, `refs/heads/${branch}`])).trim();
+  return { mirror, branch, baseSha };
+}
+
+/**
+ * The mirror and the workspace, both made if missing. Idempotent: a retried or resumed
+ * activity finds the same workspace (and the agent's work in it). A workspace removed by the
+ * TTL sweep is cloned again from the mirror, which holds every change committed so far.
+ * No git command runs inside an existing workspace.
+ */
+export async function prepareWorkspace(spec: RemoteSpec): Promise<PreparedWorkspace> {
+  const { mirror, branch, baseSha } = await prepareMirror(spec);
+  const dir = workspaceDir(spec);
+  let created = false;
+  if (!(await exists(dir))) {
+    // Cloned beside the target and renamed into place: a crash never leaves a half-made workspace.
+    const staging = `${dir}.staging-${randomUUID()}`;
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    try {
+      await git(path.dirname(dir), ['clone', '--quiet', '--no-hardlinks', '--branch', branch, '--', mirror, staging]);
+      await fs.rename(staging, dir);
+      created = true;
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
     }
   }
-  const baseSha = (await git(dir, ['merge-base', 'HEAD', `origin/${spec.baseBranch}`])).trim();
-  return { dir, branch, baseSha, created: !exists };
+  return { dir, mirror, branch, baseSha, created };
 }
 
-/** Commits everything in the workspace; returns the new sha, or null when nothing changed. */
-export async function commitAll(dir: string, message: string): Promise<string | null> {
-  await git(dir, ['add', '--all']);
-  const status = await git(dir, ['status', '--porcelain']);
-  if (!status.trim()) return null;
-  await git(dir, ['commit', '--quiet', '-m', message], { config: AUTHOR });
-  return (await git(dir, ['rev-parse', 'HEAD'])).trim();
+/**
+ * Takes the agent's commits into the mirror from a bundle the sandbox wrote. Reading a
+ * bundle is reading a pack, as from any untrusted remote: nothing of the workspace's config
+ * or hooks is involved. Returns the branch's new tip.
+ */
+export async function importBundle(mirror: string, bundleFile: string, branch: string): Promise<string> {
+  await git(mirror, ['bundle', 'verify', '--quiet', bundleFile]);
+  await git(mirror, ['fetch', '--quiet', '--no-tags', '--', bundleFile, `+HEAD:refs/heads/${branch}`]);
+  return branchTip(mirror, branch);
 }
 
-/** The change so far against the base, including files not yet committed or added. */
-export async function diffAgainstBase(dir: string, baseSha: string): Promise<string> {
-  await git(dir, ['add', '--all', '--intent-to-add']);
-  return git(dir, ['diff', baseSha, '--']);
+export async function branchTip(mirror: string, branch: string): Promise<string> {
+  return (await git(mirror, ['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])).trim();
 }
 
-export async function headSha(dir: string): Promise<string> {
-  return (await git(dir, ['rev-parse', 'HEAD'])).trim();
+/** The branch against the base, computed in the mirror: no diff driver or textconv can run. */
+export async function diffInMirror(mirror: string, baseSha: string, branch: string): Promise<string> {
+  return git(mirror, ['diff', '--no-ext-diff', '--no-textconv', baseSha, `refs/heads/${branch}`, '--']);
+}
+
+/** Removes an issue's workspace and mirror (after it ended). */
+export async function removeIssueRepositories(spec: IssueRepositories): Promise<void> {
+  await fs.rm(workspaceDir(spec), { recursive: true, force: true });
+  await fs.rm(mirrorDir(spec), { recursive: true, force: true });
 }

@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { CommandSandbox, SandboxLimits } from '../sandbox/sandbox';
 import { LIMITS, resolveInside, ToolInputError } from './read-tools';
+import { gitGrepInSandbox } from './sandboxed-git';
 
 /**
  * Tools that change a workspace: write a file, edit one by exact replacement, search with
@@ -83,26 +84,20 @@ export async function editFile(root: string, input: { path: string; oldText: str
 
 /**
  * `git grep` over the repository (tracked and untracked files, .gitignore respected; a
- * plain directory is searched with --no-index). Run as a separate process with a timeout,
- * so a pathological pattern cannot stall the worker the way a JavaScript RegExp would.
+ * plain directory is searched with --no-index), in the sandbox with a time limit: the
+ * repository's config is the agent's to write, and a pathological pattern must not stall
+ * the worker the way a JavaScript RegExp would.
  */
-export async function gitGrep(root: string, input: { pattern: string; path?: string }): Promise<string> {
+export async function gitGrep(sandbox: CommandSandbox, root: string, input: { pattern: string; path?: string }, limits: SandboxLimits): Promise<string> {
   if (!input.pattern) throw new ToolInputError('pattern must not be empty');
   const scope = input.path ? path.relative(await fs.realpath(root), await resolveInside(root, input.path)) || '.' : '.';
   const isRepository = await fs.stat(path.join(root, '.git')).then(() => true, () => false);
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['grep', isRepository ? '--untracked' : '--no-index', '-n', '-I', '-E', '-e', input.pattern, '--', scope],
-      { cwd: root, maxBuffer: 8 * 1024 * 1024, timeout: 20_000, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' } },
-      (error, stdout, stderr) => {
-        if (error && (error as { killed?: boolean }).killed) return reject(new ToolInputError('search took over 20 s; use a simpler pattern'));
-        if (error && (error as { code?: number }).code === 1) return resolve(`no matches for /${input.pattern}/`);
-        if (error) return reject(new ToolInputError(`search failed: ${stderr.trim() || error.message}`));
-        const lines = stdout.split('\n').filter(Boolean);
-        const shown = lines.slice(0, LIMITS.searchResults).map((line) => line.slice(0, LIMITS.lineChars));
-        resolve(shown.join('\n') + (lines.length > shown.length ? `\n… (first ${shown.length} of ${lines.length} matches)` : ''));
-      },
-    );
-  });
+  const result = await gitGrepInSandbox(sandbox, root, { pattern: input.pattern, scope, isRepository }, limits);
+  if (result.outcome === 'timed_out') throw new ToolInputError('search took over 20 s; use a simpler pattern');
+  if (result.outcome !== 'exited') throw new ToolInputError(`search stopped: ${result.limitMessage}`);
+  if (result.exitCode === 1) return `no matches for /${input.pattern}/`;
+  if (result.exitCode !== 0) throw new ToolInputError(`search failed: ${result.stderr.trim().slice(0, 500)}`);
+  const lines = result.stdout.split('\n').filter(Boolean);
+  const shown = lines.slice(0, LIMITS.searchResults).map((line) => line.slice(0, LIMITS.lineChars));
+  return shown.join('\n') + (lines.length > shown.length ? `\n… (first ${shown.length} of ${lines.length}${result.truncated ? '+' : ''} matches)` : '');
 }

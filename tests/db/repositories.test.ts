@@ -11,9 +11,8 @@ import { appendLog, listLogs } from '../../src/db/logs';
 import { createOrganization, findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
 import { feedback } from '../../src/db/schema';
 import { completeStep, listSteps, startStep } from '../../src/db/steps';
-import { issueWorkflowId } from '../../workflows/definitions';
 import { testEnv } from '../support/env';
-import { uniqueId } from '../support/harness';
+import { newTestIssue, uniqueId } from '../support/harness';
 
 /**
  * The same repository suite on both drivers, through the real migrations: Postgres (the
@@ -48,22 +47,7 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     cleanup();
   });
 
-  const newIssue = (overrides: Partial<NewIssue> = {}): NewIssue => {
-    const externalId = overrides.externalId ?? uniqueId('ext');
-    return {
-      organizationId: orgId,
-      source: 'erp',
-      externalId,
-      type: 'bug',
-      priority: 'high',
-      title: 'Totals off by one',
-      description: 'details',
-      module: 'billing',
-      context: { module: 'billing' },
-      workflowId: issueWorkflowId(overrides.organizationId ?? orgId, 'erp', externalId),
-      ...overrides,
-    };
-  };
+  const newIssue = (overrides: Partial<NewIssue> = {}): NewIssue => newTestIssue(orgId, overrides);
 
   it('applies migrations idempotently', async () => {
     await expect(migrateDatabase(handle)).resolves.toBeUndefined();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { formatDemoReport, runDemo } from '../../src/demo/run-demo';
 import type { DatabaseHandle } from '../../src/db/client';
 import { testEnv } from '../support/env';
-import { connectTemporal, openTestDatabase, type TemporalHarness } from '../support/harness';
+import { connectTemporal, openTestDatabase, type TemporalHarness, testSandbox } from '../support/harness';
 
 /** The README's offline walkthrough (`npm run demo`), on the test server and database. */
 describe('offline demo', () => {
@@ -29,6 +29,7 @@ describe('offline demo', () => {
       db,
       workDir,
       workflowBundle: { codePath: testEnv('workflowBundle') },
+      sandbox: testSandbox(),
       log: (line) => lines.push(line),
     });
     expect(result.status).toBe('completed');

@@ -344,11 +344,11 @@ describe('agent pipeline', () => {
     expect((await h.waitForEnd(apiKey, id)).status).toBe('completed');
     const calls = await listToolCalls(h.db.db, { organizationId, issueId: id });
     const refused = calls.filter((c) => c.isError === 1 && c.executions === 1).map((c) => c.output);
-    expect(refused.sort()).toEqual([
-      'path leaves the repository: ../../package.json',
-      'absolute paths are not allowed: /etc/passwd',
-      'unknown tool: no_such_tool',
-    ].sort());
+    expect(refused.sort()).toEqual(['path leaves the repository: ../../package.json', 'absolute paths are not allowed: /etc/passwd'].sort());
+    // A tool the stage was not offered is answered without ever running.
+    const unknown = calls.find((c) => c.name === 'no_such_tool');
+    expect(unknown).toMatchObject({ isError: 1, executions: 0 });
+    expect(unknown?.output).toMatch(/^no_such_tool is not available in the research stage; available: list_files, read_file, search_files, ask_clarification/);
   });
 
   it('stops after research when the plan has no code agent (free plans)', async () => {

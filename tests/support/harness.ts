@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createBubblewrapSandbox } from '../../src/sandbox/bubblewrap';
+import type { CommandSandbox } from '../../src/sandbox/sandbox';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import type { NewIssue } from '../../src/db/issues';
+import { issueWorkflowId } from '../../workflows/definitions';
 import { createOrganization, issueApiKey, type Organization } from '../../src/db/organizations';
 import { testEnv } from './env';
 
@@ -25,6 +29,24 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8
 
 export async function openTestDatabase(): Promise<DatabaseHandle> {
   return openDatabase({ url: testEnv('databaseUrl'), pgliteDir: '', poolSize: 5 });
+}
+
+/** An issue row for repository-level tests (no workflow behind it). */
+export function newTestIssue(organizationId: string, overrides: Partial<NewIssue> = {}): NewIssue {
+  const externalId = overrides.externalId ?? uniqueId('ext');
+  return {
+    organizationId,
+    source: 'erp',
+    externalId,
+    type: 'bug',
+    priority: 'high',
+    title: 'Totals off by one',
+    description: 'details',
+    module: 'billing',
+    context: { module: 'billing' },
+    workflowId: issueWorkflowId(overrides.organizationId ?? organizationId, 'erp', externalId),
+    ...overrides,
+  };
 }
 
 export async function createTestOrganization(
@@ -102,9 +124,19 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, n
 }
 
 /** Workspace settings for activities in tests: clones under .data/test, a local fake GitHub. */
+let sandbox: CommandSandbox | undefined;
+
+/** The real bubblewrap sandbox (installed by .ci/run); egress may reach the tests' loopback servers. */
+export function testSandbox(): CommandSandbox {
+  sandbox ??= createBubblewrapSandbox({ egressAllowPrivateAddresses: true });
+  return sandbox;
+}
+
 export function testWorkspaceDeps(githubApiUrl = 'http://127.0.0.1:9') {
   return {
     workspacesDir: path.resolve(__dirname, '../../.data/test/workspaces'),
+    mirrorsDir: path.resolve(__dirname, '../../.data/test/git-mirrors'),
+    sandbox: testSandbox(),
     github: { token: 'ghp_test_token', apiUrl: githubApiUrl },
     publicBaseUrl: 'http://localhost:3000',
   };

