@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     const { createActivities } = await import('../activities');
     const { openDatabase } = await import('../src/db/client');
     const { createAnthropicClient } = await import('../src/llm/anthropic');
+    const { bestAvailableSandbox: benchSandbox } = await import('../src/sandbox');
     const db = await openDatabase({ url: env('DATABASE_URL'), pgliteDir: '' });
     closeDb = () => db.close();
     activities = createActivities({
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
       models: { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' },
       maxOutputTokens: 1024,
       workspacesDir: '/tmp/bench-workspaces',
+      mirrorsDir: '/tmp/bench-git-mirrors',
+      sandbox: benchSandbox(),
       github: { token: undefined, apiUrl: 'https://api.github.com' },
       publicBaseUrl: 'http://localhost',
     });

@@ -27,6 +27,8 @@ import { type FakeReply, type RecordedRequest, startFakeAnthropic } from '../src
 import { createIssueService } from '../src/issues/service';
 import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
+import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
+import { measureSandboxOverhead } from './sandbox-overhead';
 import { startDevServer } from '../src/temporal/dev-server';
 import { bundleWorkflows } from '../src/temporal/worker';
 import { issueWorkflowId, statusQuery } from '../workflows/definitions';
@@ -142,6 +144,8 @@ async function main(): Promise<void> {
     models: MODELS,
     maxOutputTokens: 1024,
     workspacesDir: path.join(WORK, 'workspaces'),
+    mirrorsDir: path.join(WORK, 'git-mirrors'),
+    sandbox: benchSandbox(),
     github: { token: undefined, apiUrl: 'https://api.github.com' },
     publicBaseUrl: 'http://127.0.0.1',
   });
@@ -458,6 +462,19 @@ async function main(): Promise<void> {
   results.tokenEfficiency = { turns: trace.length, cached, uncached };
   row('Cache-read share of input tokens, turns 2+', `${round(cached.cacheReadShareFromTurn2 * 100, 1)} %`, `${round(uncached.cacheReadShareFromTurn2 * 100, 1)} % caching off`, '—', '≥ 80 %');
   row('Model cost per issue (recorded trace)', `$${round(cached.costUsd, 4)}`, `$${round(uncached.costUsd, 4)} caching off`, cached.costUsd / uncached.costUsd, '≤ 0.5×');
+
+  // ---- 8. Sandbox start overhead ------------------------------------------------------------
+  log('8. sandbox start overhead: /bin/true in bubblewrap vs a plain spawn');
+  const sandboxed = await measureSandboxOverhead(QUICK ? 30 : 100);
+  if (sandboxed) {
+    const plain = stats(sandboxed.plainMs);
+    const boxed = stats(sandboxed.sandboxMs);
+    const rlimitsOnly = stats(sandboxed.sandboxWithoutCgroupsMs);
+    results.sandboxOverhead = { runs: sandboxed.runs, resourceControl: sandboxed.resourceControl, plainSpawn: plain, sandbox: boxed, sandboxRlimitsOnly: rlimitsOnly };
+    row('Sandbox start per command (p50)', `${round(boxed.p50, 1)} ms (+${round(boxed.p50 - plain.p50, 1)} ms; ${round(rlimitsOnly.p50, 1)} ms without cgroups)`, `${round(plain.p50, 1)} ms plain spawn`, boxed.p50 / plain.p50, '≤ +50 ms');
+  } else {
+    row('Sandbox start per command (p50)', 'bubblewrap not installed', '—', '—', '≤ +50 ms');
+  }
 
   // ---- report -------------------------------------------------------------------------------
   results.durationSeconds = Math.round((Date.now() - benchStarted) / 1000);
