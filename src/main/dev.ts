@@ -85,8 +85,8 @@ async function main(): Promise<void> {
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
     const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox });
-    cleanups.push(async () => stopSweep());
     const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
+    cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -181,7 +181,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
         '/run',
         ...extra,
         command.workspace.writable ? '--bind' : '--ro-bind',
-        command.workspace.hostPath,
+        path.resolve(command.workspace.hostPath), // bwrap runs from /: a relative path must not change meaning
         WORKSPACE_MOUNT,
         '--chdir',
         WORKSPACE_MOUNT,

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -30,6 +30,47 @@ export interface CgroupSupport {
 
 const ROOT = '/sys/fs/cgroup';
 const GROUP = 'agent-sandbox';
+/** Each worker process has its own parent group, so a restarted worker can remove a dead one's leftovers. */
+const WORKER_GROUP = `worker-${process.pid}`;
+
+/**
+ * Removes the groups of worker processes that are gone (killed mid-command, say): by then
+ * their sandboxes died with them (--die-with-parent), so the groups are empty.
+ */
+function removeDeadWorkersGroups(shared: string): void {
+  for (const name of readdirSafe(shared)) {
+    const pid = /^worker-(\d+)$/.exec(name)?.[1];
+    if (!pid || isAlive(Number(pid))) continue;
+    const dir = path.join(shared, name);
+    for (const child of readdirSafe(dir)) rmdirSafe(path.join(dir, child));
+    rmdirSafe(dir);
+  }
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+function rmdirSafe(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (still in use) or already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Our own cgroup path per hierarchy, from /proc/self/cgroup (`id:controllers:path`). */
 function ownCgroups(): Map<string, string> {
@@ -88,13 +129,17 @@ function detectV2(): CgroupSupport | null {
   const own = ownCgroups().get('') ?? '/';
   // Beside our own group, not inside it: v2 forbids processes in a group whose children have controllers.
   const base = path.join(ROOT, path.dirname(own));
-  const parent = path.join(base, GROUP);
+  const shared = path.join(base, GROUP);
+  const parent = path.join(shared, WORKER_GROUP);
   try {
     const available = readFileSync(path.join(base, 'cgroup.controllers'), 'utf8');
     if (!available.includes('pids') || !available.includes('memory')) return null;
     if (!readFileSync(path.join(base, 'cgroup.subtree_control'), 'utf8').includes('memory')) {
       if (!tryWrite(path.join(base, 'cgroup.subtree_control'), '+pids +memory')) return null;
     }
+    mkdirSync(shared, { recursive: true });
+    if (!tryWrite(path.join(shared, 'cgroup.subtree_control'), '+pids +memory')) return null;
+    removeDeadWorkersGroups(shared);
     mkdirSync(parent, { recursive: true });
     if (!tryWrite(path.join(parent, 'cgroup.subtree_control'), '+pids +memory')) return null;
   } catch {
@@ -127,9 +172,13 @@ function detectV1(): CgroupSupport | null {
   const memoryRoot = path.join(ROOT, 'memory');
   if (!existsSync(path.join(pidsRoot, 'pids.max')) && !existsSync(path.join(pidsRoot, 'cgroup.procs'))) return null;
   if (!existsSync(path.join(memoryRoot, 'memory.limit_in_bytes'))) return null;
-  const pidsParent = path.join(pidsRoot, own.get('pids') ?? '/', GROUP);
-  const memoryParent = path.join(memoryRoot, own.get('memory') ?? '/', GROUP);
+  const pidsShared = path.join(pidsRoot, own.get('pids') ?? '/', GROUP);
+  const memoryShared = path.join(memoryRoot, own.get('memory') ?? '/', GROUP);
+  const pidsParent = path.join(pidsShared, WORKER_GROUP);
+  const memoryParent = path.join(memoryShared, WORKER_GROUP);
   try {
+    removeDeadWorkersGroups(pidsShared);
+    removeDeadWorkersGroups(memoryShared);
     mkdirSync(pidsParent, { recursive: true });
     mkdirSync(memoryParent, { recursive: true });
   } catch {
