@@ -548,10 +548,13 @@ function restrictedAddressKind(address: string): string | undefined {
   const embedded = [h6 >> 8, h6 & 0xff, h7 >> 8, h7 & 0xff];
   if (h.every((part) => part === 0)) return 'unspecified';
   if (h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0 && h6 === 0 && h7 === 1) return 'loopback';
-  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible) reach the IPv4 address itself.
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible) and ::ffff:0:a.b.c.d (translated) reach the IPv4 address itself.
   if (h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0 && (h5 === 0xffff || h5 === 0)) return ipv4Kind(embedded);
-  // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) are translated to an embedded IPv4 address.
+  if (h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0xffff && h5 === 0) return ipv4Kind(embedded);
+  // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) are translated to an embedded IPv4 address;
+  // 64:ff9b:1::/48 (local-use NAT64) to one of the operator's choosing: never public.
   if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return ipv4Kind(embedded);
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 1) return 'local-use NAT64';
   if (h0 === 0x2002) return ipv4Kind([h1 >> 8, h1 & 0xff, h2 >> 8, h2 & 0xff]);
   if ((h0 & 0xfe00) === 0xfc00) return 'unique-local';
   if ((h0 & 0xffc0) === 0xfe80) return 'link-local';
@@ -567,6 +570,8 @@ function ipv4Kind(octets: number[]): string | undefined {
   if (a === 10 || (a === 172 && (b & 0xf0) === 16) || (a === 192 && b === 168)) return 'private';
   if (a === 100 && (b & 0xc0) === 64) return 'shared (CGNAT)';
   if (a === 169 && b === 254) return 'link-local';
+  if (a === 192 && b === 0 && octets[2] === 0) return 'IETF protocol assignments';
+  if (a === 198 && (b & 0xfe) === 18) return 'benchmarking';
   if (a >= 224 && a <= 239) return 'multicast';
   if (a >= 240) return 'reserved';
   return undefined;

@@ -275,6 +275,10 @@ describe('egress proxy', () => {
       ['::ffff:a9fe:a9fe', 'link-local'],
       ['64:ff9b::10.0.0.1', 'private'],
       ['2002:c0a8:0101::1', 'private'],
+      ['::ffff:0:7f00:1', 'loopback'],
+      ['64:ff9b:1::a00:1', 'local-use NAT64'],
+      ['192.0.0.8', 'IETF protocol assignments'],
+      ['198.18.0.1', 'benchmarking'],
     ])('refuses a name resolving to %s (%s)', async (address, kind) => {
       const { proxy, decisions } = await start({ allowPrivateAddresses: false, resolve: () => Promise.resolve(['93.184.215.14', address]) });
       const text = await exchange(proxy.socketPath, `CONNECT registry.test:${upstreamPort} HTTP/1.1\r\n\r\n`);
