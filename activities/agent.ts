@@ -348,7 +348,7 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
       return gitGrep(deps.sandbox, root, input, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
     case 'write_file':
       needsWorkspace(name);
-      return writeFile(root, input);
+      return writeFile(root, input, deps.sandbox.fileOwner);
     case 'edit_file':
       needsWorkspace(name);
       return editFile(root, input);

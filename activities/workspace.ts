@@ -19,6 +19,8 @@ import { directorySize, runCommand } from '../src/workspace/commands';
 import {
   branchName,
   branchTip,
+  type ChangeLimits,
+  ChangeRejectedError,
   diffInMirror,
   importBundle,
   mirrorDir,
@@ -127,9 +129,10 @@ export function gitAuth(settings: RepositorySettings, token: string | undefined)
  * The issue's mirror and workspace, made if missing (first use, or after the TTL sweep), and
  * marked as used now so the sweep leaves it alone.
  */
-export async function ensureWorkspace(deps: Pick<WorkspaceDeps, 'workspacesDir' | 'mirrorsDir' | 'github'>, ref: WorkspaceRef, settings: RepositorySettings): Promise<PreparedWorkspace> {
+export async function ensureWorkspace(deps: Pick<WorkspaceDeps, 'workspacesDir' | 'mirrorsDir' | 'github' | 'sandbox'>, ref: WorkspaceRef, settings: RepositorySettings): Promise<PreparedWorkspace> {
   if (!settings.remote) throw new AppError('CONFLICT', 'no repository remote configured');
   const prepared = await prepareClone({
+    owner: deps.sandbox.fileOwner,
     workspacesRoot: deps.workspacesDir,
     mirrorsRoot: deps.mirrorsDir,
     ...ref,
@@ -159,12 +162,21 @@ export function egressLogger(db: Database, ref: WorkspaceRef) {
   };
 }
 
-/** Null when the workspace is within its cap; else the sentence that says what to do. */
+/** Files a workspace may hold (inodes count against the disk too). */
+const MAX_WORKSPACE_ENTRIES = 200_000;
+
+/** Null when the workspace is within its caps; else the sentence that says what to do. */
 export async function workspaceOverCap(dir: string, settings: OrganizationSettings): Promise<string | null> {
   const cap = settings.sandbox.workspaceMb * MIB;
-  const size = await directorySize(dir, cap);
-  if (size <= cap) return null;
-  return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
+  const usage = await directorySize(dir, { bytes: cap, entries: MAX_WORKSPACE_ENTRIES });
+  if (usage.bytes > cap) return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
+  if (usage.entries > MAX_WORKSPACE_ENTRIES) return `the workspace holds over ${MAX_WORKSPACE_ENTRIES} files and directories: remove generated files before going on`;
+  return null;
+}
+
+/** What a change imported from the sandbox may add up to: what the workspace may hold. */
+export function changeLimits(settings: OrganizationSettings): ChangeLimits {
+  return { maxCheckoutBytes: settings.sandbox.workspaceMb * MIB, maxEntries: MAX_WORKSPACE_ENTRIES };
 }
 
 export function createWorkspaceActivities(deps: WorkspaceDeps) {
@@ -240,6 +252,8 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
         signal: currentActivity().signal,
       });
       await egress.flush();
+      const overCapAfterTests = await workspaceOverCap(prepared.dir, organization);
+      if (overCapAfterTests) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${overCapAfterTests}`));
     }
     const testsPassed = tests ? tests.outcome === 'exited' && tests.exitCode === 0 : null;
     const testSummary = tests
@@ -257,12 +271,13 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
         limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
       });
       try {
-        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch);
+        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch, changeLimits(organization));
       } finally {
         await change.cleanup();
       }
       diff = await diffInMirror(prepared.mirror, prepared.baseSha, prepared.branch);
     } catch (error) {
+      if (error instanceof ChangeRejectedError) throw toActivityFailure(new AppError('VALIDATION_FAILED', error.message));
       throw toActivityFailure(new AppError('INTERNAL', error instanceof Error ? error.message : String(error), { retryable: true }));
     }
     const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);

@@ -81,6 +81,9 @@ const envSchema = z.object({
   SANDBOX: z.enum(['bubblewrap', 'on', 'off']).default('bubblewrap'),
   /** Path of the bwrap binary (default: /usr/bin/bwrap or /usr/local/bin/bwrap). */
   SANDBOX_BWRAP_PATH: optionalString,
+  /** The unprivileged user a root worker runs commands as (never root); it owns the workspaces. */
+  SANDBOX_UID: z.coerce.number().int().min(1).max(2 ** 31 - 2).default(65534),
+  SANDBOX_GID: z.coerce.number().int().min(1).max(2 ** 31 - 2).default(65534),
   /** Let allowed egress reach loopback and private addresses (a registry inside the network; tests). */
   SANDBOX_EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
 
@@ -152,6 +155,8 @@ export interface Config {
 export interface SandboxConfig {
   mode: 'bubblewrap' | 'off';
   bwrapPath: string | undefined;
+  /** Who commands run as when the worker is root. */
+  user: { uid: number; gid: number };
   egressAllowPrivateAddresses: boolean;
 }
 
@@ -236,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: {
       mode: e.SANDBOX === 'off' ? 'off' : 'bubblewrap',
       bwrapPath: e.SANDBOX_BWRAP_PATH,
+      user: { uid: e.SANDBOX_UID, gid: e.SANDBOX_GID },
       egressAllowPrivateAddresses: e.SANDBOX_EGRESS_ALLOW_PRIVATE,
     },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },

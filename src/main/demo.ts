@@ -5,7 +5,7 @@
  * prints the pull request: branch, diff, tests failing then passing, cost.
  */
 import path from 'node:path';
-import { createConfiguredSandbox } from '../sandbox';
+import { checkSandboxReaches, createConfiguredSandbox } from '../sandbox';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
@@ -29,11 +29,13 @@ async function main(): Promise<void> {
     const client = await connectClient(config.temporal, address);
     const connection = await connectWorker(config.temporal, address);
     try {
+      const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
+      await checkSandboxReaches(sandbox, path.join(config.dataDir, 'demo', 'workspaces'));
       const result = await runDemo({
         temporal: { client, connection, namespace: config.temporal.namespace },
         db,
         workDir: path.join(config.dataDir, 'demo'),
-        sandbox: createConfiguredSandbox(config.sandbox, (message) => log.warn(message)),
+        sandbox,
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(formatDemoReport(result));

@@ -7,7 +7,7 @@
  * Ctrl-C stops everything it started, the Temporal server included.
  */
 import { startRecoverySweep } from './recovery';
-import { createConfiguredSandbox } from '../sandbox';
+import { checkSandboxReaches, createConfiguredSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { installSkillLibrary } from '../skills/library';
 import fs from 'node:fs';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   try {
     // First: without a working sandbox (and no SANDBOX=off) nothing starts.
     const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
+    await checkSandboxReaches(sandbox, config.workspacesDir);
     let address = config.temporal.address;
     let devServer: DevServer | undefined;
     if (!address) {

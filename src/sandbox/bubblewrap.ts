@@ -21,6 +21,11 @@ import {
 /**
  * The bubblewrap sandbox: one fresh sandbox per command, gone when the command ends.
  *
+ * - identity: never the host's root. A root worker drops to an unprivileged user
+ *   (SANDBOX_UID, default 65534) before bubblewrap starts, so the command is that user on
+ *   the host too: it cannot write /proc/sys (a root-in-namespace can still set
+ *   kernel.core_pattern and run code as host root), leave setuid-root files behind, or
+ *   touch anything root owns. Workspaces are owned by that user (see `fileOwner`).
  * - mounts: the workspace at /workspace (the only writable path), /usr and the usual
  *   top-level links read-only, a handful of /etc files, a private size-capped /tmp and an
  *   empty HOME. No other workspace, no DATA_DIR, no home directory, no /sys, no host /proc.
@@ -36,6 +41,8 @@ import {
 
 export interface BubblewrapOptions {
   bwrapPath?: string;
+  /** Who commands run as when the worker is root (default 65534:65534); ignored otherwise. */
+  user?: { uid: number; gid: number };
   /** Let the egress proxy connect to private and loopback addresses (tests only). */
   egressAllowPrivateAddresses?: boolean;
   /** Override cgroup detection (tests; null forces rlimits only). */
@@ -67,7 +74,6 @@ const ETC_FILES = [
 const TOP_LEVEL = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 
 const EGRESS_DIR = '/run/egress';
-const EGRESS_BRIDGE = '/run/egress-bridge.cjs';
 const EGRESS_PORT = 3128;
 const BRIDGE_SOURCE = path.join(__dirname, 'egress-bridge.cjs');
 
@@ -77,9 +83,27 @@ export function findBubblewrap(explicit?: string): string | undefined {
   return candidates.find((candidate) => existsSync(candidate));
 }
 
-/** Bubblewrap is present and can make the namespaces we ask for on this kernel. */
-export function checkBubblewrap(bwrapPath: string): { ok: true } | { ok: false; reason: string } {
-  const probe = spawnSync(bwrapPath, [...baseArguments(), '--', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
+export const DEFAULT_SANDBOX_USER = { uid: 65534, gid: 65534 };
+
+/**
+ * The user commands run as: the worker's own when it is not root (bubblewrap then uses an
+ * unprivileged user namespace), else the configured unprivileged user.
+ */
+export function sandboxUser(requested: { uid: number; gid: number } = DEFAULT_SANDBOX_USER): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  if (requested.uid === 0 || requested.gid === 0) throw new Error('the sandbox user must not be root (SANDBOX_UID / SANDBOX_GID)');
+  return requested;
+}
+
+/** `setpriv` to the sandbox user, or nothing when the worker is not root. */
+function dropPrivileges(user: { uid: number; gid: number } | undefined): string[] {
+  return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'] : [];
+}
+
+/** Bubblewrap is present and can make the namespaces we ask for on this kernel, as the sandbox user. */
+export function checkBubblewrap(bwrapPath: string, user = sandboxUser()): { ok: true } | { ok: false; reason: string } {
+  const argv = [...dropPrivileges(user), bwrapPath, ...baseArguments(), '--', '/bin/true'];
+  const probe = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 10_000, cwd: '/' });
   if (probe.status === 0) return { ok: true };
   return { ok: false, reason: (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim() };
 }
@@ -124,17 +148,19 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
   const bwrap = findBubblewrap(options.bwrapPath);
   if (!bwrap) throw new Error(BUBBLEWRAP_MISSING);
   const cgroups = options.cgroups === undefined ? detectCgroups() : options.cgroups;
-  const root = process.getuid?.() === 0;
+  const user = sandboxUser(options.user);
   const base = baseArguments();
 
   return {
     kind: 'bubblewrap',
+    fileOwner: user,
     describe() {
       return {
         kind: 'bubblewrap',
+        user: user ? `uid ${user.uid}, gid ${user.gid}` : `the worker's (uid ${process.getuid?.()})`,
         resourceControl: cgroups
           ? `cgroup ${cgroups.version} (memory, processes) + rlimits (CPU, file size)`
-          : `rlimits only (CPU, file size${root ? '' : ', processes'}): no writable cgroup hierarchy, so memory is not capped${root ? ' and the process cap does not bind root' : ''}`,
+          : 'rlimits only (CPU, file size, processes per user): no writable cgroup hierarchy, so memory is not capped',
       };
     },
     run: (command) => runInBubblewrap(command),
@@ -153,19 +179,26 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
       let argv = command.argv;
       const extra: string[] = [];
       if (command.egress && command.egress.allowedHosts.length > 0) {
+        // The socket and a copy of the bridge in a directory only the sandbox user (and root)
+        // can enter, mounted read-only: connecting to a socket needs no write access to its mount.
         egressDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sandbox-egress-'));
+        await fs.copyFile(BRIDGE_SOURCE, path.join(egressDir, 'bridge.cjs'));
         proxy = await startEgressProxy({
           socketPath: path.join(egressDir, 'proxy.sock'),
           allowedHosts: command.egress.allowedHosts,
           allowPrivateAddresses: options.egressAllowPrivateAddresses ?? false,
           onDecision: command.egress.onDecision,
         });
-        extra.push('--bind', egressDir, EGRESS_DIR, '--ro-bind', BRIDGE_SOURCE, EGRESS_BRIDGE);
+        if (user) {
+          await fs.chmod(path.join(egressDir, 'proxy.sock'), 0o600);
+          for (const name of ['', 'proxy.sock', 'bridge.cjs']) await fs.lchown(path.join(egressDir, name), user.uid, user.gid);
+        }
+        extra.push('--ro-bind', egressDir, EGRESS_DIR);
         const proxyUrl = `http://127.0.0.1:${EGRESS_PORT}`;
         for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) env[name] = proxyUrl;
         env['NO_PROXY'] = '';
         env['no_proxy'] = '';
-        argv = [process.execPath.startsWith('/usr/') ? process.execPath : '/usr/bin/node', EGRESS_BRIDGE, `${EGRESS_DIR}/proxy.sock`, String(EGRESS_PORT), '--', ...argv];
+        argv = [process.execPath.startsWith('/usr/') ? process.execPath : '/usr/bin/node', `${EGRESS_DIR}/bridge.cjs`, `${EGRESS_DIR}/proxy.sock`, String(EGRESS_PORT), '--', ...argv];
       }
       const bwrapArgs = [
         ...base,
@@ -173,10 +206,14 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
         String(limits.tmpBytes),
         '--tmpfs',
         '/tmp',
+        '--size',
+        String(limits.tmpBytes),
         '--tmpfs',
         '/home',
         '--dir',
         SANDBOX_HOME,
+        '--size',
+        String(1024 ** 2),
         '--tmpfs',
         '/run',
         ...extra,
@@ -195,11 +232,25 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
         `--fsize=${limits.fileSizeBytes}`,
         '--nofile=4096',
         '--core=0',
-        ...(root ? [] : [`--nproc=${limits.processes}`]),
+        // Per user, so shared by concurrent commands: only where no cgroup counts per command.
+        ...(cgroup ? [] : [`--nproc=${limits.processes}`]),
       ];
-      // A tiny launcher joins the command's cgroups, then execs prlimit, which execs bwrap:
-      // everything the command forks starts inside the limits.
-      const launcher = ['/bin/sh', '-c', 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"', 'sandbox', ...(cgroup?.procsFiles ?? []), '--', 'prlimit', ...rlimits, '--', bwrap as string, ...bwrapArgs];
+      // A tiny launcher joins the command's cgroups (as root), drops to the sandbox user, then
+      // execs prlimit, which execs bwrap: everything the command forks starts inside the limits.
+      const launcher = [
+        '/bin/sh',
+        '-c',
+        'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"',
+        'sandbox',
+        ...(cgroup?.procsFiles ?? []),
+        '--',
+        ...dropPrivileges(user),
+        'prlimit',
+        ...rlimits,
+        '--',
+        bwrap as string,
+        ...bwrapArgs,
+      ];
       const result = await spawnAndWait(command, launcher);
       const events = cgroup ? await cgroup.events() : { oomKills: 0, forksRefused: 0 };
       const outcome: SandboxOutcome =
@@ -213,7 +264,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
                 ? 'file_size_limit'
                 : events.forksRefused > 0 && result.exitCode !== 0
                   ? 'process_limit'
-                  : result.exitCode === 125 && result.stderr.includes('sandbox:')
+                  : (result.exitCode === 125 && result.stderr.includes('sandbox:')) || (result.exitCode === 1 && result.stderr.startsWith('bwrap: '))
                     ? 'spawn_failed'
                     : 'exited';
       return { ...result, argv: command.argv, outcome, limitMessage: limitMessage(outcome, limits), durationMs: Date.now() - started };

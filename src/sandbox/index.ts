@@ -1,6 +1,8 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { SandboxConfig } from '../config';
-import { BUBBLEWRAP_MISSING, checkBubblewrap, createBubblewrapSandbox, findBubblewrap } from './bubblewrap';
-import type { CommandSandbox } from './sandbox';
+import { BUBBLEWRAP_MISSING, checkBubblewrap, createBubblewrapSandbox, findBubblewrap, sandboxUser } from './bubblewrap';
+import { type CommandSandbox, DEFAULT_SANDBOX_LIMITS } from './sandbox';
 import { createUnsandboxedRunner, SANDBOX_OFF_WARNING } from './unsandboxed';
 
 export type { CommandSandbox, SandboxLimits, SandboxResult } from './sandbox';
@@ -26,17 +28,39 @@ export function createConfiguredSandbox(config: SandboxConfig, warn: (message: s
   }
   const bwrap = findBubblewrap(config.bwrapPath);
   if (!bwrap) throw new SandboxUnavailableError(BUBBLEWRAP_MISSING);
-  const probe = checkBubblewrap(bwrap);
+  const probe = checkBubblewrap(bwrap, sandboxUser(config.user));
   if (!probe.ok) {
     throw new SandboxUnavailableError(
       `bubblewrap at ${bwrap} cannot create the sandbox on this machine: ${probe.reason}. ` +
         'It needs user namespaces (or root); see the README, "Security model". SANDBOX=off runs commands unconfined (development only).',
     );
   }
-  const sandbox = createBubblewrapSandbox({ bwrapPath: bwrap, egressAllowPrivateAddresses: config.egressAllowPrivateAddresses });
+  const sandbox = createBubblewrapSandbox({ bwrapPath: bwrap, user: config.user, egressAllowPrivateAddresses: config.egressAllowPrivateAddresses });
   const described = sandbox.describe();
   if (described.resourceControl.startsWith('rlimits only')) warn(`sandbox: ${described.resourceControl}`);
   return sandbox;
+}
+
+/**
+ * Runs a command in a directory made like a workspace under `workspacesDir`: the sandbox's
+ * user must be able to reach it (every parent directory searchable), or no command would run.
+ */
+export async function checkSandboxReaches(sandbox: CommandSandbox, workspacesDir: string): Promise<void> {
+  await fs.mkdir(workspacesDir, { recursive: true, mode: 0o711 });
+  const probe = await fs.mkdtemp(path.join(workspacesDir, '.probe-'));
+  try {
+    if (sandbox.fileOwner) await fs.chown(probe, sandbox.fileOwner.uid, sandbox.fileOwner.gid);
+    const result = await sandbox.run({ argv: ['/bin/true'], workspace: { hostPath: probe, writable: true }, limits: { ...DEFAULT_SANDBOX_LIMITS, wallTimeMs: 20_000 } });
+    if (result.outcome !== 'exited' || result.exitCode !== 0) {
+      const who = sandbox.fileOwner ? `uid ${sandbox.fileOwner.uid}` : 'the worker';
+      throw new SandboxUnavailableError(
+        `the sandbox cannot run commands in WORKSPACES_DIR=${workspacesDir} as ${who}: ${result.stderr.trim() || result.limitMessage || `exit ${result.exitCode}`}. ` +
+          'Every parent directory must be searchable by that user (chmod o+x), or set WORKSPACES_DIR to a path that is (e.g. /var/lib/agent-orchestrator/workspaces).',
+      );
+    }
+  } finally {
+    await fs.rm(probe, { recursive: true, force: true });
+  }
 }
 
 /** What /health says about the sandbox (from the configuration: the API runs no commands). */

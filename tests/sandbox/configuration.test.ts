@@ -7,7 +7,8 @@ import { createConfiguredSandbox, sandboxHealth, SandboxUnavailableError } from 
 /** How the sandbox is chosen and reported, and the settings an organization may give it. */
 describe('sandbox configuration', () => {
   it('defaults to bubblewrap; SANDBOX=off is explicit and warned about', () => {
-    expect(loadConfig({}).sandbox).toEqual({ mode: 'bubblewrap', bwrapPath: undefined, egressAllowPrivateAddresses: false });
+    expect(loadConfig({}).sandbox).toEqual({ mode: 'bubblewrap', bwrapPath: undefined, user: { uid: 65534, gid: 65534 }, egressAllowPrivateAddresses: false });
+    expect(() => loadConfig({ SANDBOX_UID: '0' })).toThrow(/SANDBOX_UID/);
     const warnings: string[] = [];
     const sandbox = createConfiguredSandbox(loadConfig({ SANDBOX: 'off' }).sandbox, (message) => warnings.push(message));
     expect(sandbox.kind).toBe('off');
@@ -40,7 +41,7 @@ describe('sandbox configuration', () => {
         schedules: {} as never,
         authenticate: async () => undefined,
         health: async () => ({ database: true, temporal: true }),
-        sandbox: sandboxHealth({ mode, bwrapPath: undefined, egressAllowPrivateAddresses: false }),
+        sandbox: sandboxHealth({ mode, bwrapPath: undefined, user: { uid: 65534, gid: 65534 }, egressAllowPrivateAddresses: false }),
       });
       return (await app.request('/health')).json() as Promise<Record<string, unknown>>;
     };

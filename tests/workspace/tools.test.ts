@@ -24,7 +24,8 @@ describe('workspace', () => {
   beforeAll(async () => {
     ({ remote, cleanup: cleanupRemote } = await makeBareRepository(SAMPLE_REPO));
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'workspaces-'));
-    spec = { workspacesRoot: path.join(root, 'workspaces'), mirrorsRoot: path.join(root, 'mirrors'), organizationId: 'acme', issueId: 'issue-1', remote, baseBranch: 'main' };
+    fs.chmodSync(root, 0o711); // the sandbox's unprivileged user must reach the workspaces
+    spec = { workspacesRoot: path.join(root, 'workspaces'), mirrorsRoot: path.join(root, 'mirrors'), organizationId: 'acme', issueId: 'issue-1', remote, baseBranch: 'main', owner: sandbox.fileOwner };
     dir = (await prepareWorkspace(spec)).dir;
     fs.writeFileSync(path.join(os.tmpdir(), 'outside-secret.txt'), 'top secret');
     fs.symlinkSync(os.tmpdir(), path.join(dir, 'escape'));
@@ -39,7 +40,9 @@ describe('workspace', () => {
       const again = await prepareWorkspace(spec);
       expect(again).toMatchObject({ dir, branch: 'agent/org-acme/issue-1', created: false });
       expect(again.mirror.startsWith(path.join(root, 'mirrors'))).toBe(true);
-      expect((await git(dir, ['branch', '--show-current'])).trim()).toBe(branchName('acme', 'issue-1'));
+      expect((await git(dir, ['branch', '--show-current'], { config: ['safe.directory=*'] })).trim()).toBe(branchName('acme', 'issue-1'));
+      // The workspace belongs to the sandbox's user: the worker's own git refuses to work in it.
+      await expect(git(dir, ['status'])).rejects.toThrow(/dubious ownership/);
     });
   });
 
@@ -112,7 +115,7 @@ describe('workspace', () => {
       const known = await branchTip(prepared.mirror, prepared.branch);
       const change = await commitAndBundle(sandbox, dir, { message: 'fix: test commit', knownSha: known, limits });
       expect(change.bundle).not.toBeNull();
-      const sha = await importBundle(prepared.mirror, change.bundle as string, prepared.branch);
+      const sha = await importBundle(prepared.mirror, change.bundle as string, prepared.branch, { maxCheckoutBytes: 1024 ** 3, maxEntries: 100_000 });
       await change.cleanup();
       expect(sha).toMatch(/^[0-9a-f]{40}$/);
       expect(sha).not.toBe(known);
