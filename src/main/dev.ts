@@ -7,7 +7,7 @@
  * Ctrl-C stops everything it started, the Temporal server included.
  */
 import { startRecoverySweep } from './recovery';
-import { checkSandboxReaches, createConfiguredSandbox } from '../sandbox';
+import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { installSkillLibrary } from '../skills/library';
 import fs from 'node:fs';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         `  Temporal UI  ${config.temporal.uiUrl ?? '(not available for this server)'}`,
         `  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Database     ${db.driver} (${db.location})`,
-        `  Sandbox      ${sandbox.kind === 'off' ? 'OFF: agent commands run UNCONFINED (SANDBOX=off)' : `bubblewrap, ${sandbox.describe().resourceControl}`}`,
+        `  Sandbox      ${describeSandbox(sandbox)}`,
         `  Model        ${config.llm.mode === 'fake' ? 'FAKE (recorded replies, no Claude calls)' : `Claude (${config.llm.models.small} / ${config.llm.models.medium} / ${config.llm.models.large})`}`,
         `  API key      ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", also in ${path.join(config.dataDir, 'dev-api-key')})`,
         '',

@@ -3,7 +3,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
-import { checkSandboxReaches, createConfiguredSandbox } from '../sandbox';
+import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { requireTemporalAddress } from './require-temporal';
 import { createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   // Before anything else: a worker that cannot confine agent commands does not start.
   const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
   await checkSandboxReaches(sandbox, config.workspacesDir);
-  log.info(`Sandbox: ${sandbox.kind} (${sandbox.describe().resourceControl})`);
+  log.info(`Sandbox: ${describeSandbox(sandbox)}`);
   const db = await openConfiguredDatabase(config, log);
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);

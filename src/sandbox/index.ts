@@ -63,6 +63,13 @@ export async function checkSandboxReaches(sandbox: CommandSandbox, workspacesDir
   }
 }
 
+/** One line for start-up banners: kind, user, resource control. */
+export function describeSandbox(sandbox: CommandSandbox): string {
+  const described = sandbox.describe();
+  if (described.kind === 'off') return 'OFF: agent commands run UNCONFINED (SANDBOX=off)';
+  return `bubblewrap as ${described.user ?? 'the worker'}; ${described.resourceControl}`;
+}
+
 /** What /health says about the sandbox (from the configuration: the API runs no commands). */
 export function sandboxHealth(config: SandboxConfig): { mode: 'bubblewrap' | 'off'; warning?: string } {
   return config.mode === 'off' ? { mode: 'off', warning: SANDBOX_OFF_WARNING } : { mode: 'bubblewrap' };
