@@ -141,6 +141,11 @@ export function createAgentActivities(deps: AgentDeps) {
       const stage = stageOfLoop(input.loopId);
       const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
       if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
+      // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
+      if (repository.writable && repository.root) {
+        const stopped = await deps.sandbox.stopWorkspace(repository.root);
+        if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
+      }
       output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal });
     } catch (error) {
       if (!(error instanceof ToolInputError)) throw toActivityFailure(error);

@@ -168,7 +168,7 @@ const MAX_WORKSPACE_ENTRIES = 200_000;
 /** Null when the workspace is within its caps; else the sentence that says what to do. */
 export async function workspaceOverCap(dir: string, settings: OrganizationSettings): Promise<string | null> {
   const cap = settings.sandbox.workspaceMb * MIB;
-  const usage = await directorySize(dir, { bytes: cap, entries: MAX_WORKSPACE_ENTRIES });
+  const usage = await directorySize(dir);
   if (usage.bytes > cap) return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
   if (usage.entries > MAX_WORKSPACE_ENTRIES) return `the workspace holds over ${MAX_WORKSPACE_ENTRIES} files and directories: remove generated files before going on`;
   return null;

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type CgroupSupport, type CommandCgroup, detectCgroups } from './cgroups';
 import { type EgressProxy, startEgressProxy } from './egress-proxy';
+import { findBash, launcherArgv } from './launcher';
 import {
   type CommandSandbox,
   limitMessage,
@@ -76,6 +77,11 @@ const TOP_LEVEL = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 const EGRESS_DIR = '/run/egress';
 const EGRESS_PORT = 3128;
 const BRIDGE_SOURCE = path.join(__dirname, 'egress-bridge.cjs');
+
+/** A short stable name for a workspace directory, for cgroup names. */
+function workspaceKey(hostPath: string): string {
+  return createHash('sha256').update(path.resolve(hostPath)).digest('hex').slice(0, 16);
+}
 
 /** Where bwrap is, or undefined. */
 export function findBubblewrap(explicit?: string): string | undefined {
@@ -149,6 +155,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
   if (!bwrap) throw new Error(BUBBLEWRAP_MISSING);
   const cgroups = options.cgroups === undefined ? detectCgroups() : options.cgroups;
   const user = sandboxUser(options.user);
+  const bash = findBash();
   const base = baseArguments();
 
   return {
@@ -164,12 +171,14 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
       };
     },
     run: (command) => runInBubblewrap(command),
+    stopWorkspace: async (hostPath) => (cgroups ? cgroups.killGroups(`${workspaceKey(hostPath)}-`) : 0),
   };
 
   async function runInBubblewrap(command: SandboxCommand): Promise<SandboxResult> {
     const { limits } = command;
     const started = Date.now();
-    const id = randomUUID();
+    // Named after the workspace, so stopWorkspace finds the commands of any worker process.
+    const id = `${workspaceKey(command.workspace.hostPath)}-${randomUUID()}`;
     let cgroup: CommandCgroup | undefined;
     let proxy: EgressProxy | undefined;
     let egressDir: string | undefined;
@@ -202,6 +211,13 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
       }
       const bwrapArgs = [
         ...base,
+        // /dev is bubblewrap's own tmpfs: read-only, with a size-capped /dev/shm in it.
+        '--size',
+        String(limits.tmpBytes),
+        '--tmpfs',
+        '/dev/shm',
+        '--remount-ro',
+        '/dev',
         '--size',
         String(limits.tmpBytes),
         '--tmpfs',
@@ -220,6 +236,9 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
         command.workspace.writable ? '--bind' : '--ro-bind',
         path.resolve(command.workspace.hostPath), // bwrap runs from /: a relative path must not change meaning
         WORKSPACE_MOUNT,
+        // The sandbox's own root (a tmpfs of bubblewrap's) read-only: only the mounts above take writes.
+        '--remount-ro',
+        '/',
         '--chdir',
         WORKSPACE_MOUNT,
         '--clearenv',
@@ -235,22 +254,10 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
         // Per user, so shared by concurrent commands: only where no cgroup counts per command.
         ...(cgroup ? [] : [`--nproc=${limits.processes}`]),
       ];
-      // A tiny launcher joins the command's cgroups (as root), drops to the sandbox user, then
-      // execs prlimit, which execs bwrap: everything the command forks starts inside the limits.
-      const launcher = [
-        '/bin/sh',
-        '-c',
-        'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"',
-        'sandbox',
-        ...(cgroup?.procsFiles ?? []),
-        '--',
-        ...dropPrivileges(user),
-        'prlimit',
-        ...rlimits,
-        '--',
-        bwrap as string,
-        ...bwrapArgs,
-      ];
+      // The launcher closes inherited descriptors and joins the command's cgroups (as root),
+      // drops to the sandbox user, then execs prlimit, which execs bwrap: everything the
+      // command forks starts inside the limits.
+      const launcher = launcherArgv(bash, cgroup?.procsFiles ?? [], [...dropPrivileges(user), 'prlimit', ...rlimits, '--', bwrap as string, ...bwrapArgs]);
       const result = await spawnAndWait(command, launcher);
       const events = cgroup ? await cgroup.events() : { oomKills: 0, forksRefused: 0 };
       const outcome: SandboxOutcome =
@@ -264,7 +271,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
                 ? 'file_size_limit'
                 : events.forksRefused > 0 && result.exitCode !== 0
                   ? 'process_limit'
-                  : (result.exitCode === 125 && result.stderr.includes('sandbox:')) || (result.exitCode === 1 && result.stderr.startsWith('bwrap: '))
+                  : (result.exitCode === 125 && result.stderr.includes('sandbox: ')) || (result.exitCode === 1 && result.stderr.startsWith('bwrap: '))
                     ? 'spawn_failed'
                     : 'exited';
       return { ...result, argv: command.argv, outcome, limitMessage: limitMessage(outcome, limits), durationMs: Date.now() - started };

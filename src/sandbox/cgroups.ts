@@ -26,6 +26,40 @@ export interface CgroupSupport {
   /** Where the per-command groups are made, for the start banner. */
   parents: string[];
   create(id: string, limits: { memoryBytes: number; processes: number }): Promise<CommandCgroup>;
+  /**
+   * Kills every process in the groups whose id starts with `prefix`, made by any worker
+   * process on this machine, and resolves once they are gone. Returns how many it killed.
+   */
+  killGroups(prefix: string): Promise<number>;
+}
+
+/** Kills the processes of the matching groups under `shared/worker-*`, then waits for them to be gone. */
+async function killMatching(shared: string, prefix: string, cgroupKill: boolean): Promise<number> {
+  const groups = readdirSafe(shared).flatMap((worker) =>
+    readdirSafe(path.join(shared, worker))
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => path.join(shared, worker, name)),
+  );
+  let killed = 0;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    let alive = 0;
+    for (const group of groups) {
+      if (cgroupKill) await fs.writeFile(path.join(group, 'cgroup.kill'), '1').catch(() => undefined);
+      const pids = (await fs.readFile(path.join(group, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      alive += pids.length;
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+          if (attempt === 0) killed += 1;
+        } catch {
+          // already gone
+        }
+      }
+    }
+    if (alive === 0) return killed;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`processes of ${prefix} did not die within 2 s`);
 }
 
 const ROOT = '/sys/fs/cgroup';
@@ -163,6 +197,7 @@ function detectV2(): CgroupSupport | null {
         destroy: () => killAndRemove([dir], true),
       };
     },
+    killGroups: (prefix) => killMatching(shared, prefix, true),
   };
 }
 
@@ -205,6 +240,7 @@ function detectV1(): CgroupSupport | null {
         destroy: () => killAndRemove([pids, memory], false),
       };
     },
+    killGroups: (prefix) => killMatching(pidsShared, prefix, false),
   };
 }
 

@@ -93,6 +93,14 @@ export interface CommandSandbox {
   /** What this sandbox enforces on this machine, for /health and the start banner. */
   describe(): SandboxDescription;
   run(command: SandboxCommand): Promise<SandboxResult>;
+  /**
+   * Kills whatever still runs in sandboxes of this workspace (a command of an activity
+   * attempt that was given up, on any worker process of this machine) and resolves once it
+   * is gone. The worker calls it before its own file tools touch the workspace, so no
+   * sandboxed process can swap a path for a symlink between a check and a use. Needs
+   * cgroups; without them it answers 0 and the README says what that leaves.
+   */
+  stopWorkspace(hostPath: string): Promise<number>;
 }
 
 export interface SandboxDescription {

@@ -2,12 +2,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnAndWait } from './bubblewrap';
+import { findBash, launcherArgv } from './launcher';
 import { type CommandSandbox, limitMessage, minimalEnv, SANDBOX_PATH } from './sandbox';
 
 /**
  * `SANDBOX=off`: commands run as the worker's own user with the host's view of the machine.
- * Kept: a minimal environment (no worker variable), an empty HOME, its own process group
- * killed at the end, wall time and output caps. Given up: everything else — the command
+ * Kept: a minimal environment (no worker variable), no inherited descriptor, an empty HOME,
+ * its own process group killed at the end, wall time and output caps. Given up: everything else — the command
  * can read the worker's /proc (and so its secrets), other workspaces, the network. For a
  * development machine without bubblewrap, never for hostile input.
  */
@@ -16,15 +17,18 @@ export const SANDBOX_OFF_WARNING =
   '(through /proc), other organizations\' workspaces and the network. Use only on a development machine with trusted repositories.';
 
 export function createUnsandboxedRunner(): CommandSandbox {
+  const bash = findBash();
   return {
     kind: 'off',
     describe: () => ({ kind: 'off', resourceControl: 'wall time and output only', warning: SANDBOX_OFF_WARNING }),
+    // Nothing is tracked: a command that left its process group is not found.
+    stopWorkspace: async () => 0,
     async run(command) {
       const started = Date.now();
       const home = await fs.mkdtemp(path.join(os.tmpdir(), 'sandbox-off-home-'));
       try {
         const env = minimalEnv(home, { ...command.env, PATH: process.env.PATH ?? SANDBOX_PATH });
-        const result = await spawnAndWait(command, command.argv, { cwd: command.workspace.hostPath, env });
+        const result = await spawnAndWait(command, launcherArgv(bash, [], command.argv), { cwd: command.workspace.hostPath, env });
         return { ...result, limitMessage: limitMessage(result.outcome, command.limits), durationMs: Date.now() - started };
       } finally {
         await fs.rm(home, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import type { EgressDecision } from '../sandbox/egress-proxy';
 import type { CommandSandbox, SandboxLimits, SandboxResult } from '../sandbox/sandbox';
 import { ToolInputError } from './read-tools';
@@ -64,25 +63,20 @@ export function formatCommandResult(result: SandboxResult): string {
 }
 
 /**
- * Disk used under a directory — allocated blocks, so sparse and preallocated files count
- * as what they take — and the number of entries (inodes: empty files, directories and
- * symlinks take disk too). Symlinks are not followed. Counting stops once past a limit: the
- * per-workspace cap is checked after every command without walking all of a huge tree.
+ * Disk used under a directory — allocated blocks, so sparse and preallocated files count as
+ * what they take — and its number of entries (inodes: empty files, directories and symlinks
+ * take disk too), measured by `du`, which walks by directory descriptor: a tree deeper than
+ * PATH_MAX is measured like any other. Symlinks are not followed, other filesystems not
+ * entered. A tree that cannot be measured counts as infinite: the cap must not fail open.
  */
-export async function directorySize(dir: string, stopAfter: { bytes: number; entries: number } = { bytes: Number.POSITIVE_INFINITY, entries: Number.POSITIVE_INFINITY }): Promise<{ bytes: number; entries: number }> {
-  let bytes = 0;
-  let entries = 0;
-  const pending = [dir];
-  while (pending.length > 0 && bytes <= stopAfter.bytes && entries <= stopAfter.entries) {
-    const current = pending.pop() as string;
-    const children = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
-    for (const child of children) {
-      const full = path.join(current, child.name);
-      entries += 1;
-      const stat = await fs.lstat(full).catch(() => undefined);
-      if (stat) bytes += Math.max(stat.blocks * 512, stat.isFile() ? 0 : 4096);
-      if (child.isDirectory()) pending.push(full);
-    }
-  }
+export async function directorySize(dir: string): Promise<{ bytes: number; entries: number }> {
+  const du = (args: string[]) =>
+    new Promise<number>((resolve) => {
+      execFile('du', ['-s', '-x', ...args, '--', dir], { timeout: 120_000, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }, (error, stdout) => {
+        const value = Number(stdout.split('\t')[0]);
+        resolve(error || !Number.isFinite(value) ? Number.POSITIVE_INFINITY : value);
+      });
+    });
+  const [bytes, entries] = await Promise.all([du(['-B1']), du(['--inodes'])]);
   return { bytes, entries };
 }

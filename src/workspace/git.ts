@@ -145,7 +145,7 @@ export async function prepareMirror(spec: RemoteSpec): Promise<{ mirror: string;
   const mirror = mirrorDir(spec);
   const branch = branchName(spec.organizationId, spec.issueId);
   if (!(await exists(path.join(mirror, READY)))) {
-    await fs.rm(mirror, { recursive: true, force: true });
+    await removeTree(mirror);
     // Only the worker enters the mirrors: the sandbox user cannot even list them.
     await fs.mkdir(spec.mirrorsRoot, { recursive: true, mode: 0o700 });
     await fs.mkdir(mirror, { recursive: true, mode: 0o700 });
@@ -188,7 +188,7 @@ export async function prepareWorkspace(spec: RemoteSpec): Promise<PreparedWorksp
       await fs.rename(staging, dir);
       created = true;
     } finally {
-      await fs.rm(staging, { recursive: true, force: true });
+      await removeTree(staging);
     }
   }
   return { dir, mirror, branch, baseSha, created };
@@ -270,8 +270,10 @@ export async function importBundle(mirror: string, bundleFile: string, branch: s
   if (size > limits.maxCheckoutBytes) throw new ChangeRejectedError(`the change is too large: a ${Math.round(size / 1024 / 1024)} MiB bundle (settings.sandbox.workspaceMb)`);
   await git(mirror, ['bundle', 'verify', '--quiet', bundleFile]);
   const incoming = `refs/incoming/${randomUUID()}`;
-  await git(mirror, ['fetch', '--quiet', '--no-tags', '--', bundleFile, `+HEAD:${incoming}`]);
+  await git(mirror, ['fetch', '--quiet', '--no-tags', '--', bundleFile, `+HEAD:${incoming}`], { config: ['fetch.fsckObjects=true'] });
   try {
+    const type = (await git(mirror, ['cat-file', '-t', incoming])).trim();
+    if (type !== 'commit') throw new ChangeRejectedError(`the change's HEAD is a ${type}, not a commit`);
     await checkCheckoutSize(mirror, incoming, limits);
     await git(mirror, ['update-ref', `refs/heads/${branch}`, incoming]);
   } finally {
@@ -322,8 +324,22 @@ export async function chownTree(root: string, owner: { uid: number; gid: number 
   }
 }
 
-/** Removes an issue's workspace and mirror (after it ended). */
+/**
+ * Removes a tree the agent may have shaped: deeper than PATH_MAX, unreadable modes,
+ * symlinks. GNU rm walks by directory descriptor and never follows a symlink; as the
+ * worker's user it is not stopped by the modes the agent set.
+ */
+export function removeTree(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('rm', ['-rf', '--one-file-system', '--', dir], { timeout: 600_000, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`could not remove ${dir}: ${stderr.trim().slice(0, 500) || error.message}`)) : resolve(),
+    );
+  });
+}
+
+/** Removes an issue's mirror and workspace (after it ended); each is tried even if the other fails. */
 export async function removeIssueRepositories(spec: IssueRepositories): Promise<void> {
-  await fs.rm(workspaceDir(spec), { recursive: true, force: true });
-  await fs.rm(mirrorDir(spec), { recursive: true, force: true });
+  const results = await Promise.allSettled([removeTree(mirrorDir(spec)), removeTree(workspaceDir(spec))]);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

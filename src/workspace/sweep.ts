@@ -4,6 +4,7 @@ import { TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { getIssue } from '../db/issues';
 import type { Logger } from '../logger';
+import { removeTree } from './git';
 
 /**
  * Disk hygiene for workspaces and mirrors, behind the removal at the end of each issue
@@ -18,6 +19,7 @@ import type { Logger } from '../logger';
 
 export interface SweepOptions {
   db: Database;
+  log?: Logger;
   workspacesDir: string;
   mirrorsDir: string;
   ttlMs: number;
@@ -49,7 +51,15 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
     }
     return ended.get(key) as boolean;
   };
-  const remove = async (dir: string) => fs.rm(dir, { recursive: true, force: true });
+  // One directory that cannot be removed must not stop the sweep of the others.
+  const remove = async (dir: string) =>
+    removeTree(dir).then(
+      () => true,
+      (error: unknown) => {
+        options.log?.warn('workspace sweep could not remove a directory', { dir, error: error instanceof Error ? error.message : String(error) });
+        return false;
+      },
+    );
 
   for (const organizationId of await children(options.workspacesDir)) {
     const orgDir = path.join(options.workspacesDir, organizationId);
@@ -60,8 +70,7 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
       const idle = now - stat.mtimeMs > options.ttlMs;
       const staging = name.includes('.staging-');
       if ((staging && idle) || (!staging && (idle || (await issueEnded(organizationId, name))))) {
-        await remove(dir);
-        result.workspaces += 1;
+        if (await remove(dir)) result.workspaces += 1;
       }
     }
   }
@@ -70,8 +79,7 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
     for (const name of await children(orgDir)) {
       if (!name.endsWith('.git')) continue;
       if (await issueEnded(organizationId, name.slice(0, -'.git'.length))) {
-        await remove(path.join(orgDir, name));
-        result.mirrors += 1;
+        if (await remove(path.join(orgDir, name))) result.mirrors += 1;
       }
     }
   }
@@ -79,7 +87,7 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
 }
 
 /** Sweeps at start and every `intervalMs` (default hourly) in the worker process. */
-export function startWorkspaceSweep(options: Omit<SweepOptions, 'now'> & { log: Logger; intervalMs?: number }): () => void {
+export function startWorkspaceSweep(options: Omit<SweepOptions, 'now' | 'log'> & { log: Logger; intervalMs?: number }): () => void {
   let running = false;
   const sweep = async () => {
     if (running) return;

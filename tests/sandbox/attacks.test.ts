@@ -8,7 +8,7 @@ import { createGitHubCodeHost } from '../../src/codehost/github';
 import { DEFAULT_SANDBOX_LIMITS, type CommandSandbox, type SandboxLimits } from '../../src/sandbox/sandbox';
 import { createUnsandboxedRunner } from '../../src/sandbox/unsandboxed';
 import { directorySize, runCommand } from '../../src/workspace/commands';
-import { branchTip, ChangeRejectedError, chownTree, diffInMirror, git, importBundle, prepareWorkspace } from '../../src/workspace/git';
+import { branchTip, ChangeRejectedError, chownTree, diffInMirror, git, importBundle, prepareWorkspace, removeIssueRepositories } from '../../src/workspace/git';
 import { readFile } from '../../src/workspace/read-tools';
 import { editFile, writeFile } from '../../src/workspace/write-tools';
 import { commitAndBundle } from '../../src/workspace/sandboxed-git';
@@ -22,6 +22,8 @@ import { SAMPLE_REPO } from '../support/pipeline';
  * shows the attack is real, the same attack is first run with SANDBOX=off (the old
  * behaviour) and seen to succeed: the assertion on the sandbox is then not vacuous.
  */
+
+const psArgs = () => new Promise<string>((resolve) => execFile('ps', ['-eo', 'args'], (_error, stdout) => resolve(stdout)));
 
 const SECRETS = { ANTHROPIC_API_KEY: 'sk-ant-attack-test-secret', GITHUB_TOKEN: 'ghp_attack_test_secret', DATABASE_URL: 'postgres://attack-test-secret@db/x' };
 
@@ -73,6 +75,22 @@ describe('sandbox: the attacks of issue 11', () => {
     expect(Number(processes.stdout.trim())).toBeLessThan(10);
   });
 
+  it("gets none of the worker's inherited descriptors (a supervisor's open file or directory)", async () => {
+    const secret = path.join(tmp, 'inherited-secret');
+    fs.writeFileSync(secret, 'descriptor secret', { mode: 0o600 });
+    const probe = path.join(__dirname, '../support/fd-leak-probe.ts');
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile('bash', ['-c', 'exec 200<"$1"; exec "$2" --import tsx "$3"', 'probe', secret, process.execPath, probe], { cwd: path.resolve(__dirname, '../..') }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    const seen = JSON.parse(output.trim().split('\n').at(-1) as string) as { sandboxed: string; off: string; plain: string };
+    expect(seen.plain).toContain('descriptor secret'); // the attack, as it was
+    expect(seen.sandboxed).toContain('no fd 200');
+    expect(seen.sandboxed).not.toContain('descriptor secret');
+    expect(seen.off).not.toContain('descriptor secret');
+  }, 30_000);
+
   it("can't see another organization's workspace, by relative or absolute path", async () => {
     const script = `cat ../../org-b/issue-b/customer-secrets.txt; cat ${theirs}/customer-secrets.txt; ls ${spec.workspacesRoot}; echo done`;
     const before = await run(unsandboxed, ['sh', '-c', script]);
@@ -95,6 +113,9 @@ describe('sandbox: the attacks of issue 11', () => {
     expect(fs.existsSync('/usr/escape')).toBe(false);
     expect(fs.existsSync('/etc/escape')).toBe(false);
     expect(fs.readFileSync(path.join(ours, 'written-here'), 'utf8')).toBe('ok\n');
+    // Its own root and /dev are read-only too (memory it could fill outside every cap), /dev/shm is capped.
+    const fill = await run(sandbox, ['sh', '-c', 'echo x > /rootfile || echo root-ro; echo x > /dev/file || echo dev-ro; head -c 2000000 /dev/zero > /dev/shm/big || echo shm-full'], { tmpBytes: 1_000_000 });
+    expect(fill.stdout.split('\n')).toEqual(expect.arrayContaining(['root-ro', 'dev-ro', 'shm-full']));
     const next = await run(sandbox, ['sh', '-c', 'cat /tmp/private 2>&1 || true']);
     expect(next.stdout).toMatch(/No such file/);
     fs.rmSync(path.join(ours, 'written-here'));
@@ -276,6 +297,28 @@ describe('sandbox: the attacks of issue 11', () => {
     const usage = await directorySize(ours);
     expect(usage.bytes).toBeGreaterThan(30_000_000);
     expect(usage.entries).toBeGreaterThan(10);
+  });
+
+  it('stops a command an abandoned attempt left running before the worker touches the workspace', async () => {
+    const marker = `${317_000 + (process.pid % 1000)}`;
+    const abandoned = run(sandbox, ['sleep', marker], { wallTimeMs: 60_000 });
+    for (let i = 0; i < 100 && !(await psArgs()).includes(`sleep ${marker}`); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await sandbox.stopWorkspace(ours)).toBeGreaterThan(0);
+    expect(await psArgs()).not.toContain(`sleep ${marker}`);
+    expect((await abandoned).signal).toBe('SIGKILL');
+    expect(await sandbox.stopWorkspace(theirs)).toBe(0); // another workspace's commands are not touched
+  });
+
+  it('measures and removes a tree deeper than PATH_MAX', async () => {
+    const deep = path.join(tmp, 'workspaces', 'org-a', 'deep-issue');
+    fs.mkdirSync(deep, { mode: 0o700 });
+    if (sandbox.fileOwner) fs.chownSync(deep, sandbox.fileOwner.uid, sandbox.fileOwner.gid);
+    const name = 'd'.repeat(200);
+    const script = `for i in $(seq 1 30); do mkdir ${name} && cd ${name}; done; head -c 8000000 /dev/urandom > hidden.bin; echo made`;
+    expect((await run(sandbox, ['sh', '-c', script], {}, deep)).stdout).toContain('made');
+    expect((await directorySize(deep)).bytes).toBeGreaterThan(8_000_000);
+    await removeIssueRepositories({ workspacesRoot: path.join(tmp, 'workspaces'), mirrorsRoot: path.join(tmp, 'mirrors'), organizationId: 'org-a', issueId: 'deep-issue' });
+    expect(fs.existsSync(deep)).toBe(false);
   });
 
   it('reads no secret into the sandbox: the environment is the minimal one', async () => {
