@@ -103,6 +103,11 @@ export function compileSkill(file: string, source: string): CompiledSkill {
     throw new SkillCompileError([...issues, { file, field, line, message }]);
   };
 
+  // Every line is bounded before any pattern sees it: the patterns below are linear, and a
+  // 200 KB line must not cost more than reading it.
+  const longLine = findLongLine(source);
+  if (longLine) fail('source', longLine, `line ${longLine} is over ${MAX_LINE_CHARS} characters`);
+
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
   if (!match) fail('frontmatter', 1, 'the file must start with YAML frontmatter between --- lines');
   const [, yamlText = '', body = ''] = match as RegExpExecArray;
@@ -157,20 +162,20 @@ export function compileSkill(file: string, source: string): CompiledSkill {
   const purpose = sections.byName.get('purpose');
   if (!purpose?.text.trim()) issues.push({ file, field: 'body.Purpose', line: purpose?.line ?? bodyFirstLine, message: 'a "## Purpose" section with text is required' });
   const processSection = sections.byName.get('process');
-  const process = (processSection?.text ?? '')
-    .split('\n')
-    .map((l) => /^\s*\d+[.)]\s+(.+)$/.exec(l)?.[1]?.trim())
+  const process = lines(processSection?.text ?? '')
+    .map((l) => {
+      const marker = /^[ \t]*\d+[.)][ \t]+/.exec(l);
+      return marker ? l.slice(marker[0].length).trim() : undefined;
+    })
     .filter((step): step is string => Boolean(step));
   if (process.length === 0) {
     issues.push({ file, field: 'body.Process', line: processSection?.line ?? bodyFirstLine, message: 'a "## Process" section with numbered steps is required' });
   }
-  const founderKnowledge = (sections.byName.get('founder knowledge')?.text ?? '')
-    .split(/\n\s*\n/)
+  const founderKnowledge = paragraphs(sections.byName.get('founder knowledge')?.text ?? '')
     .map((block) =>
       block
-        .split('\n')
         .filter((l) => l.trim().startsWith('>'))
-        .map((l) => l.replace(/^\s*>\s?/, ''))
+        .map((l) => l.trimStart().slice(1).replace(/^[ \t]/, ''))
         .join(' ')
         .trim(),
     )
@@ -269,6 +274,50 @@ function fieldsToJsonSchema(fields: SkillFrontmatter['inputs']): Record<string, 
   return jsonSchemaOf(zodForFields(fields));
 }
 
+/** Longest line the compiler reads; a longer one is an error, not a slow request. */
+export const MAX_LINE_CHARS = 10_000;
+
+function lines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** The 1-based number of the first line over MAX_LINE_CHARS, or 0. One pass over the text. */
+function findLongLine(source: string): number {
+  let number = 1;
+  let length = 0;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 10 || code === 13) {
+      if (code === 13 && source.charCodeAt(i + 1) === 10) i++;
+      number++;
+      length = 0;
+    } else if (++length > MAX_LINE_CHARS) {
+      return number;
+    }
+  }
+  return 0;
+}
+
+/** Blocks of lines separated by blank lines. */
+function paragraphs(text: string): string[][] {
+  const blocks: string[][] = [[]];
+  for (const line of lines(text)) {
+    if (line.trim() === '') blocks.push([]);
+    else (blocks.at(-1) as string[]).push(line);
+  }
+  return blocks.filter((block) => block.length > 0);
+}
+
+/** The text of a `#` (level 1) or `##` (level 2) heading line, or undefined. Linear: no backtracking pattern. */
+function heading(line: string, level: 1 | 2): string | undefined {
+  const marker = '#'.repeat(level);
+  if (!line.startsWith(marker) || line[level] === '#') return undefined;
+  const rest = line.slice(level);
+  if (!/^[ \t]/.test(rest)) return undefined;
+  const text = rest.trim();
+  return text === '' ? undefined : text;
+}
+
 interface Sections {
   title: string | undefined;
   byName: Map<string, { text: string; line: number }>;
@@ -281,16 +330,16 @@ function markdownSections(body: string, firstLine: number): Sections {
   const flush = () => {
     if (current) byName.set(current.name, { text: current.lines.join('\n'), line: current.line });
   };
-  body.split('\n').forEach((line, index) => {
-    const h1 = /^#\s+(.+?)\s*$/.exec(line);
-    const h2 = /^##\s+(.+?)\s*$/.exec(line);
+  lines(body).forEach((line, index) => {
+    const h1 = heading(line, 1);
+    const h2 = heading(line, 2);
     if (h1 && !title) {
-      title = h1[1];
+      title = h1;
       return;
     }
     if (h2) {
       flush();
-      current = { name: (h2[1] ?? '').toLowerCase(), line: firstLine + index, lines: [] };
+      current = { name: h2.toLowerCase(), line: firstLine + index, lines: [] };
       return;
     }
     current?.lines.push(line);
@@ -300,8 +349,7 @@ function markdownSections(body: string, firstLine: number): Sections {
 }
 
 function parseErrorTable(text: string): ErrorRule[] {
-  const rows = text
-    .split('\n')
+  const rows = lines(text)
     .filter((line) => line.trim().startsWith('|'))
     .map((line) =>
       line

@@ -112,4 +112,36 @@ describe('skill compiler', () => {
     expect(skill).toMatchObject({ id: 'brief-creator', allowedTools: ['create_brief', 'read_client'], triggers: expect.arrayContaining([{ schedule: '0 8 * * 1' }]) });
     expect(skill.errorHandling.map((rule) => rule.kind)).toEqual(['ask', 'review']);
   });
+
+  describe('pathological input is answered in linear time', () => {
+    const timed = (source: string) => {
+      const started = process.hrtime.bigint();
+      let outcome: string;
+      try {
+        compileSkill('hostile.md', source);
+        outcome = 'compiled';
+      } catch (error) {
+        outcome = error instanceof SkillCompileError ? error.issues.map((issue) => issue.message).join('; ') : String(error);
+      }
+      return { ms: Number(process.hrtime.bigint() - started) / 1e6, outcome };
+    };
+
+    it.each([
+      // The line that kept POST /api/skills busy 35 s: a heading of spaces with a carriage return.
+      ['a 199 KB heading with \\r', `# a${' '.repeat(199_000)}\rb`],
+      ['a 9 KB heading of spaces then a letter', `# a${' \t'.repeat(4_900)}b`],
+      ['a body of 200 KB blank lines', `\n ${'\n '.repeat(100_000)}`],
+      ['a process step of 9 KB spaces with \\r', `## Process\n1.${' '.repeat(9_000)}\r`],
+      ['100 000 short headings', '## x\n'.repeat(100_000)],
+    ])('%s', (_name, body) => {
+      const { ms, outcome } = timed(briefCreator.replace('# Brief Creator', body));
+      expect(ms).toBeLessThan(1_000);
+      expect(outcome).not.toBe('');
+    });
+
+    it('refuses a line over 10 000 characters, naming it', () => {
+      const issues = issuesOf(briefCreator.replace('# Brief Creator', `# ${'x'.repeat(20_000)}`));
+      expect(issues).toEqual([expect.objectContaining({ field: 'source', message: expect.stringMatching(/^line \d+ is over 10000 characters$/) })]);
+    });
+  });
 });
