@@ -86,7 +86,10 @@ export function createErpActivities(deps: { db: Database }) {
           },
           body,
           signal: AbortSignal.any([runtime.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+          // A redirect is an answer, not a new address to send the signed event to.
+          redirect: 'manual',
         });
+        await response.body?.cancel();
       } catch (error) {
         await record('pending', null, errorMessage(error));
         throw toActivityFailure(new AppError('UPSTREAM_UNAVAILABLE', `ERP callback failed: ${errorMessage(error)}`, { retryable: true }));
@@ -96,7 +99,7 @@ export function createErpActivities(deps: { db: Database }) {
         return { statusCode: response.status };
       }
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      const message = `ERP callback answered ${response.status}`;
+      const message = `ERP callback answered ${response.status}${response.status >= 300 && response.status < 400 ? ' (a redirect: not followed; set settings.erp.callbackUrl to the final address)' : ''}`;
       const last = runtime.maxAttempts !== undefined && runtime.attempt >= runtime.maxAttempts;
       await record(retryable && !last ? 'pending' : 'failed', response.status, message);
       throw toActivityFailure(

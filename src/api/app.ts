@@ -31,6 +31,7 @@ export interface ApiDeps {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const GITHUB_WEBHOOK_MAX_BYTES = 2 * 1024 * 1024;
 
 export type WebhookHandler<H> = (headers: H, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
 
@@ -56,10 +57,21 @@ export function createApp(deps: ApiDeps) {
 
   // Webhooks authenticate by signature, not API key: registered before the /api routes
   // so the key middleware never runs for them. Each reads its raw body (signatures are
-  // over the exact bytes) and its own headers.
-  function webhook<H>(path: string, maxSize: number, headersOf: (header: (name: string) => string | undefined) => H, handle: WebhookHandler<H>) {
+  // over the exact bytes) and its own headers. A delivery without its signature header is
+  // refused before a byte of its body is read.
+  function webhook<H>(
+    path: string,
+    guard: { signatureHeader: string; maxSize: number },
+    headersOf: (header: (name: string) => string | undefined) => H,
+    handle: WebhookHandler<H>,
+  ) {
+    const { maxSize, signatureHeader } = guard;
     app.post(
       path,
+      async (c, next) => {
+        if (!c.req.header(signatureHeader)) return c.json(errorBody(c, 'UNAUTHORIZED', `the ${signatureHeader} header is required`), 401);
+        await next();
+      },
       bodyLimit({ maxSize, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', `Body over ${maxSize} bytes`), 413) }),
       async (c) => {
         const result = await handle(headersOf((name) => c.req.header(name)), await c.req.text());
@@ -68,7 +80,7 @@ export function createApp(deps: ApiDeps) {
     );
   }
   if (deps.erpWebhook) {
-    webhook('/api/webhooks/erp', MAX_BODY_BYTES, (header) => ({
+    webhook('/api/webhooks/erp', { signatureHeader: ERP_WEBHOOK_HEADERS.signature, maxSize: MAX_BODY_BYTES }, (header) => ({
       organizationId: header(ERP_WEBHOOK_HEADERS.organization),
       signature: header(ERP_WEBHOOK_HEADERS.signature),
       timestamp: header(ERP_WEBHOOK_HEADERS.timestamp),
@@ -76,8 +88,9 @@ export function createApp(deps: ApiDeps) {
     }), deps.erpWebhook);
   }
   if (deps.githubWebhook) {
-    // GitHub allows payloads up to 25 MB.
-    webhook('/api/webhooks/github', 25 * 1024 * 1024, (header) => ({
+    // Only issue and comment events are handled: their payloads are a few kilobytes (GitHub's
+    // own 25 MB cap is for pushes we never subscribe to).
+    webhook('/api/webhooks/github', { signatureHeader: GITHUB_WEBHOOK_HEADERS.signature, maxSize: GITHUB_WEBHOOK_MAX_BYTES }, (header) => ({
       event: header(GITHUB_WEBHOOK_HEADERS.event),
       deliveryId: header(GITHUB_WEBHOOK_HEADERS.delivery),
       signature: header(GITHUB_WEBHOOK_HEADERS.signature),

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
  * The ERP's REST API as skills use it (ERP-CONTRACT.md): every call is scoped by
  * `?organizationId=` and `X-Organization-Id`, authenticated with the organization's service
  * key. Errors are AppErrors: 5xx, 429 and network failures retryable, other 4xx not.
+ * Redirects are refused, not followed; answers are bounded in time and size.
  */
 
 export interface ErpApiSettings {
@@ -27,6 +28,25 @@ export interface ErpClient {
 }
 
 const TIMEOUT_MS = 15_000;
+/** Larger answers are refused unread: they would sit in the worker's memory and in a prompt. */
+export const MAX_ERP_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+/** The body of a response, refused past `maxBytes` (declared or streamed). */
+export async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new AppError('UPSTREAM_REJECTED', `${what} answered ${declared} bytes; more than ${maxBytes} are not read`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += (chunk as Uint8Array).length;
+    if (total > maxBytes) throw new AppError('UPSTREAM_REJECTED', `${what} answered more than ${maxBytes} bytes; the rest is not read`);
+    chunks.push(chunk as Uint8Array);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export function createErpClient(settings: ErpApiSettings, organizationId: string): ErpClient {
   const root = settings.apiUrl.replace(/\/+$/, '');
@@ -48,11 +68,19 @@ export function createErpClient(settings: ErpApiSettings, organizationId: string
           headers,
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           signal,
+          // A redirect could point the service key, or the model's view, at any address.
+          redirect: 'manual',
         });
       } catch (error) {
         throw new AppError('UPSTREAM_UNAVAILABLE', `ERP ${request.method} ${request.path} failed: ${(error as Error).message}`, { retryable: true, cause: error });
       }
-      const text = await response.text();
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new AppError('UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered a redirect (${response.status}); redirects are not followed: set settings.erp.apiUrl to the final address`, {
+          details: { status: response.status },
+        });
+      }
+      const text = await readCapped(response, MAX_ERP_RESPONSE_BYTES, `ERP ${request.method} ${request.path}`);
       if (!response.ok) {
         const retryable = response.status >= 500 || response.status === 429;
         throw new AppError(retryable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`, {
