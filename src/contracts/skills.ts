@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from '../skills/cron';
 
 /**
  * The skills API's request shapes (personas, publishing, rollout, invocations, events,
@@ -117,7 +118,21 @@ export const listInvocationsQuerySchema = z.object({
 
 const scheduleSpecFields = {
   /** Cron expressions ("0 8 * * 1-5", "@daily"); or intervalSeconds; neither: the skill's `schedule` triggers. */
-  cron: z.array(z.string().trim().min(1).max(200)).min(1).max(10).optional(),
+  cron: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .superRefine((expression, ctx) => {
+          const problem = cronProblem(expression);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .min(1)
+    .max(10)
+    .optional(),
   /** At least a minute: every run is paid model time. */
   intervalSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional(),
   /** IANA time zone the cron expressions are in (default UTC). */

@@ -10,6 +10,7 @@ import {
 import { isUuid } from '../contracts/ids';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
+import { countFireTimes, cronProblem, MAX_BACKFILL_ACTIONS } from './cron';
 import { deleteSchedule, getPersona, getSchedule, getSkill, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
 import { zodForFields } from './compiler';
 import { candidatesOf, currentVersionOf, latestOf } from './rollout';
@@ -191,6 +192,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       validateTimezone(requested.timezone);
       await check(organizationId, skill, requested);
       const config = requested.cron || requested.intervalSeconds ? requested : { ...requested, cron: await skillScheduleTriggers(organizationId, skill, requested.version) };
+      checkCron(config);
       const scheduleId = skillScheduleId(organizationId, skill, name);
       const row = await insertSchedule(db, { organizationId, skillSlug: skill, name, scheduleId, config });
       const options = {
@@ -290,12 +292,36 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       const row = await requireRow(organizationId, id);
       return act(organizationId, id, (handle) => handle.trigger(OVERLAP[(row.config as ScheduleConfig).overlap ?? 'skip']));
     },
-    /** Runs the actions the spec would have taken between start and end. */
-    backfill: (organizationId: string, id: string, range: { start: string; end: string; overlap?: CreateSchedule['overlap'] }) =>
-      act(organizationId, id, (handle) =>
-        handle.backfill({ start: new Date(range.start), end: new Date(range.end), ...(range.overlap ? { overlap: OVERLAP[range.overlap] } : {}) }),
-      ),
+    /**
+     * Runs the actions the spec would have taken between start and end: at most
+     * MAX_BACKFILL_ACTIONS per request, under the schedule's own overlap policy unless the
+     * request names one. The answer says how many and which policy.
+     */
+    backfill: async (organizationId: string, id: string, range: { start: string; end: string; overlap?: CreateSchedule['overlap'] }) => {
+      const row = await requireRow(organizationId, id);
+      const config = row.config as ScheduleConfig;
+      const start = new Date(range.start);
+      const end = new Date(range.end);
+      const runs = countFireTimes(config, start, end);
+      if (runs > MAX_BACKFILL_ACTIONS) {
+        throw new AppError('VALIDATION_FAILED', `The backfill would start more than ${MAX_BACKFILL_ACTIONS} runs; ask for a shorter range`, {
+          details: [{ path: 'end', message: `at most ${MAX_BACKFILL_ACTIONS} runs per backfill request` }],
+        });
+      }
+      const overlap = range.overlap ?? config.overlap ?? 'skip';
+      const view = await act(organizationId, id, (handle) => handle.backfill({ start, end, overlap: OVERLAP[overlap] }));
+      return { ...view, backfill: { runs, overlap } };
+    },
   };
+}
+
+/** Cron expressions that came from the skill's own triggers pass the same rules as the API's. */
+function checkCron(config: Pick<ScheduleConfig, 'cron' | 'timezone'>): void {
+  const details = (config.cron ?? []).flatMap((expression, index) => {
+    const problem = cronProblem(expression, config.timezone);
+    return problem ? [{ path: `cron.${index}`, message: problem }] : [];
+  });
+  if (details.length > 0) throw new AppError('VALIDATION_FAILED', `The schedule's cron expressions are not accepted: ${details[0]?.message}`, { details });
 }
 
 /**

@@ -118,6 +118,17 @@ describe('schedules', () => {
     expect(badInput.status).toBe(422);
     expect(badInput.body['error']['details']).toEqual([expect.objectContaining({ path: 'input.clientId' })]);
     expect((await call('POST', '/api/schedules', { ...base, intervalSeconds: 5 })).status).toBe(422); // under a minute
+    // Temporal would take these; every run is paid model time (issue 12).
+    for (const [cron, message] of [
+      ['@every 1s', /@every 1s is not supported/],
+      ['*/5 * * * * *', /5 fields .* not 6: seconds and years are not supported/],
+      ['0 0 12 * * ? 2027', /not 7/],
+      ['@reboot', /not supported/],
+    ] as const) {
+      const refused = await call('POST', '/api/schedules', { ...base, cron: [cron] });
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(refused.body['error']['details'])).toMatch(message);
+    }
     await call('POST', '/api/personas', { slug: 'scheduler-intern', name: 'Intern', systemPrompt: 'x', allowedSkills: [] });
     expect((await call('POST', '/api/schedules', { ...base, cron: ['0 6 * * 1'], persona: 'scheduler-intern' })).status).toBe(403);
     // Nothing was left behind on either side.
@@ -178,12 +189,22 @@ describe('schedules', () => {
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     const start = new Date(hour - 2 * 3_600_000 - 1000);
     const end = new Date(hour - 1000);
-    expect((await call('POST', `/api/schedules/${id}/backfill`, { start: start.toISOString(), end: end.toISOString() })).status).toBe(202);
+    const backfilled = await call('POST', `/api/schedules/${id}/backfill`, { start: start.toISOString(), end: end.toISOString() });
+    expect(backfilled.status).toBe(202);
+    expect(backfilled.body['backfill']).toEqual({ runs: 2, overlap: 'allow_all' }); // the schedule's own policy
     await eventually(
       async () => ((await call('GET', '/api/invocations?skill=deadline-tracker')).body['items'] as Json[]).filter((item) => item['output']?.['summary'] === 'backfilled'),
       (items) => items.length === 2 && items.every((item) => item['status'] === 'completed'),
       60_000,
     );
+
+    // A backfill is at most 100 runs: three hours of a per-minute schedule is refused before Temporal hears of it.
+    const minutely = await call('POST', '/api/schedules', { skill: 'deadline-tracker', name: 'minutely', persona, cron: ['* * * * *'], paused: true });
+    expect(minutely.status).toBe(201);
+    const tooMany = await call('POST', `/api/schedules/${minutely.body['id']}/backfill`, { start: new Date(hour - 3 * 3_600_000).toISOString(), end: new Date(hour).toISOString() });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body['error']['message']).toMatch(/more than 100 runs/);
+    expect((await call('DELETE', `/api/schedules/${minutely.body['id']}`)).status).toBe(204);
 
     expect((await call('DELETE', `/api/schedules/${id}`)).status).toBe(204);
     await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
