@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_REQUEST_BUDGET_USD } from './policy';
 
 /**
  * Issue contracts shared by the API (validation), activities (validation) and workflows
@@ -127,7 +128,8 @@ export const createIssueRequestSchema = z.object({
   module: moduleName.optional(),
   context: issueContextSchema.default({}),
   /** Spending limit for this issue in USD; default: the organization's. */
-  budgetUsd: z.number().positive().max(10_000).optional(),
+  /** At least MIN_REQUEST_BUDGET_USD; at most the plan's per-request maximum (checked with the organization). */
+  budgetUsd: z.number().min(MIN_REQUEST_BUDGET_USD, `at least ${MIN_REQUEST_BUDGET_USD}: less stops before the first model call`).max(10_000).optional(),
 });
 export type CreateIssueRequest = z.infer<typeof createIssueRequestSchema>;
 

@@ -171,6 +171,18 @@ export interface IssuePolicy {
   concurrency?: { organizationLimit: number; globalLimit: number };
 }
 
+/** The smallest budget a request may name: below it a run stops before its first model call. */
+export const MIN_REQUEST_BUDGET_USD = 0.05;
+/** The largest budget one request (an issue, a skill run) may name, by plan. */
+export const MAX_REQUEST_BUDGET_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 5, pro: 100, enterprise: 1000 };
+
+/** Why a request's own budget is refused for this plan, or null. */
+export function requestBudgetProblem(plan: 'free' | 'pro' | 'enterprise', budgetUsd: number | undefined): string | null {
+  if (budgetUsd === undefined) return null;
+  const max = MAX_REQUEST_BUDGET_BY_PLAN[plan];
+  return budgetUsd > max ? `budgetUsd ${budgetUsd} is over the ${plan} plan's maximum of ${max} per request` : null;
+}
+
 const CONCURRENCY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 1, pro: 3, enterprise: 10 };
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {

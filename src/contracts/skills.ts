@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cronProblem } from '../skills/cron';
+import { MIN_REQUEST_BUDGET_USD } from './policy';
 
 /**
  * The skills API's request shapes (personas, publishing, rollout, invocations, events,
@@ -79,7 +80,7 @@ export const invokeSkillSchema = z.strictObject({
   /** Run this version instead of following the organization's rollout. */
   version: semver.optional(),
   /** Cost ceiling of this run in USD (default: the organization's budgetUsd). */
-  budgetUsd: z.number().positive().max(1000).optional(),
+  budgetUsd: z.number().min(MIN_REQUEST_BUDGET_USD, `at least ${MIN_REQUEST_BUDGET_USD}: less stops before the first model call`).max(1000).optional(),
   ...entityFields,
 });
 export type InvokeSkill = z.infer<typeof invokeSkillSchema>;

@@ -7,7 +7,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
-import { resolvePolicy, submissionLimits } from '../contracts/policy';
+import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import {
@@ -308,6 +308,8 @@ export function createIssueService(deps: IssueServiceDeps) {
         return { created: false, issue: toView(existing, undefined) };
       }
       await enforceSubmissionLimits(organization);
+      const budgetProblem = requestBudgetProblem(organization.tier, request.budgetUsd);
+      if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       const { issue, created } = await insertIssueIfAbsent(deps.db, {
         organizationId: organization.id,
         source: request.source,

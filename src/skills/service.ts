@@ -40,6 +40,8 @@ import {
   updatePersona,
   updateSkill,
 } from '../db/skills';
+import { requestBudgetProblem } from '../contracts/policy';
+import { getOrganization } from '../db/organizations';
 import { AppError, errorMessage } from '../errors';
 import { toIso } from '../time';
 import {
@@ -404,6 +406,11 @@ export function createSkillService(deps: SkillServiceDeps) {
       const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
       const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
       if (existing && existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
+      if (!existing && body.budgetUsd !== undefined) {
+        const organization = await getOrganization(db, organizationId);
+        const problem = organization ? requestBudgetProblem(organization.tier, body.budgetUsd) : null;
+        if (problem) throw new AppError('VALIDATION_FAILED', problem, { details: [{ path: 'budgetUsd', message: problem }] });
+      }
       const { version } = existing ? { version: existing.skillVersion } : await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
       const started = await start(
         existing

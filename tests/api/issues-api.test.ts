@@ -157,6 +157,16 @@ describe('issues API', () => {
       expect(body.requestId).toBe(response.headers.get('x-request-id'));
     });
 
+    it("bounds a request's own budget: a minimum, and the plan's per-request maximum (pro: 100)", async () => {
+      const tiny = await post({ ...erpIssue(), budgetUsd: 0.00001 });
+      expect(tiny.status).toBe(422);
+      expect(JSON.stringify(await tiny.json())).toMatch(/at least 0.05/);
+      const huge = await post({ ...erpIssue(), budgetUsd: 5000 });
+      expect(huge.status).toBe(422);
+      expect(await huge.json()).toMatchObject({ error: { details: [{ path: 'budgetUsd', message: 'budgetUsd 5000 is over the pro plan\'s maximum of 100 per request' }] } });
+      expect((await post({ ...erpIssue(), budgetUsd: 50 })).status).toBe(201);
+    });
+
     it('refuses malformed JSON, other media types and oversized bodies', async () => {
       expect((await post('{"type": "bug",')).status).toBe(400);
       expect((await post('type=bug', apiKey, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);

@@ -256,19 +256,19 @@ describe('agent pipeline', () => {
 
   it('pauses at the budget, waits for a raise, then completes without overrunning', async () => {
     const { organizationId, apiKey } = await h.newOrganization({ finalApproval: 'never' });
-    const usage = { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
-    // haiku: 1000 × $1/MTok + 100 × $5/MTok = $0.0015 a call
+    const usage = { input_tokens: 39_500, output_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    // haiku: 39 500 × $1/MTok + 100 × $5/MTok = $0.04 a call
     h.fake.onTool('submit_classification', { ...reply.classify({ complexity: 1 }), usage } as never);
     h.fake.onTool('submit_triage', { ...reply.triage(), usage } as never);
     h.fake.onTool('submit_research', reply.research());
     h.fake.onTool('submit_change', reply.change());
     h.fake.onTool('submit_review', reply.review('approve'));
-    const { id, workflowId } = await h.submit(apiKey, { budgetUsd: 0.002 });
+    const { id, workflowId } = await h.submit(apiKey, { budgetUsd: 0.05 }); // the smallest a request may give
 
     const paused = await h.waitFor(apiKey, id, awaiting('awaiting_budget'));
-    expect(paused.pending).toMatchObject({ kind: 'budget', spentUsd: 0.0015, budgetUsd: 0.002 });
-    expect(paused.costUsd).toBeLessThanOrEqual(0.002);
-    expect((await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 0.001, reviewer: REVIEWER })).status).toBe(409);
+    expect(paused.pending).toMatchObject({ kind: 'budget', spentUsd: 0.04, budgetUsd: 0.05 });
+    expect(paused.costUsd).toBeLessThanOrEqual(0.05);
+    expect((await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 0.03, reviewer: REVIEWER })).status).toBe(409);
     const raised = await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 1, reviewer: REVIEWER });
     expect(raised).toMatchObject({ status: 200, body: { budgetUsd: 1 } });
     const issue = await h.waitForEnd(apiKey, id);

@@ -409,4 +409,15 @@ describe('skills', () => {
     expect((await call(org.apiKey, 'DELETE', '/api/personas/intern')).status).toBe(204);
     expect((await call(org.apiKey, 'GET', '/api/personas/intern')).status).toBe(404);
   });
+
+  it("bounds a run's own budget: a minimum, and the plan's per-run maximum", async () => {
+    const tiny = await invoke('client-analyzer', { persona: PERSONA, input: { clientId: 'c1' }, budgetUsd: 0.0001 });
+    expect(tiny.status).toBe(422);
+    expect(JSON.stringify(tiny.body)).toMatch(/at least 0.05/);
+    // A free organization may give one run at most $5.
+    const free = await h.newOrganization({}, 'free');
+    const refused = await call(free.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: PERSONA, input: { clientId: 'c1' }, budgetUsd: 50 });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ error: { details: [{ path: 'budgetUsd', message: "budgetUsd 50 is over the free plan's maximum of 5 per request" }] } });
+  });
 });
