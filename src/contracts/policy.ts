@@ -120,11 +120,18 @@ export const organizationSettingsSchema = z.object({
   escalationContacts: z.array(z.string().max(200)).max(50).default([]),
   repository: repositorySettingsSchema.prefault({}),
   sandbox: sandboxSettingsSchema.prefault({}),
-  /** Submission limits: a sliding hour, and a daily quota (default from the plan: 10 / 100 / 1000). */
+  /**
+   * Submission limits: sliding hours and days (issues: 100 an hour, 10 / 100 / 1000 a day by
+   * plan; skill runs started through the API or by ERP events: 20 / 200 / 2000 an hour and
+   * 100 / 1000 / 10000 a day), and skill schedules at once (2 / 20 / 100).
+   */
   limits: z
     .object({
       issuesPerHour: z.number().int().min(1).max(100_000).default(100),
       issuesPerDay: z.number().int().min(1).max(1_000_000).optional(),
+      skillRunsPerHour: z.number().int().min(1).max(100_000).optional(),
+      skillRunsPerDay: z.number().int().min(1).max(1_000_000).optional(),
+      maxSchedules: z.number().int().min(0).max(10_000).optional(),
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */
@@ -224,4 +231,23 @@ const ISSUES_PER_DAY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { 
 export function submissionLimits(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { perHour: number; perDay: number } {
   const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
   return { perHour: limits.issuesPerHour, perDay: limits.issuesPerDay ?? ISSUES_PER_DAY_BY_PLAN[plan] };
+}
+
+const SKILL_RUNS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', { perHour: number; perDay: number }> = {
+  free: { perHour: 20, perDay: 100 },
+  pro: { perHour: 200, perDay: 1000 },
+  enterprise: { perHour: 2000, perDay: 10_000 },
+};
+const SCHEDULES_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 2, pro: 20, enterprise: 100 };
+
+/** How many skill runs an organization may start (API and ERP events) per sliding hour and day. */
+export function skillRunLimits(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { perHour: number; perDay: number } {
+  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  const byPlan = SKILL_RUNS_BY_PLAN[plan];
+  return { perHour: limits.skillRunsPerHour ?? byPlan.perHour, perDay: limits.skillRunsPerDay ?? byPlan.perDay };
+}
+
+/** How many skill schedules an organization may have. */
+export function scheduleLimit(plan: 'free' | 'pro' | 'enterprise', settings: unknown): number {
+  return organizationSettingsSchema.parse(settings ?? {}).limits.maxSchedules ?? SCHEDULES_BY_PLAN[plan];
 }

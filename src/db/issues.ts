@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
 import type { Database } from './client';
+import { slidingWindows } from './windows';
 import { issues } from './schema';
 
 export type IssueRecord = typeof issues.$inferSelect;
@@ -118,27 +119,9 @@ export async function findIssueByBusinessKey(
   return row;
 }
 
-export interface SubmissionWindow {
-  count: number;
-  /** When the oldest submission in the window leaves it (ISO), if any. */
-  oldestLeavesAt: string | null;
-}
-
 /** Submissions in the sliding last hour and last day, from the issues themselves. */
-export async function submissionWindows(db: Database, organizationId: string): Promise<{ hour: SubmissionWindow; day: SubmissionWindow }> {
-  const [row] = await db
-    .select({
-      hour: sql<number>`count(*) filter (where ${issues.createdAt} > now() - interval '1 hour')::int`,
-      day: sql<number>`count(*)::int`,
-      hourOldest: sql<string | null>`(min(${issues.createdAt}) filter (where ${issues.createdAt} > now() - interval '1 hour') + interval '1 hour')::text`,
-      dayOldest: sql<string | null>`(min(${issues.createdAt}) + interval '1 day')::text`,
-    })
-    .from(issues)
-    .where(and(eq(issues.organizationId, organizationId), sql`${issues.createdAt} > now() - interval '1 day'`));
-  return {
-    hour: { count: row?.hour ?? 0, oldestLeavesAt: row?.hourOldest ?? null },
-    day: { count: row?.day ?? 0, oldestLeavesAt: row?.dayOldest ?? null },
-  };
+export function submissionWindows(db: Database, organizationId: string) {
+  return slidingWindows(db, { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt }, organizationId);
 }
 
 /**

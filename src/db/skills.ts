@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { CompiledSkill } from '../skills/compiler';
 import { compareSemver, currentVersionOf, parseSemver } from '../skills/rollout';
 import type { Database } from './client';
+import { slidingWindows } from './windows';
 import { agentInvocations, invocationRequests, personas, skillEvents, skillSchedules, skills, skillVersions } from './schema';
 
 /** Personas, skills and their versions, invocations, events and schedule records. Every query is org-scoped. */
@@ -433,4 +434,9 @@ export async function listUnfinishedInvocationsOlderThan(db: Database, seconds: 
 
 export async function markInvocationChecked(db: Database, id: string): Promise<void> {
   await db.update(agentInvocations).set({ checkedAt: sql`now()` }).where(eq(agentInvocations.id, id));
+}
+
+/** Skill runs of one organization created in the sliding last hour and day. */
+export function invocationWindows(db: Database, organizationId: string) {
+  return slidingWindows(db, { table: agentInvocations, organizationId: agentInvocations.organizationId, createdAt: agentInvocations.createdAt }, organizationId);
 }

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
+import { assertWithinWindows } from '../rate-limits';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import {
@@ -204,19 +205,7 @@ export function createIssueService(deps: IssueServiceDeps) {
    * check together, so a burst may overshoot by the number of requests in flight.
    */
   async function enforceSubmissionLimits(organization: Organization): Promise<void> {
-    const limits = submissionLimits(organization.tier, organization.settings);
-    const windows = await submissionWindows(deps.db, organization.id);
-    const over = [
-      { window: windows.hour, limit: limits.perHour, name: 'hour' },
-      { window: windows.day, limit: limits.perDay, name: 'day' },
-    ].find((entry) => entry.window.count >= entry.limit);
-    if (!over) return;
-    const leaves = over.window.oldestLeavesAt ? new Date(over.window.oldestLeavesAt).getTime() : Date.now() + 60_000;
-    throw new AppError('RATE_LIMITED', `at most ${over.limit} issues per ${over.name} for this organization`, {
-      retryable: true,
-      retryAfterMs: Math.max(1000, leaves - Date.now()),
-      details: { limit: over.limit, window: over.name, used: over.window.count },
-    });
+    assertWithinWindows(await submissionWindows(deps.db, organization.id), submissionLimits(organization.tier, organization.settings), 'issues');
   }
 
   async function queuePosition(workflowId: string): Promise<number | null> {

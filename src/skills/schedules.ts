@@ -10,6 +10,8 @@ import {
 import { isUuid } from '../contracts/ids';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
+import { scheduleLimit } from '../contracts/policy';
+import { getOrganization } from '../db/organizations';
 import { countFireTimes, cronProblem, MAX_BACKFILL_ACTIONS } from './cron';
 import { deleteSchedule, getPersona, getSchedule, getSkill, insertSchedule, listSchedules, listSkillVersions, type ScheduleRecord, updateScheduleConfig } from '../db/skills';
 import { zodForFields } from './compiler';
@@ -53,6 +55,19 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     const row = isUuid(id) ? await getSchedule(db, organizationId, id) : undefined;
     if (!row) throw new AppError('NOT_FOUND', `Schedule ${id} not found`);
     return row;
+  }
+
+  /** Every schedule is paid runs for ever: a plan allows so many (limits.maxSchedules). */
+  async function enforceScheduleLimit(organizationId: string): Promise<void> {
+    const organization = await getOrganization(db, organizationId);
+    if (!organization) throw new AppError('NOT_FOUND', `Organization ${organizationId} not found`);
+    const limit = scheduleLimit(organization.tier, organization.settings);
+    const existing = (await listSchedules(db, organizationId)).length;
+    if (existing >= limit) {
+      throw new AppError('FORBIDDEN', `This organization has ${existing} schedules; its ${organization.tier} plan allows ${limit} (settings limits.maxSchedules). Delete one first.`, {
+        details: { limit, used: existing },
+      });
+    }
   }
 
   /** The persona may run the skill, and a pinned version is published. */
@@ -191,6 +206,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       const { skill, name, paused, ...requested } = body;
       validateTimezone(requested.timezone);
       await check(organizationId, skill, requested);
+      await enforceScheduleLimit(organizationId);
       const config = requested.cron || requested.intervalSeconds ? requested : { ...requested, cron: await skillScheduleTriggers(organizationId, skill, requested.version) };
       checkCron(config);
       const scheduleId = skillScheduleId(organizationId, skill, name);

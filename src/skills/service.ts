@@ -22,6 +22,7 @@ import {
   getSkill,
   getSkillEvent,
   getSkillVersion,
+  invocationWindows,
   invocationRowOf,
   type InvocationRecord,
   listInvocationRequests,
@@ -40,8 +41,9 @@ import {
   updatePersona,
   updateSkill,
 } from '../db/skills';
-import { requestBudgetProblem } from '../contracts/policy';
-import { getOrganization } from '../db/organizations';
+import { requestBudgetProblem, skillRunLimits } from '../contracts/policy';
+import { getOrganization, type Organization } from '../db/organizations';
+import { assertWithinWindows } from '../rate-limits';
 import { AppError, errorMessage } from '../errors';
 import { toIso } from '../time';
 import {
@@ -133,6 +135,17 @@ export function createSkillService(deps: SkillServiceDeps) {
       });
     }
     return { version };
+  }
+
+  async function requireOrganization(organizationId: string): Promise<Organization> {
+    const organization = await getOrganization(db, organizationId);
+    if (!organization) throw new AppError('NOT_FOUND', `Organization ${organizationId} not found`);
+    return organization;
+  }
+
+  /** Skill runs started through the API and by ERP events count against the plan's windows. */
+  async function enforceRunLimits(organization: Organization, adding: number): Promise<void> {
+    assertWithinWindows(await invocationWindows(db, organization.id), skillRunLimits(organization.tier, organization.settings), 'skill runs', adding);
   }
 
   /**
@@ -406,10 +419,11 @@ export function createSkillService(deps: SkillServiceDeps) {
       const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
       const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
       if (existing && existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
-      if (!existing && body.budgetUsd !== undefined) {
-        const organization = await getOrganization(db, organizationId);
-        const problem = organization ? requestBudgetProblem(organization.tier, body.budgetUsd) : null;
+      if (!existing) {
+        const organization = await requireOrganization(organizationId);
+        const problem = requestBudgetProblem(organization.tier, body.budgetUsd);
         if (problem) throw new AppError('VALIDATION_FAILED', problem, { details: [{ path: 'budgetUsd', message: problem }] });
+        await enforceRunLimits(organization, 1);
       }
       const { version } = existing ? { version: existing.skillVersion } : await preflight(organizationId, slug, body.persona, invocationId, body.input, body.version);
       const started = await start(
@@ -447,6 +461,12 @@ export function createSkillService(deps: SkillServiceDeps) {
      * from the event, so nothing starts twice).
      */
     async handleEvent(organizationId: string, event: SkillEvent) {
+      // Over the run limits the event is refused before it is claimed: the ERP's retry after
+      // Retry-After is not a duplicate. A repeat of a handled event is answered as before.
+      if (!(await getSkillEvent(db, organizationId, event.eventId))) {
+        const subscribedCount = (await skillsForEvent(db, organizationId, event.type)).length;
+        if (subscribedCount > 0) await enforceRunLimits(await requireOrganization(organizationId), subscribedCount);
+      }
       if (!(await claimSkillEvent(db, { organizationId, eventId: event.eventId, type: event.type }))) {
         const previous = await getSkillEvent(db, organizationId, event.eventId);
         // Outcome null: the first delivery is still starting the skills.

@@ -105,7 +105,10 @@ describe('sandbox in the pipeline', () => {
       expect(call.output).toMatch(/is not available in the research stage/);
     }
 
-    const [allowed, refused] = calls.filter((call) => call.name === 'run_command' && call.loopId.includes(':code:'));
+    // Calls of one turn have no order in Postgres: find each by its command.
+    const codeCommand = (fragment: string) => calls.find((call) => call.name === 'run_command' && call.loopId.includes(':code:') && JSON.stringify(call.input).includes(fragment));
+    const allowed = codeCommand('left-pad');
+    const refused = codeCommand('attacker.example');
     expect(allowed?.output).toContain('package metadata');
     expect(refused?.output).toMatch(/attacker\.example:80 is not in settings\.sandbox\.allowedHosts/);
     expect(registryHits).toEqual(['/left-pad']);
