@@ -19,6 +19,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -90,6 +91,9 @@ class PipelineEnd extends Error {
     this.name = 'PipelineEnd';
   }
 }
+
+/** patched() id: human waits release the concurrency slot (added with issue 12). */
+const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOutcome> {
   const { policy, issueId, organizationId } = input;
@@ -343,6 +347,14 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     what: string,
   ): Promise<'settled' | 'expired'> {
     const timers = policy.timers;
+    // A slot bounds agent work, not waiting: a person's wait (up to days) gives it back, and
+    // the issue queues again when the wait is over. Runs started before this change keep theirs.
+    const releasedSlot = policy.concurrency !== undefined && state.slotHeld && patched(RELEASE_SLOT_WHILE_WAITING);
+    if (releasedSlot) {
+      await bookkeeping.releaseSlot({ workflowId: workflowInfo().workflowId });
+      state.slotHeld = false;
+      slotGranted = false;
+    }
     const opened = Date.now();
     pending.deadline = new Date(opened + timers.expirySeconds * 1000).toISOString();
     progress.pending = pending;
@@ -396,6 +408,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: false }]);
     }
     if (outcome === 'settled') {
+      if (releasedSlot) await waitForSlot({ again: true });
       progress.status = 'processing';
       touch();
       await bookkeeping.recordIssueStatus({ ...ref, status: 'processing' });
@@ -550,7 +563,8 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
 
   // ---- the pipeline -----------------------------------------------------------------------
   /** Waits, queued, until the limiter grants this issue a slot (only with a concurrency policy). */
-  async function waitForSlot(): Promise<void> {
+  /** `again`: after a person's wait released the slot; the stage shows again once it is granted. */
+  async function waitForSlot(options: { again?: boolean } = {}): Promise<void> {
     const limits = policy.concurrency;
     if (!limits || state.slotHeld) return;
     progress.status = 'queued';
@@ -566,6 +580,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     state.slotHeld = true;
     progress.queued = false;
     progress.status = 'processing';
+    if (options.again && progress.stage) upsertSearchAttributes([{ key: searchAttributes.issueStage, value: progress.stage }]);
     touch();
   }
 

@@ -1,6 +1,6 @@
 import { limiterStateQuery, LIMITER_WORKFLOW_ID } from '../../workflows/limiter';
 import { eventually, recordHistoryIfAsked } from '../support/harness';
-import { type PipelineHarness, reply, startPipelineHarness } from '../support/pipeline';
+import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 /**
  * The concurrency limiter on the real server: an issue over its organization's limit or the
@@ -66,6 +66,31 @@ describe('concurrency limits', () => {
     expect((await h.waitForEnd(c.apiKey, first.id)).status).toBe('completed');
     const state = await h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery);
     expect(state.waiting.map((w) => w.workflowId)).not.toContain(second.workflowId);
+    h.fake.reset();
+  });
+
+  it("a person's wait gives the slot back: another issue runs meanwhile, and the approved one queues again", async () => {
+    const d = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'required' });
+    h.fake.onTool('submit_classification', reply.classify(), reply.classify());
+    h.fake.onTool('submit_triage', reply.triage(), reply.triage({ route: 'answer', answer: 'ok' }));
+    h.fake.onTool('submit_research', reply.research());
+    h.fake.onTool('submit_change', reply.change());
+    h.fake.onTool('submit_review', reply.review('approve'));
+
+    const waiting = await h.submit(d.apiKey, { title: 'D1' });
+    await h.waitFor(d.apiKey, waiting.id, (issue) => issue.status === 'awaiting_approval');
+    const limiter = () => h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery);
+    await eventually(limiter, (state) => !state.running.some((r) => r.workflowId === waiting.workflowId));
+
+    // The organization's only slot is free while D1 waits: D2 runs to the end.
+    const other = await h.submit(d.apiKey, { title: 'D2' });
+    expect((await h.waitForEnd(d.apiKey, other.id)).status).toBe('completed');
+
+    expect((await h.post(d.apiKey, `/api/issues/${waiting.id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
+    expect((await h.waitForEnd(d.apiKey, waiting.id)).status).toBe('completed');
+    const after = await eventually(limiter, (state) => state.running.length === 0);
+    expect(after.waiting).toEqual([]);
+    await recordHistoryIfAsked(h.temporal.client, waiting.workflowId, 'pipeline-slot-released');
     h.fake.reset();
   });
 });
