@@ -6,7 +6,9 @@
  * signals too.
  *
  * Fairness: a free slot goes to the organization with the fewest running pipelines among
- * those with a waiter under their own limit; within it, to its oldest waiter.
+ * those with a waiter under their own limit; within that, to the most urgent waiter
+ * (critical, high, medium, low; a request without a priority counts as medium), then the
+ * oldest.
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
@@ -29,7 +31,12 @@ export interface SlotRequest {
   organizationId: string;
   organizationLimit: number;
   globalLimit: number;
+  /** The priority when it asked (filled in by the requestSlot activity). */
+  priority?: 'critical' | 'high' | 'medium' | 'low';
 }
+
+const URGENCY: Record<NonNullable<SlotRequest['priority']>, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const urgency = (request: SlotRequest) => URGENCY[request.priority ?? 'medium'];
 
 export interface LimiterState {
   running: Array<{ workflowId: string; organizationId: string }>;
@@ -62,8 +69,9 @@ export async function concurrencyLimiterWorkflow(carried?: LimiterState): Promis
       if (state.running.length >= state.globalLimit) return;
       const eligible = state.waiting.filter((w) => runningFor(w.organizationId) < w.organizationLimit);
       if (eligible.length === 0) return;
-      // Fewest running first (fair across organizations), then the oldest waiter.
-      eligible.sort((a, b) => runningFor(a.organizationId) - runningFor(b.organizationId) || a.since.localeCompare(b.since));
+      // Fewest running first (fair across organizations), then the most urgent, then the oldest.
+      // Requests recorded before priorities existed all count as medium: their order is unchanged.
+      eligible.sort((a, b) => runningFor(a.organizationId) - runningFor(b.organizationId) || urgency(a) - urgency(b) || a.since.localeCompare(b.since));
       const next = eligible[0] as SlotRequest & { since: string };
       state.waiting = state.waiting.filter((w) => w.workflowId !== next.workflowId);
       state.running.push({ workflowId: next.workflowId, organizationId: next.organizationId });
@@ -89,8 +97,11 @@ export async function concurrencyLimiterWorkflow(carried?: LimiterState): Promis
   });
   setHandler(slotPositionQuery, (workflowId) => {
     if (state.running.some((r) => r.workflowId === workflowId)) return { state: 'running' };
-    const index = state.waiting.findIndex((w) => w.workflowId === workflowId);
-    return index < 0 ? { state: 'unknown' } : { state: 'waiting', position: index + 1, waiting: state.waiting.length };
+    const me = state.waiting.find((w) => w.workflowId === workflowId);
+    if (!me) return { state: 'unknown' };
+    // Ahead: the more urgent, and the older of the same urgency (fairness across organizations aside).
+    const ahead = state.waiting.filter((w) => w !== me && (urgency(w) < urgency(me) || (urgency(w) === urgency(me) && w.since < me.since))).length;
+    return { state: 'waiting', position: ahead + 1, waiting: state.waiting.length };
   });
   setHandler(limiterStateQuery, () => state);
 

@@ -192,6 +192,15 @@ export function requestBudgetProblem(plan: 'free' | 'pro' | 'enterprise', budget
 
 const CONCURRENCY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free: 1, pro: 3, enterprise: 10 };
 
+/**
+ * Pipelines one organization may run at once: its setting when it has one; else its plan's,
+ * kept below the global cap so one tenant never takes every slot.
+ */
+export function organizationConcurrency(plan: 'free' | 'pro' | 'enterprise', configured: number | undefined, globalLimit: number): number {
+  if (configured !== undefined) return configured;
+  return Math.max(1, Math.min(CONCURRENCY_BY_PLAN[plan], globalLimit - 1));
+}
+
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
   free: ['small'],
   pro: ['small', 'medium'],
@@ -220,7 +229,7 @@ export function resolvePolicy(
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
     allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
     ...(overrides.globalConcurrency
-      ? { concurrency: { organizationLimit: parsed.maxConcurrentIssues ?? CONCURRENCY_BY_PLAN[plan], globalLimit: overrides.globalConcurrency } }
+      ? { concurrency: { organizationLimit: organizationConcurrency(plan, parsed.maxConcurrentIssues, overrides.globalConcurrency), globalLimit: overrides.globalConcurrency } }
       : {}),
   };
 }

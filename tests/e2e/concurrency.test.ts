@@ -93,4 +93,22 @@ describe('concurrency limits', () => {
     await recordHistoryIfAsked(h.temporal.client, waiting.workflowId, 'pipeline-slot-released');
     h.fake.reset();
   });
+
+  it('grants a freed slot to the most urgent waiter of an organization: critical before low', async () => {
+    const e = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' });
+    h.fake.onTool('submit_classification', { ...reply.classify(), delayMs: 1500 }, reply.classify(), reply.classify());
+    h.fake.onTool('submit_triage', ...Array.from({ length: 3 }, () => reply.triage({ route: 'answer', answer: 'ok' })));
+    const first = await h.submit(e.apiKey, { title: 'E1' });
+    await h.waitFor(e.apiKey, first.id, (issue) => issue.stage === 'classify');
+    const low = await h.submit(e.apiKey, { title: 'E-low', priority: 'low' });
+    await h.waitFor(e.apiKey, low.id, (issue) => issue.status === 'queued' && issue.queuePosition === 1);
+    const critical = await h.submit(e.apiKey, { title: 'E-critical', priority: 'critical' });
+    // The critical issue is ahead although it came later.
+    await h.waitFor(e.apiKey, critical.id, (issue) => issue.status === 'queued' && issue.queuePosition === 1);
+    expect((await h.get(e.apiKey, low.id)).queuePosition).toBe(2);
+    for (const issue of [first, low, critical]) expect((await h.waitForEnd(e.apiKey, issue.id)).status).toBe('completed');
+    const order = h.fake.requests.filter((r) => r.key === 'submit_classification').map((r) => JSON.stringify(r.body.messages).match(/Title: (E1|E-low|E-critical)/)?.[1]).filter(Boolean);
+    expect(order.slice(-3)).toEqual(['E1', 'E-critical', 'E-low']);
+    h.fake.reset();
+  });
 });

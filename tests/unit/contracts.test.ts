@@ -67,6 +67,13 @@ describe('resolvePolicy', () => {
     expect(submissionLimits('enterprise', { limits: { issuesPerHour: 5 } })).toEqual({ perHour: 5, perDay: 1000 });
   });
 
+  it("keeps an organization's plan concurrency below the global cap, unless its own setting says otherwise", () => {
+    expect(resolvePolicy('enterprise', {}, { globalConcurrency: 5 }).concurrency).toEqual({ organizationLimit: 4, globalLimit: 5 });
+    expect(resolvePolicy('pro', {}, { globalConcurrency: 10 }).concurrency).toEqual({ organizationLimit: 3, globalLimit: 10 });
+    expect(resolvePolicy('enterprise', {}, { globalConcurrency: 1 }).concurrency).toEqual({ organizationLimit: 1, globalLimit: 1 });
+    expect(resolvePolicy('enterprise', { maxConcurrentIssues: 5 }, { globalConcurrency: 5 }).concurrency).toEqual({ organizationLimit: 5, globalLimit: 5 });
+  });
+
   it('refuses timers that do not escalate in order', () => {
     expect(() => resolvePolicy('pro', { timers: { reminderSeconds: 100, escalationSeconds: 50, expirySeconds: 200 } })).toThrow(/reminderSeconds ≤ escalationSeconds/);
   });
