@@ -4,13 +4,15 @@ import { errorMessage, isAppError } from '../src/errors';
 import type { LlmClient, LlmRequest, LlmResponse } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
+import { assertUnderSpendCaps } from '../src/spend-caps';
 import { type ActivityRuntime, withHeartbeat } from './context';
 
 /** Who a model call is recorded for: everything of an llm_calls row but the outcome. */
 export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invocationId' | 'stepId' | 'stage'> & { request?: unknown };
 
 /**
- * One model call, heartbeating while it runs, recorded in llm_calls whatever happens: usage
+ * One model call, refused while the organization is over its spend cap (see spend-caps.ts),
+ * heartbeating while it runs, recorded in llm_calls whatever happens: usage
  * and price when it answers, the error when it fails (not when the activity was cancelled).
  * Errors are rethrown as they are; callers decide how they reach Temporal.
  */
@@ -20,6 +22,8 @@ export async function callModelRecorded(
   request: LlmRequest,
   record: CallRecord,
 ): Promise<{ response: LlmResponse; costUsd: number }> {
+  // Before anything is paid: over the organization's spend cap, Temporal retries this call when the cap resets.
+  await assertUnderSpendCaps(deps.db, record.organizationId);
   const started = Date.now();
   const base = { ...record, model: request.model, attempt: runtime.attempt };
   try {

@@ -132,6 +132,9 @@ export const organizationSettingsSchema = z.object({
       skillRunsPerHour: z.number().int().min(1).max(100_000).optional(),
       skillRunsPerDay: z.number().int().min(1).max(1_000_000).optional(),
       maxSchedules: z.number().int().min(0).max(10_000).optional(),
+      /** Model spend per UTC day and month, issues and skills together (default by plan). */
+      dailySpendUsd: z.number().positive().max(1_000_000).optional(),
+      monthlySpendUsd: z.number().positive().max(10_000_000).optional(),
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */
@@ -259,4 +262,17 @@ export function skillRunLimits(plan: 'free' | 'pro' | 'enterprise', settings: un
 /** How many skill schedules an organization may have. */
 export function scheduleLimit(plan: 'free' | 'pro' | 'enterprise', settings: unknown): number {
   return organizationSettingsSchema.parse(settings ?? {}).limits.maxSchedules ?? SCHEDULES_BY_PLAN[plan];
+}
+
+const SPEND_CAPS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', { daily: number; monthly: number }> = {
+  free: { daily: 5, monthly: 50 },
+  pro: { daily: 200, monthly: 2000 },
+  enterprise: { daily: 2000, monthly: 40_000 },
+};
+
+/** An organization's model spend caps per UTC day and month. */
+export function spendCaps(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { daily: number; monthly: number } {
+  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  const byPlan = SPEND_CAPS_BY_PLAN[plan];
+  return { daily: limits.dailySpendUsd ?? byPlan.daily, monthly: limits.monthlySpendUsd ?? byPlan.monthly };
 }

@@ -109,3 +109,15 @@ export async function costOfInvocationTurn(db: Database, ref: { organizationId: 
     );
   return Number(row?.total ?? 0);
 }
+
+/** What an organization's model calls cost since the start of the UTC day and month (issues and skills together). */
+export async function organizationSpend(db: Database, organizationId: string): Promise<{ today: number; month: number }> {
+  const [row] = await db
+    .select({
+      today: sql<string>`coalesce(sum(${llmCalls.costUsd}) filter (where ${llmCalls.createdAt} >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'), 0)::text`,
+      month: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)::text`,
+    })
+    .from(llmCalls)
+    .where(and(eq(llmCalls.organizationId, organizationId), sql`${llmCalls.createdAt} >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`));
+  return { today: Number(row?.today ?? 0), month: Number(row?.month ?? 0) };
+}

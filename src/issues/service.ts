@@ -9,6 +9,7 @@ import {
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
+import { assertUnderSpendCaps } from '../spend-caps';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import {
@@ -297,6 +298,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         return { created: false, issue: toView(existing, undefined) };
       }
       await enforceSubmissionLimits(organization);
+      await assertUnderSpendCaps(deps.db, organization.id);
       const budgetProblem = requestBudgetProblem(organization.tier, request.budgetUsd);
       if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       const { issue, created } = await insertIssueIfAbsent(deps.db, {

@@ -44,6 +44,7 @@ import {
 import { requestBudgetProblem, skillRunLimits } from '../contracts/policy';
 import { getOrganization, type Organization } from '../db/organizations';
 import { assertWithinWindows } from '../rate-limits';
+import { assertUnderSpendCaps } from '../spend-caps';
 import { AppError, errorMessage } from '../errors';
 import { toIso } from '../time';
 import {
@@ -145,6 +146,7 @@ export function createSkillService(deps: SkillServiceDeps) {
 
   /** Skill runs started through the API and by ERP events count against the plan's windows. */
   async function enforceRunLimits(organization: Organization, adding: number): Promise<void> {
+    await assertUnderSpendCaps(db, organization.id);
     assertWithinWindows(await invocationWindows(db, organization.id), skillRunLimits(organization.tier, organization.settings), 'skill runs', adding);
   }
 
