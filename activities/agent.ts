@@ -27,11 +27,11 @@ import { AppError } from '../src/errors';
 import type { LlmClient, LlmContentBlock } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
-import { formatCommandResult, runCommand } from '../src/workspace/commands';
+import { formatCommandResult } from '../src/workspace/commands';
 import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
 import { workingDiff } from '../src/workspace/sandboxed-git';
 import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
-import { egressLogger, ensureWorkspace, repositoryRootFor, sandboxLimits, workspaceOverCap } from './workspace';
+import { ensureWorkspace, repositoryRootFor, runInWorkspace, sandboxLimits } from './workspace';
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import { callModelRecorded } from './model-call';
@@ -365,22 +365,15 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
     case 'run_command': {
       needsWorkspace(name);
       const allowlist = [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
-      const egress = egressLogger(deps.db, ref);
-      const result = await runCommand({
-        sandbox: deps.sandbox,
+      const { result, overCap } = await runInWorkspace(deps, ref, {
         dir: root,
         argv: (parsed.data as { argv: string[] }).argv,
         allowlist,
-        limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
-        egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
+        organization,
+        maxOutputBytes: 50_000,
         signal: context.signal,
       });
-      await egress.flush();
-      const overCap = await workspaceOverCap(root, organization);
       if (overCap) throw new ToolInputError(`${formatCommandResult(result)}\n${overCap}`);
-      if (result.outcome !== 'exited') {
-        await appendLog(deps.db, { ...ref, level: 'WARN', message: `sandbox stopped ${truncate(result.argv.join(' '), 200)}: ${result.limitMessage}` });
-      }
       return formatCommandResult(result);
     }
   }

@@ -15,7 +15,8 @@ import { findEffect, recordEffect } from '../src/db/side-effects';
 import { AppError } from '../src/errors';
 import type { EgressDecision } from '../src/sandbox/egress-proxy';
 import type { CommandSandbox, SandboxLimits, SandboxResult } from '../src/sandbox/sandbox';
-import { directorySize, runCommand } from '../src/workspace/commands';
+import { runCommand } from '../src/workspace/commands';
+import { directorySize } from '../src/workspace/disk';
 import {
   branchName,
   branchTip,
@@ -146,7 +147,7 @@ export async function ensureWorkspace(deps: Pick<WorkspaceDeps, 'workspacesDir' 
 }
 
 /** Reports the egress proxy's decisions to the issue's log (awaited by `flush`). */
-export function egressLogger(db: Database, ref: WorkspaceRef) {
+function egressLogger(db: Database, ref: WorkspaceRef) {
   const writes: Array<Promise<unknown>> = [];
   return {
     onDecision(decision: EgressDecision) {
@@ -172,6 +173,35 @@ export async function workspaceOverCap(dir: string, settings: OrganizationSettin
   if (usage.bytes > cap) return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
   if (usage.entries > MAX_WORKSPACE_ENTRIES) return `the workspace holds over ${MAX_WORKSPACE_ENTRIES} files and directories: remove generated files before going on`;
   return null;
+}
+
+/**
+ * Runs an allowlisted command in an issue's workspace, in the sandbox, the one way for the
+ * agent's run_command and the test command alike: the organization's limits and egress,
+ * every egress decision and any limit that stopped the command in the issue's log, and the
+ * workspace's disk cap checked afterwards (`overCap`: the sentence, or null).
+ */
+export async function runInWorkspace(
+  deps: Pick<WorkspaceDeps, 'db' | 'sandbox'>,
+  ref: WorkspaceRef,
+  command: { dir: string; argv: string[]; allowlist: string[][]; organization: OrganizationSettings; maxOutputBytes: number; signal: AbortSignal },
+): Promise<{ result: SandboxResult; overCap: string | null }> {
+  const { organization } = command;
+  const egress = egressLogger(deps.db, ref);
+  const result = await runCommand({
+    sandbox: deps.sandbox,
+    dir: command.dir,
+    argv: command.argv,
+    allowlist: command.allowlist,
+    limits: sandboxLimits(organization, { maxOutputBytes: command.maxOutputBytes }),
+    egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
+    signal: command.signal,
+  });
+  await egress.flush();
+  if (result.outcome !== 'exited') {
+    await appendLog(deps.db, { ...ref, level: 'WARN', message: `sandbox stopped ${result.argv.join(' ').slice(0, 200)}: ${result.limitMessage}` });
+  }
+  return { result, overCap: await workspaceOverCap(command.dir, organization) };
 }
 
 /** What a change imported from the sandbox may add up to: what the workspace may hold. */
@@ -241,19 +271,16 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
 
     let tests: SandboxResult | undefined;
     if (settings.testCommand) {
-      const egress = egressLogger(db, input);
-      tests = await runCommand({
-        sandbox: deps.sandbox,
+      const ran = await runInWorkspace(deps, input, {
         dir: prepared.dir,
         argv: settings.testCommand,
         allowlist: [settings.testCommand],
-        limits: sandboxLimits(organization, { maxOutputBytes: 200_000 }),
-        egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
+        organization,
+        maxOutputBytes: 200_000,
         signal: currentActivity().signal,
       });
-      await egress.flush();
-      const overCapAfterTests = await workspaceOverCap(prepared.dir, organization);
-      if (overCapAfterTests) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${overCapAfterTests}`));
+      if (ran.overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${ran.overCap}`));
+      tests = ran.result;
     }
     const testsPassed = tests ? tests.outcome === 'exited' && tests.exitCode === 0 : null;
     const testSummary = tests

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -7,11 +7,11 @@ import path from 'node:path';
 import { type CgroupSupport, type CommandCgroup, detectCgroups } from './cgroups';
 import { type EgressProxy, startEgressProxy } from './egress-proxy';
 import { findBash, launcherArgv } from './launcher';
+import { spawnAndWait } from './process';
 import {
   type CommandSandbox,
   limitMessage,
   minimalEnv,
-  OutputCollector,
   SANDBOX_HOME,
   type SandboxCommand,
   type SandboxOutcome,
@@ -259,21 +259,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
       // command forks starts inside the limits.
       const launcher = launcherArgv(bash, cgroup?.procsFiles ?? [], [...dropPrivileges(user), 'prlimit', ...rlimits, '--', bwrap as string, ...bwrapArgs]);
       const result = await spawnAndWait(command, launcher);
-      const events = cgroup ? await cgroup.events() : { oomKills: 0, forksRefused: 0 };
-      const outcome: SandboxOutcome =
-        result.outcome !== 'exited'
-          ? result.outcome
-          : events.oomKills > 0
-            ? 'memory_limit'
-            : result.exitCode === 128 + 24 || result.signal === 'SIGXCPU'
-              ? 'cpu_limit'
-              : result.exitCode === 128 + 25 || result.signal === 'SIGXFSZ'
-                ? 'file_size_limit'
-                : events.forksRefused > 0 && result.exitCode !== 0
-                  ? 'process_limit'
-                  : (result.exitCode === 125 && result.stderr.includes('sandbox: ')) || (result.exitCode === 1 && result.stderr.startsWith('bwrap: '))
-                    ? 'spawn_failed'
-                    : 'exited';
+      const outcome = outcomeOf(result, cgroup ? await cgroup.events() : { oomKills: 0, forksRefused: 0 });
       return { ...result, argv: command.argv, outcome, limitMessage: limitMessage(outcome, limits), durationMs: Date.now() - started };
     } finally {
       await cgroup?.destroy();
@@ -284,61 +270,15 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
 }
 
 /**
- * Spawns the launcher in its own process group, collects output, enforces wall time, output
- * and cancellation by killing the group (bubblewrap's --die-with-parent takes the sandbox
- * with it). Resolves once the launcher has exited and its pipes are closed.
+ * Why a command ended, from how its launcher ended and what the kernel counted: the OOM
+ * killer, refused forks, the rlimit signals (bwrap exits 128 + signal), bwrap's own errors.
  */
-export async function spawnAndWait(
-  command: SandboxCommand,
-  argv: string[],
-  spawnOptions: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<Omit<SandboxResult, 'limitMessage' | 'durationMs'>> {
-  const { limits } = command;
-  const stdoutFile = command.stdoutFile ? await fs.open(command.stdoutFile, 'w') : undefined;
-  try {
-    return await new Promise((resolve) => {
-      let outcome: SandboxOutcome = 'exited';
-      const child = spawn(argv[0] as string, argv.slice(1), {
-        cwd: spawnOptions.cwd ?? '/',
-        env: spawnOptions.env ?? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-        stdio: ['ignore', stdoutFile ? stdoutFile.fd : 'pipe', 'pipe'],
-        detached: true,
-      });
-      const stop = (why: SandboxOutcome) => {
-        if (outcome === 'exited') outcome = why;
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      };
-      const output = new OutputCollector(limits.maxOutputBytes, limits.maxTotalOutputBytes, () => stop('output_limit'));
-      child.stdout?.on('data', output.sink('stdout'));
-      child.stderr?.on('data', output.sink('stderr'));
-      const timer = setTimeout(() => stop('timed_out'), limits.wallTimeMs);
-      const onAbort = () => stop('cancelled');
-      command.signal?.addEventListener('abort', onAbort, { once: true });
-      let spawnError: Error | undefined;
-      child.on('error', (error) => {
-        spawnError = error;
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        command.signal?.removeEventListener('abort', onAbort);
-        // Whatever the command left in its group goes with it.
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // the group is empty
-        }
-        if (spawnError) {
-          resolve({ argv: command.argv, exitCode: 127, signal: null, outcome: 'spawn_failed', stdout: output.stdout, stderr: `${output.stderr}\n${spawnError.message}`.trim(), truncated: output.truncated });
-          return;
-        }
-        resolve({ argv: command.argv, exitCode: code, signal, outcome, stdout: output.stdout, stderr: output.stderr, truncated: output.truncated });
-      });
-    });
-  } finally {
-    await stdoutFile?.close();
-  }
+function outcomeOf(result: { outcome: SandboxOutcome; exitCode: number | null; signal: string | null; stderr: string }, events: { oomKills: number; forksRefused: number }): SandboxOutcome {
+  if (result.outcome !== 'exited') return result.outcome;
+  if (events.oomKills > 0) return 'memory_limit';
+  if (result.exitCode === 128 + 24 || result.signal === 'SIGXCPU') return 'cpu_limit';
+  if (result.exitCode === 128 + 25 || result.signal === 'SIGXFSZ') return 'file_size_limit';
+  if (events.forksRefused > 0 && result.exitCode !== 0) return 'process_limit';
+  if ((result.exitCode === 125 && result.stderr.includes('sandbox: ')) || (result.exitCode === 1 && result.stderr.startsWith('bwrap: '))) return 'spawn_failed';
+  return 'exited';
 }

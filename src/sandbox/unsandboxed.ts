@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnAndWait } from './bubblewrap';
+import { spawnAndWait } from './process';
 import { findBash, launcherArgv } from './launcher';
 import { type CommandSandbox, limitMessage, minimalEnv, SANDBOX_PATH } from './sandbox';
 

@@ -465,9 +465,9 @@ export function createSkillService(deps: SkillServiceDeps) {
     async handleEvent(organizationId: string, event: SkillEvent) {
       // Over the run limits the event is refused before it is claimed: the ERP's retry after
       // Retry-After is not a duplicate. A repeat of a handled event is answered as before.
-      if (!(await getSkillEvent(db, organizationId, event.eventId))) {
-        const subscribedCount = (await skillsForEvent(db, organizationId, event.type)).length;
-        if (subscribedCount > 0) await enforceRunLimits(await requireOrganization(organizationId), subscribedCount);
+      const subscribed = await skillsForEvent(db, organizationId, event.type);
+      if (subscribed.length > 0 && !(await getSkillEvent(db, organizationId, event.eventId))) {
+        await enforceRunLimits(await requireOrganization(organizationId), subscribed.length);
       }
       if (!(await claimSkillEvent(db, { organizationId, eventId: event.eventId, type: event.type }))) {
         const previous = await getSkillEvent(db, organizationId, event.eventId);
@@ -475,7 +475,6 @@ export function createSkillService(deps: SkillServiceDeps) {
         return { duplicate: true, eventId: event.eventId, ...(previous?.outcome ?? { inProgress: true }) };
       }
       try {
-        const subscribed = await skillsForEvent(db, organizationId, event.type);
         const personas = (await listPersonas(db, organizationId)).filter((persona) => persona.enabled === 1);
         const invocations: Array<{ skill: string; id: string; persona: string; workflowId: string }> = [];
         const skipped: Array<{ skill: string; reason: string }> = [];

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import type { EgressDecision } from '../sandbox/egress-proxy';
 import type { CommandSandbox, SandboxLimits, SandboxResult } from '../sandbox/sandbox';
 import { ToolInputError } from './read-tools';
@@ -60,23 +59,4 @@ export function formatCommandResult(result: SandboxResult): string {
     result.stderr.trimEnd(),
     ...(result.truncated ? ['… (output truncated)'] : []),
   ].join('\n');
-}
-
-/**
- * Disk used under a directory — allocated blocks, so sparse and preallocated files count as
- * what they take — and its number of entries (inodes: empty files, directories and symlinks
- * take disk too), measured by `du`, which walks by directory descriptor: a tree deeper than
- * PATH_MAX is measured like any other. Symlinks are not followed, other filesystems not
- * entered. A tree that cannot be measured counts as infinite: the cap must not fail open.
- */
-export async function directorySize(dir: string): Promise<{ bytes: number; entries: number }> {
-  const du = (args: string[]) =>
-    new Promise<number>((resolve) => {
-      execFile('du', ['-s', '-x', ...args, '--', dir], { timeout: 120_000, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }, (error, stdout) => {
-        const value = Number(stdout.split('\t')[0]);
-        resolve(error || !Number.isFinite(value) ? Number.POSITIVE_INFINITY : value);
-      });
-    });
-  const [bytes, entries] = await Promise.all([du(['-B1']), du(['--inodes'])]);
-  return { bytes, entries };
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { removeTree } from './disk';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -322,19 +323,6 @@ export async function chownTree(root: string, owner: { uid: number; gid: number 
       else await fs.lchown(full, owner.uid, owner.gid);
     }
   }
-}
-
-/**
- * Removes a tree the agent may have shaped: deeper than PATH_MAX, unreadable modes,
- * symlinks. GNU rm walks by directory descriptor and never follows a symlink; as the
- * worker's user it is not stopped by the modes the agent set.
- */
-export function removeTree(dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('rm', ['-rf', '--one-file-system', '--', dir], { timeout: 600_000, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`could not remove ${dir}: ${stderr.trim().slice(0, 500) || error.message}`)) : resolve(),
-    );
-  });
 }
 
 /** Removes an issue's mirror and workspace (after it ended); each is tried even if the other fails. */

@@ -4,7 +4,7 @@ import { TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { getIssue } from '../db/issues';
 import type { Logger } from '../logger';
-import { removeTree } from './git';
+import { removeTree } from './disk';
 
 /**
  * Disk hygiene for workspaces and mirrors, behind the removal at the end of each issue

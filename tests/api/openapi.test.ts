@@ -1,14 +1,9 @@
-import { createApp } from '../../src/api/app';
 import { openApiDocument } from '../../src/api/openapi';
+import { createStubApp } from '../support/app-stub';
 
 /** The OpenAPI document covers every route the app serves, with the routes' own schemas. */
 describe('OpenAPI document', () => {
-  const app = createApp({
-    issues: {} as never,
-    skills: {} as never,
-    schedules: {} as never,
-    authenticate: async () => undefined,
-    health: async () => ({}),
+  const app = createStubApp({
     erpWebhook: async () => ({ status: 202, body: {} }),
     githubWebhook: async () => ({ status: 202, body: {} }),
   });

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, GITHUB_WEBHOOK_MAX_BYTES } from '../../src/api/app';
+import { GITHUB_WEBHOOK_MAX_BYTES } from '../../src/api/app';
 import { createErpClient, MAX_ERP_RESPONSE_BYTES } from '../../src/erp/client';
+import { createStubApp } from '../support/app-stub';
 
 /**
  * Negative cases of the service's edges (issue 12): webhooks are refused before their body
@@ -10,12 +11,7 @@ import { createErpClient, MAX_ERP_RESPONSE_BYTES } from '../../src/erp/client';
 describe('webhook and outbound hardening', () => {
   describe('webhooks', () => {
     let handled = 0;
-    const app = createApp({
-      issues: {} as never,
-      skills: {} as never,
-      schedules: {} as never,
-      authenticate: async () => undefined,
-      health: async () => ({}),
+    const app = createStubApp({
       githubWebhook: async () => {
         handled += 1;
         return { status: 202, body: {} };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createApp } from '../../src/api/app';
+import { createStubApp } from '../support/app-stub';
 import { ConfigError, loadConfig } from '../../src/config';
 import { organizationSettingsSchema } from '../../src/contracts/policy';
 import { createConfiguredSandbox, sandboxHealth, SandboxUnavailableError } from '../../src/sandbox';
@@ -35,11 +35,7 @@ describe('sandbox configuration', () => {
 
   it('shows the mode in /health, with the warning when off', async () => {
     const health = async (mode: 'bubblewrap' | 'off') => {
-      const app = createApp({
-        issues: {} as never,
-        skills: {} as never,
-        schedules: {} as never,
-        authenticate: async () => undefined,
+      const app = createStubApp({
         health: async () => ({ database: true, temporal: true }),
         sandbox: sandboxHealth({ mode, bwrapPath: undefined, user: { uid: 65534, gid: 65534 }, egressAllowPrivateAddresses: false }),
       });
