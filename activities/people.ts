@@ -15,6 +15,11 @@ import { toActivityFailure } from './failures';
 import { describeClarifications, describeIssue, json } from './stages';
 import { callForStructuredOutput } from './structured-output';
 import { startStep, completeStep } from '../src/db/steps';
+import { type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
+import { getOrganization } from '../src/db/organizations';
+import { organizationSettingsSchema } from '../src/contracts/policy';
+import { describeAction } from '../src/identity/acting';
+import { type PersonAction, roleMay } from '../src/identity/scopes';
 
 /**
  * Activities for the people in the loop: who may decide, what they decided, the questions
@@ -39,10 +44,27 @@ export function createPeopleActivities(deps: PeopleDeps) {
   const { db } = deps;
 
   return {
-    /** Whether `reviewer` may decide for the organization (a reviewer or an admin). */
-    async verifyReviewer(input: { organizationId: string; reviewer: string }): Promise<{ allowed: boolean; role: string | null }> {
+    /**
+     * Whether `reviewer` is a registered person of the organization whose role its current
+     * permissions allow `action` (the workflow's own check: signals from the Temporal UI and
+     * CLI never pass the API). Without `action` (runs from before roles): registered is enough.
+     */
+    async verifyReviewer(input: { organizationId: string; reviewer: string; action?: PersonAction }): Promise<{ allowed: boolean; role: string | null; reason?: string }> {
       const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
-      return { allowed: reviewer !== undefined, role: reviewer?.role ?? null };
+      if (!reviewer) return { allowed: false, role: null, reason: `${input.reviewer} is not a reviewer of organization ${input.organizationId}` };
+      if (input.action) {
+        const organization = await getOrganization(db, input.organizationId);
+        const permissions = organizationSettingsSchema.shape.permissions.safeParse(organization?.settings.permissions);
+        if (!roleMay(reviewer.role, input.action, permissions.success ? permissions.data : undefined)) {
+          return { allowed: false, role: reviewer.role, reason: `${reviewer.userId} (${reviewer.role}) may not ${describeAction(input.action)} in organization ${input.organizationId}` };
+        }
+      }
+      return { allowed: true, role: reviewer.role };
+    },
+
+    /** Appends to the audit trail what arrived through Temporal itself (the operator path). */
+    async recordAuditEvent(input: NewAuditEvent): Promise<void> {
+      await recordAuditEvent(db, input);
     },
 
     /** Idempotent per gate opening: a retried write keeps the first decision. */

@@ -20,7 +20,8 @@ import { createActivities } from '../activities';
 import { createApp } from '../src/api/app';
 import { migrateDatabase, openDatabase } from '../src/db/client';
 import { insertIssueIfAbsent } from '../src/db/issues';
-import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../src/db/organizations';
+import { createOrganization, issueApiKey } from '../src/db/organizations';
+import { createAccessService } from '../src/identity/service';
 import { addReviewer } from '../src/db/people';
 import { organizations } from '../src/db/schema';
 import { type FakeReply, type RecordedRequest, startFakeAnthropic } from '../src/fakes/fake-anthropic';
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     // Benchmarks submit thousands of issues: lift the submission limits.
     await db.db.update(organizations).set({ settings: { ...settings, limits: { issuesPerHour: 100_000, issuesPerDay: 1_000_000 } } }).where(eq(organizations.id, id));
     await addReviewer(db.db, { organizationId: id, userId: 'bench', name: 'Bench' });
-    return (await issueApiKey(db.db, id, 'bench')).key;
+    return (await issueApiKey(db.db, id, 'bench', { scopes: ['issues:write', 'review'], reviewerUserId: 'bench' })).key;
   };
   const repository = { path: path.join(ROOT, 'examples', 'invoice-service') };
   const runKey = await org('bench-run', { finalApproval: 'never', budgetUsd: 1000, repository });
@@ -175,9 +176,9 @@ async function main(): Promise<void> {
 
   const serviceFor = (taskQueue: string) =>
     createIssueService({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' });
-  const authenticate = (key: string) => findOrganizationByApiKey(db.db, key);
-  const idleApp = createApp({ issues: serviceFor('bench-no-worker'), authenticate, health: async () => ({}) });
-  const runApp = createApp({ issues: serviceFor('bench-pipeline'), authenticate, health: async () => ({}) });
+  const access = createAccessService(db.db);
+  const idleApp = createApp({ issues: serviceFor('bench-no-worker'), access, health: async () => ({}) });
+  const runApp = createApp({ issues: serviceFor('bench-pipeline'), access, health: async () => ({}) });
   const root = new Hono();
   root.get('/noop', (c) => c.json({ ok: true }));
   root.route('/idle', idleApp);

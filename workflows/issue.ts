@@ -55,6 +55,7 @@ import {
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
 import { statusCallbackWorkflow } from './callbacks';
 import { slotGrantedSignal } from './limiter';
+import { personChecks } from './people';
 
 const STAGE_COUNT = 5;
 /** Invalid final answers an agent may repair per loop before the stage fails. */
@@ -165,13 +166,20 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     return null;
   }
 
+  const people = personChecks(bookkeeping, organizationId, { type: 'issue', id: issueId });
+
   async function applyDecision(decision: Decision, via: 'update' | 'signal'): Promise<void> {
+    const details = { decision: decision?.decision, gate: progress.pending?.kind === 'approval' ? progress.pending.gate : decision?.gate ?? null };
+    await people.perform({ origin: decision?.origin, via, person: decision?.reviewer, action: 'issue.decide', details }, () => decide(decision, via));
+  }
+
+  async function decide(decision: Decision, via: 'update' | 'signal'): Promise<void> {
     const problem = validateDecision(decision);
     if (problem) throw ApplicationFailure.create({ type: 'InvalidDecision', message: problem, nonRetryable: true });
     const pending = progress.pending as Extract<PendingHuman, { kind: 'approval' }>;
     recording = true;
     try {
-      await verifyReviewer(decision.reviewer);
+      await people.authorize(decision.reviewer, pending.gate === 'plan' ? 'approvePlan' : 'approveFinal');
       if (progress.pending !== pending) {
         throw ApplicationFailure.create({ type: 'InvalidDecision', message: `the ${pending.gate} gate closed first`, nonRetryable: true });
       }
@@ -213,13 +221,18 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     return null;
   }
 
-  async function applyAnswer(answer: Answer): Promise<void> {
+  async function applyAnswer(answer: Answer, via: 'update' | 'signal'): Promise<void> {
+    const details = { questionId: progress.pending?.kind === 'question' ? progress.pending.questionId : answer?.questionId ?? null };
+    await people.perform({ origin: answer?.origin, via, person: answer?.answeredBy, action: 'issue.answer', details }, () => recordAnswer(answer));
+  }
+
+  async function recordAnswer(answer: Answer): Promise<void> {
     const problem = validateAnswer(answer);
     if (problem) throw ApplicationFailure.create({ type: 'InvalidAnswer', message: problem, nonRetryable: true });
     const pending = progress.pending as Extract<PendingHuman, { kind: 'question' }>;
     recording = true;
     try {
-      await verifyReviewer(answer.answeredBy);
+      await people.authorize(answer.answeredBy, 'answer');
       const text = answer.answer?.trim() || (pending.draftAnswer as string);
       await bookkeeping.closeQuestion({ ...ref, questionId: pending.questionId, status: 'answered', answer: text, answeredBy: answer.answeredBy });
       pendingAnswer = { answer: text, answeredBy: answer.answeredBy };
@@ -237,12 +250,17 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     return null;
   }
 
-  async function applyRaise(raise: RaiseBudget): Promise<void> {
+  async function applyRaise(raise: RaiseBudget, via: 'update' | 'signal'): Promise<void> {
+    const details = { budgetUsd: raise?.budgetUsd, previousBudgetUsd: progress.budgetUsd };
+    await people.perform({ origin: raise?.origin, via, person: raise?.reviewer, action: 'issue.raise_budget', details }, () => recordRaise(raise));
+  }
+
+  async function recordRaise(raise: RaiseBudget): Promise<void> {
     const problem = validateRaise(raise);
     if (problem) throw ApplicationFailure.create({ type: 'InvalidBudget', message: problem, nonRetryable: true });
     recording = true;
     try {
-      await verifyReviewer(raise.reviewer);
+      await people.authorize(raise.reviewer, 'raiseBudget');
       await bookkeeping.recordIssueBudget({ ...ref, budgetUsd: raise.budgetUsd, reviewer: raise.reviewer });
       progress.budgetUsd = raise.budgetUsd;
       if (progress.pending?.kind === 'budget' && progress.costUsd + state.lastCallCostUsd <= progress.budgetUsd) {
@@ -250,17 +268,6 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       }
     } finally {
       recording = false;
-    }
-  }
-
-  async function verifyReviewer(reviewer: string): Promise<void> {
-    const { allowed } = await bookkeeping.verifyReviewer({ organizationId, reviewer });
-    if (!allowed) {
-      throw ApplicationFailure.create({
-        type: 'UnknownReviewer',
-        message: `${reviewer} is not a reviewer of organization ${organizationId}`,
-        nonRetryable: true,
-      });
     }
   }
 
@@ -275,14 +282,14 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     validator: (decision) => rejectIf(validateDecision(decision)),
   });
   setHandler(decisionSignal, (decision) => applyDecision(decision, 'signal').catch(dropInvalidSignal('decision')));
-  setHandler(answerUpdate, async (answer) => (await applyAnswer(answer), progress), {
+  setHandler(answerUpdate, async (answer) => (await applyAnswer(answer, 'update'), progress), {
     validator: (answer) => rejectIf(validateAnswer(answer)),
   });
-  setHandler(answerSignal, (answer) => applyAnswer(answer).catch(dropInvalidSignal('answer')));
-  setHandler(raiseBudgetUpdate, async (raise) => (await applyRaise(raise), progress), {
+  setHandler(answerSignal, (answer) => applyAnswer(answer, 'signal').catch(dropInvalidSignal('answer')));
+  setHandler(raiseBudgetUpdate, async (raise) => (await applyRaise(raise, 'update'), progress), {
     validator: (raise) => rejectIf(validateRaise(raise)),
   });
-  setHandler(raiseBudgetSignal, (raise) => applyRaise(raise).catch(dropInvalidSignal('raiseBudget')));
+  setHandler(raiseBudgetSignal, (raise) => applyRaise(raise, 'signal').catch(dropInvalidSignal('raiseBudget')));
   let slotGranted = false;
   setHandler(slotGrantedSignal, () => {
     slotGranted = true;

@@ -25,6 +25,7 @@ import {
 import type { Activities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
+import { personChecks } from './people';
 import {
   searchAttributes,
   skillAnswerSignal,
@@ -95,38 +96,37 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     if (reply || recording) return 'the review is already decided';
     return null;
   }
-  async function verifyReviewer(reviewer: string): Promise<void> {
-    const { allowed } = await bookkeeping.verifyReviewer({ organizationId, reviewer });
-    if (!allowed) {
-      throw ApplicationFailure.create({ type: 'UnknownReviewer', message: `${reviewer} is not a reviewer of organization ${organizationId}`, nonRetryable: true });
-    }
-  }
-  async function apply(problem: string | null, person: string, next: NonNullable<typeof reply>): Promise<void> {
+  const people = personChecks(bookkeeping, organizationId, { type: 'invocation', id: invocationId });
+  async function apply(problem: string | null, person: string, action: 'answer' | 'reviewSkillRun', next: () => NonNullable<typeof reply>): Promise<void> {
     if (problem) throw ApplicationFailure.create({ type: 'InvalidReply', message: problem, nonRetryable: true });
     recording = true;
     try {
-      await verifyReviewer(person);
-      reply = next;
+      await people.authorize(person, action);
+      reply = next();
     } finally {
       recording = false;
     }
   }
-  const applyAnswer = (answer: InvocationAnswer) =>
-    apply(validateAnswer(answer), answer.answeredBy, { status: 'answered', response: answer.answer.trim(), by: answer.answeredBy });
-  const applyDecision = (decision: InvocationDecision) =>
-    apply(validateDecision(decision), decision.reviewer, {
-      status: decision.decision === 'approve' ? 'approved' : 'rejected',
-      response: decision.comment ?? null,
-      by: decision.reviewer,
-    });
+  const applyAnswer = (answer: InvocationAnswer, via: 'update' | 'signal') =>
+    people.perform({ origin: answer?.origin, via, person: answer?.answeredBy, action: 'invocation.answer', details: {} }, () =>
+      apply(validateAnswer(answer), answer.answeredBy, 'answer', () => ({ status: 'answered', response: answer.answer.trim(), by: answer.answeredBy })),
+    );
+  const applyDecision = (decision: InvocationDecision, via: 'update' | 'signal') =>
+    people.perform({ origin: decision?.origin, via, person: decision?.reviewer, action: 'invocation.decide', details: { decision: decision?.decision } }, () =>
+      apply(validateDecision(decision), decision.reviewer, 'reviewSkillRun', () => ({
+        status: decision.decision === 'approve' ? 'approved' : 'rejected',
+        response: decision.comment ?? null,
+        by: decision.reviewer,
+      })),
+    );
   const rejectIf = (problem: string | null) => {
     if (problem) throw new Error(problem);
   };
   const dropInvalid = (name: string) => (error: unknown) => log.warn(`${name} signal ignored`, { reason: error instanceof Error ? error.message : String(error) });
-  setHandler(skillAnswerUpdate, async (answer) => (await applyAnswer(answer), progress), { validator: (answer) => rejectIf(validateAnswer(answer)) });
-  setHandler(skillAnswerSignal, (answer) => applyAnswer(answer).catch(dropInvalid('answer')));
-  setHandler(skillDecisionUpdate, async (decision) => (await applyDecision(decision), progress), { validator: (decision) => rejectIf(validateDecision(decision)) });
-  setHandler(skillDecisionSignal, (decision) => applyDecision(decision).catch(dropInvalid('decision')));
+  setHandler(skillAnswerUpdate, async (answer) => (await applyAnswer(answer, 'update'), progress), { validator: (answer) => rejectIf(validateAnswer(answer)) });
+  setHandler(skillAnswerSignal, (answer) => applyAnswer(answer, 'signal').catch(dropInvalid('answer')));
+  setHandler(skillDecisionUpdate, async (decision) => (await applyDecision(decision, 'update'), progress), { validator: (decision) => rejectIf(validateDecision(decision)) });
+  setHandler(skillDecisionSignal, (decision) => applyDecision(decision, 'signal').catch(dropInvalid('decision')));
 
   // Also set at start by the API and schedules; here for runs started any other way (CLI, tests).
   upsertSearchAttributes([

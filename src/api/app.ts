@@ -4,10 +4,12 @@ import { requestId } from 'hono/request-id';
 import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webhook';
 import { GITHUB_WEBHOOK_HEADERS, type GitHubWebhookHeaders } from '../issues/github-webhook';
 import type { IssueService } from '../issues/service';
-import { type Authenticate, type AuthVariables, requireApiKey } from './auth';
+import { type AuthVariables, requireApiKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { DOCS_PAGE, openApiDocument } from './openapi';
+import { auditRoutes } from './routes/audit';
 import { issueRoutes } from './routes/issues';
+import type { AccessService } from '../identity/service';
 import { eventRoutes, invocationRoutes, personaRoutes, scheduleRoutes, skillRoutes } from './routes/skills';
 import type { ScheduleService } from '../skills/schedules';
 import type { SkillService } from '../skills/service';
@@ -18,7 +20,8 @@ export interface ApiDeps {
   skills?: SkillService;
   /** Recurring skills on Temporal Schedules (/api/schedules). */
   schedules?: ScheduleService;
-  authenticate: Authenticate;
+  /** API keys, who a request acts for, and the audit trail (/api/audit). */
+  access: AccessService;
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
   /** How agent commands are confined; `off` is shown with its warning on every /health. */
@@ -115,16 +118,17 @@ export function createApp(deps: ApiDeps) {
       await next();
       return undefined;
     })
-    .use(requireApiKey(deps.authenticate))
-    .route('/issues', issueRoutes(deps.issues));
+    .use(requireApiKey(deps.access.authenticate))
+    .route('/issues', issueRoutes(deps.issues, deps.access))
+    .route('/audit', auditRoutes(deps.access));
   if (deps.skills) {
     api
-      .route('/skills', skillRoutes(deps.skills))
-      .route('/personas', personaRoutes(deps.skills))
-      .route('/invocations', invocationRoutes(deps.skills))
+      .route('/skills', skillRoutes(deps.skills, deps.access))
+      .route('/personas', personaRoutes(deps.skills, deps.access))
+      .route('/invocations', invocationRoutes(deps.skills, deps.access))
       .route('/events', eventRoutes(deps.skills));
   }
-  if (deps.schedules) api.route('/schedules', scheduleRoutes(deps.schedules));
+  if (deps.schedules) api.route('/schedules', scheduleRoutes(deps.schedules, deps.access));
 
   return app.route('/api', api);
 }

@@ -1,28 +1,49 @@
 import { createMiddleware } from 'hono/factory';
-import type { Organization } from '../db/organizations';
+import type { Organization, Principal } from '../db/organizations';
+import { type ApiKeyScope, keyHasScope } from '../identity/scopes';
 import { errorBody } from './errors';
 
-export type Authenticate = (apiKey: string) => Promise<Organization | undefined>;
+export type Authenticate = (apiKey: string) => Promise<Principal | undefined>;
 
 export interface AuthVariables {
+  principal: Principal;
   organization: Organization;
   requestId: string;
+  /** Set by a person's action once the person is known (or claimed): what the audit records. */
+  actor: string | undefined;
+  actorRole: string | undefined;
+  auditDetails: Record<string, unknown> | undefined;
 }
 
 /**
- * `Authorization: Bearer <api key>` → the key's organization, which scopes everything the
- * request can see. Unknown, revoked and missing keys are all 401 with the same message.
+ * `Authorization: Bearer <api key>` → the key's principal (its organization, which scopes
+ * everything the request can see, and its scopes). Unknown, revoked and missing keys are all
+ * 401 with the same message.
  */
 export function requireApiKey(authenticate: Authenticate) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const organization = match?.[1] ? await authenticate(match[1]) : undefined;
-    if (!organization) {
+    const principal = match?.[1] ? await authenticate(match[1]) : undefined;
+    if (!principal) {
       c.header('WWW-Authenticate', 'Bearer');
       return c.json(errorBody(c, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).'), 401);
     }
-    c.set('organization', organization);
+    c.set('principal', principal);
+    c.set('organization', principal.organization);
+    await next();
+    return undefined;
+  });
+}
+
+/** 403 unless the key has one of `scopes` (`admin` stands for every scope but `act-as`). */
+export function requireScope(...scopes: ApiKeyScope[]) {
+  return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
+    const held = c.get('principal').key.scopes;
+    if (!scopes.some((scope) => keyHasScope(held, scope))) {
+      const wanted = scopes.length === 1 ? `the ${scopes[0]} scope` : `one of the scopes ${scopes.join(', ')}`;
+      return c.json(errorBody(c, 'FORBIDDEN', `This key lacks ${wanted} (it has ${held.join(', ') || 'none'}).`), 403);
+    }
     await next();
     return undefined;
   });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { jsonSchemaOf } from '../contracts/json-schema';
+import { actingUserParameter, personRefused } from './openapi-people';
 import {
   backfillScheduleSchema,
   createPersonaSchema,
@@ -102,13 +103,27 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
       get: { summary: 'One invocation: status, live state, output, cost, timings, what it asked people', parameters: [id], responses: { 200: ok('The invocation'), 404: missing } },
     },
     '/api/invocations/{id}/cancel': {
-      post: { summary: 'Cancel a run (recorded failed, "cancelled")', parameters: [id], responses: { 202: ok('The invocation'), 404: missing, 409: error('Already ended') } },
+      post: {
+        summary: 'Cancel a run (recorded failed, "cancelled"; scope skills:run, or review as a person whose role may cancel; audited)',
+        parameters: [id, actingUserParameter],
+        responses: { 202: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Already ended') },
+      },
     },
     '/api/invocations/{id}/answers': {
-      post: { summary: "Answer the run's pending request_info question", parameters: [id], requestBody: body(invocationAnswerSchema), responses: { 200: ok('The invocation'), 404: missing, 409: error('Nothing to answer, or not a reviewer'), 422: invalid } },
+      post: {
+        summary: "Answer the run's pending request_info question (scope review, as a person; audited)",
+        parameters: [id, actingUserParameter],
+        requestBody: body(invocationAnswerSchema),
+        responses: { 200: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Nothing to answer'), 422: invalid },
+      },
     },
     '/api/invocations/{id}/approval': {
-      post: { summary: 'Approve or reject a run flagged for review', parameters: [id], requestBody: body(invocationDecisionSchema), responses: { 200: ok('The invocation'), 404: missing, 409: error('Nothing to decide, or not a reviewer'), 422: invalid } },
+      post: {
+        summary: 'Approve or reject a run flagged for review (scope review, as a person; audited)',
+        parameters: [id, actingUserParameter],
+        requestBody: body(invocationDecisionSchema),
+        responses: { 200: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Nothing to decide'), 422: invalid },
+      },
     },
     '/api/events': {
       post: {

@@ -3,6 +3,9 @@ import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/is
 import { jsonSchemaOf } from '../contracts/json-schema';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { erpWebhookSchema } from '../issues/erp-webhook';
+import { listAuditQuerySchema } from '../contracts/audit';
+import { actingUserParameter, personRefused } from './openapi-people';
+import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
 import { skillPaths } from './openapi-skills';
 
 /**
@@ -26,17 +29,22 @@ const ok = (description: string, schema: Record<string, unknown> = { type: 'obje
 });
 const personAction = (summary: string, body: z.ZodType) => ({
   post: {
-    summary,
-    parameters: [issueId],
+    summary: `${summary} (scope review, as a person; audited)`,
+    parameters: [issueId, actingUserParameter],
     requestBody: { required: true, content: { 'application/json': { schema: json(body) } } },
     responses: {
       200: ok('The issue with its new status', { $ref: '#/components/schemas/Issue' }),
+      403: personRefused,
       422: errorResponse('Body breaks the schema, field by field'),
       404: errorResponse('No such issue in your organization'),
-      409: errorResponse('Refused by the workflow (wrong state, unknown reviewer, already decided, …)'),
+      409: errorResponse('Refused by the workflow (wrong state, already decided, …)'),
     },
   },
 });
+
+const SCOPES_TEXT = Object.entries(SCOPE_DESCRIPTIONS)
+  .map(([scope, text]) => `\`${scope}\`: ${text}`)
+  .join('; ');
 
 export function openApiDocument(serverUrl?: string): Record<string, unknown> {
   const listParameters = Object.entries((json(listIssuesQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
@@ -56,7 +64,13 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ apiKey: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An organization API key (npm run org:create)' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `An organization API key (npm run org:create, npm run admin -- key:create). A key carries scopes — ${SCOPES_TEXT} — and a 403 names the one missing. A personal key (--reviewer) acts as that reviewer.`,
+        },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -64,6 +78,26 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           properties: {
             error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
             requestId: { type: 'string' },
+          },
+        },
+        AuditEvent: {
+          type: 'object',
+          description: 'One human or admin action, accepted or refused. The trail is append-only.',
+          properties: {
+            id: { type: 'integer' },
+            at: { type: 'string', format: 'date-time' },
+            actor: { type: ['string', 'null'], description: 'The person; null when a service key acted for itself' },
+            actorRole: { type: ['string', 'null'] },
+            channel: { type: 'string', enum: ['api_key', 'github_webhook', 'erp_webhook', 'temporal_signal', 'temporal_update', 'cli'] },
+            channelRef: { type: ['string', 'null'], description: 'Key id, webhook delivery id, workflow id or OS user' },
+            channelName: { type: ['string', 'null'], description: "The key's name" },
+            action: { type: 'string', description: 'issue.decide, issue.answer, issue.raise_budget, issue.cancel, invocation.*, skill.*, persona.*, schedule.*, key.*, reviewer.add, settings.set' },
+            targetType: { type: 'string' },
+            targetId: { type: ['string', 'null'] },
+            outcome: { type: 'string', enum: ['ok', 'refused', 'failed'] },
+            reason: { type: ['string', 'null'] },
+            details: { type: 'object' },
+            requestId: { type: ['string', 'null'] },
           },
         },
         Issue: {
@@ -121,7 +155,22 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       '/api/issues/{id}/answers': personAction('Answer (or confirm the draft answer to) the pending question', answerSchema),
       '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
       '/api/issues/{id}/cancel': {
-        post: { summary: 'Cancel the issue', parameters: [issueId], responses: { 202: ok('Cancelling', { $ref: '#/components/schemas/Issue' }), 404: errorResponse('Not found'), 409: errorResponse('Already ended') } },
+        post: {
+          summary: 'Cancel the issue (scope issues:write, or review as a person whose role may cancel; audited)',
+          parameters: [issueId, actingUserParameter],
+          responses: { 202: ok('Cancelling', { $ref: '#/components/schemas/Issue' }), 403: personRefused, 404: errorResponse('Not found'), 409: errorResponse('Already ended') },
+        },
+      },
+      '/api/audit': {
+        get: {
+          summary: 'The audit trail of human and admin actions, newest first (scope admin)',
+          parameters: Object.entries((json(listAuditQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          responses: {
+            200: ok('A page of audit events', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } }),
+            403: errorResponse('The key lacks the admin scope'),
+            400: errorResponse('A filter breaks the schema'),
+          },
+        },
       },
       '/api/webhooks/erp': {
         post: {

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import type { ActionOrigin } from '../identity/acting';
 
 /**
- * What people send to a running issue, by API update or by signal (Web UI, `temporal
- * workflow signal`). The same schemas validate both paths.
+ * What people send to a running issue. The API bodies (`…RequestSchema`) may name the person
+ * (`reviewer` / `answeredBy`) but need not: the API fills in the person the key acts for
+ * (src/identity/acting.ts) and refuses a name that differs. What reaches the workflow — by
+ * API update, or by signal from the Web UI / `temporal workflow signal` — always names the
+ * person, and carries `origin` when it passed the API or a webhook.
  */
 
 export const GATES = ['plan', 'final'] as const;
@@ -13,7 +17,7 @@ const reviewerId = z.string().trim().min(1).max(200);
 export const decisionSchema = z
   .object({
     decision: z.enum(['approve', 'reject', 'request_changes']),
-    reviewer: reviewerId,
+    reviewer: reviewerId.optional(),
     comment: z.string().max(10_000).optional(),
     /** Optional guard: refuse the decision unless this gate is the one waiting. */
     gate: z.enum(GATES).optional(),
@@ -22,13 +26,15 @@ export const decisionSchema = z
     message: 'request_changes needs a comment saying what to change',
     path: ['comment'],
   });
-export type Decision = z.infer<typeof decisionSchema>;
+export type DecisionRequest = z.infer<typeof decisionSchema>;
+/** A decision as the workflow receives it. */
+export type Decision = DecisionRequest & { reviewer: string; origin?: ActionOrigin };
 
 export const answerSchema = z
   .object({
     /** Optional guard: the question being answered (the pending one by default). */
     questionId: z.string().max(100).optional(),
-    answeredBy: reviewerId,
+    answeredBy: reviewerId.optional(),
     /** The answer; for a supervised question, omit it and set confirm to accept the draft. */
     answer: z.string().trim().min(1).max(20_000).optional(),
     confirm: z.boolean().optional(),
@@ -37,11 +43,13 @@ export const answerSchema = z
     message: 'give an answer, or confirm the drafted one',
     path: ['answer'],
   });
-export type Answer = z.infer<typeof answerSchema>;
+export type AnswerRequest = z.infer<typeof answerSchema>;
+export type Answer = AnswerRequest & { answeredBy: string; origin?: ActionOrigin };
 
 export const raiseBudgetSchema = z.object({
   /** The new total budget for the issue, in USD; must be above what was spent. */
   budgetUsd: z.number().positive().max(10_000),
-  reviewer: reviewerId,
+  reviewer: reviewerId.optional(),
 });
-export type RaiseBudget = z.infer<typeof raiseBudgetSchema>;
+export type RaiseBudgetRequest = z.infer<typeof raiseBudgetSchema>;
+export type RaiseBudget = RaiseBudgetRequest & { reviewer: string; origin?: ActionOrigin };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAllowedHost } from '../sandbox/egress-proxy';
+import { ROLES } from '../identity/scopes';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -28,6 +29,8 @@ export const humanTimersSchema = z
     message: 'reminderSeconds ≤ escalationSeconds ≤ expirySeconds',
   });
 export type HumanTimers = z.infer<typeof humanTimersSchema>;
+
+const roleList = z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional();
 
 const argv = z.array(z.string().min(1).max(500)).min(1).max(50);
 
@@ -135,6 +138,21 @@ export const organizationSettingsSchema = z.object({
       /** Model spend per UTC day and month, issues and skills together (default by plan). */
       dailySpendUsd: z.number().positive().max(1_000_000).optional(),
       monthlySpendUsd: z.number().positive().max(10_000_000).optional(),
+    })
+    .prefault({}),
+  /**
+   * Which roles may do what (src/identity/scopes.ts DEFAULT_PERMISSIONS): approve the plan or
+   * the final change, answer questions, raise a budget (admins only by default), cancel,
+   * review a skill run's output. Checked when the action happens, so a change applies at once.
+   */
+  permissions: z
+    .strictObject({
+      approvePlan: roleList,
+      approveFinal: roleList,
+      answer: roleList,
+      raiseBudget: roleList,
+      cancel: roleList,
+      reviewSkillRun: roleList,
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */

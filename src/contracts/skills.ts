@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActionOrigin } from '../identity/acting';
 import { cronProblem } from '../skills/cron';
 import { MIN_REQUEST_BUDGET_USD } from './policy';
 
@@ -97,17 +98,21 @@ export const skillEventSchema = z.strictObject({
 });
 export type SkillEvent = z.infer<typeof skillEventSchema>;
 
+/** As for issues (contracts/people.ts): the person is optional in the body, filled in by the API. */
 export const invocationAnswerSchema = z.strictObject({
-  answeredBy: z.string().trim().min(1).max(200),
+  answeredBy: z.string().trim().min(1).max(200).optional(),
   answer: z.string().trim().min(1).max(20_000),
 });
 export const invocationDecisionSchema = z.strictObject({
-  reviewer: z.string().trim().min(1).max(200),
+  reviewer: z.string().trim().min(1).max(200).optional(),
   decision: z.enum(['approve', 'reject']),
   comment: z.string().max(5000).optional(),
 });
-export type InvocationAnswer = z.infer<typeof invocationAnswerSchema>;
-export type InvocationDecision = z.infer<typeof invocationDecisionSchema>;
+export type InvocationAnswerRequest = z.infer<typeof invocationAnswerSchema>;
+export type InvocationDecisionRequest = z.infer<typeof invocationDecisionSchema>;
+/** As the skill workflow receives them: the person named, and the origin when it passed the API. */
+export type InvocationAnswer = InvocationAnswerRequest & { answeredBy: string; origin?: ActionOrigin };
+export type InvocationDecision = InvocationDecisionRequest & { reviewer: string; origin?: ActionOrigin };
 
 export const listInvocationsQuerySchema = z.object({
   skill: slug.optional(),

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from './client';
-import { apiKeys, organizations } from './schema';
+import type { ApiKeyScope } from '../identity/scopes';
+import { apiKeys, organizations, reviewers } from './schema';
 
 export type Organization = typeof organizations.$inferSelect;
 export type Tier = Organization['tier'];
@@ -48,26 +49,59 @@ export interface IssuedApiKey {
   prefix: string;
 }
 
-export async function issueApiKey(db: Database, organizationId: string, name: string): Promise<IssuedApiKey> {
+export interface ApiKeyOptions {
+  scopes: ApiKeyScope[];
+  /** A personal key: it acts as this registered reviewer of the organization. */
+  reviewerUserId?: string;
+}
+
+/**
+ * Issues a key with the given scopes. A personal key names a registered reviewer of the same
+ * organization; it cannot carry `act-as` (it speaks only for its own person).
+ */
+export async function issueApiKey(db: Database, organizationId: string, name: string, options: ApiKeyOptions): Promise<IssuedApiKey> {
+  if (options.scopes.length === 0) throw new Error('an API key needs at least one scope');
+  if (options.reviewerUserId !== undefined) {
+    if (options.scopes.includes('act-as')) throw new Error('a personal key acts only as its own reviewer: it cannot have the act-as scope');
+    const [reviewer] = await db
+      .select({ id: reviewers.id })
+      .from(reviewers)
+      .where(and(eq(reviewers.organizationId, organizationId), eq(reviewers.userId, options.reviewerUserId)));
+    if (!reviewer) throw new Error(`${options.reviewerUserId} is not a reviewer of organization ${organizationId} (add them with reviewer:add first)`);
+  }
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
   const [row] = await db
     .insert(apiKeys)
-    .values({ organizationId, name, prefix, keyHash: hashApiKey(key) })
+    .values({ organizationId, name, prefix, keyHash: hashApiKey(key), scopes: options.scopes, reviewerUserId: options.reviewerUserId ?? null })
     .returning({ id: apiKeys.id });
   if (!row) throw new Error('api key insert returned no row');
   return { id: row.id, key, prefix };
 }
 
-/** The organization a bearer key belongs to, or undefined for unknown and revoked keys. */
-export async function findOrganizationByApiKey(db: Database, key: string): Promise<Organization | undefined> {
+/** Who a request speaks as: the key's organization and what the key may do. */
+export interface Principal {
+  organization: Organization;
+  key: { id: string; name: string; scopes: ApiKeyScope[]; reviewerUserId: string | null };
+}
+
+/** The principal of a bearer key, or undefined for unknown and revoked keys. */
+export async function findPrincipalByApiKey(db: Database, key: string): Promise<Principal | undefined> {
   if (!key.startsWith(API_KEY_PREFIX)) return undefined;
   const [row] = await db
-    .select({ organization: organizations })
+    .select({
+      organization: organizations,
+      key: { id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, reviewerUserId: apiKeys.reviewerUserId },
+    })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
-  return row?.organization;
+  return row;
+}
+
+/** The organization a bearer key belongs to, or undefined for unknown and revoked keys. */
+export async function findOrganizationByApiKey(db: Database, key: string): Promise<Organization | undefined> {
+  return (await findPrincipalByApiKey(db, key))?.organization;
 }
 
 export async function revokeApiKey(db: Database, organizationId: string, keyId: string): Promise<boolean> {
@@ -81,7 +115,15 @@ export async function revokeApiKey(db: Database, organizationId: string, keyId: 
 
 export async function listApiKeys(db: Database, organizationId: string) {
   return db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      reviewer: apiKeys.reviewerUserId,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.organizationId, organizationId));
 }

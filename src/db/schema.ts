@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Rollout } from '../contracts/skills';
+import type { ApiKeyScope, AuditChannel, AuditOutcome, Role } from '../identity/scopes';
 import type { CompiledSkill } from '../skills/compiler';
 
 /**
@@ -61,6 +62,10 @@ export const apiKeys = pgTable(
     prefix: text('prefix').notNull(),
     /** SHA-256 of the whole key; the key itself is shown once and never stored. */
     keyHash: text('key_hash').notNull(),
+    /** What the key may do (src/identity/scopes.ts). Keys from before scopes existed are `admin`. */
+    scopes: text('scopes').array().$type<ApiKeyScope[]>().notNull().default(sql`'{admin}'::text[]`),
+    /** A personal key acts as this reviewer (reviewers.user_id); null for a service key. */
+    reviewerUserId: text('reviewer_user_id'),
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'string' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
@@ -258,10 +263,48 @@ export const reviewers = pgTable(
     /** The ERP's user id (or a GitHub login). */
     userId: text('user_id').notNull(),
     name: text('name').notNull(),
-    role: text('role').$type<'reviewer' | 'admin'>().notNull().default('reviewer'),
+    role: text('role').$type<Role>().notNull().default('reviewer'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('reviewers_org_user_uq').on(t.organizationId, t.userId)],
+);
+
+/**
+ * Every human and admin action, accepted or refused: who, through which channel, what, on
+ * what, with which outcome. Append-only: a trigger (migration 0006) refuses UPDATE and
+ * DELETE, and no foreign key ties a row to what it describes, so the record outlives it.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: text('organization_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** The person (reviewers.user_id); null when a service key acted for itself. */
+    actor: text('actor'),
+    /** The person's role when the action was checked. */
+    actorRole: text('actor_role'),
+    /** How the action arrived: an API key, a signed webhook, the Temporal UI/CLI, the admin CLI. */
+    channel: text('channel').$type<AuditChannel>().notNull(),
+    /** The key id, webhook delivery id or workflow id it arrived through. */
+    channelRef: text('channel_ref'),
+    /** The key's name, for people reading the trail. */
+    channelName: text('channel_name'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    outcome: text('outcome').$type<AuditOutcome>().notNull(),
+    /** Why it was refused or failed. */
+    reason: text('reason'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    check('audit_events_outcome_valid', sql`${t.outcome} in ('ok','refused','failed')`),
+    index('audit_events_org_at_idx').on(t.organizationId, t.at),
+    index('audit_events_org_actor_idx').on(t.organizationId, t.actor, t.at),
+    index('audit_events_org_target_idx').on(t.organizationId, t.targetType, t.targetId),
+  ],
 );
 
 /**
@@ -610,6 +653,7 @@ export const schema = {
   llmCalls,
   feedback,
   reviewers,
+  auditEvents,
   agentMessages,
   agentToolCalls,
   questions,

@@ -12,7 +12,8 @@ import { listToolCalls } from '../db/agent-transcripts';
 import { latestArtifact } from '../db/artifacts';
 import type { DatabaseHandle } from '../db/client';
 import { issueCostTotals } from '../db/llm-calls';
-import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../db/organizations';
+import { createOrganization, issueApiKey } from '../db/organizations';
+import { createAccessService } from '../identity/service';
 import { addReviewer } from '../db/people';
 import { localPullRequests, organizations } from '../db/schema';
 import { type FakeReply, startFakeAnthropic } from '../fakes/fake-anthropic';
@@ -87,7 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       })
       .where(eq(organizations.id, organizationId));
     await addReviewer(db.db, { organizationId, userId: REVIEWER, name: 'Demo reviewer' });
-    const { key } = await issueApiKey(db.db, organizationId, 'demo');
+    const { key } = await issueApiKey(db.db, organizationId, 'demo', { scopes: ['issues:write', 'review'], reviewerUserId: REVIEWER });
 
     // 3. The fake Claude with the recorded replies, a worker and the HTTP API.
     const fake = await startFakeAnthropic();
@@ -118,7 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     const app = createApp({
       issues: createIssueService({ db: db.db, temporal: options.temporal.client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: options.temporal.namespace }),
-      authenticate: (apiKey) => findOrganizationByApiKey(db.db, apiKey),
+      access: createAccessService(db.db),
       health: async () => ({}),
     });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

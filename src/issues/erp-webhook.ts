@@ -8,6 +8,7 @@ import { appendLog } from '../db/logs';
 import { getOrganization, type Organization } from '../db/organizations';
 import { issues, webhookDeliveries } from '../db/schema';
 import { AppError } from '../errors';
+import { audited } from '../identity/audit';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../erp/signature';
 import { contextUpdatedSignal } from '../../workflows/definitions';
 import type { IssueService } from './service';
@@ -96,7 +97,7 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
     const claimId = (claimed[0] as { id: string }).id;
     let outcome: Record<string, unknown>;
     try {
-      outcome = await process(organization, parsed.data);
+      outcome = await process(organization, headers.deliveryId, parsed.data);
     } catch (error) {
       // Not processed: give the delivery id back, so the ERP's retry is handled, not ignored.
       await db.delete(webhookDeliveries).where(eq(webhookDeliveries.id, claimId));
@@ -106,7 +107,7 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
     return { status: 202, body: { deliveryId: headers.deliveryId, ...outcome } };
   };
 
-  async function process(organization: Organization, webhook: ErpWebhook): Promise<Record<string, unknown>> {
+  async function process(organization: Organization, deliveryId: string, webhook: ErpWebhook): Promise<Record<string, unknown>> {
     switch (webhook.event) {
       case 'issue.created': {
         const { issue, created } = await deps.issues.submit(organization, webhook.data);
@@ -139,11 +140,27 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
         await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'INFO', message: `ERP comment by ${webhook.data.author}: ${webhook.data.body.slice(0, 500)}` });
         if (!webhook.data.questionId) return { issueId: row.id, answered: false };
         // A comment that references the pending question answers it (same validation as the API).
-        const view = await deps.issues.answer(organization.id, row.id, {
-          questionId: webhook.data.questionId,
-          answer: webhook.data.body,
-          answeredBy: webhook.data.author,
-        });
+        // The ERP signed it, so it speaks for its user (like an act-as key); the workflow still
+        // checks that the author is a reviewer whose role may answer.
+        const questionId = webhook.data.questionId;
+        const audit = {
+          organizationId: organization.id,
+          actor: webhook.data.author,
+          channel: 'erp_webhook' as const,
+          channelRef: deliveryId,
+          action: 'issue.answer',
+          targetType: 'issue',
+          targetId: row.id,
+          details: { questionId },
+        };
+        const view = await audited(db, audit, () =>
+          deps.issues.answer(organization.id, row.id, {
+            questionId,
+            answer: webhook.data.body,
+            answeredBy: webhook.data.author,
+            origin: { channel: 'erp_webhook', ref: deliveryId },
+          }),
+        );
         return { issueId: row.id, answered: true, status: view.status };
       }
     }

@@ -6,6 +6,7 @@ import type { Organization } from '../db/organizations';
 import { findReviewer } from '../db/people';
 import { organizations, webhookDeliveries } from '../db/schema';
 import { AppError, errorMessage } from '../errors';
+import { audited } from '../identity/audit';
 import { organizationSettingsSchema } from '../contracts/policy';
 import type { IssueService } from './service';
 
@@ -75,7 +76,7 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
     const claimId = (claimed[0] as { id: string }).id;
     let outcome: Record<string, unknown>;
     try {
-      outcome = await process(organization, github.triggerLabel, headers.event, payload);
+      outcome = await process(organization, github.triggerLabel, headers.event, headers.deliveryId, payload);
     } catch (error) {
       // Not processed: give the delivery id back, so GitHub's redelivery is handled, not ignored.
       await db.delete(webhookDeliveries).where(eq(webhookDeliveries.id, claimId));
@@ -85,7 +86,7 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
     return { status: outcome['ignored'] ? 200 : 202, body: outcome };
   };
 
-  async function process(organization: Organization, triggerLabel: string, event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function process(organization: Organization, triggerLabel: string, event: string, deliveryId: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const action = payload['action'];
     const issue = payload['issue'] as { number: number; title: string; body?: string | null; labels?: Array<{ name: string }>; html_url?: string } | undefined;
     if (event === 'issues' && action === 'labeled' && issue) {
@@ -111,24 +112,36 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
       const login = `github:${comment?.user?.login ?? ''}`;
       const row = await findIssueByBusinessKey(db, { organizationId: organization.id, source: 'github', externalId: String(issue.number) });
       if (!row) return { ignored: `no issue for #${issue.number}` };
-      if (!(await findReviewer(db, organization.id, login))) {
-        await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'WARN', message: `/${command[1]} from ${login} ignored: not a reviewer` });
-        return { ignored: `${login} is not a reviewer` };
-      }
       const [, verb, text = ''] = command;
+      const audit = {
+        organizationId: organization.id,
+        actor: login,
+        channel: 'github_webhook' as const,
+        channelRef: deliveryId,
+        action: verb === 'answer' ? 'issue.answer' : 'issue.decide',
+        targetType: 'issue',
+        targetId: row.id,
+        details: { command: verb, githubIssue: issue.number },
+      };
+      const origin = { channel: 'github_webhook' as const, ref: deliveryId };
+      const isReviewer = (await findReviewer(db, organization.id, login)) !== undefined;
       try {
-        const view =
-          verb === 'answer'
-            ? await deps.issues.answer(organization.id, row.id, { answer: text.trim(), answeredBy: login })
-            : await deps.issues.decide(organization.id, row.id, {
+        const view = await audited(db, audit, async () => {
+          if (!isReviewer) throw new AppError('FORBIDDEN', `${login} is not a reviewer of organization ${organization.id}`);
+          return verb === 'answer'
+            ? deps.issues.answer(organization.id, row.id, { answer: text.trim(), answeredBy: login, origin })
+            : deps.issues.decide(organization.id, row.id, {
                 decision: verb === 'approve' ? 'approve' : 'reject',
                 reviewer: login,
                 ...(text.trim() ? { comment: text.trim() } : {}),
+                origin,
               });
+        });
         return { issueId: row.id, command: verb, status: view.status };
       } catch (error) {
-        // The workflow refused it (wrong state, second decision): record, do not fail the delivery.
+        // Refused (not a reviewer, wrong state, second decision): logged and audited; the delivery is not failed.
         await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'WARN', message: `/${verb} from ${login} refused: ${errorMessage(error)}` });
+        if (!isReviewer) return { ignored: `${login} is not a reviewer` };
         return { issueId: row.id, command: verb, refused: errorMessage(error) };
       }
     }

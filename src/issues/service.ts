@@ -4,8 +4,8 @@ import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { updateRefusal } from '../temporal/update-errors';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
@@ -226,7 +226,7 @@ export function createIssueService(deps: IssueServiceDeps) {
     return row;
   }
 
-  /** Runs a workflow update; a refusal (wrong state, unknown reviewer, …) becomes a 409. */
+  /** Runs a workflow update; a refusal becomes a 403 (who) or 409 (state): updateRefusal. */
   async function sendUpdate(
     organizationId: string,
     issueId: string,
@@ -238,11 +238,7 @@ export function createIssueService(deps: IssueServiceDeps) {
     try {
       live = await update(deps.temporal.workflow.getHandle(row.workflowId));
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) {
-        throw new AppError('CONFLICT', error.cause?.message ?? error.message);
-      }
-      if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the issue has already ended');
-      throw error;
+      throw updateRefusal(error, 'the issue has already ended');
     }
     return toView({ ...row, status: live.status }, live);
   }

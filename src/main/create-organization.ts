@@ -1,6 +1,6 @@
 /**
  * `npm run org:create -- <id> "<name>" [free|pro|enterprise]`: creates an organization (or
- * finds it) and issues an API key, printed once.
+ * finds it) and issues an admin API key, printed once.
  */
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
@@ -22,11 +22,13 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(db);
     const organization = await createOrganization(db.db, { id, name, tier: tier as (typeof TIERS)[number] });
-    const key = await issueApiKey(db.db, organization.id, 'created by org:create');
+    // The organization's administrator key: every endpoint, but it speaks for no person.
+    const key = await issueApiKey(db.db, organization.id, 'created by org:create', { scopes: ['admin'] });
     const { published } = await installSkillLibrary(db.db, organization.id);
     console.log(`organization: ${organization.id} (${organization.tier})`);
     console.log(`api key:      ${key.key}`);
     console.log(`skills:       ${published.length > 0 ? published.join(', ') : 'already installed'} (persona ${DEFAULT_PERSONA.slug})`);
+    console.log('scopes:       admin (add reviewers with `npm run admin -- reviewer:add`, then personal keys or an act-as key for the ERP)');
     console.log('The key is shown once; only its hash is stored.');
   } finally {
     await db.close();

@@ -16,7 +16,7 @@ import { serve } from '@hono/node-server';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
-import { createOrganization, findOrganizationByApiKey, issueApiKey } from '../db/organizations';
+import { createOrganization, findPrincipalByApiKey, issueApiKey } from '../db/organizations';
 import { addReviewer } from '../db/people';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
@@ -143,16 +143,18 @@ async function main(): Promise<void> {
 }
 
 /** The local organization's key, kept in .data/dev-api-key so it survives restarts. */
-async function ensureDevApiKey(db: Parameters<typeof findOrganizationByApiKey>[0], keyFile: string): Promise<string> {
+async function ensureDevApiKey(db: Parameters<typeof findPrincipalByApiKey>[0], keyFile: string): Promise<string> {
   await createOrganization(db, { id: DEV_ORGANIZATION_ID, name: 'Local development', tier: 'enterprise' });
   // The reviewer who approves and answers in the README's walkthrough.
   await addReviewer(db, { organizationId: DEV_ORGANIZATION_ID, userId: DEV_REVIEWER, name: 'Local developer', role: 'admin' });
   await installSkillLibrary(db, DEV_ORGANIZATION_ID);
   if (fs.existsSync(keyFile)) {
     const saved = fs.readFileSync(keyFile, 'utf8').trim();
-    if ((await findOrganizationByApiKey(db, saved))?.id === DEV_ORGANIZATION_ID) return saved;
+    const principal = await findPrincipalByApiKey(db, saved);
+    if (principal?.organization.id === DEV_ORGANIZATION_ID && principal.key.reviewerUserId === DEV_REVIEWER) return saved;
   }
-  const { key } = await issueApiKey(db, DEV_ORGANIZATION_ID, 'dev (npm run dev)');
+  // A personal admin key of the local reviewer: it submits, reads and decides as that person.
+  const { key } = await issueApiKey(db, DEV_ORGANIZATION_ID, 'dev (npm run dev)', { scopes: ['admin'], reviewerUserId: DEV_REVIEWER });
   fs.mkdirSync(path.dirname(keyFile), { recursive: true });
   fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return key;

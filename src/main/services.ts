@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { createApp } from '../api/app';
 import type { Config } from '../config';
 import { type DatabaseHandle, openDatabase } from '../db/client';
-import { findOrganizationByApiKey } from '../db/organizations';
+import { createAccessService } from '../identity/service';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
@@ -100,7 +100,7 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
   });
   const skillDeps = { db: deps.db.db, temporal: deps.client, taskQueue: config.temporal.taskQueue };
-  return { issues, skills: createSkillService(skillDeps), schedules: createScheduleService(skillDeps) };
+  return { issues, skills: createSkillService(skillDeps), schedules: createScheduleService(skillDeps), access: createAccessService(deps.db.db) };
 }
 
 export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
@@ -111,7 +111,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     schedules: services.schedules,
     erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
     githubWebhook: createGitHubWebhookHandler({ db: deps.db.db, issues }),
-    authenticate: (key) => findOrganizationByApiKey(deps.db.db, key),
+    access: services.access,
     health: async () => ({
       database: await deps.db.db
         .execute('select 1')

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { updateRefusal } from '../temporal/update-errors';
 import type {
   CreatePersona,
   InvocationAnswer,
@@ -311,9 +312,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     try {
       await update(deps.temporal.workflow.getHandle(row.workflowId));
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw new AppError('CONFLICT', error.cause?.message ?? error.message);
-      if (error instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', 'the invocation has already ended');
-      throw error;
+      throw updateRefusal(error, 'the invocation has already ended');
     }
     return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
   }

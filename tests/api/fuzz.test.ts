@@ -1,7 +1,7 @@
+import { createAccessService } from '../../src/identity/service';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/api/app';
 import type { DatabaseHandle } from '../../src/db/client';
-import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { createIssueService } from '../../src/issues/service';
 import { createScheduleService } from '../../src/skills/schedules';
 import { createSkillService } from '../../src/skills/service';
@@ -27,7 +27,7 @@ describe('API fuzz', () => {
       issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue, publicBaseUrl: 'http://x', namespace: 'default', queryTimeoutMs: 200 }),
       skills: createSkillService({ db: db.db, temporal: temporal.client, taskQueue, queryTimeoutMs: 200 }),
       schedules: createScheduleService({ db: db.db, temporal: temporal.client, taskQueue }),
-      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      access: createAccessService(db.db),
       health: async () => ({}),
       logError: (error) => errors.push(error),
     });

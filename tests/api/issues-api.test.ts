@@ -1,9 +1,11 @@
+import { createAccessService } from '../../src/identity/service';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { issues, organizations } from '../../src/db/schema';
 import { createApp } from '../../src/api/app';
 import type { DatabaseHandle } from '../../src/db/client';
-import { findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
+import { addReviewer } from '../../src/db/people';
+import { issueApiKey, revokeApiKey } from '../../src/db/organizations';
 import { createIssueService } from '../../src/issues/service';
 import { searchAttributes } from '../../workflows/definitions';
 import {
@@ -31,7 +33,10 @@ describe('issues API', () => {
     db = await openTestDatabase();
     temporal = await connectTemporal();
     ({ apiKey, organization: { id: organizationId } } = await createTestOrganization(db));
-    ({ apiKey: otherKey } = await createTestOrganization(db));
+    const other = await createTestOrganization(db);
+    otherKey = other.apiKey;
+    // A real reviewer of the other organization: who acts is settled, so what answers is the issue's absence.
+    await addReviewer(db.db, { organizationId: other.organization.id, userId: 'x', name: 'X' });
     const issues = createIssueService({
       db: db.db,
       temporal: temporal.client,
@@ -43,7 +48,7 @@ describe('issues API', () => {
     });
     app = createApp({
       issues,
-      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      access: createAccessService(db.db),
       health: async () => ({ database: true, temporal: true }),
       logError: () => undefined,
     });
@@ -195,7 +200,7 @@ describe('issues API', () => {
     it('requires a valid, unrevoked API key', async () => {
       expect((await app.request('/api/issues')).status).toBe(401);
       expect((await get('/api/issues', 'ak_wrong')).status).toBe(401);
-      const key = await issueApiKey(db.db, organizationId, 'to revoke');
+      const key = await issueApiKey(db.db, organizationId, 'to revoke', { scopes: ['issues:write'] });
       expect((await get('/api/issues', key.key)).status).toBe(200);
       await revokeApiKey(db.db, organizationId, key.id);
       const response = await get('/api/issues', key.key);
@@ -240,7 +245,7 @@ describe('submission limits', () => {
     temporal = await connectTemporal();
     app = createApp({
       issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue: uniqueId('tq-limits'), publicBaseUrl: 'http://x', namespace: 'default' }),
-      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      access: createAccessService(db.db),
       health: async () => ({}),
       logError: () => undefined,
     });

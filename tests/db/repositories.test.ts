@@ -91,7 +91,7 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
   });
 
   it('authenticates API keys by hash and stops accepting revoked ones', async () => {
-    const key = await issueApiKey(handle.db, orgId, 'ci');
+    const key = await issueApiKey(handle.db, orgId, 'ci', { scopes: ['issues:write'] });
     expect(key.key.startsWith(key.prefix)).toBe(true);
     expect((await findOrganizationByApiKey(handle.db, key.key))?.id).toBe(orgId);
     expect(await findOrganizationByApiKey(handle.db, `${key.key}x`)).toBeUndefined();

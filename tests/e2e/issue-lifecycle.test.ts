@@ -1,3 +1,4 @@
+import { createAccessService } from '../../src/identity/service';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from '../support/harness';
@@ -5,7 +6,6 @@ import { createApp } from '../../src/api/app';
 import { stageToolNames } from '../../src/contracts/stages';
 import type { DatabaseHandle } from '../../src/db/client';
 import { listLlmCalls } from '../../src/db/llm-calls';
-import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { listSteps } from '../../src/db/steps';
 import { organizations } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
@@ -74,7 +74,7 @@ describe('issue lifecycle end to end', () => {
     });
     app = createApp({
       issues,
-      authenticate: (key) => findOrganizationByApiKey(db.db, key),
+      access: createAccessService(db.db),
       health: async () => ({}),
       logError: () => undefined,
     });

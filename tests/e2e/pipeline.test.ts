@@ -6,7 +6,7 @@ import { listSteps } from '../../src/db/steps';
 import { getIssue } from '../../src/db/issues';
 import { decisionSignal, searchAttributes } from '../../workflows/definitions';
 import { recordHistoryIfAsked } from '../support/harness';
-import { allRepliesUsed, MODELS, type PipelineHarness, reply, REVIEWER, scriptHappyPath, startPipelineHarness } from '../support/pipeline';
+import { allRepliesUsed, MODELS, type PipelineHarness, ADMIN_REVIEWER, reply, REVIEWER, scriptHappyPath, startPipelineHarness } from '../support/pipeline';
 
 /**
  * The agent pipeline on the real Temporal dev server with the scripted fake Claude: every
@@ -105,7 +105,7 @@ describe('agent pipeline', () => {
     const wrongGate = await approve(apiKey, id, 'final');
     expect(wrongGate).toMatchObject({ status: 409, body: { error: { message: 'the plan gate is waiting, not the final gate' } } });
     const stranger = await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'approve', reviewer: 'mallory' });
-    expect(stranger.status).toBe(409);
+    expect(stranger.status).toBe(403);
     expect(JSON.stringify(stranger.body)).toContain('mallory is not a reviewer');
     const noComment = await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'request_changes', reviewer: REVIEWER });
     expect(noComment.status).toBe(422);
@@ -195,7 +195,7 @@ describe('agent pipeline', () => {
       } else {
         expect(pending.draftAnswer).toBeNull();
         const stranger = await h.post(apiKey, `/api/issues/${id}/answers`, { answer: 'x', answeredBy: 'mallory' });
-        expect(stranger.status).toBe(409);
+        expect(stranger.status).toBe(403);
         expectedAnswer = 'Half even (banker’s rounding).';
         expect((await h.post(apiKey, `/api/issues/${id}/answers`, { answer: expectedAnswer, answeredBy: REVIEWER })).status).toBe(200);
       }
@@ -268,8 +268,11 @@ describe('agent pipeline', () => {
     const paused = await h.waitFor(apiKey, id, awaiting('awaiting_budget'));
     expect(paused.pending).toMatchObject({ kind: 'budget', spentUsd: 0.04, budgetUsd: 0.05 });
     expect(paused.costUsd).toBeLessThanOrEqual(0.05);
-    expect((await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 0.03, reviewer: REVIEWER })).status).toBe(409);
-    const raised = await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 1, reviewer: REVIEWER });
+    expect((await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 0.03, reviewer: ADMIN_REVIEWER })).status).toBe(409);
+    // Spending more is an admin's decision by default: a reviewer is refused, by the workflow's own check.
+    const byReviewer = await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 1, reviewer: REVIEWER });
+    expect(byReviewer).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining('alice (reviewer) may not raise a budget') } } });
+    const raised = await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 1, reviewer: ADMIN_REVIEWER });
     expect(raised).toMatchObject({ status: 200, body: { budgetUsd: 1 } });
     const issue = await h.waitForEnd(apiKey, id);
     expect(issue.status).toBe('completed');

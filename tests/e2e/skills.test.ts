@@ -275,7 +275,7 @@ describe('skills', () => {
     expect(waiting['pending']).toMatchObject({ kind: 'question', prompt: 'Which page of the site is this for?' });
 
     const stranger = await post(org.apiKey, `/api/invocations/${asked.body['id']}/answers`, { answeredBy: 'mallory', answer: 'all of them' });
-    expect(stranger.status).toBe(409);
+    expect(stranger.status).toBe(403);
     const wrongKind = await post(org.apiKey, `/api/invocations/${asked.body['id']}/approval`, { reviewer: REVIEWER, decision: 'approve' });
     expect(wrongKind.status).toBe(409);
     const answered = await post(org.apiKey, `/api/invocations/${asked.body['id']}/answers`, { answeredBy: REVIEWER, answer: 'The pricing page' });

@@ -9,7 +9,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
     issues: {} as never,
     skills: {} as never,
     schedules: {} as never,
-    authenticate: async () => undefined,
+    access: { authenticate: async () => undefined } as never,
     health: async () => ({}),
     ...overrides,
   });

@@ -54,7 +54,8 @@ export async function createTestOrganization(
   tier: Organization['tier'] = 'pro',
 ): Promise<{ organization: Organization; apiKey: string }> {
   const organization = await createOrganization(db.db, { id: uniqueId('org'), name: 'Test organization', tier });
-  const { key } = await issueApiKey(db.db, organization.id, 'test');
+  // The tests' service key: every endpoint, and it may name the reviewer it acts for.
+  const { key } = await issueApiKey(db.db, organization.id, 'test', { scopes: ['admin', 'act-as'] });
   return { organization, apiKey: key };
 }
 

@@ -1,3 +1,4 @@
+import { createAccessService } from '../../src/identity/service';
 import { createScheduleService } from '../../src/skills/schedules';
 import { createSkillService } from '../../src/skills/service';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -10,7 +11,6 @@ import { testEnv } from './env';
 import { createApp } from '../../src/api/app';
 import type { OrganizationSettingsInput } from '../../src/contracts/policy';
 import type { DatabaseHandle } from '../../src/db/client';
-import { findOrganizationByApiKey } from '../../src/db/organizations';
 import { addReviewer } from '../../src/db/people';
 import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
@@ -36,6 +36,8 @@ import {
 export const MODELS = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-6', large: 'claude-opus-4-6' };
 export const SAMPLE_REPO = path.resolve(__dirname, '../../examples/invoice-service');
 export const REVIEWER = 'alice';
+/** A reviewer with the admin role (raises budgets). */
+export const ADMIN_REVIEWER = 'olivia';
 
 /** Settings that keep tests fast: short human timers, quick retry of lost activities. */
 export const FAST_SETTINGS: OrganizationSettingsInput = {
@@ -93,7 +95,7 @@ export async function startPipelineHarness(
     schedules,
     erpWebhook: createErpWebhookHandler({ db: db.db, temporal: temporal.client, issues }),
     githubWebhook: createGitHubWebhookHandler({ db: db.db, issues }),
-    authenticate: (key) => findOrganizationByApiKey(db.db, key),
+    access: createAccessService(db.db),
     health: async () => ({}),
     logError: () => undefined,
   });
@@ -112,6 +114,7 @@ export async function startPipelineHarness(
         .set({ settings: { ...FAST_SETTINGS, ...settings } })
         .where(eq(organizations.id, organization.id));
       await addReviewer(db.db, { organizationId: organization.id, userId: REVIEWER, name: 'Alice Reviewer' });
+      await addReviewer(db.db, { organizationId: organization.id, userId: ADMIN_REVIEWER, name: 'Olivia Admin', role: 'admin' });
       return { organizationId: organization.id, apiKey };
     },
     async submit(apiKey, body = {}) {

@@ -5,15 +5,25 @@ import { answerSchema, decisionSchema, raiseBudgetSchema } from '../../contracts
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { IssueService } from '../../issues/service';
-import type { AuthVariables } from '../auth';
+import { assertPersonMay } from '../../identity/acting';
+import type { AccessService } from '../../identity/service';
+import { keyHasScope } from '../../identity/scopes';
+import { actingPerson, auditRoute, namesPerson, originOf } from '../acting';
+import { type AuthVariables, requireScope } from '../auth';
 import { validate } from '../validation';
 
 const issueIdParam = z.object({ id: z.string() });
 
-/** Issue routes. Every read and write is scoped to the caller's organization. */
-export function issueRoutes(issues: IssueService) {
+/**
+ * Issue routes. Every read and write is scoped to the caller's organization. Submitting needs
+ * `issues:write`; reading `issues:write` or `review`; what people decide needs `review` and a
+ * person (src/identity/acting.ts) whose role may do it — the workflow checks the role again.
+ * Every human action is audited, refused ones included.
+ */
+export function issueRoutes(issues: IssueService, access: AccessService) {
+  const reader = requireScope('issues:write', 'review');
   return new Hono<{ Variables: AuthVariables }>()
-    .post('/', validate('json', createIssueRequestSchema), async (c) => {
+    .post('/', requireScope('issues:write'), validate('json', createIssueRequestSchema), async (c) => {
       const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'));
       return c.json(
         {
@@ -28,41 +38,55 @@ export function issueRoutes(issues: IssueService) {
         created ? 201 : 200,
       );
     })
-    .get('/', validate('query', listIssuesQuerySchema), async (c) => {
+    .get('/', reader, validate('query', listIssuesQuerySchema), async (c) => {
       return c.json(await issues.list(c.get('organization').id, c.req.valid('query')));
     })
-    .get('/:id', validate('param', issueIdParam), async (c) => {
+    .get('/:id', reader, validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
       const issue = await issues.get(c.get('organization').id, id);
       if (!issue) throw new AppError('NOT_FOUND', `Issue ${id} not found`);
       return c.json(issue);
     })
-    .get('/:id/logs', validate('param', issueIdParam), validate('query', logsQuery), async (c) => {
+    .get('/:id/logs', reader, validate('param', issueIdParam), validate('query', logsQuery), async (c) => {
       const id = issueId(c.req.valid('param').id);
       return c.json({ items: await issues.logs(c.get('organization').id, id, c.req.valid('query').limit) });
     })
-    .get('/:id/artifacts', validate('param', issueIdParam), async (c) => {
+    .get('/:id/artifacts', reader, validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
       return c.json({ items: await issues.artifacts(c.get('organization').id, id) });
     })
-    .get('/:id/people', validate('param', issueIdParam), async (c) => {
+    .get('/:id/people', reader, validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
       return c.json(await issues.people(c.get('organization').id, id));
     })
-    .post('/:id/approval', validate('param', issueIdParam), validate('json', decisionSchema), async (c) => {
+    .post('/:id/approval', auditRoute(access, 'issue.decide', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', decisionSchema), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      return c.json(await issues.decide(c.get('organization').id, id, c.req.valid('json')));
+      const body = c.req.valid('json');
+      c.set('auditDetails', { decision: body.decision, gate: body.gate ?? null });
+      const person = await actingPerson(c, access, body.reviewer);
+      return c.json(await issues.decide(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
     })
-    .post('/:id/answers', validate('param', issueIdParam), validate('json', answerSchema), async (c) => {
+    .post('/:id/answers', auditRoute(access, 'issue.answer', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', answerSchema), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      return c.json(await issues.answer(c.get('organization').id, id, c.req.valid('json')));
+      const body = c.req.valid('json');
+      c.set('auditDetails', { questionId: body.questionId ?? null, confirm: body.confirm ?? false });
+      const person = await actingPerson(c, access, body.answeredBy);
+      return c.json(await issues.answer(c.get('organization').id, id, { ...body, answeredBy: person.userId, origin: originOf(c) }));
     })
-    .post('/:id/budget', validate('param', issueIdParam), validate('json', raiseBudgetSchema), async (c) => {
+    .post('/:id/budget', auditRoute(access, 'issue.raise_budget', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', raiseBudgetSchema), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      return c.json(await issues.raiseBudget(c.get('organization').id, id, c.req.valid('json')));
+      const body = c.req.valid('json');
+      c.set('auditDetails', { budgetUsd: body.budgetUsd });
+      const person = await actingPerson(c, access, body.reviewer);
+      return c.json(await issues.raiseBudget(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
     })
-    .post('/:id/cancel', validate('param', issueIdParam), async (c) => {
+    .post('/:id/cancel', auditRoute(access, 'issue.cancel', 'issue', 'id'), requireScope('issues:write', 'review'), validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
+      // The submitter (an issues:write service key) may withdraw its request; a person's
+      // cancellation needs a role that may cancel.
+      if (namesPerson(c) || !keyHasScope(c.get('principal').key.scopes, 'issues:write')) {
+        assertPersonMay(c.get('organization'), await actingPerson(c, access), 'cancel');
+      }
       return c.json(await issues.cancel(c.get('organization').id, id), 202);
     });
 }

@@ -19,10 +19,21 @@ import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { ScheduleService } from '../../skills/schedules';
 import type { SkillService } from '../../skills/service';
-import type { AuthVariables } from '../auth';
+import { assertPersonMay } from '../../identity/acting';
+import type { AccessService } from '../../identity/service';
+import { keyHasScope } from '../../identity/scopes';
+import { actingPerson, auditRoute, namesPerson, originOf } from '../acting';
+import { type AuthVariables, requireScope } from '../auth';
 import { validate } from '../validation';
 
-/** Skills, personas, invocations, ERP events and schedules. Every call is scoped to the caller's organization. */
+/**
+ * Skills, personas, invocations, ERP events and schedules. Every call is scoped to the
+ * caller's organization. Reading skills and runs needs `skills:run` or `review`; running them
+ * `skills:run`; changing skills, personas and schedules `admin` (audited); a person's answer or
+ * review of a run `review` and a person (audited).
+ */
+const reader = requireScope('skills:run', 'review');
+const admin = requireScope('admin');
 
 const slugParam = z.object({ slug: z.string().min(1).max(80) });
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -52,23 +63,24 @@ function invocationId(id: string): string {
   return id;
 }
 
-export function skillRoutes(skills: SkillService) {
+export function skillRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ items: await skills.list(c.get('organization').id) }))
-    .post('/', validate('json', publishSkillSchema), async (c) => {
+    .get('/', reader, async (c) => c.json({ items: await skills.list(c.get('organization').id) }))
+    .post('/', auditRoute(access, 'skill.publish', 'skill'), admin, validate('json', publishSkillSchema), async (c) => {
       const result = await skills.publish(c.get('organization').id, c.req.valid('json'));
       return c.json(result, result.created ? 201 : 200);
     })
-    .get('/:slug', validate('param', slugParam), async (c) => c.json(await skills.get(c.get('organization').id, c.req.valid('param').slug)))
-    .patch('/:slug', validate('param', slugParam), validate('json', updateSkillSchema), async (c) => {
+    .get('/:slug', reader, validate('param', slugParam), async (c) => c.json(await skills.get(c.get('organization').id, c.req.valid('param').slug)))
+    .patch('/:slug', auditRoute(access, 'skill.update', 'skill', 'slug'), admin, validate('param', slugParam), validate('json', updateSkillSchema), async (c) => {
+      c.set('auditDetails', c.req.valid('json'));
       return c.json(await skills.update(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json')));
     })
-    .get('/:slug/versions/:version', validate('param', versionParam), async (c) => {
+    .get('/:slug/versions/:version', reader, validate('param', versionParam), async (c) => {
       const { slug, version } = c.req.valid('param');
       return c.json(await skills.getVersion(c.get('organization').id, slug, version));
     })
-    .post('/:slug/rollback', validate('param', slugParam), async (c) => c.json(await skills.rollback(c.get('organization').id, c.req.valid('param').slug)))
-    .post('/:slug/invoke', validate('param', slugParam), validate('json', invokeSkillSchema), async (c) => {
+    .post('/:slug/rollback', auditRoute(access, 'skill.rollback', 'skill', 'slug'), admin, validate('param', slugParam), async (c) => c.json(await skills.rollback(c.get('organization').id, c.req.valid('param').slug)))
+    .post('/:slug/invoke', requireScope('skills:run'), validate('param', slugParam), validate('json', invokeSkillSchema), async (c) => {
       const idempotencyKey = c.req.header('idempotency-key')?.trim() || undefined;
       if (idempotencyKey && idempotencyKey.length > 200) throw new AppError('BAD_REQUEST', 'Idempotency-Key is longer than 200 characters');
       const result = await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json'), idempotencyKey);
@@ -76,64 +88,75 @@ export function skillRoutes(skills: SkillService) {
     });
 }
 
-export function personaRoutes(skills: SkillService) {
+export function personaRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ items: await skills.listPersonas(c.get('organization').id) }))
-    .post('/', validate('json', createPersonaSchema), async (c) => c.json(await skills.createPersona(c.get('organization').id, c.req.valid('json')), 201))
-    .get('/:slug', validate('param', slugParam), async (c) => c.json(await skills.getPersona(c.get('organization').id, c.req.valid('param').slug)))
-    .patch('/:slug', validate('param', slugParam), validate('json', updatePersonaSchema), async (c) => {
+    .get('/', reader, async (c) => c.json({ items: await skills.listPersonas(c.get('organization').id) }))
+    .post('/', auditRoute(access, 'persona.create', 'persona'), admin, validate('json', createPersonaSchema), async (c) => c.json(await skills.createPersona(c.get('organization').id, c.req.valid('json')), 201))
+    .get('/:slug', reader, validate('param', slugParam), async (c) => c.json(await skills.getPersona(c.get('organization').id, c.req.valid('param').slug)))
+    .patch('/:slug', auditRoute(access, 'persona.update', 'persona', 'slug'), admin, validate('param', slugParam), validate('json', updatePersonaSchema), async (c) => {
       return c.json(await skills.updatePersona(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json')));
     })
-    .delete('/:slug', validate('param', slugParam), async (c) => {
+    .delete('/:slug', auditRoute(access, 'persona.delete', 'persona', 'slug'), admin, validate('param', slugParam), async (c) => {
       await skills.deletePersona(c.get('organization').id, c.req.valid('param').slug);
       return c.body(null, 204);
     });
 }
 
-export function invocationRoutes(skills: SkillService) {
+export function invocationRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', validate('query', listInvocationsQuerySchema), async (c) => {
+    .get('/', reader, validate('query', listInvocationsQuerySchema), async (c) => {
       return c.json({ items: await skills.listInvocations(c.get('organization').id, c.req.valid('query')) });
     })
-    .get('/:id', validate('param', idParam), async (c) => c.json(await skills.getInvocation(c.get('organization').id, invocationId(c.req.valid('param').id))))
-    .post('/:id/cancel', validate('param', idParam), async (c) => {
+    .get('/:id', reader, validate('param', idParam), async (c) => c.json(await skills.getInvocation(c.get('organization').id, invocationId(c.req.valid('param').id))))
+    .post('/:id/cancel', auditRoute(access, 'invocation.cancel', 'invocation', 'id'), requireScope('skills:run', 'review'), validate('param', idParam), async (c) => {
+      // As for issues: the service key that runs skills may stop a run; a person needs the role.
+      if (namesPerson(c) || !keyHasScope(c.get('principal').key.scopes, 'skills:run')) {
+        assertPersonMay(c.get('organization'), await actingPerson(c, access), 'cancel');
+      }
       return c.json(await skills.cancel(c.get('organization').id, invocationId(c.req.valid('param').id)), 202);
     })
-    .post('/:id/answers', validate('param', idParam), validate('json', invocationAnswerSchema), async (c) => {
-      return c.json(await skills.answer(c.get('organization').id, invocationId(c.req.valid('param').id), c.req.valid('json')));
+    .post('/:id/answers', auditRoute(access, 'invocation.answer', 'invocation', 'id'), requireScope('review'), validate('param', idParam), validate('json', invocationAnswerSchema), async (c) => {
+      const body = c.req.valid('json');
+      const person = await actingPerson(c, access, body.answeredBy);
+      return c.json(await skills.answer(c.get('organization').id, invocationId(c.req.valid('param').id), { ...body, answeredBy: person.userId, origin: originOf(c) }));
     })
-    .post('/:id/approval', validate('param', idParam), validate('json', invocationDecisionSchema), async (c) => {
-      return c.json(await skills.decide(c.get('organization').id, invocationId(c.req.valid('param').id), c.req.valid('json')));
+    .post('/:id/approval', auditRoute(access, 'invocation.decide', 'invocation', 'id'), requireScope('review'), validate('param', idParam), validate('json', invocationDecisionSchema), async (c) => {
+      const body = c.req.valid('json');
+      c.set('auditDetails', { decision: body.decision });
+      const person = await actingPerson(c, access, body.reviewer);
+      return c.json(await skills.decide(c.get('organization').id, invocationId(c.req.valid('param').id), { ...body, reviewer: person.userId, origin: originOf(c) }));
     });
 }
 
 export function eventRoutes(skills: SkillService) {
-  return new Hono<{ Variables: AuthVariables }>().post('/', validate('json', skillEventSchema), async (c) => {
+  return new Hono<{ Variables: AuthVariables }>().post('/', requireScope('skills:run'), validate('json', skillEventSchema), async (c) => {
     const result = await skills.handleEvent(c.get('organization').id, c.req.valid('json'));
     return c.json(result, result.duplicate ? 200 : 202);
   });
 }
 
-export function scheduleRoutes(schedules: ScheduleService) {
+export function scheduleRoutes(schedules: ScheduleService, access: AccessService) {
+  const audit = (action: string, param?: string) => auditRoute(access, `schedule.${action}`, 'schedule', param);
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ items: await schedules.list(c.get('organization').id) }))
-    .post('/', validate('json', createScheduleSchema), async (c) => c.json(await schedules.create(c.get('organization').id, c.req.valid('json')), 201))
-    .get('/:id', validate('param', idParam), async (c) => c.json(await schedules.get(c.get('organization').id, c.req.valid('param').id)))
-    .patch('/:id', validate('param', idParam), validate('json', updateScheduleSchema), async (c) => {
+    .get('/', reader, async (c) => c.json({ items: await schedules.list(c.get('organization').id) }))
+    .post('/', audit('create'), admin, validate('json', createScheduleSchema), async (c) => c.json(await schedules.create(c.get('organization').id, c.req.valid('json')), 201))
+    .get('/:id', reader, validate('param', idParam), async (c) => c.json(await schedules.get(c.get('organization').id, c.req.valid('param').id)))
+    .patch('/:id', audit('update', 'id'), admin, validate('param', idParam), validate('json', updateScheduleSchema), async (c) => {
       return c.json(await schedules.update(c.get('organization').id, c.req.valid('param').id, c.req.valid('json')));
     })
-    .delete('/:id', validate('param', idParam), async (c) => {
+    .delete('/:id', audit('delete', 'id'), admin, validate('param', idParam), async (c) => {
       await schedules.remove(c.get('organization').id, c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .post('/:id/pause', validate('param', idParam), async (c) => {
+    .post('/:id/pause', audit('pause', 'id'), admin, validate('param', idParam), async (c) => {
       return c.json(await schedules.pause(c.get('organization').id, c.req.valid('param').id, await optionalNote(c.req.text())));
     })
-    .post('/:id/unpause', validate('param', idParam), async (c) => {
+    .post('/:id/unpause', audit('unpause', 'id'), admin, validate('param', idParam), async (c) => {
       return c.json(await schedules.unpause(c.get('organization').id, c.req.valid('param').id, await optionalNote(c.req.text())));
     })
-    .post('/:id/trigger', validate('param', idParam), async (c) => c.json(await schedules.trigger(c.get('organization').id, c.req.valid('param').id), 202))
-    .post('/:id/backfill', validate('param', idParam), validate('json', backfillScheduleSchema), async (c) => {
+    .post('/:id/trigger', audit('trigger', 'id'), admin, validate('param', idParam), async (c) => c.json(await schedules.trigger(c.get('organization').id, c.req.valid('param').id), 202))
+    .post('/:id/backfill', audit('backfill', 'id'), admin, validate('param', idParam), validate('json', backfillScheduleSchema), async (c) => {
+      c.set('auditDetails', c.req.valid('json'));
       return c.json(await schedules.backfill(c.get('organization').id, c.req.valid('param').id, c.req.valid('json')), 202);
     });
 }

@@ -1,0 +1,57 @@
+import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
+import type { ListAuditQuery } from '../contracts/audit';
+import type { Database } from './client';
+import { auditEvents } from './schema';
+
+export type AuditEventRecord = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;
+
+/** Longest reason kept: enough for any refusal message, bounded against hostile input. */
+const MAX_REASON = 2000;
+
+/** Longest identifier kept (actor, target, channel reference): they come from requests. */
+const MAX_REF = 300;
+
+/** Postgres text and jsonb hold no NUL character; requests can carry one (`/api/x/%00`). */
+const clean = (text: string | null | undefined, max: number) => (text ? text.replaceAll('\u0000', '\uFFFD').slice(0, max) : (text ?? null));
+
+/** Appends one entry. The table refuses updates and deletes (migration 0006). */
+export async function recordAuditEvent(db: Database, event: NewAuditEvent): Promise<void> {
+  await db.insert(auditEvents).values({
+    ...event,
+    actor: clean(event.actor, MAX_REF),
+    targetId: clean(event.targetId, MAX_REF),
+    channelRef: clean(event.channelRef, MAX_REF),
+    channelName: clean(event.channelName, MAX_REF),
+    reason: clean(event.reason, MAX_REASON),
+    details: JSON.parse(JSON.stringify(event.details ?? {}).replaceAll('\\u0000', '\\ufffd')) as Record<string, unknown>,
+  });
+}
+
+export async function listAuditEvents(
+  db: Database,
+  organizationId: string,
+  query: ListAuditQuery,
+): Promise<{ items: AuditEventRecord[]; total: number; limit: number; offset: number }> {
+  const filters: SQL[] = [eq(auditEvents.organizationId, organizationId)];
+  if (query.actor) filters.push(eq(auditEvents.actor, query.actor));
+  if (query.action) {
+    filters.push(query.action.endsWith('.') ? like(auditEvents.action, `${escapeLike(query.action)}%`) : eq(auditEvents.action, query.action));
+  }
+  if (query.targetType) filters.push(eq(auditEvents.targetType, query.targetType));
+  if (query.targetId) filters.push(eq(auditEvents.targetId, query.targetId));
+  if (query.outcome) filters.push(eq(auditEvents.outcome, query.outcome));
+  if (query.channel) filters.push(eq(auditEvents.channel, query.channel));
+  if (query.from) filters.push(gte(auditEvents.at, new Date(query.from).toISOString()));
+  if (query.to) filters.push(lt(auditEvents.at, new Date(query.to).toISOString()));
+  const where = and(...filters);
+  const [items, [totals]] = await Promise.all([
+    db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(query.limit).offset(query.offset),
+    db.select({ total: count() }).from(auditEvents).where(where),
+  ]);
+  return { items, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
