@@ -22,10 +22,22 @@ export interface PublishResult {
   warnings: string[];
 }
 
-export async function publishSkill(db: Database, organizationId: string, source: string, changelog: string, file = 'skill.md'): Promise<PublishResult> {
+/** How a skill file becomes a CompiledSkill: in-process for trusted files, isolated for callers'. */
+export type CompileSkill = (file: string, source: string) => Promise<CompiledSkill>;
+
+const compileInProcess: CompileSkill = async (file, source) => compileSkill(file, source);
+
+export async function publishSkill(
+  db: Database,
+  organizationId: string,
+  source: string,
+  changelog: string,
+  file = 'skill.md',
+  compile: CompileSkill = compileInProcess,
+): Promise<PublishResult> {
   let compiled: CompiledSkill;
   try {
-    compiled = compileSkill(file, source);
+    compiled = await compile(file, source);
   } catch (error) {
     if (error instanceof SkillCompileError) {
       throw new AppError('VALIDATION_FAILED', 'The skill file does not compile', {

@@ -60,6 +60,7 @@ import {
 } from '../../workflows/definitions';
 import { zodForFields } from './compiler';
 import { publishSkill, syncSkillToErp } from './publish';
+import { IsolatedSkillCompiler } from './isolated-compiler';
 import { candidatesOf, chooseVersion, currentVersionOf, rollbackTarget, versionsNamed } from './rollout';
 
 /**
@@ -72,12 +73,15 @@ export interface SkillServiceDeps {
   temporal: Client;
   taskQueue: string;
   queryTimeoutMs?: number;
+  /** Compiles what callers publish, off the event loop with a time limit (default: its own thread). */
+  compiler?: Pick<IsolatedSkillCompiler, 'compile'>;
 }
 
 export type SkillService = ReturnType<typeof createSkillService>;
 
 export function createSkillService(deps: SkillServiceDeps) {
   const { db } = deps;
+  const compiler = deps.compiler ?? new IsolatedSkillCompiler();
 
   async function requireSkill(organizationId: string, slug: string): Promise<SkillRecord> {
     const skill = await getSkill(db, organizationId, slug);
@@ -365,7 +369,7 @@ export function createSkillService(deps: SkillServiceDeps) {
     // ---------------------------------------------------------------- skills
     /** Compiles and records a version; 422 with located errors when the file is bad. */
     async publish(organizationId: string, body: { source: string; changelog: string }) {
-      const published = await publishSkill(db, organizationId, body.source, body.changelog, `${organizationId}/skill.md`);
+      const published = await publishSkill(db, organizationId, body.source, body.changelog, `${organizationId}/skill.md`, (file, source) => compiler.compile(file, source));
       return {
         created: published.created,
         version: published.version.version,
