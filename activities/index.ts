@@ -25,6 +25,8 @@ export interface ActivityDeps {
   github: { token: string | undefined; apiUrl: string };
   /** For links back to the issue (pull request bodies). */
   publicBaseUrl: string;
+  /** Skill runs at once across organizations (the skill-run limiter); undefined = unlimited. */
+  maxConcurrentSkillRuns?: number;
   /** For the concurrency limiter's signals (absent: issues with a concurrency policy fail fast). */
   temporal?: Client;
 }

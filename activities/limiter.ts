@@ -5,7 +5,7 @@ import { ISSUE_PRIORITIES, type IssuePriority } from '../src/contracts/issue';
 import type { Database } from '../src/db/client';
 import { issues } from '../src/db/schema';
 import { AppError } from '../src/errors';
-import { acquireSlotSignal, LIMITER_WORKFLOW_ID, releaseSlotSignal, type SlotRequest } from '../workflows/limiter';
+import { acquireSlotSignal, type LimiterName, limiterWorkflowId, releaseSlotSignal, type SlotRequest } from '../workflows/limiter';
 import { toActivityFailure } from './failures';
 
 /**
@@ -22,21 +22,21 @@ export function createLimiterActivities(deps: { temporal?: Client; db?: Database
   return {
     /** The issue's priority as the database has it now (reported, or raised by an escalation) orders the queue. */
     async requestSlot(request: SlotRequest): Promise<void> {
-      if (deps.db && request.priority === undefined) {
+      if (deps.db && request.priority === undefined && request.limiter !== 'skill-runs') {
         const [row] = await deps.db.select({ priority: issues.priority }).from(issues).where(eq(issues.workflowId, request.workflowId));
         if (row && isIssuePriority(row.priority)) request = { ...request, priority: row.priority };
       }
       await client().workflow.signalWithStart('concurrencyLimiterWorkflow', {
-        workflowId: LIMITER_WORKFLOW_ID,
+        workflowId: limiterWorkflowId(request.limiter),
         taskQueue: Context.current().info.taskQueue,
         args: [],
         signal: acquireSlotSignal,
         signalArgs: [request],
       });
     },
-    async releaseSlot(input: { workflowId: string }): Promise<void> {
+    async releaseSlot(input: { workflowId: string; limiter?: LimiterName }): Promise<void> {
       try {
-        await client().workflow.getHandle(LIMITER_WORKFLOW_ID).signal(releaseSlotSignal, input);
+        await client().workflow.getHandle(limiterWorkflowId(input.limiter)).signal(releaseSlotSignal, { workflowId: input.workflowId });
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error; // no limiter, nothing held
       }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { type ModelTier, organizationSettingsSchema, resolvePolicy } from '../src/contracts/policy';
+import { type ModelTier, organizationSettingsSchema, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
 import {
   getToolCall,
   listToolCalls,
@@ -50,6 +50,8 @@ export interface SkillDeps {
   llm: LlmClient;
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
+  /** Skill runs at once across organizations; undefined = no skill-run limiter. */
+  maxConcurrentSkillRuns?: number;
 }
 
 /** The frozen context of a run (agent_invocations.context): what every turn is built from. */
@@ -73,6 +75,8 @@ export type BeginSkillResult =
       heartbeatSeconds: number;
       /** The organization has an ERP API: the finished invocation is sent to its AgentInvocation endpoint. */
       erpSync?: boolean;
+      /** The run waits for a slot of the skill-run limiter (absent: no limiter, or a run begun before it existed). */
+      concurrency?: { organizationLimit: number; globalLimit: number };
     }
   | { ok: false; invocationId: string; version: string | null; reason: string };
 
@@ -169,6 +173,7 @@ export function createSkillActivities(deps: SkillDeps) {
         waitSeconds: timers.expirySeconds,
         heartbeatSeconds: policy.activityHeartbeatSeconds,
         erpSync: erpApi !== undefined,
+        ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
       };
     },
 

@@ -51,6 +51,8 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   /** Pipelines running at once across all organizations (0: no limit); per-organization limits come from plans. */
   MAX_CONCURRENT_PIPELINES: z.coerce.number().int().min(0).max(100_000).default(5),
+  /** Skill runs at once across all organizations (0: no limit); per organization from plans. Read by the worker. */
+  MAX_CONCURRENT_SKILL_RUNS: z.coerce.number().int().min(0).max(100_000).default(10),
   /** Prebuilt workflow bundle (`npm run build:workflows`); unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalString,
 
@@ -127,6 +129,8 @@ export interface TemporalConfig {
   workflowBundlePath: string | undefined;
   /** Global cap of running pipelines; undefined = unlimited. */
   maxConcurrentPipelines: number | undefined;
+  /** Global cap of running skill runs; undefined = unlimited. */
+  maxConcurrentSkillRuns: number | undefined;
   devServer: { port: number; uiPort: number; cliPath: string | undefined };
 }
 
@@ -223,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         (e.TEMPORAL_ADDRESS === undefined ? `http://localhost:${e.TEMPORAL_DEV_UI_PORT}` : undefined),
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
       maxConcurrentPipelines: e.MAX_CONCURRENT_PIPELINES === 0 ? undefined : e.MAX_CONCURRENT_PIPELINES,
+      maxConcurrentSkillRuns: e.MAX_CONCURRENT_SKILL_RUNS === 0 ? undefined : e.MAX_CONCURRENT_SKILL_RUNS,
       devServer: {
         port: e.TEMPORAL_DEV_PORT,
         uiPort: e.TEMPORAL_DEV_UI_PORT,

@@ -221,7 +221,8 @@ export interface SkillRunRequest {
   entityId?: string;
 }
 
-export type SkillRunStatus = 'pending' | 'running' | 'awaiting_input' | 'awaiting_review' | 'completed' | 'failed';
+/** `queued`: waiting for a slot of the skill-run limiter (before its turns, or after a person answered). */
+export type SkillRunStatus = 'pending' | 'queued' | 'running' | 'awaiting_input' | 'awaiting_review' | 'completed' | 'failed';
 
 /** What the run waits for from a person (the skill's Error Handling rules). */
 export interface SkillPendingRequest {

@@ -25,6 +25,10 @@ import {
 } from '@temporalio/workflow';
 
 export const LIMITER_WORKFLOW_ID = 'concurrency-limiter';
+/** A second limiter of the same kind for skill runs: their slots are not pipelines' slots. */
+export const SKILL_RUN_LIMITER_WORKFLOW_ID = 'skill-run-limiter';
+export type LimiterName = 'pipelines' | 'skill-runs';
+export const limiterWorkflowId = (limiter: LimiterName | undefined) => (limiter === 'skill-runs' ? SKILL_RUN_LIMITER_WORKFLOW_ID : LIMITER_WORKFLOW_ID);
 
 export interface SlotRequest {
   workflowId: string;
@@ -33,6 +37,8 @@ export interface SlotRequest {
   globalLimit: number;
   /** The issue's priority when it asked (filled in by the requestSlot activity). */
   priority?: 'critical' | 'high' | 'medium' | 'low';
+  /** Which limiter (absent: pipelines). */
+  limiter?: LimiterName;
 }
 
 const URGENCY: Record<NonNullable<SlotRequest['priority']>, number> = { critical: 0, high: 1, medium: 2, low: 3 };

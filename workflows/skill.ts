@@ -26,6 +26,7 @@ import type { Activities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
 import { personChecks } from './people';
+import { slotGrantedSignal } from './limiter';
 import {
   searchAttributes,
   skillAnswerSignal,
@@ -139,6 +140,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     progress.status = status;
     progress.output = output;
     progress.error = error;
+    await giveSlot();
     // Ended while a person was asked (cancelled, or a failure): the request is closed too.
     const open = progress.pending;
     progress.pending = null;
@@ -161,6 +163,31 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
   });
+
+  // ---- the skill-run limiter: a slot bounds model work, not a person's wait ----------------
+  let slotLimits: { organizationLimit: number; globalLimit: number } | undefined;
+  let slotHeld = false;
+  let slotGranted = false;
+  setHandler(slotGrantedSignal, () => {
+    slotGranted = true;
+  });
+  /** Waits, queued, for a slot (only when the worker runs a skill-run limiter). */
+  async function takeSlot(): Promise<void> {
+    if (!slotLimits || slotHeld) return;
+    progress.status = 'queued';
+    touch('waiting for a free slot');
+    await bookkeeping.requestSlot({ workflowId: info.workflowId, organizationId, ...slotLimits, limiter: 'skill-runs' });
+    await condition(() => slotGranted);
+    slotHeld = true;
+    progress.status = 'running';
+    touch('slot granted');
+  }
+  async function giveSlot(): Promise<void> {
+    if (!slotLimits || !slotHeld) return;
+    slotHeld = false;
+    slotGranted = false;
+    await bookkeeping.releaseSlot({ workflowId: info.workflowId, limiter: 'skill-runs' });
+  }
 
   // Everything after the handlers can end the run; every ending is recorded on the invocation.
   try {
@@ -187,6 +214,8 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     }
     progress.budgetUsd = begin.budgetUsd;
     erpSync = begin.erpSync === true; // absent from runs begun before this existed: they do not sync
+    slotLimits = begin.concurrency; // likewise: those runs never ask for a slot
+    await takeSlot();
     const { waitSeconds, maxTurns, budgetUsd } = begin;
     // Model and tool calls heartbeat: a call on a lost worker is retried within the
     // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
@@ -212,12 +241,14 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
       progress.pending = pending;
       progress.status = kind === 'question' ? 'awaiting_input' : 'awaiting_review';
       touch(kind === 'question' ? `asked: ${prompt}` : `flagged for review: ${prompt}`);
+      await giveSlot();
       let replied = await condition(() => reply !== null, waitSeconds * 1000);
       // A reply being verified as the deadline passed was accepted by its caller: wait for it.
       if (!replied && recording) replied = await condition(() => !recording).then(() => reply !== null);
       const got = currentReply();
       progress.pending = null;
       progress.status = 'running';
+      if (replied && got && got.status !== 'rejected') await takeSlot();
       if (!replied || !got) {
         await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status: 'expired', response: null, respondedBy: null, toolResult: 'no answer in time' });
         throw new RunEnd(kind === 'question' ? `no answer to "${prompt}" within ${waitSeconds} s` : `no review decision within ${waitSeconds} s`);

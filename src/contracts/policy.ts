@@ -135,6 +135,8 @@ export const organizationSettingsSchema = z.object({
       skillRunsPerHour: z.number().int().min(1).max(100_000).optional(),
       skillRunsPerDay: z.number().int().min(1).max(1_000_000).optional(),
       maxSchedules: z.number().int().min(0).max(10_000).optional(),
+      /** Skill runs of this organization at once; default from its plan (1 / 3 / 10), below the global cap. */
+      maxConcurrentSkillRuns: z.number().int().min(1).max(1000).optional(),
       /** Model spend per UTC day and month, issues and skills together (default by plan). */
       dailySpendUsd: z.number().positive().max(1_000_000).optional(),
       monthlySpendUsd: z.number().positive().max(10_000_000).optional(),
@@ -220,6 +222,12 @@ const CONCURRENCY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { fre
 export function organizationConcurrency(plan: 'free' | 'pro' | 'enterprise', configured: number | undefined, globalLimit: number): number {
   if (configured !== undefined) return configured;
   return Math.max(1, Math.min(CONCURRENCY_BY_PLAN[plan], globalLimit - 1));
+}
+
+/** Skill runs one organization may have running at once (the same rule as pipelines). */
+export function skillRunConcurrency(plan: 'free' | 'pro' | 'enterprise', settings: unknown, globalLimit: number): { organizationLimit: number; globalLimit: number } {
+  const configured = organizationSettingsSchema.parse(settings ?? {}).limits.maxConcurrentSkillRuns;
+  return { organizationLimit: organizationConcurrency(plan, configured, globalLimit), globalLimit };
 }
 
 const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {

@@ -83,6 +83,7 @@ export async function createConfiguredWorker(
       github: config.github,
       publicBaseUrl: config.http.publicBaseUrl,
       temporal: deps.client,
+      maxConcurrentSkillRuns: config.temporal.maxConcurrentSkillRuns,
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
   });

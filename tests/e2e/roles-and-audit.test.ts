@@ -3,6 +3,7 @@ import { issueApiKey } from '../../src/db/organizations';
 import { listDecisions } from '../../src/db/people';
 import type { ApiKeyScope } from '../../src/identity/scopes';
 import { decisionSignal } from '../../workflows/definitions';
+import { recordHistoryIfAsked } from '../support/harness';
 import { ADMIN_REVIEWER, type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -158,6 +159,7 @@ describe('roles, keys and the audit trail', () => {
     const accepted = await audit(apiKey, `channel=temporal_signal&outcome=ok`);
     expect(accepted.items).toEqual([expect.objectContaining({ actor: ADMIN_REVIEWER, action: 'issue.decide', details: { decision: 'reject', gate: 'plan' } })]);
     expect((await listDecisions(h.db.db, organizationId, id))[0]).toMatchObject({ reviewer: ADMIN_REVIEWER, via: 'signal' });
+    await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-signals-audited');
   });
 
   it('the audit trail paginates, filters, refuses bad filters, and cannot be rewritten', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { getSkillEvent } from '../../src/db/skills';
 import { agentInvocations } from '../../src/db/schema';
 import { installSkillLibrary } from '../../src/skills/library';
-import { uniqueId } from '../support/harness';
-import { type PipelineHarness, startPipelineHarness } from '../support/pipeline';
+import { recordHistoryIfAsked, uniqueId } from '../support/harness';
+import { type PipelineHarness, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,7 +15,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 describe('skill run limits', () => {
   let h: PipelineHarness;
   beforeAll(async () => {
-    h = await startPipelineHarness();
+    h = await startPipelineHarness({ maxConcurrentSkillRuns: 5 });
   });
   afterAll(() => h.close());
 
@@ -58,6 +58,42 @@ describe('skill run limits', () => {
     const invoked = (await h.call(org.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } })) as { status: number; body: Json };
     expect(invoked.status).toBe(429);
     expect(invoked.body).toMatchObject({ error: { details: { limit: 20, window: 'hour' } } });
+  });
+
+  it('runs skills through a limiter: a person\'s wait frees the slot, and a run over the organization\'s limit waits queued', async () => {
+    const org = await organization({ limits: { maxConcurrentSkillRuns: 1 } });
+    const output = { summary: 'ok', patterns: [], risks: [] };
+    h.fake.onTool(
+      'submit_output',
+      { calls: [{ name: 'request_info', input: { question: 'Which quarter?' } }] }, // A asks
+      { tool: 'submit_output', input: output, delayMs: 2_500 }, // B works a while
+      { tool: 'submit_output', input: output }, // A, answered
+    );
+    const view = async (id: string) => (await h.call(org.apiKey, 'GET', `/api/invocations/${id}`)).body as Json;
+    const until = async (id: string, done: (v: Json) => boolean) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const v = await view(id);
+        if (done(v) || Date.now() > deadline) return v;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const invoke = async () => ((await h.call(org.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } })).body as Json)['id'] as string;
+
+    const a = await invoke();
+    expect((await until(a, (v) => v['liveStatus'] === 'awaiting_input'))['liveStatus']).toBe('awaiting_input');
+    // A waits for a person without its slot: B, over the limit of 1 otherwise, runs now.
+    const b = await invoke();
+    expect((await until(b, (v) => v['liveStatus'] === 'running'))['liveStatus']).toBe('running');
+    expect((await h.call(org.apiKey, 'POST', `/api/invocations/${a}/answers`, { answeredBy: REVIEWER, answer: 'Q3' })).status).toBe(200);
+    // A has its answer but must wait for B's slot.
+    expect((await until(a, (v) => v['liveStatus'] === 'queued'))['liveStatus']).toBe('queued');
+    expect((await until(b, (v) => v['status'] === 'completed'))['status']).toBe('completed');
+    expect((await until(a, (v) => v['status'] === 'completed'))['status']).toBe('completed');
+    // A's second model call began only after B's (slow) one had answered.
+    const calls = h.fake.requests.filter((request) => request.key === 'submit_output').slice(-2);
+    expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(2_400);
+    await recordHistoryIfAsked(h.temporal.client, (await view(a))['workflowId'] as string, 'skill-run-limited');
   });
 
   it('caps schedules per organization (settings limits.maxSchedules, by plan otherwise)', async () => {

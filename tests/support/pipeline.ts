@@ -69,13 +69,21 @@ export interface PipelineHarness {
 }
 
 export async function startPipelineHarness(
-  options: { startWorker?: boolean; githubApiUrl?: string; maxConcurrentPipelines?: number } = {},
+  options: { startWorker?: boolean; githubApiUrl?: string; maxConcurrentPipelines?: number; maxConcurrentSkillRuns?: number } = {},
 ): Promise<PipelineHarness> {
   const db = await openTestDatabase();
   const temporal = await connectTemporal();
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
-  const activities = createActivities({ db: db.db, llm, models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps(options.githubApiUrl), temporal: temporal.client });
+  const activities = createActivities({
+    db: db.db,
+    llm,
+    models: MODELS,
+    maxOutputTokens: 1024,
+    ...testWorkspaceDeps(options.githubApiUrl),
+    temporal: temporal.client,
+    ...(options.maxConcurrentSkillRuns ? { maxConcurrentSkillRuns: options.maxConcurrentSkillRuns } : {}),
+  });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
   const issues = createIssueService({

@@ -36,6 +36,8 @@ describe('replay of recorded workflow histories', () => {
         'skill-question-answered.json',
         'skill-review-rejected.json',
         'skill-scheduled-run.json',
+        'pipeline-signals-audited.json',
+        'skill-run-limited.json',
       ]),
     );
   });
