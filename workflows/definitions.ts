@@ -219,6 +219,8 @@ export interface SkillRunRequest {
   eventId?: string;
   entityType?: string;
   entityId?: string;
+  /** The API key that started the run (it may cancel it). */
+  createdByKeyId?: string;
 }
 
 /** `queued`: waiting for a slot of the skill-run limiter (before its turns, or after a person answered). */

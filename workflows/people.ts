@@ -4,23 +4,25 @@
  *
  * The API already checked the key and the person; signals and updates sent straight through
  * Temporal (Web UI, CLI, SDK) did not pass it, so every action is checked here again: the
- * person must be a registered reviewer of the organization whose role may do this. Actions
- * that arrive without an origin came through Temporal — the operator path — and their
- * outcome, accepted or refused, is written to the audit trail from here (the API and the
- * webhooks audit their own).
+ * person must be a registered reviewer of the organization whose role may do this. Every
+ * action the workflow receives, accepted or refused, is written to the audit trail from here
+ * (channel `temporal_signal` / `temporal_update`), whoever sent it: what came through the
+ * API or a webhook carries the origin it claims in `details.origin`, and has its own entry from
+ * the API too. Trusting a claimed origin to skip this entry would let anyone with Temporal
+ * access act unrecorded.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ActionOrigin } from '../src/identity/acting';
 import type { PersonAction } from '../src/identity/scopes';
 
-/** patched() id: actions arriving through Temporal are audited (added with issue 12). */
+/** patched() id: the workflow audits the actions it receives (added with issue 12). */
 const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
 
 type PeopleActivities = Pick<Activities, 'verifyReviewer' | 'recordAuditEvent'>;
 
 export interface PersonActionInput {
-  /** Where it came from; absent for the Temporal path. */
+  /** Where it says it came from (the API, a webhook); absent for the Temporal UI/CLI. Recorded, not trusted. */
   origin?: ActionOrigin;
   /** How it reached the workflow. */
   via: 'signal' | 'update';
@@ -45,10 +47,12 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
   }
 
   async function audit(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): Promise<void> {
-    if (input.origin || !patched(AUDIT_TEMPORAL_PATH)) return;
+    if (!patched(AUDIT_TEMPORAL_PATH)) return;
+    const named = typeof input.person === 'string' && input.person.trim() ? input.person.slice(0, 200) : null;
     await activities.recordAuditEvent({
       organizationId,
-      actor: typeof input.person === 'string' && input.person.trim() ? input.person.slice(0, 200) : null,
+      // Only a person the check accepted is the actor; a refused name is a claim.
+      actor: outcome === 'ok' ? named : null,
       channel: input.via === 'signal' ? 'temporal_signal' : 'temporal_update',
       channelRef: target.id,
       action: input.action,
@@ -56,7 +60,11 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
       targetId: target.id,
       outcome,
       reason,
-      details: input.details,
+      details: {
+        ...input.details,
+        ...(outcome === 'refused' && named ? { claimedActor: named } : {}),
+        ...(input.origin && typeof input.origin === 'object' ? { origin: input.origin } : {}),
+      },
     });
   }
 

@@ -140,7 +140,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     progress.status = status;
     progress.output = output;
     progress.error = error;
-    await giveSlot();
+    await giveSlot({ always: true });
     // Ended while a person was asked (cancelled, or a failure): the request is closed too.
     const open = progress.pending;
     progress.pending = null;
@@ -182,11 +182,16 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     progress.status = 'running';
     touch('slot granted');
   }
-  async function giveSlot(): Promise<void> {
-    if (!slotLimits || !slotHeld) return;
-    slotHeld = false;
+  /**
+   * Gives the slot back. `always` (at the end): whatever this run believes — a grant can land
+   * while a cancelled run is finishing, and a release cancelled in flight may not have been
+   * sent — the limiter drops a waiting request and ignores a slot it does not know.
+   */
+  async function giveSlot(options: { always?: boolean } = {}): Promise<void> {
+    if (!slotLimits || (!slotHeld && !options.always)) return;
     slotGranted = false;
     await bookkeeping.releaseSlot({ workflowId: info.workflowId, limiter: 'skill-runs' });
+    slotHeld = false;
   }
 
   // Everything after the handlers can end the run; every ending is recorded on the invocation.

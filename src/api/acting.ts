@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { ACTING_USER_HEADER, type ActionOrigin, type Person } from '../identity/acting';
+import { ACTING_USER_HEADER, type ActionOrigin, assertPersonMay, assertPersonMayAny, type Person } from '../identity/acting';
+import { keyHasScope, type PersonAction } from '../identity/scopes';
 import type { AccessService } from '../identity/service';
 import type { AuthVariables } from './auth';
 
@@ -23,9 +24,11 @@ export function auditRoute(access: AccessService, action: string, targetType: st
       reason = body?.error?.message ?? `HTTP ${status}`;
     }
     const key = c.get('principal').key;
+    const actor = c.get('actor') ?? key.reviewerUserId ?? null;
+    const claimed = c.get('claimedActor');
     await access.record({
       organizationId: c.get('organization').id,
-      actor: c.get('actor') ?? key.reviewerUserId ?? null,
+      actor,
       actorRole: c.get('actorRole') ?? null,
       channel: 'api_key',
       channelRef: key.id,
@@ -35,7 +38,7 @@ export function auditRoute(access: AccessService, action: string, targetType: st
       targetId: targetParam ? (c.req.param(targetParam) ?? null) : null,
       outcome,
       reason,
-      details: c.get('auditDetails') ?? {},
+      details: { ...(c.get('auditDetails') ?? {}), ...(claimed && claimed !== actor ? { claimedActor: claimed } : {}) },
       requestId: c.get('requestId'),
     });
   });
@@ -49,18 +52,35 @@ export function originOf(c: ApiContext): ActionOrigin {
 
 /**
  * The person this request acts for (src/identity/acting.ts), or a 403. `claimed` is the
- * person the body names, if any. The audit records the claim even when it is refused.
+ * person the body names, if any. A refused claim is kept in the audit's details, not as actor.
  */
-export async function actingPerson(c: ApiContext, access: AccessService, claimed?: string): Promise<Person> {
+export async function actingPerson(c: ApiContext, access: AccessService, claimed?: string, may?: PersonAction | PersonAction[]): Promise<Person> {
   const header = c.req.header(ACTING_USER_HEADER);
-  c.set('actor', c.get('principal').key.reviewerUserId ?? (header?.trim() || claimed));
+  c.set('claimedActor', header?.trim() || claimed);
   const person = await access.resolvePerson(c.get('principal'), { header, body: claimed });
   c.set('actor', person.userId);
   c.set('actorRole', person.role);
+  // The API's check of the role; the workflow checks again when the action arrives (for a
+  // gate decision, against the gate that is actually open).
+  if (may) assertPersonMayAny(c.get('organization'), person, Array.isArray(may) ? may : [may]);
   return person;
 }
 
 /** Whether the request names a person (a personal key, or X-Acting-User). */
 export function namesPerson(c: ApiContext): boolean {
   return Boolean(c.get('principal').key.reviewerUserId || c.req.header(ACTING_USER_HEADER)?.trim());
+}
+
+/**
+ * Who may cancel: a person whose role may (named as for any person's action); an admin key;
+ * or, without a person, only the key that submitted the work (`submitScope` holders withdraw
+ * their own requests, not anyone's). Returns the condition for the service to check.
+ */
+export async function cancelRule(c: ApiContext, access: AccessService, submitScope: 'issues:write' | 'skills:run'): Promise<{ onlyIfSubmittedBy?: string }> {
+  const key = c.get('principal').key;
+  if (namesPerson(c) || !keyHasScope(key.scopes, submitScope)) {
+    assertPersonMay(c.get('organization'), await actingPerson(c, access), 'cancel');
+    return {};
+  }
+  return keyHasScope(key.scopes, 'admin') ? {} : { onlyIfSubmittedBy: key.id };
 }

@@ -9,8 +9,10 @@ export interface AuthVariables {
   principal: Principal;
   organization: Organization;
   requestId: string;
-  /** Set by a person's action once the person is known (or claimed): what the audit records. */
+  /** Set by a person's action once the person is known: what the audit records as the actor. */
   actor: string | undefined;
+  /** The person a request named before it was checked (kept in the audit's details when refused). */
+  claimedActor: string | undefined;
   actorRole: string | undefined;
   auditDetails: Record<string, unknown> | undefined;
 }

@@ -12,8 +12,22 @@ const MAX_REASON = 2000;
 /** Longest identifier kept (actor, target, channel reference): they come from requests. */
 const MAX_REF = 300;
 
-/** Postgres text and jsonb hold no NUL character; requests can carry one (`/api/x/%00`). */
-const clean = (text: string | null | undefined, max: number) => (text ? text.replaceAll('\u0000', '\uFFFD').slice(0, max) : (text ?? null));
+/**
+ * Postgres text and jsonb hold neither NUL nor a lone UTF-16 surrogate, and requests can carry
+ * both (`/api/x/%00`, `"\ud800"` in a JSON body): an entry that failed to insert would be a
+ * refused attempt missing from the trail. Both become U+FFFD.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+const clean = (text: string | null | undefined, max: number) => (text ? wellFormed(text).slice(0, max) : (text ?? null));
+const MAX_DETAIL_DEPTH = 8;
+function cleanDetails(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return wellFormed(value).slice(0, MAX_REASON);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DETAIL_DEPTH) return '…';
+  if (Array.isArray(value)) return value.slice(0, 100).map((item) => cleanDetails(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).slice(0, 100).map(([key, item]) => [wellFormed(key).slice(0, MAX_REF), cleanDetails(item, depth + 1)]));
+}
 
 /** Appends one entry. The table refuses updates and deletes (migration 0006). */
 export async function recordAuditEvent(db: Database, event: NewAuditEvent): Promise<void> {
@@ -24,7 +38,8 @@ export async function recordAuditEvent(db: Database, event: NewAuditEvent): Prom
     channelRef: clean(event.channelRef, MAX_REF),
     channelName: clean(event.channelName, MAX_REF),
     reason: clean(event.reason, MAX_REASON),
-    details: JSON.parse(JSON.stringify(event.details ?? {}).replaceAll('\\u0000', '\\ufffd')) as Record<string, unknown>,
+    requestId: clean(event.requestId, MAX_REF),
+    details: cleanDetails(event.details ?? {}) as Record<string, unknown>,
   });
 }
 

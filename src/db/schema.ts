@@ -99,6 +99,8 @@ export const issues = pgTable(
     pullRequestUrl: text('pull_request_url'),
     /** The issue's spending limit in USD (organization default or the request's override). */
     budgetUsd: numeric('budget_usd', { precision: 12, scale: 4 }),
+    /** The API key that submitted it (null: a webhook, or before keys were recorded); it may cancel it. */
+    createdByKeyId: uuid('created_by_key_id'),
     error: text('error'),
     /** Set once the workflow is known to exist; the recovery sweep starts rows without it. */
     workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true, mode: 'string' }),
@@ -564,6 +566,8 @@ export const agentInvocations = pgTable(
     eventId: text('event_id'),
     entityType: text('entity_type'),
     entityId: text('entity_id'),
+    /** The API key that started it (invoke, event); null for schedules and runs from before. It may cancel it. */
+    createdByKeyId: uuid('created_by_key_id'),
     status: text('status').$type<'pending' | 'running' | 'completed' | 'failed'>().notNull(),
     input: jsonb('input').$type<Record<string, unknown>>().notNull(),
     output: jsonb('output').$type<Record<string, unknown>>(),

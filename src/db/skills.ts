@@ -194,7 +194,7 @@ export async function skillsForEvent(db: Database, organizationId: string, event
 
 export type NewInvocation = Pick<
   typeof agentInvocations.$inferInsert,
-  'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'input'
+  'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'createdByKeyId' | 'input'
 > & { skillVersion?: string | null; budgetUsd?: number };
 
 /** The invocation row of a run request (what the API writes, or the workflow when a schedule started it). */
@@ -209,6 +209,7 @@ export function invocationRowOf(request: SkillRunRequest & { invocationId: strin
     eventId: request.eventId ?? null,
     entityType: request.entityType ?? null,
     entityId: request.entityId ?? null,
+    createdByKeyId: request.createdByKeyId ?? null,
     input: request.input,
   };
 }

@@ -74,9 +74,15 @@ export async function resolveActingPerson(
 
 /** Refuses (403) a person whose role the organization does not allow `action`. */
 export function assertPersonMay(organization: Organization, person: Person, action: PersonAction): void {
+  assertPersonMayAny(organization, person, [action]);
+}
+
+/** Refuses (403) a person whose role allows none of `actions` (named by the first). */
+export function assertPersonMayAny(organization: Organization, person: Person, actions: PersonAction[]): void {
   const permissions = organizationSettingsSchema.shape.permissions.safeParse(organization.settings.permissions);
-  if (!roleMay(person.role, action, permissions.success ? permissions.data : undefined)) {
-    throw new AppError('FORBIDDEN', `${person.userId} (${person.role}) may not ${describeAction(action)} in organization ${organization.id}`);
+  if (!actions.some((action) => roleMay(person.role, action, permissions.success ? permissions.data : undefined))) {
+    const what = actions.length > 1 ? 'decide at an approval gate' : describeAction(actions[0] as PersonAction);
+    throw new AppError('FORBIDDEN', `${person.userId} (${person.role}) may not ${what} in organization ${organization.id}`);
   }
 }
 

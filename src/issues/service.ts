@@ -282,7 +282,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       return { started, errors };
     },
 
-    async submit(organization: Organization, request: CreateIssueRequest): Promise<SubmitResult> {
+    /** `submittedBy.keyId`: the API key that submitted it (recorded; that key may cancel it). */
+    async submit(organization: Organization, request: CreateIssueRequest, submittedBy: { keyId?: string } = {}): Promise<SubmitResult> {
       const externalId = request.externalId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
       // A repeated delivery is answered, never counted against the limits.
@@ -309,6 +310,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         context: request.context,
         budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
         workflowId: issueWorkflowId(organization.id, request.source, externalId),
+        createdByKeyId: submittedBy.keyId ?? null,
       });
       // Also for duplicates: heals a crash between the insert and the start.
       await ensureWorkflowStarted(issue, organization);
@@ -366,9 +368,15 @@ export function createIssueService(deps: IssueServiceDeps) {
       return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(raiseBudgetUpdate, { args: [raise] }));
     },
 
-    /** Requests cancellation: running activities see it, cleanup records `cancelled`. */
-    async cancel(organizationId: string, issueId: string): Promise<IssueView> {
+    /**
+     * Requests cancellation: running activities see it, cleanup records `cancelled`.
+     * `onlyIfSubmittedBy`: refuse (403) unless that key submitted the issue.
+     */
+    async cancel(organizationId: string, issueId: string, options: { onlyIfSubmittedBy?: string } = {}): Promise<IssueView> {
       const row = await requireIssue(organizationId, issueId);
+      if (options.onlyIfSubmittedBy !== undefined && row.createdByKeyId !== options.onlyIfSubmittedBy) {
+        throw new AppError('FORBIDDEN', 'this key did not submit the issue: cancel it as a person whose role may cancel, or with an admin key');
+      }
       if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
       try {
         await deps.temporal.workflow.getHandle(row.workflowId).cancel();

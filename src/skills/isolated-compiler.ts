@@ -14,6 +14,11 @@ import { type CompiledSkill, SkillCompileError, type SkillIssue } from './compil
  */
 
 export const DEFAULT_COMPILE_TIME_LIMIT_MS = 2_000;
+/**
+ * Compiles waiting at most (the thread is shared by every organization): one more is a 429, so
+ * a flood of slow files delays others by at most this many time limits.
+ */
+export const MAX_WAITING_COMPILES = 8;
 
 type Reply = { id: number; ok: true; compiled: CompiledSkill } | { id: number; ok: false; issues?: SkillIssue[]; message: string };
 
@@ -38,12 +43,19 @@ export class IsolatedSkillCompiler {
   private nextId = 0;
   /** Compiles run one after another; a queued compile's clock starts when it runs. */
   private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
 
   constructor(private readonly timeLimitMs = DEFAULT_COMPILE_TIME_LIMIT_MS) {}
 
   /** Resolves with the compiled skill; rejects with SkillCompileError, or AppError when over the time limit. */
   compile(file: string, source: string): Promise<CompiledSkill> {
-    const run = this.queue.then(() => this.compileNow(file, source));
+    if (this.waiting >= MAX_WAITING_COMPILES) {
+      return Promise.reject(new AppError('RATE_LIMITED', 'The skill compiler is busy; try again shortly', { retryAfterMs: this.timeLimitMs }));
+    }
+    this.waiting += 1;
+    const run = this.queue.then(() => this.compileNow(file, source)).finally(() => {
+      this.waiting -= 1;
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

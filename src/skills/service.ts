@@ -79,6 +79,11 @@ export interface SkillServiceDeps {
 
 export type SkillService = ReturnType<typeof createSkillService>;
 
+/** Who started a run through the API (recorded; that key may cancel the run). */
+export interface StartedBy {
+  keyId?: string;
+}
+
 export function createSkillService(deps: SkillServiceDeps) {
   const { db } = deps;
   const compiler = deps.compiler ?? new IsolatedSkillCompiler();
@@ -420,7 +425,7 @@ export function createSkillService(deps: SkillServiceDeps) {
      * Starts a run. With an idempotency key (the Idempotency-Key header) the invocation id is
      * derived from it: a retried request answers with the first run (`created: false`).
      */
-    async invoke(organizationId: string, slug: string, body: InvokeSkill, idempotencyKey?: string) {
+    async invoke(organizationId: string, slug: string, body: InvokeSkill, idempotencyKey?: string, startedBy: StartedBy = {}) {
       const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
       const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
       if (existing && existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
@@ -441,6 +446,7 @@ export function createSkillService(deps: SkillServiceDeps) {
               persona: body.persona,
               input: body.input,
               triggeredBy: 'api',
+              ...(startedBy.keyId ? { createdByKeyId: startedBy.keyId } : {}),
               ...(body.version ? { version: body.version } : {}),
               ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
               ...(body.entityType ? { entityType: body.entityType } : {}),
@@ -465,7 +471,7 @@ export function createSkillService(deps: SkillServiceDeps) {
      * claim is released, so the ERP's retry starts what is missing (invocation ids are derived
      * from the event, so nothing starts twice).
      */
-    async handleEvent(organizationId: string, event: SkillEvent) {
+    async handleEvent(organizationId: string, event: SkillEvent, startedBy: StartedBy = {}) {
       // Over the run limits the event is refused before it is claimed: the ERP's retry after
       // Retry-After is not a duplicate. A repeat of a handled event is answered as before.
       const subscribed = await skillsForEvent(db, organizationId, event.type);
@@ -505,6 +511,7 @@ export function createSkillService(deps: SkillServiceDeps) {
             input: event.payload,
             triggeredBy: `event:${event.type}`,
             eventId: event.eventId,
+            ...(startedBy.keyId ? { createdByKeyId: startedBy.keyId } : {}),
             ...(event.entityType ? { entityType: event.entityType } : {}),
             ...(event.entityId ? { entityId: event.entityId } : {}),
           });
@@ -527,10 +534,16 @@ export function createSkillService(deps: SkillServiceDeps) {
     async listInvocations(organizationId: string, filter: { skill?: string; status?: InvocationRecord['status']; limit: number }) {
       return Promise.all((await listInvocations(db, organizationId, filter)).map((row) => invocationView(row, false)));
     },
-    /** Cancels a run: the in-flight model or tool call is cancelled and the run is recorded failed ("cancelled"). */
-    async cancel(organizationId: string, id: string) {
+    /**
+     * Cancels a run: the in-flight model or tool call is cancelled and the run is recorded failed
+     * ("cancelled"). `onlyIfStartedBy`: refuse (403) unless that key started the run.
+     */
+    async cancel(organizationId: string, id: string, options: { onlyIfStartedBy?: string } = {}) {
       const row = await getInvocation(db, organizationId, id);
       if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
+      if (options.onlyIfStartedBy !== undefined && row.createdByKeyId !== options.onlyIfStartedBy) {
+        throw new AppError('FORBIDDEN', 'this key did not start the run: cancel it as a person whose role may cancel, or with an admin key');
+      }
       if (row.status === 'completed' || row.status === 'failed') throw new AppError('CONFLICT', `the invocation has already ended (${row.status})`);
       try {
         await deps.temporal.workflow.getHandle(row.workflowId).cancel();

@@ -36,7 +36,7 @@ describe('issues API', () => {
     const other = await createTestOrganization(db);
     otherKey = other.apiKey;
     // A real reviewer of the other organization: who acts is settled, so what answers is the issue's absence.
-    await addReviewer(db.db, { organizationId: other.organization.id, userId: 'x', name: 'X' });
+    await addReviewer(db.db, { organizationId: other.organization.id, userId: 'x', name: 'X', role: 'admin' });
     const issues = createIssueService({
       db: db.db,
       temporal: temporal.client,

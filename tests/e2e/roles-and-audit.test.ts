@@ -33,7 +33,7 @@ describe('roles, keys and the audit trail', () => {
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as ResponseBody };
   };
   type ResponseBody = { error: { message: string } } & Record<string, unknown>;
-  type AuditEvent = Record<string, unknown> & { reason: string | null };
+  type AuditEvent = Record<string, unknown> & { reason: string | null; details: Record<string, unknown> };
   type AuditPage = { items: AuditEvent[]; total: number; limit: number; offset: number };
   const audit = async (adminKey: string, query: string) => (await send(adminKey, 'GET', `/api/audit?${query}`)).body as unknown as AuditPage;
 
@@ -73,20 +73,30 @@ describe('roles, keys and the audit trail', () => {
     const nobody = await send(plainAdmin, 'POST', `/api/issues/${refusedService.id}/approval`, { decision: 'approve' });
     expect(nobody.status).toBe(403);
     expect(nobody.body.error.message).toContain('this key acts for no person');
+    // Text Postgres cannot store (a lone surrogate, NUL) cannot keep a refused attempt out of the trail.
+    const unstorable = await send(plainAdmin, 'POST', `/api/issues/${refusedService.id}/answers`, { answer: 'x', questionId: '\ud800\u0000' }, { 'X-Acting-User': REVIEWER });
+    expect(unstorable.status).toBe(403);
+    expect((await audit(refusedService.apiKey, 'action=issue.answer')).items).toEqual([
+      expect.objectContaining({ outcome: 'refused', details: expect.objectContaining({ questionId: '\ufffd\ufffd', claimedActor: REVIEWER }) }),
+    ]);
 
     // The personal key acting as itself, with no name in the body, decides.
     const own = await send(await keyFor(refusedService.organizationId, ['review'], REVIEWER), 'POST', `/api/issues/${refusedService.id}/approval`, { decision: 'reject', comment: 'not now' });
     expect(own.status).toBe(200);
     expect((await listDecisions(h.db.db, refusedService.organizationId, refusedService.id))[0]).toMatchObject({ reviewer: REVIEWER, decision: 'reject', via: 'update' });
 
-    const trail = await audit(refusedService.apiKey, `targetId=${refusedService.id}`);
+    const trail = await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=api_key&action=issue.decide`);
+    // A name that was refused is a claim, not an actor.
     expect(trail.items.map((e) => [e.action, e.actor, e.outcome, e.channel])).toEqual([
       ['issue.decide', REVIEWER, 'ok', 'api_key'],
       ['issue.decide', null, 'refused', 'api_key'],
-      ['issue.decide', REVIEWER, 'refused', 'api_key'],
+      ['issue.decide', null, 'refused', 'api_key'],
     ]);
-    expect(trail.items[2]).toMatchObject({ channelName: 'admin', reason: expect.stringContaining('lacks the act-as scope'), details: { decision: 'approve' } });
+    expect(trail.items[2]).toMatchObject({ channelName: 'admin', reason: expect.stringContaining('lacks the act-as scope'), details: { decision: 'approve', claimedActor: REVIEWER } });
     expect(trail.items[0]).toMatchObject({ actorRole: 'reviewer', requestId: expect.any(String) });
+    // The workflow records what it received too, with the origin the API claimed for it.
+    const received = await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=temporal_update`);
+    expect(received.items).toEqual([expect.objectContaining({ actor: REVIEWER, outcome: 'ok', details: expect.objectContaining({ origin: expect.objectContaining({ channel: 'api_key' }) }) })]);
     const first = await audit(adminKey, `actor=${REVIEWER}&outcome=refused`);
     expect(first.items.map((e) => e.reason)).toEqual([viaHeader.body.error.message, impersonation.body.error.message]);
   });
@@ -108,6 +118,11 @@ describe('roles, keys and the audit trail', () => {
     const { organizationId, apiKey: adminKey, id } = await issueAtPlanGate();
     const submitter = await keyFor(organizationId, ['issues:write']);
     const runner = await keyFor(organizationId, ['skills:run']);
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage());
+    h.fake.onTool('submit_research', reply.research());
+    const ownIssue = (await send(submitter, 'POST', '/api/issues', { source: 'erp', externalId: `own-${id}`, type: 'task', priority: 'low', title: 'Mine' })).body as unknown as { id: string };
+    await h.waitFor(adminKey, ownIssue.id, (issue) => issue.pending?.kind === 'approval');
 
     const decide = await send(submitter, 'POST', `/api/issues/${id}/approval`, { decision: 'approve', reviewer: REVIEWER });
     expect(decide).toMatchObject({ status: 403, body: { error: { message: 'This key lacks the review scope (it has issues:write).' } } });
@@ -117,17 +132,24 @@ describe('roles, keys and the audit trail', () => {
     expect((await send(submitter, 'POST', '/api/personas', { slug: 'x', name: 'X', systemPrompt: 'y', allowedSkills: [] })).status).toBe(403);
     expect((await send(runner, 'GET', '/api/skills')).status).toBe(200);
     expect((await send(runner, 'POST', '/api/schedules', {})).status).toBe(403);
-    // The submitter (a service key) may withdraw its own request without naming a person.
-    expect((await send(submitter, 'POST', `/api/issues/${id}/cancel`)).status).toBe(202);
+    // A service key may withdraw its own request without naming a person — not another key's.
+    const notMine = await send(submitter, 'POST', `/api/issues/${id}/cancel`);
+    expect(notMine).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining('this key did not submit the issue') } } });
+    expect((await send(submitter, 'POST', `/api/issues/${ownIssue.id}/cancel`)).status).toBe(202);
+    expect((await send(adminKey, 'POST', `/api/issues/${id}/cancel`)).status).toBe(202);
 
     const refused = await audit(adminKey, 'outcome=refused');
     expect(refused.items.map((e) => [e.action, e.reason])).toEqual([
+      ['issue.cancel', notMine.body.error.message],
       ['schedule.create', 'This key lacks the admin scope (it has skills:run).'],
       ['persona.create', 'This key lacks the admin scope (it has issues:write).'],
       ['issue.decide', 'This key lacks the review scope (it has issues:write).'],
     ]);
-    const cancelled = await audit(adminKey, 'action=issue.cancel');
-    expect(cancelled.items).toEqual([expect.objectContaining({ outcome: 'ok', actor: null, targetId: id })]);
+    const cancelled = await audit(adminKey, 'action=issue.cancel&outcome=ok');
+    expect(cancelled.items.map((e) => [e.targetId, e.channelName])).toEqual([
+      [id, 'test'],
+      [ownIssue.id, 'issues:write'],
+    ]);
   });
 
   it('roles: the organization decides who may approve each gate; the workflow enforces it for API and Temporal alike', async () => {
@@ -143,10 +165,15 @@ describe('roles, keys and the audit trail', () => {
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: 'mallory', gate: 'plan' });
     await waitUntil(refused, (items) => items.length === 1);
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: REVIEWER, gate: 'plan' });
-    const signals = await waitUntil(refused, (items) => items.length === 2);
-    expect(signals.map((e) => [e.actor, e.outcome, e.reason])).toEqual([
-      [REVIEWER, 'refused', `${REVIEWER} (reviewer) may not decide at the plan gate in organization ${organizationId}`],
-      ['mallory', 'refused', `mallory is not a reviewer of organization ${organizationId}`],
+    await waitUntil(refused, (items) => items.length === 2);
+    // An origin claimed in the payload does not keep a signal out of the trail.
+    await handle.signal(decisionSignal, { decision: 'approve', reviewer: 'mallory', gate: 'plan', origin: { channel: 'api_key', ref: 'forged' } } as never);
+    const all = await waitUntil(refused, (items) => items.length === 3);
+    expect(all[0]).toMatchObject({ actor: null, outcome: 'refused', details: { claimedActor: 'mallory', origin: { channel: 'api_key', ref: 'forged' } } });
+    const signals = all.slice(1);
+    expect(signals.map((e) => [e.actor, e.details['claimedActor'], e.outcome, e.reason])).toEqual([
+      [null, REVIEWER, 'refused', `${REVIEWER} (reviewer) may not decide at the plan gate in organization ${organizationId}`],
+      [null, 'mallory', 'refused', `mallory is not a reviewer of organization ${organizationId}`],
     ]);
     expect(signals[0]).toMatchObject({ action: 'issue.decide', targetType: 'issue', targetId: id, channelRef: id });
     expect((await h.get(apiKey, id)).pending).toMatchObject({ kind: 'approval', gate: 'plan' });

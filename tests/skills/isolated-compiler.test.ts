@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
 import { SkillCompileError } from '../../src/skills/compiler';
-import { IsolatedSkillCompiler } from '../../src/skills/isolated-compiler';
+import { IsolatedSkillCompiler, MAX_WAITING_COMPILES } from '../../src/skills/isolated-compiler';
 import { SKILL_LIBRARY_DIR } from '../../src/skills/library';
 
 const briefCreator = fs.readFileSync(path.join(SKILL_LIBRARY_DIR, 'brief-creator.md'), 'utf8');
@@ -56,6 +56,19 @@ describe('isolated skill compiler', () => {
     if (result.status === 'rejected') {
       const error = result.reason as unknown;
       expect(error instanceof SkillCompileError || (error instanceof AppError && error.code === 'VALIDATION_FAILED')).toBe(true);
+    }
+  });
+
+  it(`answers 429 beyond ${MAX_WAITING_COMPILES} waiting compiles, so one tenant's flood cannot queue everyone behind it`, async () => {
+    const busy = new IsolatedSkillCompiler();
+    try {
+      const calls = Array.from({ length: MAX_WAITING_COMPILES + 2 }, () => busy.compile('brief-creator.md', briefCreator).then(() => 'ok', (error: unknown) => error));
+      const results = await Promise.all(calls);
+      expect(results.slice(0, MAX_WAITING_COMPILES)).toEqual(Array(MAX_WAITING_COMPILES).fill('ok'));
+      expect(results.slice(MAX_WAITING_COMPILES)).toEqual([expect.objectContaining({ code: 'RATE_LIMITED' }), expect.objectContaining({ code: 'RATE_LIMITED' })]);
+      await expect(busy.compile('brief-creator.md', briefCreator)).resolves.toMatchObject({ id: 'brief-creator' });
+    } finally {
+      await busy.close();
     }
   });
 

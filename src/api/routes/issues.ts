@@ -5,12 +5,11 @@ import { answerSchema, decisionSchema, raiseBudgetSchema } from '../../contracts
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { IssueService } from '../../issues/service';
-import { assertPersonMay } from '../../identity/acting';
 import type { AccessService } from '../../identity/service';
-import { keyHasScope } from '../../identity/scopes';
-import { actingPerson, auditRoute, namesPerson, originOf } from '../acting';
+import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
 import { validate } from '../validation';
+import { gateAction } from '../../identity/scopes';
 
 const issueIdParam = z.object({ id: z.string() });
 
@@ -24,7 +23,7 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
   const reader = requireScope('issues:write', 'review');
   return new Hono<{ Variables: AuthVariables }>()
     .post('/', requireScope('issues:write'), validate('json', createIssueRequestSchema), async (c) => {
-      const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'));
+      const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'), { keyId: c.get('principal').key.id });
       return c.json(
         {
           id: issue.id,
@@ -63,31 +62,26 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
       const id = issueId(c.req.valid('param').id);
       const body = c.req.valid('json');
       c.set('auditDetails', { decision: body.decision, gate: body.gate ?? null });
-      const person = await actingPerson(c, access, body.reviewer);
+      const person = await actingPerson(c, access, body.reviewer, body.gate ? gateAction(body.gate) : ['approvePlan', 'approveFinal']);
       return c.json(await issues.decide(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
     })
     .post('/:id/answers', auditRoute(access, 'issue.answer', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', answerSchema), async (c) => {
       const id = issueId(c.req.valid('param').id);
       const body = c.req.valid('json');
       c.set('auditDetails', { questionId: body.questionId ?? null, confirm: body.confirm ?? false });
-      const person = await actingPerson(c, access, body.answeredBy);
+      const person = await actingPerson(c, access, body.answeredBy, 'answer');
       return c.json(await issues.answer(c.get('organization').id, id, { ...body, answeredBy: person.userId, origin: originOf(c) }));
     })
     .post('/:id/budget', auditRoute(access, 'issue.raise_budget', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', raiseBudgetSchema), async (c) => {
       const id = issueId(c.req.valid('param').id);
       const body = c.req.valid('json');
       c.set('auditDetails', { budgetUsd: body.budgetUsd });
-      const person = await actingPerson(c, access, body.reviewer);
+      const person = await actingPerson(c, access, body.reviewer, 'raiseBudget');
       return c.json(await issues.raiseBudget(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
     })
     .post('/:id/cancel', auditRoute(access, 'issue.cancel', 'issue', 'id'), requireScope('issues:write', 'review'), validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      // The submitter (an issues:write service key) may withdraw its request; a person's
-      // cancellation needs a role that may cancel.
-      if (namesPerson(c) || !keyHasScope(c.get('principal').key.scopes, 'issues:write')) {
-        assertPersonMay(c.get('organization'), await actingPerson(c, access), 'cancel');
-      }
-      return c.json(await issues.cancel(c.get('organization').id, id), 202);
+      return c.json(await issues.cancel(c.get('organization').id, id, await cancelRule(c, access, 'issues:write')), 202);
     });
 }
 

@@ -19,10 +19,8 @@ import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { ScheduleService } from '../../skills/schedules';
 import type { SkillService } from '../../skills/service';
-import { assertPersonMay } from '../../identity/acting';
 import type { AccessService } from '../../identity/service';
-import { keyHasScope } from '../../identity/scopes';
-import { actingPerson, auditRoute, namesPerson, originOf } from '../acting';
+import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
 import { validate } from '../validation';
 
@@ -83,7 +81,7 @@ export function skillRoutes(skills: SkillService, access: AccessService) {
     .post('/:slug/invoke', requireScope('skills:run'), validate('param', slugParam), validate('json', invokeSkillSchema), async (c) => {
       const idempotencyKey = c.req.header('idempotency-key')?.trim() || undefined;
       if (idempotencyKey && idempotencyKey.length > 200) throw new AppError('BAD_REQUEST', 'Idempotency-Key is longer than 200 characters');
-      const result = await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json'), idempotencyKey);
+      const result = await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json'), idempotencyKey, { keyId: c.get('principal').key.id });
       return c.json(result, result.created ? 202 : 200);
     });
 }
@@ -109,28 +107,25 @@ export function invocationRoutes(skills: SkillService, access: AccessService) {
     })
     .get('/:id', reader, validate('param', idParam), async (c) => c.json(await skills.getInvocation(c.get('organization').id, invocationId(c.req.valid('param').id))))
     .post('/:id/cancel', auditRoute(access, 'invocation.cancel', 'invocation', 'id'), requireScope('skills:run', 'review'), validate('param', idParam), async (c) => {
-      // As for issues: the service key that runs skills may stop a run; a person needs the role.
-      if (namesPerson(c) || !keyHasScope(c.get('principal').key.scopes, 'skills:run')) {
-        assertPersonMay(c.get('organization'), await actingPerson(c, access), 'cancel');
-      }
-      return c.json(await skills.cancel(c.get('organization').id, invocationId(c.req.valid('param').id)), 202);
+      const rule = await cancelRule(c, access, 'skills:run');
+      return c.json(await skills.cancel(c.get('organization').id, invocationId(c.req.valid('param').id), { ...(rule.onlyIfSubmittedBy ? { onlyIfStartedBy: rule.onlyIfSubmittedBy } : {}) }), 202);
     })
     .post('/:id/answers', auditRoute(access, 'invocation.answer', 'invocation', 'id'), requireScope('review'), validate('param', idParam), validate('json', invocationAnswerSchema), async (c) => {
       const body = c.req.valid('json');
-      const person = await actingPerson(c, access, body.answeredBy);
+      const person = await actingPerson(c, access, body.answeredBy, 'answer');
       return c.json(await skills.answer(c.get('organization').id, invocationId(c.req.valid('param').id), { ...body, answeredBy: person.userId, origin: originOf(c) }));
     })
     .post('/:id/approval', auditRoute(access, 'invocation.decide', 'invocation', 'id'), requireScope('review'), validate('param', idParam), validate('json', invocationDecisionSchema), async (c) => {
       const body = c.req.valid('json');
       c.set('auditDetails', { decision: body.decision });
-      const person = await actingPerson(c, access, body.reviewer);
+      const person = await actingPerson(c, access, body.reviewer, 'reviewSkillRun');
       return c.json(await skills.decide(c.get('organization').id, invocationId(c.req.valid('param').id), { ...body, reviewer: person.userId, origin: originOf(c) }));
     });
 }
 
 export function eventRoutes(skills: SkillService) {
   return new Hono<{ Variables: AuthVariables }>().post('/', requireScope('skills:run'), validate('json', skillEventSchema), async (c) => {
-    const result = await skills.handleEvent(c.get('organization').id, c.req.valid('json'));
+    const result = await skills.handleEvent(c.get('organization').id, c.req.valid('json'), { keyId: c.get('principal').key.id });
     return c.json(result, result.duplicate ? 200 : 202);
   });
 }
