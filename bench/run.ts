@@ -30,7 +30,8 @@ import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
 import { measureSandboxOverhead } from './sandbox-overhead';
-import { startDevServer } from '../src/temporal/dev-server';
+import { floorCacheDir, measureStepFloor } from './dev-server-floor';
+import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { bundleWorkflows } from '../src/temporal/worker';
 import { issueWorkflowId, statusQuery } from '../workflows/definitions';
 
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    temporal: { server: 'temporal server start-dev (CLI v1.5.1)', persistence: 'SQLite file', sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'] },
+    temporal: { server: 'temporal server start-dev (CLI v1.5.1)', persistence: 'SQLite file', sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'], dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG },
     postgres: databaseUrl.replace(/:[^:@/]*@/, ':***@'),
   };
   const table: string[][] = [];
@@ -476,6 +477,13 @@ async function main(): Promise<void> {
   } else {
     row('Sandbox start per command (p50)', 'bubblewrap not installed', '—', '—', '≤ +50 ms');
   }
+
+  log('9. Temporal\'s floor: one bare activity step on a fresh dev server, stock vs ours');
+  const floorOptions = { runs: QUICK ? 4 : 8, bareBundlePath: path.join(WORK, 'bare-bundle.js'), cacheDir: floorCacheDir(ROOT), ...(process.env.TEMPORAL_CLI_PATH ? { cliPath: process.env.TEMPORAL_CLI_PATH } : {}) };
+  const stockFloor = await measureStepFloor({ ...floorOptions, stock: true });
+  const ourFloor = await measureStepFloor({ ...floorOptions, stock: false });
+  results.stepFloor = { stock: stockFloor, ours: ourFloor, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG };
+  row('One bare activity step (dev server)', `${round(ourFloor.msPerStep, 1)} ms (history queue read limits lifted)`, `${round(stockFloor.msPerStep, 1)} ms stock dev server`, ourFloor.msPerStep / stockFloor.msPerStep, '—');
 
   // ---- report -------------------------------------------------------------------------------
   results.durationSeconds = Math.round((Date.now() - benchStarted) / 1000);

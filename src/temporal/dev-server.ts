@@ -26,10 +26,24 @@ export interface DevServerOptions {
   cacheDir: string;
   cliPath?: string;
   log?: (message: string) => void;
-  /** Extra `--dynamic-config-value` pairs, e.g. for tests. */
+  /** Extra `--dynamic-config-value` pairs, e.g. for tests (over DEV_SERVER_DYNAMIC_CONFIG). */
   dynamicConfig?: Record<string, unknown>;
   startupTimeoutMs?: number;
 }
+
+/**
+ * Dynamic config every dev server we start gets. The dev server runs one history shard, and
+ * each of its task queues (transfer: every activity and workflow task on its way to matching;
+ * timer; visibility) reads at most `…MaxPollRPS` times a second (default 20, a burst of 20):
+ * past the burst every activity step waited ~40 ms per hop, ~104 ms a step instead of ~27
+ * (issue 13; temporalio/temporal common/dynamicconfig/constants.go, service/history/queues/
+ * reader.go). A production cluster spreads the same limit over many shards.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'history.transferProcessorMaxPollRPS': 10_000,
+  'history.timerProcessorMaxPollRPS': 10_000,
+  'history.visibilityProcessorMaxPollRPS': 10_000,
+};
 
 /** The persisted dev server the local entry points run (`.data/temporal/dev.sqlite`). */
 export function localDevServerOptions(config: Config, log: (message: string) => void): DevServerOptions {
@@ -181,7 +195,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // WAL lets the server read while it writes: the dev server's SQLite default is slower.
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+  for (const [key, value] of Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
