@@ -13,10 +13,7 @@ import type { ModelTier } from '../src/contracts/policy';
 import { stageOutputSchemas, type StageOutput } from '../src/contracts/stages';
 import {
   getToolCall,
-  listToolCalls,
-  loadAgentMessages,
   putAgentMessage,
-  registerToolCalls,
   storeToolResult,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
@@ -24,7 +21,7 @@ import { getIssue, recordIssueStage } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError } from '../src/errors';
-import type { LlmClient, LlmContentBlock } from '../src/llm/client';
+import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { formatCommandResult } from '../src/workspace/commands';
@@ -34,8 +31,7 @@ import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
 import { ensureWorkspace, repositoryRootFor, runInWorkspace, sandboxLimits } from './workspace';
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
-import { callModelRecorded } from './model-call';
-import { buildMessages } from './transcript';
+import { takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
 
@@ -187,61 +183,23 @@ export function createAgentActivities(deps: AgentDeps) {
       const model = deps.models[input.modelTier];
       const finalTool = finalToolName(input.stage);
       const { writable } = await repositoryRootFor(deps, input);
-      const stored = await loadAgentMessages(db, input);
       const step = input.stepId ? { id: input.stepId } : await openLoopStep(input, input.modelTier);
-      let content: LlmContentBlock[];
-      let cost = 0;
-      const existing = stored.find((message) => message.seq === input.turn + 1);
-      if (existing) {
-        content = existing.content as LlmContentBlock[];
-      } else {
-        const history = stored.filter((message) => message.seq <= input.turn);
-        // Turn 0 has no tool results to fetch.
-        const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, input) : [];
-        const messages = buildMessages(history, toolCalls);
-        if (input.forceFinal) {
-          messages.push({
-            role: 'user',
-            content: `You are out of turns. Call ${finalTool} now with your best answer.`,
-          });
-        }
-        const prompt = loadPrompt(input.stage);
-        try {
-          const call = await callModelRecorded(
-            deps,
-            runtime,
-            {
-              model,
-              system: prompt.text,
-              messages,
-              tools: toolDefinitionsFor(input.stage, writable),
-              toolChoice: input.forceFinal ? { type: 'tool', name: finalTool } : { type: 'any' },
-              maxTokens: deps.maxOutputTokens,
-              signal: runtime.signal,
-            },
-            {
-              organizationId: input.organizationId,
-              issueId: input.issueId,
-              stepId: step.id,
-              stage: input.stage,
-              request: { promptId: prompt.id, loopId: input.loopId, turn: input.turn },
-            },
-          );
-          cost = call.costUsd;
-          content = call.response.content;
-        } catch (error) {
-          throw toActivityFailure(error);
-        }
-        await putAgentMessage(db, input, input.turn + 1, 'assistant', content);
-      }
-
-      const uses = content.filter((block): block is Extract<LlmContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+      const prompt = loadPrompt(input.stage);
+      const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
+        turn: input.turn,
+        forceFinal: input.forceFinal,
+        finalTool,
+        model,
+        system: prompt.text,
+        tools: toolDefinitionsFor(input.stage, writable),
+        maxTokens: deps.maxOutputTokens,
+        record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
+      });
       if (uses.length === 0) {
         const reason = `the ${input.stage} agent answered without calling a tool`;
         await failStep(db, step.id, reason);
         throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', reason));
       }
-      await registerToolCalls(db, input, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
 
       // Only what this stage was offered runs: a research or review agent's write_file or
       // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.

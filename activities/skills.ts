@@ -3,14 +3,11 @@ import { z } from 'zod';
 import { type ModelTier, organizationSettingsSchema, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
 import {
   getToolCall,
-  listToolCalls,
-  loadAgentMessages,
   putAgentMessage,
-  registerToolCalls,
   storeToolResult,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { costOfInvocationTurn } from '../src/db/llm-calls';
+import { takeModelTurn } from './agent-turn';
 import { getOrganization } from '../src/db/organizations';
 import {
   createInvocationRequest,
@@ -27,15 +24,13 @@ import {
 import type { SkillRunRequest } from '../workflows/definitions';
 import { createErpClient } from '../src/erp/client';
 import { AppError, isAppError } from '../src/errors';
-import type { LlmClient, LlmContentBlock } from '../src/llm/client';
+import type { LlmClient } from '../src/llm/client';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
 import { candidatesOf, chooseVersion } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
-import { callModelRecorded } from './model-call';
-import { buildMessages } from './transcript';
 import { truncate } from './stages';
 
 /**
@@ -186,53 +181,24 @@ export function createSkillActivities(deps: SkillDeps) {
       const runtime = currentActivity();
       const context = await runContext(input);
       const model = deps.models[context.tier];
-      const stored = await loadAgentMessages(db, input);
-      let content: LlmContentBlock[];
-      let cost: number;
-      const existing = stored.find((message) => message.seq === input.turn + 1);
-      if (existing) {
-        // A retry after the answer was stored: the call was paid for once; count it once.
-        content = existing.content as LlmContentBlock[];
-        cost = await costOfInvocationTurn(db, input, input.turn);
-      } else {
-        const history = stored.filter((message) => message.seq <= input.turn);
-        const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, input) : [];
-        const messages = buildMessages(history, toolCalls);
-        if (input.forceFinal) messages.push({ role: 'user', content: `You are out of turns. Call ${SUBMIT_OUTPUT} now with your best answer.` });
-        const system = `${context.personaPrompt}\n\nYou are ${context.personaName}.\n\n${context.skill.systemContext}`;
-        try {
-          const call = await callModelRecorded(
-            deps,
-            runtime,
-            {
-              model,
-              system,
-              messages,
-              tools: skillToolDefinitions(context.skill),
-              toolChoice: input.forceFinal ? { type: 'tool', name: SUBMIT_OUTPUT } : { type: 'any' },
-              maxTokens: deps.maxOutputTokens,
-              signal: runtime.signal,
-            },
-            {
-              organizationId: input.organizationId,
-              issueId: null,
-              invocationId: input.invocationId,
-              stepId: null,
-              stage: 'skill',
-              request: { skill: `${context.skill.id}@${context.skill.version}`, loopId: input.loopId, turn: input.turn },
-            },
-          );
-          cost = call.costUsd;
-          content = call.response.content;
-        } catch (error) {
-          throw toActivityFailure(error);
-        }
-        await putAgentMessage(db, input, input.turn + 1, 'assistant', content);
-      }
-
-      const uses = content.filter((block): block is Extract<LlmContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+      const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
+        turn: input.turn,
+        forceFinal: input.forceFinal,
+        finalTool: SUBMIT_OUTPUT,
+        model,
+        system: `${context.personaPrompt}\n\nYou are ${context.personaName}.\n\n${context.skill.systemContext}`,
+        tools: skillToolDefinitions(context.skill),
+        maxTokens: deps.maxOutputTokens,
+        record: {
+          organizationId: input.organizationId,
+          issueId: null,
+          invocationId: input.invocationId,
+          stepId: null,
+          stage: 'skill',
+          request: { skill: `${context.skill.id}@${context.skill.version}` },
+        },
+      });
       if (uses.length === 0) throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', 'the skill agent answered without calling a tool'));
-      await registerToolCalls(db, input, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
 
       const final = uses.find((use) => use.name === SUBMIT_OUTPUT);
       let repairs = 0;

@@ -56,32 +56,13 @@ import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options
 import { statusCallbackWorkflow } from './callbacks';
 import { slotGrantedSignal } from './limiter';
 import { personChecks } from './people';
+import { capTier, raiseTier, tierForComplexity } from './tiers';
 
 const STAGE_COUNT = 5;
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
 /** Clarification rounds triage may take before it must route. */
 const MAX_TRIAGE_QUESTIONS = 2;
-const TIER_ORDER: ModelTier[] = ['small', 'medium', 'large'];
-
-/** Triage's complexity picks the model tier for the expensive stages. */
-export function tierForComplexity(complexity: number): ModelTier {
-  if (complexity <= 3) return 'small';
-  if (complexity <= 7) return 'medium';
-  return 'large';
-}
-
-/** The highest allowed tier not above `wanted` (or the lowest allowed one). */
-export function capTier(wanted: ModelTier, allowed: ModelTier[]): ModelTier {
-  const ceiling = TIER_ORDER.indexOf(wanted);
-  const fitting = TIER_ORDER.filter((tier, index) => index <= ceiling && allowed.includes(tier));
-  return fitting.at(-1) ?? TIER_ORDER.find((tier) => allowed.includes(tier)) ?? 'small';
-}
-
-function raiseTier(tier: ModelTier, steps: number): ModelTier {
-  return TIER_ORDER[Math.min(TIER_ORDER.indexOf(tier) + steps, TIER_ORDER.length - 1)] ?? tier;
-}
-
 /** Thrown inside the workflow to end the pipeline early with a final status. */
 class PipelineEnd extends Error {
   constructor(

@@ -94,16 +94,16 @@ export async function issueCostTotals(db: Database, organizationId: string, issu
   };
 }
 
-/** What a skill run's model turn cost (its successful call), for a retry that reuses the stored answer. */
-export async function costOfInvocationTurn(db: Database, ref: { organizationId: string; invocationId: string }, turn: number): Promise<number> {
+/** What an agent loop's model turn cost (its successful calls), for a retry that reuses the stored answer. */
+export async function costOfLoopTurn(db: Database, ref: { organizationId: string; loopId: string }, turn: number): Promise<number> {
   const [row] = await db
     .select({ total: sql<string | null>`sum(${llmCalls.costUsd})` })
     .from(llmCalls)
     .where(
       and(
         eq(llmCalls.organizationId, ref.organizationId),
-        eq(llmCalls.invocationId, ref.invocationId),
         eq(llmCalls.status, 'ok'),
+        sql`${llmCalls.request}->>'loopId' = ${ref.loopId}`,
         sql`(${llmCalls.request}->>'turn')::int = ${turn}`,
       ),
     );

@@ -1,0 +1,96 @@
+import type { Database } from '../src/db/client';
+import { listToolCalls, loadAgentMessages, putAgentMessage, registerToolCalls } from '../src/db/agent-transcripts';
+import { costOfLoopTurn } from '../src/db/llm-calls';
+import type { LlmClient, LlmContentBlock, LlmTool } from '../src/llm/client';
+import type { ActivityRuntime } from './context';
+import { toActivityFailure } from './failures';
+import { type CallRecord, callModelRecorded } from './model-call';
+import { buildMessages } from './transcript';
+
+/**
+ * One model turn of an agent loop — the part issue stages (agentModelTurn) and skill runs
+ * (skillModelTurn) share, so the two cannot drift: read the transcript, call the model once
+ * (or, on a retry after the answer was stored, use the stored answer and its recorded cost, so
+ * the call is paid for and counted exactly once), store the answer, and register its tool
+ * calls. What the tool calls mean — which are allowed, what a final answer must look like — is
+ * the caller's.
+ */
+
+export type ToolUse = Extract<LlmContentBlock, { type: 'tool_use' }>;
+
+export interface LoopTurnRef {
+  organizationId: string;
+  issueId?: string | null;
+  invocationId?: string | null;
+  loopId: string;
+}
+
+export interface ModelTurnRequest {
+  turn: number;
+  /** The loop's last turn: the model must call `finalTool`. */
+  forceFinal: boolean;
+  finalTool: string;
+  model: string;
+  system: string;
+  tools: LlmTool[];
+  maxTokens: number;
+  /** Who the llm_calls row is for; `request` gains the loop id and turn (how a retry finds its cost). */
+  record: CallRecord;
+}
+
+export interface ModelTurn {
+  content: LlmContentBlock[];
+  /** What this turn's model call cost, once: also when a retry reuses the stored answer. */
+  costUsd: number;
+  uses: ToolUse[];
+}
+
+export async function takeModelTurn(
+  deps: { db: Database; llm: LlmClient },
+  runtime: ActivityRuntime,
+  ref: LoopTurnRef,
+  request: ModelTurnRequest,
+): Promise<ModelTurn> {
+  const { db } = deps;
+  const stored = await loadAgentMessages(db, ref);
+  let content: LlmContentBlock[];
+  let costUsd: number;
+  const existing = stored.find((message) => message.seq === request.turn + 1);
+  if (existing) {
+    // A retry after the answer was stored: the call was paid for once; count it once.
+    content = existing.content as LlmContentBlock[];
+    costUsd = await costOfLoopTurn(db, ref, request.turn);
+  } else {
+    const history = stored.filter((message) => message.seq <= request.turn);
+    // Turn 0 has no tool results to fetch.
+    const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, ref) : [];
+    const messages = buildMessages(history, toolCalls);
+    if (request.forceFinal) {
+      messages.push({ role: 'user', content: `You are out of turns. Call ${request.finalTool} now with your best answer.` });
+    }
+    try {
+      const call = await callModelRecorded(
+        deps,
+        runtime,
+        {
+          model: request.model,
+          system: request.system,
+          messages,
+          tools: request.tools,
+          toolChoice: request.forceFinal ? { type: 'tool', name: request.finalTool } : { type: 'any' },
+          maxTokens: request.maxTokens,
+          signal: runtime.signal,
+        },
+        { ...request.record, request: { ...(request.record.request as Record<string, unknown> | undefined), loopId: ref.loopId, turn: request.turn } },
+      );
+      costUsd = call.costUsd;
+      content = call.response.content;
+    } catch (error) {
+      throw toActivityFailure(error);
+    }
+    await putAgentMessage(db, ref, request.turn + 1, 'assistant', content);
+  }
+  const uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
+  if (uses.length > 0) await registerToolCalls(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
+  return { content, costUsd, uses };
+}
