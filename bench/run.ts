@@ -17,15 +17,13 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import postgres from 'postgres';
 import { createActivities } from '../activities';
-import { createApp } from '../src/api/app';
 import { migrateDatabase, openDatabase } from '../src/db/client';
 import { insertIssueIfAbsent } from '../src/db/issues';
 import { createOrganization, issueApiKey } from '../src/db/organizations';
-import { createAccessService } from '../src/identity/service';
 import { addReviewer } from '../src/db/people';
 import { organizations } from '../src/db/schema';
 import { type FakeReply, type RecordedRequest, startFakeAnthropic } from '../src/fakes/fake-anthropic';
-import { createIssueService } from '../src/issues/service';
+import { buildApp, buildServices } from '../src/main/build';
 import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
@@ -175,11 +173,10 @@ async function main(): Promise<void> {
   const approvalKey = await org('bench-approval', { finalApproval: 'required', budgetUsd: 1000, repository });
   const idleKey = await org('bench-idle', { finalApproval: 'never', budgetUsd: 1000 });
 
-  const serviceFor = (taskQueue: string) =>
-    createIssueService({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' });
-  const access = createAccessService(db.db);
-  const idleApp = createApp({ issues: serviceFor('bench-no-worker'), access, health: async () => ({}) });
-  const runApp = createApp({ issues: serviceFor('bench-pipeline'), access, health: async () => ({}) });
+  const appFor = (taskQueue: string) =>
+    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' }), { db: db.db, temporal: client, health: async () => ({}) });
+  const idleApp = appFor('bench-no-worker');
+  const runApp = appFor('bench-pipeline');
   const root = new Hono();
   root.get('/noop', (c) => c.json({ ok: true }));
   root.route('/idle', idleApp);

@@ -7,17 +7,16 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
-import { createApp } from '../api/app';
 import { listToolCalls } from '../db/agent-transcripts';
 import { latestArtifact } from '../db/artifacts';
 import type { DatabaseHandle } from '../db/client';
 import { issueCostTotals } from '../db/llm-calls';
 import { createOrganization, issueApiKey } from '../db/organizations';
-import { createAccessService } from '../identity/service';
 import { addReviewer } from '../db/people';
 import { localPullRequests, organizations } from '../db/schema';
 import { type FakeReply, startFakeAnthropic } from '../fakes/fake-anthropic';
-import { createIssueService, type IssueView } from '../issues/service';
+import type { IssueView } from '../issues/service';
+import { buildApp, buildServices } from '../main/build';
 import { createAnthropicClient } from '../llm/anthropic';
 import { createIssueWorker } from '../temporal/worker';
 import { git } from '../workspace/git';
@@ -117,11 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     });
-    const app = createApp({
-      issues: createIssueService({ db: db.db, temporal: options.temporal.client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: options.temporal.namespace }),
-      access: createAccessService(db.db),
-      health: async () => ({}),
-    });
+    const services = buildServices({ db: db.db, temporal: options.temporal.client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: options.temporal.namespace });
+    const app = buildApp(services, { db: db.db, temporal: options.temporal.client, health: async () => ({}) });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -1,24 +1,18 @@
-import { createScheduleService } from '../skills/schedules';
-import { createSkillService } from '../skills/service';
 import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createApp } from '../api/app';
 import type { Config } from '../config';
 import { type DatabaseHandle, openDatabase } from '../db/client';
-import { createAccessService } from '../identity/service';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
-import { createErpWebhookHandler } from '../issues/erp-webhook';
-import { createGitHubWebhookHandler } from '../issues/github-webhook';
-import { createIssueService } from '../issues/service';
 import { createAnthropicClient } from '../llm/anthropic';
 import type { LlmClient } from '../llm/client';
 import type { Logger } from '../logger';
 import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
 import { createIssueWorker } from '../temporal/worker';
+import { buildApp, buildServices, type Services } from './build';
 
 /**
  * Builders shared by the composition roots (src/main/{api,worker,dev}.ts). Only these
@@ -90,29 +84,22 @@ export async function createConfiguredWorker(
 }
 
 /** The services the API calls (also swept for recovery by the API process). */
-export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle }) {
-  const issues = createIssueService({
+export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle }): Services {
+  return buildServices({
     db: deps.db.db,
     temporal: deps.client,
     taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
     publicBaseUrl: config.http.publicBaseUrl,
     temporalUiUrl: config.temporal.uiUrl,
-    namespace: config.temporal.namespace,
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
   });
-  const skillDeps = { db: deps.db.db, temporal: deps.client, taskQueue: config.temporal.taskQueue };
-  return { issues, skills: createSkillService(skillDeps), schedules: createScheduleService(skillDeps), access: createAccessService(deps.db.db) };
 }
 
 export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
-  const { issues } = services;
-  return createApp({
-    issues,
-    skills: services.skills,
-    schedules: services.schedules,
-    erpWebhook: createErpWebhookHandler({ db: deps.db.db, temporal: deps.client, issues }),
-    githubWebhook: createGitHubWebhookHandler({ db: deps.db.db, issues }),
-    access: services.access,
+  return buildApp(services, {
+    db: deps.db.db,
+    temporal: deps.client,
     health: async () => ({
       database: await deps.db.db
         .execute('select 1')

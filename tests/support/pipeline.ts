@@ -1,6 +1,3 @@
-import { createAccessService } from '../../src/identity/service';
-import { createScheduleService } from '../../src/skills/schedules';
-import { createSkillService } from '../../src/skills/service';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -8,15 +5,13 @@ import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
 import { testEnv } from './env';
-import { createApp } from '../../src/api/app';
 import type { OrganizationSettingsInput } from '../../src/contracts/policy';
 import type { DatabaseHandle } from '../../src/db/client';
 import { addReviewer } from '../../src/db/people';
 import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
-import { createErpWebhookHandler } from '../../src/issues/erp-webhook';
-import { createGitHubWebhookHandler } from '../../src/issues/github-webhook';
-import { createIssueService, type IssueView } from '../../src/issues/service';
+import type { IssueView } from '../../src/issues/service';
+import { buildApp, buildServices } from '../../src/main/build';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import {
   connectTemporal,
@@ -86,27 +81,16 @@ export async function startPipelineHarness(
   });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
-  const issues = createIssueService({
+  const services = buildServices({
     db: db.db,
     temporal: temporal.client,
     taskQueue,
-    publicBaseUrl: 'http://localhost:3000',
     namespace: 'default',
+    publicBaseUrl: 'http://localhost:3000',
     queryTimeoutMs: 5_000,
-    maxConcurrentPipelines: options.maxConcurrentPipelines,
+    ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
   });
-  const skills = createSkillService({ db: db.db, temporal: temporal.client, taskQueue, queryTimeoutMs: 5_000 });
-  const schedules = createScheduleService({ db: db.db, temporal: temporal.client, taskQueue });
-  const app = createApp({
-    issues,
-    skills,
-    schedules,
-    erpWebhook: createErpWebhookHandler({ db: db.db, temporal: temporal.client, issues }),
-    githubWebhook: createGitHubWebhookHandler({ db: db.db, issues }),
-    access: createAccessService(db.db),
-    health: async () => ({}),
-    logError: () => undefined,
-  });
+  const app = buildApp(services, { db: db.db, temporal: temporal.client, health: async () => ({}), logError: () => undefined });
   const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
 
   const harness: PipelineHarness = {
