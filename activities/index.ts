@@ -50,3 +50,16 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * The activity groups, one proxy (and one set of timeouts and retries) each in the workflows:
+ * a model call can't go through the 30-second bookkeeping proxy, nor bookkeeping through the
+ * model proxy's eight retries, because the other group's names are not on its type.
+ */
+export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn'>;
+export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool'>;
+export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
+/** Calls to the ERP that may wait out its outages. */
+export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;
+/** Short, idempotent Postgres work (and the limiter's signals). */
+export type BookkeepingActivities = Omit<Activities, keyof ModelActivities | keyof ToolActivities | keyof WorkspaceActivities | keyof ErpActivities>;

@@ -6,10 +6,10 @@
  * DETERMINISTIC ZONE: values only from @temporalio/workflow.
  */
 import { log, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { ErpActivities } from '../activities';
 import type { StatusCallbackInput } from '../activities/erp';
 
-const { sendStatusCallback } = proxyActivities<Activities>({
+const { sendStatusCallback } = proxyActivities<ErpActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });

@@ -28,7 +28,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { BookkeepingActivities, ModelActivities, ToolActivities, WorkspaceActivities } from '../activities';
 import type { AgentStageSummary } from '../activities/stage-results';
 import type { AgentStage } from '../src/agents/tools';
 import type { IssueStatus, Stage } from '../src/contracts/issue';
@@ -82,16 +82,16 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
   const ref = { issueId, organizationId };
   const heartbeatTimeout = policy.activityHeartbeatSeconds * 1000;
 
-  const models = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
-  const tools = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout, retry: TOOL_RETRY });
+  const models = proxyActivities<ModelActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
+  const tools = proxyActivities<ToolActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout, retry: TOOL_RETRY });
   // git and the code host: clones, tests and pushes take a while; the ledger makes retries safe.
-  const workspace = proxyActivities<Activities>({
+  const workspace = proxyActivities<WorkspaceActivities>({
     startToCloseTimeout: '30 minutes',
     // They heartbeat while git and tests run: a lost worker's call is retried this soon.
     heartbeatTimeout,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
   });
-  const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
+  const bookkeeping = proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS);
 
   const carried: CarriedState = input.resume ?? {
     phase: 'classify',

@@ -12,14 +12,14 @@
  * access act unrecorded.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { BookkeepingActivities } from '../activities';
 import type { ActionOrigin } from '../src/identity/acting';
 import type { PersonAction } from '../src/identity/scopes';
 
 /** patched() id: the workflow audits the actions it receives (added with issue 12). */
 const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
 
-type PeopleActivities = Pick<Activities, 'verifyReviewer' | 'recordAuditEvent'>;
+type PeopleActivities = Pick<BookkeepingActivities, 'verifyReviewer' | 'recordAuditEvent'>;
 
 export interface PersonActionInput {
   /** Where it says it came from (the API, a webhook); absent for the Temporal UI/CLI. Recorded, not trusted. */

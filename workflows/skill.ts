@@ -22,7 +22,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { BookkeepingActivities, ErpActivities, ModelActivities, ToolActivities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
 import { personChecks } from './people';
@@ -54,7 +54,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   const loopId = `${invocationId}:skill`;
   const ref = { organizationId, invocationId, loopId };
 
-  const bookkeeping = proxyActivities<Activities>(BOOKKEEPING_OPTIONS);
+  const bookkeeping = proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS);
 
   const progress: SkillRunProgress = {
     invocationId,
@@ -159,7 +159,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
   };
   /** Set from begin: runs of organizations with an ERP API report to its AgentInvocation endpoint. */
   let erpSync = false;
-  const erp = proxyActivities<Activities>({
+  const erp = proxyActivities<ErpActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
   });
@@ -225,8 +225,8 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     // Model and tool calls heartbeat: a call on a lost worker is retried within the
     // organization's activityHeartbeatSeconds, not after its start-to-close timeout.
     const heartbeatTimeout = begin.heartbeatSeconds * 1000;
-    const models = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
-    const tools = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout, retry: TOOL_RETRY });
+    const models = proxyActivities<ModelActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
+    const tools = proxyActivities<ToolActivities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout, retry: TOOL_RETRY });
     touch('started');
     // Handlers set `reply`; read it through a function so the type is not narrowed to null.
     const currentReply = () => reply;
