@@ -1,7 +1,6 @@
 import { spendCaps } from './contracts/policy';
 import type { Database } from './db/client';
-import { organizationSpend } from './db/llm-calls';
-import { getOrganization } from './db/organizations';
+import { organizationWithSpend } from './db/llm-calls';
 import { AppError } from './errors';
 
 /**
@@ -11,10 +10,9 @@ import { AppError } from './errors';
  * durable wait, no job of ours — and an API request gets 429 with Retry-After.
  */
 export async function assertUnderSpendCaps(db: Database, organizationId: string, now = new Date()): Promise<void> {
-  const organization = await getOrganization(db, organizationId);
-  if (!organization) return;
-  const caps = spendCaps(organization.tier, organization.settings);
-  const spent = await organizationSpend(db, organizationId);
+  const spent = await organizationWithSpend(db, organizationId);
+  if (!spent) return;
+  const caps = spendCaps(spent.tier, spent.settings);
   const over =
     spent.today >= caps.daily
       ? { cap: caps.daily, spent: spent.today, window: 'day', resetsAt: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) }

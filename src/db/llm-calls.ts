@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { LlmUsage } from '../llm/client';
 import type { Database } from './client';
-import { llmCalls } from './schema';
+import { llmCalls, organizations } from './schema';
 
 export type LlmCallRecord = typeof llmCalls.$inferSelect;
 
@@ -110,14 +110,22 @@ export async function costOfLoopTurn(db: Database, ref: { organizationId: string
   return Number(row?.total ?? 0);
 }
 
-/** What an organization's model calls cost since the start of the UTC day and month (issues and skills together). */
-export async function organizationSpend(db: Database, organizationId: string): Promise<{ today: number; month: number }> {
+/**
+ * An organization's plan and settings with what its model calls cost this UTC day and month,
+ * in one statement: the spend-cap check runs before every model call.
+ */
+export async function organizationWithSpend(
+  db: Database,
+  organizationId: string,
+): Promise<{ tier: 'free' | 'pro' | 'enterprise'; settings: Record<string, unknown>; today: number; month: number } | undefined> {
+  // Qualified by hand: inside select fields drizzle writes bare column names, and a bare "id"
+  // in the subquery would be llm_calls.id.
+  const spentSince = (start: 'day' | 'month') =>
+    sql<string>`(select coalesce(sum(l.cost_usd), 0)::text from llm_calls l where l.organization_id = ${organizationId} and l.created_at >= date_trunc(${start}, now() at time zone 'UTC') at time zone 'UTC')`;
   const [row] = await db
-    .select({
-      today: sql<string>`coalesce(sum(${llmCalls.costUsd}) filter (where ${llmCalls.createdAt} >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'), 0)::text`,
-      month: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)::text`,
-    })
-    .from(llmCalls)
-    .where(and(eq(llmCalls.organizationId, organizationId), sql`${llmCalls.createdAt} >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`));
-  return { today: Number(row?.today ?? 0), month: Number(row?.month ?? 0) };
+    .select({ tier: organizations.tier, settings: organizations.settings, today: spentSince('day'), month: spentSince('month') })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return row ? { tier: row.tier, settings: row.settings, today: Number(row.today), month: Number(row.month) } : undefined;
 }
+
