@@ -12,15 +12,7 @@ import { assertWithinWindows } from '../rate-limits';
 import { assertUnderSpendCaps } from '../spend-caps';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
-import {
-  type CreateIssueRequest,
-  type IssueStatus,
-  type ListIssuesQuery,
-  STAGES,
-  type Stage,
-  TERMINAL_ISSUE_STATUSES,
-  toErpIssueStatus,
-} from '../contracts/issue';
+import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
 import { listLogs } from '../db/logs';
@@ -38,6 +30,9 @@ import {
   statusQuery,
 } from '../../workflows/definitions';
 import { LIMITER_WORKFLOW_ID, slotPositionQuery } from '../../workflows/limiter';
+import { isTerminal, issueView, type IssueView, withStoredPeople } from './view';
+
+export type { IssueView } from './view';
 
 /**
  * What the API does with issues: validate-then-act use cases over Postgres and Temporal.
@@ -63,53 +58,6 @@ export interface SubmitResult {
   issue: IssueView;
 }
 
-/** The issue as the API shows it: our fields plus the ERP's status view (`job`). */
-export interface IssueView {
-  id: string;
-  externalId: string;
-  source: string;
-  type: string;
-  priority: string;
-  title: string;
-  description: string;
-  module: string | null;
-  context: Record<string, unknown>;
-  status: IssueStatus;
-  /** The status in the ERP's vocabulary (PENDING … CANCELLED). */
-  erpStatus: string;
-  stage: Stage | null;
-  progress: number;
-  currentStep: string;
-  result: Record<string, unknown>;
-  error: string | null;
-  workflowId: string;
-  trackingUrl: string;
-  temporalUrl?: string;
-  /** Live from the workflow while it runs: what a person owes it, rounds, cost. */
-  pending: IssueProgress['pending'];
-  round: number;
-  costUsd: number | null;
-  budgetUsd: number | null;
-  questions: IssueProgress['questions'];
-  decisions: IssueProgress['decisions'];
-  /** While queued behind the concurrency limit: 1 = next to start. */
-  queuePosition: number | null;
-  /** The pull request, once published (after the final approval). */
-  pullRequestUrl: string | null;
-  branch: string | null;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  job: {
-    id: string;
-    agentType: string;
-    progress: number;
-    currentStep: string;
-    logs: Array<{ time: string; level: string; message: string }>;
-  };
-}
-
-const isTerminal = (status: string) => (TERMINAL_ISSUE_STATUSES as readonly string[]).includes(status);
 
 export function createIssueService(deps: IssueServiceDeps) {
   const trackingUrl = (id: string) => `${deps.publicBaseUrl}/api/issues/${id}`;
@@ -118,46 +66,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : undefined;
 
-  function toView(row: IssueRecord, live: IssueProgress | undefined, logs: IssueView['job']['logs'] = []): IssueView {
-    const status = (live?.status ?? row.status) as IssueStatus;
-    const stage = (live?.stage ?? row.stage) as Stage | null;
-    const progress = live?.progress ?? progressFromRow(row);
-    const currentStep = live?.currentStep ?? (isTerminal(row.status) ? row.status : (row.stage ?? 'queued'));
-    return {
-      id: row.id,
-      externalId: row.externalId,
-      source: row.source,
-      type: row.type,
-      priority: row.priority,
-      title: row.title,
-      description: row.description,
-      module: row.module,
-      context: row.context,
-      status,
-      erpStatus: toErpIssueStatus(status),
-      stage,
-      progress,
-      currentStep,
-      result: row.result,
-      error: live?.error ?? row.error,
-      workflowId: row.workflowId,
-      trackingUrl: trackingUrl(row.id),
-      ...(temporalUrl(row.workflowId) ? { temporalUrl: temporalUrl(row.workflowId) } : {}),
-      pending: live?.pending ?? null,
-      round: live?.round ?? 0,
-      costUsd: live?.costUsd ?? null,
-      budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
-      questions: live?.questions ?? [],
-      decisions: live?.decisions ?? [],
-      queuePosition: null,
-      pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
-      branch: live?.branch ?? null,
-      createdAt: toIso(row.createdAt),
-      updatedAt: toIso(row.updatedAt),
-      completedAt: row.completedAt ? toIso(row.completedAt) : null,
-      job: { id: row.workflowId, agentType: stage ?? 'pipeline', progress, currentStep, logs },
-    };
-  }
+  const links = (row: IssueRecord) => ({ trackingUrl: trackingUrl(row.id), temporalUrl: temporalUrl(row.workflowId) });
+  const toView = (row: IssueRecord, live: IssueProgress | undefined, logs: IssueView['job']['logs'] = []): IssueView => issueView(row, live, links(row), logs);
 
   /**
    * Starts the issue's workflow. Idempotent: the id is the business key, a running one is
@@ -333,25 +243,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         listQuestions(deps.db, organizationId, issueId),
         listDecisions(deps.db, organizationId, issueId),
       ]);
-      return {
-        ...view,
-        questions: questions.map((q) => ({
-          id: q.id,
-          stage: q.stage,
-          question: q.question,
-          answer: q.answer,
-          answeredBy: q.answeredBy,
-          status: q.status,
-        })),
-        decisions: decisions.map((d) => ({
-          gate: d.gate,
-          decision: d.decision,
-          reviewer: d.reviewer,
-          comment: d.comment,
-          at: toIso(d.createdAt),
-          via: d.via,
-        })),
-      };
+      return withStoredPeople(view, questions, decisions);
     },
 
     /** A reviewer's decision at the open approval gate (workflow update, validated there). */
@@ -435,10 +327,4 @@ export function createIssueService(deps: IssueServiceDeps) {
 
 export type IssueService = ReturnType<typeof createIssueService>;
 
-function progressFromRow(row: IssueRecord): number {
-  if (row.status === 'completed') return 100;
-  if (!row.stage) return 0;
-  const index = STAGES.indexOf(row.stage as Stage);
-  return index < 0 ? 0 : Math.round((index / STAGES.length) * 100);
-}
 

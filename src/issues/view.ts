@@ -1,0 +1,122 @@
+import type { IssueStatus, Stage } from '../contracts/issue';
+import { STAGES, TERMINAL_ISSUE_STATUSES, toErpIssueStatus } from '../contracts/issue';
+import type { IssueRecord } from '../db/issues';
+import type { DecisionRecord, QuestionRecord } from '../db/people';
+import { toIso } from '../time';
+import type { IssueProgress } from '../../workflows/definitions';
+
+/**
+ * The one place an issue's view is made: pure, from its row and — while the workflow runs —
+ * the workflow's live progress (which wins field by field), or, once it has ended, what
+ * Postgres stored about the people in the loop.
+ */
+
+/** The issue as the API shows it: our fields plus the ERP's status view (`job`). */
+export interface IssueView {
+  id: string;
+  externalId: string;
+  source: string;
+  type: string;
+  priority: string;
+  title: string;
+  description: string;
+  module: string | null;
+  context: Record<string, unknown>;
+  status: IssueStatus;
+  /** The status in the ERP's vocabulary (PENDING … CANCELLED). */
+  erpStatus: string;
+  stage: Stage | null;
+  progress: number;
+  currentStep: string;
+  result: Record<string, unknown>;
+  error: string | null;
+  workflowId: string;
+  trackingUrl: string;
+  temporalUrl?: string;
+  /** Live from the workflow while it runs: what a person owes it, rounds, cost. */
+  pending: IssueProgress['pending'];
+  round: number;
+  costUsd: number | null;
+  budgetUsd: number | null;
+  questions: IssueProgress['questions'];
+  decisions: IssueProgress['decisions'];
+  /** While queued behind the concurrency limit: 1 = next to start. */
+  queuePosition: number | null;
+  /** The pull request, once published (after the final approval). */
+  pullRequestUrl: string | null;
+  branch: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  job: {
+    id: string;
+    agentType: string;
+    progress: number;
+    currentStep: string;
+    logs: Array<{ time: string; level: string; message: string }>;
+  };
+}
+
+export const isTerminal = (status: string) => (TERMINAL_ISSUE_STATUSES as readonly string[]).includes(status);
+
+export function issueView(
+  row: IssueRecord,
+  live: IssueProgress | undefined,
+  links: { trackingUrl: string; temporalUrl?: string | undefined },
+  logs: IssueView['job']['logs'] = [],
+): IssueView {
+  const status = (live?.status ?? row.status) as IssueStatus;
+  const stage = (live?.stage ?? row.stage) as Stage | null;
+  const progress = live?.progress ?? progressFromRow(row);
+  const currentStep = live?.currentStep ?? (isTerminal(row.status) ? row.status : (row.stage ?? 'queued'));
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    source: row.source,
+    type: row.type,
+    priority: row.priority,
+    title: row.title,
+    description: row.description,
+    module: row.module,
+    context: row.context,
+    status,
+    erpStatus: toErpIssueStatus(status),
+    stage,
+    progress,
+    currentStep,
+    result: row.result,
+    error: live?.error ?? row.error,
+    workflowId: row.workflowId,
+    trackingUrl: links.trackingUrl,
+    ...(links.temporalUrl ? { temporalUrl: links.temporalUrl } : {}),
+    pending: live?.pending ?? null,
+    round: live?.round ?? 0,
+    costUsd: live?.costUsd ?? null,
+    budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
+    questions: live?.questions ?? [],
+    decisions: live?.decisions ?? [],
+    queuePosition: null,
+    pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
+    branch: live?.branch ?? null,
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    completedAt: row.completedAt ? toIso(row.completedAt) : null,
+    job: { id: row.workflowId, agentType: stage ?? 'pipeline', progress, currentStep, logs },
+  };
+}
+
+/** An ended issue's view with who asked and decided what, as Postgres stored it. */
+export function withStoredPeople(view: IssueView, questions: QuestionRecord[], decisions: DecisionRecord[]): IssueView {
+  return {
+    ...view,
+    questions: questions.map((q) => ({ id: q.id, stage: q.stage, question: q.question, answer: q.answer, answeredBy: q.answeredBy, status: q.status })),
+    decisions: decisions.map((d) => ({ gate: d.gate, decision: d.decision, reviewer: d.reviewer, comment: d.comment, at: toIso(d.createdAt), via: d.via })),
+  };
+}
+
+function progressFromRow(row: IssueRecord): number {
+  if (row.status === 'completed') return 100;
+  if (!row.stage) return 0;
+  const index = STAGES.indexOf(row.stage as Stage);
+  return index < 0 ? 0 : Math.round((index / STAGES.length) * 100);
+}
