@@ -2,25 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { updateRefusal } from '../temporal/update-errors';
 import type {
-  CreatePersona,
   InvocationAnswer,
   InvocationDecision,
   InvokeSkill,
-  Rollout,
   SkillEvent,
-  UpdatePersona,
 } from '../contracts/skills';
 import type { Database } from '../db/client';
 import {
   claimSkillEvent,
   createInvocation,
-  createPersona,
-  deletePersona,
   failPendingInvocation,
   finishInvocation,
   getInvocation,
-  getPersona,
-  getSkill,
   getSkillEvent,
   getSkillVersion,
   invocationWindows,
@@ -31,16 +24,10 @@ import {
   listPersonas,
   listUnfinishedInvocationsOlderThan,
   markInvocationChecked,
-  listSkills,
   listSkillVersions,
-  type PersonaRecord,
   recordSkillEventOutcome,
   releaseSkillEvent,
-  type SkillRecord,
   skillsForEvent,
-  type SkillVersionRecord,
-  updatePersona,
-  updateSkill,
 } from '../db/skills';
 import { requestBudgetProblem, skillRunLimits } from '../contracts/policy';
 import { getOrganization, type Organization } from '../db/organizations';
@@ -59,13 +46,16 @@ import {
   skillWorkflowId,
 } from '../../workflows/definitions';
 import { zodForFields } from './compiler';
-import { publishSkill, syncSkillToErp } from './publish';
-import { IsolatedSkillCompiler } from './isolated-compiler';
-import { candidatesOf, chooseVersion, currentVersionOf, rollbackTarget, versionsNamed } from './rollout';
+import type { IsolatedSkillCompiler } from './isolated-compiler';
+import { createSkillCatalog, requireSkillOf } from './catalog';
+import { createPersonaService, requirePersonaOf } from './personas';
+import { candidatesOf, chooseVersion } from './rollout';
 
 /**
- * Skills as an organization uses them: personas, publishing versions, rollout, invoking (API
- * and ERP events) and the invocations' state. Every method takes the caller's organization.
+ * Skills as an organization uses them, composed of three parts: personas (personas.ts), the
+ * catalog of published skills and their rollout (catalog.ts), and runs (here: invoking from
+ * the API and ERP events, the invocations' state, recovery). Every method takes the caller's
+ * organization.
  */
 
 export interface SkillServiceDeps {
@@ -85,42 +75,14 @@ export interface StartedBy {
 }
 
 export function createSkillService(deps: SkillServiceDeps) {
+  return { ...createPersonaService(deps.db), ...createSkillCatalog(deps), ...createSkillRuns(deps) };
+}
+
+/** Runs: invoking (API and ERP events), their state, the people they wait for, recovery. */
+function createSkillRuns(deps: SkillServiceDeps) {
   const { db } = deps;
-  const compiler = deps.compiler ?? new IsolatedSkillCompiler();
-
-  async function requireSkill(organizationId: string, slug: string): Promise<SkillRecord> {
-    const skill = await getSkill(db, organizationId, slug);
-    if (!skill) throw new AppError('NOT_FOUND', `Skill ${slug} not found`);
-    return skill;
-  }
-
-  async function requirePersona(organizationId: string, slug: string): Promise<PersonaRecord> {
-    const persona = await getPersona(db, organizationId, slug);
-    if (!persona) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
-    return persona;
-  }
-
-  async function skillView(skill: SkillRecord, versions?: SkillVersionRecord[]) {
-    const all = versions ?? (await listSkillVersions(db, skill.organizationId, skill.slug));
-    const newest = currentVersionOf(all);
-    return {
-      slug: skill.slug,
-      name: newest?.compiled.title ?? skill.slug,
-      category: newest?.compiled.category ?? null,
-      enabled: skill.enabled === 1,
-      rollout: skill.rollout,
-      events: skill.events,
-      latestVersion: newest?.version ?? null,
-      versions: all.map((version) => ({
-        version: version.version,
-        checksum: version.checksum,
-        changelog: version.changelog,
-        status: version.compiled.status,
-        publishedAt: toIso(version.publishedAt),
-      })),
-      updatedAt: toIso(skill.updatedAt),
-    };
-  }
+  const requirePersona = (organizationId: string, slug: string) => requirePersonaOf(db, organizationId, slug);
+  const requireSkill = (organizationId: string, slug: string) => requireSkillOf(db, organizationId, slug);
 
   /**
    * Everything a run checks, checked before it is started, so the caller gets a clear 4xx
@@ -304,16 +266,6 @@ export function createSkillService(deps: SkillServiceDeps) {
     };
   }
 
-  const personaView = (persona: PersonaRecord) => ({
-    slug: persona.slug,
-    name: persona.name,
-    systemPrompt: persona.systemPrompt,
-    allowedSkills: persona.allowedSkills,
-    enabled: persona.enabled === 1,
-    createdAt: toIso(persona.createdAt),
-    updatedAt: toIso(persona.updatedAt),
-  });
-
   async function sendUpdate(organizationId: string, id: string, update: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<SkillRunProgress>) {
     const row = await getInvocation(db, organizationId, id);
     if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
@@ -350,74 +302,6 @@ export function createSkillService(deps: SkillServiceDeps) {
         }
       }
       return counts;
-    },
-
-    // ---------------------------------------------------------------- personas
-    async createPersona(organizationId: string, persona: CreatePersona) {
-      return personaView(await createPersona(db, organizationId, persona));
-    },
-    async listPersonas(organizationId: string) {
-      return (await listPersonas(db, organizationId)).map(personaView);
-    },
-    async getPersona(organizationId: string, slug: string) {
-      return personaView(await requirePersona(organizationId, slug));
-    },
-    async updatePersona(organizationId: string, slug: string, update: UpdatePersona) {
-      const row = await updatePersona(db, organizationId, slug, update);
-      if (!row) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
-      return personaView(row);
-    },
-    async deletePersona(organizationId: string, slug: string) {
-      if (!(await deletePersona(db, organizationId, slug))) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
-    },
-
-    // ---------------------------------------------------------------- skills
-    /** Compiles and records a version; 422 with located errors when the file is bad. */
-    async publish(organizationId: string, body: { source: string; changelog: string }) {
-      const published = await publishSkill(db, organizationId, body.source, body.changelog, `${organizationId}/skill.md`, (file, source) => compiler.compile(file, source));
-      return {
-        created: published.created,
-        version: published.version.version,
-        checksum: published.version.checksum,
-        skill: await skillView(published.skill),
-        ...(published.erpSync ? { erpSync: published.erpSync } : {}),
-        warnings: published.warnings,
-      };
-    },
-    async list(organizationId: string) {
-      return Promise.all((await listSkills(db, organizationId)).map((skill) => skillView(skill)));
-    },
-    async get(organizationId: string, slug: string) {
-      return skillView(await requireSkill(organizationId, slug));
-    },
-    async getVersion(organizationId: string, slug: string, version: string) {
-      const record = await getSkillVersion(db, organizationId, slug, version);
-      if (!record) throw new AppError('NOT_FOUND', `${slug}@${version} not found`);
-      return { version: record.version, checksum: record.checksum, changelog: record.changelog, source: record.source, compiled: record.compiled, publishedAt: toIso(record.publishedAt) };
-    },
-    /** Enable/disable, or change the rollout (every version it names must be published). */
-    async update(organizationId: string, slug: string, update: { enabled?: boolean; rollout?: Rollout }) {
-      await requireSkill(organizationId, slug);
-      if (update.rollout) {
-        const published = new Set((await listSkillVersions(db, organizationId, slug)).map((version) => version.version));
-        const missing = versionsNamed(update.rollout).filter((version) => !published.has(version));
-        if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `Not published: ${missing.map((v) => `${slug}@${v}`).join(', ')}`);
-      }
-      const row = (await updateSkill(db, organizationId, slug, update)) as SkillRecord;
-      const versions = await listSkillVersions(db, organizationId, slug);
-      const newest = candidatesOf(versions).length > 0 ? currentVersionOf(versions) : undefined; // drafts are not synced
-      // The ERP's AgentSkill.isEnabled follows ours.
-      const erpSync = update.enabled !== undefined && newest ? await syncSkillToErp(db, organizationId, newest.compiled, row.enabled === 1, `enabled:${row.enabled}:${row.updatedAt}`) : undefined;
-      return { ...(await skillView(row)), ...(erpSync ? { erpSync } : {}) };
-    },
-    /** Pins the version that served before the current one; the next invocation uses it. */
-    async rollback(organizationId: string, slug: string) {
-      const skill = await requireSkill(organizationId, slug);
-      const versions = await listSkillVersions(db, organizationId, slug);
-      const target = rollbackTarget(skill.rollout, candidatesOf(versions));
-      if (!target) throw new AppError('CONFLICT', `${slug} has no earlier version to roll back to`);
-      const row = await updateSkill(db, organizationId, slug, { rollout: { mode: 'pinned', version: target } });
-      return { rolledBackFrom: skill.rollout, ...(await skillView(row as SkillRecord, versions)) };
     },
 
     // ---------------------------------------------------------------- invocations
