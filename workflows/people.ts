@@ -34,9 +34,13 @@ export interface PersonActionInput {
 }
 
 export function personChecks(activities: PeopleActivities, organizationId: string, target: { type: 'issue' | 'invocation'; id: string }) {
+  /** The role each person had when last checked, for the audit entry. */
+  const roles = new Map<string, string>();
+
   /** Throws a non-retryable `Forbidden` failure unless `person` may perform `action`. */
   async function authorize(person: string, action: PersonAction): Promise<void> {
     const result = await activities.verifyReviewer({ organizationId, reviewer: person, action });
+    if (result.role) roles.set(person, result.role);
     if (!result.allowed) {
       throw ApplicationFailure.create({
         type: 'Forbidden',
@@ -53,6 +57,7 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
       organizationId,
       // Only a person the check accepted is the actor; a refused name is a claim.
       actor: outcome === 'ok' ? named : null,
+      actorRole: outcome === 'ok' && named ? (roles.get(named) ?? null) : null,
       channel: input.via === 'signal' ? 'temporal_signal' : 'temporal_update',
       channelRef: target.id,
       action: input.action,

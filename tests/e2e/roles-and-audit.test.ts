@@ -184,7 +184,7 @@ describe('roles, keys and the audit trail', () => {
     const ended = await h.waitForEnd(apiKey, id);
     expect(ended.status).toBe('rejected');
     const accepted = await audit(apiKey, `channel=temporal_signal&outcome=ok`);
-    expect(accepted.items).toEqual([expect.objectContaining({ actor: ADMIN_REVIEWER, action: 'issue.decide', details: { decision: 'reject', gate: 'plan' } })]);
+    expect(accepted.items).toEqual([expect.objectContaining({ actor: ADMIN_REVIEWER, actorRole: 'admin', action: 'issue.decide', details: { decision: 'reject', gate: 'plan' } })]);
     expect((await listDecisions(h.db.db, organizationId, id))[0]).toMatchObject({ reviewer: ADMIN_REVIEWER, via: 'signal' });
     await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-signals-audited');
   });
