@@ -17,7 +17,7 @@ import {
   storeToolResult,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { getIssue, recordIssueStage } from '../src/db/issues';
+import { recordIssueStage } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError } from '../src/errors';
@@ -159,10 +159,10 @@ export function createAgentActivities(deps: AgentDeps) {
     /** Opens (or reopens after a retry) the step and writes the loop's first message. */
     async startAgentLoop(input: StartAgentLoopInput): Promise<{ stepId: string }> {
       const runtime = currentActivity();
-      const issue = await getIssue(db, input.organizationId, input.issueId);
+      // Entering the stage reads the issue back: one statement, not a read and a write.
+      const issue = await recordIssueStage(db, input, { stage: input.stage });
       if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
       const step = await openLoopStep(input, input.modelTier, runtime.attempt, runtime.maxAttempts);
-      await recordIssueStage(db, input, { stage: input.stage });
       const prompt = await initialPrompt(db, input.stage, issue, input);
       await putAgentMessage(db, input, 0, 'user', prompt);
       await appendLog(db, {

@@ -13,7 +13,7 @@ import {
 import { saveArtifact } from '../src/db/artifacts';
 import { listQuestions } from '../src/db/people';
 import type { Database } from '../src/db/client';
-import { getIssue, type IssueRecord, recordIssueStage } from '../src/db/issues';
+import { type IssueRecord, recordIssueStage } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { completeStep, failStep, startStep } from '../src/db/steps';
 import { AppError, errorMessage } from '../src/errors';
@@ -66,7 +66,8 @@ export function createStageActivities(deps: StageActivityDeps) {
     const runtime = currentActivity();
     const model = deps.models[input.modelTier];
     const ref = { organizationId: input.organizationId, issueId: input.issueId };
-    const issue = await getIssue(db, input.organizationId, input.issueId);
+    // Entering the stage reads the issue back: one statement, not a read and a write.
+    const issue = await recordIssueStage(db, ref, { stage });
     if (!issue) {
       throw toActivityFailure(
         new AppError('NOT_FOUND', `issue ${input.issueId} not found for ${input.organizationId}`),
@@ -81,7 +82,6 @@ export function createStageActivities(deps: StageActivityDeps) {
       attempt: runtime.attempt,
       maxAttempts: runtime.maxAttempts,
     });
-    await recordIssueStage(db, ref, { stage });
     await appendLog(db, {
       ...ref,
       stepId: step.id,

@@ -76,8 +76,8 @@ export async function recordIssueStage(
   db: Database,
   ref: { organizationId: string; issueId: string },
   update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
-): Promise<void> {
-  await db
+): Promise<IssueRecord | undefined> {
+  const [row] = await db
     .update(issues)
     .set({
       stage: update.stage,
@@ -87,7 +87,9 @@ export async function recordIssueStage(
       ...(update.result ? { result: sql`${issues.result} || ${JSON.stringify(update.result)}::jsonb` } : {}),
       updatedAt: sql`now()`,
     })
-    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
+    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)))
+    .returning();
+  return row;
 }
 
 /** Final status. Idempotent: a retried call writes the same values. */
