@@ -104,7 +104,7 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
     },
     '/api/invocations/{id}/cancel': {
       post: {
-        summary: 'Cancel a run (recorded failed, "cancelled"; scope skills:run, or review as a person whose role may cancel; audited)',
+        summary: 'Cancel a run (recorded failed, "cancelled"; an admin key; a skills:run key for a run it started; or a person whose role may cancel; audited)',
         parameters: [id, actingUserParameter],
         responses: { 202: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Already ended') },
       },

@@ -156,7 +156,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
       '/api/issues/{id}/cancel': {
         post: {
-          summary: 'Cancel the issue (scope issues:write, or review as a person whose role may cancel; audited)',
+          summary: 'Cancel the issue (an admin key; an issues:write key for an issue it submitted; or a person whose role may cancel; audited)',
           parameters: [issueId, actingUserParameter],
           responses: { 202: ok('Cancelling', { $ref: '#/components/schemas/Issue' }), 403: personRefused, 404: errorResponse('Not found'), 409: errorResponse('Already ended') },
         },
