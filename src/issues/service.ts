@@ -6,6 +6,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { updateRefusal } from '../temporal/update-errors';
+import { withReadDeadline } from '../temporal/runs';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
@@ -121,9 +122,7 @@ export function createIssueService(deps: IssueServiceDeps) {
 
   async function queuePosition(workflowId: string): Promise<number | null> {
     try {
-      const position = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () =>
-        deps.temporal.workflow.getHandle(LIMITER_WORKFLOW_ID).query(slotPositionQuery, workflowId),
-      );
+      const position = await withReadDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(LIMITER_WORKFLOW_ID).query(slotPositionQuery, workflowId), deps.queryTimeoutMs);
       return position.state === 'waiting' ? position.position : null;
     } catch {
       return null;
@@ -157,9 +156,7 @@ export function createIssueService(deps: IssueServiceDeps) {
     if (isTerminal(row.status)) return undefined;
     try {
       const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      return await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () =>
-        handle.query(statusQuery),
-      );
+      return await withReadDeadline(deps.temporal, () => handle.query(statusQuery), deps.queryTimeoutMs);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       // No worker answering in time: Postgres has the last recorded stage.

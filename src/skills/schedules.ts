@@ -7,6 +7,7 @@ import {
   type ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
+import { withReadDeadline } from '../temporal/runs';
 import { isUuid } from '../contracts/ids';
 import type { CreateSchedule, UpdateSchedule } from '../contracts/skills';
 import type { Database } from '../db/client';
@@ -184,7 +185,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
   /** The live state; undefined when the schedule is gone or Temporal cannot be asked (the view shows nulls). */
   async function describe(row: ScheduleRecord): Promise<ScheduleDescription | undefined> {
     try {
-      return await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => handleOf(row).describe());
+      return await withReadDeadline(deps.temporal, () => handleOf(row).describe());
     } catch {
       return undefined;
     }

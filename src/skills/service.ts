@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { updateRefusal } from '../temporal/update-errors';
+import { withReadDeadline } from '../temporal/runs';
 import type {
   InvocationAnswer,
   InvocationDecision,
@@ -185,7 +186,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
     const ended = await endedWithoutResult(row);
     if (ended) return { row: await recordEnded(row, ended) };
     try {
-      return { row, live: await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.query(skillStatusQuery)) };
+      return { row, live: await withReadDeadline(deps.temporal, () => handle.query(skillStatusQuery), deps.queryTimeoutMs) };
     } catch {
       return { row };
     }
@@ -195,7 +196,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
   async function workflowState(row: InvocationRecord): Promise<{ kind: 'running' } | { kind: 'missing' } | { kind: 'ended'; how: string }> {
     try {
       const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      const description = await deps.temporal.connection.withDeadline(Date.now() + (deps.queryTimeoutMs ?? 3_000), () => handle.describe());
+      const description = await withReadDeadline(deps.temporal, () => handle.describe(), deps.queryTimeoutMs);
       if (description.status.name === 'RUNNING') return { kind: 'running' };
       return { kind: 'ended', how: `the workflow ended as ${description.status.name.toLowerCase()} without recording a result` };
     } catch (error) {
