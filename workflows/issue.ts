@@ -579,6 +579,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
       if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= policy.historyEventThreshold) {
         // Compact state only: transcripts and artifacts stay in Postgres.
         await condition(allHandlersFinished);
+        await people.flush();
         await continueAsNew<typeof issueWorkflow>({ ...input, resume: state });
       }
       switch (state.phase) {
@@ -728,6 +729,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOut
     ]);
     touch();
     if (policy.statusCallbacks) await notifyErp('issue.status_changed', { status, summary: summary.slice(0, 500), error });
+    await people.flush();
   }
 
   let result: { status: IssueOutcome['status'] | 'failed'; summary: string };

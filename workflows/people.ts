@@ -11,7 +11,7 @@
  * the API too. Trusting a claimed origin to skip this entry would let anyone with Temporal
  * access act unrecorded.
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, log, patched } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../activities';
 import type { ActionOrigin } from '../src/identity/acting';
 import type { PersonAction } from '../src/identity/scopes';
@@ -50,10 +50,18 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
     }
   }
 
-  async function audit(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): Promise<void> {
+  /** Audit entries being written: the person's action does not wait for them, the run's end does (flush). */
+  const writing = new Set<Promise<void>>();
+
+  /**
+   * Writes the entry without holding up the action (an update answers its caller first).
+   * Non-cancellable, so cancelling the run cannot drop an entry; `flush` before the run ends
+   * or continues as new, so none is abandoned.
+   */
+  function audit(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): void {
     if (!patched(AUDIT_TEMPORAL_PATH)) return;
     const named = typeof input.person === 'string' && input.person.trim() ? input.person.slice(0, 200) : null;
-    await activities.recordAuditEvent({
+    const entry = {
       organizationId,
       // Only a person the check accepted is the actor; a refused name is a claim.
       actor: outcome === 'ok' ? named : null,
@@ -70,7 +78,16 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
         ...(outcome === 'refused' && named ? { claimedActor: named } : {}),
         ...(input.origin && typeof input.origin === 'object' ? { origin: input.origin } : {}),
       },
-    });
+    } as const;
+    const written: Promise<void> = CancellationScope.nonCancellable(() => activities.recordAuditEvent(entry))
+      .catch((error: unknown) => log.error('audit entry not written', { action: input.action, error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => writing.delete(written));
+    writing.add(written);
+  }
+
+  /** Waits for the audit entries still being written. */
+  async function flush(): Promise<void> {
+    await Promise.all([...writing]);
   }
 
   /**
@@ -81,11 +98,11 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
     try {
       await run();
     } catch (error) {
-      await audit(input, 'refused', error instanceof Error ? error.message : String(error));
+      audit(input, 'refused', error instanceof Error ? error.message : String(error));
       throw error;
     }
-    await audit(input, 'ok', null);
+    audit(input, 'ok', null);
   }
 
-  return { authorize, perform };
+  return { authorize, perform, flush };
 }

@@ -141,6 +141,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     progress.output = output;
     progress.error = error;
     await giveSlot({ always: true });
+    await people.flush();
     // Ended while a person was asked (cancelled, or a failure): the request is closed too.
     const open = progress.pending;
     progress.pending = null;
