@@ -17,9 +17,8 @@ import { callForStructuredOutput } from './structured-output';
 import { startStep, completeStep } from '../src/db/steps';
 import { type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
 import { getOrganization } from '../src/db/organizations';
-import { organizationSettingsSchema } from '../src/contracts/policy';
-import { describeAction } from '../src/identity/acting';
-import { type PersonAction, roleMay } from '../src/identity/scopes';
+import { notAReviewer, roleRefusal } from '../src/identity/acting';
+import type { PersonAction } from '../src/identity/scopes';
 
 /**
  * Activities for the people in the loop: who may decide, what they decided, the questions
@@ -51,18 +50,16 @@ export function createPeopleActivities(deps: PeopleDeps) {
      */
     async verifyReviewer(input: { organizationId: string; reviewer: string; action?: PersonAction }): Promise<{ allowed: boolean; role: string | null; reason?: string }> {
       const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
-      if (!reviewer) return { allowed: false, role: null, reason: `${input.reviewer} is not a reviewer of organization ${input.organizationId}` };
+      if (!reviewer) return { allowed: false, role: null, reason: notAReviewer(input.reviewer, input.organizationId) };
       if (input.action) {
         const organization = await getOrganization(db, input.organizationId);
-        const permissions = organizationSettingsSchema.shape.permissions.safeParse(organization?.settings.permissions);
-        if (!roleMay(reviewer.role, input.action, permissions.success ? permissions.data : undefined)) {
-          return { allowed: false, role: reviewer.role, reason: `${reviewer.userId} (${reviewer.role}) may not ${describeAction(input.action)} in organization ${input.organizationId}` };
-        }
+        const reason = roleRefusal({ id: input.organizationId, settings: organization?.settings ?? {} }, reviewer, [input.action]);
+        if (reason) return { allowed: false, role: reviewer.role, reason };
       }
       return { allowed: true, role: reviewer.role };
     },
 
-    /** Appends to the audit trail what arrived through Temporal itself (the operator path). */
+    /** Appends the workflow's own audit entry for an action it received (workflows/people.ts). */
     async recordAuditEvent(input: NewAuditEvent): Promise<void> {
       await recordAuditEvent(db, input);
     },

@@ -13,9 +13,8 @@ export interface Person {
 }
 
 /**
- * How an action reached us, carried into the workflow with it. An action that arrives without
- * an origin came straight through Temporal (Web UI, CLI, SDK): the operator path, which the
- * workflow audits itself.
+ * How an action reached us (the API, a webhook), carried into the workflow with it and kept in
+ * the workflow's audit entry as a claim. Absent for actions sent straight through Temporal.
  */
 export interface ActionOrigin {
   channel: AuditChannel;
@@ -68,7 +67,7 @@ export async function resolveActingPerson(
     userId = named;
   }
   const reviewer = await findReviewer(db, organizationId, userId);
-  if (!reviewer) throw new AppError('FORBIDDEN', `${userId} is not a reviewer of organization ${organizationId}`);
+  if (!reviewer) throw new AppError('FORBIDDEN', notAReviewer(userId, organizationId));
   return { userId: reviewer.userId, role: reviewer.role };
 }
 
@@ -79,12 +78,22 @@ export function assertPersonMay(organization: Organization, person: Person, acti
 
 /** Refuses (403) a person whose role allows none of `actions` (named by the first). */
 export function assertPersonMayAny(organization: Organization, person: Person, actions: PersonAction[]): void {
-  const permissions = organizationSettingsSchema.shape.permissions.safeParse(organization.settings.permissions);
-  if (!actions.some((action) => roleMay(person.role, action, permissions.success ? permissions.data : undefined))) {
-    const what = actions.length > 1 ? 'decide at an approval gate' : describeAction(actions[0] as PersonAction);
-    throw new AppError('FORBIDDEN', `${person.userId} (${person.role}) may not ${what} in organization ${organization.id}`);
-  }
+  const refusal = roleRefusal(organization, person, actions);
+  if (refusal) throw new AppError('FORBIDDEN', refusal);
 }
+
+/**
+ * Why `person` may do none of `actions` under the organization's current permissions, or
+ * undefined when the role allows one. The one rule the API and the workflow's check share.
+ */
+export function roleRefusal(organization: Pick<Organization, 'id' | 'settings'>, person: { userId: string; role: string }, actions: PersonAction[]): string | undefined {
+  const permissions = organizationSettingsSchema.shape.permissions.safeParse(organization.settings.permissions);
+  if (actions.some((action) => roleMay(person.role, action, permissions.success ? permissions.data : undefined))) return undefined;
+  const what = actions.length > 1 ? 'decide at an approval gate' : describeAction(actions[0] as PersonAction);
+  return `${person.userId} (${person.role}) may not ${what} in organization ${organization.id}`;
+}
+
+export const notAReviewer = (userId: string, organizationId: string) => `${userId} is not a reviewer of organization ${organizationId}`;
 
 const ACTION_WORDS: Record<PersonAction, string> = {
   approvePlan: 'decide at the plan gate',
@@ -95,6 +104,6 @@ const ACTION_WORDS: Record<PersonAction, string> = {
   reviewSkillRun: "review a skill run's output",
 };
 
-export function describeAction(action: PersonAction): string {
+function describeAction(action: PersonAction): string {
   return ACTION_WORDS[action];
 }

@@ -4,7 +4,7 @@
  * endpoint, and a person — the personal key's reviewer, or the user an `act-as` key names —
  * whose role the organization allows for that action.
  *
- * This file holds only names and pure rules; it is imported by workflow code too.
+ * This file holds only names and pure rules (workflow code imports its types).
  */
 
 export const API_KEY_SCOPES = ['issues:write', 'skills:run', 'review', 'admin', 'act-as'] as const;

@@ -3,7 +3,6 @@ import { listAuditEvents, type NewAuditEvent, recordAuditEvent } from '../db/aud
 import type { Database } from '../db/client';
 import { findPrincipalByApiKey, type Principal } from '../db/organizations';
 import { resolveActingPerson } from './acting';
-import { type AuditedAction, audited } from './audit';
 
 /** Who acts, and the record of what they did: what the API needs beyond the domain services. */
 export function createAccessService(db: Database) {
@@ -13,7 +12,6 @@ export function createAccessService(db: Database) {
     resolvePerson: (principal: Principal, claimed: { header?: string | undefined; body?: string | undefined }) =>
       resolveActingPerson(db, principal, claimed),
     record: (event: NewAuditEvent) => recordAuditEvent(db, event),
-    audited: <T>(action: AuditedAction, run: () => Promise<T>) => audited(db, action, run),
     listAudit: (organizationId: string, query: ListAuditQuery) => listAuditEvents(db, organizationId, query),
   };
 }

@@ -6,6 +6,7 @@ import type { Organization } from '../db/organizations';
 import { findReviewer } from '../db/people';
 import { organizations, webhookDeliveries } from '../db/schema';
 import { AppError, errorMessage } from '../errors';
+import { notAReviewer } from '../identity/acting';
 import { audited } from '../identity/audit';
 import { organizationSettingsSchema } from '../contracts/policy';
 import type { IssueService } from './service';
@@ -127,7 +128,7 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
       const isReviewer = (await findReviewer(db, organization.id, login)) !== undefined;
       try {
         const view = await audited(db, audit, async () => {
-          if (!isReviewer) throw new AppError('FORBIDDEN', `${login} is not a reviewer of organization ${organization.id}`);
+          if (!isReviewer) throw new AppError('FORBIDDEN', notAReviewer(login, organization.id));
           return verb === 'answer'
             ? deps.issues.answer(organization.id, row.id, { answer: text.trim(), answeredBy: login, origin })
             : deps.issues.decide(organization.id, row.id, {
