@@ -47,11 +47,6 @@ export function createBookkeepingActivities(deps: { db: Database; workspacesDir?
     async finishIssue(input: FinishIssueInput): Promise<void> {
       const ref = { organizationId: input.organizationId, issueId: input.issueId };
       await recordIssueOutcome(deps.db, ref, input);
-      await appendLog(deps.db, {
-        ...ref,
-        level: input.status === 'failed' ? 'ERROR' : 'INFO',
-        message: `issue ${input.status}${input.error ? `: ${input.error}` : ''}`,
-      });
       if (deps.workspacesDir && deps.mirrorsDir) {
         await removeIssueRepositories({ workspacesRoot: deps.workspacesDir, mirrorsRoot: deps.mirrorsDir, ...ref });
       }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-or
 import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
 import type { Database } from './client';
 import { slidingWindows } from './windows';
-import { issues } from './schema';
+import { issueLogs, issues, type LogLevel } from './schema';
 
 export type IssueRecord = typeof issues.$inferSelect;
 export type NewIssue = Omit<typeof issues.$inferInsert, 'id' | 'status' | 'createdAt' | 'updatedAt'>;
@@ -92,22 +92,37 @@ export async function recordIssueStage(
   return row;
 }
 
-/** Final status. Idempotent: a retried call writes the same values. */
+/**
+ * Final status, with its log line ("issue completed", "issue failed: …") in the same
+ * statement: a reader who sees the issue ended also sees why in its logs. The log line is
+ * written only when the status changes, so a retried call writes the same values and no
+ * second line.
+ */
 export async function recordIssueOutcome(
   db: Database,
   ref: { organizationId: string; issueId: string },
   outcome: { status: IssueStatus; summary: string; error: string | null },
 ): Promise<void> {
-  await db
-    .update(issues)
-    .set({
-      status: outcome.status,
-      error: outcome.error,
-      result: sql`${issues.result} || ${JSON.stringify({ summary: outcome.summary })}::jsonb`,
-      updatedAt: sql`now()`,
-      completedAt: sql`coalesce(${issues.completedAt}, now())`,
-    })
-    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
+  const where = and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId));
+  const level: LogLevel = outcome.status === 'failed' ? 'ERROR' : 'INFO';
+  const message = `issue ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`;
+  // All three parts see one snapshot: `previous` is the status before this statement.
+  await db.execute(sql`
+    with previous as (select ${issues.status} as status from ${issues} where ${where} for update),
+    ended as (
+      update ${issues}
+      set status = ${outcome.status},
+          error = ${outcome.error},
+          result = ${issues.result} || ${JSON.stringify({ summary: outcome.summary })}::jsonb,
+          updated_at = now(),
+          completed_at = coalesce(${issues.completedAt}, now())
+      where ${where}
+      returning ${issues.organizationId} as organization_id, ${issues.id} as issue_id
+    )
+    insert into ${issueLogs} (organization_id, issue_id, level, message)
+    select ended.organization_id, ended.issue_id, ${level}, ${message}
+    from ended
+    where not exists (select 1 from previous where previous.status = ${outcome.status})`);
 }
 
 export async function findIssueByBusinessKey(

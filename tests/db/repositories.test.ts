@@ -90,6 +90,24 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     expect(new Set([...firstPage.items, ...secondPage.items].map((i) => i.id)).size).toBe(4);
   });
 
+  it('writes an issue\'s outcome and its log line together, once', async () => {
+    const org = await createOrganization(handle.db, { id: uniqueId('org'), name: 'Outcomes' });
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue({ organizationId: org.id }));
+    const ref = { organizationId: org.id, issueId: issue.id };
+    const outcome = { status: 'failed' as const, summary: 'code failed', error: 'code failed: tests red' };
+    await recordIssueOutcome(handle.db, ref, outcome);
+    await recordIssueOutcome(handle.db, ref, outcome); // an activity retry
+
+    expect(await getIssue(handle.db, org.id, issue.id)).toMatchObject({ status: 'failed', error: 'code failed: tests red' });
+    const logs = await listLogs(handle.db, org.id, issue.id);
+    expect(logs.map((log) => [log.level, log.message])).toEqual([['ERROR', 'issue failed: code failed: tests red']]);
+
+    // Another organization's id never matches: no row changes and no log line appears.
+    await recordIssueOutcome(handle.db, { organizationId: orgId, issueId: issue.id }, { status: 'completed', summary: 'x', error: null });
+    expect(await getIssue(handle.db, org.id, issue.id)).toMatchObject({ status: 'failed' });
+    expect(await listLogs(handle.db, orgId, issue.id)).toEqual([]);
+  });
+
   it('authenticates API keys by hash and stops accepting revoked ones', async () => {
     const key = await issueApiKey(handle.db, orgId, 'ci', { scopes: ['issues:write'] });
     expect(key.key.startsWith(key.prefix)).toBe(true);
