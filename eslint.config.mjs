@@ -21,8 +21,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Workflow code is sandboxed and must replay: values come only from @temporalio/workflow
+  // and from workflows/ itself (./ at the top, ./ and ../ one folder down); anything else
+  // is `import type`.
+  workflowImports(['workflows/*.ts'], '^(?!@temporalio/workflow$|\\./).*'),
+  workflowImports(['workflows/*/**/*.ts'], '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\./)).*'),
   {
-    files: ['workflows/**/*.ts'],
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+  },
+);
+
+/** The import rule of the deterministic zone, for files at one depth of workflows/. */
+function workflowImports(files, regex) {
+  return {
+    files,
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [
@@ -30,18 +43,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!@temporalio/workflow$|\\./).*',
+              regex,
               allowTypeImports: true,
               message:
-                'Workflow code is sandboxed and must replay: import values only from @temporalio/workflow and ./ (use `import type` for anything else).',
+                'Workflow code is sandboxed and must replay: import values only from @temporalio/workflow and workflows/ (use `import type` for anything else).',
             },
           ],
         },
       ],
     },
-  },
-  {
-    files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
-  },
-);
+  };
+}

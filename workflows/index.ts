@@ -1,5 +1,5 @@
 /** Every workflow the worker registers. The bundler starts here. */
-export { issueWorkflow } from './issue';
+export { issueWorkflow } from './issue/index';
 export { statusCallbackWorkflow } from './callbacks';
 export { concurrencyLimiterWorkflow } from './limiter';
 export { skillWorkflow } from './skill';

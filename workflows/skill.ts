@@ -24,8 +24,11 @@ import {
 } from '@temporalio/workflow';
 import type { BookkeepingActivities, ErpActivities, ModelActivities, ToolActivities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
-import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './activity-options';
-import { personChecks } from './people';
+import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './shared/activity-options';
+import type { SkillToolCallRef } from '../activities/skills';
+import { runAgentLoop } from './shared/agent-loop';
+import { acceptFromPeople, InputDesk } from './shared/human-input';
+import { personChecks } from './shared/people';
 import { slotGrantedSignal } from './limiter';
 import {
   searchAttributes,
@@ -80,54 +83,51 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
 
   // ---- people: answers to request_info, decisions on flag_for_review ------------------
   let reply: { status: 'answered' | 'approved' | 'rejected'; response: string | null; by: string } | null = null;
-  let recording = false;
+  const desk = new InputDesk();
   setHandler(skillStatusQuery, () => progress);
 
   function validateAnswer(answer: InvocationAnswer): string | null {
     if (!answer || typeof answer.answer !== 'string' || !answer.answer.trim()) return 'give an answer';
     if (typeof answer.answeredBy !== 'string' || !answer.answeredBy.trim()) return 'answeredBy is required';
     if (progress.pending?.kind !== 'question') return `no question is pending (the run is ${progress.status})`;
-    if (reply || recording) return 'the question already has an answer';
+    if (reply || desk.busy) return 'the question already has an answer';
     return null;
   }
   function validateDecision(decision: InvocationDecision): string | null {
     if (!decision || (decision.decision !== 'approve' && decision.decision !== 'reject')) return 'decision must be approve or reject';
     if (typeof decision.reviewer !== 'string' || !decision.reviewer.trim()) return 'reviewer is required';
     if (progress.pending?.kind !== 'review') return `no review is pending (the run is ${progress.status})`;
-    if (reply || recording) return 'the review is already decided';
+    if (reply || desk.busy) return 'the review is already decided';
     return null;
   }
   const people = personChecks(bookkeeping, organizationId, { type: 'invocation', id: invocationId });
   async function apply(problem: string | null, person: string, action: 'answer' | 'reviewSkillRun', next: () => NonNullable<typeof reply>): Promise<void> {
     if (problem) throw ApplicationFailure.create({ type: 'InvalidReply', message: problem, nonRetryable: true });
-    recording = true;
-    try {
+    await desk.record(async () => {
       await people.authorize(person, action);
       reply = next();
-    } finally {
-      recording = false;
-    }
+    });
   }
-  const applyAnswer = (answer: InvocationAnswer, via: 'update' | 'signal') =>
-    people.perform({ origin: answer?.origin, via, person: answer?.answeredBy, action: 'invocation.answer', details: {} }, () =>
-      apply(validateAnswer(answer), answer.answeredBy, 'answer', () => ({ status: 'answered', response: answer.answer.trim(), by: answer.answeredBy })),
-    );
-  const applyDecision = (decision: InvocationDecision, via: 'update' | 'signal') =>
-    people.perform({ origin: decision?.origin, via, person: decision?.reviewer, action: 'invocation.decide', details: { decision: decision?.decision } }, () =>
-      apply(validateDecision(decision), decision.reviewer, 'reviewSkillRun', () => ({
-        status: decision.decision === 'approve' ? 'approved' : 'rejected',
-        response: decision.comment ?? null,
-        by: decision.reviewer,
-      })),
-    );
-  const rejectIf = (problem: string | null) => {
-    if (problem) throw new Error(problem);
-  };
-  const dropInvalid = (name: string) => (error: unknown) => log.warn(`${name} signal ignored`, { reason: error instanceof Error ? error.message : String(error) });
-  setHandler(skillAnswerUpdate, async (answer) => (await applyAnswer(answer, 'update'), progress), { validator: (answer) => rejectIf(validateAnswer(answer)) });
-  setHandler(skillAnswerSignal, (answer) => applyAnswer(answer, 'signal').catch(dropInvalid('answer')));
-  setHandler(skillDecisionUpdate, async (decision) => (await applyDecision(decision, 'update'), progress), { validator: (decision) => rejectIf(validateDecision(decision)) });
-  setHandler(skillDecisionSignal, (decision) => applyDecision(decision, 'signal').catch(dropInvalid('decision')));
+  acceptFromPeople({ name: 'answer', update: skillAnswerUpdate, signal: skillAnswerSignal }, {
+    validate: validateAnswer,
+    apply: (answer, via) =>
+      people.perform({ origin: answer?.origin, via, person: answer?.answeredBy, action: 'invocation.answer', details: {} }, () =>
+        apply(validateAnswer(answer), answer.answeredBy, 'answer', () => ({ status: 'answered', response: answer.answer.trim(), by: answer.answeredBy })),
+      ),
+    progress: () => progress,
+  });
+  acceptFromPeople({ name: 'decision', update: skillDecisionUpdate, signal: skillDecisionSignal }, {
+    validate: validateDecision,
+    apply: (decision, via) =>
+      people.perform({ origin: decision?.origin, via, person: decision?.reviewer, action: 'invocation.decide', details: { decision: decision?.decision } }, () =>
+        apply(validateDecision(decision), decision.reviewer, 'reviewSkillRun', () => ({
+          status: decision.decision === 'approve' ? 'approved' : 'rejected',
+          response: decision.comment ?? null,
+          by: decision.reviewer,
+        })),
+      ),
+    progress: () => progress,
+  });
 
   // Also set at start by the API and schedules; here for runs started any other way (CLI, tests).
   upsertSearchAttributes([
@@ -250,7 +250,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
       await giveSlot();
       let replied = await condition(() => reply !== null, waitSeconds * 1000);
       // A reply being verified as the deadline passed was accepted by its caller: wait for it.
-      if (!replied && recording) replied = await condition(() => !recording).then(() => reply !== null);
+      if (!replied && desk.busy) replied = await condition(() => !desk.busy).then(() => reply !== null);
       const got = currentReply();
       progress.pending = null;
       progress.status = 'running';
@@ -266,30 +266,41 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     }
 
     let lastCallCost = 0;
-    for (let turn = 0; turn < maxTurns + MAX_OUTPUT_REPAIRS; turn++) {
-      if (progress.costUsd + lastCallCost > budgetUsd) {
-        throw new RunEnd(`budget exhausted: $${progress.costUsd.toFixed(4)} spent of $${budgetUsd}`);
-      }
-      progress.turn = turn;
-      touch(`turn ${turn + 1}`);
-      const result = await models.skillModelTurn({ ...ref, turn, forceFinal: turn >= maxTurns - 1 });
-      progress.costUsd += result.costUsd;
-      lastCallCost = result.costUsd;
-      if (result.kind === 'final') return await finish('completed', result.output, null);
-      if (result.repairs > 0) {
-        progress.repairs += result.repairs;
-        if (progress.repairs > MAX_OUTPUT_REPAIRS) throw new RunEnd(`the output is still invalid after ${MAX_OUTPUT_REPAIRS} repairs: ${result.problem ?? ''}`);
-      }
-      for (const call of result.toolCalls) {
-        if (call.name === REQUEST_INFO || call.name === FLAG_FOR_REVIEW) {
-          await askPerson(call.name === REQUEST_INFO ? 'question' : 'review', call.toolUseId, call.prompt ?? '');
-          continue;
-        }
-        const outcome = await tools.runSkillTool({ ...ref, toolUseId: call.toolUseId });
-        progress.toolCalls += 1;
-        if (outcome.refused) progress.refusedToolCalls += 1;
-      }
-    }
-    throw new RunEnd(`no output after ${maxTurns} turns`);
+    const output = await runAgentLoop<Record<string, unknown>, SkillToolCallRef>(
+      // The last turns are forced to answer; an invalid answer may be repaired in extra turns.
+      { forceFinalFrom: maxTurns - 1, turnLimit: maxTurns + MAX_OUTPUT_REPAIRS, maxRepairs: MAX_OUTPUT_REPAIRS, stopAtForcedTurnWithoutTools: false },
+      {
+        async beforeTurn() {
+          if (progress.costUsd + lastCallCost > budgetUsd) {
+            throw new RunEnd(`budget exhausted: $${progress.costUsd.toFixed(4)} spent of $${budgetUsd}`);
+          }
+        },
+        async takeTurn(turn, forceFinal) {
+          progress.turn = turn;
+          touch(`turn ${turn + 1}`);
+          const result = await models.skillModelTurn({ ...ref, turn, forceFinal });
+          progress.costUsd += result.costUsd;
+          lastCallCost = result.costUsd;
+          if (result.kind === 'final') return { kind: 'final', final: result.output };
+          progress.repairs += result.repairs;
+          return result;
+        },
+        async runTool(call) {
+          if (call.name === REQUEST_INFO || call.name === FLAG_FOR_REVIEW) {
+            await askPerson(call.name === REQUEST_INFO ? 'question' : 'review', call.toolUseId, call.prompt ?? '');
+            return;
+          }
+          const outcome = await tools.runSkillTool({ ...ref, toolUseId: call.toolUseId });
+          progress.toolCalls += 1;
+          if (outcome.refused) progress.refusedToolCalls += 1;
+        },
+        async giveUp(why) {
+          throw new RunEnd(
+            why.reason === 'still_invalid' ? `the output is still invalid after ${MAX_OUTPUT_REPAIRS} repairs: ${why.problem ?? ''}` : `no output after ${maxTurns} turns`,
+          );
+        },
+      },
+    );
+    return await finish('completed', output, null);
   }
 }

@@ -1,4 +1,4 @@
-import { capTier, raiseTier, tierForComplexity } from '../../workflows/tiers';
+import { capTier, raiseTier, tierForComplexity } from '../../workflows/issue/tiers';
 
 describe('model tiers', () => {
   it.each([

@@ -12,9 +12,9 @@
  * access act unrecorded.
  */
 import { ApplicationFailure, CancellationScope, log, patched } from '@temporalio/workflow';
-import type { BookkeepingActivities } from '../activities';
-import type { ActionOrigin } from '../src/identity/acting';
-import type { PersonAction } from '../src/identity/scopes';
+import type { BookkeepingActivities } from '../../activities';
+import type { ActionOrigin } from '../../src/identity/acting';
+import type { PersonAction } from '../../src/identity/scopes';
 
 /** patched() id: the workflow audits the actions it receives (added with issue 12). */
 const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';

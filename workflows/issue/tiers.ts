@@ -4,7 +4,7 @@
  *   triage complexity → tierForComplexity → capTier(by the organization's allowed tiers)
  *   each review round that asks for changes → raiseTier for the next code round
  */
-import type { ModelTier } from '../src/contracts/policy';
+import type { ModelTier } from '../../src/contracts/policy';
 
 export const TIER_ORDER: readonly ModelTier[] = ['small', 'medium', 'large'];
 

@@ -1,0 +1,82 @@
+/**
+ * The research, code and review agents of an issue: the shared agent loop (shared/agent-loop.ts)
+ * with the issue's budget wait, cost booking, clarification questions and tool calls.
+ * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
+ */
+import { ApplicationFailure, ContinueAsNew, isCancellation } from '@temporalio/workflow';
+import type { ToolCallRef } from '../../activities/agent';
+import type { AgentStageSummary } from '../../activities/stage-results';
+import type { AgentStage } from '../../src/agents/tools';
+import type { ModelTier } from '../../src/contracts/policy';
+import { type LoopGiveUp, runAgentLoop } from '../shared/agent-loop';
+import { failureMessage, type IssueRun, PipelineEnd } from './run';
+import { addCost, step } from './visibility';
+import { clarify, ensureBudget } from './waits';
+
+/** Invalid final answers an agent may repair per loop before the stage fails. */
+const MAX_REPAIRS_PER_LOOP = 1;
+
+/** Runs one agent loop; a loop that fails leaves its step marked failed in Postgres. */
+export async function runAgent(run: IssueRun, stage: AgentStage, round: number, tier: ModelTier): Promise<AgentStageSummary> {
+  try {
+    return await agentLoop(run, stage, round, tier);
+  } catch (err) {
+    if (err instanceof PipelineEnd || isCancellation(err) || err instanceof ContinueAsNew) throw err;
+    if (!(err instanceof ApplicationFailure && err.type === 'INVALID_MODEL_OUTPUT')) {
+      await run.activities.bookkeeping.failAgentLoop({ ...run.ref, loopId: loopIdOf(run, stage, round), stage, round, modelTier: tier, reason: failureMessage(err) });
+    }
+    throw err;
+  }
+}
+
+const loopIdOf = (run: IssueRun, stage: AgentStage, round: number) => `${run.ref.issueId}:${stage}:${round}`;
+
+async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: ModelTier): Promise<AgentStageSummary> {
+  const { ref, policy, progress } = run;
+  const { bookkeeping, models, tools } = run.activities;
+  const loopId = loopIdOf(run, stage, round);
+  const loop = { ...ref, loopId, stage, round };
+  const { stepId } = await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [
+    { ...loop, modelTier: tier },
+  ]);
+  const maxTurns = policy.maxAgentTurns;
+
+  async function giveUp(why: LoopGiveUp): Promise<never> {
+    const reason =
+      why.reason === 'no_final_answer'
+        ? `${stage} agent did not submit a valid answer within ${maxTurns} turns${why.problem ? `: ${why.problem}` : ''}`
+        : why.reason === 'still_invalid'
+          ? `${stage} agent's answer is still invalid after ${MAX_REPAIRS_PER_LOOP} repair: ${why.problem ?? ''}`
+          : `${stage} agent did not submit within ${maxTurns} turns`;
+    await bookkeeping.failAgentLoop({ ...loop, modelTier: tier, reason });
+    throw ApplicationFailure.create({ type: 'INVALID_MODEL_OUTPUT', message: reason, nonRetryable: true });
+  }
+
+  return runAgentLoop<AgentStageSummary, ToolCallRef>(
+    // The last turn is forced to answer; one that still asks for nothing fails the stage.
+    { forceFinalFrom: maxTurns - 1, turnLimit: maxTurns, maxRepairs: MAX_REPAIRS_PER_LOOP, stopAtForcedTurnWithoutTools: true },
+    {
+      beforeTurn: () => ensureBudget(run),
+      async takeTurn(turn, forceFinal) {
+        step(run, `${stage}: model turn ${turn + 1}`);
+        const result = await models.agentModelTurn.executeWithOptions(
+          { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
+          [{ ...loop, turn, modelTier: tier, forceFinal, stepId }],
+        );
+        addCost(run, result.costUsd);
+        return result.kind === 'final' ? { kind: 'final', final: result.summary } : result;
+      },
+      async runTool(call) {
+        if (call.name === 'ask_clarification') {
+          const answer = await clarify(run, stage, call.question ?? '');
+          await bookkeeping.recordToolAnswer({ ...ref, loopId, toolUseId: call.toolUseId, answer });
+          return;
+        }
+        step(run, `${stage}: ${call.name}`);
+        await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId }]);
+        progress.toolCalls += 1;
+      },
+      giveUp,
+    },
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * One run of an issue's workflow: its input, its state, the activities it may call and what
+ * people have sent it. Every part of workflows/issue/ takes this one object; nothing else is
+ * shared between them. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
+ */
+import { ActivityFailure, type ActivityInterfaceFor, proxyActivities } from '@temporalio/workflow';
+import type { BookkeepingActivities, ModelActivities, ToolActivities, WorkspaceActivities } from '../../activities';
+import type { IssuePolicy } from '../../src/contracts/policy';
+import type { Decision } from '../../src/contracts/people';
+import type { CarriedState, IssueOutcome, IssueProgress, IssueWorkflowInput } from '../definitions';
+import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
+import { InputDesk } from '../shared/human-input';
+import { personChecks } from '../shared/people';
+
+export interface IssueRun {
+  readonly input: IssueWorkflowInput;
+  readonly policy: IssuePolicy;
+  readonly ref: { issueId: string; organizationId: string };
+  /** What continue-as-new carries; `progress` is also what the status query answers. */
+  readonly state: CarriedState;
+  readonly progress: IssueProgress;
+  readonly counters: CarriedState['counters'];
+  readonly activities: IssueActivities;
+  readonly people: ReturnType<typeof personChecks>;
+  /** What people and the limiter have sent and the run has not consumed yet. */
+  readonly inbox: {
+    gateDecision: Decision | null;
+    answer: { answer: string; answeredBy: string } | null;
+    slotGranted: boolean;
+    desk: InputDesk;
+  };
+  /** Numbers the ERP callbacks of this run (their delivery ids). */
+  callbackSequence: number;
+}
+
+/** One proxy per activity group, each with the timeouts and retries of its kind of work. */
+export interface IssueActivities {
+  models: ActivityInterfaceFor<ModelActivities>;
+  tools: ActivityInterfaceFor<ToolActivities>;
+  workspace: ActivityInterfaceFor<WorkspaceActivities>;
+  bookkeeping: ActivityInterfaceFor<BookkeepingActivities>;
+}
+
+function issueActivities(policy: IssuePolicy): IssueActivities {
+  const heartbeatTimeout = policy.activityHeartbeatSeconds * 1000;
+  return {
+    models: proxyActivities<ModelActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY }),
+    tools: proxyActivities<ToolActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout, retry: TOOL_RETRY }),
+    // git and the code host: clones, tests and pushes take a while; the ledger makes retries safe.
+    workspace: proxyActivities<WorkspaceActivities>({
+      startToCloseTimeout: '30 minutes',
+      // They heartbeat while git and tests run: a lost worker's call is retried this soon.
+      heartbeatTimeout,
+      retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+    }),
+    bookkeeping: proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS),
+  };
+}
+
+/** The state a new issue starts from. */
+function freshState(input: IssueWorkflowInput): CarriedState {
+  return {
+    phase: 'classify',
+    baseTier: 'small',
+    lastCallCostUsd: 0,
+    counters: { triageRound: 0, researchRound: 0, codeRound: 0, reviewRoundsUsed: 0, codeTierBoost: 0, planGateRound: 0, finalGateRound: 0 },
+    progress: {
+      issueId: input.issueId,
+      status: 'processing',
+      stage: null,
+      progress: 0,
+      currentStep: 'starting',
+      stagesCompleted: [],
+      route: null,
+      error: null,
+      updatedAt: new Date().toISOString(),
+      round: 0,
+      codeTier: null,
+      costUsd: 0,
+      budgetUsd: input.policy.budgetUsd,
+      pending: null,
+      questions: [],
+      decisions: [],
+      toolCalls: 0,
+      runs: 1,
+    },
+  };
+}
+
+/** A new run: fresh, or where the previous run stopped (continue-as-new). */
+export function startIssueRun(input: IssueWorkflowInput): IssueRun {
+  const { policy, issueId, organizationId } = input;
+  const activities = issueActivities(policy);
+  const state = input.resume ?? freshState(input);
+  if (input.resume) state.progress.runs += 1;
+  return {
+    input,
+    policy,
+    ref: { issueId, organizationId },
+    state,
+    progress: state.progress,
+    counters: state.counters,
+    activities,
+    people: personChecks(activities.bookkeeping, organizationId, { type: 'issue', id: issueId }),
+    inbox: { gateDecision: null, answer: null, slotGranted: false, desk: new InputDesk() },
+    callbackSequence: 0,
+  };
+}
+
+/** Thrown inside the workflow to end the pipeline early with a final status. */
+export class PipelineEnd extends Error {
+  constructor(
+    readonly status: IssueOutcome['status'] | 'failed',
+    readonly summary: string,
+  ) {
+    super(summary);
+    this.name = 'PipelineEnd';
+  }
+}
+
+/**
+ * The message of the failure an activity raised (our ApplicationFailure), not of its
+ * deepest cause: that is the SDK's raw error, for stack traces rather than people.
+ */
+export function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

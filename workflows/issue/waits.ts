@@ -1,0 +1,215 @@
+/**
+ * Where an issue waits: for a person (a gate decision, an answer, a budget raise — each with
+ * a reminder, an escalation and an expiry, all durable timers) and for a slot of the
+ * concurrency limiter. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
+ */
+import { condition, patched, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { IssueStatus } from '../../src/contracts/issue';
+import type { Decision, Gate } from '../../src/contracts/people';
+import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
+import { PipelineEnd, type IssueRun } from './run';
+import { capTier } from './tiers';
+import { addCost, notifyErp, touch } from './visibility';
+
+/** patched() id: human waits release the concurrency slot (added with issue 12). */
+const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
+
+type HumanWaitStatus = Extract<IssueStatus, 'awaiting_approval' | 'awaiting_answer' | 'awaiting_budget'>;
+
+/** Waits until `settled()` or the expiry, reminding and escalating on the way. */
+async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () => boolean, status: HumanWaitStatus, what: string): Promise<'settled' | 'expired'> {
+  const { policy, progress, state, ref } = run;
+  const { bookkeeping } = run.activities;
+  const timers = policy.timers;
+  // A slot bounds agent work, not waiting: a person's wait (up to days) gives it back, and
+  // the issue queues again when the wait is over. Runs started before this change keep theirs.
+  const releasedSlot = policy.concurrency !== undefined && state.slotHeld && patched(RELEASE_SLOT_WHILE_WAITING);
+  if (releasedSlot) {
+    await bookkeeping.releaseSlot({ workflowId: workflowInfo().workflowId });
+    state.slotHeld = false;
+    run.inbox.slotGranted = false;
+  }
+  const opened = Date.now();
+  pending.deadline = new Date(opened + timers.expirySeconds * 1000).toISOString();
+  progress.pending = pending;
+  progress.status = status;
+  progress.currentStep = `waiting: ${what}`;
+  upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
+  touch(run);
+  await bookkeeping.recordIssueStatus({ ...ref, status });
+  if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline });
+  const key = `${pending.kind}:${uuid4()}`;
+  let outcome: 'settled' | 'expired' = 'expired';
+  try {
+    const steps: Array<{ after: number; act: 'reminder' | 'escalation' | 'expire' }> = [
+      { after: timers.reminderSeconds, act: 'reminder' },
+      { after: timers.escalationSeconds, act: 'escalation' },
+      { after: timers.expirySeconds, act: 'expire' },
+    ];
+    for (const step of steps) {
+      const remaining = opened + step.after * 1000 - Date.now();
+      // condition(), not sleep(): an answer or a cancel must wake us at once.
+      if (settled() || (remaining > 0 && (await condition(settled, remaining)))) {
+        outcome = 'settled';
+        break;
+      }
+      if (step.act === 'reminder') {
+        pending.reminded = true;
+        await bookkeeping.notify({
+          ...ref,
+          kind: 'reminder',
+          dedupeKey: `${key}:reminder`,
+          message: `Still waiting for ${what} on "${run.input.title}"`,
+          recipients: [],
+        });
+      } else if (step.act === 'escalation') {
+        pending.escalated = true;
+        await bookkeeping.notify({
+          ...ref,
+          kind: 'escalation',
+          dedupeKey: `${key}:escalation`,
+          message: `Escalated: no ${what} on "${run.input.title}" after ${timers.escalationSeconds}s`,
+          recipients: policy.escalationContacts,
+        });
+        const { priority } = await bookkeeping.raisePriority(ref);
+        upsertSearchAttributes([{ key: searchAttributes.issuePriority, value: priority }]);
+      }
+      touch(run);
+    }
+  } finally {
+    // Also on cancel: the issue is no longer waiting for anyone.
+    progress.pending = null;
+    upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: false }]);
+  }
+  if (outcome === 'settled') {
+    if (releasedSlot) await waitForSlot(run, { again: true });
+    progress.status = 'processing';
+    touch(run);
+    await bookkeeping.recordIssueStatus({ ...ref, status: 'processing' });
+    if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status: 'processing', stage: progress.stage });
+  }
+  return outcome;
+}
+
+/** Waits for a reviewer's decision at the plan or final gate; no decision in time ends the issue. */
+export async function gate(run: IssueRun, which: Gate): Promise<Decision> {
+  const { counters, inbox } = run;
+  const gateRound = which === 'plan' ? counters.planGateRound++ : counters.finalGateRound++;
+  inbox.gateDecision = null;
+  const pending: PendingHuman = {
+    kind: 'approval',
+    gate: which,
+    gateRound,
+    since: new Date().toISOString(),
+    deadline: '',
+    reminded: false,
+    escalated: false,
+  };
+  const result = await waitForPeople(run, pending, () => inbox.gateDecision !== null, 'awaiting_approval', `${which} approval`);
+  if (result === 'expired' || inbox.gateDecision === null) {
+    throw new PipelineEnd('approval_expired', `${which} approval not given within ${run.policy.timers.expirySeconds}s`);
+  }
+  return inbox.gateDecision;
+}
+
+/**
+ * An agent's question. By the organization's clarification policy the controller model
+ * answers it (autonomous), drafts an answer for a person to confirm (supervised), or a person
+ * answers (human). No answer in time ends the issue as `needs_info`.
+ */
+export async function clarify(run: IssueRun, stage: string, question: string): Promise<string> {
+  const { policy, progress, ref, inbox } = run;
+  const { bookkeeping, models } = run.activities;
+  const questionId = uuid4();
+  await bookkeeping.openQuestion({ ...ref, questionId, stage, question, policy: policy.clarification });
+  const view: QuestionView = { id: questionId, stage, question, answer: null, answeredBy: null, status: 'pending' };
+  progress.questions.push(view);
+  let draft: string | null = null;
+  if (policy.clarification !== 'human') {
+    await ensureBudget(run);
+    const controller = await models.draftControllerAnswer.executeWithOptions({ summary: `clarify · controller answers (${stage})` }, [
+      { ...ref, questionId, stage, question, modelTier: capTier('medium', policy.allowedTiers) },
+    ]);
+    addCost(run, controller.costUsd);
+    if (policy.clarification === 'autonomous') {
+      await bookkeeping.closeQuestion({ ...ref, questionId, status: 'answered', answer: controller.answer, answeredBy: 'controller' });
+      Object.assign(view, { answer: controller.answer.slice(0, 500), answeredBy: 'controller', status: 'answered' });
+      touch(run);
+      return controller.answer;
+    }
+    draft = controller.answer;
+  }
+  inbox.answer = null;
+  const pending: PendingHuman = {
+    kind: 'question',
+    questionId,
+    stage,
+    question,
+    policy: policy.clarification,
+    draftAnswer: draft,
+    since: new Date().toISOString(),
+    deadline: '',
+    reminded: false,
+    escalated: false,
+  };
+  const result = await waitForPeople(run, pending, () => inbox.answer !== null, 'awaiting_answer', 'an answer');
+  const answered = inbox.answer as { answer: string; answeredBy: string } | null;
+  if (result === 'expired' || answered === null) {
+    await bookkeeping.closeQuestion({ ...ref, questionId, status: 'expired', answer: null, answeredBy: null });
+    view.status = 'expired';
+    throw new PipelineEnd('needs_info', `no answer within ${policy.timers.expirySeconds}s to: ${question.slice(0, 300)}`);
+  }
+  Object.assign(view, { answer: answered.answer.slice(0, 500), answeredBy: answered.answeredBy, status: 'answered' });
+  touch(run);
+  return answered.answer;
+}
+
+/** Before a model call that would overrun the budget, wait for more budget (or a cancel). */
+export async function ensureBudget(run: IssueRun): Promise<void> {
+  const { progress, state } = run;
+  const fits = () => progress.costUsd + state.lastCallCostUsd <= progress.budgetUsd;
+  if (fits()) return;
+  const pending: PendingHuman = {
+    kind: 'budget',
+    spentUsd: progress.costUsd,
+    budgetUsd: progress.budgetUsd,
+    since: new Date().toISOString(),
+    deadline: '',
+    reminded: false,
+    escalated: false,
+  };
+  const result = await waitForPeople(run, pending, fits, 'awaiting_budget', 'a budget raise');
+  if (result === 'expired') {
+    throw new PipelineEnd('failed', `budget of $${progress.budgetUsd} reached ($${progress.costUsd} spent) and not raised`);
+  }
+}
+
+/**
+ * Waits, queued, until the limiter grants this issue a slot (only with a concurrency policy).
+ * `again`: after a person's wait released the slot; the stage shows again once it is granted.
+ */
+export async function waitForSlot(run: IssueRun, options: { again?: boolean } = {}): Promise<void> {
+  const { policy, progress, state, inbox } = run;
+  const limits = policy.concurrency;
+  if (!limits || state.slotHeld) return;
+  progress.status = 'queued';
+  progress.queued = true;
+  progress.currentStep = 'waiting for a free slot';
+  upsertSearchAttributes([{ key: searchAttributes.issueStage, value: 'queued' }]);
+  touch(run);
+  await run.activities.bookkeeping.requestSlot.executeWithOptions({ summary: 'limiter · ask for a slot' }, [
+    {
+      workflowId: workflowInfo().workflowId,
+      organizationId: run.ref.organizationId,
+      organizationLimit: limits.organizationLimit,
+      globalLimit: limits.globalLimit,
+    },
+  ]);
+  // condition(), not a timer loop: the limiter's signal (or a cancel) wakes us.
+  await condition(() => inbox.slotGranted);
+  state.slotHeld = true;
+  progress.queued = false;
+  progress.status = 'processing';
+  if (options.again && progress.stage) upsertSearchAttributes([{ key: searchAttributes.issueStage, value: progress.stage }]);
+  touch(run);
+}
