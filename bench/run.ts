@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   const idleKey = await org('bench-idle', { finalApproval: 'never', budgetUsd: 1000 });
 
   const appFor = (taskQueue: string) =>
-    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' }), { db: db.db, temporal: client, health: async () => ({}) });
+    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' }), { db: db.db, health: async () => ({}) });
   const idleApp = appFor('bench-no-worker');
   const runApp = appFor('bench-pipeline');
   const root = new Hono();

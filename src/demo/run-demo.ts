@@ -117,7 +117,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await workerRun;
     });
     const services = buildServices({ db: db.db, temporal: options.temporal.client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: options.temporal.namespace });
-    const app = buildApp(services, { db: db.db, temporal: options.temporal.client, health: async () => ({}) });
+    const app = buildApp(services, { db: db.db, health: async () => ({}) });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

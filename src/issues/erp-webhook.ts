@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { createIssueRequestSchema, issuePrioritySchema, issueSourceSchema } from '../contracts/issue';
 import { organizationSettingsSchema } from '../contracts/policy';
@@ -12,7 +11,7 @@ import { audited } from '../identity/audit';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../erp/signature';
 import { contextUpdatedSignal } from '../../workflows/definitions';
 import type { IssueService } from './service';
-import type { Client } from '@temporalio/client';
+import type { WorkflowRuns } from '../temporal/runs';
 
 /**
  * POST /api/webhooks/erp: events the ERP pushes, signed with the organization's secret.
@@ -51,7 +50,7 @@ export interface ErpWebhookHeaders {
 
 export const ERP_WEBHOOK_HEADERS = { organization: 'x-organization-id', signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER, delivery: DELIVERY_HEADER };
 
-export function createErpWebhookHandler(deps: { db: Database; temporal: Client; issues: IssueService }) {
+export function createErpWebhookHandler(deps: { db: Database; runs: WorkflowRuns; issues: IssueService }) {
   const { db } = deps;
 
   /** Refuses anything not signed by the organization's secret, with one message for all causes. */
@@ -126,13 +125,8 @@ export function createErpWebhookHandler(deps: { db: Database; temporal: Client; 
           })
           .where(eq(issues.id, row.id));
         await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'INFO', message: `updated by the ERP (${fields.join(', ') || 'no fields'})` });
-        let signalled = false;
-        try {
-          await deps.temporal.workflow.getHandle(row.workflowId).signal(contextUpdatedSignal, { updatedBy: webhook.data.updatedBy, fields });
-          signalled = true;
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error; // ended: the update is stored anyway
-        }
+        // Ended: the update is stored anyway.
+        const signalled = (await deps.runs.signal(row.workflowId, contextUpdatedSignal, { updatedBy: webhook.data.updatedBy, fields })) === 'sent';
         return { issueId: row.id, updated: fields, signalled };
       }
       case 'issue.comment': {

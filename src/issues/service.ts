@@ -1,12 +1,7 @@
 import { toIso } from '../time';
 import { randomUUID } from 'node:crypto';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
-import { updateRefusal } from '../temporal/update-errors';
-import { withReadDeadline } from '../temporal/runs';
+import type { WorkflowRuns } from '../temporal/runs';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
@@ -42,14 +37,13 @@ export type { IssueView } from './view';
 
 export interface IssueServiceDeps {
   db: Database;
-  temporal: Client;
+  /** Where issue workflows run (Temporal; an in-memory fake in API tests). */
+  runs: WorkflowRuns;
   taskQueue: string;
   publicBaseUrl: string;
   /** Link target for operators; omitted from responses when unknown. */
   temporalUiUrl?: string;
   namespace: string;
-  /** How long a live status query may take before we answer from Postgres. */
-  queryTimeoutMs?: number;
   /** Global cap of running pipelines (the limiter); undefined = unlimited. */
   maxConcurrentPipelines?: number;
 }
@@ -80,34 +74,31 @@ export function createIssueService(deps: IssueServiceDeps) {
       globalConcurrency: deps.maxConcurrentPipelines,
     });
     const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title, policy };
-    try {
-      await deps.temporal.workflow.start(ISSUE_WORKFLOW_TYPE, {
-        taskQueue: deps.taskQueue,
-        workflowId: row.workflowId,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: searchAttributes.organizationId, value: row.organizationId },
-          { key: searchAttributes.issueType, value: row.type },
-          { key: searchAttributes.issuePriority, value: row.priority },
-          { key: searchAttributes.issueStage, value: 'queued' },
-          ...(row.module ? [{ key: searchAttributes.issueModule, value: row.module }] : []),
-          { key: searchAttributes.awaitingHuman, value: false },
-        ],
-        staticSummary: `${row.type}: ${row.title}`.slice(0, 200),
-        staticDetails: [
-          `**${row.title}**`,
-          '',
-          `- organization: \`${row.organizationId}\``,
-          `- source: \`${row.source}\` / \`${row.externalId}\``,
-          `- issue: [${row.id}](${trackingUrl(row.id)})`,
-        ].join('\n'),
-      });
-    } catch (error) {
-      // Finished earlier: it existed, which is all this records.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    // Started before and finished: it existed, which is all this records.
+    await deps.runs.start({
+      workflowType: ISSUE_WORKFLOW_TYPE,
+      taskQueue: deps.taskQueue,
+      workflowId: row.workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      searchAttributes: [
+        { key: searchAttributes.organizationId, value: row.organizationId },
+        { key: searchAttributes.issueType, value: row.type },
+        { key: searchAttributes.issuePriority, value: row.priority },
+        { key: searchAttributes.issueStage, value: 'queued' },
+        ...(row.module ? [{ key: searchAttributes.issueModule, value: row.module }] : []),
+        { key: searchAttributes.awaitingHuman, value: false },
+      ],
+      staticSummary: `${row.type}: ${row.title}`.slice(0, 200),
+      staticDetails: [
+        `**${row.title}**`,
+        '',
+        `- organization: \`${row.organizationId}\``,
+        `- source: \`${row.source}\` / \`${row.externalId}\``,
+        `- issue: [${row.id}](${trackingUrl(row.id)})`,
+      ].join('\n'),
+    });
     if (!row.workflowStartedAt) await markIssueWorkflowStarted(deps.db, row.id);
   }
 
@@ -121,12 +112,8 @@ export function createIssueService(deps: IssueServiceDeps) {
   }
 
   async function queuePosition(workflowId: string): Promise<number | null> {
-    try {
-      const position = await withReadDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(LIMITER_WORKFLOW_ID).query(slotPositionQuery, workflowId), deps.queryTimeoutMs);
-      return position.state === 'waiting' ? position.position : null;
-    } catch {
-      return null;
-    }
+    const position = await deps.runs.query(LIMITER_WORKFLOW_ID, slotPositionQuery, workflowId);
+    return position?.state === 'waiting' ? position.position : null;
   }
 
   async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
@@ -135,33 +122,18 @@ export function createIssueService(deps: IssueServiceDeps) {
     return row;
   }
 
-  /** Runs a workflow update; a refusal becomes a 403 (who) or 409 (state): updateRefusal. */
-  async function sendUpdate(
-    organizationId: string,
-    issueId: string,
-    update: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<IssueProgress>,
-  ): Promise<IssueView> {
+  /** Runs a workflow update; a refusal becomes a 403 (who) or 409 (state). */
+  async function sendUpdate<Arg>(organizationId: string, issueId: string, update: UpdateDefinition<IssueProgress, [Arg]>, arg: Arg): Promise<IssueView> {
     const row = await requireIssue(organizationId, issueId);
     if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
-    let live: IssueProgress;
-    try {
-      live = await update(deps.temporal.workflow.getHandle(row.workflowId));
-    } catch (error) {
-      throw updateRefusal(error, 'the issue has already ended');
-    }
+    const live = await deps.runs.update(row.workflowId, update, arg, 'the issue has already ended');
     return toView({ ...row, status: live.status }, live);
   }
 
+  /** The running workflow's progress; undefined when it has ended or does not answer in time (Postgres has the rest). */
   async function liveProgress(row: IssueRecord): Promise<IssueProgress | undefined> {
     if (isTerminal(row.status)) return undefined;
-    try {
-      const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      return await withReadDeadline(deps.temporal, () => handle.query(statusQuery), deps.queryTimeoutMs);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      // No worker answering in time: Postgres has the last recorded stage.
-      return undefined;
-    }
+    return deps.runs.query(row.workflowId, statusQuery);
   }
 
   return {
@@ -245,16 +217,16 @@ export function createIssueService(deps: IssueServiceDeps) {
 
     /** A reviewer's decision at the open approval gate (workflow update, validated there). */
     async decide(organizationId: string, issueId: string, decision: Decision): Promise<IssueView> {
-      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(decisionUpdate, { args: [decision] }));
+      return sendUpdate(organizationId, issueId, decisionUpdate, decision);
     },
 
     /** An answer to the pending clarification question, or confirmation of the drafted one. */
     async answer(organizationId: string, issueId: string, answer: Answer): Promise<IssueView> {
-      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(answerUpdate, { args: [answer] }));
+      return sendUpdate(organizationId, issueId, answerUpdate, answer);
     },
 
     async raiseBudget(organizationId: string, issueId: string, raise: RaiseBudget): Promise<IssueView> {
-      return sendUpdate(organizationId, issueId, (handle) => handle.executeUpdate(raiseBudgetUpdate, { args: [raise] }));
+      return sendUpdate(organizationId, issueId, raiseBudgetUpdate, raise);
     },
 
     /**
@@ -267,10 +239,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         throw new AppError('FORBIDDEN', 'this key did not submit the issue: cancel it as a person whose role may cancel, or with an admin key');
       }
       if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
-      try {
-        await deps.temporal.workflow.getHandle(row.workflowId).cancel();
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      if ((await deps.runs.cancel(row.workflowId)) === 'not_found') {
         if (row.workflowStartedAt) throw new AppError('CONFLICT', 'the issue has already ended');
         // Never started (its API died before the start): cancelled here, so no sweep starts it.
         await recordIssueOutcome(deps.db, { organizationId, issueId }, { status: 'cancelled', summary: 'cancelled before it started', error: null });

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
 import type { Database } from '../db/client';
 import { createAccessService } from '../identity/service';
@@ -16,7 +17,9 @@ import { createSkillService } from '../skills/service';
 
 export interface ServiceDeps {
   db: Database;
+  /** Schedules use it directly; workflow runs go through `runs` (made from it unless given). */
   temporal: Client;
+  runs?: WorkflowRuns;
   /** Where issue and skill workflows are started. */
   taskQueue: string;
   namespace: string;
@@ -32,22 +35,20 @@ export interface ServiceDeps {
 
 export function buildServices(deps: ServiceDeps) {
   const { db, temporal, taskQueue } = deps;
-  const optional = {
-    ...(deps.queryTimeoutMs !== undefined ? { queryTimeoutMs: deps.queryTimeoutMs } : {}),
-  };
+  const runs = deps.runs ?? temporalRuns(temporal, deps.queryTimeoutMs !== undefined ? { readDeadlineMs: deps.queryTimeoutMs } : {});
   const issues = createIssueService({
     db,
-    temporal,
+    runs,
     taskQueue,
     publicBaseUrl: deps.publicBaseUrl,
     namespace: deps.namespace,
     ...(deps.temporalUiUrl !== undefined ? { temporalUiUrl: deps.temporalUiUrl } : {}),
     ...(deps.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: deps.maxConcurrentPipelines } : {}),
-    ...optional,
   });
   return {
+    runs,
     issues,
-    skills: createSkillService({ db, temporal, taskQueue, ...optional }),
+    skills: createSkillService({ db, runs, taskQueue }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
     access: createAccessService(db),
   };
@@ -56,15 +57,12 @@ export function buildServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof buildServices>;
 
 /** The HTTP app over the services, with both webhooks. */
-export function buildApp(
-  services: Services,
-  deps: { db: Database; temporal: Client } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'logError'>>,
-) {
-  const { issues } = services;
+export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'logError'>>) {
+  const { runs, ...routed } = services;
   return createApp({
-    ...services,
-    erpWebhook: createErpWebhookHandler({ db: deps.db, temporal: deps.temporal, issues }),
-    githubWebhook: createGitHubWebhookHandler({ db: deps.db, issues }),
+    ...routed,
+    erpWebhook: createErpWebhookHandler({ db: deps.db, runs, issues: services.issues }),
+    githubWebhook: createGitHubWebhookHandler({ db: deps.db, issues: services.issues }),
     health: deps.health,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
     ...(deps.logError ? { logError: deps.logError } : {}),

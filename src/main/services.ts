@@ -99,7 +99,6 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
 export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
   return buildApp(services, {
     db: deps.db.db,
-    temporal: deps.client,
     health: async () => ({
       database: await deps.db.db
         .execute('select 1')

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { updateRefusal } from '../temporal/update-errors';
-import { withReadDeadline } from '../temporal/runs';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { WorkflowRuns } from '../temporal/runs';
 import type {
   InvocationAnswer,
   InvocationDecision,
@@ -61,9 +60,9 @@ import { candidatesOf, chooseVersion } from './rollout';
 
 export interface SkillServiceDeps {
   db: Database;
-  temporal: Client;
+  /** Where skill workflows run (Temporal; an in-memory fake in API tests). */
+  runs: WorkflowRuns;
   taskQueue: string;
-  queryTimeoutMs?: number;
   /** Compiles what callers publish, off the event loop with a time limit (default: its own thread). */
   compiler?: Pick<IsolatedSkillCompiler, 'compile'>;
 }
@@ -157,19 +156,20 @@ function createSkillRuns(deps: SkillServiceDeps) {
       ...(row.entityId ? { entityId: row.entityId } : {}),
     };
     try {
-      await deps.temporal.workflow.start(SKILL_WORKFLOW_TYPE, {
+      // Not started (started: false) means a concurrent or earlier request started it.
+      await deps.runs.start({
+        workflowType: SKILL_WORKFLOW_TYPE,
         taskQueue: deps.taskQueue,
         workflowId: row.workflowId,
         args: [request],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
+        searchAttributes: [
           { key: searchAttributes.organizationId, value: row.organizationId },
           { key: searchAttributes.skillId, value: row.skillSlug },
         ],
         staticSummary: `skill ${row.skillSlug} as ${row.personaSlug} (${row.triggeredBy})`.slice(0, 200),
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // started by a concurrent or earlier request
       if (options.failOnError !== false) await failPendingInvocation(db, { organizationId: row.organizationId, id: row.id }, `could not start: ${errorMessage(error)}`);
       throw error;
     }
@@ -182,28 +182,19 @@ function createSkillRuns(deps: SkillServiceDeps) {
    */
   async function liveState(row: InvocationRecord): Promise<{ row: InvocationRecord; live?: SkillRunProgress }> {
     if (row.status === 'completed' || row.status === 'failed') return { row };
-    const handle = deps.temporal.workflow.getHandle(row.workflowId);
     const ended = await endedWithoutResult(row);
     if (ended) return { row: await recordEnded(row, ended) };
-    try {
-      return { row, live: await withReadDeadline(deps.temporal, () => handle.query(skillStatusQuery), deps.queryTimeoutMs) };
-    } catch {
-      return { row };
-    }
+    const live = await deps.runs.query(row.workflowId, skillStatusQuery);
+    return live ? { row, live } : { row };
   }
 
   /** What Temporal says about the run's workflow; throws when Temporal cannot be asked. */
   async function workflowState(row: InvocationRecord): Promise<{ kind: 'running' } | { kind: 'missing' } | { kind: 'ended'; how: string }> {
-    try {
-      const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      const description = await withReadDeadline(deps.temporal, () => handle.describe(), deps.queryTimeoutMs);
-      if (description.status.name === 'RUNNING') return { kind: 'running' };
-      return { kind: 'ended', how: `the workflow ended as ${description.status.name.toLowerCase()} without recording a result` };
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // A running row's workflow is gone (retention); a pending one may not be started yet.
-      return row.status === 'running' ? { kind: 'ended', how: 'the workflow no longer exists' } : { kind: 'missing' };
-    }
+    const status = await deps.runs.status(row.workflowId);
+    if (status === 'RUNNING') return { kind: 'running' };
+    if (status !== 'not_found') return { kind: 'ended', how: `the workflow ended as ${status.toLowerCase()} without recording a result` };
+    // A running row's workflow is gone (retention); a pending one may not be started yet.
+    return row.status === 'running' ? { kind: 'ended', how: 'the workflow no longer exists' } : { kind: 'missing' };
   }
 
   /** How the run's workflow ended, if it has while the row is still pending or running. */
@@ -267,15 +258,11 @@ function createSkillRuns(deps: SkillServiceDeps) {
     };
   }
 
-  async function sendUpdate(organizationId: string, id: string, update: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<SkillRunProgress>) {
+  async function sendUpdate<Arg>(organizationId: string, id: string, update: UpdateDefinition<SkillRunProgress, [Arg]>, arg: Arg) {
     const row = await getInvocation(db, organizationId, id);
     if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
     if (row.status === 'completed' || row.status === 'failed') throw new AppError('CONFLICT', `the invocation has already ended (${row.status})`);
-    try {
-      await update(deps.temporal.workflow.getHandle(row.workflowId));
-    } catch (error) {
-      throw updateRefusal(error, 'the invocation has already ended');
-    }
+    await deps.runs.update(row.workflowId, update, arg, 'the invocation has already ended');
     return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
   }
 
@@ -430,20 +417,17 @@ function createSkillRuns(deps: SkillServiceDeps) {
         throw new AppError('FORBIDDEN', 'this key did not start the run: cancel it as a person whose role may cancel, or with an admin key');
       }
       if (row.status === 'completed' || row.status === 'failed') throw new AppError('CONFLICT', `the invocation has already ended (${row.status})`);
-      try {
-        await deps.temporal.workflow.getHandle(row.workflowId).cancel();
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      if ((await deps.runs.cancel(row.workflowId)) === 'not_found') {
         // Never started: nothing runs; record it so no sweep starts it.
         await finishInvocation(db, { organizationId, id }, { status: 'failed', error: 'cancelled', costUsd: 0 });
       }
       return invocationView((await getInvocation(db, organizationId, id)) as InvocationRecord);
     },
     async answer(organizationId: string, id: string, answer: InvocationAnswer) {
-      return sendUpdate(organizationId, id, (handle) => handle.executeUpdate(skillAnswerUpdate, { args: [answer] }));
+      return sendUpdate(organizationId, id, skillAnswerUpdate, answer);
     },
     async decide(organizationId: string, id: string, decision: InvocationDecision) {
-      return sendUpdate(organizationId, id, (handle) => handle.executeUpdate(skillDecisionUpdate, { args: [decision] }));
+      return sendUpdate(organizationId, id, skillDecisionUpdate, decision);
     },
   };
 }

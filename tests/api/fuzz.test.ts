@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { createIssueService } from '../../src/issues/service';
 import { createScheduleService } from '../../src/skills/schedules';
 import { createSkillService } from '../../src/skills/service';
+import { temporalRuns } from '../../src/temporal/runs';
 import { connectTemporal, createTestOrganization, openTestDatabase, type TemporalHarness, uniqueId } from '../support/harness';
 
 /**
@@ -23,9 +24,10 @@ describe('API fuzz', () => {
     temporal = await connectTemporal();
     ({ apiKey } = await createTestOrganization(db));
     const taskQueue = uniqueId('tq-fuzz');
+    const runs = temporalRuns(temporal.client, { readDeadlineMs: 200 });
     app = createApp({
-      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue, publicBaseUrl: 'http://x', namespace: 'default', queryTimeoutMs: 200 }),
-      skills: createSkillService({ db: db.db, temporal: temporal.client, taskQueue, queryTimeoutMs: 200 }),
+      issues: createIssueService({ db: db.db, runs, taskQueue, publicBaseUrl: 'http://x', namespace: 'default' }),
+      skills: createSkillService({ db: db.db, runs, taskQueue }),
       schedules: createScheduleService({ db: db.db, temporal: temporal.client, taskQueue }),
       access: createAccessService(db.db),
       health: async () => ({}),

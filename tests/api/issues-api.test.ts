@@ -8,21 +8,19 @@ import { addReviewer } from '../../src/db/people';
 import { issueApiKey, revokeApiKey } from '../../src/db/organizations';
 import { createIssueService } from '../../src/issues/service';
 import { searchAttributes } from '../../workflows/definitions';
-import {
-  connectTemporal,
-  createTestOrganization,
-  openTestDatabase,
-  type TemporalHarness,
-  uniqueId,
-} from '../support/harness';
+import { statusQuery, decisionUpdate, type IssueProgress } from '../../workflows/definitions';
+import { AppError } from '../../src/errors';
+import { createTestOrganization, openTestDatabase, uniqueId } from '../support/harness';
+import { InMemoryRuns } from '../support/in-memory-runs';
 
 /**
- * The HTTP API through app.request(): real Postgres, the real Temporal server (workflows
- * are started but no worker runs them here; the end-to-end test runs them).
+ * The HTTP API through app.request(): real Postgres, workflow runs in memory (InMemoryRuns,
+ * held to the Temporal adapter's contract by tests/temporal/runs.test.ts; the end-to-end
+ * tests run the workflows on the real server).
  */
 describe('issues API', () => {
   let db: DatabaseHandle;
-  let temporal: TemporalHarness;
+  const runs = new InMemoryRuns();
   let app: ReturnType<typeof createApp>;
   let apiKey: string;
   let organizationId: string;
@@ -31,7 +29,6 @@ describe('issues API', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase();
-    temporal = await connectTemporal();
     ({ apiKey, organization: { id: organizationId } } = await createTestOrganization(db));
     const other = await createTestOrganization(db);
     otherKey = other.apiKey;
@@ -39,12 +36,11 @@ describe('issues API', () => {
     await addReviewer(db.db, { organizationId: other.organization.id, userId: 'x', name: 'X', role: 'admin' });
     const issues = createIssueService({
       db: db.db,
-      temporal: temporal.client,
+      runs,
       taskQueue,
       publicBaseUrl: 'https://orchestrator.example',
       temporalUiUrl: 'http://localhost:8233',
       namespace: 'default',
-      queryTimeoutMs: 300,
     });
     app = createApp({
       issues,
@@ -54,7 +50,6 @@ describe('issues API', () => {
     });
   });
   afterAll(async () => {
-    await temporal.close();
     await db.close();
   });
 
@@ -89,14 +84,24 @@ describe('issues API', () => {
         trackingUrl: `https://orchestrator.example/api/issues/${body.id}`,
       });
 
-      const description = await temporal.client.workflow.getHandle(body.workflowId!).describe();
-      expect(description.type).toBe('issueWorkflow');
-      expect(description.taskQueue).toBe(taskQueue);
-      expect(description.typedSearchAttributes.get(searchAttributes.organizationId)).toBe(organizationId);
-      expect(description.typedSearchAttributes.get(searchAttributes.issueType)).toBe('bug');
-      expect(description.typedSearchAttributes.get(searchAttributes.issuePriority)).toBe('high');
-      expect(description.typedSearchAttributes.get(searchAttributes.issueModule)).toBe('briefs');
-      expect(await description.staticSummary()).toBe('bug: Brief export crashes');
+      const run = runs.runs.get(body.workflowId!);
+      expect(run?.request).toMatchObject({
+        workflowType: 'issueWorkflow',
+        taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: 'bug: Brief export crashes',
+        args: [{ issueId: body.id, organizationId, title: 'Brief export crashes' }],
+      });
+      const attributes = new Map(run?.request.searchAttributes.map((pair) => [pair.key.name, pair.value]));
+      expect(Object.fromEntries(attributes)).toEqual({
+        [searchAttributes.organizationId.name]: organizationId,
+        [searchAttributes.issueType.name]: 'bug',
+        [searchAttributes.issuePriority.name]: 'high',
+        [searchAttributes.issueModule.name]: 'briefs',
+        [searchAttributes.issueStage.name]: 'queued',
+        [searchAttributes.awaitingHuman.name]: false,
+      });
     });
 
     it('returns the existing issue for a repeated delivery and never starts a second run', async () => {
@@ -107,9 +112,63 @@ describe('issues API', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ id: first.id, created: false });
       }
-      const runs = [];
-      for await (const run of temporal.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) runs.push(run);
-      expect(runs).toHaveLength(1);
+      // Every repeat asks to start again (healing a crash between insert and start); none starts a second run.
+      const asked = runs.starts.filter((start) => start.workflowId === first.workflowId);
+      expect(asked).toHaveLength(11);
+      expect(asked.every((start) => start.workflowIdConflictPolicy === 'USE_EXISTING' && start.workflowIdReusePolicy === 'REJECT_DUPLICATE')).toBe(true);
+      expect(runs.runs.get(first.workflowId)?.status).toBe('RUNNING');
+    });
+
+    it("shows the running workflow's progress, and maps its update refusals to 403 and 409", async () => {
+      const { id, workflowId } = (await (await post(erpIssue())).json()) as { id: string; workflowId: string };
+      const live = (run: { request: { args: unknown[] } }): IssueProgress =>
+        ({
+          issueId: (run.request.args[0] as { issueId: string }).issueId,
+          status: 'awaiting_approval',
+          stage: 'research',
+          progress: 60,
+          currentStep: 'waiting: plan approval',
+          stagesCompleted: ['classify', 'triage', 'research'],
+          route: 'research_and_code',
+          error: null,
+          updatedAt: new Date().toISOString(),
+          round: 0,
+          codeTier: null,
+          costUsd: 0.25,
+          budgetUsd: 5,
+          pending: { kind: 'approval', gate: 'plan', gateRound: 0, since: new Date().toISOString(), deadline: new Date().toISOString(), reminded: false, escalated: false },
+          questions: [],
+          decisions: [],
+          toolCalls: 3,
+          runs: 1,
+        }) as IssueProgress;
+      runs.answerQuery(statusQuery, (run) => (run.request.workflowId === workflowId ? live(run) : (undefined as never)));
+      expect(await (await get(`/api/issues/${id}`)).json()).toMatchObject({ status: 'awaiting_approval', stage: 'research', progress: 60, pending: { gate: 'plan' } });
+
+      const approve = (reviewer: string) =>
+        app.request(`/api/issues/${id}/approval`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve', reviewer }),
+        });
+      // The API lets both reviewers through; the workflow's own check (here: the fake's) has the last word.
+      await addReviewer(db.db, { organizationId, userId: 'alice', name: 'Alice', role: 'reviewer' });
+      await addReviewer(db.db, { organizationId, userId: 'bob', name: 'Bob', role: 'reviewer' });
+      runs.answerUpdate(decisionUpdate, (_run, decision) => {
+        if (decision.reviewer !== 'alice') throw new AppError('FORBIDDEN', `${decision.reviewer} may not approve plans`);
+        throw new AppError('CONFLICT', 'the plan gate already has a decision');
+      });
+      const forbidden = await approve('bob');
+      expect(forbidden.status).toBe(403);
+      expect(await forbidden.json()).toMatchObject({ error: { message: 'bob may not approve plans' } });
+      const conflict = await approve('alice');
+      expect(await conflict.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'the plan gate already has a decision' } });
+      expect(conflict.status).toBe(409);
+
+      runs.end(workflowId, 'TERMINATED');
+      const ended = await approve('alice');
+      expect(ended.status).toBe(409);
+      expect(await ended.json()).toMatchObject({ error: { message: 'the issue has already ended' } });
     });
 
     it('shows an issue with the ERP status view', async () => {
@@ -238,20 +297,17 @@ describe('issues API', () => {
 
 describe('submission limits', () => {
   let db: DatabaseHandle;
-  let temporal: TemporalHarness;
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     db = await openTestDatabase();
-    temporal = await connectTemporal();
     app = createApp({
-      issues: createIssueService({ db: db.db, temporal: temporal.client, taskQueue: uniqueId('tq-limits'), publicBaseUrl: 'http://x', namespace: 'default' }),
+      issues: createIssueService({ db: db.db, runs: new InMemoryRuns(), taskQueue: uniqueId('tq-limits'), publicBaseUrl: 'http://x', namespace: 'default' }),
       access: createAccessService(db.db),
       health: async () => ({}),
       logError: () => undefined,
     });
   });
   afterAll(async () => {
-    await temporal.close();
     await db.close();
   });
 

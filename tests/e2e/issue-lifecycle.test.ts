@@ -11,6 +11,7 @@ import { organizations } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import { createIssueService, type IssueView } from '../../src/issues/service';
+import { temporalRuns } from '../../src/temporal/runs';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { costUsd } from '../../src/llm/pricing';
 import {
@@ -67,7 +68,7 @@ describe('issue lifecycle end to end', () => {
     workerRun = worker.run();
     const issues = createIssueService({
       db: db.db,
-      temporal: temporal.client,
+      runs: temporalRuns(temporal.client),
       taskQueue: created.taskQueue,
       publicBaseUrl: 'http://localhost:3000',
       namespace: 'default',

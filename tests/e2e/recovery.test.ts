@@ -7,6 +7,7 @@ import { createInvocation } from '../../src/db/skills';
 import { createIssueService } from '../../src/issues/service';
 import { installSkillLibrary } from '../../src/skills/library';
 import { createSkillService } from '../../src/skills/service';
+import { temporalRuns } from '../../src/temporal/runs';
 import { issueWorkflowId, skillWorkflowId } from '../../workflows/definitions';
 import { eventually, uniqueId } from '../support/harness';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline';
@@ -31,8 +32,8 @@ describe('the recovery sweep', () => {
   it('starts what a crashed API left unstarted, and records terminated skill runs as failed', async () => {
     const { organizationId, apiKey } = await h.newOrganization();
     await installSkillLibrary(h.db.db, organizationId);
-    const issuesService = createIssueService({ db: h.db.db, temporal: h.temporal.client, taskQueue: h.taskQueue, publicBaseUrl: 'http://x', namespace: 'default' });
-    const skills = createSkillService({ db: h.db.db, temporal: h.temporal.client, taskQueue: h.taskQueue });
+    const issuesService = createIssueService({ db: h.db.db, runs: temporalRuns(h.temporal.client), taskQueue: h.taskQueue, publicBaseUrl: 'http://x', namespace: 'default' });
+    const skills = createSkillService({ db: h.db.db, runs: temporalRuns(h.temporal.client), taskQueue: h.taskQueue });
 
     // An issue inserted, then the API died before starting its workflow.
     const externalId = uniqueId('crashed');

@@ -90,7 +90,7 @@ export async function startPipelineHarness(
     queryTimeoutMs: 5_000,
     ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
   });
-  const app = buildApp(services, { db: db.db, temporal: temporal.client, health: async () => ({}), logError: () => undefined });
+  const app = buildApp(services, { db: db.db, health: async () => ({}), logError: () => undefined });
   const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
 
   const harness: PipelineHarness = {
