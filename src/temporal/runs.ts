@@ -103,32 +103,18 @@ export function temporalRuns(temporal: Client, options: { readDeadlineMs?: numbe
         throw updateRefusal(error, whenEnded);
       }
     },
-    async signal(workflowId, signal, ...args) {
-      try {
-        await handle(workflowId).signal(signal, ...args);
-        return 'sent';
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'not_found';
-        throw error;
-      }
-    },
-    async cancel(workflowId) {
-      try {
-        await handle(workflowId).cancel();
-        return 'requested';
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'not_found';
-        throw error;
-      }
-    },
-    async status(workflowId) {
-      try {
-        const description = await read(() => handle(workflowId).describe());
-        return description.status.name as RunStatus;
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'not_found';
-        throw error;
-      }
-    },
+    signal: (workflowId, signal, ...args) => orNotFound(async () => (await handle(workflowId).signal(signal, ...args), 'sent' as const)),
+    cancel: (workflowId) => orNotFound(async () => (await handle(workflowId).cancel(), 'requested' as const)),
+    status: (workflowId) => orNotFound(async () => (await read(() => handle(workflowId).describe())).status.name as RunStatus),
   };
+}
+
+/** `not_found` for a run Temporal does not know; other errors are thrown. */
+async function orNotFound<T>(work: () => Promise<T>): Promise<T | 'not_found'> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'not_found';
+    throw error;
+  }
 }
