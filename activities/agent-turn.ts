@@ -1,5 +1,6 @@
 import type { Database } from '../src/db/client';
-import { listToolCalls, loadAgentMessages, putAgentMessage, registerToolCalls } from '../src/db/agent-transcripts';
+import { agentMessageWrite, listToolCalls, loadAgentMessages, toolCallsWrite } from '../src/db/agent-transcripts';
+import { PendingWrites } from '../src/db/together';
 import { costOfLoopTurn } from '../src/db/llm-calls';
 import type { LlmClient, LlmContentBlock, LlmTool } from '../src/llm/client';
 import type { ActivityRuntime } from './context';
@@ -14,6 +15,9 @@ import { buildMessages } from './transcript';
  * the call is paid for and counted exactly once), store the answer, and register its tool
  * calls. What the tool calls mean — which are allowed, what a final answer must look like — is
  * the caller's.
+ *
+ * The call's record, the answer and its tool calls are written in one statement: a stored
+ * answer always has its cost recorded.
  */
 
 export type ToolUse = Extract<LlmContentBlock, { type: 'tool_use' }>;
@@ -56,6 +60,7 @@ export async function takeModelTurn(
   let content: LlmContentBlock[];
   let costUsd: number;
   const existing = stored.find((message) => message.seq === request.turn + 1);
+  const writes = new PendingWrites(db);
   if (existing) {
     // A retry after the answer was stored: the call was paid for once; count it once.
     content = existing.content as LlmContentBlock[];
@@ -82,15 +87,18 @@ export async function takeModelTurn(
           signal: runtime.signal,
         },
         { ...request.record, request: { ...(request.record.request as Record<string, unknown> | undefined), loopId: ref.loopId, turn: request.turn } },
+        writes,
       );
       costUsd = call.costUsd;
       content = call.response.content;
     } catch (error) {
       throw toActivityFailure(error);
     }
-    await putAgentMessage(db, ref, request.turn + 1, 'assistant', content);
+    writes.add(agentMessageWrite(db, ref, request.turn + 1, 'assistant', content));
   }
   const uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
-  if (uses.length > 0) await registerToolCalls(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
+  // Registered again on a retry: kept as they are (ON CONFLICT DO NOTHING).
+  writes.add(toolCallsWrite(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input }))));
+  await writes.flush();
   return { content, costUsd, uses };
 }

@@ -15,11 +15,13 @@ import {
   getToolCall,
   putAgentMessage,
   storeToolResult,
+  toolResultWrite,
 } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { recordIssueStage } from '../src/db/issues';
-import { appendLog } from '../src/db/logs';
-import { completeStep, failStep, startStep } from '../src/db/steps';
+import { appendLog, logWrite } from '../src/db/logs';
+import { enterStage } from '../src/db/stage-entry';
+import { failStep, startStep, stepCompletedWrite } from '../src/db/steps';
+import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
 import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
@@ -159,19 +161,25 @@ export function createAgentActivities(deps: AgentDeps) {
     /** Opens (or reopens after a retry) the step and writes the loop's first message. */
     async startAgentLoop(input: StartAgentLoopInput): Promise<{ stepId: string }> {
       const runtime = currentActivity();
-      // Entering the stage reads the issue back: one statement, not a read and a write.
-      const issue = await recordIssueStage(db, input, { stage: input.stage });
-      if (!issue) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
-      const step = await openLoopStep(input, input.modelTier, runtime.attempt, runtime.maxAttempts);
-      const prompt = await initialPrompt(db, input.stage, issue, input);
-      await putAgentMessage(db, input, 0, 'user', prompt);
-      await appendLog(db, {
-        ...input,
-        stepId: step.id,
-        level: 'INFO',
-        message: `${input.stage} agent started (round ${input.round}, model ${deps.models[input.modelTier]})`,
-      });
-      return { stepId: step.id };
+      const model = deps.models[input.modelTier];
+      // One statement in (the stage, its step and log line, the issue and its context), one out (the first message).
+      const entered = await enterStage(
+        db,
+        input,
+        {
+          stage: input.stage,
+          round: input.round,
+          agentType: AGENT_TYPES[input.stage],
+          model,
+          attempt: runtime.attempt,
+          maxAttempts: runtime.maxAttempts,
+          message: `${input.stage} agent started (round ${input.round}, model ${model})`,
+        },
+        { withContext: true },
+      );
+      if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+      await putAgentMessage(db, input, 0, 'user', initialPrompt(input.stage, entered.issue, entered.context, input));
+      return { stepId: entered.stepId };
     },
 
     /**
@@ -201,13 +209,18 @@ export function createAgentActivities(deps: AgentDeps) {
         throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', reason));
       }
 
+      // What the answer settles is written together, in one statement, at the end.
+      const writes = new PendingWrites(db);
+      const result = (toolUseId: string, output: string, isError: boolean) => toolResultWrite(db, input, toolUseId, { output, isError, executed: false });
       // Only what this stage was offered runs: a research or review agent's write_file or
       // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
       const offered = new Set<string>([...agentTools(input.stage, writable), finalTool]);
       const refused = uses.filter((use) => !offered.has(use.name));
       for (const use of refused) {
-        await storeToolResult(db, input, use.id, { output: notAvailable(use.name, input.stage, offered), isError: true, executed: false });
-        await appendLog(db, { ...input, stepId: step.id, level: 'WARN', message: `${input.stage} agent called ${truncate(use.name, 100)}, which this stage does not offer: refused` });
+        writes.add(
+          result(use.id, notAvailable(use.name, input.stage, offered), true),
+          logWrite(db, { ...input, stepId: step.id, level: 'WARN', message: `${input.stage} agent called ${truncate(use.name, 100)}, which this stage does not offer: refused` }),
+        );
       }
 
       const final = uses.find((use) => use.name === finalTool);
@@ -216,23 +229,22 @@ export function createAgentActivities(deps: AgentDeps) {
       if (final) {
         const parsed = stageOutputSchemas[input.stage].safeParse(final.input);
         if (parsed.success) {
-          const summary = await storeStageOutput(db, input.stage, parsed.data as StageOutput<AgentStage>, { ...input, stepId: step.id });
+          const stored = storeStageOutput(db, input.stage, parsed.data as StageOutput<AgentStage>, { ...input, stepId: step.id }, writes);
           // Calls made alongside the final answer are not run: the loop is over.
-          for (const use of uses.filter((u) => u.id !== final.id)) {
-            await storeToolResult(db, input, use.id, { output: 'not run: the stage was submitted', isError: true, executed: false });
-          }
-          await storeToolResult(db, input, final.id, { output: 'accepted', isError: false, executed: false });
-          await completeStep(db, step.id, summaryOf(summary));
-          await appendLog(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${summaryOf(summary)}` });
-          return { kind: 'final', costUsd: cost, summary };
+          for (const use of uses.filter((u) => u.id !== final.id && !refused.includes(u))) writes.add(result(use.id, 'not run: the stage was submitted', true));
+          writes.add(result(final.id, 'accepted', false));
+          // The summary names the artifact; its text is the same before and after the id is known.
+          const completed = summaryOf(stored.summarize(''));
+          writes.add(
+            stepCompletedWrite(db, step.id, completed),
+            logWrite(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${completed}` }),
+          );
+          const { artifact } = await writes.flush({ artifact: stored.artifact });
+          return { kind: 'final', costUsd: cost, summary: stored.summarize(String(artifact?.['id'] ?? '')) };
         }
         repairs = 1;
         problem = z.prettifyError(parsed.error);
-        await storeToolResult(db, input, final.id, {
-          output: `The input does not match the schema:\n${problem}\nCall ${finalTool} again with a corrected input.`,
-          isError: true,
-          executed: false,
-        });
+        writes.add(result(final.id, `The input does not match the schema:\n${problem}\nCall ${finalTool} again with a corrected input.`, true));
       }
 
       const toolCalls: ToolCallRef[] = [];
@@ -241,7 +253,7 @@ export function createAgentActivities(deps: AgentDeps) {
         if (use.name === ASK_CLARIFICATION) {
           const parsed = toolInputSchemas[ASK_CLARIFICATION].safeParse(use.input);
           if (!parsed.success) {
-            await storeToolResult(db, input, use.id, { output: 'ask_clarification needs a "question" string', isError: true, executed: false });
+            writes.add(result(use.id, 'ask_clarification needs a "question" string', true));
             continue;
           }
           toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
@@ -249,6 +261,7 @@ export function createAgentActivities(deps: AgentDeps) {
         }
         toolCalls.push({ toolUseId: use.id, name: use.name });
       }
+      await writes.flush();
       return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
     },
 

@@ -1,5 +1,6 @@
 import type { Database } from '../src/db/client';
-import { type NewLlmCall, recordLlmCall } from '../src/db/llm-calls';
+import { llmCallWrite, type NewLlmCall, recordLlmCall } from '../src/db/llm-calls';
+import type { PendingWrites } from '../src/db/together';
 import { errorMessage, isAppError } from '../src/errors';
 import type { LlmClient, LlmRequest, LlmResponse } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
@@ -15,12 +16,17 @@ export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invoca
  * heartbeating while it runs, recorded in llm_calls whatever happens: usage
  * and price when it answers, the error when it fails (not when the activity was cancelled).
  * Errors are rethrown as they are; callers decide how they reach Temporal.
+ *
+ * With `writes`, an answered call's record joins the caller's pending writes, to be sent with
+ * what the caller stores from the answer (one statement; both or neither); a failed call is
+ * recorded at once.
  */
 export async function callModelRecorded(
   deps: { db: Database; llm: LlmClient },
   runtime: ActivityRuntime,
   request: LlmRequest,
   record: CallRecord,
+  writes?: PendingWrites,
 ): Promise<{ response: LlmResponse; costUsd: number }> {
   // Before anything is paid: over the organization's spend cap, Temporal retries this call when the cap resets.
   await assertUnderSpendCaps(deps.db, record.organizationId);
@@ -30,7 +36,7 @@ export async function callModelRecorded(
     const response = await withHeartbeat(runtime, deps.llm.createMessage(request));
     const model = response.model || request.model;
     const cost = costUsd(model, response.usage);
-    await recordLlmCall(deps.db, {
+    const answered = {
       ...base,
       model,
       status: 'ok',
@@ -40,7 +46,9 @@ export async function callModelRecorded(
       stopReason: response.stopReason,
       requestId: response.requestId,
       response: { id: response.id, content: response.content },
-    });
+    } as const;
+    if (writes) writes.add(llmCallWrite(deps.db, answered));
+    else await recordLlmCall(deps.db, answered);
     return { response, costUsd: cost };
   } catch (error) {
     if (!runtime.signal.aborted) {

@@ -10,12 +10,14 @@ import {
   stageOutputSchemas,
   stageToolNames,
 } from '../src/contracts/stages';
-import { saveArtifact } from '../src/db/artifacts';
-import { listQuestions } from '../src/db/people';
+import { artifactWrite } from '../src/db/artifacts';
+import { listQuestions, type QuestionRecord } from '../src/db/people';
 import type { Database } from '../src/db/client';
-import { type IssueRecord, recordIssueStage } from '../src/db/issues';
-import { appendLog } from '../src/db/logs';
-import { completeStep, failStep, startStep } from '../src/db/steps';
+import { type IssueRecord, issueStageWrite } from '../src/db/issues';
+import { logWrite } from '../src/db/logs';
+import { enterStage, type IssueContext } from '../src/db/stage-entry';
+import { stepCompletedWrite, stepFailedWrite } from '../src/db/steps';
+import { PendingWrites } from '../src/db/together';
 import { AppError, errorMessage } from '../src/errors';
 import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
@@ -60,35 +62,35 @@ export function createStageActivities(deps: StageActivityDeps) {
   async function runStage<S extends 'classify' | 'triage', R>(
     stage: S,
     input: StageActivityInput,
-    buildPrompt: (issue: IssueRecord) => Promise<string>,
-    store: (output: z.infer<(typeof stageOutputSchemas)[S]>, ctx: { issue: IssueRecord; stepId: string }) => Promise<Omit<R, 'costUsd'>>,
+    buildPrompt: (issue: IssueRecord, context: IssueContext) => string,
+    store: (output: z.infer<(typeof stageOutputSchemas)[S]>, ctx: { issue: IssueRecord; stepId: string; writes: PendingWrites }) => Omit<R, 'costUsd'>,
   ): Promise<R> {
     const runtime = currentActivity();
     const model = deps.models[input.modelTier];
     const ref = { organizationId: input.organizationId, issueId: input.issueId };
-    // Entering the stage reads the issue back: one statement, not a read and a write.
-    const issue = await recordIssueStage(db, ref, { stage });
-    if (!issue) {
+    // One statement in: the stage, its step and log line, the issue and its context read back.
+    const entered = await enterStage(
+      db,
+      ref,
+      {
+        stage,
+        round: input.round,
+        agentType: AGENT_TYPES[stage],
+        model,
+        attempt: runtime.attempt,
+        maxAttempts: runtime.maxAttempts,
+        message: `${stage} started (model ${model}, attempt ${runtime.attempt}, round ${input.round})`,
+      },
+      { withContext: stage === 'triage' },
+    );
+    if (!entered) {
       throw toActivityFailure(
         new AppError('NOT_FOUND', `issue ${input.issueId} not found for ${input.organizationId}`),
       );
     }
-    const step = await startStep(db, {
-      ...ref,
-      stage,
-      round: input.round,
-      agentType: AGENT_TYPES[stage],
-      model,
-      attempt: runtime.attempt,
-      maxAttempts: runtime.maxAttempts,
-    });
-    await appendLog(db, {
-      ...ref,
-      stepId: step.id,
-      level: 'INFO',
-      message: `${stage} started (model ${model}, attempt ${runtime.attempt}, round ${input.round})`,
-    });
-
+    const { issue, stepId, context } = entered;
+    // One statement out: the model calls' records, what the stage stored, the step and its log line.
+    const writes = new PendingWrites(db);
     try {
       const prompt = loadPrompt(stage);
       const { output, costUsd } = await callForStructuredOutput({
@@ -99,25 +101,27 @@ export function createStageActivities(deps: StageActivityDeps) {
         maxTokens: deps.maxOutputTokens,
         system: prompt.text,
         promptId: prompt.id,
-        userPrompt: await buildPrompt(issue),
+        userPrompt: buildPrompt(issue, context),
         tool: {
           name: stageToolNames[stage],
           description: TOOL_DESCRIPTIONS[stage],
           schema: stageOutputSchemas[stage] as unknown as z.ZodType<z.infer<(typeof stageOutputSchemas)[S]>>,
         },
-        record: { ...ref, stepId: step.id, stage },
+        record: { ...ref, stepId, stage },
+        writes,
       });
-      const result = { ...(await store(output, { issue, stepId: step.id })), costUsd } as R;
+      const result = { ...store(output, { issue, stepId, writes }), costUsd } as R;
       const summary = summaryOf(result);
-      await completeStep(db, step.id, summary);
-      await appendLog(db, { ...ref, stepId: step.id, level: 'INFO', message: `${stage} completed: ${summary}` });
+      writes.add(stepCompletedWrite(db, stepId, summary), logWrite(db, { ...ref, stepId, level: 'INFO', message: `${stage} completed: ${summary}` }));
+      await writes.flush();
       return result;
     } catch (error) {
+      // The calls that were answered are recorded whatever happens next.
       if (!runtime.signal.aborted) {
         const message = errorMessage(error);
-        await failStep(db, step.id, message);
-        await appendLog(db, { ...ref, stepId: step.id, level: 'ERROR', message: `${stage} failed: ${message}` });
+        writes.add(stepFailedWrite(db, stepId, message), logWrite(db, { ...ref, stepId, level: 'ERROR', message: `${stage} failed: ${message}` }));
       }
+      await writes.flush().catch(() => undefined); // the failure being reported matters more
       throw toActivityFailure(error);
     }
   }
@@ -127,8 +131,8 @@ export function createStageActivities(deps: StageActivityDeps) {
       return runStage(
         'classify',
         input,
-        async (issue) => describeIssue(issue),
-        async (output: ClassifyOutput, { issue }) => {
+        (issue) => describeIssue(issue),
+        (output: ClassifyOutput, { issue, writes }) => {
           // The reporter's type, priority and module stand; the classification is advisory
           // and kept in `result.classification` (the module fills a gap).
           const summary: Omit<ClassifySummary, 'costUsd'> = {
@@ -138,11 +142,7 @@ export function createStageActivities(deps: StageActivityDeps) {
             complexity: output.complexity,
             summary: truncate(output.summary),
           };
-          await recordIssueStage(db, input, {
-            stage: 'classify',
-            module: output.module,
-            result: { classification: output },
-          });
+          writes.add(issueStageWrite(db, input, { stage: 'classify', module: output.module, result: { classification: output } }));
           return summary;
         },
       );
@@ -152,16 +152,12 @@ export function createStageActivities(deps: StageActivityDeps) {
       return runStage(
         'triage',
         input,
-        async (issue) =>
-          [
-            describeIssue(issue),
-            `## Classification\n${json(issue.result['classification'])}`,
-            await describeClarifications(db, input.organizationId, input.issueId),
-          ].join('\n\n'),
-        async (output: TriageOutput, { stepId }) => {
-          await recordIssueStage(db, input, { stage: 'triage', result: { triage: output } });
+        (issue, context) =>
+          [describeIssue(issue), `## Classification\n${json(issue.result['classification'])}`, clarificationsOf(context.questions)].join('\n\n'),
+        (output: TriageOutput, { stepId, writes }) => {
+          writes.add(issueStageWrite(db, input, { stage: 'triage', result: { triage: output } }));
           if (output.route === 'answer' && output.answer) {
-            await saveArtifact(db, { ...input, stepId, type: 'DOCUMENTATION', name: 'answer', content: output.answer });
+            writes.add(artifactWrite(db, { ...input, stepId, type: 'DOCUMENTATION', name: 'answer', content: output.answer }));
           }
           return { route: output.route, reason: truncate(output.reason), question: output.question ? truncate(output.question, 2000) : null };
         },
@@ -190,7 +186,12 @@ export function describeIssue(issue: IssueRecord): string {
 
 /** Questions asked so far and their answers, for the prompts that build on them. */
 export async function describeClarifications(db: Database, organizationId: string, issueId: string): Promise<string> {
-  const answered = (await listQuestions(db, organizationId, issueId)).filter((q) => q.answer);
+  return clarificationsOf(await listQuestions(db, organizationId, issueId));
+}
+
+/** The answered questions among `questions`, as a prompt section. */
+export function clarificationsOf(questions: QuestionRecord[]): string {
+  const answered = questions.filter((q) => q.answer);
   if (answered.length === 0) return '## Clarifications\n(none)';
   return ['## Clarifications', ...answered.map((q) => `Q (${q.stage}): ${q.question}\nA (${q.answeredBy}): ${q.answer}`)].join('\n\n');
 }

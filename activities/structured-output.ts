@@ -5,6 +5,7 @@ import { AppError } from '../src/errors';
 import type { LlmClient, LlmMessage, LlmResponse, LlmTool } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import type { ActivityRuntime } from './context';
+import type { PendingWrites } from '../src/db/together';
 import { callModelRecorded } from './model-call';
 
 /** After an invalid answer the model gets this many chances to repair it, then we fail. */
@@ -21,6 +22,8 @@ export interface StructuredCallInput<T> {
   userPrompt: string;
   tool: { name: string; description: string; schema: z.ZodType<T> };
   record: { organizationId: string; issueId: string; stepId: string; stage: string };
+  /** Where answered calls' records go, to be sent with the caller's own writes (model-call.ts). */
+  writes?: PendingWrites;
 }
 
 export interface StructuredCallResult<T> {
@@ -102,6 +105,6 @@ async function recordedCall<T>(input: StructuredCallInput<T>, tool: LlmTool, mes
   const { response } = await callModelRecorded(input, input.runtime, request, {
     ...input.record,
     request: { promptId: input.promptId, messages: request.messages },
-  });
+  }, input.writes);
   return response;
 }

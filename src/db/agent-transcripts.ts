@@ -23,7 +23,12 @@ const owner = (ref: LoopRef) => ({
 
 /** Appends a message at `seq`; a retried writer finds its own message already there. */
 export async function putAgentMessage(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown): Promise<void> {
-  await db
+  await agentMessageWrite(db, ref, seq, role, content);
+}
+
+/** A message of the loop (kept if already stored), unsent: for PendingWrites (together.ts). */
+export function agentMessageWrite(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown) {
+  return db
     .insert(agentMessages)
     .values({ ...owner(ref), seq, role, content })
     .onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
@@ -43,10 +48,24 @@ export async function registerToolCalls(
   ref: LoopRef,
   calls: Array<{ toolUseId: string; name: string; input: unknown }>,
 ): Promise<void> {
-  if (calls.length === 0) return;
-  await db
+  await toolCallsWrite(db, ref, calls);
+}
+
+/** The registration of tool calls, unsent (undefined when there are none): for PendingWrites. */
+export function toolCallsWrite(db: Database, ref: LoopRef, calls: Array<{ toolUseId: string; name: string; input: unknown; result?: { output: string; isError: boolean } }>) {
+  if (calls.length === 0) return undefined;
+  return db
     .insert(agentToolCalls)
-    .values(calls.map((call) => ({ ...owner(ref), toolUseId: call.toolUseId, name: call.name, input: call.input ?? {} })))
+    .values(
+      calls.map((call) => ({
+        ...owner(ref),
+        toolUseId: call.toolUseId,
+        name: call.name,
+        input: call.input ?? {},
+        // Registered with its result (a refusal, a repair request): nothing will run it.
+        ...(call.result ? { output: call.result.output, isError: call.result.isError ? 1 : 0, completedAt: sql`now()` } : {}),
+      })),
+    )
     .onConflictDoNothing({ target: [agentToolCalls.loopId, agentToolCalls.toolUseId] });
 }
 
@@ -87,7 +106,13 @@ export async function storeToolResult(
   toolUseId: string,
   result: { output: string; isError: boolean; executed: boolean },
 ): Promise<boolean> {
-  const rows = await db
+  const rows = await toolResultWrite(db, ref, toolUseId, result).returning({ id: agentToolCalls.id });
+  return rows.length > 0;
+}
+
+/** A tool's result (kept if one is stored), unsent: for PendingWrites (together.ts). */
+export function toolResultWrite(db: Database, ref: LoopRef, toolUseId: string, result: { output: string; isError: boolean; executed: boolean }) {
+  return db
     .update(agentToolCalls)
     .set({
       output: result.output,
@@ -95,7 +120,5 @@ export async function storeToolResult(
       executions: result.executed ? sql`${agentToolCalls.executions} + 1` : agentToolCalls.executions,
       completedAt: sql`now()`,
     })
-    .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output)))
-    .returning({ id: agentToolCalls.id });
-  return rows.length > 0;
+    .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output)));
 }

@@ -18,13 +18,20 @@ export interface NewArtifact {
 
 /** Idempotent per (step, name): a retried activity replaces its artifact, never duplicates it. */
 export async function saveArtifact(db: Database, artifact: NewArtifact): Promise<string> {
+  const [row] = await artifactWrite(db, artifact);
+  if (!row) throw new Error('artifact upsert returned no row');
+  return row.id;
+}
+
+/** The artifact's upsert returning its id, unsent: for PendingWrites (together.ts). */
+export function artifactWrite(db: Database, artifact: NewArtifact) {
   const values = {
     ...artifact,
     filePath: artifact.filePath ?? null,
     diffPatch: artifact.diffPatch ?? null,
     metadata: artifact.metadata ?? {},
   };
-  const [row] = await db
+  return db
     .insert(artifacts)
     .values(values)
     .onConflictDoUpdate({
@@ -32,8 +39,6 @@ export async function saveArtifact(db: Database, artifact: NewArtifact): Promise
       set: { type: values.type, content: values.content, filePath: values.filePath, diffPatch: values.diffPatch, metadata: values.metadata },
     })
     .returning({ id: artifacts.id });
-  if (!row) throw new Error('artifact upsert returned no row');
-  return row.id;
 }
 
 export async function listArtifacts(db: Database, organizationId: string, issueId: string): Promise<ArtifactRecord[]> {

@@ -77,7 +77,17 @@ export async function recordIssueStage(
   ref: { organizationId: string; issueId: string },
   update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
 ): Promise<IssueRecord | undefined> {
-  const [row] = await db
+  const [row] = await issueStageWrite(db, ref, update).returning();
+  return row;
+}
+
+/** The issue's move to a stage (with results merged in), unsent: for PendingWrites (together.ts). */
+export function issueStageWrite(
+  db: Database,
+  ref: { organizationId: string; issueId: string },
+  update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
+) {
+  return db
     .update(issues)
     .set({
       stage: update.stage,
@@ -87,9 +97,7 @@ export async function recordIssueStage(
       ...(update.result ? { result: sql`${issues.result} || ${JSON.stringify(update.result)}::jsonb` } : {}),
       updatedAt: sql`now()`,
     })
-    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)))
-    .returning();
-  return row;
+    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
 }
 
 /**

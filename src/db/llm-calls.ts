@@ -27,7 +27,14 @@ export interface NewLlmCall {
 
 /** One row per model call, failed calls included, so cost and error rates add up. */
 export async function recordLlmCall(db: Database, call: NewLlmCall): Promise<string> {
-  const [row] = await db
+  const [row] = await llmCallWrite(db, call).returning({ id: llmCalls.id });
+  if (!row) throw new Error('llm call insert returned no row');
+  return row.id;
+}
+
+/** The record of a model call, unsent: for PendingWrites (together.ts). */
+export function llmCallWrite(db: Database, call: NewLlmCall) {
+  return db
     .insert(llmCalls)
     .values({
       organizationId: call.organizationId,
@@ -49,10 +56,7 @@ export async function recordLlmCall(db: Database, call: NewLlmCall): Promise<str
       error: call.error ?? null,
       request: call.request ?? null,
       response: call.response ?? null,
-    })
-    .returning({ id: llmCalls.id });
-  if (!row) throw new Error('llm call insert returned no row');
-  return row.id;
+    });
 }
 
 export async function listLlmCalls(db: Database, organizationId: string, issueId: string): Promise<LlmCallRecord[]> {

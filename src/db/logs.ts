@@ -4,11 +4,15 @@ import { issueLogs, type LogLevel } from './schema';
 
 export type IssueLogRecord = typeof issueLogs.$inferSelect;
 
-export async function appendLog(
-  db: Database,
-  entry: { organizationId: string; issueId: string; stepId?: string | null; level: LogLevel; message: string; data?: Record<string, unknown> },
-): Promise<void> {
-  await db.insert(issueLogs).values({
+export type LogEntry = { organizationId: string; issueId: string; stepId?: string | null; level: LogLevel; message: string; data?: Record<string, unknown> };
+
+export async function appendLog(db: Database, entry: LogEntry): Promise<void> {
+  await logWrite(db, entry);
+}
+
+/** The insert of a log line, unsent: for PendingWrites (together.ts). */
+export function logWrite(db: Database, entry: LogEntry) {
+  return db.insert(issueLogs).values({
     organizationId: entry.organizationId,
     issueId: entry.issueId,
     stepId: entry.stepId ?? null,

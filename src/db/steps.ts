@@ -41,17 +41,21 @@ export async function startStep(
 }
 
 export async function completeStep(db: Database, stepId: string, summary: string): Promise<void> {
-  await db
-    .update(issueSteps)
-    .set({ status: 'completed', summary, error: null, completedAt: sql`now()` })
-    .where(eq(issueSteps.id, stepId));
+  await stepCompletedWrite(db, stepId, summary);
 }
 
 export async function failStep(db: Database, stepId: string, error: string): Promise<void> {
-  await db
-    .update(issueSteps)
-    .set({ status: 'failed', error, completedAt: sql`now()` })
-    .where(eq(issueSteps.id, stepId));
+  await stepFailedWrite(db, stepId, error);
+}
+
+/** The step's completion, unsent: for PendingWrites (together.ts). */
+export function stepCompletedWrite(db: Database, stepId: string, summary: string) {
+  return db.update(issueSteps).set({ status: 'completed', summary, error: null, completedAt: sql`now()` }).where(eq(issueSteps.id, stepId));
+}
+
+/** The step's failure, unsent: for PendingWrites (together.ts). */
+export function stepFailedWrite(db: Database, stepId: string, error: string) {
+  return db.update(issueSteps).set({ status: 'failed', error, completedAt: sql`now()` }).where(eq(issueSteps.id, stepId));
 }
 
 export async function listSteps(db: Database, organizationId: string, issueId: string): Promise<StepRecord[]> {

@@ -3,14 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { listArtifacts, saveArtifact } from '../../src/db/artifacts';
+import { artifactWrite, listArtifacts, saveArtifact } from '../../src/db/artifacts';
 import { type DatabaseHandle, migrateDatabase, openDatabase } from '../../src/db/client';
 import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome } from '../../src/db/issues';
 import { issueCostTotals, recordLlmCall } from '../../src/db/llm-calls';
-import { appendLog, listLogs } from '../../src/db/logs';
+import { appendLog, listLogs, logWrite } from '../../src/db/logs';
+import { createQuestion } from '../../src/db/people';
+import { enterStage } from '../../src/db/stage-entry';
+import { PendingWrites, writeTogether } from '../../src/db/together';
 import { createOrganization, findOrganizationByApiKey, issueApiKey, revokeApiKey } from '../../src/db/organizations';
 import { feedback } from '../../src/db/schema';
-import { completeStep, listSteps, startStep } from '../../src/db/steps';
+import { completeStep, listSteps, startStep, stepCompletedWrite, stepFailedWrite } from '../../src/db/steps';
 import { testEnv } from '../support/env';
 import { newTestIssue, uniqueId } from '../support/harness';
 
@@ -129,6 +132,52 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     await completeStep(handle.db, second.id, 'found it');
     const steps = await listSteps(handle.db, orgId, issue.id);
     expect(steps).toEqual([expect.objectContaining({ attempts: 2, status: 'completed', summary: 'found it' })]);
+  });
+
+  it('enters a stage in one statement: issue, step (reopened by a retry), log line and context; never across organizations', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue({ title: 'Enter me' }));
+    const ref = { organizationId: orgId, issueId: issue.id };
+    await createQuestion(handle.db, { id: randomUUID(), ...ref, stage: 'triage', question: 'Which invoices?', policy: 'human' });
+    const step = { stage: 'research' as const, round: 0, agentType: 'researcher', model: 'm', message: 'research agent started' };
+    const first = await enterStage(handle.db, ref, { ...step, attempt: 1 }, { withContext: true });
+    expect(first?.issue).toMatchObject({ id: issue.id, title: 'Enter me', stage: 'research', status: 'processing', budgetUsd: issue.budgetUsd });
+    expect(first?.issue.context).toEqual(issue.context);
+    expect(first?.context.questions.map((q) => q.question)).toEqual(['Which invoices?']);
+    const retried = await enterStage(handle.db, ref, { ...step, attempt: 2 });
+    expect(retried?.stepId).toBe(first?.stepId);
+    expect(retried?.context).toEqual({ questions: [], decisions: [], artifacts: [] }); // not asked for
+    expect(await listSteps(handle.db, orgId, issue.id)).toEqual([expect.objectContaining({ id: first?.stepId, attempts: 2, status: 'running' })]);
+    expect((await listLogs(handle.db, orgId, issue.id)).map((log) => [log.stepId, log.message])).toEqual([
+      [first?.stepId, 'research agent started'],
+      [first?.stepId, 'research agent started'],
+    ]);
+    expect(await getIssue(handle.db, orgId, issue.id)).toMatchObject({ stage: 'research', status: 'processing' });
+
+    const stranger = await createOrganization(handle.db, { id: uniqueId('org'), name: 'Stranger' });
+    expect(await enterStage(handle.db, { organizationId: stranger.id, issueId: issue.id }, { ...step, stage: 'code', attempt: 1 })).toBeUndefined();
+    expect(await listSteps(handle.db, orgId, issue.id)).toHaveLength(1);
+  });
+
+  it('sends writes together: all or none, with the RETURNING rows asked for', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const ref = { organizationId: orgId, issueId: issue.id };
+    const step = await startStep(handle.db, { ...ref, stage: 'code', round: 0, agentType: 'coder', model: 'm', attempt: 1 });
+    const artifact = artifactWrite(handle.db, { ...ref, stepId: step.id, type: 'CODE_CHANGE', name: 'proposed-change', content: 'v1' });
+    const writes = new PendingWrites(handle.db);
+    writes.add(stepCompletedWrite(handle.db, step.id, 'done'), logWrite(handle.db, { ...ref, stepId: step.id, level: 'INFO', message: 'code completed' }), undefined);
+    const { artifact: row } = await writes.flush({ artifact });
+    expect(row?.['id']).toEqual((await listArtifacts(handle.db, orgId, issue.id))[0]?.id);
+    expect(await listSteps(handle.db, orgId, issue.id)).toEqual([expect.objectContaining({ status: 'completed', summary: 'done' })]);
+    expect(writes.size).toBe(0);
+
+    // One write fails (a log line for a step that does not exist): nothing of the batch is written.
+    const failing = writeTogether(handle.db, [
+      stepFailedWrite(handle.db, step.id, 'should not stick'),
+      logWrite(handle.db, { ...ref, stepId: randomUUID(), level: 'INFO', message: 'orphan' }),
+    ]);
+    await expect(failing).rejects.toThrow();
+    expect(await listSteps(handle.db, orgId, issue.id)).toEqual([expect.objectContaining({ status: 'completed', error: null })]);
+    expect((await listLogs(handle.db, orgId, issue.id)).map((log) => log.message)).toEqual(['code completed']);
   });
 
   it('replaces an artifact written again by a retried step', async () => {

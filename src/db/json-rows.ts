@@ -1,0 +1,22 @@
+import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm';
+
+/**
+ * A row Postgres handed back as JSON (`row_to_json(t)`, `json_agg(t)`: column names as
+ * keys), as drizzle's select would give it: property names, and each value through its
+ * column's own mapping. Timestamps keep JSON's ISO form. For statements that read rows in
+ * the same round trip as they write others (stage-entry.ts).
+ */
+export function rowFromJson<T extends Table>(table: T, json: Record<string, unknown>): InferSelectModel<T> {
+  const row: Record<string, unknown> = {};
+  for (const [property, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[property] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as InferSelectModel<T>;
+}
+
+/** `json_agg` output (a JSON array, or its text) as rows of `table`. */
+export function rowsFromJson<T extends Table>(table: T, json: unknown): Array<InferSelectModel<T>> {
+  const parsed = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+  return Array.isArray(parsed) ? parsed.map((item) => rowFromJson(table, item as Record<string, unknown>)) : [];
+}

@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import type { Stage } from '../contracts/issue';
+import type { Database } from './client';
+import type { IssueRecord } from './issues';
+import { rowFromJson, rowsFromJson } from './json-rows';
+import type { ArtifactRecord } from './artifacts';
+import type { DecisionRecord, QuestionRecord } from './people';
+import { artifacts, decisions, issues, questions } from './schema';
+
+/** What people and earlier stages left on an issue, oldest first: what prompts are built from. */
+export interface IssueContext {
+  questions: QuestionRecord[];
+  decisions: DecisionRecord[];
+  artifacts: ArtifactRecord[];
+}
+
+export interface StageStep {
+  stage: Stage;
+  round: number;
+  agentType: string;
+  model: string;
+  attempt: number;
+  maxAttempts?: number | undefined;
+  /** The log line that says the step started. */
+  message: string;
+}
+
+/**
+ * Entering a stage, in one statement: the issue moves to the stage, its step row is opened
+ * (keyed by issue, stage and round, so a retried activity reopens its own row and counts the
+ * attempt), the step's "started" log line is written, and the issue is read back — with its
+ * context (`withContext`) for the stage's prompt. Nothing is written for an issue of another
+ * organization: undefined.
+ *
+ * The issue is read from the statement's snapshot, before its own update: its stage and
+ * status are set here to what the update wrote.
+ */
+export async function enterStage(
+  db: Database,
+  ref: { organizationId: string; issueId: string },
+  step: StageStep,
+  options: { withContext?: boolean } = {},
+): Promise<{ issue: IssueRecord; stepId: string; context: IssueContext } | undefined> {
+  const { organizationId, issueId } = ref;
+  const owned = (alias: string) => sql`${sql.raw(alias)}.organization_id = ${organizationId} and ${sql.raw(alias)}.issue_id = ${issueId}`;
+  const listed = (table: typeof questions | typeof decisions | typeof artifacts, alias: string) =>
+    options.withContext
+      ? sql`(select coalesce(json_agg(${sql.raw(alias)} order by ${sql.raw(alias)}.created_at), '[]'::json) from ${table} ${sql.raw(alias)} where ${owned(alias)})`
+      : sql`'[]'::json`;
+  const result = await db.execute(sql`
+    with entered as (
+      update ${issues} set stage = ${step.stage}, status = 'processing', updated_at = now()
+      where ${issues.organizationId} = ${organizationId} and ${issues.id} = ${issueId}
+      returning id
+    ),
+    step as (
+      insert into issue_steps (organization_id, issue_id, stage, round, agent_type, model, status, attempts, max_attempts)
+      select ${organizationId}, entered.id, ${step.stage}, ${step.round}, ${step.agentType}, ${step.model}, 'running', ${step.attempt}, ${step.maxAttempts ?? null}
+      from entered
+      on conflict (issue_id, stage, round) do update set
+        status = 'running', model = excluded.model, attempts = greatest(issue_steps.attempts, excluded.attempts), error = null, completed_at = null
+      returning id
+    ),
+    logged as (
+      insert into issue_logs (organization_id, issue_id, step_id, level, message)
+      select ${organizationId}, ${issueId}, step.id, 'INFO', ${step.message} from step
+    )
+    select
+      (select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.id = ${issueId}) as issue,
+      (select id from step) as step_id,
+      ${listed(questions, 'q')} as questions,
+      ${listed(decisions, 'd')} as decisions,
+      ${listed(artifacts, 'a')} as artifacts`);
+  // postgres-js answers with the rows; PGlite with { rows }.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  const row = rows[0];
+  if (!row?.['issue'] || !row['step_id']) return undefined;
+  const json = typeof row['issue'] === 'string' ? (JSON.parse(row['issue']) as Record<string, unknown>) : (row['issue'] as Record<string, unknown>);
+  const issue = { ...rowFromJson(issues, json), stage: step.stage, status: 'processing' as const };
+  return {
+    issue,
+    stepId: String(row['step_id']),
+    context: {
+      questions: rowsFromJson(questions, row['questions']),
+      decisions: rowsFromJson(decisions, row['decisions']),
+      artifacts: rowsFromJson(artifacts, row['artifacts']),
+    },
+  };
+}
+
+/** The newest artifact of a type in a context (e.g. the research analysis code builds on). */
+export function latestOf(context: IssueContext, type: ArtifactRecord['type']): ArtifactRecord | undefined {
+  return context.artifacts.filter((artifact) => artifact.type === type).at(-1);
+}

@@ -1,0 +1,66 @@
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Database } from './client';
+
+/**
+ * Several writes sent as one statement: each becomes a data-modifying CTE of one
+ * `with w0 as (…), w1 as (…) select …`. Postgres runs them on one snapshot and commits them
+ * together — all or none — in one round trip. That is how an activity keeps to one write per
+ * step (issue 13): it collects its bookkeeping and sends it once, at the end.
+ *
+ * The rules of data-modifying CTEs apply: no write sees another's effect (an UPDATE cannot
+ * find a row inserted next to it), and two writes must not modify the same row.
+ *
+ * A write passed in `returning` gives back its first RETURNING row under its name (column
+ * names as in the table, values as JSON gives them).
+ */
+export type Write = SQLWrapper | SQL;
+
+export async function writeTogether<Names extends string = never>(
+  db: Database,
+  writes: ReadonlyArray<Write | undefined | false>,
+  returning: Partial<Record<Names, Write | undefined | false>> = {},
+): Promise<Partial<Record<Names, Record<string, unknown>>>> {
+  const entries: Array<[Names | undefined, Write]> = [];
+  for (const write of writes) if (write) entries.push([undefined, write]);
+  for (const [name, write] of Object.entries(returning) as Array<[Names, Write | undefined | false]>) if (write) entries.push([name, write]);
+  if (entries.length === 0) return {};
+  const cte = (index: number) => sql.raw(`w${index}`);
+  const ctes = sql.join(
+    entries.map(([, write], index) => sql`${cte(index)} as (${write.getSQL()})`),
+    sql`, `,
+  );
+  const selected = entries.flatMap(([name], index) => (name ? [sql`(select row_to_json(${cte(index)}) from ${cte(index)} limit 1) as ${sql.raw(`r${index}`)}`] : []));
+  const result = await db.execute(sql`with ${ctes} select ${selected.length > 0 ? sql.join(selected, sql`, `) : sql`1`}`);
+  // postgres-js answers with the rows; PGlite with { rows }.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  const row = rows[0] ?? {};
+  const out: Partial<Record<Names, Record<string, unknown>>> = {};
+  entries.forEach(([name], index) => {
+    const value = name ? row[`r${index}`] : undefined;
+    if (name && value) out[name] = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  });
+  return out;
+}
+
+/**
+ * Writes an activity collects as it works and sends together (writeTogether) when it is done.
+ * Nothing is written until `flush`; a crash before it loses the batch as a whole.
+ */
+export class PendingWrites {
+  private readonly writes: Write[] = [];
+
+  constructor(private readonly db: Database) {}
+
+  add(...writes: Array<Write | undefined | false>): void {
+    for (const write of writes) if (write) this.writes.push(write);
+  }
+
+  get size(): number {
+    return this.writes.length;
+  }
+
+  /** Sends what was collected, with `returning` writes whose first RETURNING row the caller needs. */
+  async flush<Names extends string = never>(returning: Partial<Record<Names, Write | undefined | false>> = {}): Promise<Partial<Record<Names, Record<string, unknown>>>> {
+    return writeTogether(this.db, this.writes.splice(0), returning);
+  }
+}
