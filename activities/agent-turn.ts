@@ -1,11 +1,10 @@
-import type { Database } from '../src/db/client';
-import { agentMessageWrite, listToolCalls, loadAgentMessages, toolCallsWrite } from '../src/db/agent-transcripts';
+import { agentMessageWrite, loadLoopTranscript, toolCallsWrite } from '../src/db/agent-transcripts';
 import { PendingWrites } from '../src/db/together';
 import { costOfLoopTurn } from '../src/db/llm-calls';
-import type { LlmClient, LlmContentBlock, LlmTool } from '../src/llm/client';
+import type { LlmContentBlock, LlmTool } from '../src/llm/client';
 import type { ActivityRuntime } from './context';
 import { toActivityFailure } from './failures';
-import { type CallRecord, callModelRecorded } from './model-call';
+import { type CallRecord, callModelRecorded, type ModelCallDeps } from './model-call';
 import { buildMessages } from './transcript';
 
 /**
@@ -50,13 +49,13 @@ export interface ModelTurn {
 }
 
 export async function takeModelTurn(
-  deps: { db: Database; llm: LlmClient },
+  deps: ModelCallDeps,
   runtime: ActivityRuntime,
   ref: LoopTurnRef,
   request: ModelTurnRequest,
 ): Promise<ModelTurn> {
   const { db } = deps;
-  const stored = await loadAgentMessages(db, ref);
+  const { messages: stored, toolCalls } = await loadLoopTranscript(db, ref);
   let content: LlmContentBlock[];
   let costUsd: number;
   const existing = stored.find((message) => message.seq === request.turn + 1);
@@ -67,8 +66,6 @@ export async function takeModelTurn(
     costUsd = await costOfLoopTurn(db, ref, request.turn);
   } else {
     const history = stored.filter((message) => message.seq <= request.turn);
-    // Turn 0 has no tool results to fetch.
-    const toolCalls = history.some((message) => message.role === 'assistant') ? await listToolCalls(db, ref) : [];
     const messages = buildMessages(history, toolCalls);
     if (request.forceFinal) {
       messages.push({ role: 'user', content: `You are out of turns. Call ${request.finalTool} now with your best answer.` });

@@ -17,13 +17,11 @@ import {
   storeToolResult,
   toolResultWrite,
 } from '../src/db/agent-transcripts';
-import type { Database } from '../src/db/client';
 import { appendLog, logWrite } from '../src/db/logs';
 import { enterStage } from '../src/db/stage-entry';
 import { failStep, startStep, stepCompletedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
-import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { formatCommandResult } from '../src/workspace/commands';
@@ -33,6 +31,7 @@ import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
 import { ensureWorkspace, repositoryRootFor, runInWorkspace, sandboxLimits } from './workspace';
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
+import type { ModelCallDeps } from './model-call';
 import { takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
@@ -46,9 +45,8 @@ import { AGENT_TYPES, summaryOf, truncate } from './stages';
  * carries the loop id, turn numbers, tool names and short summaries.
  */
 
-export interface AgentDeps {
-  db: Database;
-  llm: LlmClient;
+/** `spend`: the worker's spend-cap check (see ModelCallDeps). */
+export interface AgentDeps extends ModelCallDeps {
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
   workspacesDir: string;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
+import { createSpendGuard, type SpendGuard } from '../src/spend-caps';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
 import { createErpActivities } from './erp';
@@ -29,6 +30,8 @@ export interface ActivityDeps {
   maxConcurrentSkillRuns?: number;
   /** For the concurrency limiter's signals (absent: issues with a concurrency policy fail fast). */
   temporal?: Client;
+  /** The spend-cap check of model calls; one per worker is made when absent. */
+  spend?: SpendGuard;
 }
 
 /**
@@ -36,7 +39,8 @@ export interface ActivityDeps {
  * real clients, tests pass a test database and an LLM client aimed at the fake Claude.
  * Workflows see only the type (`import type { Activities }`).
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  const deps = { ...given, spend: given.spend ?? createSpendGuard(given.db) };
   return {
     ...createStageActivities(deps),
     ...createAgentActivities(deps),

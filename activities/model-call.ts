@@ -5,8 +5,15 @@ import { errorMessage, isAppError } from '../src/errors';
 import type { LlmClient, LlmRequest, LlmResponse } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
-import { assertUnderSpendCaps } from '../src/spend-caps';
+import { assertUnderSpendCaps, type SpendGuard } from '../src/spend-caps';
 import { type ActivityRuntime, withHeartbeat } from './context';
+
+export interface ModelCallDeps {
+  db: Database;
+  llm: LlmClient;
+  /** The worker's spend-cap check (reads at most every 2 s); without it, an exact read before each call. */
+  spend?: SpendGuard;
+}
 
 /** Who a model call is recorded for: everything of an llm_calls row but the outcome. */
 export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invocationId' | 'stepId' | 'stage'> & { request?: unknown };
@@ -22,20 +29,22 @@ export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invoca
  * recorded at once.
  */
 export async function callModelRecorded(
-  deps: { db: Database; llm: LlmClient },
+  deps: ModelCallDeps,
   runtime: ActivityRuntime,
   request: LlmRequest,
   record: CallRecord,
   writes?: PendingWrites,
 ): Promise<{ response: LlmResponse; costUsd: number }> {
   // Before anything is paid: over the organization's spend cap, Temporal retries this call when the cap resets.
-  await assertUnderSpendCaps(deps.db, record.organizationId);
+  if (deps.spend) await deps.spend.check(record.organizationId);
+  else await assertUnderSpendCaps(deps.db, record.organizationId);
   const started = Date.now();
   const base = { ...record, model: request.model, attempt: runtime.attempt };
   try {
     const response = await withHeartbeat(runtime, deps.llm.createMessage(request));
     const model = response.model || request.model;
     const cost = costUsd(model, response.usage);
+    deps.spend?.add(record.organizationId, cost);
     const answered = {
       ...base,
       model,

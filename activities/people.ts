@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { Gate } from '../src/contracts/people';
 import type { ClarificationPolicy, ModelTier } from '../src/contracts/policy';
-import type { Database } from '../src/db/client';
 import { getIssue } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { createQuestion, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
 import { issues } from '../src/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../src/errors';
-import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
 import { currentActivity } from './context';
 import { toActivityFailure } from './failures';
+import type { ModelCallDeps } from './model-call';
 import { describeClarifications, describeIssue, json } from './stages';
 import { callForStructuredOutput } from './structured-output';
 import { startStep, completeStep } from '../src/db/steps';
@@ -25,9 +24,8 @@ import type { PersonAction } from '../src/identity/scopes';
  * agents ask (and the controller model's answers), reminders and escalations.
  */
 
-export interface PeopleDeps {
-  db: Database;
-  llm: LlmClient;
+/** `spend`: the worker's spend-cap check (see ModelCallDeps). */
+export interface PeopleDeps extends ModelCallDeps {
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
 }
@@ -131,6 +129,7 @@ export function createPeopleActivities(deps: PeopleDeps) {
         const { output, costUsd } = await callForStructuredOutput({
           llm: deps.llm,
           db,
+          ...(deps.spend ? { spend: deps.spend } : {}),
           runtime: currentActivity(),
           model: deps.models[input.modelTier],
           maxTokens: deps.maxOutputTokens,

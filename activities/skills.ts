@@ -6,7 +6,6 @@ import {
   putAgentMessage,
   storeToolResult,
 } from '../src/db/agent-transcripts';
-import type { Database } from '../src/db/client';
 import { takeModelTurn } from './agent-turn';
 import { getOrganization } from '../src/db/organizations';
 import {
@@ -24,13 +23,13 @@ import {
 import type { SkillRunRequest } from '../workflows/definitions';
 import { createErpClient } from '../src/erp/client';
 import { AppError, isAppError } from '../src/errors';
-import type { LlmClient } from '../src/llm/client';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
 import { candidatesOf, chooseVersion } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
+import type { ModelCallDeps } from './model-call';
 import { truncate } from './stages';
 
 /**
@@ -40,9 +39,8 @@ import { truncate } from './stages';
  * llm_calls with its cost.
  */
 
-export interface SkillDeps {
-  db: Database;
-  llm: LlmClient;
+/** `spend`: the worker's spend-cap check (see ModelCallDeps). */
+export interface SkillDeps extends ModelCallDeps {
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
   /** Skill runs at once across organizations; undefined = no skill-run limiter. */

@@ -19,15 +19,14 @@ import { enterStage, type IssueContext } from '../src/db/stage-entry';
 import { stepCompletedWrite, stepFailedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
 import { AppError, errorMessage } from '../src/errors';
-import type { LlmClient } from '../src/llm/client';
 import { loadPrompt } from '../src/prompts';
 import { currentActivity } from './context';
 import { toActivityFailure } from './failures';
+import type { ModelCallDeps } from './model-call';
 import { callForStructuredOutput } from './structured-output';
 
-export interface StageActivityDeps {
-  db: Database;
-  llm: LlmClient;
+/** `spend`: the worker's spend-cap check (see ModelCallDeps). */
+export interface StageActivityDeps extends ModelCallDeps {
   models: { small: string; medium: string; large: string };
   maxOutputTokens: number;
 }
@@ -96,6 +95,7 @@ export function createStageActivities(deps: StageActivityDeps) {
       const { output, costUsd } = await callForStructuredOutput({
         llm: deps.llm,
         db,
+        ...(deps.spend ? { spend: deps.spend } : {}),
         runtime,
         model,
         maxTokens: deps.maxOutputTokens,

@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import { jsonSchemaFor } from '../src/agents/tools';
-import type { Database } from '../src/db/client';
 import { AppError } from '../src/errors';
-import type { LlmClient, LlmMessage, LlmResponse, LlmTool } from '../src/llm/client';
+import type { LlmMessage, LlmResponse, LlmTool } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import type { ActivityRuntime } from './context';
 import type { PendingWrites } from '../src/db/together';
-import { callModelRecorded } from './model-call';
+import { callModelRecorded, type ModelCallDeps } from './model-call';
 
 /** After an invalid answer the model gets this many chances to repair it, then we fail. */
 export const MAX_REPAIR_TURNS = 1;
 
-export interface StructuredCallInput<T> {
-  llm: LlmClient;
-  db: Database;
+export interface StructuredCallInput<T> extends ModelCallDeps {
   runtime: ActivityRuntime;
   model: string;
   maxTokens: number;

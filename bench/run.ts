@@ -65,14 +65,19 @@ const ownCpuSeconds = () => {
   return (usage.user + usage.system) / 1e6;
 };
 
+/**
+ * A new, empty database for every run (BENCH_DATABASE_URL names one the benchmark owns): the
+ * organizations and issue ids repeat from run to run, and rows left by the last run would turn
+ * fresh pipelines into retries that find their model answers already stored.
+ */
 async function ensureBenchDatabase(): Promise<string> {
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/agent_orchestrator_bench';
   const target = new URL(url);
   const admin = postgres({ ...parseUrl(target, 'postgres'), max: 1, onnotice: () => undefined });
   try {
-    const name = target.pathname.slice(1);
-    const rows = await admin`select 1 from pg_database where datname = ${name}`;
-    if (rows.length === 0) await admin.unsafe(`create database "${name.replace(/"/g, '')}"`);
+    const name = `"${target.pathname.slice(1).replace(/"/g, '')}"`;
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
   } catch (error) {
     throw new Error(`The benchmark needs PostgreSQL (${url}); start it (bash .ci/run does) or set BENCH_DATABASE_URL. ${String(error)}`, { cause: error });
   } finally {

@@ -3,6 +3,8 @@ import type { Database } from './db/client';
 import { organizationWithSpend } from './db/llm-calls';
 import { AppError } from './errors';
 
+type OrganizationSpend = NonNullable<Awaited<ReturnType<typeof organizationWithSpend>>>;
+
 /**
  * Per-organization spend caps (issues and skills together), checked before every model call
  * and every submission. Over a cap is RATE_LIMITED and retryable with the time the cap resets
@@ -11,7 +13,10 @@ import { AppError } from './errors';
  */
 export async function assertUnderSpendCaps(db: Database, organizationId: string, now = new Date()): Promise<void> {
   const spent = await organizationWithSpend(db, organizationId);
-  if (!spent) return;
+  if (spent) throwIfOverCap(spent, now);
+}
+
+function throwIfOverCap(spent: OrganizationSpend, now: Date): void {
   const caps = spendCaps(spent.tier, spent.settings);
   const over =
     spent.today >= caps.daily
@@ -26,3 +31,47 @@ export async function assertUnderSpendCaps(db: Database, organizationId: string,
     { retryable: true, retryAfterMs: Math.max(1000, over.resetsAt - now.getTime()), details: { cap: over.cap, spent: over.spent, window: over.window, resetsAt: new Date(over.resetsAt).toISOString() } },
   );
 }
+
+/** How long a worker trusts what it read of an organization's spend and settings. */
+export const SPEND_READ_MAX_AGE_MS = 2_000;
+
+/**
+ * The spend-cap check of a worker's model calls: an organization's spend and caps are read at
+ * most once per `maxAgeMs`, and the calls this process paid for since are added to what was
+ * read. So a busy pipeline does not send a read before every call; the price is that other
+ * processes' calls (and a changed cap) are seen up to `maxAgeMs` late — at most what the
+ * organization's other workers spend in that time goes over a cap. Submissions through the
+ * API keep the exact check (assertUnderSpendCaps).
+ */
+export function createSpendGuard(db: Database, options: { maxAgeMs?: number; clock?: () => number } = {}) {
+  const maxAgeMs = options.maxAgeMs ?? SPEND_READ_MAX_AGE_MS;
+  const clock = options.clock ?? Date.now;
+  const known = new Map<string, { readAt: number; spent: OrganizationSpend | undefined }>();
+
+  async function current(organizationId: string): Promise<OrganizationSpend | undefined> {
+    const entry = known.get(organizationId);
+    if (entry && clock() - entry.readAt < maxAgeMs) return entry.spent;
+    const readAt = clock();
+    const spent = await organizationWithSpend(db, organizationId);
+    if (known.size > 10_000) for (const [id, old] of known) if (clock() - old.readAt >= maxAgeMs) known.delete(id);
+    known.set(organizationId, { readAt, spent });
+    return spent;
+  }
+
+  return {
+    /** Throws RATE_LIMITED (retryable until the reset) when the organization is over a cap. */
+    async check(organizationId: string, now = new Date(clock())): Promise<void> {
+      const spent = await current(organizationId);
+      if (spent) throwIfOverCap(spent, now);
+    },
+    /** A model call this process paid for: counted until the next read includes it. */
+    add(organizationId: string, costUsd: number): void {
+      const spent = known.get(organizationId)?.spent;
+      if (!spent || !(costUsd > 0)) return;
+      spent.today += costUsd;
+      spent.month += costUsd;
+    },
+  };
+}
+
+export type SpendGuard = ReturnType<typeof createSpendGuard>;

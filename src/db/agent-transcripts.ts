@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { rowsFromJson } from './json-rows';
 import { agentMessages, agentToolCalls } from './schema';
 
 export type AgentMessageRecord = typeof agentMessages.$inferSelect;
@@ -32,6 +33,22 @@ export function agentMessageWrite(db: Database, ref: LoopRef, seq: number, role:
     .insert(agentMessages)
     .values({ ...owner(ref), seq, role, content })
     .onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
+}
+
+/**
+ * A loop's messages (by seq) and tool calls (oldest first), in one statement: what a model
+ * turn rebuilds the conversation from.
+ */
+export async function loadLoopTranscript(db: Database, ref: LoopRef): Promise<{ messages: AgentMessageRecord[]; toolCalls: AgentToolCallRecord[] }> {
+  const result = await db.execute(sql`
+    select
+      (select coalesce(json_agg(m order by m.seq), '[]'::json) from ${agentMessages} m
+        where m.organization_id = ${ref.organizationId} and m.loop_id = ${ref.loopId}) as messages,
+      (select coalesce(json_agg(t order by t.created_at), '[]'::json) from ${agentToolCalls} t
+        where t.organization_id = ${ref.organizationId} and t.loop_id = ${ref.loopId}) as tool_calls`);
+  // postgres-js answers with the rows; PGlite with { rows }.
+  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  return { messages: rowsFromJson(agentMessages, row?.['messages']), toolCalls: rowsFromJson(agentToolCalls, row?.['tool_calls']) };
 }
 
 export async function loadAgentMessages(db: Database, ref: LoopRef): Promise<AgentMessageRecord[]> {

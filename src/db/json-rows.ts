@@ -10,7 +10,8 @@ export function rowFromJson<T extends Table>(table: T, json: Record<string, unkn
   const row: Record<string, unknown> = {};
   for (const [property, column] of Object.entries(getTableColumns(table))) {
     const value = json[column.name];
-    row[property] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    // json/jsonb values arrive decoded already: mapping them again would parse a string that happens to be JSON.
+    row[property] = value === null || value === undefined ? null : column.dataType === 'json' ? value : column.mapFromDriverValue(value);
   }
   return row as InferSelectModel<T>;
 }

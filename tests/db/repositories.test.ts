@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { loadLoopTranscript, putAgentMessage, registerToolCalls, storeToolResult } from '../../src/db/agent-transcripts';
 import { artifactWrite, listArtifacts, saveArtifact } from '../../src/db/artifacts';
 import { type DatabaseHandle, migrateDatabase, openDatabase } from '../../src/db/client';
 import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome } from '../../src/db/issues';
@@ -178,6 +179,24 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     await expect(failing).rejects.toThrow();
     expect(await listSteps(handle.db, orgId, issue.id)).toEqual([expect.objectContaining({ status: 'completed', error: null })]);
     expect((await listLogs(handle.db, orgId, issue.id)).map((log) => log.message)).toEqual(['code completed']);
+  });
+
+  it("reads a loop's messages and tool calls in one statement, JSON values as they were stored", async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue());
+    const loop = { organizationId: orgId, issueId: issue.id, loopId: `${issue.id}:research:0` };
+    await putAgentMessage(handle.db, loop, 0, 'user', 'true'); // a string that is also JSON text stays a string
+    await putAgentMessage(handle.db, loop, 1, 'assistant', [{ type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'a.ts' } }]);
+    await registerToolCalls(handle.db, loop, [{ toolUseId: 't1', name: 'read_file', input: { path: 'a.ts' } }]);
+    await storeToolResult(handle.db, loop, 't1', { output: 'contents', isError: false, executed: true });
+    await putAgentMessage(handle.db, { ...loop, loopId: `${issue.id}:code:0` }, 0, 'user', 'another loop');
+
+    const { messages, toolCalls } = await loadLoopTranscript(handle.db, loop);
+    expect(messages.map((message) => [message.seq, message.role, message.content])).toEqual([
+      [0, 'user', 'true'],
+      [1, 'assistant', [{ type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'a.ts' } }]],
+    ]);
+    expect(toolCalls).toEqual([expect.objectContaining({ toolUseId: 't1', input: { path: 'a.ts' }, output: 'contents', isError: 0, executions: 1 })]);
+    expect(await loadLoopTranscript(handle.db, { ...loop, organizationId: 'org-nobody' })).toEqual({ messages: [], toolCalls: [] });
   });
 
   it('replaces an artifact written again by a retried step', async () => {

@@ -7,7 +7,7 @@ import { recordLlmCall } from '../../src/db/llm-calls';
 import { emptyUsage } from '../../src/llm/client';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { installSkillLibrary } from '../../src/skills/library';
-import { assertUnderSpendCaps } from '../../src/spend-caps';
+import { assertUnderSpendCaps, createSpendGuard } from '../../src/spend-caps';
 import { newTestIssue, testWorkspaceDeps } from '../support/harness';
 import { MODELS, type PipelineHarness, startPipelineHarness } from '../support/pipeline';
 
@@ -63,6 +63,27 @@ describe('spend caps', () => {
     nextMonth.setUTCHours(0, 0, 0, 0);
     expect(Number(applicationFailure.nextRetryDelay)).toBeGreaterThan(nextMonth.getTime() - Date.now() - 60_000);
     expect(h.fake.requests.length).toBe(requestsBefore);
+  });
+
+  it("a worker's spend guard reads at most once per interval, counts its own calls at once, and sees others' after the interval", async () => {
+    const org = await h.newOrganization({ limits: { dailySpendUsd: 1 } });
+    let now = Date.parse('2026-12-02T12:00:00Z');
+    const guard = createSpendGuard(h.db.db, { maxAgeMs: 2_000, clock: () => now });
+    await expect(guard.check(org.organizationId)).resolves.toBeUndefined();
+
+    // Another process spends past the cap: not seen until what was read is 2 s old.
+    await spend(org.organizationId, 1.5);
+    await expect(guard.check(org.organizationId)).resolves.toBeUndefined();
+    now += 2_000;
+    await expect(guard.check(org.organizationId)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryable: true });
+
+    // This process's own calls count at once, without a read.
+    const other = await h.newOrganization({ limits: { dailySpendUsd: 1 } });
+    await guard.check(other.organizationId);
+    guard.add(other.organizationId, 0.6);
+    await expect(guard.check(other.organizationId)).resolves.toBeUndefined();
+    guard.add(other.organizationId, 0.6);
+    await expect(guard.check(other.organizationId)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('applies the plan when the organization sets nothing (free: $5 a day)', async () => {
