@@ -165,16 +165,17 @@ export function createIssueService(deps: IssueServiceDeps) {
     async submit(organization: Organization, request: CreateIssueRequest, submittedBy: { keyId?: string } = {}): Promise<SubmitResult> {
       const externalId = request.externalId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
-      // A repeated delivery is answered, never counted against the limits.
-      const existing = request.externalId
-        ? await findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId })
-        : undefined;
+      // The reads go out together (one round trip of latency, not three). A repeated delivery
+      // is answered from the first and never counted against the limits the others check.
+      const [existing, checks] = await Promise.all([
+        request.externalId ? findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId }) : undefined,
+        Promise.allSettled([enforceSubmissionLimits(organization), assertUnderSpendCaps(deps.db, organization.id)]),
+      ]);
       if (existing) {
         await ensureWorkflowStarted(existing, organization);
         return { created: false, issue: toView(existing, undefined) };
       }
-      await enforceSubmissionLimits(organization);
-      await assertUnderSpendCaps(deps.db, organization.id);
+      for (const check of checks) if (check.status === 'rejected') throw check.reason;
       const budgetProblem = requestBudgetProblem(organization.tier, request.budgetUsd);
       if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       const { issue, created } = await insertIssueIfAbsent(deps.db, {
