@@ -96,6 +96,12 @@ export async function takeModelTurn(
   const uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
   // Registered again on a retry: kept as they are (ON CONFLICT DO NOTHING).
   writes.add(toolCallsWrite(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input }))));
-  await writes.flush();
+  try {
+    await writes.flush();
+  } catch (error) {
+    // The answer is not stored, so a retry calls the model again: the paid call is recorded at least.
+    await writes.salvage();
+    throw toActivityFailure(error);
+  }
   return { content, costUsd, uses };
 }

@@ -238,7 +238,8 @@ export function createAgentActivities(deps: AgentDeps) {
             logWrite(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${completed}` }),
           );
           const { artifact } = await writes.flush({ artifact: stored.artifact });
-          return { kind: 'final', costUsd: cost, summary: stored.summarize(String(artifact?.['id'] ?? '')) };
+          if (typeof artifact?.['id'] !== 'string') throw toActivityFailure(new Error('artifact upsert returned no row'));
+          return { kind: 'final', costUsd: cost, summary: stored.summarize(artifact['id']) };
         }
         repairs = 1;
         problem = z.prettifyError(parsed.error);

@@ -26,7 +26,8 @@ export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invoca
  *
  * With `writes`, an answered call's record joins the caller's pending writes, to be sent with
  * what the caller stores from the answer (one statement; both or neither); a failed call is
- * recorded at once.
+ * recorded at once. The record is essential: a step that fails after the call still sends it
+ * (PendingWrites.salvage).
  */
 export async function callModelRecorded(
   deps: ModelCallDeps,
@@ -56,7 +57,7 @@ export async function callModelRecorded(
       requestId: response.requestId,
       response: { id: response.id, content: response.content },
     } as const;
-    if (writes) writes.add(llmCallWrite(deps.db, answered));
+    if (writes) writes.addEssential(llmCallWrite(deps.db, answered));
     else await recordLlmCall(deps.db, answered);
     return { response, costUsd: cost };
   } catch (error) {

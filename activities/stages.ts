@@ -116,12 +116,13 @@ export function createStageActivities(deps: StageActivityDeps) {
       await writes.flush();
       return result;
     } catch (error) {
-      // The calls that were answered are recorded whatever happens next.
+      // The calls that were answered are recorded whatever happens next; what the stage would have stored is not.
+      writes.keepEssential();
       if (!runtime.signal.aborted) {
         const message = errorMessage(error);
         writes.add(stepFailedWrite(db, stepId, message), logWrite(db, { ...ref, stepId, level: 'ERROR', message: `${stage} failed: ${message}` }));
       }
-      await writes.flush().catch(() => undefined); // the failure being reported matters more
+      await writes.salvage(); // the failure being reported matters more than this write's
       throw toActivityFailure(error);
     }
   }

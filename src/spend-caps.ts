@@ -40,19 +40,33 @@ export const SPEND_READ_MAX_AGE_MS = 2_000;
  * most once per `maxAgeMs`, and the calls this process paid for since are added to what was
  * read. So a busy pipeline does not send a read before every call; the price is that other
  * processes' calls (and a changed cap) are seen up to `maxAgeMs` late — at most what the
- * organization's other workers spend in that time goes over a cap. Submissions through the
- * API keep the exact check (assertUnderSpendCaps).
+ * organization's other workers spend in that time goes over a cap. A call of this process is
+ * counted from its answer on; a re-read before its record is written (the end of its step)
+ * misses it until then. Submissions through the API keep the exact check (assertUnderSpendCaps).
  */
 export function createSpendGuard(db: Database, options: { maxAgeMs?: number; clock?: () => number } = {}) {
   const maxAgeMs = options.maxAgeMs ?? SPEND_READ_MAX_AGE_MS;
   const clock = options.clock ?? Date.now;
   const known = new Map<string, { readAt: number; spent: OrganizationSpend | undefined }>();
+  /** Costs added while a read of the organization is in flight: the read may not include them. */
+  const addedDuringRead = new Map<string, number>();
 
   async function current(organizationId: string): Promise<OrganizationSpend | undefined> {
     const entry = known.get(organizationId);
     if (entry && clock() - entry.readAt < maxAgeMs) return entry.spent;
     const readAt = clock();
-    const spent = await organizationWithSpend(db, organizationId);
+    addedDuringRead.set(organizationId, 0);
+    let spent: OrganizationSpend | undefined;
+    try {
+      spent = await organizationWithSpend(db, organizationId);
+    } finally {
+      const during = addedDuringRead.get(organizationId) ?? 0;
+      addedDuringRead.delete(organizationId);
+      if (spent) {
+        spent.today += during;
+        spent.month += during;
+      }
+    }
     if (known.size > 10_000) for (const [id, old] of known) if (clock() - old.readAt >= maxAgeMs) known.delete(id);
     known.set(organizationId, { readAt, spent });
     return spent;
@@ -66,8 +80,11 @@ export function createSpendGuard(db: Database, options: { maxAgeMs?: number; clo
     },
     /** A model call this process paid for: counted until the next read includes it. */
     add(organizationId: string, costUsd: number): void {
+      if (!(costUsd > 0)) return;
+      const during = addedDuringRead.get(organizationId);
+      if (during !== undefined) addedDuringRead.set(organizationId, during + costUsd);
       const spent = known.get(organizationId)?.spent;
-      if (!spent || !(costUsd > 0)) return;
+      if (!spent) return;
       spent.today += costUsd;
       spent.month += costUsd;
     },

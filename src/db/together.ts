@@ -44,15 +44,27 @@ export async function writeTogether<Names extends string = never>(
 
 /**
  * Writes an activity collects as it works and sends together (writeTogether) when it is done.
- * Nothing is written until `flush`; a crash before it loses the batch as a whole.
+ * Nothing is written until `flush`. A flush that fails keeps its writes, so the caller can
+ * send them again — or, when the step failed, send only the ones marked `essential` (the
+ * records of model calls that were paid for) with the failure.
  */
 export class PendingWrites {
-  private readonly writes: Write[] = [];
+  private writes: Array<{ write: Write; essential: boolean }> = [];
 
   constructor(private readonly db: Database) {}
 
   add(...writes: Array<Write | undefined | false>): void {
-    for (const write of writes) if (write) this.writes.push(write);
+    for (const write of writes) if (write) this.writes.push({ write, essential: false });
+  }
+
+  /** A write that must be sent even when the step fails (see `keepEssential`). */
+  addEssential(write: Write): void {
+    this.writes.push({ write, essential: true });
+  }
+
+  /** Drops what the step would have stored, keeping the essential writes. */
+  keepEssential(): void {
+    this.writes = this.writes.filter((entry) => entry.essential);
   }
 
   get size(): number {
@@ -61,6 +73,20 @@ export class PendingWrites {
 
   /** Sends what was collected, with `returning` writes whose first RETURNING row the caller needs. */
   async flush<Names extends string = never>(returning: Partial<Record<Names, Write | undefined | false>> = {}): Promise<Partial<Record<Names, Record<string, unknown>>>> {
-    return writeTogether(this.db, this.writes.splice(0), returning);
+    const batch = [...this.writes];
+    const result = await writeTogether(
+      this.db,
+      batch.map((entry) => entry.write),
+      returning,
+    );
+    this.writes = this.writes.filter((entry) => !batch.includes(entry));
+    return result;
+  }
+
+  /** After a failed step: sends the essential writes alone; a failure here is reported, not thrown. */
+  async salvage(onError: (error: unknown) => void = () => undefined): Promise<void> {
+    this.keepEssential();
+    if (this.writes.length === 0) return;
+    await this.flush().catch(onError);
   }
 }

@@ -156,7 +156,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
       ...(row.entityId ? { entityId: row.entityId } : {}),
     };
     try {
-      // Not started (started: false) means a concurrent or earlier request started it.
+      // A run of this id that exists or existed is kept (a concurrent or earlier request started it).
       await deps.runs.start({
         workflowType: SKILL_WORKFLOW_TYPE,
         taskQueue: deps.taskQueue,

@@ -179,6 +179,16 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     await expect(failing).rejects.toThrow();
     expect(await listSteps(handle.db, orgId, issue.id)).toEqual([expect.objectContaining({ status: 'completed', error: null })]);
     expect((await listLogs(handle.db, orgId, issue.id)).map((log) => log.message)).toEqual(['code completed']);
+
+    // A failed flush keeps its writes; after a failed step only the essential ones (paid calls) are sent.
+    const afterFailure = new PendingWrites(handle.db);
+    afterFailure.addEssential(logWrite(handle.db, { ...ref, level: 'INFO', message: 'model call recorded' }));
+    afterFailure.add(logWrite(handle.db, { ...ref, stepId: randomUUID(), level: 'INFO', message: 'orphan' }));
+    await expect(afterFailure.flush()).rejects.toThrow();
+    expect(afterFailure.size).toBe(2);
+    await afterFailure.salvage();
+    expect(afterFailure.size).toBe(0);
+    expect((await listLogs(handle.db, orgId, issue.id)).map((log) => log.message)).toEqual(['model call recorded', 'code completed']);
   });
 
   it("reads a loop's messages and tool calls in one statement, JSON values as they were stored", async () => {

@@ -13,6 +13,8 @@ import { addCost, notifyErp, touch } from './visibility';
 
 /** patched() id: human waits release the concurrency slot (added with issue 12). */
 const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
+/** patched() id: an input being recorded as the deadline passes is let in (as skill runs do). */
+const LET_IN_INPUT_IN_FLIGHT = 'let-in-input-in-flight';
 
 type HumanWaitStatus = Extract<IssueStatus, 'awaiting_approval' | 'awaiting_answer' | 'awaiting_budget'>;
 
@@ -75,6 +77,12 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
         upsertSearchAttributes([{ key: searchAttributes.issuePriority, value: priority }]);
       }
       touch(run);
+    }
+    // A decision, answer or raise being checked and recorded as the deadline passed was
+    // accepted by its caller: it lands, rather than the issue ending around it.
+    if (outcome === 'expired' && run.inbox.desk.busy && patched(LET_IN_INPUT_IN_FLIGHT)) {
+      await condition(() => !run.inbox.desk.busy);
+      if (settled()) outcome = 'settled';
     }
   } finally {
     // Also on cancel: the issue is no longer waiting for anyone.
