@@ -13,11 +13,10 @@ type OrganizationSpend = NonNullable<Awaited<ReturnType<typeof organizationWithS
  */
 export async function assertUnderSpendCaps(db: Database, organizationId: string, now = new Date()): Promise<void> {
   const spent = await organizationWithSpend(db, organizationId);
-  if (spent) throwIfOverCap(spent, now);
+  if (spent) throwIfOverCap(spent, spendCaps(spent.tier, spent.settings), now);
 }
 
-function throwIfOverCap(spent: OrganizationSpend, now: Date): void {
-  const caps = spendCaps(spent.tier, spent.settings);
+function throwIfOverCap(spent: Pick<OrganizationSpend, 'today' | 'month'>, caps: { daily: number; monthly: number }, now: Date): void {
   const over =
     spent.today >= caps.daily
       ? { cap: caps.daily, spent: spent.today, window: 'day', resetsAt: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) }
@@ -47,18 +46,20 @@ export const SPEND_READ_MAX_AGE_MS = 2_000;
 export function createSpendGuard(db: Database, options: { maxAgeMs?: number; clock?: () => number } = {}) {
   const maxAgeMs = options.maxAgeMs ?? SPEND_READ_MAX_AGE_MS;
   const clock = options.clock ?? Date.now;
-  const known = new Map<string, { readAt: number; spent: OrganizationSpend | undefined }>();
+  /** What was read, with the caps its settings give (worked out once per read). */
+  const known = new Map<string, { readAt: number; spent: (OrganizationSpend & { caps: { daily: number; monthly: number } }) | undefined }>();
   /** Costs added while a read of the organization is in flight: the read may not include them. */
   const addedDuringRead = new Map<string, number>();
 
-  async function current(organizationId: string): Promise<OrganizationSpend | undefined> {
+  async function current(organizationId: string) {
     const entry = known.get(organizationId);
     if (entry && clock() - entry.readAt < maxAgeMs) return entry.spent;
     const readAt = clock();
     addedDuringRead.set(organizationId, 0);
-    let spent: OrganizationSpend | undefined;
+    let spent: (OrganizationSpend & { caps: { daily: number; monthly: number } }) | undefined;
     try {
-      spent = await organizationWithSpend(db, organizationId);
+      const read = await organizationWithSpend(db, organizationId);
+      spent = read ? { ...read, caps: spendCaps(read.tier, read.settings) } : undefined;
     } finally {
       const during = addedDuringRead.get(organizationId) ?? 0;
       addedDuringRead.delete(organizationId);
@@ -76,7 +77,7 @@ export function createSpendGuard(db: Database, options: { maxAgeMs?: number; clo
     /** Throws RATE_LIMITED (retryable until the reset) when the organization is over a cap. */
     async check(organizationId: string, now = new Date(clock())): Promise<void> {
       const spent = await current(organizationId);
-      if (spent) throwIfOverCap(spent, now);
+      if (spent) throwIfOverCap(spent, spent.caps, now);
     },
     /** A model call this process paid for: counted until the next read includes it. */
     add(organizationId: string, costUsd: number): void {

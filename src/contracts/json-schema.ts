@@ -6,6 +6,21 @@ import { z } from 'zod';
  * what a sender may send (defaults optional); `output` what validation yields.
  */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
+  // Converted once per schema and direction: model turns send the same tool schemas every call.
+  const cached = converted[io].get(schema);
+  if (cached) return cached;
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
+  const frozen = deepFreeze(rest); // shared between callers: nobody may change it
+  converted[io].set(schema, frozen);
+  return frozen;
+}
+
+const converted = { input: new WeakMap<z.ZodType, Record<string, unknown>>(), output: new WeakMap<z.ZodType, Record<string, unknown>>() };
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 
 /**
  * Measuring and removing trees the agent shaped, as the worker: with coreutils, which walk
@@ -30,7 +31,9 @@ export async function directorySize(dir: string): Promise<{ bytes: number; entri
  * symlinks. GNU rm walks by directory descriptor and never follows a symlink; as the
  * worker's user it is not stopped by the modes the agent set.
  */
-export function removeTree(dir: string): Promise<void> {
+export async function removeTree(dir: string): Promise<void> {
+  // Nothing there (an issue without a workspace): no process to start.
+  if (!(await fs.promises.lstat(dir).then(() => true, () => false))) return;
   return new Promise((resolve, reject) => {
     execFile('rm', ['-rf', '--one-file-system', '--', dir], { timeout: 600_000, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }, (error, _stdout, stderr) =>
       error ? reject(new Error(`could not remove ${dir}: ${stderr.trim().slice(0, 500) || error.message}`)) : resolve(),
