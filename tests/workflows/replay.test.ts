@@ -38,6 +38,11 @@ describe('replay of recorded workflow histories', () => {
         'skill-scheduled-run.json',
         'pipeline-signals-audited.json',
         'skill-run-limited.json',
+        // Bookkeeping on a person's path as local activities (patched 'local-bookkeeping').
+        'pipeline-happy-path-local.json',
+        'pipeline-budget-local.json',
+        'pipeline-signals-audited-local.json',
+        'pipeline-clarification-human-local.json',
       ]),
     );
   });

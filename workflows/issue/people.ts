@@ -19,7 +19,7 @@ import {
 } from '../definitions';
 import { slotGrantedSignal } from '../limiter';
 import { acceptFromPeople, type InputChannel } from '../shared/human-input';
-import type { IssueRun } from './run';
+import { type IssueRun, personPathBookkeeping } from './run';
 import { touch } from './visibility';
 
 /** Registers every handler of the issue workflow: the query, people's input, the limiter, the ERP. */
@@ -86,7 +86,7 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
   await inbox.desk.record(async () => {
     await people.authorize(decision.reviewer, pending.gate === 'plan' ? 'approvePlan' : 'approveFinal');
     if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
-    await run.activities.bookkeeping.recordGateDecision({
+    await personPathBookkeeping(run).recordGateDecision({
       ...run.ref,
       gate: pending.gate,
       gateRound: pending.gateRound,

@@ -3,12 +3,12 @@
  * people have sent it. Every part of workflows/issue/ takes this one object; nothing else is
  * shared between them. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ActivityFailure, type ActivityInterfaceFor, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, type ActivityInterfaceFor, type LocalActivityInterfaceFor, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities, ModelActivities, ToolActivities, WorkspaceActivities } from '../../activities';
 import type { IssuePolicy } from '../../src/contracts/policy';
 import type { Decision } from '../../src/contracts/people';
 import type { CarriedState, IssueOutcome, IssueProgress, IssueWorkflowInput } from '../definitions';
-import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
+import { BOOKKEEPING_OPTIONS, LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
 import { InputDesk } from '../shared/human-input';
 import { personChecks } from '../shared/people';
 
@@ -39,6 +39,8 @@ export interface IssueActivities {
   tools: ActivityInterfaceFor<ToolActivities>;
   workspace: ActivityInterfaceFor<WorkspaceActivities>;
   bookkeeping: ActivityInterfaceFor<BookkeepingActivities>;
+  /** What runs as a local activity (after patched(LOCAL_BOOKKEEPING); see activity-options.ts). */
+  localBookkeeping: LocalActivityInterfaceFor<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus'>>;
 }
 
 function issueActivities(policy: IssuePolicy): IssueActivities {
@@ -54,6 +56,7 @@ function issueActivities(policy: IssuePolicy): IssueActivities {
       retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
     }),
     bookkeeping: proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS),
+    localBookkeeping: proxyLocalActivities<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus'>>(LOCAL_BOOKKEEPING_OPTIONS),
   };
 }
 
@@ -125,4 +128,9 @@ export class PipelineEnd extends Error {
 export function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause) return err.cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The bookkeeping on a person's path to the next step: local activities in runs that have the patch. */
+export function personPathBookkeeping(run: IssueRun): Pick<IssueActivities['localBookkeeping'], 'recordGateDecision' | 'recordIssueStatus'> {
+  return patched(LOCAL_BOOKKEEPING) ? run.activities.localBookkeeping : run.activities.bookkeeping;
 }

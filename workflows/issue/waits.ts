@@ -7,7 +7,7 @@ import { condition, patched, upsertSearchAttributes, uuid4, workflowInfo } from 
 import type { IssueStatus } from '../../src/contracts/issue';
 import type { Decision, Gate } from '../../src/contracts/people';
 import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
-import { PipelineEnd, type IssueRun } from './run';
+import { type IssueRun, personPathBookkeeping, PipelineEnd } from './run';
 import { capTier } from './tiers';
 import { addCost, notifyErp, touch } from './visibility';
 
@@ -38,7 +38,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
   progress.currentStep = `waiting: ${what}`;
   upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
   touch(run);
-  await bookkeeping.recordIssueStatus({ ...ref, status });
+  await personPathBookkeeping(run).recordIssueStatus({ ...ref, status });
   if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline });
   const key = `${pending.kind}:${uuid4()}`;
   let outcome: 'settled' | 'expired' = 'expired';
@@ -93,7 +93,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
     if (releasedSlot) await waitForSlot(run, { again: true });
     progress.status = 'processing';
     touch(run);
-    await bookkeeping.recordIssueStatus({ ...ref, status: 'processing' });
+    await personPathBookkeeping(run).recordIssueStatus({ ...ref, status: 'processing' });
     if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status: 'processing', stage: progress.stage });
   }
   return outcome;

@@ -11,10 +11,11 @@
  * the API too. Trusting a claimed origin to skip this entry would let anyone with Temporal
  * access act unrecorded.
  */
-import { ApplicationFailure, CancellationScope, log, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, log, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../../activities';
 import type { ActionOrigin } from '../../src/identity/acting';
 import type { PersonAction } from '../../src/identity/scopes';
+import { LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS } from './activity-options';
 
 /** patched() id: the workflow audits the actions it receives (added with issue 12). */
 const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
@@ -36,10 +37,12 @@ export interface PersonActionInput {
 export function personChecks(activities: PeopleActivities, organizationId: string, target: { type: 'issue' | 'invocation'; id: string }) {
   /** The role each person had when last checked, for the audit entry. */
   const roles = new Map<string, string>();
+  const local = proxyLocalActivities<Pick<BookkeepingActivities, 'verifyReviewer'>>(LOCAL_BOOKKEEPING_OPTIONS);
 
   /** Throws a non-retryable `Forbidden` failure unless `person` may perform `action`. */
   async function authorize(person: string, action: PersonAction): Promise<void> {
-    const result = await activities.verifyReviewer({ organizationId, reviewer: person, action });
+    const verify = patched(LOCAL_BOOKKEEPING) ? local.verifyReviewer : activities.verifyReviewer;
+    const result = await verify({ organizationId, reviewer: person, action });
     if (result.role) roles.set(person, result.role);
     if (!result.allowed) {
       throw ApplicationFailure.create({
