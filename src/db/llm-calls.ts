@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { LlmUsage } from '../llm/client';
 import type { Database } from './client';
 import { llmCalls, organizations } from './schema';
@@ -96,6 +96,19 @@ export async function issueCostTotals(db: Database, organizationId: string, issu
     cacheWriteTokens: row?.cacheWriteTokens ?? 0,
     costUsd: Number(row?.costUsd ?? 0),
   };
+}
+
+/** What each of the given issues' model calls cost so far (issues without calls: 0), in one statement. */
+export async function issueCosts(db: Database, organizationId: string, issueIds: readonly string[]): Promise<Map<string, number>> {
+  const costs = new Map<string, number>(issueIds.map((id) => [id, 0]));
+  if (issueIds.length === 0) return costs;
+  const rows = await db
+    .select({ issueId: llmCalls.issueId, costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)::text` })
+    .from(llmCalls)
+    .where(and(eq(llmCalls.organizationId, organizationId), inArray(llmCalls.issueId, [...issueIds])))
+    .groupBy(llmCalls.issueId);
+  for (const row of rows) if (row.issueId) costs.set(row.issueId, Number(row.costUsd));
+  return costs;
 }
 
 /** What an agent loop's model turn cost (its successful calls), for a retry that reuses the stored answer. */

@@ -11,6 +11,7 @@ import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
+import { issueCosts } from '../db/llm-calls';
 import { listLogs } from '../db/logs';
 import { listDecisions, listQuestions } from '../db/people';
 import { getOrganization, type Organization } from '../db/organizations';
@@ -62,7 +63,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       : undefined;
 
   const links = (row: IssueRecord) => ({ trackingUrl: trackingUrl(row.id), temporalUrl: temporalUrl(row.workflowId) });
-  const toView = (row: IssueRecord, live: IssueProgress | undefined, logs: IssueView['job']['logs'] = []): IssueView => issueView(row, live, links(row), logs);
+  const toView = (row: IssueRecord, live: IssueProgress | undefined, logs: IssueView['job']['logs'] = [], costUsd?: number): IssueView =>
+    issueView(row, live, links(row), logs, costUsd);
 
   /**
    * Starts the issue's workflow. Idempotent: the id is the business key, a running one is
@@ -201,19 +203,16 @@ export function createIssueService(deps: IssueServiceDeps) {
       const row = await getIssue(deps.db, organizationId, issueId);
       if (!row) return undefined;
       const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
-      const view = toView(
-        row,
-        live,
-        logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message })),
-      );
-      if (live?.queued) return { ...view, queuePosition: await queuePosition(row.workflowId) };
-      if (live) return view;
-      // The workflow has ended (or is unreachable): who asked and decided what is in Postgres.
-      const [questions, decisions] = await Promise.all([
+      const logLines = logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message }));
+      if (live?.queued) return { ...toView(row, live, logLines), queuePosition: await queuePosition(row.workflowId) };
+      if (live) return toView(row, live, logLines);
+      // The workflow has ended (or is unreachable): who asked and decided what, and the cost, are in Postgres.
+      const [questions, decisions, costs] = await Promise.all([
         listQuestions(deps.db, organizationId, issueId),
         listDecisions(deps.db, organizationId, issueId),
+        issueCosts(deps.db, organizationId, [issueId]),
       ]);
-      return withStoredPeople(view, questions, decisions);
+      return withStoredPeople(toView(row, undefined, logLines, costs.get(issueId)), questions, decisions);
     },
 
     /** A reviewer's decision at the open approval gate (workflow update, validated there). */
@@ -287,7 +286,8 @@ export function createIssueService(deps: IssueServiceDeps) {
 
     async list(organizationId: string, query: ListIssuesQuery) {
       const page = await listIssues(deps.db, organizationId, query);
-      return { ...page, items: page.items.map((row) => toView(row, undefined)) };
+      const costs = await issueCosts(deps.db, organizationId, page.items.map((row) => row.id));
+      return { ...page, items: page.items.map((row) => toView(row, undefined, [], costs.get(row.id))) };
     },
   };
 }

@@ -64,6 +64,8 @@ export function issueView(
   live: IssueProgress | undefined,
   links: { trackingUrl: string; temporalUrl?: string | undefined },
   logs: IssueView['job']['logs'] = [],
+  /** What its model calls cost, from llm_calls: shown when no live view says. */
+  storedCostUsd?: number,
 ): IssueView {
   const status = (live?.status ?? row.status) as IssueStatus;
   const stage = (live?.stage ?? row.stage) as Stage | null;
@@ -91,7 +93,7 @@ export function issueView(
     ...(links.temporalUrl ? { temporalUrl: links.temporalUrl } : {}),
     pending: live?.pending ?? null,
     round: live?.round ?? 0,
-    costUsd: live?.costUsd ?? null,
+    costUsd: live?.costUsd ?? storedCostUsd ?? null,
     budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
     questions: live?.questions ?? [],
     decisions: live?.decisions ?? [],

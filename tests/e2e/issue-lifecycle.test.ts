@@ -170,6 +170,12 @@ describe('issue lifecycle end to end', () => {
       expect(Number(call.costUsd)).toBeCloseTo(costUsd(call.model, usage), 6);
       expect(call.requestId).toMatch(/^req_fake_/);
     }
+    // An ended issue still shows what it cost (from llm_calls), in its view and in the list.
+    const spent = calls.reduce((sum, call) => sum + Number(call.costUsd), 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(issue.costUsd).toBeCloseTo(spent, 6);
+    const listed = (await (await app.request(`/api/issues?status=completed`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as { items: IssueView[] };
+    expect(listed.items.find((item) => item.id === body.id)?.costUsd).toBeCloseTo(spent, 6);
 
     // A repeated POST returns the same issue and does not start anything.
     const again = await submit(apiKey, 'ERP-E2E-1');
