@@ -48,6 +48,18 @@ export function validationDetails(error: z.ZodError | { issues: z.core.$ZodIssue
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
+const PART_NAMES: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the path', header: 'the headers', form: 'the form' };
+
+/**
+ * The message of a validation error: which part of the request, and its first problems with
+ * where they are ("the request body: title: Required; type: …"). `details` has them all.
+ */
+export function validationMessage(part: string, details: Array<{ path: string; message: string }>): string {
+  const shown = details.slice(0, 3).map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
+  const more = details.length > 3 ? ` (and ${details.length - 3} more in details)` : '';
+  return `${PART_NAMES[part] ?? part} is not valid: ${shown.join('; ')}${more}`;
+}
+
 /** Hono's onError: known errors get their status; anything else is a 500 without internals. */
 export function handleError(error: Error, c: Context, log: (error: unknown, requestId: string) => void): Response {
   if (error instanceof AppError) {

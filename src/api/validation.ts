@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import type { z } from 'zod';
-import { errorBody, validationDetails } from './errors';
+import { errorBody, validationDetails, validationMessage } from './errors';
 
 /**
  * zod validation for a request part, answering our error shape with the failing fields:
@@ -11,10 +11,8 @@ import { errorBody, validationDetails } from './errors';
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result, c) => {
     if (!result.success) {
-      return c.json(
-        errorBody(c, 'VALIDATION_FAILED', `Invalid ${target}`, validationDetails(result.error as unknown as z.ZodError)),
-        target === 'json' ? 422 : 400,
-      );
+      const details = validationDetails(result.error as unknown as z.ZodError);
+      return c.json(errorBody(c, 'VALIDATION_FAILED', validationMessage(target, details), details), target === 'json' ? 422 : 400);
     }
     return undefined;
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { caseInsensitiveEnum } from './enums';
 import { MIN_REQUEST_BUDGET_USD } from './policy';
 
 /**
@@ -79,14 +80,6 @@ export function toErpIssueStatus(status: IssueStatus): ErpIssueStatus {
   }
 }
 
-/** A case-insensitive enum: accepts `BUG` and `bug`, yields `bug`. */
-function caseInsensitiveEnum<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
-    z.enum(values),
-  );
-}
-
 export const issueTypeSchema = caseInsensitiveEnum(ISSUE_TYPES);
 export const issuePrioritySchema = caseInsensitiveEnum(ISSUE_PRIORITIES);
 
@@ -134,7 +127,7 @@ export const createIssueRequestSchema = z.object({
 export type CreateIssueRequest = z.infer<typeof createIssueRequestSchema>;
 
 export const listIssuesQuerySchema = z.object({
-  status: z.enum(ISSUE_STATUSES).optional(),
+  status: caseInsensitiveEnum(ISSUE_STATUSES).optional(),
   type: issueTypeSchema.optional(),
   priority: issuePrioritySchema.optional(),
   module: moduleName.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { caseInsensitiveEnum } from './enums';
 import type { ActionOrigin } from '../identity/acting';
 
 /**
@@ -16,11 +17,11 @@ const reviewerId = z.string().trim().min(1).max(200);
 
 export const decisionSchema = z
   .object({
-    decision: z.enum(['approve', 'reject', 'request_changes']),
+    decision: caseInsensitiveEnum(['approve', 'reject', 'request_changes']),
     reviewer: reviewerId.optional(),
     comment: z.string().max(10_000).optional(),
     /** Optional guard: refuse the decision unless this gate is the one waiting. */
-    gate: z.enum(GATES).optional(),
+    gate: caseInsensitiveEnum(GATES).optional(),
   })
   .refine((d) => d.decision !== 'request_changes' || (d.comment?.trim().length ?? 0) > 0, {
     message: 'request_changes needs a comment saying what to change',

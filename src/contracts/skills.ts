@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { caseInsensitiveEnum } from './enums';
 import type { ActionOrigin } from '../identity/acting';
 import { cronProblem } from '../skills/cron';
 import { MIN_REQUEST_BUDGET_USD } from './policy';
@@ -105,7 +106,7 @@ export const invocationAnswerSchema = z.strictObject({
 });
 export const invocationDecisionSchema = z.strictObject({
   reviewer: z.string().trim().min(1).max(200).optional(),
-  decision: z.enum(['approve', 'reject']),
+  decision: caseInsensitiveEnum(['approve', 'reject']),
   comment: z.string().max(5000).optional(),
 });
 export type InvocationAnswerRequest = z.infer<typeof invocationAnswerSchema>;
@@ -116,7 +117,7 @@ export type InvocationDecision = InvocationDecisionRequest & { reviewer: string;
 
 export const listInvocationsQuerySchema = z.object({
   skill: slug.optional(),
-  status: z.enum(['pending', 'running', 'completed', 'failed']).optional(),
+  status: caseInsensitiveEnum(['pending', 'running', 'completed', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -144,7 +145,7 @@ const scheduleSpecFields = {
   /** IANA time zone the cron expressions are in (default UTC). */
   timezone: z.string().min(1).max(64).optional(),
   /** What to do when a run is still going at the next time. */
-  overlap: z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']).optional(),
+  overlap: caseInsensitiveEnum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']).optional(),
   /** How late a missed run (server down) may still start. */
   catchupWindowSeconds: z.number().int().min(10).max(366 * 24 * 3600).optional(),
   /** Random delay up to this many seconds, to spread load. */

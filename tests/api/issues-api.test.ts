@@ -165,6 +165,18 @@ describe('issues API', () => {
       expect(await conflict.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'the plan gate already has a decision' } });
       expect(conflict.status).toBe(409);
 
+      // Enums in any letter case, as the documentation promises; the workflow gets the lower-case value.
+      let received: unknown;
+      runs.answerUpdate(decisionUpdate, (run, decision) => ((received = decision.decision), live(run)));
+      const shouted = await app.request(`/api/issues/${id}/approval`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'APPROVE', gate: 'Plan', reviewer: 'alice' }),
+      });
+      expect(shouted.status).toBe(200);
+      expect(received).toBe('approve');
+      expect((await get('/api/issues?status=AWAITING_APPROVAL')).status).toBe(200);
+
       runs.end(workflowId, 'TERMINATED');
       const ended = await approve('alice');
       expect(ended.status).toBe(409);
@@ -215,10 +227,18 @@ describe('issues API', () => {
     it('explains validation failures field by field, with a request id', async () => {
       const response = await post({ type: 'incident', title: '' });
       expect(response.status).toBe(422);
-      const body = (await response.json()) as { error: { code: string; details: Array<{ path: string }> }; requestId: string };
+      const body = (await response.json()) as { error: { code: string; message: string; details: Array<{ path: string }> }; requestId: string };
       expect(body.error.code).toBe('VALIDATION_FAILED');
       expect(body.error.details.map((detail) => detail.path).sort()).toEqual(['title', 'type']);
+      // The message says which part and what is wrong where, not "Invalid json" for valid JSON.
+      expect(body.error.message).toMatch(/^the request body is not valid: /);
+      expect(body.error.message).toMatch(/type: /);
+      expect(body.error.message).toMatch(/title: /);
       expect(body.requestId).toBe(response.headers.get('x-request-id'));
+
+      const query = await get('/api/issues?limit=0');
+      expect(query.status).toBe(400);
+      expect(((await query.json()) as { error: { message: string } }).error.message).toMatch(/^the query string is not valid: limit: /);
     });
 
     it("bounds a request's own budget: a minimum, and the plan's per-request maximum (pro: 100)", async () => {

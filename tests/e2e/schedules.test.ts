@@ -173,7 +173,7 @@ describe('schedules', () => {
     expect(resumed.status).toBe(200);
     await eventually(() => handle.describe(), (description) => !description.state.paused);
 
-    const changed = await call('PATCH', `/api/schedules/${id}`, { intervalSeconds: 3600, overlap: 'allow_all', note: 'hourly now' });
+    const changed = await call('PATCH', `/api/schedules/${id}`, { intervalSeconds: 3600, overlap: 'ALLOW_ALL', note: 'hourly now' }); // enums in any letter case
     expect(changed.body).toMatchObject({ cron: null, intervalSeconds: 3600, overlap: 'allow_all', note: 'hourly now', persona });
     // The schedule applies an update asynchronously.
     const described = await eventually(

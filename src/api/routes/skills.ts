@@ -17,6 +17,7 @@ import {
 } from '../../contracts/skills';
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
+import { validationDetails, validationMessage } from '../errors';
 import type { ScheduleService } from '../../skills/schedules';
 import type { SkillService } from '../../skills/service';
 import type { AccessService } from '../../identity/service';
@@ -50,7 +51,8 @@ async function optionalNote(body: Promise<string>): Promise<string | undefined> 
   }
   const parsed = noteBody.safeParse(json);
   if (!parsed.success) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid json', { details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    const details = validationDetails(parsed.error);
+    throw new AppError('VALIDATION_FAILED', validationMessage('json', details), { details });
   }
   return parsed.data.note;
 }
