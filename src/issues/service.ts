@@ -101,7 +101,9 @@ export function createIssueService(deps: IssueServiceDeps) {
         `- issue: [${row.id}](${trackingUrl(row.id)})`,
       ].join('\n'),
     });
-    if (!row.workflowStartedAt) await markIssueWorkflowStarted(deps.db, row.id);
+    // Only the recovery sweep reads this mark, and starting again is harmless (the policies keep
+    // the run): the answer does not wait for it, and a failure leaves it to the sweep.
+    if (!row.workflowStartedAt) void markIssueWorkflowStarted(deps.db, row.id).catch(() => undefined);
   }
 
   /**
