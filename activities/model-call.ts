@@ -24,10 +24,10 @@ export type CallRecord = Pick<NewLlmCall, 'organizationId' | 'issueId' | 'invoca
  * and price when it answers, the error when it fails (not when the activity was cancelled).
  * Errors are rethrown as they are; callers decide how they reach Temporal.
  *
- * With `writes`, an answered call's record joins the caller's pending writes, to be sent with
- * what the caller stores from the answer (one statement; both or neither); a failed call is
- * recorded at once. The record is essential: a step that fails after the call still sends it
- * (PendingWrites.salvage).
+ * With `writes`, an answered call's record joins the caller's pending writes, to be sent in one
+ * statement with what the caller stores from the answer; a failed call is recorded at once.
+ * The record is essential: when the step fails, or its writes do, it is still sent
+ * (PendingWrites.keepEssential / salvage).
  */
 export async function callModelRecorded(
   deps: ModelCallDeps,

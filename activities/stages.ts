@@ -122,7 +122,8 @@ export function createStageActivities(deps: StageActivityDeps) {
         const message = errorMessage(error);
         writes.add(stepFailedWrite(db, stepId, message), logWrite(db, { ...ref, stepId, level: 'ERROR', message: `${stage} failed: ${message}` }));
       }
-      await writes.salvage(); // the failure being reported matters more than this write's
+      // The failure being reported matters more than these writes: if they fail, the call records go alone.
+      await writes.flush().catch(() => writes.salvage());
       throw toActivityFailure(error);
     }
   }

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { rowsFromJson } from './json-rows';
+import { executedRows, rowsFromJson } from './json-rows';
 import { agentMessages, agentToolCalls } from './schema';
 
 export type AgentMessageRecord = typeof agentMessages.$inferSelect;
@@ -46,8 +46,7 @@ export async function loadLoopTranscript(db: Database, ref: LoopRef): Promise<{ 
         where m.organization_id = ${ref.organizationId} and m.loop_id = ${ref.loopId}) as messages,
       (select coalesce(json_agg(t order by t.created_at), '[]'::json) from ${agentToolCalls} t
         where t.organization_id = ${ref.organizationId} and t.loop_id = ${ref.loopId}) as tool_calls`);
-  // postgres-js answers with the rows; PGlite with { rows }.
-  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  const [row] = executedRows(result);
   return { messages: rowsFromJson(agentMessages, row?.['messages']), toolCalls: rowsFromJson(agentToolCalls, row?.['tool_calls']) };
 }
 

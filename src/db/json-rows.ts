@@ -18,6 +18,16 @@ export function rowFromJson<T extends Table>(table: T, json: Record<string, unkn
 
 /** `json_agg` output (a JSON array, or its text) as rows of `table`. */
 export function rowsFromJson<T extends Table>(table: T, json: unknown): Array<InferSelectModel<T>> {
-  const parsed = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+  const parsed = decodedJson(json);
   return Array.isArray(parsed) ? parsed.map((item) => rowFromJson(table, item as Record<string, unknown>)) : [];
+}
+
+/** A json column of a raw result: drivers hand it over as text or already decoded. */
+export function decodedJson(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
+/** The rows of `db.execute`: postgres-js answers with the rows, PGlite with `{ rows }`. */
+export function executedRows(result: unknown): Array<Record<string, unknown>> {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
 }

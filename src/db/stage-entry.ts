@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Stage } from '../contracts/issue';
 import type { Database } from './client';
 import type { IssueRecord } from './issues';
-import { rowFromJson, rowsFromJson } from './json-rows';
+import { decodedJson, executedRows, rowFromJson, rowsFromJson } from './json-rows';
 import type { ArtifactRecord } from './artifacts';
 import type { DecisionRecord, QuestionRecord } from './people';
 import { artifacts, decisions, issues, questions } from './schema';
@@ -71,12 +71,9 @@ export async function enterStage(
       ${listed(questions, 'q')} as questions,
       ${listed(decisions, 'd')} as decisions,
       ${listed(artifacts, 'a')} as artifacts`);
-  // postgres-js answers with the rows; PGlite with { rows }.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
-  const row = rows[0];
+  const [row] = executedRows(result);
   if (!row?.['issue'] || !row['step_id']) return undefined;
-  const json = typeof row['issue'] === 'string' ? (JSON.parse(row['issue']) as Record<string, unknown>) : (row['issue'] as Record<string, unknown>);
-  const issue = { ...rowFromJson(issues, json), stage: step.stage, status: 'processing' as const };
+  const issue = { ...rowFromJson(issues, decodedJson(row['issue']) as Record<string, unknown>), stage: step.stage, status: 'processing' as const };
   return {
     issue,
     stepId: String(row['step_id']),

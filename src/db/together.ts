@@ -1,5 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from './client';
+import { decodedJson, executedRows } from './json-rows';
 
 /**
  * Several writes sent as one statement: each becomes a data-modifying CTE of one
@@ -31,13 +32,11 @@ export async function writeTogether<Names extends string = never>(
   );
   const selected = entries.flatMap(([name], index) => (name ? [sql`(select row_to_json(${cte(index)}) from ${cte(index)} limit 1) as ${sql.raw(`r${index}`)}`] : []));
   const result = await db.execute(sql`with ${ctes} select ${selected.length > 0 ? sql.join(selected, sql`, `) : sql`1`}`);
-  // postgres-js answers with the rows; PGlite with { rows }.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
-  const row = rows[0] ?? {};
+  const row = executedRows(result)[0] ?? {};
   const out: Partial<Record<Names, Record<string, unknown>>> = {};
   entries.forEach(([name], index) => {
     const value = name ? row[`r${index}`] : undefined;
-    if (name && value) out[name] = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+    if (name && value) out[name] = decodedJson(value) as Record<string, unknown>;
   });
   return out;
 }
@@ -83,7 +82,7 @@ export class PendingWrites {
     return result;
   }
 
-  /** After a failed step: sends the essential writes alone; a failure here is reported, not thrown. */
+  /** After a failed step: sends the essential writes alone (dropping the rest); a failure here is reported, not thrown. */
   async salvage(onError: (error: unknown) => void = () => undefined): Promise<void> {
     this.keepEssential();
     if (this.writes.length === 0) return;

@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app';
 import { stageToolNames } from '../../src/contracts/stages';
 import type { DatabaseHandle } from '../../src/db/client';
 import { listLlmCalls } from '../../src/db/llm-calls';
+import { listLogs } from '../../src/db/logs';
 import { listSteps } from '../../src/db/steps';
 import { organizations } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
@@ -210,6 +211,24 @@ describe('issue lifecycle end to end', () => {
       ['triage', 1],
     ]);
     expect(calls.filter((call) => call.status === 'ok')).toHaveLength(5);
+  });
+
+  it('records a stage that fails on invalid output: the step failed with its log line, and both paid calls', async () => {
+    const { apiKey, organization } = await newOrganization();
+    const invalid = { tool: stageToolNames.classify, input: { complexity: 'very' } };
+    fake.onTool(stageToolNames.classify, invalid, invalid); // the answer and its one repair
+    const { body } = await submit(apiKey);
+    const issue = await waitForEnd(apiKey, body.id);
+    expect(issue.status).toBe('failed');
+    const steps = await listSteps(db.db, organization.id, body.id);
+    expect(steps.find((step) => step.stage === 'classify')).toMatchObject({ status: 'failed', error: expect.stringContaining('invalid model output') });
+    const logs = await listLogs(db.db, organization.id, body.id);
+    expect(logs.map((log) => log.message)).toContainEqual(expect.stringMatching(/^classify failed: .*invalid model output/));
+    const calls = await listLlmCalls(db.db, organization.id, body.id);
+    expect(calls.map((call) => [call.stage, call.status])).toEqual([
+      ['classify', 'ok'],
+      ['classify', 'ok'],
+    ]);
   });
 
   it('fails the stage without retrying on a 400 and ends the issue failed with a readable error', async () => {
