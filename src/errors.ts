@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** An Idempotency-Key reused for a different request. */
+  | 'IDEMPOTENCY_MISMATCH'
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_REJECTED'

@@ -5,7 +5,9 @@ import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webho
 import { GITHUB_WEBHOOK_HEADERS, type GitHubWebhookHeaders } from '../issues/github-webhook';
 import type { IssueService } from '../issues/service';
 import { type AuthVariables, requireApiKey } from './auth';
+import type { Database } from '../db/client';
 import { errorBody, handleError } from './errors';
+import { idempotency } from './idempotency';
 import { DOCS_PAGE, openApiDocument } from './openapi';
 import { auditRoutes } from './routes/audit';
 import { issueRoutes } from './routes/issues';
@@ -22,6 +24,8 @@ export interface ApiDeps {
   schedules?: ScheduleService;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
+  /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
+  idempotencyStore?: Database;
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
   /** How agent commands are confined; `off` is shown with its warning on every /health. */
@@ -119,6 +123,7 @@ export function createApp(deps: ApiDeps) {
       return undefined;
     })
     .use(requireApiKey(deps.access.authenticate))
+    .use(deps.idempotencyStore ? idempotency(deps.idempotencyStore) : (_c, next) => next())
     .route('/issues', issueRoutes(deps.issues, deps.access))
     .route('/audit', auditRoutes(deps.access));
   if (deps.skills) {

@@ -10,6 +10,7 @@ export function statusForCode(code: ErrorCode): ContentfulStatusCode {
     case 'BAD_REQUEST':
       return 400;
     case 'VALIDATION_FAILED':
+    case 'IDEMPOTENCY_MISMATCH':
       return 422;
     case 'UNAUTHORIZED':
       return 401;

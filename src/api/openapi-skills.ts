@@ -75,11 +75,11 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
     '/api/skills/{slug}/invoke': {
       post: {
         summary: 'Run the skill as a persona (one SkillWorkflow). With an Idempotency-Key header a retried request answers with the first run.',
-        parameters: [slug, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }],
+        parameters: [slug],
         requestBody: body(invokeSkillSchema),
         responses: {
           202: ok('Started: the invocation id, its workflow id and the version it runs'),
-          200: ok('Same Idempotency-Key as an earlier request: that run (created: false)'),
+          200: ok('The run already exists (its invocation id was derived from an Idempotency-Key whose answer was lost): created false'),
           403: error('The persona may not run this skill'),
           404: missing,
           409: error('The skill or the persona is disabled'),

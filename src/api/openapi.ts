@@ -46,6 +46,29 @@ const SCOPES_TEXT = Object.entries(SCOPE_DESCRIPTIONS)
   .map(([scope, text]) => `\`${scope}\`: ${text}`)
   .join('; ');
 
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429) or failed (5xx) do not use up the key.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
+/** Every POST under /api but the signed webhooks takes Idempotency-Key (src/api/idempotency.ts). */
+function withIdempotencyKeys(paths: Record<string, Record<string, Record<string, unknown>>>) {
+  for (const [path, operations] of Object.entries(paths)) {
+    const post = operations['post'];
+    if (!post || !path.startsWith('/api/') || path.startsWith('/api/webhooks/')) continue;
+    const parameters = ((post['parameters'] as Array<{ name: string }> | undefined) ?? []).filter((parameter) => parameter.name !== 'Idempotency-Key');
+    post['parameters'] = [...parameters, idempotencyKeyParameter];
+    const responses = post['responses'] as Record<string, unknown>;
+    responses['422'] ??= errorResponse('Body breaks the schema, field by field; or IDEMPOTENCY_MISMATCH: the Idempotency-Key was used for a different request');
+    responses['409'] ??= errorResponse('A request with the same Idempotency-Key is still running (Retry-After)');
+  }
+  return paths;
+}
+
 export function openApiDocument(serverUrl?: string): Record<string, unknown> {
   const listParameters = Object.entries((json(listIssuesQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
     name,
@@ -121,7 +144,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
         },
       },
     },
-    paths: {
+    paths: withIdempotencyKeys({
       '/api/issues': {
         post: {
           summary: 'Submit an issue (one workflow per organization + source + externalId)',
@@ -194,7 +217,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       '/health': {
         get: { summary: 'Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off)', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
       },
-    },
+    }),
   };
 }
 

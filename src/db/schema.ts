@@ -7,6 +7,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -647,6 +648,28 @@ export const skillSchedules = pgTable(
   (t) => [uniqueIndex('skill_schedules_org_skill_name_uq').on(t.organizationId, t.skillSlug, t.name), uniqueIndex('skill_schedules_schedule_uq').on(t.scheduleId)],
 );
 
+/**
+ * Idempotency-Key records (issue 15): the first request with a key claims it (status null
+ * while it runs); its outcome is stored for replay. Keys live 24 hours, per organization.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    organizationId: organizationIdColumn(),
+    key: text('key').notNull(),
+    /** sha256 of method, path, caller and the canonical JSON body: a different request is a mismatch. */
+    requestHash: text('request_hash').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    /** Null while the first request runs. */
+    status: integer('status'),
+    responseBody: jsonb('response_body').$type<unknown>(),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
 export const schema = {
   organizations,
   apiKeys,
@@ -674,4 +697,5 @@ export const schema = {
   invocationRequests,
   skillEvents,
   skillSchedules,
+  idempotencyKeys,
 };

@@ -1,5 +1,7 @@
 import { toIso } from '../time';
 import { randomUUID } from 'node:crypto';
+import { uuidFrom } from '../contracts/ids';
+import { canonicalJson } from '../canonical-json';
 import type { WorkflowRuns } from '../temporal/runs';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
@@ -27,6 +29,7 @@ import {
   statusQuery,
 } from '../../workflows/definitions';
 import { LIMITER_WORKFLOW_ID, slotPositionQuery } from '../../workflows/limiter';
+import { repeatsLatestDecision, repeatsRecordedAnswer } from './repeated-actions';
 import { isTerminal, issueView, type IssueView, withStoredPeople } from './view';
 
 export type { IssueView } from './view';
@@ -140,6 +143,40 @@ export function createIssueService(deps: IssueServiceDeps) {
     return deps.runs.query(row.workflowId, statusQuery);
   }
 
+  /** The issue as GET shows it: live while the workflow answers, from Postgres once it has ended. */
+  async function currentView(organizationId: string, issueId: string): Promise<IssueView | undefined> {
+    const row = await getIssue(deps.db, organizationId, issueId);
+    if (!row) return undefined;
+    const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
+    const logLines = logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message }));
+    if (live?.queued) return { ...toView(row, live, logLines), queuePosition: await queuePosition(row.workflowId) };
+    if (live) return toView(row, live, logLines);
+    // The workflow has ended (or is unreachable): who asked and decided what, and the cost, are in Postgres.
+    const [questions, decisions, costs] = await Promise.all([
+      listQuestions(deps.db, organizationId, issueId),
+      listDecisions(deps.db, organizationId, issueId),
+      issueCosts(deps.db, organizationId, [issueId]),
+    ]);
+    return withStoredPeople(toView(row, undefined, logLines, costs.get(issueId)), questions, decisions);
+  }
+
+  /**
+   * A person's action the workflow refused as out of state (409) may be a retry of one it
+   * already took — the answer to the first was lost. If the issue's record shows exactly that
+   * action, the retry gets 200 and the issue as it is now; anything else keeps the 409.
+   */
+  async function sendPersonAction<Arg>(organizationId: string, issueId: string, update: UpdateDefinition<IssueProgress, [Arg]>, arg: Arg, isRepeat: (view: IssueView) => boolean) {
+    try {
+      return await sendUpdate(organizationId, issueId, update, arg);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
+      const view = await currentView(organizationId, issueId);
+      if (view && isRepeat(view)) return view;
+      throw error;
+    }
+  }
+
+
   return {
     /**
      * Recovery sweep: starts the workflow of every issue still queued `olderThanSeconds` after
@@ -166,13 +203,17 @@ export function createIssueService(deps: IssueServiceDeps) {
     },
 
     /** `submittedBy.keyId`: the API key that submitted it (recorded; that key may cancel it). */
-    async submit(organization: Organization, request: CreateIssueRequest, submittedBy: { keyId?: string } = {}): Promise<SubmitResult> {
-      const externalId = request.externalId ?? randomUUID();
+    async submit(organization: Organization, request: CreateIssueRequest, submittedBy: { keyId?: string; idempotencyKey?: string } = {}): Promise<SubmitResult> {
+      // Without an externalId, the Idempotency-Key and the request name the issue: a retry after
+      // a crash that lost the stored answer finds the issue its first attempt created, and a
+      // key reused for another request once it has expired makes a new one.
+      const derivedId = submittedBy.idempotencyKey ? uuidFrom(`${organization.id}:issue:${submittedBy.idempotencyKey}:${canonicalJson(request)}`) : undefined;
+      const externalId = request.externalId ?? derivedId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
       // The reads go out together (one round trip of latency, not three). A repeated delivery
       // is answered from the first and never counted against the limits the others check.
       const [existing, checks] = await Promise.all([
-        request.externalId ? findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId }) : undefined,
+        request.externalId || derivedId ? findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId }) : undefined,
         Promise.allSettled([enforceSubmissionLimits(organization), assertUnderSpendCaps(deps.db, organization.id)]),
       ]);
       if (existing) {
@@ -201,30 +242,16 @@ export function createIssueService(deps: IssueServiceDeps) {
       return { created, issue: toView(issue, undefined) };
     },
 
-    async get(organizationId: string, issueId: string): Promise<IssueView | undefined> {
-      const row = await getIssue(deps.db, organizationId, issueId);
-      if (!row) return undefined;
-      const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
-      const logLines = logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message }));
-      if (live?.queued) return { ...toView(row, live, logLines), queuePosition: await queuePosition(row.workflowId) };
-      if (live) return toView(row, live, logLines);
-      // The workflow has ended (or is unreachable): who asked and decided what, and the cost, are in Postgres.
-      const [questions, decisions, costs] = await Promise.all([
-        listQuestions(deps.db, organizationId, issueId),
-        listDecisions(deps.db, organizationId, issueId),
-        issueCosts(deps.db, organizationId, [issueId]),
-      ]);
-      return withStoredPeople(toView(row, undefined, logLines, costs.get(issueId)), questions, decisions);
-    },
+    get: currentView,
 
     /** A reviewer's decision at the open approval gate (workflow update, validated there). */
     async decide(organizationId: string, issueId: string, decision: Decision): Promise<IssueView> {
-      return sendUpdate(organizationId, issueId, decisionUpdate, decision);
+      return sendPersonAction(organizationId, issueId, decisionUpdate, decision, (view) => repeatsLatestDecision(view, decision));
     },
 
     /** An answer to the pending clarification question, or confirmation of the drafted one. */
     async answer(organizationId: string, issueId: string, answer: Answer): Promise<IssueView> {
-      return sendUpdate(organizationId, issueId, answerUpdate, answer);
+      return sendPersonAction(organizationId, issueId, answerUpdate, answer, (view) => repeatsRecordedAnswer(view, answer));
     },
 
     async raiseBudget(organizationId: string, issueId: string, raise: RaiseBudget): Promise<IssueView> {

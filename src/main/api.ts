@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal, address);
   const services = createConfiguredServices(config, { client, db });
   const app = createConfiguredApp(config, { client, db, log }, services);
-  const stopRecovery = startRecoverySweep(services, log);
+  const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
     log.info(`API listening on http://${info.address}:${info.port}`),
   );

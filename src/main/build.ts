@@ -61,6 +61,7 @@ export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDe
   const { runs, ...routed } = services;
   return createApp({
     ...routed,
+    idempotencyStore: deps.db,
     erpWebhook: createErpWebhookHandler({ db: deps.db, runs, issues: services.issues }),
     githubWebhook: createGitHubWebhookHandler({ db: deps.db, issues: services.issues }),
     health: deps.health,

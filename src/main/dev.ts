@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 
     const services = createConfiguredServices(config, { client, db });
     const app = createConfiguredApp(config, { client, db, log }, services);
-    const stopRecovery = startRecoverySweep(services, log);
+    const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
     cleanups.push(async () => stopRecovery());
     const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

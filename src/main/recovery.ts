@@ -1,3 +1,5 @@
+import type { Database } from '../db/client';
+import { purgeExpiredIdempotencyKeys } from '../db/idempotency';
 import type { IssueService } from '../issues/service';
 import type { Logger } from '../logger';
 import type { SkillService } from '../skills/service';
@@ -6,11 +8,11 @@ import type { SkillService } from '../skills/service';
  * The API's recovery sweep, at start-up and then every `intervalMs`: an API process that died
  * between writing a row and starting its workflow leaves an issue `queued` or an invocation
  * `pending` with no workflow; a terminated skill run leaves its invocation `running`. The
- * sweep starts the first two and records the third as failed. Every step is idempotent, so
- * several API processes may sweep at once.
+ * sweep starts the first two and records the third as failed. It also deletes expired
+ * Idempotency-Key records. Every step is idempotent, so several API processes may sweep at once.
  */
 export function startRecoverySweep(
-  services: { issues: IssueService; skills: SkillService },
+  services: { issues: IssueService; skills: SkillService; db: Database },
   log: Logger,
   options: { intervalMs?: number; olderThanSeconds?: number } = {},
 ): () => void {
@@ -23,6 +25,7 @@ export function startRecoverySweep(
     const parts = [
       ['issues', () => services.issues.recoverUnstarted(olderThanSeconds)],
       ['skill invocations', () => services.skills.recoverUnfinished(olderThanSeconds)],
+      ['idempotency keys', async () => ({ expired: await purgeExpiredIdempotencyKeys(services.db) })],
     ] as const;
     for (const [name, recover] of parts) {
       try {

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { uuidFrom } from '../contracts/ids';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { WorkflowRuns } from '../temporal/runs';
 import type {
@@ -359,6 +360,11 @@ function createSkillRuns(deps: SkillServiceDeps) {
         const personas = (await listPersonas(db, organizationId)).filter((persona) => persona.enabled === 1);
         const invocations: Array<{ skill: string; id: string; persona: string; workflowId: string }> = [];
         const skipped: Array<{ skill: string; reason: string }> = [];
+        // First every check, then every start: an event whose payload does not match a
+        // subscribed skill's inputs starts nothing and is not claimed (422), so the corrected
+        // delivery with the same event id runs.
+        const runnable: Array<{ skill: string; persona: string; invocationId: string }> = [];
+        const invalid: Array<{ path: string; message: string }> = [];
         for (const skill of subscribed) {
           const persona = event.persona
             ? personas.find((candidate) => candidate.slug === event.persona && candidate.allowedSkills.includes(skill.slug))
@@ -372,14 +378,23 @@ function createSkillRuns(deps: SkillServiceDeps) {
             await preflight(organizationId, skill.slug, persona.slug, invocationId, event.payload);
           } catch (error) {
             if (!(error instanceof AppError)) throw error; // e.g. the database: release the claim, let the ERP retry
-            skipped.push({ skill: skill.slug, reason: error.message });
+            if (error.code === 'VALIDATION_FAILED') {
+              const details = Array.isArray(error.details) ? (error.details as Array<{ path: string; message: string }>) : [];
+              invalid.push(...details.map((detail) => ({ ...detail, path: detail.path.replace(/^input/, 'payload'), message: `${skill.slug}: ${detail.message}` })));
+            } else skipped.push({ skill: skill.slug, reason: error.message });
             continue;
           }
+          runnable.push({ skill: skill.slug, persona: persona.slug, invocationId });
+        }
+        if (invalid.length > 0) {
+          throw new AppError('VALIDATION_FAILED', `the payload does not match the inputs of ${[...new Set(invalid.map((detail) => detail.message.split(':')[0]))].join(', ')}`, { details: invalid });
+        }
+        for (const { skill, persona, invocationId } of runnable) {
           const started = await start({
             organizationId,
             invocationId,
-            skill: skill.slug,
-            persona: persona.slug,
+            skill,
+            persona,
             input: event.payload,
             triggeredBy: `event:${event.type}`,
             eventId: event.eventId,
@@ -387,7 +402,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
             ...(event.entityType ? { entityType: event.entityType } : {}),
             ...(event.entityId ? { entityId: event.entityId } : {}),
           });
-          invocations.push({ skill: skill.slug, id: invocationId, persona: persona.slug, workflowId: started.workflowId });
+          invocations.push({ skill, id: invocationId, persona, workflowId: started.workflowId });
         }
         const outcome = { type: event.type, invocations, skipped };
         await recordSkillEventOutcome(db, { organizationId, eventId: event.eventId }, outcome);
@@ -431,11 +446,3 @@ function createSkillRuns(deps: SkillServiceDeps) {
     },
   };
 }
-
-/** A UUID (v4 layout) derived from a key: the same event and skill always name the same invocation. */
-export function uuidFrom(key: string): string {
-  const hex = createHash('sha256').update(key).digest('hex');
-  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-

@@ -80,11 +80,17 @@ describe('skill run limits', () => {
     };
     const invoke = async () => ((await h.call(org.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } })).body as Json)['id'] as string;
 
+    const callsBefore = h.fake.requests.filter((request) => request.key === 'submit_output').length;
     const a = await invoke();
     expect((await until(a, (v) => v['liveStatus'] === 'awaiting_input'))['liveStatus']).toBe('awaiting_input');
     // A waits for a person without its slot: B, over the limit of 1 otherwise, runs now.
     const b = await invoke();
     expect((await until(b, (v) => v['liveStatus'] === 'running'))['liveStatus']).toBe('running');
+    // 'running' is also what a run shows before it has asked for its slot: B holds the slot
+    // only once its (slow) model call has reached Claude.
+    const modelCalls = () => h.fake.requests.filter((request) => request.key === 'submit_output').length - callsBefore;
+    for (const deadline = Date.now() + 30_000; modelCalls() < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(modelCalls()).toBe(2);
     expect((await h.call(org.apiKey, 'POST', `/api/invocations/${a}/answers`, { answeredBy: REVIEWER, answer: 'Q3' })).status).toBe(200);
     // A has its answer but must wait for B's slot.
     expect((await until(a, (v) => v['liveStatus'] === 'queued'))['liveStatus']).toBe('queued');

@@ -146,20 +146,23 @@ describe('skills', () => {
       entityType: 'Client',
       entityId: 'c1',
     };
-    const idempotent = async () => {
+    const idempotent = async (body: unknown = request) => {
       const response = await h.request('/api/skills/brief-creator/invoke', {
         method: 'POST',
         headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json', 'idempotency-key': `erp-request-${org.organizationId}` },
-        body: JSON.stringify(request),
+        body: JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as Json };
+      return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as Json };
     };
     const started = await idempotent();
     expect(started.status).toBe(202);
-    // The ERP retries the same request: the same run, not a second one.
+    // The ERP retries the same request: the first answer again, and no second run.
     const retried = await idempotent();
-    expect(retried).toMatchObject({ status: 200, body: { id: started.body['id'], created: false } });
+    expect(retried).toEqual({ status: 202, replayed: 'true', body: started.body });
     expect(started.body).toMatchObject({ status: 'pending', skill: 'brief-creator', version: '1.0.0', persona: PERSONA, created: true });
+    // The same key for another request is a mistake, not a retry.
+    const reused = await idempotent({ ...request, entityId: 'c2' });
+    expect(reused).toMatchObject({ status: 422, body: { error: { code: 'IDEMPOTENCY_MISMATCH' } } });
 
     const done = await waitForInvocation(started.body['id']);
     expect(done).toMatchObject({
@@ -357,6 +360,16 @@ describe('skills', () => {
     expect(later).toMatchObject({ status: 200, body: { duplicate: true, invocations: outcome['invocations'] } });
     const fromEvent = ((await h.getJson(org.apiKey, '/api/invocations?skill=deal-summary')) as Json)['items'].filter((item: Json) => item['eventId'] === eventId);
     expect(fromEvent).toHaveLength(1);
+
+    // A payload that does not match a subscribed skill's inputs starts nothing and does not use
+    // up its event id: the corrected delivery runs.
+    const fixedLater = uniqueId('evt');
+    const invalid = await post(org.apiKey, '/api/events', { ...event, eventId: fixedLater, payload: { deal: 'd-43' } });
+    expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('deal-summary'), details: [{ path: 'payload.dealId' }] } } });
+    h.fake.onTool('submit_output', submit({ summary: 'Won: 8k ARR' }));
+    const corrected = await post(org.apiKey, '/api/events', { ...event, eventId: fixedLater, payload: { dealId: 'd-43' } });
+    expect(corrected).toMatchObject({ status: 202, body: { duplicate: false, invocations: [{ skill: 'deal-summary' }] } });
+    expect(await waitForInvocation(corrected.body['invocations'][0]['id'])).toMatchObject({ status: 'completed' });
   });
 
   it('routes a canary share by invocation id and rolls back for the next invocation', async () => {

@@ -8,6 +8,7 @@ import type { IssueService } from '../../issues/service';
 import type { AccessService } from '../../identity/service';
 import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
+import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { validate } from '../validation';
 import { gateAction } from '../../identity/scopes';
 
@@ -23,7 +24,10 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
   const reader = requireScope('issues:write', 'review');
   return new Hono<{ Variables: AuthVariables }>()
     .post('/', requireScope('issues:write'), validate('json', createIssueRequestSchema), async (c) => {
-      const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'), { keyId: c.get('principal').key.id });
+      const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'), {
+        keyId: c.get('principal').key.id,
+        idempotencyKey: c.req.header(IDEMPOTENCY_HEADER),
+      });
       return c.json(
         {
           id: issue.id,

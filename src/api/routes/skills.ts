@@ -23,6 +23,7 @@ import type { SkillService } from '../../skills/service';
 import type { AccessService } from '../../identity/service';
 import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
+import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { validate } from '../validation';
 
 /**
@@ -81,8 +82,9 @@ export function skillRoutes(skills: SkillService, access: AccessService) {
     })
     .post('/:slug/rollback', auditRoute(access, 'skill.rollback', 'skill', 'slug'), admin, validate('param', slugParam), async (c) => c.json(await skills.rollback(c.get('organization').id, c.req.valid('param').slug)))
     .post('/:slug/invoke', requireScope('skills:run'), validate('param', slugParam), validate('json', invokeSkillSchema), async (c) => {
-      const idempotencyKey = c.req.header('idempotency-key')?.trim() || undefined;
-      if (idempotencyKey && idempotencyKey.length > 200) throw new AppError('BAD_REQUEST', 'Idempotency-Key is longer than 200 characters');
+      // Checked by the idempotency middleware; it also names the run, so a retry after a crash
+      // that lost the stored response still finds the first run.
+      const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
       const result = await skills.invoke(c.get('organization').id, c.req.valid('param').slug, c.req.valid('json'), idempotencyKey, { keyId: c.get('principal').key.id });
       return c.json(result, result.created ? 202 : 200);
     });
