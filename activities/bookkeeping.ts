@@ -1,4 +1,5 @@
 import type { IssueStatus } from '../src/contracts/issue';
+import type { PendingHuman } from '../workflows/definitions';
 import type { Database } from '../src/db/client';
 import { recordIssueOutcome } from '../src/db/issues';
 import { issues } from '../src/db/schema';
@@ -17,11 +18,14 @@ export interface FinishIssueInput {
 /** Postgres bookkeeping the workflow asks for outside the stages. */
 export function createBookkeepingActivities(deps: { db: Database; workspacesDir?: string; mirrorsDir?: string }) {
   return {
-    /** Records a non-final status change (e.g. awaiting_approval) for lists and the ERP. */
-    async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus }): Promise<void> {
+    /**
+     * Records a non-final status change (e.g. awaiting_approval) for lists and the ERP, with
+     * what a person owes the issue while it waits (absent: nothing, the wait is over).
+     */
+    async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus; pending?: PendingHuman | null }): Promise<void> {
       await deps.db
         .update(issues)
-        .set({ status: input.status, updatedAt: sql`now()` })
+        .set({ status: input.status, pending: input.pending ?? null, updatedAt: sql`now()` })
         .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
     },
 

@@ -5,7 +5,7 @@ import { getIssue } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { createQuestion, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
 import { issues } from '../src/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { AppError } from '../src/errors';
 import { loadPrompt } from '../src/prompts';
 import { currentActivity } from './context';
@@ -186,6 +186,14 @@ export function createPeopleActivities(deps: PeopleDeps) {
       recipients: string[];
     }): Promise<{ sent: boolean }> {
       const sent = await recordNotification(db, input);
+      // Lists show the open wait from the row: it was reminded, or escalated, now.
+      if (sent && (input.kind === 'reminder' || input.kind === 'escalation')) {
+        const flag = input.kind === 'reminder' ? 'reminded' : 'escalated';
+        await db
+          .update(issues)
+          .set({ pending: sql`jsonb_set(${issues.pending}, ${`{${flag}}`}::text[], 'true'::jsonb)` })
+          .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId), isNotNull(issues.pending)));
+      }
       if (sent) {
         await appendLog(db, {
           organizationId: input.organizationId,

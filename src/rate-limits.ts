@@ -9,7 +9,7 @@ import { AppError } from './errors';
 export function assertWithinWindows(
   windows: { hour: SlidingWindow; day: SlidingWindow },
   limits: { perHour: number; perDay: number },
-  noun: string,
+  what: { noun: string; /** The settings key prefix: `limits.<setting>PerHour` / `PerDay`. */ setting: string },
   adding = 1,
 ): void {
   const over = [
@@ -18,9 +18,17 @@ export function assertWithinWindows(
   ].find((entry) => entry.window.count + adding > entry.limit);
   if (!over) return;
   const leaves = over.window.oldestLeavesAt ? new Date(over.window.oldestLeavesAt).getTime() : Date.now() + 60_000;
-  throw new AppError('RATE_LIMITED', `at most ${over.limit} ${noun} per ${over.name} for this organization`, {
+  const setting = `limits.${what.setting}Per${over.name === 'hour' ? 'Hour' : 'Day'}`;
+  throw new AppError('RATE_LIMITED', `at most ${over.limit} ${what.noun} per ${over.name} for this organization`, {
     retryable: true,
     retryAfterMs: Math.max(1000, leaves - Date.now()),
-    details: { limit: over.limit, window: over.name, used: over.window.count },
+    details: [
+      {
+        path: setting,
+        message: `${over.window.count} ${what.noun} in the last ${over.name}; the limit is ${over.limit} (the plan's, or settings ${setting})`,
+        expected: `<= ${over.limit}`,
+        received: String(over.window.count + adding),
+      },
+    ],
   });
 }

@@ -27,7 +27,15 @@ function throwIfOverCap(spent: Pick<OrganizationSpend, 'today' | 'month'>, caps:
   throw new AppError(
     'RATE_LIMITED',
     `this organization has spent $${over.spent.toFixed(2)} on models this ${over.window}; its cap is $${over.cap} (settings limits.${over.window === 'day' ? 'dailySpendUsd' : 'monthlySpendUsd'}); it resets at ${new Date(over.resetsAt).toISOString()}`,
-    { retryable: true, retryAfterMs: Math.max(1000, over.resetsAt - now.getTime()), details: { cap: over.cap, spent: over.spent, window: over.window, resetsAt: new Date(over.resetsAt).toISOString() } },
+    { retryable: true, retryAfterMs: Math.max(1000, over.resetsAt - now.getTime()), details: [
+        {
+          path: `limits.${over.window === 'day' ? 'dailySpendUsd' : 'monthlySpendUsd'}`,
+          message: `spent $${over.spent.toFixed(2)} this ${over.window}; resets at ${new Date(over.resetsAt).toISOString()}`,
+          expected: `< ${over.cap}`,
+          received: over.spent.toFixed(4),
+        },
+      ],
+    },
   );
 }
 

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors';
 
 /** The one `code → HTTP status` mapping. Exhaustive: a new code fails to compile here. */
@@ -32,21 +31,39 @@ export function statusForCode(code: ErrorCode): ContentfulStatusCode {
   }
 }
 
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  expected?: string;
+  received?: string;
+  [more: string]: unknown;
+}
+
+/**
+ * The one error envelope: `code` (stable, documented), `message` (what to fix), `details`
+ * (always an array of `{ path, message, expected?, received? }`, empty when there is nothing
+ * field-shaped to say), and `docs` (the code's entry in the API reference).
+ */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details: ErrorDetail[]; docs: string };
   requestId: string;
 }
 
 export function errorBody(c: Context, code: string, message: string, details?: unknown): ErrorBody {
   return {
-    error: { code, message, ...(details === undefined ? {} : { details }) },
+    error: { code, message, details: asDetails(details), docs: `${new URL(c.req.url).origin}/docs#error-${code.toLowerCase().replaceAll('_', '-')}` },
     requestId: (c.get('requestId' as never) as string | undefined) ?? 'unknown',
   };
 }
 
-/** Zod issues as `{ path, message }` pairs a client can show next to its fields. */
-export function validationDetails(error: z.ZodError | { issues: z.core.$ZodIssue[] }) {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+/** Details as the envelope's array; a stray object (an adapter's context) becomes one entry per key. */
+function asDetails(details: unknown): ErrorDetail[] {
+  if (details === undefined || details === null) return [];
+  if (Array.isArray(details)) return details as ErrorDetail[];
+  if (typeof details === 'object') {
+    return Object.entries(details).map(([path, value]) => ({ path, message: typeof value === 'string' ? value : JSON.stringify(value) }));
+  }
+  return [{ path: '', message: String(details) }];
 }
 
 const PART_NAMES: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the path', header: 'the headers', form: 'the form' };

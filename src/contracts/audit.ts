@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_CHANNELS } from '../identity/scopes';
+import { caseInsensitiveEnum } from './enums';
+import { cursorSchema } from './pages';
 
 /** GET /api/audit: newest first, every filter optional, paginated like /api/issues. */
 export const listAuditQuerySchema = z
@@ -9,13 +11,17 @@ export const listAuditQuerySchema = z
     action: z.string().trim().min(1).max(100).optional(),
     targetType: z.string().trim().min(1).max(50).optional(),
     targetId: z.string().trim().min(1).max(200).optional(),
-    outcome: z.enum(['ok', 'refused', 'failed']).optional(),
-    channel: z.enum(AUDIT_CHANNELS).optional(),
+    outcome: caseInsensitiveEnum(['ok', 'refused', 'failed']).optional(),
+    channel: caseInsensitiveEnum(AUDIT_CHANNELS).optional(),
     /** ISO timestamps; `from` inclusive, `to` exclusive. */
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** The `nextCursor` of the previous page. */
+    cursor: cursorSchema.optional(),
+    /** Deprecated: pages by position; use cursor. */
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
+  .refine((q) => !q.cursor || q.offset === 0, { message: 'give cursor or offset, not both', path: ['offset'] });
 export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorSchema } from './pages';
 import { caseInsensitiveEnum } from './enums';
 import { MIN_REQUEST_BUDGET_USD } from './policy';
 
@@ -105,7 +106,7 @@ export const issueContextSchema = z
 export type IssueContext = z.infer<typeof issueContextSchema>;
 
 /** Body of `POST /api/issues`: what the ERP's integration helper sends. */
-export const createIssueRequestSchema = z.object({
+export const createIssueRequestSchema = z.strictObject({
   source: issueSourceSchema.default('manual'),
   externalId: z
     .string()
@@ -126,12 +127,15 @@ export const createIssueRequestSchema = z.object({
 });
 export type CreateIssueRequest = z.infer<typeof createIssueRequestSchema>;
 
-export const listIssuesQuerySchema = z.object({
+export const listIssuesQuerySchema = z.strictObject({
   status: caseInsensitiveEnum(ISSUE_STATUSES).optional(),
   type: issueTypeSchema.optional(),
   priority: issuePrioritySchema.optional(),
   module: moduleName.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** The `nextCursor` of the previous page. */
+  cursor: cursorSchema.optional(),
+  /** Deprecated (kept for existing callers): pages by position; use cursor. */
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+}).refine((query) => !query.cursor || query.offset === 0, { message: 'give cursor or offset, not both', path: ['offset'] });
 export type ListIssuesQuery = z.infer<typeof listIssuesQuerySchema>;

@@ -16,7 +16,7 @@ export type Gate = (typeof GATES)[number];
 const reviewerId = z.string().trim().min(1).max(200);
 
 export const decisionSchema = z
-  .object({
+  .strictObject({
     decision: caseInsensitiveEnum(['approve', 'reject', 'request_changes']),
     reviewer: reviewerId.optional(),
     comment: z.string().max(10_000).optional(),
@@ -32,7 +32,7 @@ export type DecisionRequest = z.infer<typeof decisionSchema>;
 export type Decision = DecisionRequest & { reviewer: string; origin?: ActionOrigin };
 
 export const answerSchema = z
-  .object({
+  .strictObject({
     /** Optional guard: the question being answered (the pending one by default). */
     questionId: z.string().max(100).optional(),
     answeredBy: reviewerId.optional(),
@@ -47,7 +47,7 @@ export const answerSchema = z
 export type AnswerRequest = z.infer<typeof answerSchema>;
 export type Answer = AnswerRequest & { answeredBy: string; origin?: ActionOrigin };
 
-export const raiseBudgetSchema = z.object({
+export const raiseBudgetSchema = z.strictObject({
   /** The new total budget for the issue, in USD; must be above what was spent. */
   budgetUsd: z.number().positive().max(10_000),
   reviewer: reviewerId.optional(),

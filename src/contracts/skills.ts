@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorSchema } from './pages';
 import { caseInsensitiveEnum } from './enums';
 import type { ActionOrigin } from '../identity/acting';
 import { cronProblem } from '../skills/cron';
@@ -115,18 +116,23 @@ export type InvocationDecisionRequest = z.infer<typeof invocationDecisionSchema>
 export type InvocationAnswer = InvocationAnswerRequest & { answeredBy: string; origin?: ActionOrigin };
 export type InvocationDecision = InvocationDecisionRequest & { reviewer: string; origin?: ActionOrigin };
 
-export const listInvocationsQuerySchema = z.object({
+export const listInvocationsQuerySchema = z.strictObject({
   skill: slug.optional(),
   status: caseInsensitiveEnum(['pending', 'running', 'completed', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: cursorSchema.optional(),
 });
 
 // ---------------------------------------------------------------- schedules
 
 const scheduleSpecFields = {
-  /** Cron expressions ("0 8 * * 1-5", "@daily"); or intervalSeconds; neither: the skill's `schedule` triggers. */
+  /**
+   * A cron expression ("0 8 * * 1-5", "@daily") or a list of them; or intervalSeconds; neither:
+   * the skill's `schedule` triggers. Stored and shown as a list.
+   */
   cron: z
-    .array(
+    .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(
       z
         .string()
         .trim()
@@ -138,7 +144,7 @@ const scheduleSpecFields = {
         }),
     )
     .min(1)
-    .max(10)
+    .max(10))
     .optional(),
   /** At least a minute: every run is paid model time. */
   intervalSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional(),

@@ -1,6 +1,8 @@
 import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import type { ListAuditQuery } from '../contracts/audit';
+import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
+import { newestFirstAfter } from './keyset';
 import { auditEvents } from './schema';
 
 export type AuditEventRecord = typeof auditEvents.$inferSelect;
@@ -47,7 +49,7 @@ export async function listAuditEvents(
   db: Database,
   organizationId: string,
   query: ListAuditQuery,
-): Promise<{ items: AuditEventRecord[]; total: number; limit: number; offset: number }> {
+): Promise<Page<AuditEventRecord> & { total: number; limit: number; offset: number }> {
   const filters: SQL[] = [eq(auditEvents.organizationId, organizationId)];
   if (query.actor) filters.push(eq(auditEvents.actor, query.actor));
   if (query.action) {
@@ -60,11 +62,19 @@ export async function listAuditEvents(
   if (query.from) filters.push(gte(auditEvents.at, new Date(query.from).toISOString()));
   if (query.to) filters.push(lt(auditEvents.at, new Date(query.to).toISOString()));
   const where = and(...filters);
-  const [items, [totals]] = await Promise.all([
-    db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(query.limit).offset(query.offset),
+  const after = newestFirstAfter(auditEvents.at, auditEvents.id, query.cursor, 'bigint');
+  const [rows, [totals]] = await Promise.all([
+    db
+      .select()
+      .from(auditEvents)
+      .where(after ? and(where, after) : where)
+      .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+      .limit(query.limit + 1)
+      .offset(query.offset),
     db.select({ total: count() }).from(auditEvents).where(where),
   ]);
-  return { items, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
+  const page = pageOf(rows, query.limit, (row) => [row.at, row.id]);
+  return { ...page, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
 function escapeLike(text: string): string {

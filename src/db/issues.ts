@@ -1,6 +1,8 @@
 import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
+import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
+import { newestFirstAfter } from './keyset';
 import { slidingWindows } from './windows';
 import { issueLogs, issues, type LogLevel } from './schema';
 
@@ -44,8 +46,8 @@ export async function getIssue(db: Database, organizationId: string, issueId: st
   return row;
 }
 
-export interface IssuePage {
-  items: IssueRecord[];
+/** A page of issues; `total`, `limit` and `offset` are kept for callers that page by offset. */
+export interface IssuePage extends Page<IssueRecord> {
   total: number;
   limit: number;
   offset: number;
@@ -58,17 +60,19 @@ export async function listIssues(db: Database, organizationId: string, query: Li
   if (query.priority) filters.push(eq(issues.priority, query.priority));
   if (query.module) filters.push(eq(issues.module, query.module));
   const where = and(...filters);
-  const [items, [totals]] = await Promise.all([
+  const after = newestFirstAfter(issues.createdAt, issues.id, query.cursor, 'uuid');
+  const [rows, [totals]] = await Promise.all([
     db
       .select()
       .from(issues)
-      .where(where)
+      .where(after ? and(where, after) : where)
       .orderBy(desc(issues.createdAt), desc(issues.id))
-      .limit(query.limit)
+      .limit(query.limit + 1)
       .offset(query.offset),
     db.select({ total: count() }).from(issues).where(where),
   ]);
-  return { items, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
+  const page = pageOf(rows, query.limit, (row) => [row.createdAt, row.id]);
+  return { ...page, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
 /** Records that the pipeline entered a stage; merges a short result into `result`. */
@@ -121,6 +125,7 @@ export async function recordIssueOutcome(
       update ${issues}
       set status = ${outcome.status},
           error = ${outcome.error},
+          pending = null,
           result = ${issues.result} || ${JSON.stringify({ summary: outcome.summary })}::jsonb,
           updated_at = now(),
           completed_at = coalesce(${issues.completedAt}, now())

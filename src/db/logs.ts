@@ -1,5 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
+import { type Page, pageOf, type PageQuery } from '../contracts/pages';
 import type { Database } from './client';
+import { newestFirstAfter } from './keyset';
 import { issueLogs, type LogLevel } from './schema';
 
 export type IssueLogRecord = typeof issueLogs.$inferSelect;
@@ -23,11 +25,18 @@ export function logWrite(db: Database, entry: LogEntry) {
 }
 
 /** Newest first. */
-export async function listLogs(db: Database, organizationId: string, issueId: string, limit = 100): Promise<IssueLogRecord[]> {
+export async function listLogs(db: Database, organizationId: string, issueId: string, limit = 100, cursor?: string): Promise<IssueLogRecord[]> {
+  const after = newestFirstAfter(issueLogs.timestamp, issueLogs.id, cursor, 'bigint');
   return db
     .select()
     .from(issueLogs)
-    .where(and(eq(issueLogs.organizationId, organizationId), eq(issueLogs.issueId, issueId)))
+    .where(and(eq(issueLogs.organizationId, organizationId), eq(issueLogs.issueId, issueId), ...(after ? [after] : [])))
     .orderBy(desc(issueLogs.timestamp), desc(issueLogs.id))
     .limit(limit);
+}
+
+/** A page of an issue's log lines, newest first. */
+export async function listLogPage(db: Database, organizationId: string, issueId: string, query: PageQuery): Promise<Page<IssueLogRecord>> {
+  const rows = await listLogs(db, organizationId, issueId, query.limit + 1, query.cursor);
+  return pageOf(rows, query.limit, (row) => [row.timestamp, row.id]);
 }

@@ -93,6 +93,11 @@ export const issues = pgTable(
     status: text('status').notNull().default('queued'),
     /** The pipeline stage last entered (classify … review), null before the first. */
     stage: text('stage'),
+    /**
+     * What a person owes the running issue (an approval, an answer, a budget), written by the
+     * workflow as the wait opens and cleared as it closes: lists show it without asking Temporal.
+     */
+    pending: jsonb('pending').$type<Record<string, unknown>>(),
     workflowId: text('workflow_id').notNull(),
     /** Short results of the stages (classification, triage route, review verdict). */
     result: jsonb('result').$type<Record<string, unknown>>().notNull().default({}),

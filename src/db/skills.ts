@@ -4,7 +4,9 @@ import type { SkillRunRequest } from '../../workflows/definitions';
 import { AppError } from '../errors';
 import type { CompiledSkill } from '../skills/compiler';
 import { compareSemver, currentVersionOf, parseSemver } from '../skills/rollout';
+import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
+import { newestFirstAfter } from './keyset';
 import { slidingWindows } from './windows';
 import { agentInvocations, invocationRequests, personas, skillEvents, skillSchedules, skills, skillVersions } from './schema';
 
@@ -102,7 +104,7 @@ export async function publishSkillVersion(
     if (existing) {
       if (existing.checksum !== compiled.checksum) {
         throw new AppError('CONFLICT', `${compiled.id}@${compiled.version} is already published with other content; publish a new version`, {
-          details: { publishedChecksum: existing.checksum, checksum: compiled.checksum },
+          details: [{ path: 'source', message: `differs from the published ${compiled.version} (checksums)`, expected: existing.checksum, received: compiled.checksum }],
         });
       }
       return { created: false, skill, version: existing };
@@ -300,9 +302,10 @@ export async function getInvocation(db: Database, organizationId: string, id: st
 export async function listInvocations(
   db: Database,
   organizationId: string,
-  filter: { skill?: string; status?: InvocationRecord['status']; limit: number },
-): Promise<InvocationRecord[]> {
-  return db
+  filter: { skill?: string; status?: InvocationRecord['status']; limit: number; cursor?: string | undefined },
+): Promise<Page<InvocationRecord>> {
+  const after = newestFirstAfter(agentInvocations.createdAt, agentInvocations.id, filter.cursor, 'uuid');
+  const rows = await db
     .select()
     .from(agentInvocations)
     .where(
@@ -310,10 +313,12 @@ export async function listInvocations(
         eq(agentInvocations.organizationId, organizationId),
         ...(filter.skill ? [eq(agentInvocations.skillSlug, filter.skill)] : []),
         ...(filter.status ? [eq(agentInvocations.status, filter.status)] : []),
+        ...(after ? [after] : []),
       ),
     )
-    .orderBy(desc(agentInvocations.createdAt))
-    .limit(filter.limit);
+    .orderBy(desc(agentInvocations.createdAt), desc(agentInvocations.id))
+    .limit(filter.limit + 1);
+  return pageOf(rows, filter.limit, (row) => [row.createdAt, row.id]);
 }
 
 // ---------------------------------------------------------------- requests to people

@@ -14,7 +14,8 @@ import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
 import { issueCosts } from '../db/llm-calls';
-import { listLogs } from '../db/logs';
+import { listLogPage, listLogs } from '../db/logs';
+import { pageInMemory, type PageQuery } from '../contracts/pages';
 import { listDecisions, listQuestions } from '../db/people';
 import { getOrganization, type Organization } from '../db/organizations';
 import {
@@ -115,7 +116,7 @@ export function createIssueService(deps: IssueServiceDeps) {
    * check together, so a burst may overshoot by the number of requests in flight.
    */
   async function enforceSubmissionLimits(organization: Organization): Promise<void> {
-    assertWithinWindows(await submissionWindows(deps.db, organization.id), submissionLimits(organization.tier, organization.settings), 'issues');
+    assertWithinWindows(await submissionWindows(deps.db, organization.id), submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
   }
 
   async function queuePosition(workflowId: string): Promise<number | null> {
@@ -278,20 +279,23 @@ export function createIssueService(deps: IssueServiceDeps) {
       return { ...view, currentStep: 'cancelling' };
     },
 
-    async logs(organizationId: string, issueId: string, limit: number) {
+    async logs(organizationId: string, issueId: string, query: PageQuery) {
       await requireIssue(organizationId, issueId);
-      return (await listLogs(deps.db, organizationId, issueId, limit)).map((log) => ({
+      const page = await listLogPage(deps.db, organizationId, issueId, query);
+      return { ...page, items: page.items.map((log) => ({
         time: toIso(log.timestamp),
         level: log.level,
         message: log.message,
         data: log.data,
         stepId: log.stepId,
-      }));
+      })) };
     },
 
-    async artifacts(organizationId: string, issueId: string) {
+    /** A page of the issue's artifacts, oldest first (a few per stage). */
+    async artifacts(organizationId: string, issueId: string, query: PageQuery) {
       await requireIssue(organizationId, issueId);
-      return (await listArtifacts(deps.db, organizationId, issueId)).map((artifact) => ({
+      const page = pageInMemory(await listArtifacts(deps.db, organizationId, issueId), query, (artifact) => `${toIso(artifact.createdAt)}|${artifact.id}`);
+      return { ...page, items: page.items.map((artifact) => ({
         id: artifact.id,
         type: artifact.type,
         name: artifact.name,
@@ -301,7 +305,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         metadata: artifact.metadata,
         stepId: artifact.stepId,
         createdAt: toIso(artifact.createdAt),
-      }));
+      })) };
     },
 
     async people(organizationId: string, issueId: string) {
@@ -310,7 +314,14 @@ export function createIssueService(deps: IssueServiceDeps) {
         listQuestions(deps.db, organizationId, issueId),
         listDecisions(deps.db, organizationId, issueId),
       ]);
-      return { questions, decisions };
+      return {
+        questions: questions.map(({ organizationId: _organization, ...question }) => ({
+          ...question,
+          createdAt: toIso(question.createdAt),
+          answeredAt: question.answeredAt ? toIso(question.answeredAt) : null,
+        })),
+        decisions: decisions.map(({ organizationId: _organization, ...decision }) => ({ ...decision, createdAt: toIso(decision.createdAt) })),
+      };
     },
 
     async list(organizationId: string, query: ListIssuesQuery) {

@@ -25,7 +25,8 @@ export interface IssueView {
   status: IssueStatus;
   /** The status in the ERP's vocabulary (PENDING … CANCELLED). */
   erpStatus: string;
-  stage: Stage | null;
+  /** The stage it is at (classify … review); once ended, how it ended (as IssueStage in Temporal). */
+  stage: Stage | EndedStage | null;
   progress: number;
   currentStep: string;
   result: Record<string, unknown>;
@@ -57,6 +58,9 @@ export interface IssueView {
   };
 }
 
+/** An ended issue's `stage`: its outcome. */
+type EndedStage = (typeof TERMINAL_ISSUE_STATUSES)[number];
+
 export const isTerminal = (status: string) => (TERMINAL_ISSUE_STATUSES as readonly string[]).includes(status);
 
 export function issueView(
@@ -68,7 +72,9 @@ export function issueView(
   storedCostUsd?: number,
 ): IssueView {
   const status = (live?.status ?? row.status) as IssueStatus;
-  const stage = (live?.stage ?? row.stage) as Stage | null;
+  const lastStage = (live?.stage ?? row.stage) as Stage | null;
+  // Ended: the outcome, as the IssueStage search attribute says in the Temporal UI.
+  const stage = isTerminal(status) ? (status as EndedStage) : lastStage;
   const progress = live?.progress ?? progressFromRow(row);
   const currentStep = live?.currentStep ?? (isTerminal(row.status) ? row.status : (row.stage ?? 'queued'));
   return {
@@ -91,7 +97,8 @@ export function issueView(
     workflowId: row.workflowId,
     trackingUrl: links.trackingUrl,
     ...(links.temporalUrl ? { temporalUrl: links.temporalUrl } : {}),
-    pending: live?.pending ?? null,
+    // The row has the wait as it opened (and whether it was reminded or escalated) for lists.
+    pending: isTerminal(status) ? null : (live?.pending ?? (row.pending as IssueProgress['pending'] | null) ?? null),
     round: live?.round ?? 0,
     costUsd: live?.costUsd ?? storedCostUsd ?? null,
     budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
@@ -103,7 +110,7 @@ export function issueView(
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
     completedAt: row.completedAt ? toIso(row.completedAt) : null,
-    job: { id: row.workflowId, agentType: stage ?? 'pipeline', progress, currentStep, logs },
+    job: { id: row.workflowId, agentType: lastStage ?? 'pipeline', progress, currentStep, logs },
   };
 }
 

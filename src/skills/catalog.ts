@@ -1,3 +1,4 @@
+import { pageInMemory, type PageQuery } from '../contracts/pages';
 import type { Rollout } from '../contracts/skills';
 import type { Database } from '../db/client';
 import { getSkill, getSkillVersion, listSkills, listSkillVersions, type SkillRecord, type SkillVersionRecord, updateSkill } from '../db/skills';
@@ -55,8 +56,10 @@ export function createSkillCatalog(deps: { db: Database; compiler?: Pick<Isolate
         warnings: published.warnings,
       };
     },
-    async list(organizationId: string) {
-      return Promise.all((await listSkills(db, organizationId)).map((skill) => skillView(skill)));
+    /** A page of skills by slug. */
+    async list(organizationId: string, query: PageQuery) {
+      const page = pageInMemory(await listSkills(db, organizationId), query, (skill) => skill.slug);
+      return { ...page, items: await Promise.all(page.items.map((skill) => skillView(skill))) };
     },
     async get(organizationId: string, slug: string) {
       return skillView(await requireSkill(organizationId, slug));

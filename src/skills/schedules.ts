@@ -1,3 +1,4 @@
+import { pageInMemory, type PageQuery } from '../contracts/pages';
 import {
   type Client,
   type ScheduleDescription,
@@ -66,7 +67,7 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     const existing = (await listSchedules(db, organizationId)).length;
     if (existing >= limit) {
       throw new AppError('FORBIDDEN', `This organization has ${existing} schedules; its ${organization.tier} plan allows ${limit} (settings limits.maxSchedules). Delete one first.`, {
-        details: { limit, used: existing },
+        details: [{ path: 'limits.maxSchedules', message: `${existing} schedules; the plan allows ${limit}`, expected: `<= ${limit}`, received: String(existing + 1) }],
       });
     }
   }
@@ -251,8 +252,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       return view(row);
     },
 
-    async list(organizationId: string) {
-      return Promise.all((await listSchedules(db, organizationId)).map((row) => view(row)));
+    /** A page of schedules by skill and name; each with its live state from Temporal. */
+    async list(organizationId: string, query: PageQuery) {
+      const page = pageInMemory(await listSchedules(db, organizationId), query, (row) => `${row.skillSlug}/${row.name}`);
+      return { ...page, items: await Promise.all(page.items.map((row) => view(row))) };
     },
 
     async get(organizationId: string, id: string) {
@@ -327,10 +330,20 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       }
       const overlap = range.overlap ?? config.overlap ?? 'skip';
       const view = await act(organizationId, id, (handle) => handle.backfill({ start, end, overlap: OVERLAP[overlap] }));
-      return { ...view, backfill: { runs, overlap } };
+      return { ...view, backfill: { runs, overlap, note: BACKFILL_OVERLAP_NOTES[overlap] } };
     },
   };
 }
+
+/** What a backfill's overlap policy means for its runs, said in its answer. */
+const BACKFILL_OVERLAP_NOTES: Record<NonNullable<CreateSchedule['overlap']>, string> = {
+  skip: 'a run whose time comes while an earlier one is still running is skipped, so fewer runs may start; send overlap buffer_all to run every one in turn',
+  buffer_one: 'at most one run waits while another runs; the rest are skipped; send overlap buffer_all to run every one in turn',
+  buffer_all: 'every run starts, one after another',
+  cancel_other: 'each run cancels the one still running, so only the last may finish',
+  terminate_other: 'each run terminates the one still running, so only the last may finish',
+  allow_all: 'every run starts at once, overlapping',
+};
 
 /** Cron expressions that came from the skill's own triggers pass the same rules as the API's. */
 function checkCron(config: Pick<ScheduleConfig, 'cron' | 'timezone'>): void {

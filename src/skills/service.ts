@@ -120,7 +120,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
   /** Skill runs started through the API and by ERP events count against the plan's windows. */
   async function enforceRunLimits(organization: Organization, adding: number): Promise<void> {
     await assertUnderSpendCaps(db, organization.id);
-    assertWithinWindows(await invocationWindows(db, organization.id), skillRunLimits(organization.tier, organization.settings), 'skill runs', adding);
+    assertWithinWindows(await invocationWindows(db, organization.id), skillRunLimits(organization.tier, organization.settings), { noun: 'skill runs', setting: 'skillRuns' }, adding);
   }
 
   /**
@@ -418,8 +418,9 @@ function createSkillRuns(deps: SkillServiceDeps) {
       if (!row) throw new AppError('NOT_FOUND', `Invocation ${id} not found`);
       return invocationView(row);
     },
-    async listInvocations(organizationId: string, filter: { skill?: string; status?: InvocationRecord['status']; limit: number }) {
-      return Promise.all((await listInvocations(db, organizationId, filter)).map((row) => invocationView(row, false)));
+    async listInvocations(organizationId: string, filter: { skill?: string; status?: InvocationRecord['status']; limit: number; cursor?: string | undefined }) {
+      const page = await listInvocations(db, organizationId, filter);
+      return { ...page, items: await Promise.all(page.items.map((row) => invocationView(row, false))) };
     },
     /**
      * Cancels a run: the in-flight model or tool call is cancelled and the run is recorded failed

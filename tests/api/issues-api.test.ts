@@ -214,6 +214,23 @@ describe('issues API', () => {
       expect(bugs.total).toBe(1);
       const crm = (await (await get('/api/issues?module=crm', key)).json()) as { items: Array<{ priority: string }> };
       expect(crm.items.map((item) => item.priority)).toEqual(['critical']);
+
+      // Cursor pages: every issue once, newest first, then no more.
+      type Page = { items: Array<{ id: string; createdAt: string }>; hasMore: boolean; nextCursor: string | null };
+      const first = (await (await get('/api/issues?limit=2', key)).json()) as Page;
+      expect(first).toMatchObject({ hasMore: true, nextCursor: expect.any(String) });
+      const second = (await (await get(`/api/issues?limit=2&cursor=${first.nextCursor}`, key)).json()) as Page;
+      expect(second).toMatchObject({ hasMore: false, nextCursor: null });
+      const seen = [...first.items, ...second.items];
+      expect(new Set(seen.map((item) => item.id)).size).toBe(3);
+      expect(seen.map((item) => item.createdAt)).toEqual([...seen.map((item) => item.createdAt)].sort().reverse());
+      // A cursor is the API's own; a made-up one, or one with offset, says what is wrong.
+      const forged = await get('/api/issues?cursor=abc', key);
+      expect(forged.status).toBe(422);
+      expect(await forged.json()).toMatchObject({ error: { details: [{ path: 'cursor', message: expect.stringContaining('not a cursor this API gave out') }] } });
+      const injected = Buffer.from(JSON.stringify(["2026-01-01'); drop table issues; --", 'x'])).toString('base64url');
+      expect(await (await get(`/api/issues?cursor=${injected}`, key)).json()).toMatchObject({ items: [], hasMore: false });
+      expect((await get(`/api/issues?cursor=${first.nextCursor}&offset=2`, key)).status).toBe(422);
     });
 
     it('reports health', async () => {
@@ -237,8 +254,34 @@ describe('issues API', () => {
       expect(body.requestId).toBe(response.headers.get('x-request-id'));
 
       const query = await get('/api/issues?limit=0');
-      expect(query.status).toBe(400);
+      expect(query.status).toBe(422);
       expect(((await query.json()) as { error: { message: string } }).error.message).toMatch(/^the query string is not valid: limit: /);
+    });
+
+    it('says what to fix in words, in one envelope: details always an array, a docs link, unknown fields refused', async () => {
+      const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string; details: Array<Record<string, string>>; docs: string } }).error;
+      // The mistakes integrators make, and what they are told.
+      const missing = await errorOf(await post({ ...erpIssue(), type: undefined }));
+      expect(missing.details).toEqual([{ path: 'type', message: 'is required', expected: 'bug | feature | enhancement | question | task | deployment' }]);
+      expect(missing.docs).toMatch(/\/docs#error-validation-failed$/);
+      const wrongEnum = await errorOf(await post({ ...erpIssue(), type: 'incident' }));
+      expect(wrongEnum.details).toEqual([{ path: 'type', message: 'must be one of: bug, feature, enhancement, question, task, deployment', expected: 'bug | feature | enhancement | question | task | deployment', received: '"incident"' }]);
+      const unknownField = await post({ ...erpIssue(), severity: 'high' });
+      expect(unknownField.status).toBe(422);
+      expect((await errorOf(unknownField)).details).toEqual([{ path: 'severity', message: 'is not a field of this request (check its spelling)' }]);
+      const wrongType = await errorOf(await post({ ...erpIssue(), title: 42 }));
+      expect(wrongType.details).toEqual([{ path: 'title', message: 'must be a string, not a number (42)', expected: 'string', received: '42' }]);
+      const notANumber = await errorOf(await get('/api/issues?limit=ten'));
+      expect(notANumber).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'limit', message: 'must be a number', received: '"ten"' }] });
+      expect(JSON.stringify(notANumber)).not.toMatch(/NaN|nonoptional/);
+      const tooLong = await errorOf(await post({ ...erpIssue(), title: 'x'.repeat(301) }));
+      expect(tooLong.details).toEqual([expect.objectContaining({ path: 'title', message: 'must be at most 300 characters long', expected: '<= 300' })]);
+      const unknownQuery = await get('/api/issues?stauts=completed');
+      expect(unknownQuery.status).toBe(422);
+      expect((await errorOf(unknownQuery)).details).toEqual([{ path: 'stauts', message: 'is not a field of this request (check its spelling)' }]);
+      // Errors without fields still carry an (empty) array.
+      const notFound = await errorOf(await get(`/api/issues/${randomUUID()}`));
+      expect(notFound).toMatchObject({ code: 'NOT_FOUND', details: [] });
     });
 
     it("bounds a request's own budget: a minimum, and the plan's per-request maximum (pro: 100)", async () => {
@@ -344,7 +387,7 @@ describe('submission limits', () => {
     const limited = await post('L-4');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3500);
-    expect(await limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED', details: { limit: 3, window: 'hour', used: 3 } } });
+    expect(await limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED', details: [{ path: 'limits.issuesPerHour', expected: '<= 3', received: '4' }] } });
     expect((await post('L-2')).status).toBe(200); // a repeat is not a new submission
 
     // An hour later (the window slides past the first submission), there is room again.
@@ -370,6 +413,6 @@ describe('submission limits', () => {
     }
     const over = await post('Q-11');
     expect(over.status).toBe(429);
-    expect(await over.json()).toMatchObject({ error: { details: { limit: 10, window: 'day' } } });
+    expect(await over.json()).toMatchObject({ error: { details: [{ path: 'limits.issuesPerDay', expected: '<= 10' }] } });
   });
 });

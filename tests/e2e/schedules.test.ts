@@ -173,6 +173,9 @@ describe('schedules', () => {
     expect(resumed.status).toBe(200);
     await eventually(() => handle.describe(), (description) => !description.state.paused);
 
+    // A cron expression as a plain string, as every scheduler takes it; shown as the list it is stored as.
+    const asString = await call('PATCH', `/api/schedules/${id}`, { cron: '0 9 * * 1-5' });
+    expect(asString).toMatchObject({ status: 200, body: { cron: ['0 9 * * 1-5'], intervalSeconds: null } });
     const changed = await call('PATCH', `/api/schedules/${id}`, { intervalSeconds: 3600, overlap: 'ALLOW_ALL', note: 'hourly now' }); // enums in any letter case
     expect(changed.body).toMatchObject({ cron: null, intervalSeconds: 3600, overlap: 'allow_all', note: 'hourly now', persona });
     // The schedule applies an update asynchronously.
@@ -191,7 +194,8 @@ describe('schedules', () => {
     const end = new Date(hour - 1000);
     const backfilled = await call('POST', `/api/schedules/${id}/backfill`, { start: start.toISOString(), end: end.toISOString() });
     expect(backfilled.status).toBe(202);
-    expect(backfilled.body['backfill']).toEqual({ runs: 2, overlap: 'allow_all' }); // the schedule's own policy
+    // The schedule's own policy, and what it means for the runs.
+    expect(backfilled.body['backfill']).toEqual({ runs: 2, overlap: 'allow_all', note: 'every run starts at once, overlapping' });
     await eventually(
       async () => ((await call('GET', '/api/invocations?skill=deadline-tracker')).body['items'] as Json[]).filter((item) => item['output']?.['summary'] === 'backfilled'),
       (items) => items.length === 2 && items.every((item) => item['status'] === 'completed'),

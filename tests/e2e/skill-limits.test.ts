@@ -43,7 +43,7 @@ describe('skill run limits', () => {
     });
     expect(invoked.status).toBe(429);
     expect(Number(invoked.headers.get('retry-after'))).toBeGreaterThan(3000);
-    expect(await invoked.json()).toMatchObject({ error: { code: 'RATE_LIMITED', message: 'at most 2 skill runs per hour for this organization', details: { limit: 2, window: 'hour', used: 2 } } });
+    expect(await invoked.json()).toMatchObject({ error: { code: 'RATE_LIMITED', message: 'at most 2 skill runs per hour for this organization', details: [{ path: 'limits.skillRunsPerHour', message: expect.stringContaining('the limit is 2'), expected: '<= 2', received: '3' }] } });
 
     const eventId = uniqueId('evt');
     const event = (await h.call(org.apiKey, 'POST', '/api/events', { eventId, type: 'client_request_received', payload: { clientId: 'c1', request: 'x' } })) as { status: number; body: Json };
@@ -57,7 +57,7 @@ describe('skill run limits', () => {
     await usedRuns(org.organizationId, 20);
     const invoked = (await h.call(org.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } })) as { status: number; body: Json };
     expect(invoked.status).toBe(429);
-    expect(invoked.body).toMatchObject({ error: { details: { limit: 20, window: 'hour' } } });
+    expect(invoked.body).toMatchObject({ error: { details: [{ path: 'limits.skillRunsPerHour', expected: '<= 20' }] } });
   });
 
   it('runs skills through a limiter: a person\'s wait frees the slot, and a run over the organization\'s limit waits queued', async () => {

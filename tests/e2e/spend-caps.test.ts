@@ -41,7 +41,7 @@ describe('spend caps', () => {
     const midnight = new Date();
     midnight.setUTCHours(24, 0, 0, 0);
     expect(Number(issue.headers.get('retry-after'))).toBeCloseTo((midnight.getTime() - Date.now()) / 1000, -2);
-    expect(await issue.json()).toMatchObject({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/spent \$1\.10 on models this day; its cap is \$1 \(settings limits\.dailySpendUsd\)/), details: { cap: 1, window: 'day' } } });
+    expect(await issue.json()).toMatchObject({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/spent \$1\.10 on models this day; its cap is \$1 \(settings limits\.dailySpendUsd\)/), details: [{ path: 'limits.dailySpendUsd', expected: '< 1' }] } });
     const run = (await h.call(org.apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } })) as { status: number; body: Json };
     expect(run.status).toBe(429);
   });

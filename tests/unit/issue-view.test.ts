@@ -15,6 +15,7 @@ const row: IssueRecord = {
   context: {},
   status: 'processing',
   stage: 'research',
+  pending: null,
   workflowId: 'issue:acme:erp:ERP-1',
   result: { route: 'research' },
   pullRequestUrl: null,
@@ -45,8 +46,21 @@ describe('issue view', () => {
       createdAt: '2026-12-01T10:00:00.000Z',
       job: { id: row.workflowId, agentType: 'research', progress: 40, currentStep: 'research', logs: [] },
     });
-    expect(issueView({ ...row, status: 'completed' }, undefined, links)).toMatchObject({ progress: 100, currentStep: 'completed', erpStatus: 'COMPLETED' });
+    // Ended: the stage is the outcome, as IssueStage says in Temporal; the ERP's job keeps the last stage.
+    expect(issueView({ ...row, status: 'completed', stage: 'review' }, undefined, links)).toMatchObject({
+      progress: 100,
+      currentStep: 'completed',
+      erpStatus: 'COMPLETED',
+      stage: 'completed',
+      job: { agentType: 'review' },
+    });
     expect(issueView(row, undefined, { trackingUrl: 't' })).not.toHaveProperty('temporalUrl');
+  });
+
+  it('from the row, a list shows the wait a person owes (as the workflow wrote it), until it ends', () => {
+    const pending = { kind: 'approval', gate: 'plan', gateRound: 0, since: '2026-12-01T10:05:00.000Z', deadline: '2026-12-04T10:05:00.000Z', reminded: true, escalated: false };
+    expect(issueView({ ...row, status: 'awaiting_approval', pending }, undefined, links)).toMatchObject({ status: 'awaiting_approval', pending });
+    expect(issueView({ ...row, status: 'cancelled', pending }, undefined, links)).toMatchObject({ pending: null, stage: 'cancelled' });
   });
 
   it('the live progress wins field by field while the workflow runs', () => {

@@ -38,7 +38,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
   progress.currentStep = `waiting: ${what}`;
   upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
   touch(run);
-  await personPathBookkeeping(run).recordIssueStatus({ ...ref, status });
+  await personPathBookkeeping(run).recordIssueStatus({ ...ref, status, pending });
   if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline });
   const key = `${pending.kind}:${uuid4()}`;
   let outcome: 'settled' | 'expired' = 'expired';

@@ -10,6 +10,7 @@ import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
 import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { validate } from '../validation';
+import { pageQuerySchema } from '../../contracts/pages';
 import { gateAction } from '../../identity/scopes';
 
 const issueIdParam = z.object({ id: z.string() });
@@ -52,11 +53,11 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
     })
     .get('/:id/logs', reader, validate('param', issueIdParam), validate('query', logsQuery), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      return c.json({ items: await issues.logs(c.get('organization').id, id, c.req.valid('query').limit) });
+      return c.json(await issues.logs(c.get('organization').id, id, c.req.valid('query')));
     })
-    .get('/:id/artifacts', reader, validate('param', issueIdParam), async (c) => {
+    .get('/:id/artifacts', reader, validate('param', issueIdParam), validate('query', artifactsQuery), async (c) => {
       const id = issueId(c.req.valid('param').id);
-      return c.json({ items: await issues.artifacts(c.get('organization').id, id) });
+      return c.json(await issues.artifacts(c.get('organization').id, id, c.req.valid('query')));
     })
     .get('/:id/people', reader, validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
@@ -89,7 +90,8 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
     });
 }
 
-const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+const logsQuery = pageQuerySchema({ defaultLimit: 200, maxLimit: 1000 });
+const artifactsQuery = pageQuerySchema({ defaultLimit: 50, maxLimit: 200 });
 
 /** A malformed id cannot name an issue: the same 404 as another organization's issue. */
 function issueId(id: string): string {

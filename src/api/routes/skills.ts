@@ -17,12 +17,14 @@ import {
 } from '../../contracts/skills';
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
-import { validationDetails, validationMessage } from '../errors';
+import { validationMessage } from '../errors';
+import { validationDetails } from '../validation-details';
 import type { ScheduleService } from '../../skills/schedules';
 import type { SkillService } from '../../skills/service';
 import type { AccessService } from '../../identity/service';
 import { actingPerson, auditRoute, cancelRule, originOf } from '../acting';
 import { type AuthVariables, requireScope } from '../auth';
+import { pageInMemory, pageQuerySchema } from '../../contracts/pages';
 import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { validate } from '../validation';
 
@@ -38,6 +40,8 @@ const admin = requireScope('admin');
 const slugParam = z.object({ slug: z.string().min(1).max(80) });
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const versionParam = z.object({ slug: z.string().min(1).max(80), version: semver });
+/** Skills, personas and schedules: a few per organization, paged by name. */
+const catalogPage = pageQuerySchema({ defaultLimit: 50, maxLimit: 200 });
 const noteBody = z.strictObject({ note: z.string().max(1000).optional() });
 
 /** Pause and unpause take an optional `{ note }`: no body at all is fine. */
@@ -52,7 +56,7 @@ async function optionalNote(body: Promise<string>): Promise<string | undefined> 
   }
   const parsed = noteBody.safeParse(json);
   if (!parsed.success) {
-    const details = validationDetails(parsed.error);
+    const details = validationDetails(parsed.error.issues, json);
     throw new AppError('VALIDATION_FAILED', validationMessage('json', details), { details });
   }
   return parsed.data.note;
@@ -66,7 +70,7 @@ function invocationId(id: string): string {
 
 export function skillRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', reader, async (c) => c.json({ items: await skills.list(c.get('organization').id) }))
+    .get('/', reader, validate('query', catalogPage), async (c) => c.json(await skills.list(c.get('organization').id, c.req.valid('query'))))
     .post('/', auditRoute(access, 'skill.publish', 'skill'), admin, validate('json', publishSkillSchema), async (c) => {
       const result = await skills.publish(c.get('organization').id, c.req.valid('json'));
       return c.json(result, result.created ? 201 : 200);
@@ -92,7 +96,7 @@ export function skillRoutes(skills: SkillService, access: AccessService) {
 
 export function personaRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', reader, async (c) => c.json({ items: await skills.listPersonas(c.get('organization').id) }))
+    .get('/', reader, validate('query', catalogPage), async (c) => c.json(pageInMemory(await skills.listPersonas(c.get('organization').id), c.req.valid('query'), (persona) => persona.slug)))
     .post('/', auditRoute(access, 'persona.create', 'persona'), admin, validate('json', createPersonaSchema), async (c) => c.json(await skills.createPersona(c.get('organization').id, c.req.valid('json')), 201))
     .get('/:slug', reader, validate('param', slugParam), async (c) => c.json(await skills.getPersona(c.get('organization').id, c.req.valid('param').slug)))
     .patch('/:slug', auditRoute(access, 'persona.update', 'persona', 'slug'), admin, validate('param', slugParam), validate('json', updatePersonaSchema), async (c) => {
@@ -107,7 +111,7 @@ export function personaRoutes(skills: SkillService, access: AccessService) {
 export function invocationRoutes(skills: SkillService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', reader, validate('query', listInvocationsQuerySchema), async (c) => {
-      return c.json({ items: await skills.listInvocations(c.get('organization').id, c.req.valid('query')) });
+      return c.json(await skills.listInvocations(c.get('organization').id, c.req.valid('query')));
     })
     .get('/:id', reader, validate('param', idParam), async (c) => c.json(await skills.getInvocation(c.get('organization').id, invocationId(c.req.valid('param').id))))
     .post('/:id/cancel', auditRoute(access, 'invocation.cancel', 'invocation', 'id'), requireScope('skills:run', 'review'), validate('param', idParam), async (c) => {
@@ -137,7 +141,7 @@ export function eventRoutes(skills: SkillService) {
 export function scheduleRoutes(schedules: ScheduleService, access: AccessService) {
   const audit = (action: string, param?: string) => auditRoute(access, `schedule.${action}`, 'schedule', param);
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', reader, async (c) => c.json({ items: await schedules.list(c.get('organization').id) }))
+    .get('/', reader, validate('query', catalogPage), async (c) => c.json(await schedules.list(c.get('organization').id, c.req.valid('query'))))
     .post('/', audit('create'), admin, validate('json', createScheduleSchema), async (c) => c.json(await schedules.create(c.get('organization').id, c.req.valid('json')), 201))
     .get('/:id', reader, validate('param', idParam), async (c) => c.json(await schedules.get(c.get('organization').id, c.req.valid('param').id)))
     .patch('/:id', audit('update', 'id'), admin, validate('param', idParam), validate('json', updateScheduleSchema), async (c) => {
