@@ -8,7 +8,8 @@ import { type AuthVariables, requireApiKey } from './auth';
 import type { Database } from '../db/client';
 import { errorBody, handleError } from './errors';
 import { idempotency } from './idempotency';
-import { DOCS_PAGE, openApiDocument } from './openapi';
+import { docsRoutes } from './docs';
+import { openApiDocument } from './openapi';
 import { auditRoutes } from './routes/audit';
 import { issueRoutes } from './routes/issues';
 import type { AccessService } from '../identity/service';
@@ -53,8 +54,8 @@ export function createApp(deps: ApiDeps) {
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
 
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  app.get('/docs', (c) => c.html(DOCS_PAGE));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+  app.route('/docs', docsRoutes());
 
   app.get('/health', async (c) => {
     const checks = await deps.health();

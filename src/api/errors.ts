@@ -31,6 +31,24 @@ export function statusForCode(code: ErrorCode): ContentfulStatusCode {
   }
 }
 
+/** Every error code the API answers, with its status and what it means (rendered on /docs#errors). */
+export const ERROR_CATALOG: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', [status: number, meaning: string]> = {
+  BAD_REQUEST: [400, 'The request is malformed (JSON that does not parse). Fix the syntax.'],
+  UNAUTHORIZED: [401, 'No API key, or an unknown or revoked one. Send Authorization: Bearer <key>.'],
+  FORBIDDEN: [403, 'The key lacks the scope, or the person may not do this. The message names what is missing.'],
+  NOT_FOUND: [404, 'No such route, or nothing with this id in your organization.'],
+  CONFLICT: [409, 'The thing is not in a state that allows this (already ended, nothing pending, name taken), or a request with the same Idempotency-Key is still running (Retry-After).'],
+  PAYLOAD_TOO_LARGE: [413, 'The body is over the limit (1 MiB; 2 MiB for the GitHub webhook).'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'Send JSON with Content-Type: application/json.'],
+  VALIDATION_FAILED: [422, 'A field, query parameter, path parameter or header breaks its rule; details name each one, with what was expected and what was received.'],
+  IDEMPOTENCY_MISMATCH: [422, 'The Idempotency-Key was already used for a different request. Use a new key for a new request.'],
+  RATE_LIMITED: [429, "Over the organization's rate limit or spend cap. Retry-After says when to try again; details name the setting."],
+  INTERNAL: [500, 'Our fault. Quote the requestId when reporting it.'],
+  UPSTREAM_REJECTED: [502, 'A service we call (Claude, GitHub, the ERP) refused the request.'],
+  INVALID_MODEL_OUTPUT: [502, 'The model answered something we could not use.'],
+  UPSTREAM_UNAVAILABLE: [503, 'A service we depend on (Temporal, Postgres, Claude, GitHub, the ERP) is unreachable. Retry later.'],
+};
+
 export interface ErrorDetail {
   path: string;
   message: string;

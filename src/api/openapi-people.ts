@@ -1,11 +1,7 @@
 import { ACTING_USER_HEADER } from '../identity/acting';
+import { errorResponse } from './openapi-parts';
 
 /** OpenAPI pieces shared by every route where a person acts (issues and skill runs). */
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
 
 /** The person an `act-as` key acts for (src/identity/acting.ts). */
 export const actingUserParameter = {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { jsonSchemaOf } from '../contracts/json-schema';
+import { answer, errorResponse, queryParameters, requestBody } from './openapi-parts';
 import { actingUserParameter, personRefused } from './openapi-people';
 import {
   backfillScheduleSchema,
@@ -18,59 +18,55 @@ import {
 
 /** The skills half of /openapi.json: skills, personas, invocations, events, schedules. */
 
-const json = (schema: z.ZodType) => jsonSchemaOf(schema, 'input');
-const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
-const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const body = requestBody;
+const error = errorResponse;
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const slug = path('slug', 'The skill or persona slug');
 const id = path('id', 'The id from the create or invoke response');
-const invalid = error('Body breaks the schema, field by field');
 const missing = error('Not found in your organization');
+const page = [
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  { name: 'cursor', in: 'query', required: false, description: 'The nextCursor of the previous page', schema: { type: 'string' } },
+];
 
 export function skillPaths(): Record<string, Record<string, unknown>> {
-  const listQuery = Object.entries((json(listInvocationsQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema,
-  }));
+  const listQuery = queryParameters(listInvocationsQuerySchema);
   const scheduleAction = (summary: string, code: number, requestBody?: z.ZodType) => ({
     post: {
       summary,
       parameters: [id],
       ...(requestBody ? { requestBody: body(requestBody) } : {}),
-      responses: { [code]: ok('The schedule as Temporal now has it'), 404: missing, ...(requestBody ? { 422: invalid } : {}) },
+      responses: { [code]: answer('The schedule as Temporal now has it', 'Schedule'), 404: missing },
     },
   });
   return {
     '/api/skills': {
-      get: { summary: "The organization's skills with their versions and rollout", responses: { 200: ok('Skills') } },
+      get: { summary: "The organization's skills with their versions and rollout, by slug", parameters: page, responses: { 200: answer('Skills', 'SkillPage') } },
       post: {
         summary: 'Publish a skill version (YAML frontmatter + Markdown); synced to the ERP AgentSkill endpoint when configured',
         requestBody: body(publishSkillSchema),
         responses: {
-          201: ok('Published'),
-          200: ok('This version with this content was already published'),
+          201: answer('Published', 'Published'),
+          200: answer('This version with this content was already published', 'Published'),
           409: error('This version is already published with other content'),
           422: error('The file does not compile: details name the field and the line'),
         },
       },
     },
     '/api/skills/{slug}': {
-      get: { summary: 'One skill', parameters: [slug], responses: { 200: ok('The skill'), 404: missing } },
+      get: { summary: 'One skill', parameters: [slug], responses: { 200: answer('The skill', 'Skill'), 404: missing } },
       patch: {
         summary: 'Enable or disable the skill, or set its rollout (pinned, latest, canary)',
         parameters: [slug],
         requestBody: body(updateSkillSchema),
-        responses: { 200: ok('The skill'), 404: missing, 422: error('Invalid body, or the rollout names an unpublished version') },
+        responses: { 200: answer('The skill', 'Skill'), 404: missing, 422: error('Invalid body, or the rollout names an unpublished version') },
       },
     },
     '/api/skills/{slug}/versions/{version}': {
-      get: { summary: 'One published version: source, checksum, changelog, compiled form', parameters: [slug, path('version', 'A semantic version')], responses: { 200: ok('The version'), 404: missing } },
+      get: { summary: 'One published version: source, checksum, changelog, compiled form', parameters: [slug, path('version', 'A semantic version')], responses: { 200: answer('The version', 'SkillVersion'), 404: missing } },
     },
     '/api/skills/{slug}/rollback': {
-      post: { summary: 'Pin the version that served before the current one', parameters: [slug], responses: { 200: ok('The skill'), 404: missing, 409: error('No earlier version') } },
+      post: { summary: 'Pin the version that served before the current one', parameters: [slug], responses: { 200: answer('The skill, with the rollout it replaced', 'Skill'), 404: missing, 409: error('No earlier version') } },
     },
     '/api/skills/{slug}/invoke': {
       post: {
@@ -78,8 +74,8 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
         parameters: [slug],
         requestBody: body(invokeSkillSchema),
         responses: {
-          202: ok('Started: the invocation id, its workflow id and the version it runs'),
-          200: ok('The run already exists (its invocation id was derived from an Idempotency-Key whose answer was lost): created false'),
+          202: answer('Started: the invocation id, its workflow id and the version it runs', 'InvocationStarted'),
+          200: answer('The run already exists (its invocation id was derived from an Idempotency-Key whose answer was lost): created false', 'InvocationStarted'),
           403: error('The persona may not run this skill'),
           404: missing,
           409: error('The skill or the persona is disabled'),
@@ -88,25 +84,25 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
       },
     },
     '/api/personas': {
-      get: { summary: "The organization's personas", responses: { 200: ok('Personas') } },
-      post: { summary: 'Create a persona', requestBody: body(createPersonaSchema), responses: { 201: ok('Created'), 409: error('The slug is taken'), 422: invalid } },
+      get: { summary: "The organization's personas, by slug", parameters: page, responses: { 200: answer('Personas', 'PersonaPage') } },
+      post: { summary: 'Create a persona', requestBody: body(createPersonaSchema), responses: { 201: answer('Created', 'Persona'), 409: error('The slug is taken') } },
     },
     '/api/personas/{slug}': {
-      get: { summary: 'One persona', parameters: [slug], responses: { 200: ok('The persona'), 404: missing } },
-      patch: { summary: 'Change a persona (fields not sent keep their values)', parameters: [slug], requestBody: body(updatePersonaSchema), responses: { 200: ok('The persona'), 404: missing, 422: invalid } },
+      get: { summary: 'One persona', parameters: [slug], responses: { 200: answer('The persona', 'Persona'), 404: missing } },
+      patch: { summary: 'Change a persona (fields not sent keep their values)', parameters: [slug], requestBody: body(updatePersonaSchema), responses: { 200: answer('The persona', 'Persona'), 404: missing } },
       delete: { summary: 'Delete a persona', parameters: [slug], responses: { 204: { description: 'Deleted' }, 404: missing } },
     },
     '/api/invocations': {
-      get: { summary: 'Skill invocations, newest first', parameters: listQuery, responses: { 200: ok('Invocations') } },
+      get: { summary: 'Skill invocations, newest first', parameters: listQuery, responses: { 200: answer('Invocations', 'InvocationPage') } },
     },
     '/api/invocations/{id}': {
-      get: { summary: 'One invocation: status, live state, output, cost, timings, what it asked people', parameters: [id], responses: { 200: ok('The invocation'), 404: missing } },
+      get: { summary: 'One invocation: status, live state, output, cost, timings, what it asked people', parameters: [id], responses: { 200: answer('The invocation', 'Invocation'), 404: missing } },
     },
     '/api/invocations/{id}/cancel': {
       post: {
         summary: 'Cancel a run (recorded failed, "cancelled"; an admin key; a skills:run key for a run it started; or a person whose role may cancel; audited)',
         parameters: [id, actingUserParameter],
-        responses: { 202: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Already ended') },
+        responses: { 202: answer('The invocation', 'Invocation'), 403: personRefused, 404: missing, 409: error('Already ended') },
       },
     },
     '/api/invocations/{id}/answers': {
@@ -114,7 +110,7 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
         summary: "Answer the run's pending request_info question (scope review, as a person; audited)",
         parameters: [id, actingUserParameter],
         requestBody: body(invocationAnswerSchema),
-        responses: { 200: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Nothing to answer'), 422: invalid },
+        responses: { 200: answer('The invocation', 'Invocation'), 403: personRefused, 404: missing, 409: error('Nothing to answer') },
       },
     },
     '/api/invocations/{id}/approval': {
@@ -122,32 +118,36 @@ export function skillPaths(): Record<string, Record<string, unknown>> {
         summary: 'Approve or reject a run flagged for review (scope review, as a person; audited)',
         parameters: [id, actingUserParameter],
         requestBody: body(invocationDecisionSchema),
-        responses: { 200: ok('The invocation'), 403: personRefused, 404: missing, 409: error('Nothing to decide'), 422: invalid },
+        responses: { 200: answer('The invocation', 'Invocation'), 403: personRefused, 404: missing, 409: error('Nothing to decide') },
       },
     },
     '/api/events': {
       post: {
         summary: 'An ERP ContentTrigger event: starts every enabled skill subscribed to it, once per event id',
         requestBody: body(skillEventSchema),
-        responses: { 202: ok('The invocations started and the skills skipped, with why'), 200: ok('Duplicate event id: the first outcome'), 422: invalid },
+        responses: {
+          202: answer('The invocations started and the skills skipped, with why', 'EventOutcome'),
+          200: answer('Duplicate event id: the first outcome', 'EventOutcome'),
+          422: error("The body breaks the schema, or the payload does not match a subscribed skill's inputs: nothing starts and the event id stays unused"),
+        },
       },
     },
     '/api/schedules': {
-      get: { summary: "The organization's schedules with their live state from Temporal", responses: { 200: ok('Schedules') } },
+      get: { summary: "The organization's schedules with their live state from Temporal, by skill and name", parameters: page, responses: { 200: answer('Schedules', 'SchedulePage') } },
       post: {
         summary: 'Create a Temporal Schedule that runs a skill (cron or interval, time zone, overlap, catch-up window, jitter, note)',
         requestBody: body(createScheduleSchema),
-        responses: { 201: ok('Created'), 403: error('The persona may not run this skill'), 404: error('Unknown skill, persona or version'), 409: error('A schedule with this name exists for the skill'), 422: error('Invalid body, time zone or cron') },
+        responses: { 201: answer('Created', 'Schedule'), 403: error('The persona may not run this skill'), 404: error('Unknown skill, persona or version'), 409: error('A schedule with this name exists for the skill'), 422: error('Invalid body, time zone or cron') },
       },
     },
     '/api/schedules/{id}': {
-      get: { summary: 'One schedule', parameters: [id], responses: { 200: ok('The schedule'), 404: missing } },
-      patch: { summary: 'Change the spec, policies, note or what runs', parameters: [id], requestBody: body(updateScheduleSchema), responses: { 200: ok('The schedule'), 404: missing, 422: invalid } },
+      get: { summary: 'One schedule', parameters: [id], responses: { 200: answer('The schedule', 'Schedule'), 404: missing } },
+      patch: { summary: 'Change the spec, policies, note or what runs', parameters: [id], requestBody: body(updateScheduleSchema), responses: { 200: answer('The schedule', 'Schedule'), 404: missing } },
       delete: { summary: 'Delete the schedule (on Temporal too)', parameters: [id], responses: { 204: { description: 'Deleted' }, 404: missing } },
     },
     '/api/schedules/{id}/pause': scheduleAction('Pause (optional body: { note })', 200),
     '/api/schedules/{id}/unpause': scheduleAction('Resume (optional body: { note })', 200),
     '/api/schedules/{id}/trigger': scheduleAction('Run now', 202),
-    '/api/schedules/{id}/backfill': scheduleAction('Run the times the spec had between start and end', 202, backfillScheduleSchema),
+    '/api/schedules/{id}/backfill': scheduleAction('Run the times the spec had between start and end (the answer says how many, and what the overlap policy does to them)', 202, backfillScheduleSchema),
   };
 }

@@ -1,50 +1,182 @@
-import { type z } from 'zod';
-import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
-import { jsonSchemaOf } from '../contracts/json-schema';
-import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
-import { erpWebhookSchema } from '../issues/erp-webhook';
+import type { z } from 'zod';
 import { listAuditQuerySchema } from '../contracts/audit';
-import { actingUserParameter, personRefused } from './openapi-people';
+import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
+import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
+import { erpWebhookSchema } from '../issues/erp-webhook';
+import { answer, errorResponse, queryParameters, requestBody } from './openapi-parts';
+import { actingUserParameter, personRefused } from './openapi-people';
+import { componentSchemas } from './openapi-schemas';
 import { skillPaths } from './openapi-skills';
+import { statusCallbackWebhooks } from './openapi-webhooks';
 
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with,
- * so the document cannot drift from what the API accepts. Served at /openapi.json; /docs
- * renders it.
+ * The OpenAPI 3.1 document. Request bodies and queries come from the zod schemas the routes
+ * validate with; responses are `components.schemas` (openapi-schemas.ts), which every
+ * end-to-end test checks real responses against (tests/support/contract.ts); a test lints the
+ * whole document with Redocly. Served at /openapi.json; /docs renders it.
  */
 
-/** What a client may send: input types (defaults optional). */
-const json = (schema: z.ZodType) => jsonSchemaOf(schema, 'input');
+type Operation = Record<string, unknown>;
+type Paths = Record<string, Record<string, Operation>>;
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+const issueId = { name: 'id', in: 'path', required: true, description: 'The issue id', schema: { type: 'string', format: 'uuid' } };
+const notFound = errorResponse('No such issue in your organization');
 
-const issueId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const ok = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const personAction = (summary: string, body: z.ZodType) => ({
   post: {
     summary: `${summary} (scope review, as a person; audited)`,
+    description: 'A retry of an action the issue has already recorded from the same person answers 200 with the issue, not a 409.',
     parameters: [issueId, actingUserParameter],
-    requestBody: { required: true, content: { 'application/json': { schema: json(body) } } },
+    requestBody: requestBody(body),
     responses: {
-      200: ok('The issue with its new status', { $ref: '#/components/schemas/Issue' }),
+      200: answer('The issue with its new status', 'Issue'),
       403: personRefused,
-      422: errorResponse('Body breaks the schema, field by field'),
-      404: errorResponse('No such issue in your organization'),
+      404: notFound,
       409: errorResponse('Refused by the workflow (wrong state, already decided, …)'),
     },
   },
 });
 
-const SCOPES_TEXT = Object.entries(SCOPE_DESCRIPTIONS)
-  .map(([scope, text]) => `\`${scope}\`: ${text}`)
-  .join('; ');
+function issuePaths(): Paths {
+  return {
+    '/api/issues': {
+      post: {
+        summary: 'Submit an issue (one workflow per organization + source + externalId)',
+        requestBody: requestBody(createIssueRequestSchema),
+        responses: { 201: answer('Created and started', 'IssueSubmitted'), 200: answer('Already known: the existing issue (created false)', 'IssueSubmitted') },
+      },
+      get: { summary: 'List issues, newest first', parameters: queryParameters(listIssuesQuerySchema), responses: { 200: answer('A page of issues', 'IssuePage') } },
+    },
+    '/api/issues/{id}': {
+      get: { summary: 'One issue with live status', parameters: [issueId], responses: { 200: answer('The issue', 'Issue'), 404: notFound } },
+    },
+    '/api/issues/{id}/logs': {
+      get: {
+        summary: 'Stored log lines, newest first',
+        parameters: [issueId, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: answer('Log lines', 'LogPage'), 404: notFound },
+      },
+    },
+    '/api/issues/{id}/artifacts': {
+      get: {
+        summary: 'Analysis, change (diff), review, answers; oldest first',
+        parameters: [issueId, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: answer('Artifacts', 'ArtifactPage'), 404: notFound },
+      },
+    },
+    '/api/issues/{id}/people': {
+      get: { summary: 'Questions and decisions as stored', parameters: [issueId], responses: { 200: answer('Questions and decisions', 'People'), 404: notFound } },
+    },
+    '/api/issues/{id}/approval': personAction('Decide at the open approval gate', decisionSchema),
+    '/api/issues/{id}/answers': personAction('Answer (or confirm the draft answer to) the pending question', answerSchema),
+    '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
+    '/api/issues/{id}/cancel': {
+      post: {
+        summary: 'Cancel the issue (an admin key; an issues:write key for an issue it submitted; or a person whose role may cancel; audited)',
+        parameters: [issueId, actingUserParameter],
+        responses: { 202: answer('Cancelling', 'Issue'), 403: personRefused, 404: notFound, 409: errorResponse('Already ended') },
+      },
+    },
+    '/api/audit': {
+      get: { summary: 'The audit trail of human and admin actions, newest first (scope admin)', parameters: queryParameters(listAuditQuerySchema), responses: { 200: answer('A page of audit events', 'AuditPage') } },
+    },
+  };
+}
+
+function webhookPaths(): Paths {
+  const accepted = { description: 'Processed', content: { 'application/json': { schema: { type: 'object' } } } };
+  const ignored = { description: 'Duplicate delivery or nothing to do: not processed again', content: { 'application/json': { schema: { type: 'object' } } } };
+  return {
+    '/api/webhooks/erp': {
+      post: {
+        summary: "Events from the ERP, signed with the organization's secret (no API key)",
+        security: [],
+        parameters: ['X-Organization-Id', 'X-Delivery-Id', 'X-Timestamp', 'X-Signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+        requestBody: requestBody(erpWebhookSchema),
+        responses: {
+          202: accepted,
+          200: ignored,
+          400: errorResponse('Invalid payload or missing headers'),
+          401: errorResponse('Bad signature, old timestamp or unknown organization'),
+          403: errorResponse("The comment's author may not answer"),
+          404: errorResponse('Unknown issue'),
+          409: errorResponse('The answer was refused (nothing pending)'),
+          413: errorResponse('Body over 1 MiB'),
+        },
+      },
+    },
+    '/api/webhooks/github': {
+      post: {
+        summary: "The repository's GitHub webhook: issues.labeled starts an issue; /approve, /reject, /answer comments from reviewers (no API key)",
+        security: [],
+        parameters: ['X-GitHub-Event', 'X-GitHub-Delivery', 'X-Hub-Signature-256'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A GitHub webhook payload' } } } },
+        responses: { 202: accepted, 200: ignored, 400: errorResponse('Missing headers'), 401: errorResponse('Bad signature or unknown repository'), 413: errorResponse('Body over 2 MiB') },
+      },
+    },
+  };
+}
+
+/** operationId and tag of every operation: a route without one fails the document's build. */
+const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
+  'POST /api/issues': ['submitIssue', 'Issues'],
+  'GET /api/issues': ['listIssues', 'Issues'],
+  'GET /api/issues/{id}': ['getIssue', 'Issues'],
+  'GET /api/issues/{id}/logs': ['listIssueLogs', 'Issues'],
+  'GET /api/issues/{id}/artifacts': ['listIssueArtifacts', 'Issues'],
+  'GET /api/issues/{id}/people': ['getIssuePeople', 'Issues'],
+  'POST /api/issues/{id}/approval': ['decideIssue', 'People in the loop'],
+  'POST /api/issues/{id}/answers': ['answerIssue', 'People in the loop'],
+  'POST /api/issues/{id}/budget': ['raiseIssueBudget', 'People in the loop'],
+  'POST /api/issues/{id}/cancel': ['cancelIssue', 'Issues'],
+  'GET /api/audit': ['listAuditEvents', 'Audit'],
+  'POST /api/webhooks/erp': ['receiveErpWebhook', 'Webhooks in'],
+  'POST /api/webhooks/github': ['receiveGitHubWebhook', 'Webhooks in'],
+  'GET /api/skills': ['listSkills', 'Skills'],
+  'POST /api/skills': ['publishSkill', 'Skills'],
+  'GET /api/skills/{slug}': ['getSkill', 'Skills'],
+  'PATCH /api/skills/{slug}': ['updateSkill', 'Skills'],
+  'GET /api/skills/{slug}/versions/{version}': ['getSkillVersion', 'Skills'],
+  'POST /api/skills/{slug}/rollback': ['rollBackSkill', 'Skills'],
+  'POST /api/skills/{slug}/invoke': ['invokeSkill', 'Skill runs'],
+  'GET /api/personas': ['listPersonas', 'Personas'],
+  'POST /api/personas': ['createPersona', 'Personas'],
+  'GET /api/personas/{slug}': ['getPersona', 'Personas'],
+  'PATCH /api/personas/{slug}': ['updatePersona', 'Personas'],
+  'DELETE /api/personas/{slug}': ['deletePersona', 'Personas'],
+  'GET /api/invocations': ['listInvocations', 'Skill runs'],
+  'GET /api/invocations/{id}': ['getInvocation', 'Skill runs'],
+  'POST /api/invocations/{id}/cancel': ['cancelInvocation', 'Skill runs'],
+  'POST /api/invocations/{id}/answers': ['answerInvocation', 'People in the loop'],
+  'POST /api/invocations/{id}/approval': ['decideInvocation', 'People in the loop'],
+  'POST /api/events': ['postEvent', 'Skill runs'],
+  'GET /api/schedules': ['listSchedules', 'Schedules'],
+  'POST /api/schedules': ['createSchedule', 'Schedules'],
+  'GET /api/schedules/{id}': ['getSchedule', 'Schedules'],
+  'PATCH /api/schedules/{id}': ['updateSchedule', 'Schedules'],
+  'DELETE /api/schedules/{id}': ['deleteSchedule', 'Schedules'],
+  'POST /api/schedules/{id}/pause': ['pauseSchedule', 'Schedules'],
+  'POST /api/schedules/{id}/unpause': ['unpauseSchedule', 'Schedules'],
+  'POST /api/schedules/{id}/trigger': ['triggerSchedule', 'Schedules'],
+  'POST /api/schedules/{id}/backfill': ['backfillSchedule', 'Schedules'],
+  'GET /health': ['getHealth', 'Operations'],
+};
+
+const TAGS = [
+  { name: 'Issues', description: 'Submit issues and follow them to a pull request' },
+  { name: 'People in the loop', description: 'Approvals, answers and budget raises, as a person (audited)' },
+  { name: 'Skills', description: 'Skill definitions, versions and rollout' },
+  { name: 'Personas', description: 'Who a skill runs as, and which skills it may run' },
+  { name: 'Skill runs', description: 'Invocations, ERP events and their runs' },
+  { name: 'Schedules', description: 'Skills on Temporal Schedules' },
+  { name: 'Audit', description: 'The trail of human and admin actions' },
+  { name: 'Webhooks in', description: 'Signed deliveries from the ERP and GitHub' },
+  { name: 'Operations', description: 'Health' },
+];
+
+/** Operations that count against the organization's rate limits or spend caps. */
+const LIMITED = new Set(['submitIssue', 'invokeSkill', 'postEvent']);
 
 const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
@@ -55,36 +187,62 @@ const idempotencyKeyParameter = {
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
 
-/** Every POST under /api but the signed webhooks takes Idempotency-Key (src/api/idempotency.ts). */
-function withIdempotencyKeys(paths: Record<string, Record<string, Record<string, unknown>>>) {
+/**
+ * What every operation shares, added in one place: its id and tag, the errors any /api
+ * operation can answer (401, 403, 422, and 400/413/415 with a body, 429 where limited), and
+ * Idempotency-Key on every POST but the signed webhooks.
+ */
+function withSharedParts(paths: Paths): Paths {
   for (const [path, operations] of Object.entries(paths)) {
-    const post = operations['post'];
-    if (!post || !path.startsWith('/api/') || path.startsWith('/api/webhooks/')) continue;
-    const parameters = ((post['parameters'] as Array<{ name: string }> | undefined) ?? []).filter((parameter) => parameter.name !== 'Idempotency-Key');
-    post['parameters'] = [...parameters, idempotencyKeyParameter];
-    const responses = post['responses'] as Record<string, unknown>;
-    responses['422'] ??= errorResponse('Body breaks the schema, field by field; or IDEMPOTENCY_MISMATCH: the Idempotency-Key was used for a different request');
-    responses['409'] ??= errorResponse('A request with the same Idempotency-Key is still running (Retry-After)');
+    for (const [method, operation] of Object.entries(operations)) {
+      const key = `${method.toUpperCase()} ${path}`;
+      const named = OPERATIONS[key];
+      if (!named) throw new Error(`OpenAPI: ${key} has no operationId (add it to OPERATIONS)`);
+      const [operationId, tag] = named;
+      operation['operationId'] = operationId;
+      operation['tags'] = [tag];
+      if (!path.startsWith('/api/') || path.startsWith('/api/webhooks/')) continue;
+      const responses = operation['responses'] as Record<string, unknown>;
+      const parameters = (operation['parameters'] as unknown[] | undefined) ?? [];
+      responses['401'] ??= errorResponse('Missing, unknown or revoked API key');
+      responses['403'] ??= errorResponse('The key lacks the scope this operation needs (the message names it)');
+      if (operation['requestBody'] || parameters.length > 0) responses['422'] ??= errorResponse('A field, query parameter, path parameter or header breaks its rule: details name each');
+      // Any POST or PATCH may carry a body, even where none is expected (a cancel): it is checked.
+      if (operation['requestBody'] || method === 'post' || method === 'patch') {
+        responses['400'] ??= errorResponse('Malformed JSON');
+        responses['413'] ??= errorResponse('Body over 1 MiB');
+        responses['415'] ??= errorResponse('Not JSON (Content-Type: application/json)');
+      }
+      if (LIMITED.has(operationId)) responses['429'] ??= errorResponse("Over the organization's rate limit or spend cap (Retry-After says when to try again)");
+      if (method === 'post') {
+        operation['parameters'] = [...parameters.filter((parameter) => (parameter as { name?: string }).name !== 'Idempotency-Key'), idempotencyKeyParameter];
+        responses['422'] ??= errorResponse('IDEMPOTENCY_MISMATCH: the Idempotency-Key was used for a different request');
+        responses['409'] ??= errorResponse('A request with the same Idempotency-Key is still running (Retry-After)');
+      }
+    }
   }
   return paths;
 }
 
-export function openApiDocument(serverUrl?: string): Record<string, unknown> {
-  const listParameters = Object.entries((json(listIssuesQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema,
-  }));
+const SCOPES_TEXT = Object.entries(SCOPE_DESCRIPTIONS)
+  .map(([scope, text]) => `\`${scope}\`: ${text}`)
+  .join('; ');
+
+export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
       title: 'Agent orchestrator API',
       version: '0.1.0',
-      description:
-        'Issues in, reviewed pull requests out, on Temporal; skills run on demand, on ERP events and on Temporal Schedules. Enums are accepted in either case (BUG or bug). Every error is `{ error: { code, message, details? }, requestId }`.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      description: [
+        'Issues in, reviewed pull requests out, on Temporal; skills run on demand, on ERP events and on Temporal Schedules.',
+        'Errors are `{ error: { code, message, details[], docs }, requestId }` (codes on /docs#errors). Every validation failure is a 422 whose details name each field; unknown fields are refused; enums are accepted in any letter case.',
+        'Lists answer `{ items, hasMore, nextCursor }`: pass nextCursor back as cursor. Every POST takes an Idempotency-Key.',
+      ].join('\n\n'),
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    servers: [{ url: serverUrl, description: 'This orchestrator' }],
+    tags: TAGS,
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: {
@@ -94,148 +252,16 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           description: `An organization API key (npm run org:create, npm run admin -- key:create). A key carries scopes — ${SCOPES_TEXT} — and a 403 names the one missing. A personal key (--reviewer) acts as that reviewer.`,
         },
       },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error', 'requestId'],
-          properties: {
-            error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
-            requestId: { type: 'string' },
-          },
-        },
-        AuditEvent: {
-          type: 'object',
-          description: 'One human or admin action, accepted or refused. The trail is append-only.',
-          properties: {
-            id: { type: 'integer' },
-            at: { type: 'string', format: 'date-time' },
-            actor: { type: ['string', 'null'], description: 'The person; null when a service key acted for itself' },
-            actorRole: { type: ['string', 'null'] },
-            channel: { type: 'string', enum: ['api_key', 'github_webhook', 'erp_webhook', 'temporal_signal', 'temporal_update', 'cli'] },
-            channelRef: { type: ['string', 'null'], description: 'Key id, webhook delivery id, workflow id or OS user' },
-            channelName: { type: ['string', 'null'], description: "The key's name" },
-            action: { type: 'string', description: 'issue.decide, issue.answer, issue.raise_budget, issue.cancel, invocation.*, skill.*, persona.*, schedule.*, key.*, reviewer.add, settings.set' },
-            targetType: { type: 'string' },
-            targetId: { type: ['string', 'null'] },
-            outcome: { type: 'string', enum: ['ok', 'refused', 'failed'] },
-            reason: { type: ['string', 'null'] },
-            details: { type: 'object' },
-            requestId: { type: ['string', 'null'] },
-          },
-        },
-        Issue: {
-          type: 'object',
-          description: 'An issue with its live status (see GET /api/issues/{id}).',
-          properties: {
-            id: { type: 'string' },
-            status: { type: 'string' },
-            erpStatus: { type: 'string', enum: ['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED'] },
-            stage: { type: ['string', 'null'] },
-            progress: { type: 'number' },
-            currentStep: { type: 'string' },
-            pending: {},
-            costUsd: { type: ['number', 'null'] },
-            budgetUsd: { type: ['number', 'null'] },
-            pullRequestUrl: { type: ['string', 'null'] },
-            trackingUrl: { type: 'string' },
-            workflowId: { type: 'string' },
-            job: { type: 'object' },
-          },
-        },
-      },
+      schemas: componentSchemas,
     },
-    paths: withIdempotencyKeys({
-      '/api/issues': {
-        post: {
-          summary: 'Submit an issue (one workflow per organization + source + externalId)',
-          requestBody: { required: true, content: { 'application/json': { schema: json(createIssueRequestSchema) } } },
-          responses: {
-            201: ok('Created and started'),
-            200: ok('Already known: the existing issue'),
-            400: errorResponse('Malformed JSON'),
-            422: errorResponse('Body breaks the schema, field by field'),
-            401: errorResponse('Missing or invalid API key'),
-            413: errorResponse('Body over 1 MiB'),
-            415: errorResponse('Not JSON'),
-            429: errorResponse('Over the hourly or daily limit (see Retry-After)'),
-          },
-        },
-        get: {
-          summary: 'List issues, newest first',
-          parameters: listParameters,
-          responses: { 200: ok('A page of issues', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Issue' } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } }) },
-        },
-      },
-      '/api/issues/{id}': {
-        get: { summary: 'One issue with live status', parameters: [issueId], responses: { 200: ok('The issue', { $ref: '#/components/schemas/Issue' }), 404: errorResponse('No such issue in your organization') } },
-      },
-      '/api/issues/{id}/logs': {
-        get: { summary: 'Stored log lines, newest first', parameters: [issueId, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: ok('Log lines'), 404: errorResponse('Not found') } },
-      },
-      '/api/issues/{id}/artifacts': { get: { summary: 'Analysis, change (diff), review, answers', parameters: [issueId], responses: { 200: ok('Artifacts'), 404: errorResponse('Not found') } } },
-      '/api/issues/{id}/people': { get: { summary: 'Questions and decisions as stored', parameters: [issueId], responses: { 200: ok('Questions and decisions'), 404: errorResponse('Not found') } } },
-      '/api/issues/{id}/approval': personAction('Decide at the open approval gate', decisionSchema),
-      '/api/issues/{id}/answers': personAction('Answer (or confirm the draft answer to) the pending question', answerSchema),
-      '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
-      '/api/issues/{id}/cancel': {
-        post: {
-          summary: 'Cancel the issue (an admin key; an issues:write key for an issue it submitted; or a person whose role may cancel; audited)',
-          parameters: [issueId, actingUserParameter],
-          responses: { 202: ok('Cancelling', { $ref: '#/components/schemas/Issue' }), 403: personRefused, 404: errorResponse('Not found'), 409: errorResponse('Already ended') },
-        },
-      },
-      '/api/audit': {
-        get: {
-          summary: 'The audit trail of human and admin actions, newest first (scope admin)',
-          parameters: Object.entries((json(listAuditQuerySchema)['properties'] ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
-          responses: {
-            200: ok('A page of audit events', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } }),
-            403: errorResponse('The key lacks the admin scope'),
-            400: errorResponse('A filter breaks the schema'),
-          },
-        },
-      },
-      '/api/webhooks/erp': {
-        post: {
-          summary: "Events from the ERP, signed with the organization's secret",
-          security: [],
-          parameters: ['X-Organization-Id', 'X-Delivery-Id', 'X-Timestamp', 'X-Signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
-          requestBody: { required: true, content: { 'application/json': { schema: json(erpWebhookSchema) } } },
-          responses: { 202: ok('Processed'), 200: ok('Duplicate delivery, not processed again'), 400: errorResponse('Invalid payload'), 401: errorResponse('Bad signature, old timestamp or unknown organization') },
-        },
-      },
-      '/api/webhooks/github': {
-        post: {
-          summary: "The repository's GitHub webhook: issues.labeled starts an issue; /approve, /reject, /answer comments from reviewers",
-          security: [],
-          parameters: ['X-GitHub-Event', 'X-GitHub-Delivery', 'X-Hub-Signature-256'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A GitHub webhook payload' } } } },
-          responses: { 202: ok('Processed'), 200: ok('Ignored or duplicate'), 401: errorResponse('Bad signature or unknown repository') },
-        },
-      },
+    paths: withSharedParts({
+      ...issuePaths(),
+      ...webhookPaths(),
       ...skillPaths(),
       '/health': {
-        get: { summary: 'Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off)', security: [], responses: { 200: ok('healthy'), 503: ok('degraded') } },
+        get: { summary: 'Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off)', security: [], responses: { 200: answer('Healthy', 'Health'), 503: answer('Degraded: a check failed', 'Health') } },
       },
     }),
+    webhooks: statusCallbackWebhooks(),
   };
 }
-
-/** A self-contained page that lists the operations of /openapi.json (no external assets). */
-export const DOCS_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Agent orchestrator API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#222}
-code,pre{font-family:ui-monospace,monospace;font-size:13px}pre{background:#f6f8fa;padding:.75rem;overflow:auto;border-radius:6px}
-h2{margin-top:2rem;border-bottom:1px solid #ddd}.m{display:inline-block;min-width:4.5em;font-weight:700}</style></head>
-<body><h1>Agent orchestrator API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.</p><div id="ops">Loading…</div>
-<script>
-fetch('/openapi.json').then(r => r.json()).then(doc => {
-  const out = [];
-  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
-    const body = op.requestBody ? '<pre>' + JSON.stringify(op.requestBody.content['application/json'].schema, null, 2).replace(/</g, '&lt;') + '</pre>' : '';
-    const codes = Object.entries(op.responses).map(([code, r]) => '<code>' + code + '</code> ' + r.description).join('<br>');
-    out.push('<h2><span class="m">' + method.toUpperCase() + '</span> <code>' + path + '</code></h2><p>' + op.summary + '</p>' + body + '<p>' + codes + '</p>');
-  }
-  document.getElementById('ops').innerHTML = '<p>' + doc.info.description + '</p>' + out.join('');
-});
-</script></body></html>`;

@@ -10,7 +10,7 @@ import { MIN_REQUEST_BUDGET_USD } from './policy';
  * schedules). The routes validate with these and /openapi.json is generated from them.
  */
 
-const slug = z
+export const slug = z
   .string()
   .min(1)
   .max(80)

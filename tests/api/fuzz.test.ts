@@ -1,6 +1,7 @@
 import { createAccessService } from '../../src/identity/service';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/api/app';
+import { checked } from '../support/contract';
 import type { DatabaseHandle } from '../../src/db/client';
 import { createIssueService } from '../../src/issues/service';
 import { createScheduleService } from '../../src/skills/schedules';
@@ -25,14 +26,14 @@ describe('API fuzz', () => {
     ({ apiKey } = await createTestOrganization(db));
     const taskQueue = uniqueId('tq-fuzz');
     const runs = temporalRuns(temporal.client, { readDeadlineMs: 200 });
-    app = createApp({
+    app = checked(createApp({
       issues: createIssueService({ db: db.db, runs, taskQueue, publicBaseUrl: 'http://x', namespace: 'default' }),
       skills: createSkillService({ db: db.db, runs, taskQueue }),
       schedules: createScheduleService({ db: db.db, temporal: temporal.client, taskQueue }),
       access: createAccessService(db.db),
       health: async () => ({}),
       logError: (error) => errors.push(error),
-    });
+    }));
   });
   afterAll(async () => {
     await temporal.close();
@@ -105,5 +106,13 @@ describe('API fuzz', () => {
     expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
     expect(statuses.size).toBeGreaterThan(3); // a spread of 4xx (and some 2xx), not one answer to everything
     expect(errors).toEqual([]);
+  });
+
+  it('refuses a slug with a NUL byte or other characters no slug has with 422, before Postgres sees it', async () => {
+    // Found by the fuzzer above: a NUL in a slug reached Postgres ("invalid byte sequence") as a 500.
+    for (const url of ['/api/skills/%00', '/api/skills/a%00b/versions/1.0.0', '/api/personas/%F0%9F%92%A5', `/api/skills/${'a'.repeat(81)}`]) {
+      const response = await app.request(url, { headers: { authorization: `Bearer ${apiKey}` } });
+      expect({ url, status: response.status }).toEqual({ url, status: 422 });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { createApp } from '../../src/api/app';
+import { checked } from '../support/contract';
 import type { DatabaseHandle } from '../../src/db/client';
 import { purgeExpiredIdempotencyKeys } from '../../src/db/idempotency';
 import { addReviewer } from '../../src/db/people';
@@ -32,7 +33,7 @@ describe('Idempotency-Key', () => {
     ({ apiKey, organization: { id: organizationId } } = await createTestOrganization(db));
     otherKey = (await createTestOrganization(db)).apiKey;
     issueService = createIssueService({ db: db.db, runs, taskQueue: uniqueId('tq-idem'), publicBaseUrl: 'https://o.example', temporalUiUrl: 'http://localhost:8233', namespace: 'default' });
-    app = createApp({ issues: issueService, access: createAccessService(db.db), idempotencyStore: db.db, health: async () => ({}), logError: () => undefined });
+    app = checked(createApp({ issues: issueService, access: createAccessService(db.db), idempotencyStore: db.db, health: async () => ({}), logError: () => undefined }));
   });
   afterAll(() => db.close());
 

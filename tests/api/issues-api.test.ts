@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { issues, organizations } from '../../src/db/schema';
 import { createApp } from '../../src/api/app';
+import { checked } from '../support/contract';
 import type { DatabaseHandle } from '../../src/db/client';
 import { addReviewer } from '../../src/db/people';
 import { issueApiKey, revokeApiKey } from '../../src/db/organizations';
@@ -42,12 +43,12 @@ describe('issues API', () => {
       temporalUiUrl: 'http://localhost:8233',
       namespace: 'default',
     });
-    app = createApp({
+    app = checked(createApp({
       issues,
       access: createAccessService(db.db),
       health: async () => ({ database: true, temporal: true }),
       logError: () => undefined,
-    });
+    }));
   });
   afterAll(async () => {
     await db.close();

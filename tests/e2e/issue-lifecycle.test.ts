@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from '../support/harness';
 import { createApp } from '../../src/api/app';
+import { checked } from '../support/contract';
 import { stageToolNames } from '../../src/contracts/stages';
 import type { DatabaseHandle } from '../../src/db/client';
 import { listLlmCalls } from '../../src/db/llm-calls';
@@ -74,12 +75,12 @@ describe('issue lifecycle end to end', () => {
       publicBaseUrl: 'http://localhost:3000',
       namespace: 'default',
     });
-    app = createApp({
+    app = checked(createApp({
       issues,
       access: createAccessService(db.db),
       health: async () => ({}),
       logError: () => undefined,
-    });
+    }));
   });
 
   afterAll(async () => {

@@ -1,3 +1,5 @@
+import { createOrchestratorClient, type OrchestratorClient } from '../../src/client';
+import { checked, fetchThrough } from './contract';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -56,6 +58,8 @@ export interface PipelineHarness {
   call(apiKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** A raw request to the app (webhooks: their own headers, no API key). */
   request(urlPath: string, init: RequestInit): Promise<Response>;
+  /** The typed client (src/client) for this organization's key, answered by the in-process API. */
+  client(apiKey: string): OrchestratorClient;
   waitFor(apiKey: string, id: string, done: (issue: IssueView) => boolean, timeoutMs?: number): Promise<IssueView>;
   waitForEnd(apiKey: string, id: string, timeoutMs?: number): Promise<IssueView>;
   /** Starts the in-process worker (when the harness was created without one). */
@@ -90,7 +94,8 @@ export async function startPipelineHarness(
     queryTimeoutMs: 5_000,
     ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
   });
-  const app = buildApp(services, { db: db.db, health: async () => ({}), logError: () => undefined });
+  // Every response the tests see is held to the OpenAPI document.
+  const app = checked(buildApp(services, { db: db.db, health: async () => ({}), logError: () => undefined }));
   const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
 
   const harness: PipelineHarness = {
@@ -109,11 +114,12 @@ export async function startPipelineHarness(
       await addReviewer(db.db, { organizationId: organization.id, userId: ADMIN_REVIEWER, name: 'Olivia Admin', role: 'admin' });
       return { organizationId: organization.id, apiKey };
     },
+    client(apiKey) {
+      return createOrchestratorClient({ baseUrl: 'http://localhost:3000', apiKey, fetch: fetchThrough(app) });
+    },
     async submit(apiKey, body = {}) {
-      const response = await app.request('/api/issues', {
-        method: 'POST',
-        headers: auth(apiKey),
-        body: JSON.stringify({
+      const submitted = await harness.client(apiKey).POST('/api/issues', {
+        body: {
           source: 'erp',
           externalId: uniqueId('ERP'),
           type: 'bug',
@@ -121,14 +127,15 @@ export async function startPipelineHarness(
           title: 'Invoice totals are off by one cent',
           description: 'Multi-line invoices total one cent too much.',
           context: { module: 'billing' },
-          ...body,
-        }),
+          ...(body as object),
+        },
       });
-      if (response.status !== 201) throw new Error(`submit answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as { id: string; workflowId: string };
+      if (submitted.response.status !== 201 || !submitted.data) throw new Error(`submit answered ${submitted.response.status}: ${JSON.stringify(submitted.error)}`);
+      return submitted.data;
     },
     async get(apiKey, id) {
-      return (await (await app.request(`/api/issues/${id}`, { headers: auth(apiKey) })).json()) as IssueView;
+      const { data, error } = await harness.client(apiKey).GET('/api/issues/{id}', { params: { path: { id } } });
+      return (data ?? error) as unknown as IssueView;
     },
     async request(urlPath, init) {
       return app.request(urlPath, init);

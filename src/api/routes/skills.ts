@@ -10,6 +10,7 @@ import {
   listInvocationsQuerySchema,
   publishSkillSchema,
   semver,
+  slug,
   skillEventSchema,
   updatePersonaSchema,
   updateScheduleSchema,
@@ -37,9 +38,10 @@ import { validate } from '../validation';
 const reader = requireScope('skills:run', 'review');
 const admin = requireScope('admin');
 
-const slugParam = z.object({ slug: z.string().min(1).max(80) });
+/** A slug that breaks the slug rule is a 422 naming the rule, before any lookup. */
+const slugParam = z.object({ slug });
 const idParam = z.object({ id: z.string().min(1).max(100) });
-const versionParam = z.object({ slug: z.string().min(1).max(80), version: semver });
+const versionParam = z.object({ slug, version: semver });
 /** Skills, personas and schedules: a few per organization, paged by name. */
 const catalogPage = pageQuerySchema({ defaultLimit: 50, maxLimit: 200 });
 const noteBody = z.strictObject({ note: z.string().max(1000).optional() });

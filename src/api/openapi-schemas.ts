@@ -1,0 +1,341 @@
+/**
+ * The response bodies of /openapi.json (`components.schemas`). Our own views close their
+ * objects (`additionalProperties: false`): a field the code adds without adding it here fails
+ * the contract check every end-to-end test runs (tests/support/contract.ts). What callers send
+ * us back as data (an issue's context, a skill's input and output) stays open.
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const string = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
+const number: Schema = { type: 'number' };
+const integer: Schema = { type: 'integer' };
+const boolean: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const anyJson: Schema = {};
+const openObject = (description?: string): Schema => ({ type: 'object', ...(description ? { description } : {}) });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const array = (items: Schema): Schema => ({ type: 'array', items });
+const oneOfStrings = (values: readonly string[], description?: string): Schema => ({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+/** A closed object: every property listed is required unless named in `optional`. */
+function object(properties: Record<string, Schema>, optional: string[] = [], description?: string): Schema {
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    properties,
+    required: Object.keys(properties).filter((name) => !optional.includes(name)),
+    additionalProperties: false,
+  };
+}
+
+/** `{ items, hasMore, nextCursor }` (and, for offset callers, `extra`). */
+export function pageOf(item: Schema, extra: Record<string, Schema> = {}): Schema {
+  return object({ items: array(item), hasMore: boolean, nextCursor: nullable(string('Pass back as cursor for the next page')), ...extra });
+}
+
+const ISSUE_STATUSES = ['queued', 'processing', 'awaiting_approval', 'awaiting_answer', 'awaiting_budget', 'needs_info', 'completed', 'failed', 'rejected', 'approval_expired', 'cancelled'];
+const ERP_STATUSES = ['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED'];
+
+const pendingHuman: Schema = {
+  description: 'What a person owes the issue: an approval at a gate, an answer, or a budget raise',
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['kind', 'since', 'deadline', 'reminded', 'escalated'],
+      properties: {
+        kind: oneOfStrings(['approval', 'question', 'budget']),
+        gate: oneOfStrings(['plan', 'final']),
+        gateRound: integer,
+        questionId: string(),
+        stage: string(),
+        question: string(),
+        policy: string(),
+        draftAnswer: nullable(string()),
+        spentUsd: number,
+        budgetUsd: number,
+        since: time,
+        deadline: time,
+        reminded: boolean,
+        escalated: boolean,
+      },
+      additionalProperties: false,
+    },
+  ],
+};
+
+const question = object({
+  id: string(),
+  stage: string(),
+  question: string(),
+  answer: nullable(string()),
+  answeredBy: nullable(string()),
+  status: oneOfStrings(['pending', 'answered', 'expired']),
+});
+const decision = object({
+  gate: oneOfStrings(['plan', 'final']),
+  decision: oneOfStrings(['approve', 'reject', 'request_changes']),
+  reviewer: string(),
+  comment: nullable(string()),
+  at: time,
+  via: oneOfStrings(['update', 'signal']),
+});
+
+const issue = object(
+  {
+    id: string(),
+    externalId: string(),
+    source: string(),
+    type: string(),
+    priority: string(),
+    title: string(),
+    description: string(),
+    module: nullable(string()),
+    context: openObject('As submitted'),
+    status: oneOfStrings(ISSUE_STATUSES),
+    erpStatus: oneOfStrings(ERP_STATUSES, "The status in the ERP's vocabulary"),
+    stage: nullable(string('classify … review while it runs; its outcome (completed, failed, …) once ended, as IssueStage in Temporal')),
+    progress: number,
+    currentStep: string(),
+    result: openObject('Short results of the stages (classification, route, review verdict, summary)'),
+    error: nullable(string()),
+    workflowId: string(),
+    trackingUrl: string(),
+    temporalUrl: string('The run in the Temporal Web UI'),
+    pending: pendingHuman,
+    round: integer,
+    costUsd: nullable(number),
+    budgetUsd: nullable(number),
+    questions: array(question),
+    decisions: array(decision),
+    queuePosition: nullable(integer),
+    pullRequestUrl: nullable(string()),
+    branch: nullable(string()),
+    createdAt: time,
+    updatedAt: time,
+    completedAt: nullable(time),
+    job: object({
+      id: string(),
+      agentType: string(),
+      progress: number,
+      currentStep: string(),
+      logs: array(object({ time, level: string(), message: string() })),
+    }),
+  },
+  ['temporalUrl'],
+  'An issue: its row, and while it runs the live progress from its workflow',
+);
+
+const issueSubmitted = object({
+  id: string(),
+  status: oneOfStrings(ISSUE_STATUSES),
+  erpStatus: oneOfStrings(ERP_STATUSES),
+  workflowId: string(),
+  jobId: string('The workflow id (the ERP calls it the job)'),
+  trackingUrl: string(),
+  created: boolean,
+});
+
+const logLine = object({ time, level: string(), message: string(), data: nullable(openObject()), stepId: nullable(string()) });
+const artifact = object({
+  id: string(),
+  type: string(),
+  name: string(),
+  content: nullable(string()),
+  filePath: nullable(string()),
+  diffPatch: nullable(string()),
+  metadata: nullable(openObject()),
+  stepId: nullable(string()),
+  createdAt: time,
+});
+const storedQuestion = object({
+  id: string(),
+  issueId: string(),
+  stage: string(),
+  question: string(),
+  policy: oneOfStrings(['autonomous', 'supervised', 'human']),
+  status: oneOfStrings(['pending', 'answered', 'expired']),
+  draftAnswer: nullable(string()),
+  answer: nullable(string()),
+  answeredBy: nullable(string()),
+  answeredAt: nullable(time),
+  createdAt: time,
+});
+const storedDecision = object({
+  id: string(),
+  issueId: string(),
+  gate: oneOfStrings(['plan', 'final']),
+  gateRound: integer,
+  decision: oneOfStrings(['approve', 'reject', 'request_changes']),
+  reviewer: string(),
+  comment: nullable(string()),
+  via: oneOfStrings(['update', 'signal']),
+  createdAt: time,
+});
+
+const auditEvent = object(
+  {
+    id: integer,
+    at: time,
+    actor: nullable(string('The person; null when a service key acted for itself')),
+    actorRole: nullable(string()),
+    channel: oneOfStrings(['api_key', 'github_webhook', 'erp_webhook', 'temporal_signal', 'temporal_update', 'cli']),
+    channelRef: nullable(string('Key id, webhook delivery id, workflow id or OS user')),
+    channelName: nullable(string("The key's name")),
+    action: string('issue.decide, issue.answer, issue.raise_budget, issue.cancel, invocation.*, skill.*, persona.*, schedule.*, key.*, reviewer.*, settings.*'),
+    targetType: string(),
+    targetId: nullable(string()),
+    outcome: oneOfStrings(['ok', 'refused', 'failed']),
+    reason: nullable(string()),
+    details: openObject(),
+    requestId: nullable(string()),
+  },
+  [],
+  'One human or admin action, accepted or refused. The trail is append-only.',
+);
+
+const erpSync = openObject('How the change reached the ERP AgentSkill endpoint (synced, skipped, failed with why)');
+const skill = object(
+  {
+    slug: string(),
+    name: string(),
+    category: nullable(string()),
+    enabled: boolean,
+    rollout: openObject('pinned { version } | latest | canary { stable, canary, percent }'),
+    events: array(string()),
+    latestVersion: nullable(string()),
+    versions: array(object({ version: string(), checksum: string(), changelog: string(), status: string(), publishedAt: time })),
+    updatedAt: time,
+    erpSync,
+    rolledBackFrom: openObject('The rollout before a rollback'),
+  },
+  ['erpSync', 'rolledBackFrom'],
+);
+const skillVersion = object({ version: string(), checksum: string(), changelog: string(), source: string(), compiled: openObject('The compiled definition'), publishedAt: time });
+const published = object({ created: boolean, version: string(), checksum: string(), skill: ref('Skill'), erpSync, warnings: array(anyJson) }, ['erpSync']);
+const persona = object({ slug: string(), name: string(), systemPrompt: string(), allowedSkills: array(string()), enabled: boolean, createdAt: time, updatedAt: time });
+
+const invocation = object(
+  {
+    id: string(),
+    workflowId: string(),
+    skill: string(),
+    version: nullable(string()),
+    persona: string(),
+    triggeredBy: string('api, event:<type>, schedule:<name>'),
+    eventId: nullable(string()),
+    entityType: nullable(string()),
+    entityId: nullable(string()),
+    status: oneOfStrings(['pending', 'running', 'completed', 'failed'], "The ERP's AgentInvocation statuses"),
+    liveStatus: nullable(string('While it runs: queued, running, awaiting_input, awaiting_review, …')),
+    pending: nullable(object({ kind: oneOfStrings(['question', 'review']), toolUseId: string(), prompt: string(), since: time, deadline: time })),
+    input: openObject(),
+    output: nullable(openObject()),
+    error: nullable(string()),
+    costUsd: number,
+    budgetUsd: nullable(number),
+    requests: array(
+      object({ kind: string(), prompt: string(), status: string(), response: nullable(string()), respondedBy: nullable(string()), askedAt: time, respondedAt: nullable(time) }),
+    ),
+    createdAt: time,
+    startedAt: nullable(time),
+    completedAt: nullable(time),
+    durationMs: nullable(number),
+  },
+  ['requests'],
+  'A skill run (requests to people only on the single-run view)',
+);
+const invocationStarted = object({ id: string(), workflowId: string(), status: string(), skill: string(), version: nullable(string()), persona: string(), created: boolean });
+const eventOutcome = object(
+  {
+    duplicate: boolean,
+    eventId: string(),
+    type: string(),
+    invocations: array(object({ skill: string(), id: string(), persona: string(), workflowId: string() })),
+    skipped: array(object({ skill: string(), reason: string() })),
+    inProgress: boolean,
+  },
+  ['type', 'invocations', 'skipped', 'inProgress'],
+  'What the event started and skipped; a duplicate event id answers the first outcome (inProgress while it is still starting)',
+);
+const schedule = object(
+  {
+    id: string(),
+    scheduleId: string('The Temporal Schedule id'),
+    skill: string(),
+    name: string(),
+    cron: nullable(array(string())),
+    intervalSeconds: nullable(integer),
+    timezone: string(),
+    overlap: string(),
+    catchupWindowSeconds: nullable(integer),
+    jitterSeconds: integer,
+    persona: string(),
+    input: openObject(),
+    version: nullable(string()),
+    entityType: nullable(string()),
+    entityId: nullable(string()),
+    paused: nullable(boolean),
+    note: nullable(string()),
+    nextRuns: array(time),
+    recentRuns: array(object({ scheduledAt: time, takenAt: time, workflowId: nullable(string()) })),
+    runsTotal: nullable(integer),
+    createdAt: time,
+    backfill: object({ runs: integer, overlap: string(), note: string() }),
+  },
+  ['backfill'],
+);
+
+export const errorSchema: Schema = object(
+  {
+    error: object(
+      {
+        code: string('Stable; listed on /docs#errors'),
+        message: string('What is wrong and what to fix'),
+        details: array({
+          type: 'object',
+          required: ['path', 'message'],
+          properties: { path: string('Where: a field, query parameter, header, or the setting behind a limit'), message: string(), expected: string(), received: string() },
+        }),
+        docs: string('This code on /docs'),
+      },
+    ),
+    requestId: string('Also in X-Request-Id; quote it when reporting a problem'),
+  },
+);
+
+const health = object(
+  {
+    status: oneOfStrings(['healthy', 'degraded']),
+    checks: { type: 'object', additionalProperties: boolean },
+    sandbox: openObject('How agent commands are confined; off comes with its warning'),
+  },
+  ['sandbox'],
+);
+
+export const componentSchemas: Record<string, Schema> = {
+  Error: errorSchema,
+  Issue: issue,
+  IssueSubmitted: issueSubmitted,
+  IssuePage: pageOf(ref('Issue'), { total: integer, limit: integer, offset: integer }),
+  LogPage: pageOf(logLine),
+  ArtifactPage: pageOf(artifact),
+  People: object({ questions: array(storedQuestion), decisions: array(storedDecision) }),
+  AuditEvent: auditEvent,
+  AuditPage: pageOf(ref('AuditEvent'), { total: integer, limit: integer, offset: integer }),
+  Skill: skill,
+  SkillPage: pageOf(ref('Skill')),
+  SkillVersion: skillVersion,
+  Published: published,
+  Persona: persona,
+  PersonaPage: pageOf(ref('Persona')),
+  Invocation: invocation,
+  InvocationPage: pageOf(ref('Invocation')),
+  InvocationStarted: invocationStarted,
+  EventOutcome: eventOutcome,
+  Schedule: schedule,
+  SchedulePage: pageOf(ref('Schedule')),
+  Health: health,
+};

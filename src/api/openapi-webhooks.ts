@@ -1,0 +1,55 @@
+/**
+ * The events we send (OpenAPI 3.1 `webhooks`): today the ERP status callbacks of
+ * activities/erp.ts, POSTed to the organization's `settings.erp.callbackUrl`.
+ */
+
+const headers = [
+  { name: 'X-Delivery-Id', description: 'Stable across retries of one event: deduplicate on it' },
+  { name: 'X-Timestamp', description: 'Unix seconds when this attempt was signed' },
+  { name: 'X-Event', description: 'The event name (also in the body)' },
+  { name: 'X-Signature', description: 'sha256=<hex> HMAC of "<timestamp>.<deliveryId>.<body>" with settings.erp.webhookSecret; present when a secret is set', required: false },
+].map(({ name, description, required }) => ({ name, in: 'header', required: required ?? true, description, schema: { type: 'string' } }));
+
+const statusEvent = {
+  type: 'object',
+  required: ['event', 'deliveryId', 'id', 'externalId', 'source', 'organizationId', 'status', 'internalStatus', 'occurredAt'],
+  properties: {
+    event: { type: 'string', enum: ['issue.status_changed', 'issue.pull_request_opened'] },
+    deliveryId: { type: 'string' },
+    id: { type: 'string', description: 'Our issue id' },
+    externalId: { type: 'string', description: "The ERP's issue id" },
+    source: { type: 'string' },
+    organizationId: { type: 'string' },
+    status: { type: 'string', enum: ['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED'] },
+    internalStatus: { type: 'string', description: 'Our status (awaiting_approval, …)' },
+    stage: { type: 'string' },
+    waitingFor: { type: 'string', description: 'While a person is owed something: what (plan approval, an answer, …)' },
+    deadline: { type: 'string', format: 'date-time', description: 'When that wait expires' },
+    pullRequestUrl: { type: 'string' },
+    summary: { type: 'string' },
+    error: { type: ['string', 'null'] },
+    occurredAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const delivery = (summary: string, description: string) => ({
+  post: {
+    operationId: summary.replace(/\W+(\w)/g, (_match: string, letter: string) => letter.toUpperCase()).replace(/^\w/, (letter) => letter.toLowerCase()),
+    summary,
+    description,
+    tags: ['Webhooks out'],
+    security: [],
+    parameters: headers,
+    requestBody: { required: true, content: { 'application/json': { schema: statusEvent } } },
+    responses: {
+      200: { description: 'Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final' },
+    },
+  },
+});
+
+export function statusCallbackWebhooks(): Record<string, unknown> {
+  return {
+    'issue.status_changed': delivery('Issue status changed', 'On every status change: processing, waiting for a person (with waitingFor and deadline), and the end.'),
+    'issue.pull_request_opened': delivery('Issue pull request opened', 'When the pull request is published after the final approval.'),
+  };
+}
