@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from './client';
 import type { ApiKeyScope } from '../identity/scopes';
 import { apiKeys, organizations, reviewers } from './schema';
@@ -35,6 +35,10 @@ export async function createOrganization(
   const existing = await getOrganization(db, input.id);
   if (!existing) throw new Error(`organization ${input.id} vanished during creation`);
   return existing;
+}
+
+export async function listOrganizations(db: Database): Promise<Organization[]> {
+  return db.select().from(organizations).orderBy(asc(organizations.id));
 }
 
 export async function getOrganization(db: Database, id: string): Promise<Organization | undefined> {

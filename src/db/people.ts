@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { decisions, notifications, questions, reviewers } from './schema';
+import { apiKeys, decisions, notifications, questions, reviewers } from './schema';
 
 export type ReviewerRecord = typeof reviewers.$inferSelect;
 export type QuestionRecord = typeof questions.$inferSelect;
@@ -18,6 +18,29 @@ export async function addReviewer(
     .returning();
   if (!row) throw new Error('reviewer upsert returned no row');
   return row;
+}
+
+export async function listReviewers(db: Database, organizationId: string): Promise<ReviewerRecord[]> {
+  return db.select().from(reviewers).where(eq(reviewers.organizationId, organizationId)).orderBy(asc(reviewers.userId));
+}
+
+/**
+ * Removes a reviewer and revokes the personal keys that act as them (a key for a person who
+ * is gone must not keep working). Returns whether they were registered, and the keys revoked.
+ */
+export async function removeReviewer(db: Database, organizationId: string, userId: string): Promise<{ removed: boolean; revokedKeys: string[] }> {
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(reviewers)
+      .where(and(eq(reviewers.organizationId, organizationId), eq(reviewers.userId, userId)))
+      .returning({ id: reviewers.id });
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.reviewerUserId, userId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    return { removed: removed.length > 0, revokedKeys: revoked.map((key) => key.id) };
+  });
 }
 
 export async function findReviewer(db: Database, organizationId: string, userId: string): Promise<ReviewerRecord | undefined> {

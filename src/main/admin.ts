@@ -7,9 +7,14 @@
  *                                                     admin, act-as; --reviewer makes it personal
  *   key:list     <org>                                keys with their prefixes, scopes, reviewer
  *   key:revoke   <org> <keyId>                        stop accepting a key
+ *   org:list                                          organizations: id, name, tier
  *   reviewer:add <org> <userId> <name> [reviewer|admin]  who may approve and answer
- *   settings:set <org> '<json>'                       replace the organization's settings (validated)
- *   settings:get <org>                                the settings with defaults applied
+ *   reviewer:list <org>                               the registered people and their roles
+ *   reviewer:remove <org> <userId>                    remove one (and revoke keys acting as them)
+ *   settings:patch <org> '<json>'                     merge into the settings (null removes a key);
+ *                                                     validated strictly, prints what changed
+ *   settings:set <org> '<json>'                       replace the settings (validated strictly)
+ *   settings:get <org>                                the settings with defaults applied, secrets masked
  *   skills:install <org>                              publish the shipped skills and the default persona
  *   skills:publish <org> <file.md|dir> [changelog]    publish skill files (a directory: every *.md in it)
  *
@@ -20,9 +25,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { organizationSettingsSchema } from '../contracts/policy';
+import { maskSecrets, mergeSettings, settingsDiff, settingsProblems } from '../contracts/settings-edit';
 import { migrateDatabase } from '../db/client';
-import { getOrganization, issueApiKey, listApiKeys, revokeApiKey } from '../db/organizations';
-import { addReviewer } from '../db/people';
+import { getOrganization, issueApiKey, listApiKeys, listOrganizations, revokeApiKey } from '../db/organizations';
+import { addReviewer, listReviewers, removeReviewer } from '../db/people';
 import { organizations } from '../db/schema';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
@@ -39,7 +45,11 @@ function usage(): never {
       'usage: npm run admin -- key:create <org> <name> [--scopes issues:write,skills:run,review,admin,act-as] [--reviewer <userId>]',
       '       npm run admin -- key:list <org>',
       '       npm run admin -- key:revoke <org> <keyId>',
+      '       npm run admin -- org:list',
       '       npm run admin -- reviewer:add <org> <userId> <name> [reviewer|admin]',
+      '       npm run admin -- reviewer:list <org>',
+      '       npm run admin -- reviewer:remove <org> <userId>',
+      "       npm run admin -- settings:patch <org> '<json>'",
       "       npm run admin -- settings:set <org> '<json>'",
       '       npm run admin -- settings:get <org>',
       '       npm run admin -- skills:install <org>',
@@ -51,11 +61,16 @@ function usage(): never {
 
 async function main(): Promise<void> {
   const [command, organizationId, ...rest] = process.argv.slice(2);
-  if (!command || !organizationId) usage();
+  if (!command || (!organizationId && command !== 'org:list')) usage();
   const config = loadConfig();
   const db = await openConfiguredDatabase(config, createLogger('warn', 'admin'));
   try {
     await migrateDatabase(db);
+    if (command === 'org:list') {
+      console.table((await listOrganizations(db.db)).map(({ id, name, tier, createdAt }) => ({ id, name, tier, createdAt })));
+      return;
+    }
+    if (!organizationId) usage();
     const organization = await getOrganization(db.db, organizationId);
     /** The operator's change, appended to the audit trail whatever its outcome. */
     const cliAudit = <T>(action: string, targetType: string, targetId: string | null, details: Record<string, unknown>, run: () => Promise<T>) =>
@@ -96,18 +111,40 @@ async function main(): Promise<void> {
         console.log(`reviewer ${reviewer.userId} (${reviewer.role}) added`);
         break;
       }
-      case 'settings:set': {
-        const parsed = organizationSettingsSchema.safeParse(JSON.parse(rest[0] ?? '{}'));
-        if (!parsed.success) throw new Error(`invalid settings:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-        const settings = JSON.parse(rest[0] ?? '{}') as Record<string, unknown>;
-        await cliAudit('settings.set', 'organization', organizationId, { keys: Object.keys(settings) }, () =>
-          db.db.update(organizations).set({ settings }).where(eq(organizations.id, organizationId)),
+      case 'reviewer:list':
+        console.table((await listReviewers(db.db, organizationId)).map(({ userId, name, role, createdAt }) => ({ userId, name, role, createdAt })));
+        break;
+      case 'reviewer:remove': {
+        const [userId] = rest;
+        if (!userId) usage();
+        const result = await cliAudit('reviewer.remove', 'reviewer', userId, {}, async () => {
+          const outcome = await removeReviewer(db.db, organizationId, userId);
+          if (!outcome.removed) throw new AppError('NOT_FOUND', `${userId} is not a reviewer of ${organizationId}`);
+          return outcome;
+        });
+        console.log(`reviewer ${userId} removed${result.revokedKeys.length > 0 ? `; revoked their personal keys ${result.revokedKeys.join(', ')}` : ''}`);
+        break;
+      }
+      case 'settings:set':
+      case 'settings:patch': {
+        const given = parseJsonObject(rest[0]);
+        const before = organization.settings as Record<string, unknown>;
+        const after = command === 'settings:patch' ? mergeSettings(before, given) : given;
+        const problems = settingsProblems(after);
+        if (problems.length > 0) throw new Error(`invalid settings (nothing saved):\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+        const changes = settingsDiff(before, after);
+        if (changes.length === 0) {
+          console.log('no change');
+          break;
+        }
+        await cliAudit(command === 'settings:patch' ? 'settings.patch' : 'settings.set', 'organization', organizationId, { changed: changes.map((line) => line.split(':')[0]) }, () =>
+          db.db.update(organizations).set({ settings: after }).where(eq(organizations.id, organizationId)),
         );
-        console.log('settings saved');
+        console.log(`settings saved:\n${changes.map((line) => `  ${line}`).join('\n')}`);
         break;
       }
       case 'settings:get':
-        console.log(JSON.stringify(organizationSettingsSchema.parse(organization.settings), null, 2));
+        console.log(JSON.stringify(maskSecrets(organizationSettingsSchema.parse(organization.settings)), null, 2));
         break;
       case 'skills:install': {
         const { published } = await installSkillLibrary(db.db, organizationId);
@@ -143,6 +180,18 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/** A JSON object argument, or a clear error. */
+function parseJsonObject(text: string | undefined): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch (error) {
+    throw new Error(`the settings are not JSON (${errorMessage(error)}); quote them: '{"budgetUsd": 10}'`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the settings must be a JSON object');
+  return value as Record<string, unknown>;
 }
 
 /** `--name value` flags anywhere after the organization; the rest stay positional. */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -13,6 +14,7 @@ import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
 import { createIssueWorker } from '../temporal/worker';
 import { buildApp, buildServices, type Services } from './build';
+import { lockEmbeddedDatabase } from '../db/embedded-lock';
 
 /**
  * Builders shared by the composition roots (src/main/{api,worker,dev}.ts). Only these
@@ -20,13 +22,36 @@ import { buildApp, buildServices, type Services } from './build';
  */
 
 export async function openConfiguredDatabase(config: Config, log: Logger): Promise<DatabaseHandle> {
-  const handle = await openDatabase({
-    url: config.database.url,
-    pgliteDir: config.database.pgliteDir,
-    poolSize: config.database.poolSize,
-  });
+  // The embedded database is one process's: a second one is refused with what to do instead.
+  const release = config.database.url ? undefined : lockEmbeddedDatabase(config.database.pgliteDir, runningCommand());
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase({
+      url: config.database.url,
+      pgliteDir: config.database.pgliteDir,
+      poolSize: config.database.poolSize,
+    });
+  } catch (error) {
+    release?.();
+    throw error;
+  }
   log.info(`Database: ${handle.driver} at ${handle.location}`);
-  return handle;
+  if (!release) return handle;
+  process.once('exit', release);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      release();
+    },
+  };
+}
+
+/** This process as people know it (`dev.ts`, `admin.ts key:create`): never its other arguments, which may hold secrets. */
+function runningCommand(): string {
+  const script = path.basename(process.argv[1] ?? 'node');
+  const subcommand = process.argv[2]?.match(/^[\w:-]+$/)?.[0];
+  return subcommand ? `${script} ${subcommand}` : script;
 }
 
 export interface ConfiguredLlm {

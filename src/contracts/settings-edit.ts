@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { organizationSettingsSchema } from './policy';
+
+/**
+ * Editing an organization's settings safely (`npm run admin -- settings:set | settings:patch |
+ * settings:get`): unknown keys are refused by name (a typo like `budgetUSD` must not pass and
+ * silently reset `budgetUsd`), a patch merges instead of replacing, the change is shown as a
+ * diff, and secrets are never printed.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Keys whose values are secrets: shown masked. */
+const SECRET_KEY = /secret|serviceKey|token|password/i;
+
+const isPlainObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The object schema under optional/default/prefault/nullable wrappers, if it is one. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let current: z.ZodType = schema;
+  for (let i = 0; i < 10; i++) {
+    if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
+    const inner = (current as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
+    if (!inner) return undefined;
+    current = inner;
+  }
+  return undefined;
+}
+
+/** Every key of `value` the settings schema does not have, as dotted paths. */
+export function unknownSettingKeys(value: unknown, schema: z.ZodType = organizationSettingsSchema, prefix = ''): string[] {
+  const shape = objectShape(schema);
+  if (!shape || !isPlainObject(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const childSchema = shape[key];
+    if (!childSchema) return [path];
+    return unknownSettingKeys(child, childSchema, path);
+  });
+}
+
+/** What is wrong with settings as they would be stored; empty when they are valid. */
+export function settingsProblems(settings: unknown): string[] {
+  const unknown = unknownSettingKeys(settings).map((path) => `${path}: not a setting (check its spelling)`);
+  const parsed = organizationSettingsSchema.safeParse(settings);
+  const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
+  return [...unknown, ...invalid];
+}
+
+/**
+ * `patch` merged into `current`: objects merge key by key, anything else replaces, and `null`
+ * removes a key (back to its default).
+ */
+export function mergeSettings(current: Json, patch: Json): Json {
+  const merged: Json = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (isPlainObject(value) && isPlainObject(merged[key])) merged[key] = mergeSettings(merged[key] as Json, value);
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** One line per changed leaf: `path: before → after` (secrets masked). */
+export function settingsDiff(before: Json, after: Json): string[] {
+  const lines: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (isPlainObject(a) || isPlainObject(b)) {
+      const left = isPlainObject(a) ? a : {};
+      const right = isPlainObject(b) ? b : {};
+      for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])].sort()) walk(left[key], right[key], path ? `${path}.${key}` : key);
+      return;
+    }
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(SECRET_KEY.test(path) ? maskSecret(value) : value));
+    lines.push(`${path}: ${show(a)} → ${show(b)}`);
+  };
+  walk(before, after, '');
+  return lines;
+}
+
+/** The settings with every secret masked (its length and last two characters kept). */
+export function maskSecrets(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([name, child]) => [name, maskSecrets(child, name)]));
+  return SECRET_KEY.test(key) ? maskSecret(value) : value;
+}
+
+function maskSecret(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.length <= 4 ? '••••' : `${'•'.repeat(Math.min(8, value.length - 2))}${value.slice(-2)}`;
+}
