@@ -68,6 +68,8 @@ export type BeginSkillResult =
       heartbeatSeconds: number;
       /** The organization has an ERP API: the finished invocation is sent to its AgentInvocation endpoint. */
       erpSync?: boolean;
+      /** The organization has a callback URL: the run's end is sent there as invocation.finished. */
+      statusCallbacks?: boolean;
       /** The run waits for a slot of the skill-run limiter (absent: no limiter, or a run begun before it existed). */
       concurrency?: { organizationLimit: number; globalLimit: number };
     }
@@ -156,7 +158,7 @@ export function createSkillActivities(deps: SkillDeps) {
         'user',
         `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
       );
-      const erpApi = organizationSettingsSchema.parse(organization.settings ?? {}).erp.apiUrl;
+      const erpSettings = organizationSettingsSchema.parse(organization.settings ?? {}).erp;
       return {
         ok: true,
         invocationId,
@@ -165,7 +167,8 @@ export function createSkillActivities(deps: SkillDeps) {
         maxTurns: policy.maxAgentTurns,
         waitSeconds: timers.expirySeconds,
         heartbeatSeconds: policy.activityHeartbeatSeconds,
-        erpSync: erpApi !== undefined,
+        erpSync: erpSettings.apiUrl !== undefined,
+        statusCallbacks: erpSettings.callbackUrl !== undefined,
         ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
       };
     },

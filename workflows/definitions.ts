@@ -100,6 +100,14 @@ export interface DecisionView {
   via: 'update' | 'signal';
 }
 
+export interface RefusedSignal {
+  kind: 'decision' | 'answer' | 'budget';
+  /** Who it named (a claim: it was refused). */
+  person: string | null;
+  reason: string;
+  at: string;
+}
+
 /** Live view of a running issue, returned by `statusQuery`. JSON-native. */
 export interface IssueProgress {
   issueId: string;
@@ -120,6 +128,8 @@ export interface IssueProgress {
   pending: PendingHuman | null;
   questions: QuestionView[];
   decisions: DecisionView[];
+  /** Signals (Web UI, `temporal workflow signal`) the run refused, newest last: their senders hear nothing else. */
+  refusedSignals?: RefusedSignal[];
   /** Tool calls run so far (all stages). */
   toolCalls: number;
   /** Workflow runs so far (continue-as-new starts a new one). */

@@ -15,13 +15,16 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { statusCallbackWorkflow } from './callbacks';
 import type { BookkeepingActivities, ErpActivities, ModelActivities, ToolActivities } from '../activities';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './shared/activity-options';
@@ -42,6 +45,9 @@ import {
   type SkillRunRequest,
   skillStatusQuery,
 } from './definitions';
+
+/** patched() id: a finished run is sent to the callback URL as invocation.finished. */
+const INVOCATION_FINISHED_EVENT = 'invocation-finished-event';
 
 /** Invalid outputs the agent may repair before the run fails. */
 export const MAX_OUTPUT_REPAIRS = 2;
@@ -156,10 +162,23 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
         log.warn('AgentInvocation not sent to the ERP', { invocationId, error: failure instanceof Error ? failure.message : String(failure) });
       });
     }
+    if (statusCallbacks && patched(INVOCATION_FINISHED_EVENT)) {
+      // Delivered durably apart from the run, as issues' status events are: the run does not wait.
+      const deliveryId = `${invocationId}:finished`;
+      await startChild(statusCallbackWorkflow, {
+        workflowId: `callback:${deliveryId}`,
+        args: [{ organizationId, invocationId, deliveryId, event: 'invocation.finished', payload: { status, output, error, costUsd: progress.costUsd } }],
+        parentClosePolicy: 'ABANDON',
+      }).catch((failure: unknown) => {
+        log.warn('invocation.finished not started', { invocationId, error: failure instanceof Error ? failure.message : String(failure) });
+      });
+    }
     return { invocationId, status, version: progress.version, output, error, costUsd: progress.costUsd };
   };
   /** Set from begin: runs of organizations with an ERP API report to its AgentInvocation endpoint. */
   let erpSync = false;
+  /** Set from begin: organizations with a callback URL get invocation.finished. */
+  let statusCallbacks = false;
   const erp = proxyActivities<ErpActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
@@ -220,6 +239,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     }
     progress.budgetUsd = begin.budgetUsd;
     erpSync = begin.erpSync === true; // absent from runs begun before this existed: they do not sync
+    statusCallbacks = begin.statusCallbacks === true; // likewise
     slotLimits = begin.concurrency; // likewise: those runs never ask for a slot
     await takeSlot();
     const { waitSeconds, maxTurns, budgetUsd } = begin;

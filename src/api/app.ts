@@ -11,6 +11,8 @@ import { idempotency } from './idempotency';
 import { docsRoutes } from './docs';
 import { openApiDocument } from './openapi';
 import { auditRoutes } from './routes/audit';
+import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
+import type { DeliveryLogService } from '../erp/delivery-log';
 import { issueRoutes } from './routes/issues';
 import type { AccessService } from '../identity/service';
 import { eventRoutes, invocationRoutes, personaRoutes, scheduleRoutes, skillRoutes } from './routes/skills';
@@ -23,6 +25,8 @@ export interface ApiDeps {
   skills?: SkillService;
   /** Recurring skills on Temporal Schedules (/api/schedules). */
   schedules?: ScheduleService;
+  /** The outbound event log and redelivery (/api/webhook-deliveries). */
+  deliveries?: DeliveryLogService;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
   /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
@@ -127,6 +131,7 @@ export function createApp(deps: ApiDeps) {
     .use(deps.idempotencyStore ? idempotency(deps.idempotencyStore) : (_c, next) => next())
     .route('/issues', issueRoutes(deps.issues, deps.access))
     .route('/audit', auditRoutes(deps.access));
+  if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));
   if (deps.skills) {
     api
       .route('/skills', skillRoutes(deps.skills, deps.access))

@@ -110,6 +110,13 @@ const issue = object(
     budgetUsd: nullable(number),
     questions: array(question),
     decisions: array(decision),
+    refusedSignals: array(
+      object(
+        { kind: oneOfStrings(['decision', 'answer', 'budget']), person: nullable(string('Who it named (a claim: it was refused)')), reason: string(), at: time },
+        [],
+        'A signal (Web UI, temporal workflow signal) the workflow refused, with why: its sender hears nothing else',
+      ),
+    ),
     queuePosition: nullable(integer),
     pullRequestUrl: nullable(string()),
     branch: nullable(string()),
@@ -288,6 +295,22 @@ const schedule = object(
   ['backfill'],
 );
 
+const webhookDelivery = object({
+  id: string('Its id in the log (redeliver with it)'),
+  deliveryId: string('X-Delivery-Id: the same on every attempt and redelivery'),
+  event: oneOfStrings(['issue.status_changed', 'issue.pull_request_opened', 'invocation.finished']),
+  issueId: nullable(string()),
+  invocationId: nullable(string()),
+  url: string('Where it went (without query string)'),
+  status: oneOfStrings(['pending', 'delivered', 'failed'], 'pending: its workflow is still retrying'),
+  attempts: integer,
+  lastStatusCode: nullable(integer),
+  lastError: nullable(string()),
+  payload: openObject('What the event said beyond the subject (status, stage, pending, …)'),
+  createdAt: time,
+  updatedAt: time,
+});
+
 export const errorSchema: Schema = object(
   {
     error: object(
@@ -324,6 +347,8 @@ export const componentSchemas: Record<string, Schema> = {
   ArtifactPage: pageOf(artifact),
   People: object({ questions: array(storedQuestion), decisions: array(storedDecision) }),
   AuditEvent: auditEvent,
+  WebhookDelivery: webhookDelivery,
+  WebhookDeliveryPage: pageOf(ref('WebhookDelivery')),
   AuditPage: pageOf(ref('AuditEvent'), { total: integer, limit: integer, offset: integer }),
   Skill: skill,
   SkillPage: pageOf(ref('Skill')),

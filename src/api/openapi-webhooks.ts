@@ -1,6 +1,6 @@
 /**
- * The events we send (OpenAPI 3.1 `webhooks`): today the ERP status callbacks of
- * activities/erp.ts, POSTed to the organization's `settings.erp.callbackUrl`.
+ * The events we send (OpenAPI 3.1 `webhooks`), POSTed to the organization's
+ * `settings.erp.callbackUrl` by src/erp/callbacks.ts and logged at GET /api/webhook-deliveries.
  */
 
 const headers = [
@@ -9,6 +9,21 @@ const headers = [
   { name: 'X-Event', description: 'The event name (also in the body)' },
   { name: 'X-Signature', description: 'sha256=<hex> HMAC of "<timestamp>.<deliveryId>.<body>" with settings.erp.webhookSecret; present when a secret is set', required: false },
 ].map(({ name, description, required }) => ({ name, in: 'header', required: required ?? true, description, schema: { type: 'string' } }));
+
+const pending = {
+  type: 'object',
+  description: 'While a person is owed something: what, and until when',
+  properties: {
+    kind: { type: 'string', enum: ['approval', 'question', 'budget'] },
+    gate: { type: 'string', enum: ['plan', 'final'] },
+    questionId: { type: 'string' },
+    question: { type: 'string' },
+    draftAnswer: { type: ['string', 'null'] },
+    spentUsd: { type: 'number' },
+    budgetUsd: { type: 'number' },
+    deadline: { type: 'string', format: 'date-time' },
+  },
+};
 
 const statusEvent = {
   type: 'object',
@@ -24,6 +39,7 @@ const statusEvent = {
     internalStatus: { type: 'string', description: 'Our status (awaiting_approval, …)' },
     stage: { type: 'string' },
     waitingFor: { type: 'string', description: 'While a person is owed something: what (plan approval, an answer, …)' },
+    pending,
     deadline: { type: 'string', format: 'date-time', description: 'When that wait expires' },
     pullRequestUrl: { type: 'string' },
     summary: { type: 'string' },
@@ -32,7 +48,30 @@ const statusEvent = {
   },
 };
 
-const delivery = (summary: string, description: string) => ({
+
+const invocationFinished = {
+  type: 'object',
+  required: ['event', 'deliveryId', 'id', 'organizationId', 'skill', 'status', 'occurredAt'],
+  properties: {
+    event: { type: 'string', const: 'invocation.finished' },
+    deliveryId: { type: 'string' },
+    id: { type: 'string', description: 'The invocation id' },
+    organizationId: { type: 'string' },
+    skill: { type: 'string' },
+    version: { type: ['string', 'null'] },
+    persona: { type: 'string' },
+    triggeredBy: { type: 'string' },
+    entityType: { type: ['string', 'null'] },
+    entityId: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['completed', 'failed'] },
+    output: { type: ['object', 'null'] },
+    error: { type: ['string', 'null'] },
+    costUsd: { type: 'number' },
+    occurredAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const delivery = (summary: string, description: string, schema: Record<string, unknown> = statusEvent) => ({
   post: {
     operationId: summary.replace(/\W+(\w)/g, (_match: string, letter: string) => letter.toUpperCase()).replace(/^\w/, (letter) => letter.toLowerCase()),
     summary,
@@ -40,7 +79,7 @@ const delivery = (summary: string, description: string) => ({
     tags: ['Webhooks out'],
     security: [],
     parameters: headers,
-    requestBody: { required: true, content: { 'application/json': { schema: statusEvent } } },
+    requestBody: { required: true, content: { 'application/json': { schema } } },
     responses: {
       200: { description: 'Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final' },
     },
@@ -49,7 +88,11 @@ const delivery = (summary: string, description: string) => ({
 
 export function statusCallbackWebhooks(): Record<string, unknown> {
   return {
-    'issue.status_changed': delivery('Issue status changed', 'On every status change: processing, waiting for a person (with waitingFor and deadline), and the end.'),
+    'issue.status_changed': delivery(
+      'Issue status changed',
+      'On every status change: processing; waiting for a person — an approval, an answer to a question, a budget raise — with waitingFor, deadline and pending saying what; and the end.',
+    ),
     'issue.pull_request_opened': delivery('Issue pull request opened', 'When the pull request is published after the final approval.'),
+    'invocation.finished': delivery('Invocation finished', 'When a skill run ends, completed or failed, with its output or error.', invocationFinished),
   };
 }

@@ -3,6 +3,7 @@ import { listAuditQuerySchema } from '../contracts/audit';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
+import { listDeliveriesQuerySchema } from '../erp/delivery-log';
 import { erpWebhookSchema } from '../issues/erp-webhook';
 import { answer, errorResponse, queryParameters, requestBody } from './openapi-parts';
 import { actingUserParameter, personRefused } from './openapi-people';
@@ -78,6 +79,24 @@ function issuePaths(): Paths {
         responses: { 202: answer('Cancelling', 'Issue'), 403: personRefused, 404: notFound, 409: errorResponse('Already ended') },
       },
     },
+    '/api/webhook-deliveries': {
+      get: {
+        summary: 'The events sent to the callback URL, newest first, with attempts and the last answer (scope admin)',
+        parameters: queryParameters(listDeliveriesQuerySchema),
+        responses: { 200: answer('A page of deliveries', 'WebhookDeliveryPage') },
+      },
+    },
+    '/api/webhook-deliveries/{id}/redeliver': {
+      post: {
+        summary: 'Send the event again, now, once (same delivery id, signed anew); audited (scope admin)',
+        parameters: [{ name: 'id', in: 'path', required: true, description: 'The id from the delivery log', schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          200: answer('The delivery after the attempt (status delivered or failed, with the answer)', 'WebhookDelivery'),
+          404: errorResponse('No such delivery in your organization'),
+          409: errorResponse('Still being retried by its workflow, or no callback URL is set'),
+        },
+      },
+    },
     '/api/audit': {
       get: { summary: 'The audit trail of human and admin actions, newest first (scope admin)', parameters: queryParameters(listAuditQuerySchema), responses: { 200: answer('A page of audit events', 'AuditPage') } },
     },
@@ -131,6 +150,8 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/issues/{id}/budget': ['raiseIssueBudget', 'People in the loop'],
   'POST /api/issues/{id}/cancel': ['cancelIssue', 'Issues'],
   'GET /api/audit': ['listAuditEvents', 'Audit'],
+  'GET /api/webhook-deliveries': ['listWebhookDeliveries', 'Webhooks out'],
+  'POST /api/webhook-deliveries/{id}/redeliver': ['redeliverWebhook', 'Webhooks out'],
   'POST /api/webhooks/erp': ['receiveErpWebhook', 'Webhooks in'],
   'POST /api/webhooks/github': ['receiveGitHubWebhook', 'Webhooks in'],
   'GET /api/skills': ['listSkills', 'Skills'],
@@ -172,6 +193,7 @@ const TAGS = [
   { name: 'Schedules', description: 'Skills on Temporal Schedules' },
   { name: 'Audit', description: 'The trail of human and admin actions' },
   { name: 'Webhooks in', description: 'Signed deliveries from the ERP and GitHub' },
+  { name: 'Webhooks out', description: 'The events we send to the callback URL: their log and redelivery' },
   { name: 'Operations', description: 'Health' },
 ];
 

@@ -514,6 +514,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events sent to the callback URL, newest first, with attempts and the last answer (scope admin) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the event again, now, once (same delivery id, signed anew); audited (scope admin) */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/erp": {
         parameters: {
             query?: never;
@@ -567,6 +601,26 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "invocation.finished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invocation finished
+         * @description When a skill run ends, completed or failed, with its output or error.
+         */
+        post: operations["invocationFinished"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "issue.pull_request_opened": {
         parameters: {
             query?: never;
@@ -598,7 +652,7 @@ export interface webhooks {
         put?: never;
         /**
          * Issue status changed
-         * @description On every status change: processing, waiting for a person (with waitingFor and deadline), and the end.
+         * @description On every status change: processing; waiting for a person — an approval, an answer to a question, a budget raise — with waitingFor, deadline and pending saying what; and the end.
          */
         post: operations["issueStatusChanged"];
         delete?: never;
@@ -842,6 +896,14 @@ export interface components {
                 status: "pending" | "answered" | "expired";
             }[];
             queuePosition: number | null;
+            refusedSignals: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "decision" | "answer" | "budget";
+                person: string | null;
+                reason: string;
+            }[];
             /** @description Short results of the stages (classification, route, review verdict, summary) */
             result: Record<string, never>;
             round: number;
@@ -1027,6 +1089,37 @@ export interface components {
             publishedAt: string;
             source: string;
             version: string;
+        };
+        WebhookDelivery: {
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description X-Delivery-Id: the same on every attempt and redelivery */
+            deliveryId: string;
+            /** @enum {string} */
+            event: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished";
+            /** @description Its id in the log (redeliver with it) */
+            id: string;
+            invocationId: string | null;
+            issueId: string | null;
+            lastError: string | null;
+            lastStatusCode: number | null;
+            /** @description What the event said beyond the subject (status, stage, pending, …) */
+            payload: Record<string, never>;
+            /**
+             * @description pending: its workflow is still retrying
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Where it went (without query string) */
+            url: string;
+        };
+        WebhookDeliveryPage: {
+            hasMore: boolean;
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -4261,6 +4354,158 @@ export interface operations {
             };
         };
     };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                event?: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished";
+                invocationId?: string;
+                issueId?: string;
+                limit?: number;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429) or failed (5xx) do not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id from the delivery log */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after the attempt (status delivered or failed, with the answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such delivery in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Still being retried by its workflow, or no callback URL is set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     receiveErpWebhook: {
         parameters: {
             query?: never;
@@ -4502,6 +4747,57 @@ export interface operations {
             };
         };
     };
+    invocationFinished: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stable across retries of one event: deduplicate on it */
+                "X-Delivery-Id": string;
+                /** @description The event name (also in the body) */
+                "X-Event": string;
+                /** @description sha256=<hex> HMAC of "<timestamp>.<deliveryId>.<body>" with settings.erp.webhookSecret; present when a secret is set */
+                "X-Signature"?: string;
+                /** @description Unix seconds when this attempt was signed */
+                "X-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    costUsd?: number;
+                    deliveryId: string;
+                    entityId?: string | null;
+                    entityType?: string | null;
+                    error?: string | null;
+                    /** @constant */
+                    event: "invocation.finished";
+                    /** @description The invocation id */
+                    id: string;
+                    /** Format: date-time */
+                    occurredAt: string;
+                    organizationId: string;
+                    output?: Record<string, never> | null;
+                    persona?: string;
+                    skill: string;
+                    /** @enum {string} */
+                    status: "completed" | "failed";
+                    triggeredBy?: string;
+                    version?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     issuePullRequestOpened: {
         parameters: {
             query?: never;
@@ -4539,6 +4835,20 @@ export interface operations {
                     /** Format: date-time */
                     occurredAt: string;
                     organizationId: string;
+                    /** @description While a person is owed something: what, and until when */
+                    pending?: {
+                        budgetUsd?: number;
+                        /** Format: date-time */
+                        deadline?: string;
+                        draftAnswer?: string | null;
+                        /** @enum {string} */
+                        gate?: "plan" | "final";
+                        /** @enum {string} */
+                        kind?: "approval" | "question" | "budget";
+                        question?: string;
+                        questionId?: string;
+                        spentUsd?: number;
+                    };
                     pullRequestUrl?: string;
                     source: string;
                     stage?: string;
@@ -4597,6 +4907,20 @@ export interface operations {
                     /** Format: date-time */
                     occurredAt: string;
                     organizationId: string;
+                    /** @description While a person is owed something: what, and until when */
+                    pending?: {
+                        budgetUsd?: number;
+                        /** Format: date-time */
+                        deadline?: string;
+                        draftAnswer?: string | null;
+                        /** @enum {string} */
+                        gate?: "plan" | "final";
+                        /** @enum {string} */
+                        kind?: "approval" | "question" | "budget";
+                        question?: string;
+                        questionId?: string;
+                        spentUsd?: number;
+                    };
                     pullRequestUrl?: string;
                     source: string;
                     stage?: string;

@@ -462,7 +462,9 @@ export const callbackDeliveries = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
-    issueId: issueIdColumn(),
+    /** What the event is about: an issue, or (invocation.finished) a skill run. */
+    issueId: uuid('issue_id').references(() => issues.id, { onDelete: 'cascade' }),
+    invocationId: uuid('invocation_id'),
     /** Stable across retries: the receiver deduplicates on it. */
     deliveryId: text('delivery_id').notNull(),
     event: text('event').notNull(),
@@ -475,7 +477,11 @@ export const callbackDeliveries = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('callback_deliveries_delivery_uq').on(t.deliveryId), index('callback_deliveries_org_issue_idx').on(t.organizationId, t.issueId)],
+  (t) => [
+    uniqueIndex('callback_deliveries_delivery_uq').on(t.deliveryId),
+    index('callback_deliveries_org_issue_idx').on(t.organizationId, t.issueId),
+    index('callback_deliveries_org_created_idx').on(t.organizationId, t.createdAt),
+  ],
 );
 
 /** Webhook deliveries received, by the sender's delivery id: each is processed once. */

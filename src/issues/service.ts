@@ -13,6 +13,7 @@ import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
+import { listAuditEvents } from '../db/audit';
 import { issueCosts } from '../db/llm-calls';
 import { listLogPage, listLogs } from '../db/logs';
 import { pageInMemory, type PageQuery } from '../contracts/pages';
@@ -153,12 +154,13 @@ export function createIssueService(deps: IssueServiceDeps) {
     if (live?.queued) return { ...toView(row, live, logLines), queuePosition: await queuePosition(row.workflowId) };
     if (live) return toView(row, live, logLines);
     // The workflow has ended (or is unreachable): who asked and decided what, and the cost, are in Postgres.
-    const [questions, decisions, costs] = await Promise.all([
+    const [questions, decisions, costs, refused] = await Promise.all([
       listQuestions(deps.db, organizationId, issueId),
       listDecisions(deps.db, organizationId, issueId),
       issueCosts(deps.db, organizationId, [issueId]),
+      listAuditEvents(deps.db, organizationId, { targetType: 'issue', targetId: issueId, outcome: 'refused', channel: 'temporal_signal', limit: 20, offset: 0 }),
     ]);
-    return withStoredPeople(toView(row, undefined, logLines, costs.get(issueId)), questions, decisions);
+    return withStoredPeople(toView(row, undefined, logLines, costs.get(issueId)), questions, decisions, refused.items.reverse());
   }
 
   /**

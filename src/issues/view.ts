@@ -3,7 +3,8 @@ import { STAGES, TERMINAL_ISSUE_STATUSES, toErpIssueStatus } from '../contracts/
 import type { IssueRecord } from '../db/issues';
 import type { DecisionRecord, QuestionRecord } from '../db/people';
 import { toIso } from '../time';
-import type { IssueProgress } from '../../workflows/definitions';
+import type { IssueProgress, RefusedSignal } from '../../workflows/definitions';
+import type { AuditEventRecord } from '../db/audit';
 
 /**
  * The one place an issue's view is made: pure, from its row and — while the workflow runs —
@@ -41,6 +42,8 @@ export interface IssueView {
   budgetUsd: number | null;
   questions: IssueProgress['questions'];
   decisions: IssueProgress['decisions'];
+  /** Signals (Web UI, CLI) the workflow refused, with why: their senders hear nothing else. */
+  refusedSignals: RefusedSignal[];
   /** While queued behind the concurrency limit: 1 = next to start. */
   queuePosition: number | null;
   /** The pull request, once published (after the final approval). */
@@ -104,6 +107,7 @@ export function issueView(
     budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),
     questions: live?.questions ?? [],
     decisions: live?.decisions ?? [],
+    refusedSignals: live?.refusedSignals ?? [],
     queuePosition: null,
     pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
     branch: live?.branch ?? null,
@@ -114,10 +118,16 @@ export function issueView(
   };
 }
 
-/** An ended issue's view with who asked and decided what, as Postgres stored it. */
-export function withStoredPeople(view: IssueView, questions: QuestionRecord[], decisions: DecisionRecord[]): IssueView {
+/** An ended issue's view with who asked and decided what — and which signals were refused — as Postgres stored it. */
+export function withStoredPeople(view: IssueView, questions: QuestionRecord[], decisions: DecisionRecord[], refused: AuditEventRecord[] = []): IssueView {
   return {
     ...view,
+    refusedSignals: refused.map((event) => ({
+      kind: event.action === 'issue.answer' ? 'answer' : event.action === 'issue.raise_budget' ? 'budget' : 'decision',
+      person: typeof event.details['claimedActor'] === 'string' ? event.details['claimedActor'] : event.actor,
+      reason: event.reason ?? 'refused',
+      at: toIso(event.at),
+    })),
     questions: questions.map((q) => ({ id: q.id, stage: q.stage, question: q.question, answer: q.answer, answeredBy: q.answeredBy, status: q.status })),
     decisions: decisions.map((d) => ({ gate: d.gate, decision: d.decision, reviewer: d.reviewer, comment: d.comment, at: toIso(d.createdAt), via: d.via })),
   };

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
 import type { Database } from '../db/client';
+import { createDeliveryLogService } from '../erp/delivery-log';
 import { createAccessService } from '../identity/service';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
 import { createGitHubWebhookHandler } from '../issues/github-webhook';
@@ -51,6 +52,7 @@ export function buildServices(deps: ServiceDeps) {
     skills: createSkillService({ db, runs, taskQueue }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
     access: createAccessService(db),
+    deliveries: createDeliveryLogService(db),
   };
 }
 

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
+import { issueApiKey } from '../../src/db/organizations';
 import { callbackDeliveries, issues } from '../../src/db/schema';
 import { sign, verify } from '../../src/erp/signature';
+import { installSkillLibrary } from '../../src/skills/library';
 import { eventually, recordHistoryIfAsked, uniqueId } from '../support/harness';
 import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
@@ -94,6 +96,86 @@ describe('ERP integration', () => {
           (found) => found.length === 2 && found.every((row) => row.status === 'failed'),
         );
         expect(rows.every((row) => row.lastStatusCode === 410)).toBe(true);
+      } finally {
+        await erp.close();
+      }
+    });
+
+    it('keeps a delivery log, redelivers a failed event under its delivery id once the receiver is fixed, and tells an integrator what a person owes', async () => {
+      let accepting = false;
+      const erp = await startFakeErp(() => (accepting ? 200 : 410));
+      try {
+        const { apiKey } = await h.newOrganization({ erp: { callbackUrl: `${erp.url}?token=hunter2`, webhookSecret: SECRET }, clarification: 'human', finalApproval: 'never' });
+        h.fake.onTool('submit_classification', reply.classify());
+        h.fake.onTool('submit_triage', reply.triage({ question: 'Which customer?' }), reply.triage({ route: 'answer', answer: 'Done.' }));
+        const { id } = await h.submit(apiKey);
+        const waiting = await h.waitFor(apiKey, id, (issue) => issue.status === 'awaiting_answer');
+        // The status event says what the person owes: the question itself, until when.
+        const asked = await eventually(
+          async () => erp.received.map((request) => JSON.parse(request.body) as Record<string, any>).find((body) => body['internalStatus'] === 'awaiting_answer'), // eslint-disable-line @typescript-eslint/no-explicit-any
+          (body) => body !== undefined,
+        );
+        const questionId = (waiting.pending as { questionId: string }).questionId;
+        expect(asked).toMatchObject({ event: 'issue.status_changed', status: 'REVIEW', pending: { kind: 'question', questionId, question: 'Which customer?', deadline: expect.any(String) } });
+        expect((await h.post(apiKey, `/api/issues/${id}/answers`, { answer: 'ACME-7', answeredBy: REVIEWER })).status).toBe(200);
+        expect((await h.waitForEnd(apiKey, id)).status).toBe('completed');
+
+        // The log: every event, failed (410 is final), with the answer; the URL without its token.
+        type Delivery = { id: string; deliveryId: string; event: string; status: string; attempts: number; lastStatusCode: number | null; url: string };
+        const log = await eventually(
+          async () => (await h.call(apiKey, 'GET', `/api/webhook-deliveries?issueId=${id}&status=FAILED`)).body as { items: Delivery[] },
+          (page) => page.items.length === 4,
+        );
+        expect(log.items.every((item) => item.lastStatusCode === 410 && item.url === erp.url)).toBe(true);
+        const first = log.items.at(-1)!;
+
+        accepting = true;
+        const before = erp.received.length;
+        const redelivered = await h.call(apiKey, 'POST', `/api/webhook-deliveries/${first.id}/redeliver`);
+        expect(redelivered).toMatchObject({ status: 200, body: { id: first.id, deliveryId: first.deliveryId, status: 'delivered', attempts: first.attempts + 1, lastStatusCode: 200, lastError: null } });
+        // The same event, under the same delivery id, signed anew.
+        const again = erp.received[before]!;
+        expect(again.headers['x-delivery-id']).toBe(first.deliveryId);
+        expect(verify({ secret: SECRET, body: again.body, signature: again.headers['x-signature'] as string, timestamp: again.headers['x-timestamp'] as string, deliveryId: first.deliveryId })).toEqual({ ok: true });
+        expect(JSON.parse(again.body)).toMatchObject({ event: first.event, deliveryId: first.deliveryId, id });
+        const delivered = (await h.call(apiKey, 'GET', `/api/webhook-deliveries?issueId=${id}&status=delivered`)).body as { items: Delivery[] };
+        expect(delivered.items.map((item) => item.id)).toEqual([first.id]);
+
+        // Refusals: unknown ids, and keys without the admin scope.
+        expect((await h.call(apiKey, 'POST', '/api/webhook-deliveries/00000000-0000-4000-8000-000000000000/redeliver')).status).toBe(404);
+        expect((await h.call(apiKey, 'POST', '/api/webhook-deliveries/not-an-id/redeliver')).status).toBe(404);
+        const reviewerKey = (await issueApiKey(h.db.db, (await h.db.db.select().from(issues).where(eq(issues.id, id)))[0]!.organizationId, 'r', { scopes: ['review'], reviewerUserId: REVIEWER })).key;
+        expect((await h.call(reviewerKey, 'GET', '/api/webhook-deliveries')).status).toBe(403);
+        expect((await h.call(reviewerKey, 'POST', `/api/webhook-deliveries/${first.id}/redeliver`)).status).toBe(403);
+      } finally {
+        await erp.close();
+      }
+    });
+  });
+
+  describe('skill runs', () => {
+    it('sends invocation.finished, signed, when a run ends, and logs it with the run', async () => {
+      const erp = await startFakeErp(() => 200);
+      try {
+        const { organizationId, apiKey } = await h.newOrganization({ erp: { callbackUrl: erp.url, webhookSecret: SECRET } });
+        await installSkillLibrary(h.db.db, organizationId);
+        const output = { summary: 'Steady client', patterns: [], risks: [] };
+        h.fake.onTool('submit_output', { tool: 'submit_output', input: output });
+        const started = await h.call(apiKey, 'POST', '/api/skills/client-analyzer/invoke', { persona: 'operations-assistant', input: { clientId: 'c1' } });
+        expect(started.status).toBe(202);
+        const invocationId = started.body['id'] as string;
+        const finished = await eventually(
+          async () => erp.received.find((request) => request.headers['x-event'] === 'invocation.finished'),
+          (request) => request !== undefined,
+        );
+        expect(JSON.parse(finished!.body)).toMatchObject({ event: 'invocation.finished', id: invocationId, organizationId, skill: 'client-analyzer', persona: 'operations-assistant', status: 'completed', output, error: null, triggeredBy: 'api' });
+        expect(verify({ secret: SECRET, body: finished!.body, signature: finished!.headers['x-signature'] as string, timestamp: finished!.headers['x-timestamp'] as string, deliveryId: finished!.headers['x-delivery-id'] as string })).toEqual({ ok: true });
+        const log = await eventually(
+          async () => (await h.call(apiKey, 'GET', `/api/webhook-deliveries?invocationId=${invocationId}`)).body as { items: Array<Record<string, unknown>> },
+          (page) => page.items[0]?.['status'] === 'delivered',
+        );
+        expect(log.items).toEqual([expect.objectContaining({ event: 'invocation.finished', invocationId, issueId: null, attempts: 1, lastStatusCode: 200 })]);
+        await recordHistoryIfAsked(h.temporal.client, started.body['workflowId'] as string, 'skill-run-finished-event');
       } finally {
         await erp.close();
       }

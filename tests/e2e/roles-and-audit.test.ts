@@ -176,8 +176,16 @@ describe('roles, keys and the audit trail', () => {
       [null, 'mallory', 'refused', `mallory is not a reviewer of organization ${organizationId}`],
     ]);
     expect(signals[0]).toMatchObject({ action: 'issue.decide', targetType: 'issue', targetId: id, channelRef: id });
-    expect((await h.get(apiKey, id)).pending).toMatchObject({ kind: 'approval', gate: 'plan' });
+    const waiting = await h.get(apiKey, id);
+    expect(waiting.pending).toMatchObject({ kind: 'approval', gate: 'plan' });
     expect(await listDecisions(h.db.db, organizationId, id)).toEqual([]);
+    // The senders of those signals heard nothing: the issue itself shows them refused, with why.
+    const shownRefused = [
+      { kind: 'decision', person: 'mallory', reason: `mallory is not a reviewer of organization ${organizationId}`, at: expect.any(String) },
+      { kind: 'decision', person: REVIEWER, reason: `${REVIEWER} (reviewer) may not decide at the plan gate in organization ${organizationId}`, at: expect.any(String) },
+      { kind: 'decision', person: 'mallory', reason: `mallory is not a reviewer of organization ${organizationId}`, at: expect.any(String) },
+    ];
+    expect(waiting.refusedSignals).toEqual(shownRefused);
 
     // An admin's signal is accepted, and audited as such.
     await handle.signal(decisionSignal, { decision: 'reject', reviewer: ADMIN_REVIEWER, gate: 'plan', comment: 'operator' });
@@ -186,6 +194,8 @@ describe('roles, keys and the audit trail', () => {
     const accepted = await audit(apiKey, `channel=temporal_signal&outcome=ok`);
     expect(accepted.items).toEqual([expect.objectContaining({ actor: ADMIN_REVIEWER, actorRole: 'admin', action: 'issue.decide', details: { decision: 'reject', gate: 'plan' } })]);
     expect((await listDecisions(h.db.db, organizationId, id))[0]).toMatchObject({ reviewer: ADMIN_REVIEWER, via: 'signal' });
+    // Once ended, the same from the audit trail.
+    expect((await h.get(apiKey, id)).refusedSignals).toEqual(shownRefused);
     await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-signals-audited');
   });
 

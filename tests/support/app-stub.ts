@@ -9,6 +9,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
     issues: {} as never,
     skills: {} as never,
     schedules: {} as never,
+    deliveries: {} as never,
     access: { authenticate: async () => undefined } as never,
     health: async () => ({}),
     ...overrides,

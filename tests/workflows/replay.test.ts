@@ -43,6 +43,8 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-budget-local.json',
         'pipeline-signals-audited-local.json',
         'pipeline-clarification-human-local.json',
+        // A finished skill run sent to the callback URL (patched 'invocation-finished-event').
+        'skill-run-finished-event.json',
       ]),
     );
   });

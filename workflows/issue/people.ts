@@ -30,16 +30,19 @@ export function registerHandlers(run: IssueRun): void {
     validate: (decision) => decisionProblem(run, decision),
     apply: (decision, via) => applyDecision(run, decision, via),
     progress: () => progress,
+    refused: (decision, reason) => showRefused(run, 'decision', decision?.reviewer, reason),
   });
   acceptFromPeople({ name: 'answer', update: answerUpdate, signal: answerSignal }, {
     validate: (answer) => answerProblem(run, answer),
     apply: (answer, via) => applyAnswer(run, answer, via),
     progress: () => progress,
+    refused: (answer, reason) => showRefused(run, 'answer', answer?.answeredBy, reason),
   });
   acceptFromPeople({ name: 'raiseBudget', update: raiseBudgetUpdate, signal: raiseBudgetSignal }, {
     validate: (raise) => raiseProblem(run, raise),
     apply: (raise, via) => applyRaise(run, raise, via),
     progress: () => progress,
+    refused: (raise, reason) => showRefused(run, 'budget', raise?.reviewer, reason),
   });
   setHandler(slotGrantedSignal, () => {
     inbox.slotGranted = true;
@@ -50,6 +53,17 @@ export function registerHandlers(run: IssueRun): void {
     log.info('issue context updated', { by: update?.updatedBy, fields: update?.fields });
     touch(run);
   });
+}
+
+/** The most recent refused signals an issue shows (its audit trail keeps them all). */
+const REFUSED_SIGNALS_SHOWN = 20;
+
+/** A refused signal, shown in the issue's progress: whoever sent it can see why it did nothing. */
+function showRefused(run: IssueRun, kind: 'decision' | 'answer' | 'budget', person: unknown, reason: string): void {
+  const refused = (run.progress.refusedSignals ??= []);
+  refused.push({ kind, person: typeof person === 'string' ? person.slice(0, 200) : null, reason: reason.slice(0, 500), at: new Date().toISOString() });
+  if (refused.length > REFUSED_SIGNALS_SHOWN) refused.splice(0, refused.length - REFUSED_SIGNALS_SHOWN);
+  touch(run);
 }
 
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });

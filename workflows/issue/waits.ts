@@ -39,7 +39,9 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
   upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
   touch(run);
   await personPathBookkeeping(run).recordIssueStatus({ ...ref, status, pending });
-  if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline });
+  if (policy.statusCallbacks) {
+    await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline, pending: pendingForErp(pending) });
+  }
   const key = `${pending.kind}:${uuid4()}`;
   let outcome: 'settled' | 'expired' = 'expired';
   try {
@@ -220,4 +222,19 @@ export async function waitForSlot(run: IssueRun, options: { again?: boolean } = 
   progress.status = 'processing';
   if (options.again && progress.stage) upsertSearchAttributes([{ key: searchAttributes.issueStage, value: progress.stage }]);
   touch(run);
+}
+
+/**
+ * What a person owes, as the status event tells the integrator: the gate, or the question (and
+ * any drafted answer), or the budget — what to show and act on, without asking the API.
+ */
+function pendingForErp(pending: PendingHuman): Record<string, unknown> {
+  switch (pending.kind) {
+    case 'approval':
+      return { kind: 'approval', gate: pending.gate, deadline: pending.deadline };
+    case 'question':
+      return { kind: 'question', questionId: pending.questionId, question: pending.question, draftAnswer: pending.draftAnswer, deadline: pending.deadline };
+    case 'budget':
+      return { kind: 'budget', spentUsd: pending.spentUsd, budgetUsd: pending.budgetUsd, deadline: pending.deadline };
+  }
 }

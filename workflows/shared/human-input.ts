@@ -6,7 +6,8 @@
  * - an **update**, validated first: a refused update leaves nothing in the history and its
  *   caller hears why; an accepted one answers with the run's progress once recorded;
  * - a **signal**, for the Web UI and `temporal workflow signal`, which cannot wait for an
- *   answer: an invalid one is dropped with a warning (and its audit entry, see people.ts).
+ *   answer: an invalid one is dropped with a warning, its audit entry (see people.ts), and
+ *   `refused` — the run shows it (the issue's `refusedSignals`), since its sender cannot hear why.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { log, setHandler, type SignalDefinition } from '@temporalio/workflow';
@@ -22,6 +23,8 @@ export function acceptFromPeople<Input, Progress>(
     apply(input: Input, via: InputChannel): Promise<void>;
     /** What an accepted update answers. */
     progress(): Progress;
+    /** A signal was refused (a signal's sender hears nothing): shows it where people look. */
+    refused?(input: Input, reason: string): void;
   },
 ): void {
   setHandler(kind.update, async (input) => (await handling.apply(input, 'update'), handling.progress()), {
@@ -32,7 +35,9 @@ export function acceptFromPeople<Input, Progress>(
   });
   setHandler(kind.signal, (input) =>
     handling.apply(input, 'signal').catch((error: unknown) => {
-      log.warn(`${kind.name} signal ignored`, { reason: error instanceof Error ? error.message : String(error) });
+      const reason = error instanceof Error ? error.message : String(error);
+      log.warn(`${kind.name} signal ignored`, { reason });
+      handling.refused?.(input, reason);
     }),
   );
 }
