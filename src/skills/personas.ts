@@ -1,6 +1,6 @@
 import type { CreatePersona, UpdatePersona } from '../contracts/skills';
 import type { Database } from '../db/client';
-import { createPersona, deletePersona, getPersona, listPersonas, type PersonaRecord, updatePersona } from '../db/skills';
+import { createPersona, deletePersona, getPersona, listPersonas, listSkills, type PersonaRecord, updatePersona } from '../db/skills';
 import { AppError } from '../errors';
 import { toIso } from '../time';
 
@@ -23,8 +23,20 @@ export function createPersonaService(db: Database) {
     updatedAt: toIso(persona.updatedAt),
   });
 
+  /** A persona may only allow skills the organization has: a typo must not pass as "allowed to run nothing". */
+  async function assertSkillsExist(organizationId: string, allowed: string[] | undefined): Promise<void> {
+    if (!allowed || allowed.length === 0) return;
+    const known = new Set((await listSkills(db, organizationId)).map((skill) => skill.slug));
+    const details = allowed.flatMap((slug, index) => (known.has(slug) ? [] : [{ path: `allowedSkills.${index}`, message: `no skill ${slug} in this organization`, received: slug }]));
+    if (details.length > 0) {
+      const names = [...known].sort().join(', ') || 'none yet: publish one first';
+      throw new AppError('VALIDATION_FAILED', `the request body is not valid: allowedSkills names skills this organization does not have (it has: ${names})`, { details });
+    }
+  }
+
   return {
     async createPersona(organizationId: string, persona: CreatePersona) {
+      await assertSkillsExist(organizationId, persona.allowedSkills);
       return personaView(await createPersona(db, organizationId, persona));
     },
     async listPersonas(organizationId: string) {
@@ -34,6 +46,7 @@ export function createPersonaService(db: Database) {
       return personaView(await requirePersonaOf(db, organizationId, slug));
     },
     async updatePersona(organizationId: string, slug: string, update: UpdatePersona) {
+      await assertSkillsExist(organizationId, update.allowedSkills);
       const row = await updatePersona(db, organizationId, slug, update);
       if (!row) throw new AppError('NOT_FOUND', `Persona ${slug} not found`);
       return personaView(row);

@@ -92,7 +92,7 @@ describe('skills', () => {
       slug: PERSONA,
       name: 'Account Manager',
       systemPrompt: 'You are a careful account manager.',
-      allowedSkills: ['brief-creator', 'quality-checker', 'client-analyzer'],
+      allowedSkills: [],
     });
     expect(created.status).toBe(201);
   });
@@ -125,10 +125,16 @@ describe('skills', () => {
     const synced = [...(erp.records.get('agent-skills')?.values() ?? [])].filter((record) => record['organizationId'] === org.organizationId);
     expect(synced).toEqual([expect.objectContaining({ slug: 'brief-creator', name: 'Brief Creator', isEnabled: true, version: '1.0.0' })]);
 
+    // A persona may only allow skills the organization has: a typo is not "allowed to run nothing".
+    const unknown = await call(org.apiKey, 'PATCH', `/api/personas/${PERSONA}`, { allowedSkills: ['brief-creator', 'client-analyser'] });
+    expect(unknown).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('it has: brief-creator'), details: [{ path: 'allowedSkills.1', message: 'no skill client-analyser in this organization' }] } } });
+
     // The rest of the shipped library, as org:create installs it.
     await installSkillLibrary(h.db.db, org.organizationId);
     const list = (await h.getJson(org.apiKey, '/api/skills')) as Json;
     expect(list['items'].map((skill: Json) => skill['slug'])).toEqual(['brief-creator', 'client-analyzer', 'deadline-tracker', 'quality-checker', 'resource-scanner']);
+    const allowed = await call(org.apiKey, 'PATCH', `/api/personas/${PERSONA}`, { allowedSkills: ['brief-creator', 'quality-checker', 'client-analyzer'] });
+    expect(allowed).toMatchObject({ status: 200, body: { allowedSkills: ['brief-creator', 'quality-checker', 'client-analyzer'] } });
   });
 
   it('runs a skill invoked through the API to a validated output, recording the invocation, its tools and its cost', async () => {
