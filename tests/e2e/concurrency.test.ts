@@ -86,6 +86,12 @@ describe('concurrency limits', () => {
     const other = await h.submit(d.apiKey, { title: 'D2' });
     expect((await h.waitForEnd(d.apiKey, other.id)).status).toBe('completed');
 
+    // A list shows what the detail view shows, from Postgres alone: D1's open gate, D2's outcome.
+    const { data: page } = await h.client(d.apiKey).GET('/api/issues', { params: { query: { limit: 10 } } });
+    const listed = new Map(page!.items.map((item) => [item.id, item]));
+    expect(listed.get(waiting.id)).toMatchObject({ status: 'awaiting_approval', pending: { kind: 'approval', gate: 'final', deadline: expect.any(String) } });
+    expect(listed.get(other.id)).toMatchObject({ status: 'completed', stage: 'completed', pending: null });
+
     expect((await h.post(d.apiKey, `/api/issues/${waiting.id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
     expect((await h.waitForEnd(d.apiKey, waiting.id)).status).toBe('completed');
     const after = await eventually(limiter, (state) => state.running.length === 0);
