@@ -16,6 +16,11 @@ export async function assertUnderSpendCaps(db: Database, organizationId: string,
   if (spent) throwIfOverCap(spent, spendCaps(spent.tier, spent.settings), now);
 }
 
+/** The same check on figures already read (a submission reads them with its other checks). */
+export function assertSpentUnderCaps(organization: { tier: 'free' | 'pro' | 'enterprise'; settings: unknown }, spent: { today: number; month: number }, now = new Date()): void {
+  throwIfOverCap(spent, spendCaps(organization.tier, organization.settings), now);
+}
+
 function throwIfOverCap(spent: Pick<OrganizationSpend, 'today' | 'month'>, caps: { daily: number; monthly: number }, now: Date): void {
   const over =
     spent.today >= caps.daily

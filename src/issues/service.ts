@@ -7,12 +7,12 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Answer, Decision, RaiseBudget } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
-import { assertUnderSpendCaps } from '../spend-caps';
+import { assertSpentUnderCaps } from '../spend-caps';
 import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { findIssueByBusinessKey, getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionWindows } from '../db/issues';
+import { getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionSnapshot } from '../db/issues';
 import { listAuditEvents } from '../db/audit';
 import { issueCosts } from '../db/llm-calls';
 import { listLogPage, listLogs } from '../db/logs';
@@ -111,14 +111,6 @@ export function createIssueService(deps: IssueServiceDeps) {
     if (!row.workflowStartedAt) void markIssueWorkflowStarted(deps.db, row.id).catch(() => undefined);
   }
 
-  /**
-   * Sliding-window limits counted from the issues table itself (no extra limiter state):
-   * per hour (rate) and per day (the plan's quota). Concurrent submissions can pass the
-   * check together, so a burst may overshoot by the number of requests in flight.
-   */
-  async function enforceSubmissionLimits(organization: Organization): Promise<void> {
-    assertWithinWindows(await submissionWindows(deps.db, organization.id), submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
-  }
 
   async function queuePosition(workflowId: string): Promise<number | null> {
     const position = await deps.runs.query(LIMITER_WORKFLOW_ID, slotPositionQuery, workflowId);
@@ -213,17 +205,17 @@ export function createIssueService(deps: IssueServiceDeps) {
       const derivedId = submittedBy.idempotencyKey ? uuidFrom(`${organization.id}:issue:${submittedBy.idempotencyKey}:${canonicalJson(request)}`) : undefined;
       const externalId = request.externalId ?? derivedId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
-      // The reads go out together (one round trip of latency, not three). A repeated delivery
-      // is answered from the first and never counted against the limits the others check.
-      const [existing, checks] = await Promise.all([
-        request.externalId || derivedId ? findIssueByBusinessKey(deps.db, { organizationId: organization.id, source: request.source, externalId }) : undefined,
-        Promise.allSettled([enforceSubmissionLimits(organization), assertUnderSpendCaps(deps.db, organization.id)]),
-      ]);
-      if (existing) {
-        await ensureWorkflowStarted(existing, organization);
-        return { created: false, issue: toView(existing, undefined) };
+      // One statement reads all it checks. A repeated delivery is answered from the first and
+      // never counted against the limits the others check. Sliding windows are counted from the
+      // issues table itself (no limiter state): concurrent submissions can pass together, so a
+      // burst may overshoot by the number of requests in flight.
+      const snapshot = await submissionSnapshot(deps.db, organization.id, request.externalId || derivedId ? { source: request.source, externalId } : undefined);
+      if (snapshot.existing) {
+        await ensureWorkflowStarted(snapshot.existing, organization);
+        return { created: false, issue: toView(snapshot.existing, undefined) };
       }
-      for (const check of checks) if (check.status === 'rejected') throw check.reason;
+      assertWithinWindows(snapshot.windows, submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
+      assertSpentUnderCaps(organization, snapshot.spent);
       const budgetProblem = requestBudgetProblem(organization.tier, request.budgetUsd);
       if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       const { issue, created } = await insertIssueIfAbsent(deps.db, {
