@@ -1,11 +1,13 @@
 import { agentMessageWrite, loadLoopTranscript, toolCallsWrite } from '../src/db/agent-transcripts';
-import { PendingWrites } from '../src/db/together';
+import { agentMessages } from '../src/db/schema';
+import { PendingWrites, type Write } from '../src/db/together';
 import { costOfLoopTurn } from '../src/db/llm-calls';
 import type { LlmContentBlock, LlmTool } from '../src/llm/client';
 import type { ActivityRuntime } from './context';
 import { toActivityFailure } from './failures';
 import { type CallRecord, callModelRecorded, type ModelCallDeps } from './model-call';
 import { buildMessages } from './transcript';
+import type { CachedLoop, TranscriptCache } from './transcript-cache';
 
 /**
  * One model turn of an agent loop — the part issue stages (agentModelTurn) and skill runs
@@ -48,18 +50,34 @@ export interface ModelTurn {
   uses: ToolUse[];
 }
 
+/**
+ * Where a loop's transcript may come from besides Postgres: this worker's cache of the loops it
+ * runs (transcript-cache.ts), and — for a loop whose first message was held there and never
+ * written — how to build that message again.
+ */
+export interface TranscriptSource {
+  cache: TranscriptCache;
+  rebuildFirstMessage(): Promise<string>;
+}
+
+type StoredMessage = CachedLoop['messages'][number];
+
 export async function takeModelTurn(
   deps: ModelCallDeps,
   runtime: ActivityRuntime,
   ref: LoopTurnRef,
   request: ModelTurnRequest,
+  source?: TranscriptSource,
 ): Promise<ModelTurn> {
   const { db } = deps;
-  const { messages: stored, toolCalls } = await loadLoopTranscript(db, ref);
+  const { stored, toolCalls, firstMessage } = await transcriptFor(db, runtime, ref, request.turn, source);
   let content: LlmContentBlock[];
   let costUsd: number;
   const existing = stored.find((message) => message.seq === request.turn + 1);
   const writes = new PendingWrites(db);
+  // A first message held by the worker that entered the stage is written with this answer.
+  if (firstMessage !== undefined) writes.add(agentMessageWrite(db, ref, 0, 'user', firstMessage));
+  let answer: Write | undefined;
   if (existing) {
     // A retry after the answer was stored: the call was paid for once; count it once.
     content = existing.content as LlmContentBlock[];
@@ -91,17 +109,51 @@ export async function takeModelTurn(
     } catch (error) {
       throw toActivityFailure(error);
     }
-    writes.add(agentMessageWrite(db, ref, request.turn + 1, 'assistant', content));
+    answer = agentMessageWrite(db, ref, request.turn + 1, 'assistant', content).returning({ seq: agentMessages.seq });
   }
-  const uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
+  let uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
   // Registered again on a retry: kept as they are (ON CONFLICT DO NOTHING).
   writes.add(toolCallsWrite(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input }))));
+  let written: { answer?: Record<string, unknown> };
   try {
-    await writes.flush();
+    written = await writes.flush({ answer });
   } catch (error) {
     // The answer is not stored, so a retry calls the model again: the paid call is recorded at least.
     await writes.salvage();
     throw toActivityFailure(error);
   }
+  if (answer && !written.answer) {
+    // Another attempt stored this turn's answer first (a reset run, or a cache that did not
+    // know): the stored one is the transcript, and the turn cost both calls.
+    source?.cache.forget(ref.loopId);
+    const reread = await loadLoopTranscript(db, ref);
+    content = reread.messages.find((message) => message.seq === request.turn + 1)?.content as LlmContentBlock[];
+    costUsd = await costOfLoopTurn(db, ref, request.turn);
+    uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
+    return { content, costUsd, uses };
+  }
+  source?.cache.answered(ref.loopId, request.turn, content, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
   return { content, costUsd, uses };
+}
+
+/**
+ * The messages before `turn` and the tool calls: from this worker's cache when it holds all of
+ * them, else from Postgres — with the first message rebuilt if it was held and lost.
+ * `firstMessage` is set when the first message still has to be written.
+ */
+async function transcriptFor(
+  db: ModelCallDeps['db'],
+  runtime: ActivityRuntime,
+  ref: LoopTurnRef,
+  turn: number,
+  source: TranscriptSource | undefined,
+): Promise<{ stored: StoredMessage[]; toolCalls: CachedLoop['toolCalls']; firstMessage?: string }> {
+  const cached = source?.cache.completeFor(ref.loopId, turn, runtime.attempt);
+  if (cached) {
+    return { stored: cached.messages, toolCalls: cached.toolCalls, ...(cached.firstMessagePending ? { firstMessage: cached.messages[0]?.content as string } : {}) };
+  }
+  const { messages, toolCalls } = await loadLoopTranscript(db, ref);
+  if (!source || messages.some((message) => message.seq === 0)) return { stored: messages, toolCalls };
+  const firstMessage = (source.cache.firstMessagePending(ref.loopId)?.content as string | undefined) ?? (await source.rebuildFirstMessage());
+  return { stored: [{ seq: 0, role: 'user', content: firstMessage, loopId: ref.loopId }, ...messages], toolCalls, firstMessage };
 }

@@ -13,12 +13,11 @@ import type { ModelTier } from '../src/contracts/policy';
 import { stageOutputSchemas, type StageOutput } from '../src/contracts/stages';
 import {
   getToolCall,
-  putAgentMessage,
   storeToolResult,
   toolResultWrite,
 } from '../src/db/agent-transcripts';
 import { appendLog, logWrite } from '../src/db/logs';
-import { enterStage } from '../src/db/stage-entry';
+import { enterStage, readIssueWithContext } from '../src/db/stage-entry';
 import { failStep, startStep, stepCompletedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
@@ -34,6 +33,7 @@ import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
 import { takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
+import { TranscriptCache } from './transcript-cache';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
 
 /**
@@ -105,6 +105,8 @@ const QUESTION_MAX_CHARS = 2000;
 
 export function createAgentActivities(deps: AgentDeps) {
   const { db } = deps;
+  /** The loops this worker runs, so a turn need not read back what it wrote (transcript-cache.ts). */
+  const transcripts = new TranscriptCache();
 
   /** The loop's step row (keyed by issue, stage, round): opened, or found again. */
   function openLoopStep(loop: AgentLoopRef, tier: ModelTier, attempt = 1, maxAttempts?: number) {
@@ -126,7 +128,8 @@ export function createAgentActivities(deps: AgentDeps) {
    * results for the agent, not failures.
    */
   async function runTool(input: RunAgentToolInput, runtime: ActivityRuntime): Promise<AgentToolResult> {
-    const call = await getToolCall(db, input, input.toolUseId);
+    // The call as this worker registered it, on a first attempt; otherwise as Postgres has it.
+    const call = transcripts.pendingToolCall(input.loopId, input.toolUseId, runtime.attempt) ?? (await getToolCall(db, input, input.toolUseId));
     if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
     if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
 
@@ -149,6 +152,9 @@ export function createAgentActivities(deps: AgentDeps) {
       isError = true;
     }
     const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: true });
+    // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
+    if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
+    else transcripts.forget(input.loopId);
     if (isError) {
       await appendLog(db, { ...input, level: 'WARN', message: `tool ${truncate(call.name, 100)} refused: ${truncate(output, 300)}` });
     }
@@ -176,7 +182,9 @@ export function createAgentActivities(deps: AgentDeps) {
         { withContext: true },
       );
       if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
-      await putAgentMessage(db, input, 0, 'user', initialPrompt(input.stage, entered.issue, entered.context, input));
+      // The first message is kept here and written with the first turn's answer (one statement
+      // less); a turn on another worker builds it again from the issue.
+      transcripts.started(input.loopId, initialPrompt(input.stage, entered.issue, entered.context, input));
       return { stepId: entered.stepId };
     },
 
@@ -200,6 +208,13 @@ export function createAgentActivities(deps: AgentDeps) {
         tools: toolDefinitionsFor(input.stage, writable),
         maxTokens: deps.maxOutputTokens,
         record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
+      }, {
+        cache: transcripts,
+        rebuildFirstMessage: async () => {
+          const read = await readIssueWithContext(db, input);
+          if (!read) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+          return initialPrompt(input.stage, { ...read.issue, stage: input.stage, status: 'processing' }, read.context, input);
+        },
       });
       if (uses.length === 0) {
         const reason = `the ${input.stage} agent answered without calling a tool`;
@@ -209,7 +224,12 @@ export function createAgentActivities(deps: AgentDeps) {
 
       // What the answer settles is written together, in one statement, at the end.
       const writes = new PendingWrites(db);
-      const result = (toolUseId: string, output: string, isError: boolean) => toolResultWrite(db, input, toolUseId, { output, isError, executed: false });
+      // Results answered here, for this worker's copy of the transcript once they are written.
+      const answeredHere: Array<[toolUseId: string, output: string, isError: boolean]> = [];
+      const result = (toolUseId: string, output: string, isError: boolean) => {
+        answeredHere.push([toolUseId, output, isError]);
+        return toolResultWrite(db, input, toolUseId, { output, isError, executed: false });
+      };
       // Only what this stage was offered runs: a research or review agent's write_file or
       // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
       const offered = new Set<string>([...agentTools(input.stage, writable), finalTool]);
@@ -238,6 +258,7 @@ export function createAgentActivities(deps: AgentDeps) {
             logWrite(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${completed}` }),
           );
           const { artifact } = await writes.flush({ artifact: stored.artifact });
+          transcripts.forget(input.loopId); // the loop is over
           if (typeof artifact?.['id'] !== 'string') throw toActivityFailure(new Error('artifact upsert returned no row'));
           return { kind: 'final', costUsd: cost, summary: stored.summarize(artifact['id']) };
         }
@@ -261,6 +282,7 @@ export function createAgentActivities(deps: AgentDeps) {
         toolCalls.push({ toolUseId: use.id, name: use.name });
       }
       await writes.flush();
+      for (const [toolUseId, output, isError] of answeredHere) transcripts.toolResult(input.loopId, toolUseId, output, isError);
       return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
     },
 
@@ -275,7 +297,8 @@ export function createAgentActivities(deps: AgentDeps) {
 
     /** Stores the answer to an agent's ask_clarification call as that call's tool result. */
     async recordToolAnswer(input: RunAgentToolInput & { answer: string }): Promise<void> {
-      await storeToolResult(db, input, input.toolUseId, { output: input.answer, isError: false, executed: false });
+      if (await storeToolResult(db, input, input.toolUseId, { output: input.answer, isError: false, executed: false })) transcripts.toolResult(input.loopId, input.toolUseId, input.answer, false);
+      else transcripts.forget(input.loopId);
     },
 
     /** Marks the stage failed in Postgres when the loop gives up (e.g. out of repairs). */

@@ -1,4 +1,4 @@
-import type { AgentToolCallRecord, loadAgentMessages } from '../src/db/agent-transcripts';
+import type { AgentMessageRecord, AgentToolCallRecord } from '../src/db/agent-transcripts';
 import { AppError } from '../src/errors';
 import type { LlmContentBlock, LlmMessage } from '../src/llm/client';
 
@@ -6,7 +6,10 @@ import type { LlmContentBlock, LlmMessage } from '../src/llm/client';
  * A stored agent transcript as the Messages API wants it: each assistant turn's tool calls
  * are followed by a user message with their results (shared by pipeline and skill loops).
  */
-export function buildMessages(stored: Awaited<ReturnType<typeof loadAgentMessages>>, toolCalls: AgentToolCallRecord[]): LlmMessage[] {
+export function buildMessages(
+  stored: ReadonlyArray<Pick<AgentMessageRecord, 'role' | 'content' | 'loopId'>>,
+  toolCalls: ReadonlyArray<Pick<AgentToolCallRecord, 'toolUseId' | 'output' | 'isError'>>,
+): LlmMessage[] {
   const results = new Map(toolCalls.map((call) => [call.toolUseId, call]));
   const messages: LlmMessage[] = [];
   for (const message of stored) {

@@ -1,6 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
+import { eq } from 'drizzle-orm';
 import { insertIssueIfAbsent } from '../../src/db/issues';
+import { agentMessages } from '../../src/db/schema';
 import { issueCostTotals } from '../../src/db/llm-calls';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { newTestIssue, testWorkspaceDeps } from '../support/harness';
@@ -46,5 +48,73 @@ describe('a retried agent turn', () => {
     expect(retried.costUsd).toBeCloseTo(first.costUsd, 9);
     expect(retried.kind).toBe(first.kind);
     expect((await issueCostTotals(h.db.db, organizationId, issue.id)).costUsd).toBeCloseTo(0.045, 6);
+  });
+
+  /**
+   * A worker keeps the transcripts of the loops it runs, so a turn does not read back what it
+   * wrote (issue 13). Postgres stays the truth when another worker took part: each case runs
+   * on two workers (two activity sets, two caches) and checks what the model was sent.
+   */
+  describe('on two workers', () => {
+    type TurnResult = Awaited<ReturnType<ReturnType<typeof createActivities>['agentModelTurn']>>;
+    const worker = () =>
+      createActivities({ db: h.db.db, llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }), models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+    async function loopOn(a: ReturnType<typeof worker>) {
+      const { organizationId } = await h.newOrganization({});
+      const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+      const loop = { organizationId, issueId: issue.id, loopId: `${issue.id}:research:0`, stage: 'research' as const, round: 0 };
+      const { stepId } = (await new MockActivityEnvironment().run(a.startAgentLoop, { ...loop, modelTier: 'medium' as const })) as { stepId: string };
+      const turn = (n: number) => ({ ...loop, turn: n, modelTier: 'medium' as const, forceFinal: false, stepId });
+      return { loop, turn, issue };
+    }
+    const sent = (from: number) => h.fake.requests.slice(from).map((request) => request.body as { messages: Array<{ role: string; content: unknown }> });
+    const stored = (loopId: string) => h.db.db.select().from(agentMessages).where(eq(agentMessages.loopId, loopId)).orderBy(agentMessages.seq);
+
+    it('a turn on another worker builds the first message the starting worker held, and writes it', async () => {
+      const [a, b] = [worker(), worker()];
+      const { loop, turn, issue } = await loopOn(a);
+      expect(await stored(loop.loopId)).toEqual([]); // held by a, written with the first answer
+      h.fake.onTool('submit_research', reply.research());
+      const before = h.fake.requests.length;
+      const result = (await new MockActivityEnvironment({ attempt: 1 }).run(b.agentModelTurn, turn(0))) as TurnResult;
+      expect(result.kind).toBe('final');
+      const [request] = sent(before);
+      expect(JSON.stringify(request!.messages[0])).toContain(issue.title);
+      expect((await stored(loop.loopId)).map((message) => [message.seq, message.role])).toEqual([
+        [0, 'user'],
+        [1, 'assistant'],
+      ]);
+    });
+
+    it("a tool answered on another worker reaches the next turn: the first worker's copy is not used", async () => {
+      const [a, b] = [worker(), worker()];
+      const { loop, turn } = await loopOn(a);
+      h.fake.onTool('submit_research', reply.call('read_file', { path: 'README.md' }), reply.research());
+      const before = h.fake.requests.length;
+      const first = (await new MockActivityEnvironment({ attempt: 1 }).run(a.agentModelTurn, turn(0))) as TurnResult;
+      expect(first.kind).toBe('tools');
+      const toolUseId = (first as Extract<TurnResult, { kind: 'tools' }>).toolCalls[0]!.toolUseId;
+      await new MockActivityEnvironment({ attempt: 1 }).run(b.runAgentTool, { ...loop, toolUseId });
+      await new MockActivityEnvironment({ attempt: 1 }).run(a.agentModelTurn, turn(1));
+      const second = sent(before)[1]!;
+      expect(second.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+      expect(JSON.stringify(second.messages[2])).toContain(toolUseId);
+      expect(JSON.stringify(second.messages[2])).toContain('tool_result');
+    });
+
+    it('a turn another worker already answered keeps the stored answer, and counts both calls', async () => {
+      const [a, b] = [worker(), worker()];
+      const { loop, turn } = await loopOn(a);
+      // b answers turn 0 first (a's first message is rebuilt there); then a, whose copy does not know.
+      h.fake.onTool('submit_research', reply.research({ rootCause: 'stored first' }), reply.research({ rootCause: 'came second' }));
+      const onB = (await new MockActivityEnvironment({ attempt: 1 }).run(b.agentModelTurn, turn(0))) as TurnResult;
+      const onA = (await new MockActivityEnvironment({ attempt: 1 }).run(a.agentModelTurn, turn(0))) as TurnResult;
+      const answer = (await stored(loop.loopId)).find((message) => message.seq === 1)!;
+      expect(JSON.stringify(answer.content)).toContain('stored first');
+      expect(onA.kind).toBe('final');
+      // The turn cost both calls: what llm_calls recorded for the issue, and more than b's alone.
+      expect(onA.costUsd).toBeCloseTo((await issueCostTotals(h.db.db, loop.organizationId, loop.issueId)).costUsd, 9);
+      expect(onA.costUsd).toBeGreaterThan(onB.costUsd);
+    });
   });
 });
