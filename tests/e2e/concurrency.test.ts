@@ -18,7 +18,9 @@ describe('concurrency limits', () => {
   it('queues over the limits, shows the position, and starts waiters as slots free, fairly across organizations', async () => {
     const a = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' });
     const b = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' });
-    const slow = (title: string) => ({ ...reply.classify({ summary: title }), delayMs: 1500 });
+    // Slow enough that the waiters are seen queued, in order, before the first two finish, on
+    // a loaded CI machine too (1.5 s was not: A1 ended first and B2 moved up to position 1).
+    const slow = (title: string) => ({ ...reply.classify({ summary: title }), delayMs: 4000 });
     // Each issue: classify (slow for the first two) → triage answers → done.
     h.fake.onTool('submit_classification', slow('A1'), slow('B1'), reply.classify(), reply.classify());
     h.fake.onTool('submit_triage', ...Array.from({ length: 4 }, () => reply.triage({ route: 'answer', answer: 'ok' })));
@@ -55,7 +57,7 @@ describe('concurrency limits', () => {
 
   it('a queued issue can be cancelled, and leaves the queue', async () => {
     const c = await h.newOrganization({ maxConcurrentIssues: 1, finalApproval: 'never' }, 'free');
-    h.fake.onTool('submit_classification', { ...reply.classify(), delayMs: 1500 }, reply.classify());
+    h.fake.onTool('submit_classification', { ...reply.classify(), delayMs: 4000 }, reply.classify());
     h.fake.onTool('submit_triage', reply.triage({ route: 'answer', answer: 'ok' }));
     const first = await h.submit(c.apiKey, { title: 'C1' });
     await h.waitFor(c.apiKey, first.id, (issue) => issue.stage === 'classify');

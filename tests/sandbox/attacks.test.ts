@@ -303,7 +303,9 @@ describe('sandbox: the attacks of issue 11', () => {
   it('stops a command an abandoned attempt left running before the worker touches the workspace', async () => {
     const marker = `${317_000 + (process.pid % 1000)}`;
     const abandoned = run(sandbox, ['sleep', marker], { wallTimeMs: 60_000 });
-    for (let i = 0; i < 100 && !(await psArgs()).includes(`sleep ${marker}`); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Up to 10 s for the sandbox to start it: bwrap and the cgroup setup take longer on a loaded machine.
+    for (let i = 0; i < 500 && !(await psArgs()).includes(`sleep ${marker}`); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await psArgs()).toContain(`sleep ${marker}`);
     expect(await sandbox.stopWorkspace(ours)).toBeGreaterThan(0);
     expect(await psArgs()).not.toContain(`sleep ${marker}`);
     expect((await abandoned).signal).toBe('SIGKILL');
