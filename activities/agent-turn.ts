@@ -50,16 +50,6 @@ export interface ModelTurn {
   uses: ToolUse[];
 }
 
-/**
- * Where a loop's transcript may come from besides Postgres: this worker's cache of the loops it
- * runs (transcript-cache.ts), and — for a loop whose first message was held there and never
- * written — how to build that message again.
- */
-export interface TranscriptSource {
-  cache: TranscriptCache;
-  rebuildFirstMessage(): Promise<string>;
-}
-
 type StoredMessage = CachedLoop['messages'][number];
 
 export async function takeModelTurn(
@@ -67,16 +57,15 @@ export async function takeModelTurn(
   runtime: ActivityRuntime,
   ref: LoopTurnRef,
   request: ModelTurnRequest,
-  source?: TranscriptSource,
+  /** This worker's copy of the loops it runs (transcript-cache.ts); without it, Postgres is read every turn. */
+  cache?: TranscriptCache,
 ): Promise<ModelTurn> {
   const { db } = deps;
-  const { stored, toolCalls, firstMessage } = await transcriptFor(db, runtime, ref, request.turn, source);
+  const { stored, toolCalls } = await transcriptFor(db, runtime, ref, request.turn, cache);
   let content: LlmContentBlock[];
   let costUsd: number;
   const existing = stored.find((message) => message.seq === request.turn + 1);
   const writes = new PendingWrites(db);
-  // A first message held by the worker that entered the stage is written with this answer.
-  if (firstMessage !== undefined) writes.add(agentMessageWrite(db, ref, 0, 'user', firstMessage));
   let answer: Write | undefined;
   if (existing) {
     // A retry after the answer was stored: the call was paid for once; count it once.
@@ -125,35 +114,32 @@ export async function takeModelTurn(
   if (answer && !written.answer) {
     // Another attempt stored this turn's answer first (a reset run, or a cache that did not
     // know): the stored one is the transcript, and the turn cost both calls.
-    source?.cache.forget(ref.loopId);
+    cache?.forget(ref.loopId);
     const reread = await loadLoopTranscript(db, ref);
     content = reread.messages.find((message) => message.seq === request.turn + 1)?.content as LlmContentBlock[];
     costUsd = await costOfLoopTurn(db, ref, request.turn);
     uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
     return { content, costUsd, uses };
   }
-  source?.cache.answered(ref.loopId, request.turn, content, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input })));
+  cache?.answered(ref.loopId, request.turn, content, uses.map((use) => ({ toolUseId: use.id, name: use.name })));
   return { content, costUsd, uses };
 }
 
 /**
  * The messages before `turn` and the tool calls: from this worker's cache when it holds all of
- * them, else from Postgres — with the first message rebuilt if it was held and lost.
- * `firstMessage` is set when the first message still has to be written.
+ * them, else from Postgres — which then becomes this worker's copy, so a copy that went stale
+ * (another worker answered a turn or a tool) is replaced by what is stored.
  */
 async function transcriptFor(
   db: ModelCallDeps['db'],
   runtime: ActivityRuntime,
   ref: LoopTurnRef,
   turn: number,
-  source: TranscriptSource | undefined,
-): Promise<{ stored: StoredMessage[]; toolCalls: CachedLoop['toolCalls']; firstMessage?: string }> {
-  const cached = source?.cache.completeFor(ref.loopId, turn, runtime.attempt);
-  if (cached) {
-    return { stored: cached.messages, toolCalls: cached.toolCalls, ...(cached.firstMessagePending ? { firstMessage: cached.messages[0]?.content as string } : {}) };
-  }
+  cache: TranscriptCache | undefined,
+): Promise<{ stored: StoredMessage[]; toolCalls: CachedLoop['toolCalls'] }> {
+  const cached = cache?.completeFor(ref.loopId, turn, runtime.attempt);
+  if (cached) return { stored: cached.messages, toolCalls: cached.toolCalls };
   const { messages, toolCalls } = await loadLoopTranscript(db, ref);
-  if (!source || messages.some((message) => message.seq === 0)) return { stored: messages, toolCalls };
-  const firstMessage = (source.cache.firstMessagePending(ref.loopId)?.content as string | undefined) ?? (await source.rebuildFirstMessage());
-  return { stored: [{ seq: 0, role: 'user', content: firstMessage, loopId: ref.loopId }, ...messages], toolCalls, firstMessage };
+  cache?.replace(ref.loopId, messages, toolCalls);
+  return { stored: messages, toolCalls };
 }

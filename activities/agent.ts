@@ -13,11 +13,12 @@ import type { ModelTier } from '../src/contracts/policy';
 import { stageOutputSchemas, type StageOutput } from '../src/contracts/stages';
 import {
   getToolCall,
+  putAgentMessage,
   storeToolResult,
   toolResultWrite,
 } from '../src/db/agent-transcripts';
 import { appendLog, logWrite } from '../src/db/logs';
-import { enterStage, readIssueWithContext } from '../src/db/stage-entry';
+import { enterStage } from '../src/db/stage-entry';
 import { failStep, startStep, stepCompletedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
@@ -128,8 +129,8 @@ export function createAgentActivities(deps: AgentDeps) {
    * results for the agent, not failures.
    */
   async function runTool(input: RunAgentToolInput, runtime: ActivityRuntime): Promise<AgentToolResult> {
-    // The call as this worker registered it, on a first attempt; otherwise as Postgres has it.
-    const call = transcripts.pendingToolCall(input.loopId, input.toolUseId, runtime.attempt) ?? (await getToolCall(db, input, input.toolUseId));
+    // Always from Postgres: only it knows whether some attempt (a reset run's included) already ran the call.
+    const call = await getToolCall(db, input, input.toolUseId);
     if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
     if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
 
@@ -182,9 +183,11 @@ export function createAgentActivities(deps: AgentDeps) {
         { withContext: true },
       );
       if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
-      // The first message is kept here and written with the first turn's answer (one statement
-      // less); a turn on another worker builds it again from the issue.
-      transcripts.started(input.loopId, initialPrompt(input.stage, entered.issue, entered.context, input));
+      // Written now (a worker of the previous release, which reads it back, may take the first
+      // turn), and kept for this worker's turns.
+      const first = initialPrompt(input.stage, entered.issue, entered.context, input);
+      await putAgentMessage(db, input, 0, 'user', first);
+      transcripts.started(input.loopId, first);
       return { stepId: entered.stepId };
     },
 
@@ -208,14 +211,7 @@ export function createAgentActivities(deps: AgentDeps) {
         tools: toolDefinitionsFor(input.stage, writable),
         maxTokens: deps.maxOutputTokens,
         record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
-      }, {
-        cache: transcripts,
-        rebuildFirstMessage: async () => {
-          const read = await readIssueWithContext(db, input);
-          if (!read) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
-          return initialPrompt(input.stage, { ...read.issue, stage: input.stage, status: 'processing' }, read.context, input);
-        },
-      });
+      }, transcripts);
       if (uses.length === 0) {
         const reason = `the ${input.stage} agent answered without calling a tool`;
         await failStep(db, step.id, reason);

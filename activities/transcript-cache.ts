@@ -2,25 +2,30 @@ import type { AgentMessageRecord, AgentToolCallRecord } from '../src/db/agent-tr
 import type { LlmContentBlock } from '../src/llm/client';
 
 /**
- * What this worker knows of the agent loops it is running, so a model turn need not read the
- * transcript it wrote itself (issue 13: one statement per step). A loop's turns and tool calls
- * usually run on the worker that started it; when they did not, the cache is incomplete and
- * the turn reads Postgres, which stays the truth:
+ * What this worker knows of the agent loops it is running, so a model turn need not read back
+ * the transcript it wrote itself (issue 13: fewer statements per step). A loop's turns and
+ * tool calls usually run on the worker that started it; when they did not, the copy here is
+ * incomplete and the turn reads Postgres, which stays the truth:
  *
  * - an entry is used only for a turn's first attempt (a retry may follow an attempt elsewhere
  *   that stored an answer), and only if it holds exactly the messages before the turn (seq
- *   0..turn) and an answer for every tool call they made — a message or result written by
+ *   0..turn) and a result for every tool call they made — a message or result written by
  *   another worker is missing here, so the entry is not used;
- * - it is updated only after what it records was written;
- * - the first message of a loop may be held here before it is written (it is written with the
- *   first turn's answer): a turn that misses it rebuilds it from the issue.
+ * - it records only what was written, after it was written; a turn that reads Postgres puts
+ *   what it read here in place of the old copy;
+ * - a turn whose answer turns out to be stored already (another attempt was first) forgets it;
+ * - it is bounded by loops and by size: a loop over MAX_LOOP_CHARS is not kept.
+ * Tool calls always read their call from Postgres (at most once needs the stored truth).
  */
+
+/** Roughly how much of a loop's transcript a worker keeps (characters of JSON), per loop. */
+const MAX_LOOP_CHARS = 2_000_000;
 
 export interface CachedLoop {
   messages: Array<Pick<AgentMessageRecord, 'seq' | 'role' | 'content' | 'loopId'>>;
-  toolCalls: Array<Pick<AgentToolCallRecord, 'toolUseId' | 'name' | 'input' | 'output' | 'isError'>>;
-  /** The first message is held, not yet written: the first turn writes it. */
-  firstMessagePending: boolean;
+  toolCalls: Array<Pick<AgentToolCallRecord, 'toolUseId' | 'name' | 'output' | 'isError'>>;
+  /** Characters held, roughly (JSON of contents and outputs). */
+  size: number;
 }
 
 export class TranscriptCache {
@@ -28,9 +33,15 @@ export class TranscriptCache {
 
   constructor(private readonly maxLoops = 200) {}
 
-  /** A loop's first message, as its stage was entered (written later, with the first answer). */
+  /** A loop's first message, as written when its stage was entered. */
   started(loopId: string, content: string): void {
-    this.put(loopId, { messages: [{ seq: 0, role: 'user', content, loopId }], toolCalls: [], firstMessagePending: true });
+    this.put(loopId, { messages: [{ seq: 0, role: 'user', content, loopId }], toolCalls: [], size: content.length });
+  }
+
+  /** What Postgres holds of a loop, read by a turn: this worker's copy from now on. */
+  replace(loopId: string, messages: CachedLoop['messages'], toolCalls: CachedLoop['toolCalls']): void {
+    const size = messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0) + toolCalls.reduce((sum, call) => sum + (call.output?.length ?? 0), 0);
+    this.put(loopId, { messages: messages.map(({ seq, role, content }) => ({ seq, role, content, loopId })), toolCalls: toolCalls.map(({ toolUseId, name, output, isError }) => ({ toolUseId, name, output, isError })), size });
   }
 
   /** The transcript before `turn` if this worker holds all of it (see above); undefined otherwise. */
@@ -47,14 +58,8 @@ export class TranscriptCache {
     return loop;
   }
 
-  /** Whether the loop's first message is held here and not written yet. */
-  firstMessagePending(loopId: string): CachedLoop['messages'][number] | undefined {
-    const loop = this.loops.get(loopId);
-    return loop?.firstMessagePending ? loop.messages[0] : undefined;
-  }
-
-  /** A turn's answer and its tool calls, as written (the first message with them, if it was pending). */
-  answered(loopId: string, turn: number, content: LlmContentBlock[], toolCalls: Array<{ toolUseId: string; name: string; input: unknown }>): void {
+  /** A turn's answer and its tool calls, as written. */
+  answered(loopId: string, turn: number, content: LlmContentBlock[], toolCalls: Array<{ toolUseId: string; name: string }>): void {
     const loop = this.loops.get(loopId);
     if (!loop || loop.messages.length !== turn + 1) {
       this.loops.delete(loopId);
@@ -64,30 +69,32 @@ export class TranscriptCache {
     for (const call of toolCalls) {
       if (!loop.toolCalls.some((known) => known.toolUseId === call.toolUseId)) loop.toolCalls.push({ ...call, output: null, isError: 0 });
     }
-    loop.firstMessagePending = false;
-  }
-
-  /**
-   * A registered tool call not yet answered, for its first attempt (no earlier attempt can
-   * have run it); undefined otherwise — the caller reads Postgres.
-   */
-  pendingToolCall(loopId: string, toolUseId: string, attempt: number): CachedLoop['toolCalls'][number] | undefined {
-    if (attempt !== 1) return undefined;
-    const call = this.loops.get(loopId)?.toolCalls.find((known) => known.toolUseId === toolUseId);
-    return call && call.output === null ? call : undefined;
+    this.grow(loopId, loop, JSON.stringify(content).length);
   }
 
   /** A tool call's result, as written. */
   toolResult(loopId: string, toolUseId: string, output: string, isError: boolean): void {
-    const call = this.loops.get(loopId)?.toolCalls.find((known) => known.toolUseId === toolUseId);
-    if (call && call.output === null) Object.assign(call, { output, isError: isError ? 1 : 0 });
+    const loop = this.loops.get(loopId);
+    const call = loop?.toolCalls.find((known) => known.toolUseId === toolUseId);
+    if (!loop || !call || call.output !== null) return;
+    Object.assign(call, { output, isError: isError ? 1 : 0 });
+    this.grow(loopId, loop, output.length);
   }
 
   forget(loopId: string): void {
     this.loops.delete(loopId);
   }
 
+  private grow(loopId: string, loop: CachedLoop, by: number): void {
+    loop.size += by;
+    if (loop.size > MAX_LOOP_CHARS) this.loops.delete(loopId);
+  }
+
   private put(loopId: string, loop: CachedLoop): void {
+    if (loop.size > MAX_LOOP_CHARS) {
+      this.loops.delete(loopId);
+      return;
+    }
     this.loops.delete(loopId);
     this.loops.set(loopId, loop);
     while (this.loops.size > this.maxLoops) this.loops.delete(this.loops.keys().next().value as string);

@@ -52,7 +52,7 @@ describe('a retried agent turn', () => {
 
   /**
    * A worker keeps the transcripts of the loops it runs, so a turn does not read back what it
-   * wrote (issue 13). Postgres stays the truth when another worker took part: each case runs
+   * wrote (issue 13); a tool always reads its call from Postgres. Postgres stays the truth when another worker took part: each case runs
    * on two workers (two activity sets, two caches) and checks what the model was sent.
    */
   describe('on two workers', () => {
@@ -70,10 +70,11 @@ describe('a retried agent turn', () => {
     const sent = (from: number) => h.fake.requests.slice(from).map((request) => request.body as { messages: Array<{ role: string; content: unknown }> });
     const stored = (loopId: string) => h.db.db.select().from(agentMessages).where(eq(agentMessages.loopId, loopId)).orderBy(agentMessages.seq);
 
-    it('a turn on another worker builds the first message the starting worker held, and writes it', async () => {
+    it('a turn on another worker reads the transcript the first one wrote', async () => {
       const [a, b] = [worker(), worker()];
       const { loop, turn, issue } = await loopOn(a);
-      expect(await stored(loop.loopId)).toEqual([]); // held by a, written with the first answer
+      // Written as the stage is entered: a worker of the previous release reads it back too.
+      expect((await stored(loop.loopId)).map((message) => [message.seq, message.role])).toEqual([[0, 'user']]);
       h.fake.onTool('submit_research', reply.research());
       const before = h.fake.requests.length;
       const result = (await new MockActivityEnvironment({ attempt: 1 }).run(b.agentModelTurn, turn(0))) as TurnResult;
@@ -95,6 +96,8 @@ describe('a retried agent turn', () => {
       expect(first.kind).toBe('tools');
       const toolUseId = (first as Extract<TurnResult, { kind: 'tools' }>).toolCalls[0]!.toolUseId;
       await new MockActivityEnvironment({ attempt: 1 }).run(b.runAgentTool, { ...loop, toolUseId });
+      // The same call scheduled again (a reset run) on a, which registered it: it does not run twice.
+      expect(await new MockActivityEnvironment({ attempt: 1 }).run(a.runAgentTool, { ...loop, toolUseId })).toMatchObject({ executed: false });
       await new MockActivityEnvironment({ attempt: 1 }).run(a.agentModelTurn, turn(1));
       const second = sent(before)[1]!;
       expect(second.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
@@ -105,7 +108,7 @@ describe('a retried agent turn', () => {
     it('a turn another worker already answered keeps the stored answer, and counts both calls', async () => {
       const [a, b] = [worker(), worker()];
       const { loop, turn } = await loopOn(a);
-      // b answers turn 0 first (a's first message is rebuilt there); then a, whose copy does not know.
+      // b answers turn 0 first; then a, whose copy does not know.
       h.fake.onTool('submit_research', reply.research({ rootCause: 'stored first' }), reply.research({ rootCause: 'came second' }));
       const onB = (await new MockActivityEnvironment({ attempt: 1 }).run(b.agentModelTurn, turn(0))) as TurnResult;
       const onA = (await new MockActivityEnvironment({ attempt: 1 }).run(a.agentModelTurn, turn(0))) as TurnResult;

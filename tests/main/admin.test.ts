@@ -83,9 +83,12 @@ describe('admin commands', () => {
       expect(busy.code).toBe(1);
       expect(busy.stderr).toContain(`is open in another process (pid ${process.pid}: dev.ts`);
       expect(busy.stderr).toContain('Stop that process first');
+      expect(busy.stderr).toContain(`delete ${lock}`);
       // A lock left by a process that is gone does not stand in the way.
       writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 - 7, command: 'dev.ts', since: '2026-12-04T06:00:00.000Z' }));
       expect(await admin(['org:list'], { DATABASE_URL: undefined, DATA_DIR: dataDir })).toMatchObject({ code: 0 });
+      // A fresh clone has no data directory: the first command makes it.
+      expect(await admin(['org:list'], { DATABASE_URL: undefined, DATA_DIR: path.join(dataDir, 'fresh', 'data') })).toMatchObject({ code: 0 });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
