@@ -128,7 +128,7 @@ export function createApp(deps: ApiDeps) {
       return undefined;
     })
     .use(requireApiKey(deps.access.authenticate))
-    .use(deps.idempotencyStore ? idempotency(deps.idempotencyStore) : (_c, next) => next())
+    .use(deps.idempotencyStore ? idempotency(deps.idempotencyStore, logError) : (_c, next) => next())
     .route('/issues', issueRoutes(deps.issues, deps.access))
     .route('/audit', auditRoutes(deps.access));
   if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));

@@ -15,9 +15,10 @@ import { ACTING_USER_HEADER } from '../identity/acting';
  * with a different request is refused with 422 IDEMPOTENCY_MISMATCH; a retry while the first
  * still runs gets 409 and `Retry-After`. Keys are per organization and live 24 hours.
  *
- * What is stored is an outcome the request reached by running: 2xx, and the 404/409 a service
- * answered. A request refused before it ran (400, 401, 403, 413, 415, 422, 429) or that failed
- * (5xx) frees its key, so the corrected or later retry runs.
+ * What is stored is an outcome the request reached by running: 2xx, and the 404 a service
+ * answered. A request refused before it ran (400, 401, 403, 413, 415, 422, 429), refused for
+ * the state it found (409: the state may change), or that failed (5xx) frees its key, so the
+ * corrected or later retry runs. If the outcome cannot be stored, the answer still goes out.
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -26,9 +27,9 @@ const MAX_KEY_LENGTH = 255;
 /** Longer than any request of ours may run (Temporal calls have deadlines well under this). */
 const ABANDONED_AFTER_SECONDS = 120;
 
-const STORED_STATUSES = (status: number) => (status >= 200 && status < 300) || status === 404 || status === 409;
+const STORED_STATUSES = (status: number) => (status >= 200 && status < 300) || status === 404;
 
-export function idempotency(db: Database) {
+export function idempotency(db: Database, logError: (error: unknown, requestId: string) => void) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (c.req.method !== 'POST' || key === undefined) {
@@ -41,9 +42,9 @@ export function idempotency(db: Database) {
       return c.json(errorBody(c, 'VALIDATION_FAILED', `the headers are not valid: ${IDEMPOTENCY_HEADER}: ${problem}`, details), 422);
     }
     const organizationId = c.get('organization').id;
-    const ref = { organizationId, key };
     const claim = await claimIdempotencyKey(db, {
-      ...ref,
+      organizationId,
+      key,
       requestHash: requestHash([c.req.method, c.req.path, c.get('principal').key.id, c.req.header(ACTING_USER_HEADER) ?? '', canonicalBody(await c.req.text())]),
       method: c.req.method,
       path: c.req.path,
@@ -52,7 +53,7 @@ export function idempotency(db: Database) {
     switch (claim.kind) {
       case 'mismatch':
         return c.json(
-          errorBody(c, 'IDEMPOTENCY_MISMATCH', `${IDEMPOTENCY_HEADER} ${key} was used with a different request (${claim.method} ${claim.path}, or another body or caller); use a new key for a new request`, [
+          errorBody(c, 'IDEMPOTENCY_MISMATCH', `${IDEMPOTENCY_HEADER} ${key} was used for a different request (another method, path, body or caller); use a new key for a new request`, [
             { path: IDEMPOTENCY_HEADER, message: 'already used for a different request' },
           ]),
           422,
@@ -66,20 +67,20 @@ export function idempotency(db: Database) {
       case 'claimed':
         break;
     }
+    const ref = { organizationId, key, claimedAt: claim.claimedAt };
     try {
       await next();
     } catch (error) {
-      await releaseIdempotencyKey(db, ref);
+      await releaseIdempotencyKey(db, ref).catch(() => undefined);
       throw error;
     }
     const status = c.res.status;
-    if (!STORED_STATUSES(status)) {
-      await releaseIdempotencyKey(db, ref);
-      return undefined;
-    }
-    const body = await storableBody(c.res);
-    if (body === undefined) await releaseIdempotencyKey(db, ref);
-    else await completeIdempotencyKey(db, ref, status, body);
+    const body = STORED_STATUSES(status) ? await storableBody(c.res) : undefined;
+    // The request ran: its answer goes out even if its record cannot be written (the claim then
+    // lapses after ABANDONED_AFTER_SECONDS, and the repeat detection of issues answers a retry).
+    await (body === undefined ? releaseIdempotencyKey(db, ref) : completeIdempotencyKey(db, ref, status, body)).catch((error: unknown) => {
+      logError(new Error(`Idempotency-Key ${key}: outcome not recorded: ${String(error)}`), c.get('requestId'));
+    });
     return undefined;
   });
 }

@@ -11,7 +11,8 @@ import { idempotencyKeys } from './schema';
 export const KEY_TTL_HOURS = 24;
 
 export type KeyClaim =
-  | { kind: 'claimed' }
+  /** `claimedAt` identifies this claim: completing or releasing it does nothing once another request took it over. */
+  | { kind: 'claimed'; claimedAt: string }
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'in_progress' }
   | { kind: 'mismatch'; method: string; path: string };
@@ -44,8 +45,8 @@ export async function claimIdempotencyKey(db: Database, request: KeyRequest): Pr
         or (${idempotencyKeys.status} is null and ${idempotencyKeys.requestHash} = ${requestHash}
             and ${idempotencyKeys.createdAt} < now() - make_interval(secs => ${abandonedAfterSeconds}::int))`,
     })
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length > 0) return { kind: 'claimed' };
+    .returning({ claimedAt: idempotencyKeys.createdAt });
+  if (claimed[0]) return { kind: 'claimed', claimedAt: claimed[0].claimedAt };
   const [existing] = await db
     .select()
     .from(idempotencyKeys)
@@ -57,19 +58,23 @@ export async function claimIdempotencyKey(db: Database, request: KeyRequest): Pr
   return { kind: 'replay', status: existing.status, body: existing.responseBody };
 }
 
-/** Stores the outcome of the request that claimed the key. */
-export async function completeIdempotencyKey(db: Database, ref: { organizationId: string; key: string }, status: number, body: unknown): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ status, responseBody: body, completedAt: sql`now()` })
-    .where(and(eq(idempotencyKeys.organizationId, ref.organizationId), eq(idempotencyKeys.key, ref.key), isNull(idempotencyKeys.status)));
+export interface ClaimRef {
+  organizationId: string;
+  key: string;
+  claimedAt: string;
+}
+
+const ownClaim = (ref: ClaimRef) =>
+  and(eq(idempotencyKeys.organizationId, ref.organizationId), eq(idempotencyKeys.key, ref.key), isNull(idempotencyKeys.status), eq(idempotencyKeys.createdAt, ref.claimedAt));
+
+/** Stores the outcome of the request that claimed the key (if the claim is still its own). */
+export async function completeIdempotencyKey(db: Database, ref: ClaimRef, status: number, body: unknown): Promise<void> {
+  await db.update(idempotencyKeys).set({ status, responseBody: body, completedAt: sql`now()` }).where(ownClaim(ref));
 }
 
 /** Frees a claim whose request did not run to an outcome worth replaying: a retry runs it again. */
-export async function releaseIdempotencyKey(db: Database, ref: { organizationId: string; key: string }): Promise<void> {
-  await db
-    .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.organizationId, ref.organizationId), eq(idempotencyKeys.key, ref.key), isNull(idempotencyKeys.status)));
+export async function releaseIdempotencyKey(db: Database, ref: ClaimRef): Promise<void> {
+  await db.delete(idempotencyKeys).where(ownClaim(ref));
 }
 
 /** Deletes expired keys (the recovery sweep calls it); returns how many. */

@@ -6,24 +6,25 @@ import type { IssueView } from './view';
  * lost): then the retry is answered 200 with the issue as it is, as for the first.
  */
 
-/** The issue's latest decision is this one: same person, decision, comment, and gate if named. */
+/**
+ * The issue's latest decision is this one: same gate, person, decision and comment. Only a
+ * decision that names its gate can be recognised: without it, a retry cannot be told from a
+ * decision meant for a gate that is not open (yet), which must stay a 409.
+ */
 export function repeatsLatestDecision(view: IssueView, decision: Decision): boolean {
   const latest = view.decisions.at(-1);
-  if (!latest) return false;
-  return (
-    latest.reviewer === decision.reviewer &&
-    latest.decision === decision.decision &&
-    (decision.gate === undefined || latest.gate === decision.gate) &&
-    shown(latest.comment) === shown(decision.comment)
-  );
+  if (!latest || decision.gate === undefined) return false;
+  return latest.gate === decision.gate && latest.reviewer === decision.reviewer && latest.decision === decision.decision && shown(latest.comment) === shown(decision.comment);
 }
 
 /**
- * The question (the one named, else the latest) was answered by this person with this answer,
- * or — for a confirmation of the draft — answered by this person.
+ * The question named was answered by this person with this answer, or — for a confirmation of
+ * the draft — answered by this person. Only an answer that names its question can be
+ * recognised (the same reason as above).
  */
 export function repeatsRecordedAnswer(view: IssueView, answer: Answer): boolean {
-  const question = answer.questionId ? view.questions.find((candidate) => candidate.id === answer.questionId) : view.questions.at(-1);
+  if (!answer.questionId) return false;
+  const question = view.questions.find((candidate) => candidate.id === answer.questionId);
   if (!question || question.status !== 'answered' || question.answeredBy !== answer.answeredBy) return false;
   return answer.answer === undefined ? answer.confirm === true : shown(question.answer) === shown(answer.answer);
 }

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createApp } from '../../src/api/app';
 import { checked } from '../support/contract';
 import type { DatabaseHandle } from '../../src/db/client';
-import { purgeExpiredIdempotencyKeys } from '../../src/db/idempotency';
+import { claimIdempotencyKey, completeIdempotencyKey, purgeExpiredIdempotencyKeys, releaseIdempotencyKey } from '../../src/db/idempotency';
 import { addReviewer } from '../../src/db/people';
 import { idempotencyKeys, issues as issuesTable } from '../../src/db/schema';
 import { createAccessService } from '../../src/identity/service';
@@ -73,7 +73,7 @@ describe('Idempotency-Key', () => {
     const changed = await post('/api/issues', issue('two'), key);
     expect(changed.status).toBe(422);
     expect(await changed.json()).toMatchObject({
-      error: { code: 'IDEMPOTENCY_MISMATCH', message: expect.stringContaining('was used with a different request (POST /api/issues'), details: [{ path: 'Idempotency-Key' }] },
+      error: { code: 'IDEMPOTENCY_MISMATCH', message: expect.stringContaining('was used for a different request'), details: [{ path: 'Idempotency-Key' }] },
     });
     expect((await post('/api/issues/00000000-0000-4000-8000-000000000000/cancel', '', key)).status).toBe(422);
     // Keys are per organization: another one may use the same key for its own request.
@@ -149,12 +149,17 @@ describe('Idempotency-Key', () => {
     const { id, workflowId } = (await (await post('/api/issues', issue(), uniqueId('key'))).json()) as Json;
     await addReviewer(db.db, { organizationId, userId: 'carol', name: 'Carol', role: 'reviewer' });
     let updates = 0;
+    const key = uniqueId('key');
+    const approve = () => post(`/api/issues/${id}/approval`, { decision: 'approve', reviewer: 'carol' }, key);
+    // Refused for the state it found (no gate open yet): not kept, so the retry once the gate is open runs.
+    let gateOpen = false;
     runs.answerUpdate(decisionUpdate, () => {
+      if (!gateOpen) throw new AppError('CONFLICT', 'no approval is pending');
       updates += 1;
       return { status: 'processing', stage: 'code', progress: 60, currentStep: 'coding', round: 0, queued: false, costUsd: 0, budgetUsd: 5, pending: null, questions: [], decisions: [] } as unknown as IssueProgress;
     });
-    const key = uniqueId('key');
-    const approve = () => post(`/api/issues/${id}/approval`, { decision: 'approve', reviewer: 'carol' }, key);
+    expect((await approve()).status).toBe(409);
+    gateOpen = true;
     const first = await approve();
     expect(first.status).toBe(200);
     const second = await approve();
@@ -163,6 +168,23 @@ describe('Idempotency-Key', () => {
     expect(await second.json()).toEqual(await first.json());
     expect(updates).toBe(1);
     expect(workflowId).toBeDefined();
+  });
+
+  it('a claim taken over from an abandoned request is the new one\'s: the old one can neither complete nor free it', async () => {
+    const key = uniqueId('key');
+    const request = { organizationId, key, requestHash: 'h', method: 'POST', path: '/api/issues', abandonedAfterSeconds: 120 };
+    const first = await claimIdempotencyKey(db.db, request);
+    if (first.kind !== 'claimed') throw new Error('not claimed');
+    await db.db.update(idempotencyKeys).set({ createdAt: sql`now() - interval '10 minutes'` as never }).where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key)));
+    const oldClaim = { organizationId, key, claimedAt: (await db.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key))))[0]!.createdAt };
+    const second = await claimIdempotencyKey(db.db, request);
+    if (second.kind !== 'claimed') throw new Error('not taken over');
+    // The abandoned request wakes up late: its outcome and its release do not touch the new claim.
+    await completeIdempotencyKey(db.db, oldClaim, 201, { stale: true });
+    await releaseIdempotencyKey(db.db, oldClaim);
+    expect(await claimIdempotencyKey(db.db, request)).toEqual({ kind: 'in_progress' });
+    await completeIdempotencyKey(db.db, { organizationId, key, claimedAt: second.claimedAt }, 201, { fresh: true });
+    expect(await claimIdempotencyKey(db.db, request)).toEqual({ kind: 'replay', status: 201, body: { fresh: true } });
   });
 
   it('answers a repeated identical decision or answer with 200 and the issue, even without a key', async () => {
@@ -203,7 +225,10 @@ describe('Idempotency-Key', () => {
     }
 
     expect((await act('answers', { questionId: 'q1', answer: 'The PDF one', answeredBy: 'dave' })).status).toBe(200);
-    expect((await act('answers', { answer: 'The PDF one', answeredBy: 'dave' })).status).toBe(200);
+    // Without the question (or the gate) named, a retry cannot be told from an action meant for
+    // one not open yet: that stays a 409.
+    expect((await act('answers', { answer: 'The PDF one', answeredBy: 'dave' })).status).toBe(409);
+    expect((await act('approval', { decision: 'approve', reviewer: 'dave', comment: 'looks right' })).status).toBe(409);
     expect((await act('answers', { questionId: 'q1', answer: 'The CSV one', answeredBy: 'dave' })).status).toBe(409);
   });
 });
