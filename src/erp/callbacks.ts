@@ -35,6 +35,8 @@ export interface StatusCallbackInput {
 export interface Attempt {
   /** 1-based, across retries and redeliveries: recorded. */
   number: number;
+  /** When the event happened, for a redelivery (its first attempt's time); now otherwise. */
+  occurredAt?: string;
   /** The last there will be: a retryable failure is recorded failed, not pending. */
   final: boolean;
   signal?: AbortSignal;
@@ -54,7 +56,7 @@ export async function deliverCallback(db: Database, input: StatusCallbackInput, 
   const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
   if (!erp.callbackUrl) return { outcome: 'skipped' };
   const url = erp.callbackUrl;
-  const body = JSON.stringify(await eventBody(db, input));
+  const body = JSON.stringify(await eventBody(db, input, attempt.occurredAt ?? new Date().toISOString()));
   const record = (status: 'pending' | 'delivered' | 'failed', statusCode: number | null, error: string | null) =>
     db
       .insert(callbackDeliveries)
@@ -110,8 +112,8 @@ export async function deliverCallback(db: Database, input: StatusCallbackInput, 
 }
 
 /** The body the receiver gets: in the ERP's names (its issue id is our externalId, its statuses upper-case). */
-async function eventBody(db: Database, input: StatusCallbackInput): Promise<Record<string, unknown>> {
-  const common = { event: input.event, deliveryId: input.deliveryId, organizationId: input.organizationId, occurredAt: new Date().toISOString() };
+async function eventBody(db: Database, input: StatusCallbackInput, occurredAt: string): Promise<Record<string, unknown>> {
+  const common = { event: input.event, deliveryId: input.deliveryId, organizationId: input.organizationId, occurredAt };
   if (input.invocationId) {
     const run = await getInvocation(db, input.organizationId, input.invocationId);
     return {

@@ -16,6 +16,12 @@ import { deliverCallback, OUTBOUND_EVENTS, type OutboundEvent } from './callback
  * the same event under the same delivery id, one attempt now, recorded like the others.
  */
 
+/**
+ * Longer than a callback workflow retries (12 attempts, backoff to 5 minutes apart, 30 s each:
+ * under 45 minutes): a delivery still pending after it has no workflow sending it any more.
+ */
+const RETRY_HORIZON_MS = 60 * 60 * 1000;
+
 export const listDeliveriesQuerySchema = z.strictObject({
   status: caseInsensitiveEnum(['pending', 'delivered', 'failed']).optional(),
   event: caseInsensitiveEnum(OUTBOUND_EVENTS).optional(),
@@ -90,7 +96,12 @@ export function createDeliveryLogService(db: Database) {
      */
     async redeliver(organizationId: string, id: string): Promise<DeliveryView> {
       const row = await requireDelivery(organizationId, id);
-      if (row.status === 'pending') throw new AppError('CONFLICT', 'this delivery is still being retried by its workflow; redeliver it once it has failed or been delivered');
+      // Pending past every retry its workflow could make (its worker died on the last attempt,
+      // or it was terminated): nobody else will send it, so it may be sent now.
+      const abandoned = Date.now() - Date.parse(toIso(row.updatedAt)) > RETRY_HORIZON_MS;
+      if (row.status === 'pending' && !abandoned) {
+        throw new AppError('CONFLICT', 'this delivery is still being retried by its workflow; redeliver it once it has failed or been delivered (or after an hour without an attempt)');
+      }
       const result = await deliverCallback(
         db,
         {
@@ -101,7 +112,9 @@ export function createDeliveryLogService(db: Database) {
           event: row.event as OutboundEvent,
           payload: row.payload,
         },
-        { number: row.attempts + 1, final: true },
+        // The event as it happened: its time is its first attempt's, so a receiver can tell an
+        // old status from a newer one.
+        { number: row.attempts + 1, final: true, occurredAt: toIso(row.createdAt) },
       );
       if (result.outcome === 'skipped') throw new AppError('CONFLICT', 'the organization has no callback URL (settings.erp.callbackUrl): nothing to redeliver to');
       return deliveryView(await requireDelivery(organizationId, id));

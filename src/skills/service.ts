@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uuidFrom } from '../contracts/ids';
+import { canonicalJson } from '../canonical-json';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { WorkflowRuns } from '../temporal/runs';
 import type {
@@ -299,7 +300,9 @@ function createSkillRuns(deps: SkillServiceDeps) {
      * derived from it: a retried request answers with the first run (`created: false`).
      */
     async invoke(organizationId: string, slug: string, body: InvokeSkill, idempotencyKey?: string, startedBy: StartedBy = {}) {
-      const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}`) : randomUUID();
+      // The key and the request name the run (as for issues): a retry after a lost answer finds
+      // it, and the key reused for another request once its record expired starts a new one.
+      const invocationId = idempotencyKey ? uuidFrom(`${organizationId}:invoke:${idempotencyKey}:${slug}:${canonicalJson(body)}`) : randomUUID();
       const existing = idempotencyKey ? await getInvocation(db, organizationId, invocationId) : undefined;
       if (existing && existing.skillSlug !== slug) throw new AppError('CONFLICT', `Idempotency-Key ${idempotencyKey} was used for skill ${existing.skillSlug}`);
       if (!existing) {

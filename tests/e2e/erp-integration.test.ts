@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { issueApiKey } from '../../src/db/organizations';
 import { callbackDeliveries, issues } from '../../src/db/schema';
 import { sign, verify } from '../../src/erp/signature';
@@ -137,9 +137,18 @@ describe('ERP integration', () => {
         const again = erp.received[before]!;
         expect(again.headers['x-delivery-id']).toBe(first.deliveryId);
         expect(verify({ secret: SECRET, body: again.body, signature: again.headers['x-signature'] as string, timestamp: again.headers['x-timestamp'] as string, deliveryId: first.deliveryId })).toEqual({ ok: true });
-        expect(JSON.parse(again.body)).toMatchObject({ event: first.event, deliveryId: first.deliveryId, id });
+        // The same event as it happened: its time is the first attempt's, not now.
+        expect(JSON.parse(again.body)).toMatchObject({ event: first.event, deliveryId: first.deliveryId, id, occurredAt: (first as Delivery & { createdAt: string }).createdAt });
         const delivered = (await h.call(apiKey, 'GET', `/api/webhook-deliveries?issueId=${id}&status=delivered`)).body as { items: Delivery[] };
         expect(delivered.items.map((item) => item.id)).toEqual([first.id]);
+
+        // A delivery its workflow still retries is left to it; one pending for over an hour
+        // (its worker died on the last attempt) may be sent again.
+        const second = log.items.at(-2)!;
+        await h.db.db.update(callbackDeliveries).set({ status: 'pending' }).where(eq(callbackDeliveries.id, second.id));
+        expect((await h.call(apiKey, 'POST', `/api/webhook-deliveries/${second.id}/redeliver`)).status).toBe(409);
+        await h.db.db.update(callbackDeliveries).set({ updatedAt: sql`now() - interval '2 hours'` as never }).where(eq(callbackDeliveries.id, second.id));
+        expect(await h.call(apiKey, 'POST', `/api/webhook-deliveries/${second.id}/redeliver`)).toMatchObject({ status: 200, body: { status: 'delivered' } });
 
         // Refusals: unknown ids, and keys without the admin scope.
         expect((await h.call(apiKey, 'POST', '/api/webhook-deliveries/00000000-0000-4000-8000-000000000000/redeliver')).status).toBe(404);
