@@ -43,6 +43,24 @@ export interface ApiDeps {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests objects and arrays deeper than `max` (strings are skipped; one pass). */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      if (++depth > max) return true;
+    } else if (char === '}' || char === ']') depth--;
+  }
+  return false;
+}
 export const GITHUB_WEBHOOK_MAX_BYTES = 2 * 1024 * 1024;
 
 export type WebhookHandler<H> = (headers: H, rawBody: string) => Promise<{ status: number; body: Record<string, unknown> }>;
@@ -123,6 +141,12 @@ export function createApp(deps: ApiDeps) {
       const writes = ['POST', 'PUT', 'PATCH'].includes(c.req.method);
       if (writes && !/^application\/json\b/i.test(type) && (await c.req.text()).length > 0) {
         return c.json(errorBody(c, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json)'), 415);
+      }
+      // Nothing we take nests deep; a body that does would exhaust the stack of every recursive
+      // walk after it (validation, canonical JSON, the driver's serialisation).
+      if (writes && jsonNestingExceeds(await c.req.text(), MAX_JSON_DEPTH)) {
+        const message = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+        return c.json(errorBody(c, 'VALIDATION_FAILED', `the request body is not valid: ${message}`, [{ path: '', message }]), 422);
       }
       await next();
       return undefined;

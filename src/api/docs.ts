@@ -48,6 +48,7 @@ export function docsRoutes() {
     .get('/', (c) => c.html(html))
     .get('/assets/:name', (c) => {
       const name = c.req.param('name') as keyof typeof ASSETS;
+      if (!Object.hasOwn(ASSETS, name)) return c.notFound(); // not `constructor`, `__proto__`, …
       const body = assets[name];
       if (!body) return c.notFound();
       return c.body(new Uint8Array(body), 200, { 'content-type': ASSETS[name], 'cache-control': 'public, max-age=86400' });

@@ -15,10 +15,10 @@ import { ACTING_USER_HEADER } from '../identity/acting';
  * with a different request is refused with 422 IDEMPOTENCY_MISMATCH; a retry while the first
  * still runs gets 409 and `Retry-After`. Keys are per organization and live 24 hours.
  *
- * What is stored is an outcome the request reached by running: 2xx, and the 404 a service
- * answered. A request refused before it ran (400, 401, 403, 413, 415, 422, 429), refused for
- * the state it found (409: the state may change), or that failed (5xx) frees its key, so the
- * corrected or later retry runs. If the outcome cannot be stored, the answer still goes out.
+ * What is stored is a success (2xx). A request refused (4xx: before it ran, for the state it
+ * found, or for what it named — a 404 kept would let any key of the organization squat a key
+ * on a route nobody serves) or that failed (5xx) frees its key, so the corrected or later
+ * retry runs. If the outcome cannot be stored, the answer still goes out.
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -27,7 +27,7 @@ const MAX_KEY_LENGTH = 255;
 /** Longer than any request of ours may run (Temporal calls have deadlines well under this). */
 const ABANDONED_AFTER_SECONDS = 120;
 
-const STORED_STATUSES = (status: number) => (status >= 200 && status < 300) || status === 404;
+const STORED_STATUSES = (status: number) => status >= 200 && status < 300;
 
 export function idempotency(db: Database, logError: (error: unknown, requestId: string) => void) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {

@@ -16,12 +16,20 @@ export interface ValidationDetail {
   received?: string;
 }
 
+/** At most this many details go back (a body with 30 000 unknown fields gets a short answer). */
+const MAX_DETAILS = 50;
+
 export function validationDetails(issues: readonly z.core.$ZodIssue[], input?: unknown): ValidationDetail[] {
-  return issues.flatMap((issue) => describeIssue(issue, input));
+  const details = issues.flatMap((issue) => describeIssue(issue, input));
+  if (details.length <= MAX_DETAILS) return details;
+  return [...details.slice(0, MAX_DETAILS), { path: '', message: `and ${details.length - MAX_DETAILS} more problems` }];
 }
 
+/** A path as sent, shortened: field names come from the caller. */
+const shortPath = (path: string) => (path.length > 200 ? `${path.slice(0, 197)}…` : path);
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): ValidationDetail[] {
-  const path = issue.path.map(String).join('.');
+  const path = shortPath(issue.path.map(String).join('.'));
   const value = valueAt(input, issue.path);
   const received = value.found ? shortly(value.value) : undefined;
   const detail = (message: string, expected?: string): ValidationDetail => ({
@@ -51,7 +59,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): ValidationDetai
     case 'invalid_format':
       return [detail(formatMessage(issue), issue.format)];
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a field of this request (check its spelling)' }));
+      return issue.keys.map((key) => ({ path: shortPath(path ? `${path}.${key}` : key), message: 'is not a field of this request (check its spelling)' }));
     case 'invalid_union':
       return [detail('does not match any of the accepted shapes')];
     case 'not_multiple_of':

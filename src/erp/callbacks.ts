@@ -9,6 +9,7 @@ import { getInvocation } from '../db/skills';
 import { errorMessage } from '../errors';
 import { retryAfterMs } from '../llm/anthropic';
 import { DELIVERY_HEADER, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature';
+import { redactUrls } from './urls';
 
 /**
  * The events we send to an organization's `settings.erp.callbackUrl`, signed like the ERP's
@@ -97,7 +98,8 @@ export async function deliverCallback(db: Database, input: StatusCallbackInput, 
     });
     await response.body?.cancel();
   } catch (error) {
-    const message = `callback failed: ${errorMessage(error)}`;
+    // A fetch error quotes the URL it failed on, credentials and token included: never stored as is.
+    const message = `callback failed: ${redactUrls(errorMessage(error))}`;
     await record(attempt.final ? 'failed' : 'pending', null, message);
     return { outcome: 'failed', retryable: true, statusCode: null, message };
   }

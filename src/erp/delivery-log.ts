@@ -9,6 +9,7 @@ import { callbackDeliveries } from '../db/schema';
 import { AppError } from '../errors';
 import { toIso } from '../time';
 import { deliverCallback, OUTBOUND_EVENTS, type OutboundEvent } from './callbacks';
+import { shownUrl } from './urls';
 
 /**
  * The organization's delivery log (GET /api/webhook-deliveries): every event we sent to its
@@ -34,16 +35,6 @@ export const listDeliveriesQuerySchema = z.strictObject({
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
 
 type DeliveryRecord = typeof callbackDeliveries.$inferSelect;
-
-/** A URL as the log shows it: no query string or credentials (they may carry tokens). */
-function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
 
 function deliveryView(row: DeliveryRecord) {
   return {

@@ -80,6 +80,12 @@ describe('Idempotency-Key', () => {
     expect((await post('/api/issues', issue('two'), key, otherKey)).status).toBe(201);
   });
 
+  it('keeps only successes: a key used on a route nobody serves (404) is not squatted', async () => {
+    const key = uniqueId('key');
+    expect((await post('/api/nothing-here', {}, key)).status).toBe(404);
+    expect((await post('/api/issues', issue(uniqueId('title')), key)).status).toBe(201);
+  });
+
   it('does not use up a key on a request refused before it ran: the corrected retry runs', async () => {
     const key = uniqueId('key');
     const title = uniqueId('title');

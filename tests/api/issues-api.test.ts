@@ -232,6 +232,11 @@ describe('issues API', () => {
       const injected = Buffer.from(JSON.stringify(["2026-01-01'); drop table issues; --", 'x'])).toString('base64url');
       expect(await (await get(`/api/issues?cursor=${injected}`, key)).json()).toMatchObject({ items: [], hasMore: false });
       expect((await get(`/api/issues?cursor=${first.nextCursor}&offset=2`, key)).status).toBe(422);
+      // Well-formed but impossible times (found by an attack pass: each was a 500 from Postgres's cast).
+      for (const at of ['9999-99-99T99:99:99Z', '2024-02-30T00:00:00Z', '2024-01-01T00:00:00+99', '0000-01-01T00:00:00Z']) {
+        const cursor = Buffer.from(JSON.stringify([at, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+        expect(await (await get(`/api/issues?cursor=${cursor}`, key)).json()).toMatchObject({ items: [], hasMore: false });
+      }
     });
 
     it('reports health', async () => {
@@ -280,6 +285,18 @@ describe('issues API', () => {
       const unknownQuery = await get('/api/issues?stauts=completed');
       expect(unknownQuery.status).toBe(422);
       expect((await errorOf(unknownQuery)).details).toEqual([{ path: 'stauts', message: 'is not a field of this request (check its spelling)' }]);
+      // Deep nesting is refused before anything walks it (it overflowed the stack: a 500).
+      const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
+      const nested = await post(JSON.stringify({ ...erpIssue(), context: { metadata: { a: 'DEEP' } } }).replace('"DEEP"', deep), apiKey, { 'Idempotency-Key': uniqueId('key') });
+      expect(nested.status).toBe(422);
+      expect((await errorOf(nested)).details).toEqual([{ path: '', message: 'nested deeper than 64 levels' }]);
+      // 30 000 unknown fields, or one with a huge name, get a short answer.
+      const many = await post({ ...erpIssue(), ...Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`f${i}`, 1])) });
+      const manyDetails = (await errorOf(many)).details;
+      expect(manyDetails).toHaveLength(51);
+      expect(manyDetails.at(-1)).toEqual({ path: '', message: 'and 29950 more problems' });
+      const longName = await errorOf(await post({ ...erpIssue(), ['k'.repeat(100_000)]: 1 }));
+      expect(longName.details[0]!['path']!.length).toBeLessThanOrEqual(200);
       // Errors without fields still carry an (empty) array.
       const notFound = await errorOf(await get(`/api/issues/${randomUUID()}`));
       expect(notFound).toMatchObject({ code: 'NOT_FOUND', details: [] });

@@ -84,5 +84,7 @@ describe('OpenAPI document', () => {
     }
     for (const code of Object.keys(ERROR_CATALOG)) expect(html).toContain(`id="error-${code.toLowerCase().replaceAll('_', '-')}"`);
     expect((await app.request('/docs/assets/../../package.json')).status).toBe(404);
+    // Names every object has are not assets (they answered 500).
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect((await app.request(`/docs/assets/${name}`)).status).toBe(404);
   });
 });
