@@ -205,7 +205,7 @@ const idempotencyKeyParameter = {
   in: 'header',
   required: false,
   description:
-    'Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key.',
+    'Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key.',
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
 

@@ -1193,7 +1193,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1422,7 +1422,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -1529,7 +1529,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -1638,7 +1638,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -1793,7 +1793,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1985,7 +1985,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -2094,7 +2094,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -2267,7 +2267,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -2374,7 +2374,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
                 /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
                 "X-Acting-User"?: string;
@@ -2646,7 +2646,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3006,7 +3006,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3347,7 +3347,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3456,7 +3456,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3554,7 +3554,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3652,7 +3652,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3801,7 +3801,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4069,7 +4069,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4199,7 +4199,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4412,7 +4412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Requests refused before they ran (400, 401, 403, 413, 415, 422, 429), refused for the state they found (409) or failed (5xx) do not use up the key. */
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
                 "Idempotency-Key"?: string;
             };
             path: {
