@@ -3,8 +3,9 @@ import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
 import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
 import { newestFirstAfter } from './keyset';
-import type { SlidingWindow } from './windows';
-import { executedRows, rowFromJson } from './json-rows';
+import { inLastDay, windowAggregates, type Windows, windowsOf } from './windows';
+import { decodedJson, rowFromJson } from './json-rows';
+import { modelSpendSince } from './llm-calls';
 import { issueLogs, issues, type LogLevel } from './schema';
 
 export type IssueRecord = typeof issues.$inferSelect;
@@ -159,31 +160,26 @@ export async function submissionSnapshot(
   db: Database,
   organizationId: string,
   key: { source: string; externalId: string } | undefined,
-): Promise<{ existing: IssueRecord | undefined; windows: { hour: SlidingWindow; day: SlidingWindow }; spent: { today: number; month: number } }> {
-  const spentSince = (start: 'day' | 'month') =>
-    sql`(select coalesce(sum(l.cost_usd), 0)::text from llm_calls l where l.organization_id = ${organizationId} and l.created_at >= date_trunc(${start}, now() at time zone 'UTC') at time zone 'UTC')`;
-  const existing = key
-    ? sql`(select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${key.source} and i.external_id = ${key.externalId})`
-    : sql`null::json`;
-  const result = await db.execute(sql`
-    select ${existing} as existing,
-      w.hour, w.day, w.hour_oldest, w.day_oldest,
-      ${spentSince('day')} as today, ${spentSince('month')} as month
-    from (
-      select count(*) filter (where i.created_at > now() - interval '1 hour')::int as hour,
-        count(*)::int as day,
-        (min(i.created_at) filter (where i.created_at > now() - interval '1 hour') + interval '1 hour')::text as hour_oldest,
-        (min(i.created_at) + interval '1 day')::text as day_oldest
-      from ${issues} i where i.organization_id = ${organizationId} and i.created_at > now() - interval '1 day'
-    ) w`);
-  const [row] = executedRows(result);
+): Promise<{ existing: IssueRecord | undefined; windows: Windows; spent: { today: number; month: number } }> {
+  const submitted = { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt };
+  const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId)).as('w');
+  const [row] = await db
+    .select({
+      existing: key
+        ? sql<Record<string, unknown> | null>`(select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${key.source} and i.external_id = ${key.externalId})`
+        : sql<null>`null::json`,
+      hour: windows.hour,
+      day: windows.day,
+      hourOldest: windows.hourOldest,
+      dayOldest: windows.dayOldest,
+      today: modelSpendSince(organizationId, 'day'),
+      month: modelSpendSince(organizationId, 'month'),
+    })
+    .from(windows);
   return {
-    existing: row?.['existing'] ? rowFromJson(issues, row['existing'] as Record<string, unknown>) : undefined,
-    windows: {
-      hour: { count: Number(row?.['hour'] ?? 0), oldestLeavesAt: (row?.['hour_oldest'] as string | null) ?? null },
-      day: { count: Number(row?.['day'] ?? 0), oldestLeavesAt: (row?.['day_oldest'] as string | null) ?? null },
-    },
-    spent: { today: Number(row?.['today'] ?? 0), month: Number(row?.['month'] ?? 0) },
+    existing: row?.existing ? rowFromJson(issues, decodedJson(row.existing) as Record<string, unknown>) : undefined,
+    windows: windowsOf(row),
+    spent: { today: Number(row?.today ?? 0), month: Number(row?.month ?? 0) },
   };
 }
 

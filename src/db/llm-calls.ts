@@ -128,6 +128,15 @@ export async function costOfLoopTurn(db: Database, ref: { organizationId: string
 }
 
 /**
+ * What an organization's model calls cost since the start of this UTC day or month (text, a
+ * subquery to select). Qualified by hand: inside select fields drizzle writes bare column
+ * names, and a bare "id" in the subquery would be llm_calls.id.
+ */
+export function modelSpendSince(organizationId: string, start: 'day' | 'month') {
+  return sql<string>`(select coalesce(sum(l.cost_usd), 0)::text from llm_calls l where l.organization_id = ${organizationId} and l.created_at >= date_trunc(${start}, now() at time zone 'UTC') at time zone 'UTC')`;
+}
+
+/**
  * An organization's plan and settings with what its model calls cost this UTC day and month,
  * in one statement: the spend-cap check runs before every model call.
  */
@@ -135,12 +144,8 @@ export async function organizationWithSpend(
   db: Database,
   organizationId: string,
 ): Promise<{ tier: 'free' | 'pro' | 'enterprise'; settings: Record<string, unknown>; today: number; month: number } | undefined> {
-  // Qualified by hand: inside select fields drizzle writes bare column names, and a bare "id"
-  // in the subquery would be llm_calls.id.
-  const spentSince = (start: 'day' | 'month') =>
-    sql<string>`(select coalesce(sum(l.cost_usd), 0)::text from llm_calls l where l.organization_id = ${organizationId} and l.created_at >= date_trunc(${start}, now() at time zone 'UTC') at time zone 'UTC')`;
   const [row] = await db
-    .select({ tier: organizations.tier, settings: organizations.settings, today: spentSince('day'), month: spentSince('month') })
+    .select({ tier: organizations.tier, settings: organizations.settings, today: modelSpendSince(organizationId, 'day'), month: modelSpendSince(organizationId, 'month') })
     .from(organizations)
     .where(eq(organizations.id, organizationId));
   return row ? { tier: row.tier, settings: row.settings, today: Number(row.today), month: Number(row.month) } : undefined;

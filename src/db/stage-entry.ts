@@ -89,30 +89,3 @@ export async function enterStage(
 export function latestOf(context: IssueContext, type: ArtifactRecord['type']): ArtifactRecord | undefined {
   return context.artifacts.filter((artifact) => artifact.type === type).at(-1);
 }
-
-/**
- * The issue and its context, read only: what a stage's first prompt is built from when the
- * worker that entered the stage did not keep it (activities/transcript-cache.ts).
- */
-export async function readIssueWithContext(db: Database, ref: { organizationId: string; issueId: string }): Promise<{ issue: IssueRecord; context: IssueContext } | undefined> {
-  const { organizationId, issueId } = ref;
-  const listed = (table: typeof questions | typeof decisions | typeof artifacts, alias: string) =>
-    sql`(select coalesce(json_agg(${sql.raw(alias)} order by ${sql.raw(alias)}.created_at), '[]'::json) from ${table} ${sql.raw(alias)}
-      where ${sql.raw(alias)}.organization_id = ${organizationId} and ${sql.raw(alias)}.issue_id = ${issueId})`;
-  const result = await db.execute(sql`
-    select
-      (select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.id = ${issueId}) as issue,
-      ${listed(questions, 'q')} as questions,
-      ${listed(decisions, 'd')} as decisions,
-      ${listed(artifacts, 'a')} as artifacts`);
-  const [row] = executedRows(result);
-  if (!row?.['issue']) return undefined;
-  return {
-    issue: rowFromJson(issues, decodedJson(row['issue']) as Record<string, unknown>),
-    context: {
-      questions: rowsFromJson(questions, row['questions']),
-      decisions: rowsFromJson(decisions, row['decisions']),
-      artifacts: rowsFromJson(artifacts, row['artifacts']),
-    },
-  };
-}

@@ -19,20 +19,34 @@ export interface CountedRows {
   createdAt: PgColumn;
 }
 
-/** Rows of one organization created in the sliding last hour and last day. */
-export async function slidingWindows(db: Database, rows: CountedRows, organizationId: string): Promise<{ hour: SlidingWindow; day: SlidingWindow }> {
-  const { createdAt } = rows;
-  const [row] = await db
-    .select({
-      hour: sql<number>`count(*) filter (where ${createdAt} > now() - interval '1 hour')::int`,
-      day: sql<number>`count(*)::int`,
-      hourOldest: sql<string | null>`(min(${createdAt}) filter (where ${createdAt} > now() - interval '1 hour') + interval '1 hour')::text`,
-      dayOldest: sql<string | null>`(min(${createdAt}) + interval '1 day')::text`,
-    })
-    .from(rows.table)
-    .where(and(eq(rows.organizationId, organizationId), sql`${createdAt} > now() - interval '1 day'`));
+export interface Windows {
+  hour: SlidingWindow;
+  day: SlidingWindow;
+}
+
+/** The rows one organization created in the last day: what the windows are counted over. */
+export const inLastDay = (rows: CountedRows, organizationId: string) => and(eq(rows.organizationId, organizationId), sql`${rows.createdAt} > now() - interval '1 day'`);
+
+/** The aggregates the windows are made of, over rows already limited to the last day. */
+export function windowAggregates(createdAt: PgColumn) {
   return {
-    hour: { count: row?.hour ?? 0, oldestLeavesAt: row?.hourOldest ?? null },
-    day: { count: row?.day ?? 0, oldestLeavesAt: row?.dayOldest ?? null },
+    hour: sql<number>`count(*) filter (where ${createdAt} > now() - interval '1 hour')::int`.as('hour'),
+    day: sql<number>`count(*)::int`.as('day'),
+    hourOldest: sql<string | null>`(min(${createdAt}) filter (where ${createdAt} > now() - interval '1 hour') + interval '1 hour')::text`.as('hour_oldest'),
+    dayOldest: sql<string | null>`(min(${createdAt}) + interval '1 day')::text`.as('day_oldest'),
   };
+}
+
+/** The windows from those aggregates (absent: no rows). */
+export function windowsOf(row: { hour: number; day: number; hourOldest: string | null; dayOldest: string | null } | undefined): Windows {
+  return {
+    hour: { count: Number(row?.hour ?? 0), oldestLeavesAt: row?.hourOldest ?? null },
+    day: { count: Number(row?.day ?? 0), oldestLeavesAt: row?.dayOldest ?? null },
+  };
+}
+
+/** Rows of one organization created in the sliding last hour and last day. */
+export async function slidingWindows(db: Database, rows: CountedRows, organizationId: string): Promise<Windows> {
+  const [row] = await db.select(windowAggregates(rows.createdAt)).from(rows.table).where(inLastDay(rows, organizationId));
+  return windowsOf(row);
 }
