@@ -24,6 +24,7 @@ import { addReviewer } from '../src/db/people';
 import { organizations } from '../src/db/schema';
 import { type FakeReply, type RecordedRequest, startFakeAnthropic } from '../src/fakes/fake-anthropic';
 import { buildApp, buildServices } from '../src/main/build';
+import { listeningPrincipalCache } from '../src/identity/principal-cache';
 import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
@@ -178,8 +179,10 @@ async function main(): Promise<void> {
   const approvalKey = await org('bench-approval', { finalApproval: 'required', budgetUsd: 1000, repository });
   const idleKey = await org('bench-idle', { finalApproval: 'never', budgetUsd: 1000 });
 
+  // As in production (src/main/api.ts): keys authenticated from the notification-fed cache.
+  const principals = await listeningPrincipalCache(db);
   const appFor = (taskQueue: string) =>
-    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default' }), { db: db.db, health: async () => ({}) });
+    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default', principals }), { db: db.db, health: async () => ({}) });
   const idleApp = appFor('bench-no-worker');
   const runApp = appFor('bench-pipeline');
   const root = new Hono();
@@ -510,6 +513,7 @@ async function main(): Promise<void> {
   await fake.close();
   await native.close();
   await connection.close();
+  await principals.close();
   await db.close();
   await server.stop();
 }

@@ -13,6 +13,12 @@ export interface DatabaseHandle {
   location: string;
   /** Runs `fn` while holding a cluster-wide lock (Postgres) so concurrent starters migrate once. */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel`: `onPayload` gets each NOTIFY's payload. `onConnected` runs whenever the
+   * listening connection is (re)established — notifications sent while it was down are lost,
+   * so a listener that caches must start over there. Resolves once listening; the result stops it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onConnected: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
           await lock.end({ timeout: 5 });
         }
       },
+      async listen(channel, onPayload, onConnected) {
+        // postgres.js listens on a connection of its own (outside the pool) and reconnects it.
+        const listening = await client.listen(channel, onPayload, onConnected);
+        return () => listening.unlisten();
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -73,6 +84,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     location: options.pgliteDir,
     // One in-process connection: nobody else can migrate concurrently.
     withMigrationLock: (fn) => fn(),
+    async listen(channel, onPayload, onConnected) {
+      const unlisten = await client.listen(channel, onPayload);
+      onConnected(); // one in-process connection: it never drops
+      return () => unlisten();
+    },
     close: () => client.close(),
   };
 }

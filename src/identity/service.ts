@@ -3,12 +3,19 @@ import { listAuditEvents, type NewAuditEvent, recordAuditEvent } from '../db/aud
 import type { Database } from '../db/client';
 import { findPrincipalByApiKey, type Principal } from '../db/organizations';
 import { resolveActingPerson } from './acting';
+import type { PrincipalCache } from './principal-cache';
 
-/** Who acts, and the record of what they did: what the API needs beyond the domain services. */
-export function createAccessService(db: Database) {
+/**
+ * Who acts, and the record of what they did: what the API needs beyond the domain services.
+ * With `principals`, keys are authenticated from that cache (see principal-cache.ts for how
+ * it stays current); without it, every request reads the key.
+ */
+export function createAccessService(db: Database, options: { principals?: PrincipalCache } = {}) {
+  const load = (apiKey: string) => findPrincipalByApiKey(db, apiKey);
+  const { principals } = options;
   return {
     /** The principal of a bearer key; undefined for unknown and revoked keys. */
-    authenticate: (apiKey: string) => findPrincipalByApiKey(db, apiKey),
+    authenticate: (apiKey: string) => (principals ? principals.get(apiKey, load) : load(apiKey)),
     resolvePerson: (principal: Principal, claimed: { header?: string | undefined; body?: string | undefined }) =>
       resolveActingPerson(db, principal, claimed),
     record: (event: NewAuditEvent) => recordAuditEvent(db, event),

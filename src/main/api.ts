@@ -1,6 +1,7 @@
 /** The HTTP API process. */
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config';
+import { listeningPrincipalCache } from '../identity/principal-cache';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connection';
 import { requireTemporalAddress } from './require-temporal';
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   const address = requireTemporalAddress(config, 'api');
   const db = await openConfiguredDatabase(config, log);
   const client = await connectClient(config.temporal, address);
-  const services = createConfiguredServices(config, { client, db });
+  const principals = await listeningPrincipalCache(db);
+  const services = createConfiguredServices(config, { client, db, principals });
   const app = createConfiguredApp(config, { client, db, log }, services);
   const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopRecovery();
     server.close(() => {
-      void Promise.all([client.connection.close(), db.close()]).then(() => process.exit(0));
+      void Promise.all([client.connection.close(), principals.close().then(() => db.close())]).then(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
 import type { Database } from '../db/client';
 import { createDeliveryLogService } from '../erp/delivery-log';
+import type { PrincipalCache } from '../identity/principal-cache';
 import { createAccessService } from '../identity/service';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
 import { createGitHubWebhookHandler } from '../issues/github-webhook';
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   maxConcurrentPipelines?: number;
   /** How long a live status query may take before the answer comes from Postgres. */
   queryTimeoutMs?: number;
+  /** Authenticates API keys from this cache instead of a statement per request. */
+  principals?: PrincipalCache;
 }
 
 export function buildServices(deps: ServiceDeps) {
@@ -51,7 +54,7 @@ export function buildServices(deps: ServiceDeps) {
     issues,
     skills: createSkillService({ db, runs, taskQueue }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
-    access: createAccessService(db),
+    access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
     deliveries: createDeliveryLogService(db),
   };
 }

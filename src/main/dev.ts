@@ -18,6 +18,7 @@ import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { createOrganization, findPrincipalByApiKey, issueApiKey } from '../db/organizations';
 import { addReviewer } from '../db/people';
+import { listeningPrincipalCache } from '../identity/principal-cache';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { type DevServer, localDevServerOptions, startDevServer } from '../temporal/dev-server';
@@ -98,7 +99,9 @@ async function main(): Promise<void> {
       void shutdown(1);
     });
 
-    const services = createConfiguredServices(config, { client, db });
+    const principals = await listeningPrincipalCache(db);
+    cleanups.push(() => principals.close());
+    const services = createConfiguredServices(config, { client, db, principals });
     const app = createConfiguredApp(config, { client, db, log }, services);
     const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
     cleanups.push(async () => stopRecovery());

@@ -5,6 +5,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config';
 import { type DatabaseHandle, openDatabase } from '../db/client';
+import type { PrincipalCache } from '../identity/principal-cache';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
 import { createAnthropicClient } from '../llm/anthropic';
@@ -109,8 +110,9 @@ export async function createConfiguredWorker(
 }
 
 /** The services the API calls (also swept for recovery by the API process). */
-export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle }): Services {
+export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle; principals?: PrincipalCache }): Services {
   return buildServices({
+    ...(deps.principals ? { principals: deps.principals } : {}),
     db: deps.db.db,
     temporal: deps.client,
     taskQueue: config.temporal.taskQueue,

@@ -14,6 +14,7 @@ import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import type { IssueView } from '../../src/issues/service';
 import { buildApp, buildServices } from '../../src/main/build';
+import { listeningPrincipalCache } from '../../src/identity/principal-cache';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import {
   connectTemporal,
@@ -85,8 +86,11 @@ export async function startPipelineHarness(
   });
   const { worker, taskQueue } = await createTestWorker(temporal, activities);
   let workerRun = options.startWorker === false ? undefined : worker.run();
+  // As in production: keys are authenticated from the cache the database's notifications keep current.
+  const principals = await listeningPrincipalCache(db);
   const services = buildServices({
     db: db.db,
+    principals,
     temporal: temporal.client,
     taskQueue,
     namespace: 'default',
@@ -172,6 +176,7 @@ export async function startPipelineHarness(
       }
       await fake.close();
       await temporal.close();
+      await principals.close();
       await db.close();
     },
   };
