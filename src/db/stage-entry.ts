@@ -26,7 +26,8 @@ export interface StageStep {
 }
 
 /**
- * Entering a stage, in one statement: the issue moves to the stage, its step row is opened
+ * Entering a stage, in one statement: the issue moves to the stage (and is marked as having a
+ * workflow, which the recovery sweep reads), its step row is opened
  * (keyed by issue, stage and round, so a retried activity reopens its own row and counts the
  * attempt), the step's "started" log line is written, and the issue is read back — with its
  * context (`withContext`) for the stage's prompt. Nothing is written for an issue of another
@@ -49,7 +50,8 @@ export async function enterStage(
       : sql`'[]'::json`;
   const result = await db.execute(sql`
     with entered as (
-      update ${issues} set stage = ${step.stage}, status = 'processing', updated_at = now()
+      update ${issues} set stage = ${step.stage}, status = 'processing', updated_at = now(),
+        workflow_started_at = coalesce(${issues.workflowStartedAt}, now())
       where ${issues.organizationId} = ${organizationId} and ${issues.id} = ${issueId}
       returning id
     ),

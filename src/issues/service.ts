@@ -106,9 +106,10 @@ export function createIssueService(deps: IssueServiceDeps) {
         `- issue: [${row.id}](${trackingUrl(row.id)})`,
       ].join('\n'),
     });
-    // Only the recovery sweep reads this mark, and starting again is harmless (the policies keep
-    // the run): the answer does not wait for it, and a failure leaves it to the sweep.
-    if (!row.workflowStartedAt) void markIssueWorkflowStarted(deps.db, row.id).catch(() => undefined);
+    // Whether the workflow exists is recorded by its first stage entry (enterStage), not here:
+    // one statement fewer per submission. The recovery sweep, the only reader, marks what it
+    // starts itself; an issue still waiting for a slot is "started" again by it, harmlessly
+    // (the policies keep the run).
   }
 
 
@@ -189,6 +190,7 @@ export function createIssueService(deps: IssueServiceDeps) {
           const organization = organizations.get(row.organizationId);
           if (!organization) continue;
           await ensureWorkflowStarted(row, organization);
+          await markIssueWorkflowStarted(deps.db, row.id);
           started += 1;
         } catch {
           errors += 1; // this row waits for the next sweep; the others go on

@@ -152,7 +152,11 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
       [first?.stepId, 'research agent started'],
       [first?.stepId, 'research agent started'],
     ]);
-    expect(await getIssue(handle.db, orgId, issue.id)).toMatchObject({ stage: 'research', status: 'processing' });
+    const entered = await getIssue(handle.db, orgId, issue.id);
+    expect(entered).toMatchObject({ stage: 'research', status: 'processing' });
+    // The first stage entry is what records that the workflow exists (the recovery sweep reads it).
+    expect(issue.workflowStartedAt).toBeNull();
+    expect(entered?.workflowStartedAt).not.toBeNull();
 
     const stranger = await createOrganization(handle.db, { id: uniqueId('org'), name: 'Stranger' });
     expect(await enterStage(handle.db, { organizationId: stranger.id, issueId: issue.id }, { ...step, stage: 'code', attempt: 1 })).toBeUndefined();
