@@ -4,6 +4,7 @@ import { issueCostTotals, listLlmCalls } from '../../src/db/llm-calls';
 import { listDecisions, listNotifications, listQuestions } from '../../src/db/people';
 import { listSteps } from '../../src/db/steps';
 import { getIssue } from '../../src/db/issues';
+import type { temporal } from '@temporalio/proto';
 import { decisionSignal, searchAttributes } from '../../workflows/definitions';
 import { recordHistoryIfAsked } from '../support/harness';
 import { allRepliesUsed, MODELS, type PipelineHarness, ADMIN_REVIEWER, reply, REVIEWER, scriptHappyPath, startPipelineHarness } from '../support/pipeline';
@@ -51,7 +52,10 @@ describe('agent pipeline', () => {
 
     const issue = await h.waitForEnd(apiKey, id);
     expect(issue).toMatchObject({ status: 'completed', progress: 100, decisions: [{ gate: 'final', reviewer: REVIEWER }] });
-    expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(false);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(false);
+    expect(described.typedSearchAttributes.get(searchAttributes.issueStage)).toBe('completed');
+    expect(redundantUpserts(await handle.fetchHistory())).toEqual([]);
 
     // Every tool call ran exactly once, against the real repository files.
     const toolCalls = await listToolCalls(h.db.db, { organizationId, issueId: id });
@@ -386,4 +390,25 @@ async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void
     if (Date.now() > deadline) throw new Error('condition not met');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Upserts that set no search attribute to a new value (the patch's own TemporalChangeVersion
+ * aside): a run started with 'search-attributes-on-change' has none.
+ */
+function redundantUpserts(history: temporal.api.history.v1.IHistory): number[] {
+  const shown = new Map<string, string>();
+  const text = (data: Uint8Array | null | undefined) => Buffer.from(data ?? []).toString('utf8');
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ?? {};
+  for (const [name, payload] of Object.entries(started)) shown.set(name, text(payload.data));
+  const redundant: number[] = [];
+  for (const event of history.events ?? []) {
+    const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    if (!fields) continue;
+    const changes = Object.entries(fields).filter(([name]) => name !== 'TemporalChangeVersion');
+    if (changes.length === 0) continue;
+    if (changes.every(([name, payload]) => shown.get(name) === text(payload.data))) redundant.push(Number(event.eventId));
+    for (const [name, payload] of changes) shown.set(name, text(payload.data));
+  }
+  return redundant;
 }

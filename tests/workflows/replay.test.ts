@@ -45,6 +45,10 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-clarification-human-local.json',
         // A finished skill run sent to the callback URL (patched 'invocation-finished-event').
         'skill-run-finished-event.json',
+        // Search attributes upserted only when they change (patched 'search-attributes-on-change').
+        'pipeline-happy-path-on-change.json',
+        'pipeline-slot-released-on-change.json',
+        'pipeline-clarification-human-on-change.json',
       ]),
     );
   });

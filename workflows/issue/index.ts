@@ -22,7 +22,6 @@ import {
   ContinueAsNew,
   continueAsNew,
   isCancellation,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IssueStatus } from '../../src/contracts/issue';
@@ -30,7 +29,7 @@ import { type IssueOutcome, type IssueWorkflowInput, searchAttributes } from '..
 import { registerHandlers } from './people';
 import { PHASES } from './phases';
 import { failureMessage, type IssueRun, PipelineEnd, startIssueRun } from './run';
-import { notifyErp, touch } from './visibility';
+import { notifyErp, show, touch } from './visibility';
 import { waitForSlot } from './waits';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOutcome> {
@@ -90,7 +89,7 @@ async function finish(run: IssueRun, status: IssueStatus, summary: string, error
   progress.error = error;
   progress.pending = null;
   if (status === 'completed') progress.progress = 100;
-  upsertSearchAttributes([
+  show(run, [
     { key: searchAttributes.issueStage, value: status },
     { key: searchAttributes.awaitingHuman, value: false },
   ]);

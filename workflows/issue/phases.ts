@@ -8,13 +8,13 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { ReviewSummary } from '../../src/contracts/stages';
 import { type IssueOutcome, type Phase, searchAttributes } from '../definitions';
 import { runAgent } from './agents';
 import { type IssueRun, PipelineEnd } from './run';
 import { capTier, raiseTier, tierForComplexity } from './tiers';
-import { addCost, complete, enter, notifyErp, step } from './visibility';
+import { addCost, complete, enter, notifyErp, showWithNext, step } from './visibility';
 import { clarify, ensureBudget, gate } from './waits';
 
 /** Clarification rounds triage may take before it must route. */
@@ -35,7 +35,7 @@ async function classify(run: IssueRun): Promise<PhaseResult> {
   ]);
   addCost(run, classification.costUsd);
   complete(run, 'classify');
-  upsertSearchAttributes([
+  showWithNext(run, [
     { key: searchAttributes.issueType, value: classification.type },
     { key: searchAttributes.issuePriority, value: classification.priority },
     ...(classification.module ? [{ key: searchAttributes.issueModule, value: classification.module }] : []),

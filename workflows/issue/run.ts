@@ -10,6 +10,7 @@ import type { Decision } from '../../src/contracts/people';
 import type { CarriedState, IssueOutcome, IssueProgress, IssueWorkflowInput } from '../definitions';
 import { BOOKKEEPING_OPTIONS, LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
 import { InputDesk } from '../shared/human-input';
+import { type ShownAttributes, startingAttributes } from './visibility';
 import { personChecks } from '../shared/people';
 
 export interface IssueRun {
@@ -31,6 +32,8 @@ export interface IssueRun {
   };
   /** Numbers the ERP callbacks of this run (their delivery ids). */
   callbackSequence: number;
+  /** The search attributes as last upserted (visibility.ts `show`). */
+  readonly shown: ShownAttributes;
 }
 
 /** One proxy per activity group, each with the timeouts and retries of its kind of work. */
@@ -107,6 +110,7 @@ export function startIssueRun(input: IssueWorkflowInput): IssueRun {
     people: personChecks(activities.bookkeeping, organizationId, { type: 'issue', id: issueId }),
     inbox: { gateDecision: null, answer: null, slotGranted: false, desk: new InputDesk() },
     callbackSequence: 0,
+    shown: startingAttributes(),
   };
 }
 

@@ -3,13 +3,65 @@
  * current details and search attributes, and the ERP's status callbacks.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { setCurrentDetails, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { patched, setCurrentDetails, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../../src/contracts/issue';
 import { type IssueProgress, type IssueWorkflowInput, searchAttributes } from '../definitions';
 import { statusCallbackWorkflow } from '../callbacks';
 import type { IssueRun } from './run';
 
 const STAGE_COUNT = 5;
+
+/**
+ * patched() id: search attributes are upserted only when a value changes, and attributes
+ * learned together with the next stage go out in one upsert (issue 13). Runs started before
+ * it upsert every time, as their histories recorded.
+ */
+const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
+
+/** What the Web UI's search attributes hold, as far as this run knows; see `show`. */
+export interface ShownAttributes {
+  /** Decided by the first upsert of the run (the patch check). */
+  onChange: boolean | undefined;
+  values: Map<string, unknown>;
+  /** Shown with the next upsert (under the patch); see `showWithNext`. */
+  later: SearchAttributeUpdatePair[];
+}
+
+/** The values the run started with (the API's start, or those continue-as-new carried). */
+export function startingAttributes(): ShownAttributes {
+  const values = new Map<string, unknown>();
+  for (const pair of workflowInfo().typedSearchAttributes.getAll()) values.set(pair.key.name, pair.value);
+  return { onChange: undefined, values, later: [] };
+}
+
+/** Upserts `pairs`, leaving out values the attributes already hold (under the patch). */
+export function show(run: IssueRun, pairs: SearchAttributeUpdatePair[]): void {
+  const shown = run.shown;
+  shown.onChange ??= patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+  if (!shown.onChange) {
+    upsertSearchAttributes(pairs);
+    return;
+  }
+  const merged = new Map<string, SearchAttributeUpdatePair>();
+  for (const pair of [...shown.later, ...pairs]) merged.set(pair.key.name, pair);
+  shown.later = [];
+  const changed = [...merged.values()].filter((pair) => shown.values.get(pair.key.name) !== pair.value);
+  if (changed.length === 0) return;
+  for (const pair of changed) shown.values.set(pair.key.name, pair.value);
+  upsertSearchAttributes(changed);
+}
+
+/**
+ * Attributes to show with the next upsert, which the caller knows comes before the workflow
+ * next waits (classify's results go out with triage's stage). Runs without the patch upsert now.
+ */
+export function showWithNext(run: IssueRun, pairs: SearchAttributeUpdatePair[]): void {
+  const shown = run.shown;
+  shown.onChange ??= patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+  if (shown.onChange) shown.later.push(...pairs);
+  else upsertSearchAttributes(pairs);
+}
 
 /** Marks the progress as changed now and refreshes the Web UI's current details. */
 export function touch(run: IssueRun): void {
@@ -21,7 +73,7 @@ export function touch(run: IssueRun): void {
 export function enter(run: IssueRun, stage: Stage, step: string): void {
   run.progress.stage = stage;
   run.progress.currentStep = step;
-  upsertSearchAttributes([{ key: searchAttributes.issueStage, value: stage }]);
+  show(run, [{ key: searchAttributes.issueStage, value: stage }]);
   touch(run);
 }
 

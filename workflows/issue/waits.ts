@@ -3,13 +3,13 @@
  * a reminder, an escalation and an expiry, all durable timers) and for a slot of the
  * concurrency limiter. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { condition, patched, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { IssueStatus } from '../../src/contracts/issue';
 import type { Decision, Gate } from '../../src/contracts/people';
 import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
 import { type IssueRun, personPathBookkeeping, PipelineEnd } from './run';
 import { capTier } from './tiers';
-import { addCost, notifyErp, touch } from './visibility';
+import { addCost, notifyErp, show, touch } from './visibility';
 
 /** patched() id: human waits release the concurrency slot (added with issue 12). */
 const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
@@ -36,7 +36,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
   progress.pending = pending;
   progress.status = status;
   progress.currentStep = `waiting: ${what}`;
-  upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
+  show(run, [{ key: searchAttributes.awaitingHuman, value: true }]);
   touch(run);
   await personPathBookkeeping(run).recordIssueStatus({ ...ref, status, pending });
   if (policy.statusCallbacks) {
@@ -76,7 +76,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
           recipients: policy.escalationContacts,
         });
         const { priority } = await bookkeeping.raisePriority(ref);
-        upsertSearchAttributes([{ key: searchAttributes.issuePriority, value: priority }]);
+        show(run, [{ key: searchAttributes.issuePriority, value: priority }]);
       }
       touch(run);
     }
@@ -89,7 +89,7 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
   } finally {
     // Also on cancel: the issue is no longer waiting for anyone.
     progress.pending = null;
-    upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: false }]);
+    show(run, [{ key: searchAttributes.awaitingHuman, value: false }]);
   }
   if (outcome === 'settled') {
     if (releasedSlot) await waitForSlot(run, { again: true });
@@ -205,7 +205,7 @@ export async function waitForSlot(run: IssueRun, options: { again?: boolean } = 
   progress.status = 'queued';
   progress.queued = true;
   progress.currentStep = 'waiting for a free slot';
-  upsertSearchAttributes([{ key: searchAttributes.issueStage, value: 'queued' }]);
+  show(run, [{ key: searchAttributes.issueStage, value: 'queued' }]);
   touch(run);
   await run.activities.bookkeeping.requestSlot.executeWithOptions({ summary: 'limiter · ask for a slot' }, [
     {
@@ -220,7 +220,7 @@ export async function waitForSlot(run: IssueRun, options: { again?: boolean } = 
   state.slotHeld = true;
   progress.queued = false;
   progress.status = 'processing';
-  if (options.again && progress.stage) upsertSearchAttributes([{ key: searchAttributes.issueStage, value: progress.stage }]);
+  if (options.again && progress.stage) show(run, [{ key: searchAttributes.issueStage, value: progress.stage }]);
   touch(run);
 }
 
