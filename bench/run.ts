@@ -29,6 +29,7 @@ import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
 import { measureSandboxOverhead } from './sandbox-overhead';
+import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { bundleWorkflows } from '../src/temporal/worker';
@@ -65,6 +66,16 @@ const ownCpuSeconds = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
 };
+type CpuSplit = { benchProcess: number; temporalServer: number; postgres: number; total: number };
+let temporalServerPid: number | undefined;
+const cpuNow = () => ({ own: ownCpuSeconds(), server: processCpuSeconds(temporalServerPid), postgres: postgresCpuSeconds() });
+/** Milliseconds of CPU per issue since `before`, by process. */
+function cpuSince(before: ReturnType<typeof cpuNow>, issues: number): CpuSplit {
+  const now = cpuNow();
+  const ms = (seconds: number) => (seconds * 1000) / issues;
+  const split = { benchProcess: ms(now.own - before.own), temporalServer: ms(now.server - before.server), postgres: ms(now.postgres - before.postgres) };
+  return { ...split, total: split.benchProcess + split.temporalServer + (Number.isNaN(split.postgres) ? 0 : split.postgres) };
+}
 
 /**
  * A new, empty database for every run (BENCH_DATABASE_URL names one the benchmark owns): the
@@ -123,6 +134,7 @@ async function main(): Promise<void> {
   const sqliteFile = path.join(WORK, 'temporal.sqlite');
   const server = await startDevServer({ port: 0, uiPort: null, namespace: 'default', dbFile: sqliteFile, cacheDir: path.join(ROOT, '.data', 'bin'), cliPath: process.env.TEMPORAL_CLI_PATH, log });
   const serverPid = server.pid;
+  temporalServerPid = serverPid;
   const databaseUrl = await ensureBenchDatabase();
   let statements = 0;
   // BENCH_SQL=1: which statements the sequential pipelines send, most frequent first.
@@ -334,20 +346,36 @@ async function main(): Promise<void> {
     const acceptStarted = performance.now();
     const accepted = await loadTest('/idle/api/issues', inFlight, () => issueBody('acc'), idleKey);
     const acceptedPerMin = (accepted.n / ((performance.now() - acceptStarted) / 1000)) * 60;
-    // Completed: the whole pipeline vs bare workflows with as many steps.
+    // Completed: the whole pipeline vs bare workflows with as many steps. The CPU both use,
+    // per completed issue, in each process: on 2 cores throughput follows the total.
+    const profiling = process.env.BENCH_PROFILE === '1' && inFlight === 20 ? await startMainThreadProfile() : undefined;
+    let cpuAt = cpuNow();
     let started = performance.now();
     const submitted = await Promise.all(Array.from({ length: inFlight }, () => submit(runKey, 'thr')));
     await Promise.all(submitted.map((s) => client.workflow.getHandle(s.workflowId).result()));
     const completedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
+    const pipelineCpu = cpuSince(cpuAt, inFlight);
+    const profile = await profiling?.();
+    cpuAt = cpuNow();
     started = performance.now();
     const bares = await Promise.all(
       Array.from({ length: inFlight }, () => client.workflow.start('bareStepsWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-thr-${++seq}`, args: [stepsPerRun] })),
     );
     await Promise.all(bares.map((h) => h.result()));
     const bareCompletedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
-    throughput[`inFlight${inFlight}`] = { acceptedPerMin, completedPerMin, bareCompletedPerMin };
+    const bareCpu = cpuSince(cpuAt, inFlight);
+    throughput[`inFlight${inFlight}`] = { acceptedPerMin, completedPerMin, bareCompletedPerMin, cpuMsPerIssue: pipelineCpu, bareCpuMsPerIssue: bareCpu };
     row(`Accepted issues/min @${inFlight}`, `${round(acceptedPerMin, 0)}`, '—', '—', '≥ 3000');
     row(`Completed issues/min @${inFlight}`, `${round(completedPerMin, 0)}`, `${round(bareCompletedPerMin, 0)} bare`, completedPerMin / bareCompletedPerMin, '≥ 0.9×');
+    const split = (cpu: CpuSplit) => `${round(cpu.total, 0)} ms (bench ${round(cpu.benchProcess, 0)}, Temporal ${round(cpu.temporalServer, 0)}, Postgres ${round(cpu.postgres, 0)})`;
+    row(`CPU per completed issue @${inFlight}`, split(pipelineCpu), `${split(bareCpu)} bare`, pipelineCpu.total / bareCpu.total, '—');
+    if (profile) {
+      const owners = summarizeProfile(profile, ROOT);
+      fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-throughput.cpuprofile`), JSON.stringify(profile));
+      results.throughputProfile = owners.slice(0, 25);
+      log(`  bench process main thread during the ${inFlight} pipelines, by owner (BENCH_PROFILE=1):`);
+      for (const { owner, seconds, share } of owners.slice(0, 15)) log(`    ${(share * 100).toFixed(1).padStart(5)} %  ${seconds.toFixed(2)} s  ${owner}`);
+    }
   }
   results.throughput = throughput;
 

@@ -1,0 +1,107 @@
+/**
+ * Where the CPU goes during a benchmark phase: Postgres's processes (read from /proc, since
+ * the bare baseline sends no statements and the orchestrator's share is easy to forget), and
+ * with BENCH_PROFILE=1 a V8 CPU profile of the bench process's main thread (worker
+ * activities, API, fake Claude; workflow code runs in the SDK's worker threads and is not in
+ * it), summarised by the package or source directory that owns each sample.
+ */
+import fs from 'node:fs';
+import { Session, type Profiler } from 'node:inspector';
+
+/** CPU seconds used so far by every process named `postgres` on this machine (NaN without /proc). */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  let seen = 0;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return NaN;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      seen += 1;
+    } catch {
+      // the process ended while we read
+    }
+  }
+  return seen === 0 ? NaN : ticks / 100;
+}
+
+/** Starts profiling the main thread; the returned function stops and returns the profile. */
+export async function startMainThreadProfile(): Promise<() => Promise<Profiler.Profile>> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post<{ profile: Profiler.Profile }>('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
+}
+
+/** Who a script URL belongs to: an npm package, or a directory of this repository. */
+function ownerOf(url: string, root: string): string | undefined {
+  if (!url || url.startsWith('node:')) return undefined;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg?.[1]) return pkg[1];
+  const local = url.replace(/^file:\/\//, '');
+  if (local.startsWith(root)) return local.slice(root.length + 1).split('/').slice(0, 2).join('/');
+  return url.slice(-40);
+}
+
+/**
+ * Busy time by owner: each sample is charged to the nearest frame up its stack that belongs
+ * to a package or a source directory (so node's own HTTP parsing under the fake Claude's
+ * server counts as the fake's, under postgres.js as postgres's). Idle time is left out.
+ */
+export function summarizeProfile(profile: Profiler.Profile, root: string): Array<{ owner: string; seconds: number; share: number }> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const owners = new Map<number, string>();
+  const ownerOfNode = (id: number): string => {
+    const chain: number[] = [];
+    let current: number | undefined = id;
+    let owner: string | undefined;
+    while (current !== undefined) {
+      const known = owners.get(current);
+      if (known) {
+        owner = known;
+        break;
+      }
+      chain.push(current);
+      const frame = byId.get(current)?.callFrame;
+      owner = frame ? ownerOf(frame.url, root) : undefined;
+      if (owner) break;
+      current = parentOf.get(current);
+    }
+    // Stacks with no package frame at all (timers, sockets, microtask plumbing) share one name:
+    // the chain's nodes are cached, so a leaf-specific name would leak to other samples.
+    const name = owner ?? '(node internals, no package on the stack)';
+    for (const node of chain) owners.set(node, name);
+    return name;
+  };
+  const time = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, index) => {
+    const frame = byId.get(id)?.callFrame.functionName;
+    if (frame === '(idle)') return;
+    const owner = frame === '(garbage collector)' ? '(garbage collector)' : ownerOfNode(id);
+    time.set(owner, (time.get(owner) ?? 0) + (deltas[index] ?? 0));
+  });
+  const busy = [...time.values()].reduce((sum, us) => sum + us, 0);
+  return [...time]
+    .map(([owner, us]) => ({ owner, seconds: us / 1e6, share: us / Math.max(1, busy) }))
+    .sort((a, b) => b.seconds - a.seconds);
+}
