@@ -30,10 +30,12 @@ describe('concurrency limits', () => {
     const b1 = await h.submit(b.apiKey, { title: 'B1' });
     await h.waitFor(b.apiKey, b1.id, (issue) => issue.stage === 'classify');
     const a2 = await h.submit(a.apiKey, { title: 'A2' }); // over A's limit of 1
-    const b2 = await h.submit(b.apiKey, { title: 'B2' }); // over B's limit and the global cap of 2
-
+    // Queued before B2 is submitted: the two workflows' slot requests would otherwise race,
+    // and on a loaded machine B2's could reach the limiter first.
     const queuedA2 = await h.waitFor(a.apiKey, a2.id, (issue) => issue.status === 'queued' && issue.queuePosition !== null);
     expect(queuedA2).toMatchObject({ erpStatus: 'QUEUED', queuePosition: 1 });
+    const b2 = await h.submit(b.apiKey, { title: 'B2' }); // over B's limit and the global cap of 2
+
     const queuedB2 = await h.waitFor(b.apiKey, b2.id, (issue) => issue.status === 'queued' && issue.queuePosition !== null);
     expect(queuedB2.queuePosition).toBe(2);
     const limiter = await h.temporal.client.workflow.getHandle(LIMITER_WORKFLOW_ID).query(limiterStateQuery);
