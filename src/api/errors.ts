@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode } from '../errors';
+import { outageError } from '../upstream/unavailable';
 
 /** The one `code → HTTP status` mapping. Exhaustive: a new code fails to compile here. */
 export function statusForCode(code: ErrorCode): ContentfulStatusCode {
@@ -46,7 +47,7 @@ export const ERROR_CATALOG: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTE
   INTERNAL: [500, 'Our fault. Quote the requestId when reporting it.'],
   UPSTREAM_REJECTED: [502, 'A service we call (Claude, GitHub, the ERP) refused the request.'],
   INVALID_MODEL_OUTPUT: [502, 'The model answered something we could not use.'],
-  UPSTREAM_UNAVAILABLE: [503, 'A service we depend on (Temporal, Postgres, Claude, GitHub, the ERP) is unreachable. Retry later.'],
+  UPSTREAM_UNAVAILABLE: [503, 'A service we depend on (Temporal, Postgres, Claude, GitHub, the ERP) is unreachable. Retry-After says when to try again; repeating the same request is safe.'],
 };
 
 export interface ErrorDetail {
@@ -97,11 +98,13 @@ export function validationMessage(part: string, details: Array<{ path: string; m
 }
 
 /** Hono's onError: known errors get their status; anything else is a 500 without internals. */
-export function handleError(error: Error, c: Context, log: (error: unknown, requestId: string) => void): Response {
+export function handleError(thrown: Error, c: Context, log: (error: unknown, requestId: string) => void): Response {
+  // A dependency that is down (Postgres, Temporal) is a 503 the caller may retry, not a 500.
+  const error = outageError(thrown) ?? thrown;
   if (error instanceof AppError) {
     const status = statusForCode(error.code);
     if (status >= 500) log(error, String(c.get('requestId' as never)));
-    if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) {
+    if ((error.code === 'RATE_LIMITED' || error.code === 'UPSTREAM_UNAVAILABLE') && error.retryAfterMs !== undefined) {
       c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     }
     return c.json(errorBody(c, error.code, error.message, error.details), status);

@@ -45,7 +45,11 @@ function issuePaths(): Paths {
       post: {
         summary: 'Submit an issue (one workflow per organization + source + externalId)',
         requestBody: requestBody(createIssueRequestSchema),
-        responses: { 201: answer('Created and started', 'IssueSubmitted'), 200: answer('Already known: the existing issue (created false)', 'IssueSubmitted') },
+        responses: {
+          201: answer('Created and started', 'IssueSubmitted'),
+          200: answer('Already known: the existing issue (created false)', 'IssueSubmitted'),
+          202: answer('Stored, but Temporal was unreachable: the issue stays queued and its workflow starts once Temporal answers again (the recovery sweep, within about a minute)', 'IssueSubmitted'),
+        },
       },
       get: { summary: 'List issues, newest first', parameters: queryParameters(listIssuesQuerySchema), responses: { 200: answer('A page of issues', 'IssuePage') } },
     },
@@ -223,8 +227,9 @@ function withSharedParts(paths: Paths): Paths {
       const [operationId, tag] = named;
       operation['operationId'] = operationId;
       operation['tags'] = [tag];
-      if (!path.startsWith('/api/') || path.startsWith('/api/webhooks/')) continue;
       const responses = operation['responses'] as Record<string, unknown>;
+      if (path.startsWith('/api/')) responses['503'] ??= errorResponse('UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe');
+      if (!path.startsWith('/api/') || path.startsWith('/api/webhooks/')) continue;
       const parameters = (operation['parameters'] as unknown[] | undefined) ?? [];
       responses['401'] ??= errorResponse('Missing, unknown or revoked API key');
       responses['403'] ??= errorResponse('The key lacks the scope this operation needs (the message names it)');

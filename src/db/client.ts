@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   url: string | undefined;
   pgliteDir: string;
   poolSize?: number;
+  /** Seconds to wait for a connection before a statement fails (default 3). */
+  connectTimeoutSeconds?: number;
   /** Called for every statement sent (Postgres only): benchmarks count writes with it. */
   onQuery?: (query: string) => void;
 }
@@ -49,6 +51,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       onnotice: () => undefined,
       // The service is a long-lived process; idle connections are closed, not kept forever.
       idle_timeout: 60,
+      // A database that does not answer fails the statement in seconds (the API answers 503,
+      // activities retry) instead of after postgres.js's default of 30 s.
+      connect_timeout: options.connectTimeoutSeconds ?? 3,
       ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
     });
     return {

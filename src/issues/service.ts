@@ -31,6 +31,7 @@ import {
   statusQuery,
 } from '../../workflows/definitions';
 import { LIMITER_WORKFLOW_ID, slotPositionQuery } from '../../workflows/limiter';
+import { isDatabaseUnavailable, outageError } from '../upstream/unavailable';
 import { repeatsLatestDecision, repeatsRecordedAnswer } from './repeated-actions';
 import { isTerminal, issueView, type IssueView, withStoredPeople } from './view';
 
@@ -57,6 +58,8 @@ export interface IssueServiceDeps {
 export interface SubmitResult {
   created: boolean;
   issue: IssueView;
+  /** Stored, but Temporal was unreachable: the recovery sweep starts its workflow once it is back. */
+  startDeferred?: true;
 }
 
 
@@ -112,6 +115,21 @@ export function createIssueService(deps: IssueServiceDeps) {
     // (the policies keep the run).
   }
 
+
+  /**
+   * A stored issue is accepted even while Temporal is unreachable: it stays `queued` and the
+   * recovery sweep starts it once Temporal answers again (the start is idempotent). Any other
+   * failure is thrown.
+   */
+  async function startUnlessTemporalIsDown(row: IssueRecord, organization: Organization): Promise<{ startDeferred?: true }> {
+    try {
+      await ensureWorkflowStarted(row, organization);
+      return {};
+    } catch (error) {
+      if (outageError(error) && !isDatabaseUnavailable(error)) return { startDeferred: true };
+      throw error;
+    }
+  }
 
   async function queuePosition(workflowId: string): Promise<number | null> {
     const position = await deps.runs.query(LIMITER_WORKFLOW_ID, slotPositionQuery, workflowId);
@@ -213,8 +231,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       // burst may overshoot by the number of requests in flight.
       const snapshot = await submissionSnapshot(deps.db, organization.id, request.externalId || derivedId ? { source: request.source, externalId } : undefined);
       if (snapshot.existing) {
-        await ensureWorkflowStarted(snapshot.existing, organization);
-        return { created: false, issue: toView(snapshot.existing, undefined) };
+        const deferred = await startUnlessTemporalIsDown(snapshot.existing, organization);
+        return { created: false, issue: toView(snapshot.existing, undefined), ...deferred };
       }
       assertWithinWindows(snapshot.windows, submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
       assertSpentUnderCaps(organization, snapshot.spent);
@@ -235,8 +253,8 @@ export function createIssueService(deps: IssueServiceDeps) {
         createdByKeyId: submittedBy.keyId ?? null,
       });
       // Also for duplicates: heals a crash between the insert and the start.
-      await ensureWorkflowStarted(issue, organization);
-      return { created, issue: toView(issue, undefined) };
+      const deferred = await startUnlessTemporalIsDown(issue, organization);
+      return { created, issue: toView(issue, undefined), ...deferred };
     },
 
     get: currentView,

@@ -6,6 +6,7 @@ import { createActivities } from '../../activities';
 import type { Config } from '../config';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import type { PrincipalCache } from '../identity/principal-cache';
+import { cachedHealthChecks } from './health';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
 import { recordedStageReplies } from '../fakes/recorded-stage-replies';
 import { createAnthropicClient } from '../llm/anthropic';
@@ -124,18 +125,13 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
 }
 
 export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
+  const health = cachedHealthChecks({
+    database: () => deps.db.db.execute('select 1'),
+    temporal: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => deps.client.connection.workflowService.getSystemInfo({})),
+  });
   return buildApp(services, {
     db: deps.db.db,
-    health: async () => ({
-      database: await deps.db.db
-        .execute('select 1')
-        .then(() => true)
-        .catch(() => false),
-      temporal: await deps.client.connection.workflowService
-        .getSystemInfo({})
-        .then(() => true)
-        .catch(() => false),
-    }),
+    health: () => health.read(),
     sandbox: sandboxHealth(config.sandbox),
     logError: (error, requestId) => deps.log.error('request failed', { requestId, error }),
   });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 
@@ -19,11 +19,21 @@ function tlsOptions(config: TemporalConfig) {
   };
 }
 
+/**
+ * The client's retries of a failed call: 3 attempts (about half a second) instead of the
+ * SDK's 10 (about 20 s). Callers of the API get a 503 quickly when Temporal is unreachable,
+ * and activities that use the client fail fast into their own Temporal retry policy.
+ */
+export function briefGrpcRetries() {
+  return [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))];
+}
+
 export async function connectClient(config: TemporalConfig, address: string): Promise<Client> {
   const connection = await Connection.connect({
     address,
     tls: tlsOptions(config) ?? (config.tls ? true : undefined),
     apiKey: config.apiKey,
+    interceptors: briefGrpcRetries(),
   });
   return new Client({ connection, namespace: config.namespace });
 }

@@ -4,6 +4,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { QueryDefinition, SearchAttributePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { outageError } from '../upstream/unavailable';
 import { updateRefusal } from './update-errors';
 
 /**
@@ -67,14 +68,26 @@ export function withReadDeadline<T>(temporal: Client, read: () => Promise<T>, ti
   return temporal.connection.withDeadline(Date.now() + timeoutMs, read);
 }
 
+/**
+ * Deadlines of the calls that change something. Without them the client retries an
+ * unreachable server for about 20 s, and the API's caller waits that long for a 500; with
+ * them the caller gets a 503 with Retry-After in a couple of seconds (src/upstream). An update
+ * also waits for the workflow to run its handler (validation, a local activity recording the
+ * decision), hence the longer one.
+ */
+export const DEFAULT_WRITE_DEADLINE_MS = 2_000;
+export const DEFAULT_UPDATE_DEADLINE_MS = 10_000;
+
 /** The port over a Temporal client. */
-export function temporalRuns(temporal: Client, options: { readDeadlineMs?: number } = {}): WorkflowRuns {
+export function temporalRuns(temporal: Client, options: { readDeadlineMs?: number; writeDeadlineMs?: number; updateDeadlineMs?: number } = {}): WorkflowRuns {
   const handle = (workflowId: string) => temporal.workflow.getHandle(workflowId);
   const read = <T>(work: () => Promise<T>) => withReadDeadline(temporal, work, options.readDeadlineMs);
+  const write = <T>(work: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + (options.writeDeadlineMs ?? DEFAULT_WRITE_DEADLINE_MS), work);
+  const updating = <T>(work: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + (options.updateDeadlineMs ?? DEFAULT_UPDATE_DEADLINE_MS), work);
   return {
     async start(request) {
       try {
-        await temporal.workflow.start(request.workflowType, {
+        await write(() => temporal.workflow.start(request.workflowType, {
           taskQueue: request.taskQueue,
           workflowId: request.workflowId,
           args: request.args,
@@ -83,7 +96,7 @@ export function temporalRuns(temporal: Client, options: { readDeadlineMs?: numbe
           typedSearchAttributes: request.searchAttributes,
           ...(request.staticSummary ? { staticSummary: request.staticSummary } : {}),
           ...(request.staticDetails ? { staticDetails: request.staticDetails } : {}),
-        });
+        }));
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
@@ -98,13 +111,13 @@ export function temporalRuns(temporal: Client, options: { readDeadlineMs?: numbe
     },
     async update(workflowId, update, arg, whenEnded) {
       try {
-        return await handle(workflowId).executeUpdate(update, { args: [arg] });
+        return await updating(() => handle(workflowId).executeUpdate(update, { args: [arg] }));
       } catch (error) {
-        throw updateRefusal(error, whenEnded);
+        throw outageError(error) ?? updateRefusal(error, whenEnded);
       }
     },
-    signal: (workflowId, signal, ...args) => orNotFound(async () => (await handle(workflowId).signal(signal, ...args), 'sent' as const)),
-    cancel: (workflowId) => orNotFound(async () => (await handle(workflowId).cancel(), 'requested' as const)),
+    signal: (workflowId, signal, ...args) => orNotFound(() => write(async () => (await handle(workflowId).signal(signal, ...args), 'sent' as const))),
+    cancel: (workflowId) => orNotFound(() => write(async () => (await handle(workflowId).cancel(), 'requested' as const))),
     status: (workflowId) => orNotFound(async () => (await read(() => handle(workflowId).describe())).status.name as RunStatus),
   };
 }

@@ -69,14 +69,21 @@ export interface PipelineHarness {
 }
 
 export async function startPipelineHarness(
-  options: { startWorker?: boolean; githubApiUrl?: string; maxConcurrentPipelines?: number; maxConcurrentSkillRuns?: number } = {},
+  options: {
+    startWorker?: boolean;
+    githubApiUrl?: string;
+    maxConcurrentPipelines?: number;
+    maxConcurrentSkillRuns?: number;
+    /** The worker's activities use this database connection (a test may route it through a fault proxy). */
+    activityDb?: DatabaseHandle;
+  } = {},
 ): Promise<PipelineHarness> {
   const db = await openTestDatabase();
   const temporal = await connectTemporal();
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
   const activities = createActivities({
-    db: db.db,
+    db: (options.activityDb ?? db).db,
     llm,
     models: MODELS,
     maxOutputTokens: 1024,

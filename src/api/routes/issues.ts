@@ -25,7 +25,7 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
   const reader = requireScope('issues:write', 'review');
   return new Hono<{ Variables: AuthVariables }>()
     .post('/', requireScope('issues:write'), validate('json', createIssueRequestSchema), async (c) => {
-      const { created, issue } = await issues.submit(c.get('organization'), c.req.valid('json'), {
+      const { created, issue, startDeferred } = await issues.submit(c.get('organization'), c.req.valid('json'), {
         keyId: c.get('principal').key.id,
         idempotencyKey: c.req.header(IDEMPOTENCY_HEADER),
       });
@@ -39,7 +39,8 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
           trackingUrl: issue.trackingUrl,
           created,
         },
-        created ? 201 : 200,
+        // 202: stored, started when Temporal is reachable again (it was not just now).
+        startDeferred ? 202 : created ? 201 : 200,
       );
     })
     .get('/', reader, validate('query', listIssuesQuerySchema), async (c) => {
