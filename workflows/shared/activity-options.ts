@@ -4,14 +4,27 @@
  */
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
-/**
- * Model calls: transient upstream errors (429/5xx/overloaded) retry here, after the API's
- * retry-after (nextRetryDelay); 4xx and invalid output fail without retrying.
+/*
+ * Every policy outlasts a realistic outage of what the activity needs — Postgres restarting,
+ * Claude overloaded, the network — for about ten minutes of backoff: an issue never fails
+ * because a dependency was briefly down. Errors that retrying can't fix are classified
+ * non-retryable where they arise (AppError.retryable, activities/failures.ts) and fail at once.
+ * Retry policies are not part of the replayed commands: changing them is safe for runs in flight.
  */
-export const MODEL_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 };
 
-/** Agent tool calls: a tool call runs at most once (the ledger), so retrying is safe. */
-export const TOOL_RETRY: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 };
+/**
+ * Model calls: transient upstream errors (429/5xx/overloaded) and our own database's outages
+ * retry here, after the API's retry-after (nextRetryDelay) when it gave one; 4xx and invalid
+ * output fail without retrying. 1 s doubling to 2 min, 12 attempts: about 11 minutes.
+ */
+export const MODEL_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 };
+
+/**
+ * Agent tool calls: a tool call runs at most once (the ledger), so retrying is safe.
+ * 1 s doubling to 1 min, 15 attempts: about 10 minutes (it was 5 attempts, 15 s, and a 30 s
+ * database restart failed the issue).
+ */
+export const TOOL_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 15 };
 
 /** Postgres bookkeeping: short, idempotent, retried until the database is back. */
 export const BOOKKEEPING_OPTIONS: ActivityOptions = {
