@@ -16,7 +16,7 @@ import type { Database } from '../src/db/client';
 import { type IssueRecord, issueStageWrite } from '../src/db/issues';
 import { logWrite } from '../src/db/logs';
 import { enterStage, type IssueContext } from '../src/db/stage-entry';
-import { stepCompletedWrite, stepFailedWrite } from '../src/db/steps';
+import { completedStageStep, stepCompletedWrite, stepFailedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
 import { AppError, errorMessage } from '../src/errors';
 import { loadPrompt } from '../src/prompts';
@@ -58,6 +58,9 @@ const TOOL_DESCRIPTIONS: Record<'classify' | 'triage', string> = {
 export function createStageActivities(deps: StageActivityDeps) {
   const { db } = deps;
 
+  /** Where each single-call stage keeps its model's answer in `issues.result`. */
+  const STORED_RESULT_KEYS = { classify: 'classification', triage: 'triage' } as const;
+
   async function runStage<S extends 'classify' | 'triage', R>(
     stage: S,
     input: StageActivityInput,
@@ -67,6 +70,21 @@ export function createStageActivities(deps: StageActivityDeps) {
     const runtime = currentActivity();
     const model = deps.models[input.modelTier];
     const ref = { organizationId: input.organizationId, issueId: input.issueId };
+    if (runtime.attempt > 1) {
+      // An earlier attempt may have finished — its writes are one statement — and only its
+      // completion been lost (the worker died first): return what it stored, with what it
+      // cost, rather than paying for the call again. Agent turns do the same (agent-turn.ts).
+      const done = await completedStageStep(db, ref, { stage, round: input.round });
+      const stored = done?.issue.result[STORED_RESULT_KEYS[stage]];
+      const parsed = stored === undefined ? undefined : stageOutputSchemas[stage].safeParse(stored);
+      if (done && parsed?.success) {
+        // The summary only: these writes were made by the attempt that finished, and are not sent again.
+        const unsent = new PendingWrites(db);
+        const summary = store(parsed.data as z.infer<(typeof stageOutputSchemas)[S]>, { issue: done.issue, stepId: done.stepId, writes: unsent });
+        await logWrite(db, { ...ref, stepId: done.stepId, level: 'INFO', message: `${stage}: attempt ${runtime.attempt} reused the answer attempt before it stored (no new model call)` });
+        return { ...summary, costUsd: done.costUsd } as R;
+      }
+    }
     // One statement in: the stage, its step and log line, the issue and its context read back.
     const entered = await enterStage(
       db,

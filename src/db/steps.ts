@@ -1,6 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { issueSteps } from './schema';
+import type { IssueRecord } from './issues';
+import { decodedJson, executedRows, rowFromJson } from './json-rows';
+import { issues, issueSteps, llmCalls } from './schema';
 
 export type StepRecord = typeof issueSteps.$inferSelect;
 
@@ -64,4 +66,32 @@ export async function listSteps(db: Database, organizationId: string, issueId: s
     .from(issueSteps)
     .where(and(eq(issueSteps.organizationId, organizationId), eq(issueSteps.issueId, issueId)))
     .orderBy(asc(issueSteps.startedAt), asc(issueSteps.round));
+}
+
+/**
+ * A stage step that already completed — its writes (the model calls' records, what the stage
+ * stored, the completion) went out together — with the issue as it stands and what the step's
+ * model calls cost. For a retried single-call stage whose first attempt finished but whose
+ * completion never reached Temporal (the worker died after the write): the retry returns what
+ * is stored instead of calling the model again. Undefined when there is no such step.
+ */
+export async function completedStageStep(
+  db: Database,
+  ref: { organizationId: string; issueId: string },
+  step: { stage: string; round: number },
+): Promise<{ stepId: string; costUsd: number; issue: IssueRecord } | undefined> {
+  const result = await db.execute(sql`
+    select s.id as step_id,
+      (select coalesce(sum(c.cost_usd), 0) from ${llmCalls} c where c.step_id = s.id) as cost_usd,
+      (select row_to_json(i) from ${issues} i where i.organization_id = s.organization_id and i.id = s.issue_id) as issue
+    from ${issueSteps} s
+    where s.organization_id = ${ref.organizationId} and s.issue_id = ${ref.issueId}
+      and s.stage = ${step.stage} and s.round = ${step.round} and s.status = 'completed'`);
+  const [row] = executedRows(result);
+  if (!row?.['issue']) return undefined;
+  return {
+    stepId: String(row['step_id']),
+    costUsd: Number(row['cost_usd']),
+    issue: rowFromJson(issues, decodedJson(row['issue']) as Record<string, unknown>),
+  };
 }

@@ -121,3 +121,64 @@ describe('a retried agent turn', () => {
     });
   });
 });
+
+/**
+ * Classify and triage are one model call each. Their retry after an attempt that stored its
+ * answer (the worker died before reporting it) returns the stored answer and its cost, without
+ * a second call: before, they called the model again.
+ */
+describe('a retried single-call stage', () => {
+  let h: PipelineHarness;
+  beforeAll(async () => {
+    h = await startPipelineHarness();
+  });
+  afterAll(() => h.close());
+
+  it('classify and triage reuse what their first attempt stored, and report its cost once', async () => {
+    const { organizationId } = await h.newOrganization({});
+    const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+    const activities = createActivities({
+      db: h.db.db,
+      llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
+      models: MODELS,
+      maxOutputTokens: 1024,
+      ...testWorkspaceDeps(),
+    });
+    const usage = { input_tokens: 10_000, output_tokens: 1_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    h.fake.onTool('submit_classification', { ...reply.classify({ complexity: 8 }), usage } as never);
+    h.fake.onTool('submit_triage', { ...reply.triage({ route: 'answer', answer: 'Round per line.' }), usage } as never);
+    const requestsBefore = h.fake.requests.length;
+    const input = { organizationId, issueId: issue.id, round: 0, modelTier: 'small' as const };
+
+    type Classified = Awaited<ReturnType<typeof activities.classifyIssue>>;
+    const classified = (await new MockActivityEnvironment({ attempt: 1 }).run(activities.classifyIssue, input)) as Classified;
+    const classifiedAgain = await new MockActivityEnvironment({ attempt: 2 }).run(activities.classifyIssue, input);
+    const triaged = await new MockActivityEnvironment({ attempt: 1 }).run(activities.triageIssue, input);
+    const triagedAgain = await new MockActivityEnvironment({ attempt: 3 }).run(activities.triageIssue, input);
+
+    expect(h.fake.requests.length - requestsBefore).toBe(2); // one call per stage
+    // haiku: 10 000 × $1/MTok + 1 000 × $5/MTok = $0.015
+    expect(classified.costUsd).toBeCloseTo(0.015, 6);
+    expect(classifiedAgain).toEqual(classified);
+    expect(triagedAgain).toEqual(triaged);
+    expect(triaged).toMatchObject({ route: 'answer' });
+    expect((await issueCostTotals(h.db.db, organizationId, issue.id)).costUsd).toBeCloseTo(0.03, 6);
+  });
+
+  it('a retry after an attempt that stored nothing calls the model', async () => {
+    const { organizationId } = await h.newOrganization({});
+    const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+    const activities = createActivities({
+      db: h.db.db,
+      llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
+      models: MODELS,
+      maxOutputTokens: 1024,
+      ...testWorkspaceDeps(),
+    });
+    h.fake.onTool('submit_classification', reply.classify());
+    const requestsBefore = h.fake.requests.length;
+    const result = await new MockActivityEnvironment({ attempt: 2 }).run(activities.classifyIssue, { organizationId, issueId: issue.id, round: 0, modelTier: 'small' as const });
+    expect(result).toMatchObject({ complexity: 5 });
+    expect(h.fake.requests.length - requestsBefore).toBe(1);
+  });
+});
