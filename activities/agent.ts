@@ -12,6 +12,7 @@ import {
 import type { ModelTier } from '../src/contracts/policy';
 import { stageOutputSchemas, type StageOutput } from '../src/contracts/stages';
 import {
+  claimToolRun,
   getToolCall,
   putAgentMessage,
   storeToolResult,
@@ -152,7 +153,7 @@ export function createAgentActivities(deps: AgentDeps) {
       output = error.message;
       isError = true;
     }
-    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: true });
+    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !COUNTED_AT_START.has(call.name) });
     // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
     if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
     else transcripts.forget(input.loopId);
@@ -305,6 +306,13 @@ export function createAgentActivities(deps: AgentDeps) {
   };
 }
 
+/** A command tool calls run at most once: counted when it starts (claimToolRun), not when its result is stored. */
+const COUNTED_AT_START = new Set(['run_command']);
+
+const INTERRUPTED_COMMAND =
+  'This command was started by an earlier attempt whose worker stopped before it finished: it may have run partly or completely, ' +
+  'and its output is lost. It was not run again. Check the workspace (diff, read_file) and run it again if it is still needed.';
+
 function notAvailable(name: string, stage: string, offered: Set<string>): string {
   return `${truncate(name, 100)} is not available in the ${stage} stage; available: ${[...offered].join(', ') || '(none)'}`;
 }
@@ -361,6 +369,10 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
         organization,
         maxOutputBytes: 50_000,
         signal: context.signal,
+        // Recorded before it starts: a retry after a worker died mid-command does not run it again.
+        beforeStart: async () => {
+          if (!(await claimToolRun(deps.db, ref, ref.toolUseId))) throw new ToolInputError(INTERRUPTED_COMMAND);
+        },
       });
       if (overCap) throw new ToolInputError(`${formatCommandResult(result)}\n${overCap}`);
       return formatCommandResult(result);

@@ -184,7 +184,7 @@ export async function workspaceOverCap(dir: string, settings: OrganizationSettin
 export async function runInWorkspace(
   deps: Pick<WorkspaceDeps, 'db' | 'sandbox'>,
   ref: WorkspaceRef,
-  command: { dir: string; argv: string[]; allowlist: string[][]; organization: OrganizationSettings; maxOutputBytes: number; signal: AbortSignal },
+  command: { dir: string; argv: string[]; allowlist: string[][]; organization: OrganizationSettings; maxOutputBytes: number; signal: AbortSignal; beforeStart?: () => Promise<void> },
 ): Promise<{ result: SandboxResult; overCap: string | null }> {
   const { organization } = command;
   const egress = egressLogger(deps.db, ref);
@@ -196,6 +196,7 @@ export async function runInWorkspace(
     limits: sandboxLimits(organization, { maxOutputBytes: command.maxOutputBytes }),
     egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
     signal: command.signal,
+    ...(command.beforeStart ? { beforeStart: command.beforeStart } : {}),
   });
   await egress.flush();
   if (result.outcome !== 'exited') {

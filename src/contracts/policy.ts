@@ -171,8 +171,12 @@ export const organizationSettingsSchema = z.object({
     .prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */
   historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
-  /** Heartbeat timeout of model and tool activities: how soon a lost worker's call is retried. */
-  activityHeartbeatSeconds: z.number().int().min(1).max(600).default(60),
+  /**
+   * Heartbeat timeout of model, tool and workspace activities: how soon a lost worker's call is
+   * retried. They heartbeat every second while they wait on a model, a command or git, so
+   * 20 s is a stalled process, not a slow call (it was 60 s: a dead worker's step idled a minute).
+   */
+  activityHeartbeatSeconds: z.number().int().min(1).max(600).default(20),
 });
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 /** Settings as stored and written (defaults not yet applied). */

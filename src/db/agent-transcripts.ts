@@ -116,6 +116,21 @@ export async function listToolCalls(db: Database, ref: Omit<LoopRef, 'loopId'> &
  * for it (validation errors, answers to questions) do not count. Returns false when a
  * result was already stored (the caller must not have run the tool).
  */
+/**
+ * Counts a run of a tool call's command before the command starts: true when this attempt may
+ * run it, false when an earlier attempt already started it and never stored a result (its
+ * worker died or it was given up) — the command may have run partly or fully, and running it
+ * again is the agent's decision, not a retry's. `executions` then counts real starts.
+ */
+export async function claimToolRun(db: Database, ref: LoopRef, toolUseId: string): Promise<boolean> {
+  const rows = await db
+    .update(agentToolCalls)
+    .set({ executions: sql`${agentToolCalls.executions} + 1` })
+    .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output), eq(agentToolCalls.executions, 0)))
+    .returning({ id: agentToolCalls.id });
+  return rows.length > 0;
+}
+
 export async function storeToolResult(
   db: Database,
   ref: LoopRef,

@@ -22,6 +22,12 @@ export interface WorkspaceCommand {
   /** Hosts the organization allows (settings.sandbox.allowedHosts); each decision is reported. */
   egress?: { allowedHosts: string[]; onDecision(decision: EgressDecision): void };
   signal?: AbortSignal;
+  /**
+   * Runs once the command passed its checks, right before it starts; if it throws, the command
+   * does not start (a ToolInputError is the tool's answer). The agent tool records each run
+   * here before it happens, so a tool call runs its command at most once.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 export async function runCommand(command: WorkspaceCommand): Promise<SandboxResult> {
@@ -33,6 +39,7 @@ export async function runCommand(command: WorkspaceCommand): Promise<SandboxResu
     const allowed = allowlist.map((entry) => entry.join(' ')).join(' | ') || '(none configured)';
     throw new ToolInputError(`command not allowed: ${argv.join(' ')}. Allowed: ${allowed}`);
   }
+  await command.beforeStart?.();
   return command.sandbox.run({
     argv,
     workspace: { hostPath: command.dir, writable: true },

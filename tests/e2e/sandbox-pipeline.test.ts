@@ -5,13 +5,14 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { listToolCalls, registerToolCalls } from '../../src/db/agent-transcripts';
+import { claimToolRun, listToolCalls, registerToolCalls } from '../../src/db/agent-transcripts';
+import { insertIssueIfAbsent } from '../../src/db/issues';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { latestArtifact } from '../../src/db/artifacts';
 import { issueLogs } from '../../src/db/schema';
 import { mirrorDir, workspaceDir } from '../../src/workspace/git';
 import { makeBareRepository } from '../support/git-fixture';
-import { testWorkspaceDeps } from '../support/harness';
+import { newTestIssue, testWorkspaceDeps } from '../support/harness';
 import { MODELS, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -155,4 +156,38 @@ describe('sandbox in the pipeline', () => {
     const { workspacesDir } = testWorkspaceDeps();
     expect(fs.existsSync(path.join(workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: id }), 'pwned.txt'))).toBe(false);
   });
+
+  it("runs a tool call's command at most once: a retry after an interrupted attempt says so instead of running it again", async () => {
+    const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
+    cleanups.push(cleanup);
+    const { organizationId } = await h.newOrganization({ repository: { remote, baseBranch: 'main', host: 'local', allowedCommands: [['node', '-e']] } });
+    const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+    const loop = { organizationId, issueId: issue.id, loopId: `${issue.id}:code:0` };
+    const appendRun = { argv: ['node', '-e', "require('fs').appendFileSync('runs.log', 'ran\\n')"] };
+    await registerToolCalls(h.db.db, loop, [
+      { toolUseId: 'toolu_once', name: 'run_command', input: appendRun },
+      { toolUseId: 'toolu_interrupted', name: 'run_command', input: appendRun },
+    ]);
+    const activities = createActivities({ db: h.db.db, llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 1000 }), models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+    type ToolResult = { isError: boolean; summary: string; executed: boolean };
+    const run = (toolUseId: string, attempt: number) => new MockActivityEnvironment({ attempt }).run(activities.runAgentTool, { ...loop, toolUseId }) as Promise<ToolResult>;
+
+    // Completed, then retried (the completion was lost): one run, the stored result answers.
+    expect(await run('toolu_once', 1)).toMatchObject({ isError: false, executed: true });
+    expect(await run('toolu_once', 2)).toMatchObject({ isError: false, executed: false });
+    // Started by an attempt whose worker died before it stored anything: not run again.
+    expect(await claimToolRun(h.db.db, loop, 'toolu_interrupted')).toBe(true);
+    const retried = await run('toolu_interrupted', 2);
+    expect(retried).toMatchObject({ isError: true, summary: expect.stringContaining('started by an earlier attempt whose worker stopped') });
+
+    const calls = await listToolCalls(h.db.db, { organizationId, issueId: issue.id });
+    expect(calls.map((call) => [call.toolUseId, call.executions])).toEqual([
+      ['toolu_once', 1],
+      ['toolu_interrupted', 1],
+    ]);
+    const { workspacesDir } = testWorkspaceDeps();
+    const log = fs.readFileSync(path.join(workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: issue.id }), 'runs.log'), 'utf8');
+    expect(log).toBe('ran\n'); // the command itself ran once in all
+  });
 });
+
