@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,8 @@ import { type CommandSandbox, limitMessage, minimalEnv, SANDBOX_PATH } from './s
 /**
  * `SANDBOX=off`: commands run as the worker's own user with the host's view of the machine.
  * Kept: a minimal environment (no worker variable), no inherited descriptor, an empty HOME,
- * its own process group killed at the end, wall time and output caps. Given up: everything else — the command
+ * its own process group killed at the end, death with the worker (the command itself, through
+ * setpriv's parent-death signal), wall time and output caps. Given up: everything else — the command
  * can read the worker's /proc (and so its secrets), other workspaces, the network. For a
  * development machine without bubblewrap, never for hostile input.
  */
@@ -18,6 +20,7 @@ export const SANDBOX_OFF_WARNING =
 
 export function createUnsandboxedRunner(): CommandSandbox {
   const bash = findBash();
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => existsSync(candidate));
   return {
     kind: 'off',
     describe: () => ({ kind: 'off', resourceControl: 'wall time and output only', warning: SANDBOX_OFF_WARNING }),
@@ -28,7 +31,10 @@ export function createUnsandboxedRunner(): CommandSandbox {
       const home = await fs.mkdtemp(path.join(os.tmpdir(), 'sandbox-off-home-'));
       try {
         const env = minimalEnv(home, { ...command.env, PATH: process.env.PATH ?? SANDBOX_PATH });
-        const result = await spawnAndWait(command, launcherArgv(bash, [], command.argv), { cwd: command.workspace.hostPath, env });
+        // setpriv --pdeathsig: the command is killed if the worker dies (its own children are
+        // not; bubblewrap's --die-with-parent takes the whole sandbox).
+        const argv = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', ...command.argv] : command.argv;
+        const result = await spawnAndWait(command, launcherArgv(bash, [], argv), { cwd: command.workspace.hostPath, env });
         return { ...result, limitMessage: limitMessage(result.outcome, command.limits), durationMs: Date.now() - started };
       } finally {
         await fs.rm(home, { recursive: true, force: true });
