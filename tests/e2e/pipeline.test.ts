@@ -74,6 +74,7 @@ describe('agent pipeline', () => {
     const live = await h.temporal.client.workflow.getHandle(workflowId).query('status');
     expect(totals.calls).toBe(7); // classify, triage, research ×3, code, review
     expect((live as { costUsd: number }).costUsd).toBeCloseTo(totals.costUsd, 6);
+    expect(issue.costUsd).toBeCloseTo(totals.costUsd, 6); // the finished issue's view has it too
     expect(totals.cacheReadTokens).toBeGreaterThan(0); // repeated agent turns read the cached prefix
 
     const steps = await listSteps(h.db.db, organizationId, id);
