@@ -9,15 +9,12 @@
 import { startRecoverySweep } from './recovery';
 import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
-import { installSkillLibrary } from '../skills/library';
-import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
-import { createOrganization, findPrincipalByApiKey, issueApiKey } from '../db/organizations';
-import { addReviewer } from '../db/people';
+import { DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
 import { listeningPrincipalCache } from '../identity/principal-cache';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
@@ -32,8 +29,6 @@ import {
   openConfiguredDatabase,
 } from './services';
 
-const DEV_ORGANIZATION_ID = 'local';
-const DEV_REVIEWER = 'dev';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -77,7 +72,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.close());
     await migrateDatabase(db);
     log.info('Migrations applied');
-    const apiKey = await ensureDevApiKey(db.db, path.join(config.dataDir, 'dev-api-key'));
+    const apiKey = await ensureDevApiKey(db.db, path.join(config.dataDir, 'dev-api-key'), 'dev (npm run dev)');
 
     const llm = await createConfiguredLlm(config, log);
     cleanups.push(() => llm.close());
@@ -143,24 +138,6 @@ async function main(): Promise<void> {
     log.error(error instanceof Error ? error.message : String(error));
     await shutdown(1);
   }
-}
-
-/** The local organization's key, kept in .data/dev-api-key so it survives restarts. */
-async function ensureDevApiKey(db: Parameters<typeof findPrincipalByApiKey>[0], keyFile: string): Promise<string> {
-  await createOrganization(db, { id: DEV_ORGANIZATION_ID, name: 'Local development', tier: 'enterprise' });
-  // The reviewer who approves and answers in the README's walkthrough.
-  await addReviewer(db, { organizationId: DEV_ORGANIZATION_ID, userId: DEV_REVIEWER, name: 'Local developer', role: 'admin' });
-  await installSkillLibrary(db, DEV_ORGANIZATION_ID);
-  if (fs.existsSync(keyFile)) {
-    const saved = fs.readFileSync(keyFile, 'utf8').trim();
-    const principal = await findPrincipalByApiKey(db, saved);
-    if (principal?.organization.id === DEV_ORGANIZATION_ID && principal.key.reviewerUserId === DEV_REVIEWER) return saved;
-  }
-  // A personal admin key of the local reviewer: it submits, reads and decides as that person.
-  const { key } = await issueApiKey(db, DEV_ORGANIZATION_ID, 'dev (npm run dev)', { scopes: ['admin'], reviewerUserId: DEV_REVIEWER });
-  fs.mkdirSync(path.dirname(keyFile), { recursive: true });
-  fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-  return key;
 }
 
 void main();

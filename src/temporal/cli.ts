@@ -80,7 +80,7 @@ async function goBinDir(goBinary: string, env: NodeJS.ProcessEnv): Promise<strin
   }
 }
 
-function findGo(env: NodeJS.ProcessEnv): string | undefined {
+export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 
@@ -131,13 +131,19 @@ export async function findOrBuildTemporalCli(options: FindCliOptions): Promise<F
 }
 
 async function buildWithGo(go: string, cacheDir: string, env: NodeJS.ProcessEnv, log: (message: string) => void): Promise<void> {
-  fs.mkdirSync(cacheDir, { recursive: true });
   log(`Building the Temporal CLI from source (go install ${TEMPORAL_CLI_MODULE}); this takes a few minutes once.`);
   const started = Date.now();
+  await goInstall(go, TEMPORAL_CLI_MODULE, cacheDir, env);
+  log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s → ${cacheDir}/${binaryName}`);
+}
+
+/** `go install module@version` with GOBIN = `binDir`; throws with the build's last output on failure. */
+export async function goInstall(go: string, module: string, binDir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  fs.mkdirSync(binDir, { recursive: true });
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...env, GOBIN: path.resolve(cacheDir), GOFLAGS: env.GOFLAGS ?? '-trimpath' },
+    const child = spawn(go, ['install', module], {
+      env: { ...env, GOBIN: path.resolve(binDir), GOFLAGS: env.GOFLAGS ?? '-trimpath' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
@@ -150,9 +156,6 @@ async function buildWithGo(go: string, cacheDir: string, env: NodeJS.ProcessEnv,
     child.on('exit', resolve);
   });
   if (code !== 0) {
-    throw new TemporalCliNotFoundError(
-      `go install ${TEMPORAL_CLI_MODULE} failed (exit ${code}). Last output:\n${output.join('').slice(-4000)}`,
-    );
+    throw new TemporalCliNotFoundError(`go install ${module} failed (exit ${code}). Last output:\n${output.join('').slice(-4000)}`);
   }
-  log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s → ${cacheDir}/${binaryName}`);
 }
