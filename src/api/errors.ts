@@ -103,7 +103,9 @@ export function handleError(thrown: Error, c: Context, log: (error: unknown, req
   const error = outageError(thrown) ?? thrown;
   if (error instanceof AppError) {
     const status = statusForCode(error.code);
-    if (status >= 500) log(error, String(c.get('requestId' as never)));
+    // An outage is reported by /health and by every request it refuses; logging each one's
+    // stack would bury the log (a prober or a retrying ERP sends many).
+    if (status >= 500 && error.code !== 'UPSTREAM_UNAVAILABLE') log(error, String(c.get('requestId' as never)));
     if ((error.code === 'RATE_LIMITED' || error.code === 'UPSTREAM_UNAVAILABLE') && error.retryAfterMs !== undefined) {
       c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     }

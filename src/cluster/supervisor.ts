@@ -49,6 +49,11 @@ export class Supervisor {
     return this.view(spec.name);
   }
 
+  /** How `name` was started (to start it again after a kill). */
+  specOf(name: string): ProcessSpec | undefined {
+    return this.children.get(name)?.spec;
+  }
+
   view(name: string): SupervisedProcess {
     const entry = this.children.get(name);
     return { name, pid: entry?.child.pid, running: entry ? entry.child.exitCode === null && entry.child.signalCode === null : false };

@@ -135,7 +135,7 @@ export function writeClusterConfig(
   workDir: string,
   database: ClusterDatabase,
   options: { ports: ClusterPorts; numHistoryShards: number; dynamicConfig: Record<string, unknown> },
-): { root: string; env: string } {
+): { root: string; env: string; ports: Record<ClusterService, { grpcPort: number; membershipPort: number }> } {
   const configDir = path.join(workDir, 'config');
   fs.mkdirSync(configDir, { recursive: true });
   const store = (name: string, maxConns: number) => ({
@@ -176,7 +176,7 @@ export function writeClusterConfig(
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   const dynamic = Object.fromEntries(Object.entries(options.dynamicConfig).map(([key, value]) => [key, [{ value }]]));
   fs.writeFileSync(path.join(configDir, 'dynamic.yaml'), `${JSON.stringify(dynamic, null, 2)}\n`);
-  return { root: workDir, env: 'cluster' };
+  return { root: workDir, env: 'cluster', ports };
 }
 
 /** The server's command line for one service (run with cwd = the root). */

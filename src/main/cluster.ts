@@ -13,11 +13,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { clusterDatabaseFrom, ensureClusterBinaries, ensureClusterSchemas, prepareNamespace, serviceArgv, CLUSTER_SERVICES, writeClusterConfig } from '../cluster/temporal-cluster';
-import { Supervisor } from '../cluster/supervisor';
-import { migrateDatabase, openDatabase } from '../db/client';
-import { DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
+import { clusterDatabaseFrom } from '../cluster/temporal-cluster';
+import { startTopology } from '../cluster/topology';
+import { DEV_ORGANIZATION_ID, DEV_REVIEWER } from './local-organization';
 
 const PROJECT_ROOT_DIR = path.resolve(__dirname, '../..');
 const log = (message: string) => process.stderr.write(`[cluster] ${message}\n`);
@@ -38,82 +36,41 @@ async function main(): Promise<void> {
   };
   const apis = count('apis', values.apis, 8);
   const workers = count('workers', values.workers, 8);
-  const temporalPort = count('temporal-port', values['temporal-port'], 65_000);
+  // Temporal stores membership ports (ours: the service port − 300) in a smallint column.
+  const temporalPort = count('temporal-port', values['temporal-port'], 32_000);
   const apiPort = count('api-port', values['api-port'], 65_000);
 
   const workDir = path.join(PROJECT_ROOT_DIR, '.data', 'cluster');
   const temporalDatabase = clusterDatabaseFrom(process.env.CLUSTER_TEMPORAL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432', process.env.CLUSTER_TEMPORAL_DATABASE_PREFIX ?? 'temporal');
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/agent_orchestrator';
-  const address = `127.0.0.1:${temporalPort}`;
 
-  const supervisor = new Supervisor(path.join(workDir, 'logs'), (name, code, tail) => {
-    log(`${name} exited unexpectedly (code ${code}); its log ends:\n${tail}`);
-  });
+  let stopTopology: (() => Promise<void>) | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping everything…');
-    await supervisor.stopAll();
+    await stopTopology?.();
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
   try {
-    // ---- Temporal: binaries, schemas, config, services, namespace --------------------------
-    const binaries = await ensureClusterBinaries(path.join(PROJECT_ROOT_DIR, '.data', 'bin'), log);
-    await ensureClusterSchemas(binaries, temporalDatabase, log);
-    const config = writeClusterConfig(workDir, temporalDatabase, {
-      ports: { frontend: temporalPort },
-      numHistoryShards: 4,
-      dynamicConfig: {
-        // Worker Versioning (rolling upgrades) and updates, as the dev server has them.
-        'frontend.workerVersioningWorkflowAPIs': true,
-        'system.enableDeploymentVersions': true,
-        'frontend.enableUpdateWorkflowExecution': true,
-        'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
-        'system.forceSearchAttributesCacheRefreshOnRead': true,
-      },
+    const topology = await startTopology({
+      projectRoot: PROJECT_ROOT_DIR,
+      workDir,
+      temporalDatabase,
+      databaseUrl,
+      temporalPort,
+      apiPort,
+      apis,
+      workers,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      log,
     });
-    for (const service of CLUSTER_SERVICES) {
-      supervisor.start({ name: `temporal-${service}`, argv: serviceArgv(binaries, config, service), cwd: config.root });
-    }
-    log(`Temporal services starting (logs in ${path.relative(PROJECT_ROOT_DIR, path.join(workDir, 'logs'))}/)`);
-    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    await prepareNamespace(address, namespace, 120_000);
-    log(`Temporal frontend ready at ${address}, namespace ${namespace}`);
-
-    // ---- The orchestrator's database --------------------------------------------------------
-    await ensureDatabase(databaseUrl);
-    const db = await openDatabase({ url: databaseUrl, pgliteDir: '' });
-    let apiKey: string;
-    try {
-      await migrateDatabase(db);
-      apiKey = await ensureDevApiKey(db.db, path.join(workDir, 'api-key'), 'local (npm run cluster)');
-    } finally {
-      await db.close();
-    }
-
-    // ---- Our processes ----------------------------------------------------------------------
-    const tsx = [process.execPath, '--import', 'tsx'];
-    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, DATABASE_URL: databaseUrl };
-    for (let i = 1; i <= workers; i += 1) {
-      supervisor.start({ name: `worker-${i}`, argv: [...tsx, path.join(PROJECT_ROOT_DIR, 'src/main/worker.ts')], env, cwd: PROJECT_ROOT_DIR });
-    }
-    const apiUrls: string[] = [];
-    for (let i = 0; i < apis; i += 1) {
-      const port = apiPort + i;
-      apiUrls.push(`http://127.0.0.1:${port}`);
-      supervisor.start({
-        name: `api-${i + 1}`,
-        argv: [...tsx, path.join(PROJECT_ROOT_DIR, 'src/main/api.ts')],
-        env: { ...env, PORT: String(port), PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${apiPort}` },
-        cwd: PROJECT_ROOT_DIR,
-      });
-    }
-    await Promise.all(apiUrls.map((url) => waitForHealthy(url, 120_000)));
-
+    stopTopology = () => topology.supervisor.stopAll();
+    const { address, apiUrls, apiKey } = topology;
     process.stdout.write(
       [
         '',
@@ -126,7 +83,7 @@ async function main(): Promise<void> {
         `  Workers       ${workers} (task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator'})`,
         `  Database      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
         `  API key       ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", reviewer "${DEV_REVIEWER}", also in ${path.relative(PROJECT_ROOT_DIR, path.join(workDir, 'api-key'))})`,
-        `  Logs          ${path.relative(PROJECT_ROOT_DIR, path.join(workDir, 'logs'))}/<process>.log`,
+        `  Logs          ${path.relative(PROJECT_ROOT_DIR, topology.logDir)}/<process>.log`,
         '',
         'Ctrl-C stops everything.',
         '',
@@ -135,34 +92,6 @@ async function main(): Promise<void> {
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     await stop(1);
-  }
-}
-
-/** Creates the orchestrator's database when it does not exist yet. */
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  if (!name) throw new Error(`DATABASE_URL must name a database (${url.replace(/:[^:@/]*@/, ':***@')})`);
-  target.pathname = '/postgres';
-  const admin = postgres(target.toString(), { max: 1, onnotice: () => undefined });
-  try {
-    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
-    if (!exists) await admin.unsafe(`create database "${name.replace(/"/g, '')}"`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become healthy in ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

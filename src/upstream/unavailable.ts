@@ -58,6 +58,10 @@ export function isTemporalUnavailable(error: unknown): boolean {
     const code = link['code'];
     if ((code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) && ('details' in link || 'metadata' in link)) return true;
     if (link['name'] === 'ConnectionError' || link['name'] === 'TransportError') return true;
+    // A frontend that can't read its own database answers "namespace not found" for the namespace
+    // it serves (seen with Temporal's PostgreSQL down); a namespace that really is missing is a
+    // setup error that a 503 names just as well.
+    if (link['name'] === 'NamespaceNotFoundError') return true;
   }
   return false;
 }

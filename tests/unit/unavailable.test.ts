@@ -33,3 +33,9 @@ describe('dependency outage classification', () => {
     expect(error?.message).toContain('PostgreSQL is unreachable');
   });
 });
+
+it("treats Temporal's 'namespace not found' as an outage: its frontend says so while its own database is down", () => {
+  const notFound = Object.assign(new Error("Namespace not found: 'default'"), { name: 'NamespaceNotFoundError' });
+  expect(isTemporalUnavailable(notFound)).toBe(true);
+  expect(outageError(notFound)?.message).toContain('Temporal is unreachable');
+});

@@ -1,0 +1,151 @@
+import net from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { migrateDatabase, openDatabase } from '../db/client';
+import { ensureDevApiKey } from '../main/local-organization';
+import { Supervisor } from './supervisor';
+import { CLUSTER_SERVICES, type ClusterDatabase, ensureClusterBinaries, ensureClusterSchemas, prepareNamespace, serviceArgv, writeClusterConfig } from './temporal-cluster';
+
+/**
+ * The production-shaped topology on one machine (npm run cluster, npm run chaos): the Temporal
+ * cluster's four services, then the orchestrator's workers and APIs, each a supervised process.
+ */
+export interface TopologyOptions {
+  projectRoot: string;
+  /** Logs, generated config and the local API key go here. */
+  workDir: string;
+  temporalDatabase: ClusterDatabase;
+  /** The orchestrator's database (created and migrated when missing). */
+  databaseUrl: string;
+  temporalPort: number;
+  apiPort: number;
+  apis: number;
+  workers: number;
+  namespace: string;
+  /** Extra environment for our workers and APIs (model endpoint, sandbox settings, …). */
+  env?: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+  onUnexpectedExit?: (name: string, code: number | null, logTail: string) => void;
+}
+
+export interface Topology {
+  supervisor: Supervisor;
+  address: string;
+  apiUrls: string[];
+  workerNames: string[];
+  apiKey: string;
+  logDir: string;
+}
+
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const { log, projectRoot, workDir } = options;
+  const logDir = path.join(workDir, 'logs');
+  const supervisor = new Supervisor(logDir, options.onUnexpectedExit ?? ((name, code, tail) => log(`${name} exited unexpectedly (code ${code}); its log ends:\n${tail}`)));
+  const address = `127.0.0.1:${options.temporalPort}`;
+  try {
+    const binaries = await ensureClusterBinaries(path.join(projectRoot, '.data', 'bin'), log);
+    await ensureClusterSchemas(binaries, options.temporalDatabase, log);
+    const config = writeClusterConfig(workDir, options.temporalDatabase, {
+      ports: { frontend: options.temporalPort },
+      numHistoryShards: 4,
+      dynamicConfig: {
+        // Updates and Worker Versioning, as the dev server has them.
+        'frontend.workerVersioningWorkflowAPIs': true,
+        'system.enableDeploymentVersions': true,
+        'frontend.enableUpdateWorkflowExecution': true,
+        'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
+        'system.forceSearchAttributesCacheRefreshOnRead': true,
+      },
+    });
+    // One after the other: services starting together on a fresh database race to write the
+    // cluster's metadata, and the loser exits.
+    for (const service of CLUSTER_SERVICES) {
+      const name = `temporal-${service}`;
+      supervisor.start({ name, argv: serviceArgv(binaries, config, service), cwd: config.root });
+      if (service === 'worker') break; // the internal worker serves no gRPC port; it is the last
+      await waitForPort(config.ports[service].grpcPort, 60_000, () => (supervisor.view(name).running ? undefined : `${name} exited while starting (see ${supervisor.logFile(name)})`));
+    }
+    log(`Temporal services starting (logs in ${path.relative(projectRoot, logDir)}/)`);
+    await prepareNamespace(address, options.namespace, 120_000);
+    log(`Temporal frontend ready at ${address}, namespace ${options.namespace}`);
+
+    await ensureDatabase(options.databaseUrl);
+    const db = await openDatabase({ url: options.databaseUrl, pgliteDir: '' });
+    let apiKey: string;
+    try {
+      await migrateDatabase(db);
+      apiKey = await ensureDevApiKey(db.db, path.join(workDir, 'api-key'), 'local (npm run cluster)');
+    } finally {
+      await db.close();
+    }
+
+    const tsx = [process.execPath, '--import', 'tsx'];
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: options.namespace, DATABASE_URL: options.databaseUrl };
+    const workerNames: string[] = [];
+    for (let i = 1; i <= options.workers; i += 1) {
+      workerNames.push(`worker-${i}`);
+      supervisor.start({ name: `worker-${i}`, argv: [...tsx, path.join(projectRoot, 'src/main/worker.ts')], env, cwd: projectRoot });
+    }
+    const apiUrls: string[] = [];
+    for (let i = 0; i < options.apis; i += 1) {
+      const port = options.apiPort + i;
+      apiUrls.push(`http://127.0.0.1:${port}`);
+      supervisor.start({
+        name: `api-${i + 1}`,
+        argv: [...tsx, path.join(projectRoot, 'src/main/api.ts')],
+        env: { ...env, PORT: String(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${options.apiPort}` },
+        cwd: projectRoot,
+      });
+    }
+    await Promise.all(apiUrls.map((url) => waitForHealthy(url, 120_000)));
+    return { supervisor, address, apiUrls, workerNames, apiKey, logDir };
+  } catch (error) {
+    await supervisor.stopAll();
+    throw error;
+  }
+}
+
+/** Creates the orchestrator's database when it does not exist yet. */
+async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name) throw new Error(`DATABASE_URL must name a database (${url.replace(/:[^:@/]*@/, ':***@')})`);
+  target.pathname = '/postgres';
+  const admin = postgres(target.toString(), { max: 1, onnotice: () => undefined });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (!exists) await admin.unsafe(`create database "${name.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Resolves once something accepts connections on the port; throws if `exited()` says why not. */
+async function waitForPort(port: number, timeoutMs: number, exited: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reason = exited();
+    if (reason) throw new Error(reason);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become healthy in ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
