@@ -270,23 +270,35 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
     const overCap = await workspaceOverCap(prepared.dir, organization);
     if (overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', overCap));
 
-    let tests: SandboxResult | undefined;
+    let testsPassed: boolean | null = null;
+    let testSummary = 'no test command configured';
     if (settings.testCommand) {
-      const ran = await runInWorkspace(deps, input, {
-        dir: prepared.dir,
-        argv: settings.testCommand,
-        allowlist: [settings.testCommand],
-        organization,
-        maxOutputBytes: 200_000,
-        signal: currentActivity().signal,
-      });
-      if (ran.overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${ran.overCap}`));
-      tests = ran.result;
+      // The round's tests run once: an attempt whose tests finished recorded their outcome in
+      // the ledger, and a retry (its completion was lost, or the commit below failed) reuses
+      // it. Only tests that never finished — their worker died with them — run again.
+      const effect = `tests:round-${input.round}`;
+      const stored = await findEffect(db, issue.workflowId, effect);
+      if (stored) {
+        testsPassed = stored['testsPassed'] as boolean;
+        testSummary = String(stored['testSummary']);
+        await appendLog(db, { ...input, level: 'INFO', message: `tests of round ${input.round + 1} already ran (${testsPassed ? 'passed' : 'failed'}); their outcome is reused, not run again` });
+      } else {
+        const ran = await runInWorkspace(deps, input, {
+          dir: prepared.dir,
+          argv: settings.testCommand,
+          allowlist: [settings.testCommand],
+          organization,
+          maxOutputBytes: 200_000,
+          signal: currentActivity().signal,
+        });
+        if (ran.overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${ran.overCap}`));
+        const tests = ran.result;
+        testsPassed = tests.outcome === 'exited' && tests.exitCode === 0;
+        testSummary = `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (${tests.limitMessage ?? `exit ${tests.exitCode}`})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`;
+        // Not for a cancelled run: its tests did not finish, and the next attempt must run them.
+        if (tests.outcome !== 'cancelled') await recordEffect(db, { organizationId: input.organizationId, workflowId: issue.workflowId, effect, result: { testsPassed, testSummary } });
+      }
     }
-    const testsPassed = tests ? tests.outcome === 'exited' && tests.exitCode === 0 : null;
-    const testSummary = tests
-      ? `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (${tests.limitMessage ?? `exit ${tests.exitCode}`})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`
-      : 'no test command configured';
 
     const message = `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`;
     let commitSha: string | null = null;

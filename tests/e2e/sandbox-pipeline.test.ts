@@ -189,5 +189,23 @@ describe('sandbox in the pipeline', () => {
     const log = fs.readFileSync(path.join(workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: issue.id }), 'runs.log'), 'utf8');
     expect(log).toBe('ran\n'); // the command itself ran once in all
   });
+
+  it("runs a round's tests once: a retried finalizeChange reuses their recorded outcome", async () => {
+    const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
+    cleanups.push(cleanup);
+    const appendRun = ['node', '-e', "require('fs').appendFileSync('tests.log', 'ran\\n')"];
+    const { organizationId } = await h.newOrganization({ repository: { remote, baseBranch: 'main', host: 'local', testCommand: appendRun } });
+    const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+    const activities = createActivities({ db: h.db.db, llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 1000 }), models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+    type Change = Awaited<ReturnType<typeof activities.finalizeChange>>;
+    const input = { organizationId, issueId: issue.id, round: 0 };
+    // The first attempt's completion was lost (its worker died after the tests): Temporal retries.
+    const first = (await new MockActivityEnvironment({ attempt: 1 }).run(activities.finalizeChange, input)) as Change;
+    const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activities.finalizeChange, input)) as Change;
+    expect(first.testsPassed).toBe(true);
+    expect(retried).toMatchObject({ testsPassed: true, testSummary: first.testSummary });
+    const { workspacesDir } = testWorkspaceDeps();
+    expect(fs.readFileSync(path.join(workspaceDir({ workspacesRoot: workspacesDir, organizationId, issueId: issue.id }), 'tests.log'), 'utf8')).toBe('ran\n');
+  });
 });
 
