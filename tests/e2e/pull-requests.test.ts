@@ -129,7 +129,8 @@ describe('workspace and pull requests', () => {
     expect(posts()).toBe(postsBefore);
     expect(github.pulls.filter((pull) => pull.head.ref === branch)).toHaveLength(1);
     const effects = await h.db.db.select().from(sideEffects).where(eq(sideEffects.workflowId, issue.workflowId));
-    expect(effects.map((effect) => effect.effect).sort()).toEqual(['issue_comment', 'pull_request', 'push']);
+    // Each effect once: the comment, the PR, the push, and the round's test outcome (tests run once per round).
+    expect(effects.map((effect) => effect.effect).sort()).toEqual(['issue_comment', 'pull_request', 'push', 'tests:round-0']);
     expect(github.comments.filter((comment) => comment.issue === 77)).toHaveLength(1);
   });
 
