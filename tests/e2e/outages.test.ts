@@ -94,6 +94,14 @@ describe('dependency outages, as the API sees them', () => {
       expect(degraded.ms).toBeLessThan(1_000);
       expect(degraded.response.status).toBe(503);
       expect(degraded.body).toMatchObject({ status: 'degraded', checks: { database: false, temporal: true } });
+      // And it stays fast as the outage goes on: postgres.js's reconnect backoff once grew to
+      // 20 s and requests queued behind it (npm run chaos saw reads hang 10 s).
+      for (let n = 0; n < 16; n += 1) {
+        const { response, ms } = await timed(() => call(apiKey, '/api/issues'));
+        expect(response.status).toBe(503);
+        expect(ms).toBeLessThan(4_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     } finally {
       await postgresProxy.restore();
     }
