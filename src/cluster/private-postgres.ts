@@ -33,7 +33,10 @@ export async function startPrivatePostgres(dataDir: string, port: number): Promi
       execFile(file, argv as string[], { timeout: 120_000 }, (error, _stdout, stderr) => (error ? reject(new Error(`${command} failed: ${stderr || error.message}`)) : resolve()));
     });
   fs.mkdirSync(dataDir, { recursive: true });
-  if (asRoot) fs.chownSync(dataDir, userId('postgres'), groupId('postgres'));
+  if (asRoot) {
+    const { uid, gid } = account('postgres');
+    fs.chownSync(dataDir, uid, gid);
+  }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await run('initdb', ['-D', dataDir, '--auth=trust', '-U', 'postgres', '--no-sync']);
   const logFile = path.join(dataDir, 'server.log');
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dataDir} -c max_connections=200`;
@@ -47,11 +50,9 @@ export async function startPrivatePostgres(dataDir: string, port: number): Promi
   };
 }
 
-function userId(name: string): number {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`));
-  return Number(line?.split(':')[2]);
-}
-function groupId(name: string): number {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`));
-  return Number(line?.split(':')[3]);
+/** A local user's uid and gid, from /etc/passwd. */
+function account(name: string): { uid: number; gid: number } {
+  const fields = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`))?.split(':');
+  if (!fields) throw new Error(`no local user ${name} (the PostgreSQL server package creates it)`);
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }

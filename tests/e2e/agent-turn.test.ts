@@ -8,6 +8,16 @@ import { createAnthropicClient } from '../../src/llm/anthropic';
 import { newTestIssue, testWorkspaceDeps } from '../support/harness';
 import { MODELS, type PipelineHarness, reply, startPipelineHarness } from '../support/pipeline';
 
+/** A worker's activity set over the harness's database and fake Claude (each call: a worker of its own). */
+const activitiesOn = (h: PipelineHarness) =>
+  createActivities({
+    db: h.db.db,
+    llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
+    models: MODELS,
+    maxOutputTokens: 1024,
+    ...testWorkspaceDeps(),
+  });
+
 /**
  * The model turn issue stages and skill runs share (activities/agent-turn.ts): a retry of a
  * turn whose answer was already stored — the worker died after the call, before reporting —
@@ -24,13 +34,7 @@ describe('a retried agent turn', () => {
   it('an issue turn reuses the stored answer and reports its recorded cost, with one model call', async () => {
     const { organizationId } = await h.newOrganization({});
     const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
-    const activities = createActivities({
-      db: h.db.db,
-      llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
-      models: MODELS,
-      maxOutputTokens: 1024,
-      ...testWorkspaceDeps(),
-    });
+    const activities = activitiesOn(h);
     const loop = { organizationId, issueId: issue.id, loopId: `${issue.id}:research:0`, stage: 'research' as const, round: 0 };
     const { stepId } = (await new MockActivityEnvironment().run(activities.startAgentLoop, { ...loop, modelTier: 'medium' as const })) as { stepId: string };
     const usage = { input_tokens: 10_000, output_tokens: 1_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
@@ -58,7 +62,7 @@ describe('a retried agent turn', () => {
   describe('on two workers', () => {
     type TurnResult = Awaited<ReturnType<ReturnType<typeof createActivities>['agentModelTurn']>>;
     const worker = () =>
-      createActivities({ db: h.db.db, llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }), models: MODELS, maxOutputTokens: 1024, ...testWorkspaceDeps() });
+      activitiesOn(h);
     async function loopOn(a: ReturnType<typeof worker>) {
       const { organizationId } = await h.newOrganization({});
       const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
@@ -137,13 +141,7 @@ describe('a retried single-call stage', () => {
   it('classify and triage reuse what their first attempt stored, and report its cost once', async () => {
     const { organizationId } = await h.newOrganization({});
     const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
-    const activities = createActivities({
-      db: h.db.db,
-      llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
-      models: MODELS,
-      maxOutputTokens: 1024,
-      ...testWorkspaceDeps(),
-    });
+    const activities = activitiesOn(h);
     const usage = { input_tokens: 10_000, output_tokens: 1_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
     h.fake.onTool('submit_classification', { ...reply.classify({ complexity: 8 }), usage } as never);
     h.fake.onTool('submit_triage', { ...reply.triage({ route: 'answer', answer: 'Round per line.' }), usage } as never);
@@ -168,13 +166,7 @@ describe('a retried single-call stage', () => {
   it('a retry after an attempt that stored nothing calls the model', async () => {
     const { organizationId } = await h.newOrganization({});
     const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
-    const activities = createActivities({
-      db: h.db.db,
-      llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
-      models: MODELS,
-      maxOutputTokens: 1024,
-      ...testWorkspaceDeps(),
-    });
+    const activities = activitiesOn(h);
     h.fake.onTool('submit_classification', reply.classify());
     const requestsBefore = h.fake.requests.length;
     const result = await new MockActivityEnvironment({ attempt: 2 }).run(activities.classifyIssue, { organizationId, issueId: issue.id, round: 0, modelTier: 'small' as const });

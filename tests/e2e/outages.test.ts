@@ -1,7 +1,7 @@
 import { listToolCalls } from '../../src/db/agent-transcripts';
 import { listSteps } from '../../src/db/steps';
 import { Client, Connection } from '@temporalio/client';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import type { DatabaseHandle } from '../../src/db/client';
 import { getIssue } from '../../src/db/issues';
 import { buildApp, buildServices, type Services } from '../../src/main/build';
 import { type CachedHealth, cachedHealthChecks } from '../../src/main/health';
@@ -9,7 +9,7 @@ import { briefGrpcRetries } from '../../src/temporal/connection';
 import { checked } from '../support/contract';
 import { eventually } from '../support/harness';
 import { testEnv } from '../support/env';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { type FaultProxy, proxiedTestDatabase, startFaultProxy } from '../support/fault-proxy';
 import { type PipelineHarness, REVIEWER, reply, scriptHappyPath, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -31,12 +31,7 @@ describe('dependency outages, as the API sees them', () => {
 
   beforeAll(async () => {
     h = await startPipelineHarness();
-    const databaseUrl = new URL(testEnv('databaseUrl'));
-    postgresProxy = await startFaultProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
-    const proxiedUrl = new URL(databaseUrl);
-    proxiedUrl.hostname = '127.0.0.1';
-    proxiedUrl.port = String(postgresProxy.port);
-    apiDb = await openDatabase({ url: proxiedUrl.toString(), pgliteDir: '', poolSize: 3, connectTimeoutSeconds: 2 });
+    ({ proxy: postgresProxy, db: apiDb } = await proxiedTestDatabase({ poolSize: 3 }));
     const [host, port] = testEnv('temporalAddress').split(':');
     temporalProxy = await startFaultProxy({ host: host ?? '127.0.0.1', port: Number(port) });
     apiConnection = await Connection.connect({ address: `127.0.0.1:${temporalProxy.port}`, interceptors: briefGrpcRetries() });
@@ -172,12 +167,7 @@ describe("a pipeline while the worker's PostgreSQL is down", () => {
   let h: PipelineHarness;
 
   beforeAll(async () => {
-    const databaseUrl = new URL(testEnv('databaseUrl'));
-    proxy = await startFaultProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
-    const proxiedUrl = new URL(databaseUrl);
-    proxiedUrl.hostname = '127.0.0.1';
-    proxiedUrl.port = String(proxy.port);
-    workerDb = await openDatabase({ url: proxiedUrl.toString(), pgliteDir: '', poolSize: 5, connectTimeoutSeconds: 2 });
+    ({ proxy, db: workerDb } = await proxiedTestDatabase({ poolSize: 5 }));
     h = await startPipelineHarness({ activityDb: workerDb });
   });
   afterAll(async () => {

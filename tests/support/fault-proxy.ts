@@ -1,4 +1,6 @@
 import net from 'node:net';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { testEnv } from './env';
 
 /**
  * A TCP proxy in front of a real dependency (PostgreSQL, the Temporal frontend) that a test
@@ -48,4 +50,15 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       if (server.listening) await stop();
     },
   };
+}
+
+/** The tests' PostgreSQL behind a fault proxy, and a connection through it. */
+export async function proxiedTestDatabase(options: { poolSize: number }): Promise<{ proxy: FaultProxy; db: DatabaseHandle }> {
+  const databaseUrl = new URL(testEnv('databaseUrl'));
+  const proxy = await startFaultProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+  const proxiedUrl = new URL(databaseUrl);
+  proxiedUrl.hostname = '127.0.0.1';
+  proxiedUrl.port = String(proxy.port);
+  const db = await openDatabase({ url: proxiedUrl.toString(), pgliteDir: '', poolSize: options.poolSize, connectTimeoutSeconds: 2 });
+  return { proxy, db };
 }
