@@ -3,7 +3,7 @@ import { issueApiKey } from '../../src/db/organizations';
 import { listDecisions } from '../../src/db/people';
 import type { ApiKeyScope } from '../../src/identity/scopes';
 import { decisionSignal } from '../../workflows/definitions';
-import { recordHistoryIfAsked } from '../support/harness';
+import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { ADMIN_REVIEWER, type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -95,8 +95,9 @@ describe('roles, keys and the audit trail', () => {
     expect(trail.items[2]).toMatchObject({ channelName: 'admin', reason: expect.stringContaining('lacks the act-as scope'), details: { decision: 'approve', claimedActor: REVIEWER } });
     expect(trail.items[0]).toMatchObject({ actorRole: 'reviewer', requestId: expect.any(String) });
     // The workflow records what it received too, with the origin the API claimed for it.
-    const received = await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=temporal_update`);
-    expect(received.items).toEqual([expect.objectContaining({ actor: REVIEWER, outcome: 'ok', details: expect.objectContaining({ origin: expect.objectContaining({ channel: 'api_key' }) }) })]);
+    // The workflow writes that record in an activity after the update returns: wait for it.
+    const received = await eventually(async () => (await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=temporal_update`)).items, (items) => items.length > 0);
+    expect(received).toEqual([expect.objectContaining({ actor: REVIEWER, outcome: 'ok', details: expect.objectContaining({ origin: expect.objectContaining({ channel: 'api_key' }) }) })]);
     const first = await audit(adminKey, `actor=${REVIEWER}&outcome=refused`);
     expect(first.items.map((e) => e.reason)).toEqual([viaHeader.body.error.message, impersonation.body.error.message]);
   });
@@ -163,12 +164,12 @@ describe('roles, keys and the audit trail', () => {
     const handle = h.temporal.client.workflow.getHandle(workflowId);
     const refused = async () => (await audit(apiKey, 'channel=temporal_signal')).items;
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: 'mallory', gate: 'plan' });
-    await waitUntil(refused, (items) => items.length === 1);
+    await eventually(refused, (items) => items.length === 1);
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: REVIEWER, gate: 'plan' });
-    await waitUntil(refused, (items) => items.length === 2);
+    await eventually(refused, (items) => items.length === 2);
     // An origin claimed in the payload does not keep a signal out of the trail.
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: 'mallory', gate: 'plan', origin: { channel: 'api_key', ref: 'forged' } } as never);
-    const all = await waitUntil(refused, (items) => items.length === 3);
+    const all = await eventually(refused, (items) => items.length === 3);
     expect(all[0]).toMatchObject({ actor: null, outcome: 'refused', details: { claimedActor: 'mallory', origin: { channel: 'api_key', ref: 'forged' } } });
     const signals = all.slice(1);
     expect(signals.map((e) => [e.actor, e.details['claimedActor'], e.outcome, e.reason])).toEqual([
@@ -238,12 +239,3 @@ describe('roles, keys and the audit trail', () => {
     await expect(issueApiKey(h.db.db, organizationId, 'both', { scopes: ['review', 'act-as'], reviewerUserId: REVIEWER })).rejects.toThrow('cannot have the act-as scope');
   });
 });
-
-async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
