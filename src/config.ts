@@ -55,6 +55,12 @@ const envSchema = z.object({
   MAX_CONCURRENT_SKILL_RUNS: z.coerce.number().int().min(0).max(100_000).default(10),
   /** Prebuilt workflow bundle (`npm run build:workflows`); unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalString,
+  /**
+   * Worker Versioning (rolling upgrades, src/temporal/deployments.ts): this worker's build in the
+   * worker deployment; `auto` derives it from the workflow bundle. Unset: an unversioned worker.
+   */
+  WORKER_BUILD_ID: optionalString.refine((value) => value === undefined || /^(auto|[A-Za-z0-9_-]{1,64})$/.test(value), "letters, digits, '_' or '-' (at most 64), or auto"),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' or '-' (at most 64)").default('agent-orchestrator'),
 
   // ---- Database -------------------------------------------------------------
   /** postgres:// URL. Unset: embedded PGlite under DATA_DIR (same schema and migrations). */
@@ -127,6 +133,8 @@ export interface TemporalConfig {
       };
   uiUrl: string | undefined;
   workflowBundlePath: string | undefined;
+  /** The worker deployment; with a buildId, workers are versioned (`auto`: derived from the bundle). */
+  deployment: { name: string; buildId: string | undefined };
   /** Global cap of running pipelines; undefined = unlimited. */
   maxConcurrentPipelines: number | undefined;
   /** Global cap of running skill runs; undefined = unlimited. */
@@ -226,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.TEMPORAL_UI_URL ??
         (e.TEMPORAL_ADDRESS === undefined ? `http://localhost:${e.TEMPORAL_DEV_UI_PORT}` : undefined),
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
+      deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID },
       maxConcurrentPipelines: e.MAX_CONCURRENT_PIPELINES === 0 ? undefined : e.MAX_CONCURRENT_PIPELINES,
       maxConcurrentSkillRuns: e.MAX_CONCURRENT_SKILL_RUNS === 0 ? undefined : e.MAX_CONCURRENT_SKILL_RUNS,
       devServer: {

@@ -5,7 +5,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow.
  */
-import { log, proxyActivities } from '@temporalio/workflow';
+import { log, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { ErpActivities } from '../activities';
 import type { StatusCallbackInput } from '../activities/erp';
 
@@ -24,3 +24,7 @@ export async function statusCallbackWorkflow(input: StatusCallbackInput): Promis
     return 'failed';
   }
 }
+
+// Under Worker Versioning it moves to the current build: one activity call, nothing to replay
+// differently, and a callback retrying for an hour should not keep an old build alive.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, statusCallbackWorkflow);

@@ -21,6 +21,7 @@ import {
   getExternalWorkflowHandle,
   log,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 
@@ -63,6 +64,11 @@ export const slotPositionQuery = defineQuery<SlotPosition, [string]>('slotPositi
 export const limiterStateQuery = defineQuery<LimiterState>('state');
 
 const HISTORY_LIMIT = 5_000;
+
+// Under Worker Versioning (src/temporal/deployments.ts) the limiter follows the current build:
+// pinned, it would never end and never let an old build drain. Changes to it therefore keep
+// using patched(), and its state crosses builds only through continue-as-new's input.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, concurrencyLimiterWorkflow);
 
 export async function concurrencyLimiterWorkflow(carried?: LimiterState): Promise<void> {
   const state: LimiterState = carried ?? { running: [], waiting: [], globalLimit: 5 };

@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       github: { token: undefined, apiUrl: 'https://api.github.com' },
       publicBaseUrl: 'http://127.0.0.1',
     });
-    const worker = await createIssueWorker({
+    const { worker } = await createIssueWorker({
       connection: options.temporal.connection,
       namespace: options.temporal.namespace,
       taskQueue,

@@ -25,6 +25,7 @@ import {
   createConfiguredApp,
   createConfiguredServices,
   createConfiguredLlm,
+  announceDeployment,
   createConfiguredWorker,
   openConfiguredDatabase,
 } from './services';
@@ -81,10 +82,11 @@ async function main(): Promise<void> {
     cleanups.push(() => client.connection.close());
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
-    const worker = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox });
+    const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox });
     const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
+    announceDeployment(client, version, log);
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config';
 import { type DatabaseHandle, openDatabase } from '../db/client';
@@ -14,9 +15,11 @@ import type { LlmClient } from '../llm/client';
 import type { Logger } from '../logger';
 import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
-import { createIssueWorker } from '../temporal/worker';
+import { promoteIfNoCurrent } from '../temporal/deployments';
+import { createIssueWorker, type IssueWorker } from '../temporal/worker';
 import { buildApp, buildServices, type Services } from './build';
 import { lockEmbeddedDatabase } from '../db/embedded-lock';
+import { errorMessage } from '../errors';
 
 /**
  * Builders shared by the composition roots (src/main/{api,worker,dev}.ts). Only these
@@ -84,7 +87,7 @@ export async function createConfiguredLlm(config: Config, log: Logger): Promise<
 export async function createConfiguredWorker(
   config: Config,
   deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox },
-): Promise<Worker> {
+): Promise<IssueWorker> {
   const bundlePath = config.temporal.workflowBundlePath;
   if (bundlePath && !fs.existsSync(bundlePath)) {
     throw new Error(`WORKFLOW_BUNDLE_PATH=${bundlePath} does not exist; run \`npm run build:workflows\` first.`);
@@ -107,7 +110,26 @@ export async function createConfiguredWorker(
       maxConcurrentSkillRuns: config.temporal.maxConcurrentSkillRuns,
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+    deployment: config.temporal.deployment.buildId ? { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId } : undefined,
   });
+}
+
+/**
+ * Call once the worker polls. A versioned worker says which build it is and, if its deployment
+ * has no current build yet (a first deployment), promotes its own; later builds are promoted
+ * by the operator (`npm run deployment -- promote`), so a rollout is always a decision.
+ */
+export function announceDeployment(client: Client, version: IssueWorker['version'], log: Logger): void {
+  if (!version) return;
+  const { deploymentName, buildId } = version;
+  log.info(`Versioned worker: deployment ${deploymentName}, build ${buildId} (runs are pinned to the build they start on)`);
+  promoteIfNoCurrent(client, deploymentName, buildId, `worker ${os.hostname()}:${process.pid}`).then(
+    (outcome) => {
+      if (outcome === 'promoted') log.info(`Build ${buildId} is now current in ${deploymentName} (it had no current build)`);
+      if (outcome === 'other-current') log.warn(`Build ${buildId} is not current in ${deploymentName}: it serves only runs pinned to it until \`npm run deployment -- promote ${buildId}\``);
+    },
+    (error: unknown) => log.warn(`Could not check deployment ${deploymentName}: ${errorMessage(error)}`),
+  );
 }
 
 /** The services the API calls (also swept for recovery by the API process). */

@@ -6,7 +6,7 @@ import { connectClient, connectWorker } from '../temporal/connection';
 import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { requireTemporalAddress } from './require-temporal';
-import { createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
+import { announceDeployment, createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,12 +21,14 @@ async function main(): Promise<void> {
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address); // the limiter's signals
-  const worker = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox });
+  const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox });
   const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
   log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
   try {
-    await worker.run();
+    const running = worker.run();
+    announceDeployment(client, version, log);
+    await running;
   } finally {
     stopSweep();
     await connection.close();

@@ -33,6 +33,13 @@ export default async function globalSetup(): Promise<void> {
       namespace: 'default',
       cacheDir: path.join(root, '.data', 'bin'),
       cliPath: process.env.TEMPORAL_CLI_PATH,
+      // Worker Versioning (tests/e2e/rolling-upgrade.test.ts): a build reads as drained, and a
+      // stopped build may be deleted, within seconds rather than the 3 and 5 minute defaults.
+      dynamicConfig: {
+        'matching.wv.VersionDrainageStatusRefreshInterval': '1s',
+        'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '1s',
+        'matching.PollerHistoryTTL': '3s',
+      },
       log: (message) => process.stderr.write(`[test setup] ${message}\n`),
     }),
     bundleWorkflows(),

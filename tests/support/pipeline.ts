@@ -2,9 +2,8 @@ import { createOrchestratorClient, type OrchestratorClient } from '../../src/cli
 import { checked, fetchThrough } from './contract';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { createActivities } from '../../activities';
+import { type Activities, createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
 import { testEnv } from './env';
 import type { OrganizationSettingsInput } from '../../src/contracts/policy';
@@ -49,7 +48,8 @@ export interface PipelineHarness {
   temporal: TemporalHarness;
   fake: FakeAnthropic;
   taskQueue: string;
-  worker: Worker;
+  /** The activities the harness's worker runs (for a test that starts workers of its own). */
+  activities: Activities;
   newOrganization(settings?: OrganizationSettingsInput, tier?: 'free' | 'pro' | 'enterprise'): Promise<{ organizationId: string; apiKey: string }>;
   submit(apiKey: string, body?: Record<string, unknown>): Promise<{ id: string; workflowId: string }>;
   get(apiKey: string, id: string): Promise<IssueView>;
@@ -71,6 +71,8 @@ export interface PipelineHarness {
 export async function startPipelineHarness(
   options: {
     startWorker?: boolean;
+    /** The test starts its own workers on `taskQueue` (with `activities`); the harness creates none. */
+    ownWorkers?: boolean;
     githubApiUrl?: string;
     maxConcurrentPipelines?: number;
     maxConcurrentSkillRuns?: number;
@@ -91,8 +93,9 @@ export async function startPipelineHarness(
     temporal: temporal.client,
     ...(options.maxConcurrentSkillRuns ? { maxConcurrentSkillRuns: options.maxConcurrentSkillRuns } : {}),
   });
-  const { worker, taskQueue } = await createTestWorker(temporal, activities);
-  let workerRun = options.startWorker === false ? undefined : worker.run();
+  const taskQueue = uniqueId('tq');
+  const worker = options.ownWorkers ? undefined : (await createTestWorker(temporal, activities, taskQueue)).worker;
+  let workerRun = options.startWorker === false ? undefined : worker?.run();
   // As in production: keys are authenticated from the cache the database's notifications keep current.
   const principals = await listeningPrincipalCache(db);
   const services = buildServices({
@@ -114,7 +117,7 @@ export async function startPipelineHarness(
     temporal,
     fake,
     taskQueue,
-    worker,
+    activities,
     async newOrganization(settings = {}, tier = 'enterprise') {
       const { organization, apiKey } = await createTestOrganization(db, tier);
       await db.db
@@ -174,10 +177,11 @@ export async function startPipelineHarness(
       return harness.waitFor(apiKey, id, (issue) => ended.includes(issue.status), timeoutMs);
     },
     startWorker() {
+      if (!worker) throw new Error('this harness was started with ownWorkers: the test runs its workers');
       workerRun ??= worker.run();
     },
     async close() {
-      if (workerRun) {
+      if (worker && workerRun) {
         worker.shutdown();
         await workerRun;
       }

@@ -27,6 +27,16 @@ describe('loadConfig', () => {
     expect(config.temporal.uiUrl).toBeUndefined();
   });
 
+  it('versions workers only when a build id is given, and refuses ids that could reach a visibility query', () => {
+    expect(loadConfig({}).temporal.deployment).toEqual({ name: 'agent-orchestrator', buildId: undefined });
+    expect(loadConfig({ WORKER_BUILD_ID: 'auto', WORKER_DEPLOYMENT_NAME: 'billing-workers' }).temporal.deployment).toEqual({ name: 'billing-workers', buildId: 'auto' });
+    expect(loadConfig({ WORKER_BUILD_ID: '2026-12-04_a1' }).temporal.deployment.buildId).toBe('2026-12-04_a1');
+    expect(loadConfig({ WORKER_BUILD_ID: ' ' }).temporal.deployment.buildId).toBeUndefined();
+    for (const bad of [{ WORKER_BUILD_ID: "v1' OR 1=1" }, { WORKER_BUILD_ID: 'x'.repeat(65) }, { WORKER_DEPLOYMENT_NAME: 'a.b' }]) {
+      expect(() => loadConfig(bad)).toThrow(ConfigError);
+    }
+  });
+
   it('names every bad variable at once', () => {
     let error: unknown;
     try {

@@ -1,0 +1,161 @@
+/**
+ * Rolling upgrade with Worker Versioning, on the real dev server: an issue started on build
+ * v1 waits at its plan gate while build v2 — a changed, history-incompatible issue workflow —
+ * is promoted; new issues start on v2, the waiting one finishes on v1, v1 drains, its worker
+ * stops, and it is retired. Every versioned worker here comes from the production factory
+ * (createIssueWorker with a deployment), and every routing change from src/temporal/deployments.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { buildIdOfBundle, describeDeployment, openPinnedRuns, promote, promoteIfNoCurrent, ramp, retire } from '../../src/temporal/deployments';
+import { createIssueWorker } from '../../src/temporal/worker';
+import { eventually, uniqueId } from '../support/harness';
+import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
+import { testEnv } from '../support/env';
+
+const IDENTITY = 'rolling-upgrade test';
+
+describe('rolling upgrades (Worker Versioning)', () => {
+  let h: PipelineHarness;
+  const running: Array<{ worker: Worker; run: Promise<void> }> = [];
+
+  beforeAll(async () => {
+    h = await startPipelineHarness({ ownWorkers: true });
+  });
+
+  afterAll(async () => {
+    for (const { worker, run } of running) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await run.catch(() => undefined);
+    }
+    await h.close();
+  });
+
+  async function startBuild(deployment: string, buildId: string, workflowBundle: WorkflowBundleWithSourceMap | { codePath: string }) {
+    const { worker, version } = await createIssueWorker({
+      connection: h.temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue: h.taskQueue,
+      activities: h.activities,
+      workflowBundle,
+      deployment: { name: deployment, buildId },
+      shutdownGraceTime: '2 seconds',
+    });
+    const entry = { worker, run: worker.run() };
+    running.push(entry);
+    return { ...entry, version };
+  }
+
+  async function issueAtPlanGate(apiKey: string) {
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage());
+    h.fake.onTool('submit_research', reply.research());
+    const issue = await h.submit(apiKey);
+    await h.waitFor(apiKey, issue.id, (view) => view.pending?.kind === 'approval');
+    return issue;
+  }
+
+  /** The build every workflow task of a run was completed by, and whether any task failed. */
+  async function buildsOf(workflowId: string) {
+    const history = await h.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    const builds = new Set<string>();
+    let failedTasks = 0;
+    let timers = 0;
+    for (const event of history.events ?? []) {
+      const completed = event.workflowTaskCompletedEventAttributes;
+      if (completed) builds.add(completed.deploymentVersion?.buildId ?? '(unversioned)');
+      if (event.workflowTaskFailedEventAttributes) failedTasks += 1;
+      if (event.timerStartedEventAttributes) timers += 1;
+    }
+    return { builds: [...builds], failedTasks, timers };
+  }
+
+  it('new issues take the promoted build, the issue in flight finishes on its own, and the old build drains and is retired', async () => {
+    const deployment = uniqueId('deploy').replace(/[^A-Za-z0-9_-]/g, '-');
+    const { apiKey } = await h.newOrganization({ planApproval: 'required' });
+
+    // v1: the shipped workflows. The first build of a new deployment promotes itself.
+    const v1 = await startBuild(deployment, 'v1', { codePath: testEnv('workflowBundle') });
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, 'v1', IDENTITY)).toBe('promoted');
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, 'v1', IDENTITY)).toBe('already-current');
+    const onV1 = await issueAtPlanGate(apiKey);
+
+    // v2: a changed issue workflow (an extra timer first), promoted while onV1 waits.
+    const next = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../support/workflows-next-build.ts'), logger: silent });
+    // WORKER_BUILD_ID=auto: the build id follows the workflow code.
+    const v2Build = (await startBuild(deployment, 'auto', next)).version!.buildId;
+    expect(v2Build).toBe(buildIdOfBundle(next.code));
+    expect(v2Build).not.toBe(buildIdOfBundle(fs.readFileSync(testEnv('workflowBundle'), 'utf8')));
+    await eventually(() => describeDeployment(h.temporal.client, deployment), (state) => state?.versions.some((v) => v.buildId === v2Build) ?? false);
+    // The first-build bootstrap leaves a deployment that has a current build alone.
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, v2Build, IDENTITY)).toBe('other-current');
+    await expect(ramp(h.temporal.client, deployment, v2Build, 101, IDENTITY)).rejects.toThrow('percentage must be 0–100');
+    await ramp(h.temporal.client, deployment, v2Build, 50, IDENTITY);
+    expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ current: 'v1', ramping: { buildId: v2Build, percentage: 50 } });
+    await ramp(h.temporal.client, deployment, v2Build, 0, IDENTITY);
+    expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ current: 'v1', ramping: null });
+    await promote(h.temporal.client, deployment, v2Build, IDENTITY);
+    const promoted = await describeDeployment(h.temporal.client, deployment);
+    expect(promoted).toMatchObject({ current: v2Build, ramping: null });
+    expect(promoted!.versions.find((v) => v.buildId === 'v1')?.status).toBe('draining');
+    expect(await openPinnedRuns(h.temporal.client, deployment, 'v1')).toBe(1);
+
+    // Bad operator input is refused with what to do.
+    await expect(promote(h.temporal.client, deployment, 'v3', IDENTITY)).rejects.toThrow(`build v3 is not in deployment ${deployment} (start its workers first); known builds:`);
+    await expect(promote(h.temporal.client, deployment, "v1' OR 1=1", IDENTITY)).rejects.toThrow('build id must be 1–64 letters');
+    await expect(retire(h.temporal.client, deployment, v2Build, IDENTITY)).rejects.toThrow(`${v2Build} is current: promote another build first`);
+    await expect(retire(h.temporal.client, deployment, 'v1', IDENTITY)).rejects.toThrow('1 pinned run(s) are still open on v1');
+    expect(await describeDeployment(h.temporal.client, 'no-such-deployment')).toBeNull();
+
+    // A new issue starts on v2 (its changed code runs: one more timer).
+    const onV2 = await issueAtPlanGate(apiKey);
+    for (const issue of [onV1, onV2]) {
+      const decided = await h.post(apiKey, `/api/issues/${issue.id}/approval`, { decision: 'reject', reviewer: REVIEWER, comment: 'not now' });
+      expect(decided.status).toBe(200);
+      expect((await h.waitForEnd(apiKey, issue.id)).status).toBe('rejected');
+    }
+    const v1Run = await buildsOf(onV1.workflowId);
+    const v2Run = await buildsOf(onV2.workflowId);
+    expect(v1Run).toMatchObject({ builds: ['v1'], failedTasks: 0 });
+    expect(v2Run).toMatchObject({ builds: [v2Build], failedTasks: 0 });
+    expect(v2Run.timers).toBe(v1Run.timers + 1);
+    const described = await h.temporal.client.workflow.getHandle(onV1.workflowId).describe();
+    expect(described.raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(temporalPinned);
+
+    // v1 drains; its worker stops; it is retired.
+    await eventually(() => describeDeployment(h.temporal.client, deployment), (state) => state?.versions.find((v) => v.buildId === 'v1')?.status === 'drained', 30_000);
+    v1.worker.shutdown();
+    await v1.run;
+    await eventually(
+      async () => retire(h.temporal.client, deployment, 'v1', IDENTITY).then(() => 'retired', (error: Error) => error.message),
+      (outcome) => outcome === 'retired' || !/still polling/.test(outcome),
+      30_000,
+    ).then((outcome) => expect(outcome).toBe('retired'));
+    const after = await describeDeployment(h.temporal.client, deployment);
+    expect(after?.versions.map((v) => [v.buildId, v.status])).toEqual([[v2Build, 'current']]);
+
+    // The operator's command line says the same, and refuses what it cannot do.
+    const status = await deploymentCli(deployment, ['status']);
+    expect(status).toMatchObject({ code: 0, stdout: expect.stringContaining(`current: ${v2Build}`) });
+    expect(status.stdout).toMatch(new RegExp(`${v2Build}\\s+current\\s+0\\s`));
+    expect(await deploymentCli(deployment, ['retire', 'v1'])).toMatchObject({ code: 1, stderr: expect.stringContaining(`build v1 is not in deployment ${deployment}`) });
+    expect(await deploymentCli(deployment, ['promote'])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run deployment') });
+  });
+});
+
+/** `npm run deployment -- …` as an operator runs it, against the test server. */
+async function deploymentCli(deployment: string, args: string[]) {
+  const env = { ...process.env, TEMPORAL_ADDRESS: testEnv('temporalAddress'), WORKER_DEPLOYMENT_NAME: deployment };
+  return promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), 'src/main/deployment.ts', ...args], { cwd: path.join(__dirname, '../..'), env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+const temporalPinned = 1; // temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED
+
+const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m), log: () => undefined };
