@@ -76,17 +76,18 @@ export class Supervisor {
     return this.start(entry.spec);
   }
 
+  /** A graceful stop (a deploy retiring a process): SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(name: string, graceMs = 10_000): Promise<void> {
+    const entry = this.children.get(name);
+    if (!entry) return;
+    entry.expectedExit = true;
+    await terminate(entry.child, graceMs);
+  }
+
   /** Stops everything, newest first: SIGTERM, then SIGKILL after `graceMs`. */
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    for (const { child } of [...this.children.values()].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    }
+    for (const { child } of [...this.children.values()].reverse()) await terminate(child, graceMs);
   }
 
   private tail(name: string): string {
@@ -96,4 +97,13 @@ export class Supervisor {
       return '';
     }
   }
+}
+
+async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

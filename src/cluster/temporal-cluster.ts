@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import postgres from 'postgres';
+import YAML from 'yaml';
 import { findGo, goInstall } from '../temporal/cli';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -19,6 +20,21 @@ export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 const SERVER_MODULE = `go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION}`;
 const SQL_TOOL_MODULE = `go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`;
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
+/** Fixed when the persistence schema is first used; docker-compose.temporal.yml sets the same. */
+export const CLUSTER_HISTORY_SHARDS = 4;
+
+/** The checked-in dynamic config (temporal-dynamic-config.yaml, also mounted by docker compose), as key → value. */
+export function clusterDynamicConfig(): Record<string, unknown> {
+  const file = path.join(__dirname, 'temporal-dynamic-config.yaml');
+  const parsed = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, Array<{ value: unknown; constraints?: unknown }>>;
+  return Object.fromEntries(
+    Object.entries(parsed).map(([key, entries]) => {
+      const [only, ...more] = Array.isArray(entries) ? entries : [];
+      if (!only || more.length > 0 || only.constraints !== undefined) throw new Error(`${file}: ${key} must have exactly one unconstrained value`);
+      return [key, only.value];
+    }),
+  );
+}
 export type ClusterService = (typeof CLUSTER_SERVICES)[number];
 
 export interface ClusterBinaries {

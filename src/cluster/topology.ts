@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { ensureDevApiKey } from '../main/local-organization';
 import { Supervisor } from './supervisor';
-import { CLUSTER_SERVICES, type ClusterDatabase, ensureClusterBinaries, ensureClusterSchemas, prepareNamespace, serviceArgv, writeClusterConfig } from './temporal-cluster';
+import { CLUSTER_HISTORY_SHARDS, CLUSTER_SERVICES, type ClusterDatabase, clusterDynamicConfig, ensureClusterBinaries, ensureClusterSchemas, prepareNamespace, serviceArgv, writeClusterConfig } from './temporal-cluster';
 
 /**
  * The production-shaped topology on one machine (npm run cluster, npm run chaos): the Temporal
@@ -24,6 +24,8 @@ export interface TopologyOptions {
   namespace: string;
   /** Extra environment for our workers and APIs (model endpoint, sandbox settings, …). */
   env?: NodeJS.ProcessEnv;
+  /** Extra Temporal dynamic config (over the topology's own). */
+  dynamicConfig?: Record<string, unknown>;
   log: (message: string) => void;
   onUnexpectedExit?: (name: string, code: number | null, logTail: string) => void;
 }
@@ -35,9 +37,18 @@ export interface Topology {
   workerNames: string[];
   apiKey: string;
   logDir: string;
+  /** Starts one more worker of ours (e.g. the next build, in a rolling upgrade) with extra environment. */
+  startWorker(name: string, env?: NodeJS.ProcessEnv): void;
 }
 
-export async function startTopology(options: TopologyOptions): Promise<Topology> {
+export type TemporalClusterOptions = Pick<TopologyOptions, 'projectRoot' | 'workDir' | 'temporalDatabase' | 'temporalPort' | 'namespace' | 'dynamicConfig' | 'log' | 'onUnexpectedExit'>;
+
+/**
+ * The Temporal cluster alone, its four services supervised (the benchmark's cluster run adds
+ * its own in-process worker and API): binaries built once, schemas migrated, namespace and
+ * search attributes ready.
+ */
+export async function startTemporalCluster(options: TemporalClusterOptions): Promise<{ supervisor: Supervisor; address: string; logDir: string }> {
   const { log, projectRoot, workDir } = options;
   const logDir = path.join(workDir, 'logs');
   const supervisor = new Supervisor(logDir, options.onUnexpectedExit ?? ((name, code, tail) => log(`${name} exited unexpectedly (code ${code}); its log ends:\n${tail}`)));
@@ -47,15 +58,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     await ensureClusterSchemas(binaries, options.temporalDatabase, log);
     const config = writeClusterConfig(workDir, options.temporalDatabase, {
       ports: { frontend: options.temporalPort },
-      numHistoryShards: 4,
-      dynamicConfig: {
-        // Updates and Worker Versioning, as the dev server has them.
-        'frontend.workerVersioningWorkflowAPIs': true,
-        'system.enableDeploymentVersions': true,
-        'frontend.enableUpdateWorkflowExecution': true,
-        'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
-        'system.forceSearchAttributesCacheRefreshOnRead': true,
-      },
+      numHistoryShards: CLUSTER_HISTORY_SHARDS,
+      dynamicConfig: { ...clusterDynamicConfig(), ...options.dynamicConfig },
     });
     // One after the other: services starting together on a fresh database race to write the
     // cluster's metadata, and the loser exits.
@@ -68,6 +72,17 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     log(`Temporal services starting (logs in ${path.relative(projectRoot, logDir)}/)`);
     await prepareNamespace(address, options.namespace, 120_000);
     log(`Temporal frontend ready at ${address}, namespace ${options.namespace}`);
+    return { supervisor, address, logDir };
+  } catch (error) {
+    await supervisor.stopAll();
+    throw error;
+  }
+}
+
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const { projectRoot, workDir } = options;
+  const { supervisor, address, logDir } = await startTemporalCluster(options);
+  try {
 
     await ensureDatabase(options.databaseUrl);
     const db = await openDatabase({ url: options.databaseUrl, pgliteDir: '' });
@@ -81,10 +96,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
     const tsx = [process.execPath, '--import', 'tsx'];
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: options.namespace, DATABASE_URL: options.databaseUrl };
+    const startWorker = (name: string, extra: NodeJS.ProcessEnv = {}) =>
+      void supervisor.start({ name, argv: [...tsx, path.join(projectRoot, 'src/main/worker.ts')], env: { ...env, ...extra }, cwd: projectRoot });
     const workerNames: string[] = [];
     for (let i = 1; i <= options.workers; i += 1) {
       workerNames.push(`worker-${i}`);
-      supervisor.start({ name: `worker-${i}`, argv: [...tsx, path.join(projectRoot, 'src/main/worker.ts')], env, cwd: projectRoot });
+      startWorker(`worker-${i}`);
     }
     const apiUrls: string[] = [];
     for (let i = 0; i < options.apis; i += 1) {
@@ -98,7 +115,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       });
     }
     await Promise.all(apiUrls.map((url) => waitForHealthy(url, 120_000)));
-    return { supervisor, address, apiUrls, workerNames, apiKey, logDir };
+    return { supervisor, address, apiUrls, workerNames, apiKey, logDir, startWorker };
   } catch (error) {
     await supervisor.stopAll();
     throw error;

@@ -9,12 +9,20 @@
  * It owns everything it uses: two PostgreSQL servers of its own (Temporal's and the
  * orchestrator's, so it can stop them), the Temporal services, two workers, two APIs, a fake
  * Claude that makes the agents call tools, and a bare repository as the organization's remote.
+ *
+ * Besides the faults, a rolling upgrade (Worker Versioning): the workers start as build
+ * chaos-a; mid-run two workers of chaos-b — whose issue workflow is history-incompatible —
+ * start and chaos-b is promoted; issues in flight finish on chaos-a, new ones run on chaos-b,
+ * and once chaos-a has drained its workers stop and it is retired. And duplicate ERP webhooks:
+ * each delivery sent to both APIs at once, twice, and once more under a new delivery id.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import postgres from 'postgres';
 import { startPrivatePostgres, type PrivatePostgres } from '../../src/cluster/private-postgres';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../../src/cluster/temporal-cluster';
@@ -22,18 +30,27 @@ import { startTopology, type Topology } from '../../src/cluster/topology';
 import { freePort } from '../../src/temporal/dev-server';
 import { type FakeReply, type RecordedRequest, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import { recordedStageReplies } from '../../src/fakes/recorded-stage-replies';
+import { sign } from '../../src/erp/signature';
 import { DEV_ORGANIZATION_ID } from '../../src/main/local-organization';
+import { describeDeployment, openPinnedRuns, promote, retire } from '../../src/temporal/deployments';
+import { buildsOfRun } from '../support/versioning';
 import { makeBareRepository } from '../support/git-fixture';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WORK = path.join(ROOT, '.data', 'chaos');
 const FULL = process.env.CHAOS_SCALE === 'full';
 const SCALE = FULL
-  ? { issues: 30, workerKills: 20, orchestratorDbDownMs: 60_000, temporalDbDownMs: 30_000, temporalDownMs: 10_000, settleMs: 15 * 60_000 }
-  : { issues: 10, workerKills: 4, orchestratorDbDownMs: 30_000, temporalDbDownMs: 15_000, temporalDownMs: 8_000, settleMs: 8 * 60_000 };
+  ? { issues: 30, workerKills: 20, upgradeIssues: 6, webhookIssues: 10, orchestratorDbDownMs: 60_000, temporalDbDownMs: 30_000, temporalDownMs: 10_000, settleMs: 15 * 60_000 }
+  : { issues: 10, workerKills: 4, upgradeIssues: 3, webhookIssues: 3, orchestratorDbDownMs: 30_000, temporalDbDownMs: 15_000, temporalDownMs: 8_000, settleMs: 8 * 60_000 };
+/** Worker Versioning: the topology starts as OLD_BUILD; the run upgrades to NEW_BUILD (a changed issue workflow). */
+const DEPLOYMENT = 'agent-orchestrator';
+const OLD_BUILD = 'chaos-a';
+const NEW_BUILD = 'chaos-b';
+const ERP_SECRET = 'chaos-erp-webhook-secret-0123456789';
 const started = Date.now();
 const log = (message: string) => process.stderr.write(`[chaos +${Math.round((Date.now() - started) / 1000)}s] ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const quietLogger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message: string) => log(message), log: () => undefined };
 
 /** Counts the calls the agents' commands (and the test command) make, by token. */
 function startMarkerServer() {
@@ -101,6 +118,9 @@ async function main(): Promise<void> {
     const { remote, cleanup: removeRemote } = await makeBareRepository(path.join(ROOT, 'examples', 'invoice-service'));
     cleanups.push(removeRemote);
     const databaseUrl = `${orchestratorPg.url}/agent_orchestrator`;
+    const nextBuildBundle = path.join(WORK, 'workflow-bundle-next.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'tests/support/workflows-next-build.ts'), logger: quietLogger });
+    fs.writeFileSync(nextBuildBundle, code);
 
     log('starting the topology (Temporal on PostgreSQL as four services, 2 workers, 2 APIs)');
     const topology = await startTopology({
@@ -122,15 +142,30 @@ async function main(): Promise<void> {
         WORKSPACES_DIR: path.join(WORK, 'workspaces'),
         GIT_MIRRORS_DIR: path.join(WORK, 'mirrors'),
         SANDBOX_EGRESS_ALLOW_PRIVATE: '1',
+        WORKER_DEPLOYMENT_NAME: DEPLOYMENT,
+        WORKER_BUILD_ID: OLD_BUILD,
+      },
+      // A build reads as drained, and a stopped one may be deleted, within seconds.
+      dynamicConfig: {
+        'matching.wv.VersionDrainageStatusRefreshInterval': '2s',
+        'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '2s',
+        'matching.PollerHistoryTTL': '10s',
       },
       log,
       onUnexpectedExit: (name, code) => log(`${name} exited (code ${code})`),
     });
     cleanups.unshift(() => topology.supervisor.stopAll());
     await configureOrganization(databaseUrl, remote, marker.port);
+    const connection = await Connection.connect({ address: topology.address });
+    cleanups.unshift(() => connection.close());
+    const temporalClient = new Client({ connection, namespace: 'default' });
+    // The first build of the deployment promotes itself; issues submitted before that would wait.
+    await until(`${OLD_BUILD} to become current`, 90_000, async () => (await describeDeployment(temporalClient, DEPLOYMENT))?.current === OLD_BUILD);
+    log(`build ${OLD_BUILD} is current in worker deployment ${DEPLOYMENT}`);
 
-    const report = await runScenario(topology, { temporalPg, orchestratorPg }, SCALE);
-    const counts = await tally(databaseUrl, fake.requests, marker.hits, report.submitted);
+    const report = await runScenario(topology, temporalClient, { temporalPg, orchestratorPg }, { nextBuildBundle }, SCALE);
+    const retired = await retireOldBuild(topology, temporalClient);
+    const counts = await tally(databaseUrl, temporalClient, fake.requests, marker.hits, report, retired);
     exitCode = printReport(counts, report.probes);
   } catch (error) {
     log(`chaos run failed to run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -149,6 +184,7 @@ async function configureOrganization(databaseUrl: string, remote: string, marker
       finalApproval: 'never',
       budgetUsd: 100,
       limits: { issuesPerHour: 10_000, issuesPerDay: 100_000 },
+      erp: { webhookSecret: ERP_SECRET },
       repository: {
         remote,
         baseBranch: 'main',
@@ -168,19 +204,35 @@ async function configureOrganization(databaseUrl: string, remote: string, marker
 interface Scenario {
   submitted: Set<string>;
   probes: Probe[];
+  /** Submitted before the upgrade began: must run on the old build from start to end. */
+  beforeUpgrade: Set<string>;
+  /** Submitted after the new build was promoted: must run on it. */
+  afterUpgrade: Set<string>;
+  /** Per webhook-created external id, how many deliveries answered `created: true`. */
+  webhookCreations: Map<string, number>;
 }
 
 /** Submits the issues, injects the faults one after the other while they run, probes the APIs throughout. */
-async function runScenario(topology: Topology, databases: { temporalPg: PrivatePostgres; orchestratorPg: PrivatePostgres }, scale: typeof SCALE): Promise<Scenario> {
+async function runScenario(
+  topology: Topology,
+  temporalClient: Client,
+  databases: { temporalPg: PrivatePostgres; orchestratorPg: PrivatePostgres },
+  builds: { nextBuildBundle: string },
+  scale: typeof SCALE,
+): Promise<Scenario> {
   const submitted = new Set<string>();
+  const beforeUpgrade = new Set<string>();
+  const afterUpgrade = new Set<string>();
+  const webhookCreations = new Map<string, number>();
   const probes: Probe[] = [];
   let current: Probe = { fault: 'none', statuses: new Map(), slowestMs: 0 };
   probes.push(current);
   const count = (status: number) => current.statuses.set(status, (current.statuses.get(status) ?? 0) + 1);
   const headers = { authorization: `Bearer ${topology.apiKey}`, 'content-type': 'application/json' };
   let sequence = 0;
-  const submit = async (apiUrl: string) => {
+  const submit = async (apiUrl: string, into?: Set<string>) => {
     const externalId = `CHAOS-${++sequence}`;
+    into?.add(externalId);
     try {
       const response = await fetch(`${apiUrl}/api/issues`, {
         method: 'POST',
@@ -225,7 +277,7 @@ async function runScenario(topology: Topology, databases: { temporalPg: PrivateP
     await sleep(3_000);
   };
 
-  for (let i = 0; i < scale.issues; i += 1) await submit(topology.apiUrls[i % topology.apiUrls.length] as string);
+  for (let i = 0; i < scale.issues; i += 1) await submit(topology.apiUrls[i % topology.apiUrls.length] as string, beforeUpgrade);
   log(`submitted ${submitted.size} issues`);
   const { supervisor } = topology;
   await during(`${scale.workerKills} × kill -9 of a worker`, async () => {
@@ -235,6 +287,40 @@ async function runScenario(topology: Topology, databases: { temporalPg: PrivateP
       await sleep(1_500);
       supervisor.start({ ...supervisorSpec(supervisor, name) });
       await sleep(2_500);
+    }
+  });
+  await during(`rolling upgrade: ${NEW_BUILD} (a changed issue workflow) started and promoted`, async () => {
+    for (const name of ['worker-b1', 'worker-b2']) topology.startWorker(name, { WORKER_BUILD_ID: NEW_BUILD, WORKFLOW_BUNDLE_PATH: builds.nextBuildBundle });
+    await until(`${NEW_BUILD}'s workers to poll`, 120_000, async () => (await describeDeployment(temporalClient, DEPLOYMENT))?.versions.some((v) => v.buildId === NEW_BUILD) ?? false);
+    await promote(temporalClient, DEPLOYMENT, NEW_BUILD, 'chaos');
+    log(`${NEW_BUILD} promoted; ${await openPinnedRuns(temporalClient, DEPLOYMENT, OLD_BUILD)} run(s) still pinned to ${OLD_BUILD}`);
+    for (let i = 0; i < scale.upgradeIssues; i += 1) await submit(topology.apiUrls[i % topology.apiUrls.length] as string, afterUpgrade);
+  });
+  await during('duplicate ERP webhooks: each delivery to both APIs at once, twice, then under a new delivery id', async () => {
+    const deliver = async (apiUrl: string, externalId: string, deliveryId: string) => {
+      const body = JSON.stringify({ event: 'issue.created', data: { externalId, type: 'bug', priority: 'high', title: `Webhook issue ${externalId}`, description: 'Invoice totals are off by one cent.' } });
+      const timestamp = Math.floor(Date.now() / 1000);
+      try {
+        const response = await fetch(`${apiUrl}/api/webhooks/erp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-organization-id': DEV_ORGANIZATION_ID, 'x-timestamp': String(timestamp), 'x-delivery-id': deliveryId, 'x-signature': sign(ERP_SECRET, timestamp, deliveryId, body) },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        count(response.status);
+        const answer = (await response.json().catch(() => ({}))) as { created?: boolean };
+        if (response.ok) submitted.add(externalId);
+        if (answer.created === true) webhookCreations.set(externalId, (webhookCreations.get(externalId) ?? 0) + 1);
+        else webhookCreations.set(externalId, webhookCreations.get(externalId) ?? 0);
+      } catch {
+        count(0);
+      }
+    };
+    for (let i = 1; i <= scale.webhookIssues; i += 1) {
+      const externalId = `CHAOS-WH-${i}`;
+      const deliveryId = randomUUID();
+      await Promise.all([...topology.apiUrls, ...topology.apiUrls].map((url) => deliver(url, externalId, deliveryId)));
+      await deliver(topology.apiUrls[1] ?? (topology.apiUrls[0] as string), externalId, randomUUID()); // the ERP's own retry
     }
   });
   await during('Temporal history service killed, restarted after 5 s', async () => {
@@ -267,7 +353,38 @@ async function runScenario(topology: Topology, databases: { temporalPg: PrivateP
     if (open === 0 || Date.now() > deadline) break;
     await sleep(3_000);
   }
-  return { submitted, probes };
+  return { submitted, probes, beforeUpgrade, afterUpgrade, webhookCreations };
+}
+
+/** Once every issue has ended: the old build drains, its workers stop, and it is retired. */
+async function retireOldBuild(topology: Topology, temporalClient: Client): Promise<boolean> {
+  try {
+    await until(`${OLD_BUILD} to drain`, 120_000, async () => (await describeDeployment(temporalClient, DEPLOYMENT))?.versions.find((v) => v.buildId === OLD_BUILD)?.status === 'drained');
+    for (const name of topology.workerNames) await topology.supervisor.stop(name);
+    await until(`${OLD_BUILD} to be retired`, 120_000, async () => {
+      try {
+        await retire(temporalClient, DEPLOYMENT, OLD_BUILD, 'chaos');
+        return true;
+      } catch (error) {
+        if (/still polling/.test(String(error))) return false;
+        throw error;
+      }
+    });
+    log(`${OLD_BUILD} drained, its workers stopped, and it was retired`);
+    return true;
+  } catch (error) {
+    log(`retiring ${OLD_BUILD} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(1_000);
+  }
 }
 
 function supervisorSpec(supervisor: Topology['supervisor'], name: string) {
@@ -300,13 +417,23 @@ interface Counts {
   doubleTestRuns: number;
   pullRequests: number;
   duplicatePullRequests: number;
+  webhookIssues: number;
+  webhookIssuesCreatedTwice: number;
+  runsOnOldBuild: number;
+  runsOnNewBuild: number;
+  runsOnTwoBuilds: number;
+  newIssuesOnOldBuild: number;
+  oldIssuesOnNewBuild: number;
+  nonDeterminismFailures: number;
+  oldBuildRetired: number;
 }
 
-async function tally(databaseUrl: string, requests: RecordedRequest[], hits: Map<string, number>, submitted: Set<string>): Promise<Counts> {
+async function tally(databaseUrl: string, temporalClient: Client, requests: RecordedRequest[], hits: Map<string, number>, scenario: Scenario, retired: boolean): Promise<Counts> {
+  const { submitted } = scenario;
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   try {
-    const rows = await sql<Array<{ external_id: string; status: string; prs: number }>>`
-      select i.external_id, i.status,
+    const rows = await sql<Array<{ external_id: string; status: string; workflow_id: string; prs: number }>>`
+      select i.external_id, i.status, i.workflow_id,
         (select count(*)::int from local_pull_requests p where p.head = 'agent/org-' || i.organization_id || '/' || i.id) as prs
       from issues i where i.organization_id = ${DEV_ORGANIZATION_ID}`;
     const byExternal = new Map(rows.map((row) => [row.external_id, row]));
@@ -317,6 +444,9 @@ async function tally(databaseUrl: string, requests: RecordedRequest[], hits: Map
       const key = createHash('sha256').update(JSON.stringify([request.key, request.body.system, request.body.messages])).digest('hex');
       sameRequest.set(key, (sameRequest.get(key) ?? 0) + 1);
     }
+    const runs = new Map<string, Awaited<ReturnType<typeof buildsOfRun>>>();
+    for (const row of stored) if (row) runs.set(row.external_id, await buildsOfRun(temporalClient, row.workflow_id));
+    const onlyOn = (build: string, ids: Iterable<string>) => [...ids].filter((id) => runs.get(id)?.builds.join() === build).length;
     const marks = [...hits].filter(([url]) => url.startsWith('/mark/'));
     const tests = [...hits].filter(([url]) => url.startsWith('/test/'));
     return {
@@ -333,6 +463,15 @@ async function tally(databaseUrl: string, requests: RecordedRequest[], hits: Map
       doubleTestRuns: tests.filter(([, n]) => n > 1).length,
       pullRequests: stored.reduce((sum, row) => sum + (row?.prs ?? 0), 0),
       duplicatePullRequests: stored.filter((row) => (row?.prs ?? 0) > 1).length,
+      webhookIssues: scenario.webhookCreations.size,
+      webhookIssuesCreatedTwice: [...scenario.webhookCreations.values()].filter((n) => n !== 1).length,
+      runsOnOldBuild: onlyOn(OLD_BUILD, runs.keys()),
+      runsOnNewBuild: onlyOn(NEW_BUILD, runs.keys()),
+      runsOnTwoBuilds: [...runs.values()].filter((run) => run.builds.length > 1).length,
+      newIssuesOnOldBuild: scenario.afterUpgrade.size - onlyOn(NEW_BUILD, scenario.afterUpgrade),
+      oldIssuesOnNewBuild: scenario.beforeUpgrade.size - onlyOn(OLD_BUILD, scenario.beforeUpgrade),
+      nonDeterminismFailures: [...runs.values()].reduce((sum, run) => sum + run.nonDeterminismFailures, 0),
+      oldBuildRetired: retired ? 1 : 0,
     };
   } finally {
     await sql.end();
@@ -360,9 +499,17 @@ function printReport(counts: Counts, probes: Probe[]): number {
     counts.stuck > 0 && `${counts.stuck} issue(s) stuck`,
     counts.duplicatePullRequests > 0 && `${counts.duplicatePullRequests} duplicate pull request(s)`,
     counts.doubleRunCommands > 0 && `${counts.doubleRunCommands} command(s) ran twice`,
+    counts.webhookIssuesCreatedTwice > 0 && `${counts.webhookIssuesCreatedTwice} webhook issue(s) not created exactly once`,
+    counts.runsOnTwoBuilds + counts.newIssuesOnOldBuild + counts.oldIssuesOnNewBuild > 0 && 'a run not on the build it should be pinned to',
+    counts.nonDeterminismFailures > 0 && `${counts.nonDeterminismFailures} non-determinism failure(s)`,
+    counts.oldBuildRetired === 0 && `${OLD_BUILD} was not retired`,
     bad5xx && 'a 5xx other than 503 during a fault',
   ].filter(Boolean);
-  lines.push(problems.length === 0 ? 'PASS: nothing lost, nothing failed or stuck, no duplicate pull request or command, only 503s.' : `FAIL: ${problems.join('; ')}`);
+  lines.push(
+    problems.length === 0
+      ? 'PASS: nothing lost, nothing failed or stuck, no duplicate pull request, command or webhook issue, only 503s; every run stayed on its build and the old build was retired.'
+      : `FAIL: ${problems.join('; ')}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return problems.length === 0 ? 0 : 1;
 }

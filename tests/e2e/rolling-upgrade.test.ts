@@ -16,6 +16,7 @@ import { createIssueWorker } from '../../src/temporal/worker';
 import { eventually, uniqueId } from '../support/harness';
 import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 import { testEnv } from '../support/env';
+import { buildsOfRun } from '../support/versioning';
 
 const IDENTITY = 'rolling-upgrade test';
 
@@ -57,21 +58,6 @@ describe('rolling upgrades (Worker Versioning)', () => {
     const issue = await h.submit(apiKey);
     await h.waitFor(apiKey, issue.id, (view) => view.pending?.kind === 'approval');
     return issue;
-  }
-
-  /** The build every workflow task of a run was completed by, and whether any task failed. */
-  async function buildsOf(workflowId: string) {
-    const history = await h.temporal.client.workflow.getHandle(workflowId).fetchHistory();
-    const builds = new Set<string>();
-    let failedTasks = 0;
-    let timers = 0;
-    for (const event of history.events ?? []) {
-      const completed = event.workflowTaskCompletedEventAttributes;
-      if (completed) builds.add(completed.deploymentVersion?.buildId ?? '(unversioned)');
-      if (event.workflowTaskFailedEventAttributes) failedTasks += 1;
-      if (event.timerStartedEventAttributes) timers += 1;
-    }
-    return { builds: [...builds], failedTasks, timers };
   }
 
   it('new issues take the promoted build, the issue in flight finishes on its own, and the old build drains and is retired', async () => {
@@ -118,10 +104,10 @@ describe('rolling upgrades (Worker Versioning)', () => {
       expect(decided.status).toBe(200);
       expect((await h.waitForEnd(apiKey, issue.id)).status).toBe('rejected');
     }
-    const v1Run = await buildsOf(onV1.workflowId);
-    const v2Run = await buildsOf(onV2.workflowId);
-    expect(v1Run).toMatchObject({ builds: ['v1'], failedTasks: 0 });
-    expect(v2Run).toMatchObject({ builds: [v2Build], failedTasks: 0 });
+    const v1Run = await buildsOfRun(h.temporal.client, onV1.workflowId);
+    const v2Run = await buildsOfRun(h.temporal.client, onV2.workflowId);
+    expect(v1Run).toMatchObject({ builds: ['v1'], nonDeterminismFailures: 0 });
+    expect(v2Run).toMatchObject({ builds: [v2Build], nonDeterminismFailures: 0 });
     expect(v2Run.timers).toBe(v1Run.timers + 1);
     const described = await h.temporal.client.workflow.getHandle(onV1.workflowId).describe();
     expect(described.raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(temporalPinned);
