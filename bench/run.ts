@@ -3,6 +3,11 @@
  * dev server and one Postgres, so every figure is a ratio against a baseline measured
  * seconds apart on the same noisy machine. Writes bench/results/<date>.json and prints a
  * Markdown table. Benchmarks are scripts, not tests: nothing here asserts.
+ *
+ * `npm run bench -- --cluster` then runs measures 1–6 again on the Temporal cluster of `npm run
+ * cluster` (four services on PostgreSQL; databases temporal_bench*, recreated each run; port
+ * BENCH_CLUSTER_PORT, default 17333) and prints them beside the dev server's, in the same file
+ * (`cluster`). BENCH_QUICK=1 shortens both; BENCH_SQL=1 and BENCH_PROFILE=1 as below.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +16,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -32,6 +37,8 @@ import { measureSandboxOverhead } from './sandbox-overhead';
 import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
+import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
+import { startTemporalCluster } from '../src/cluster/topology';
 import { bundleWorkflows } from '../src/temporal/worker';
 import { issueWorkflowId, searchAttributes, statusQuery } from '../workflows/definitions';
 
@@ -67,8 +74,10 @@ const ownCpuSeconds = () => {
   return (usage.user + usage.system) / 1e6;
 };
 type CpuSplit = { benchProcess: number; temporalServer: number; postgres: number; total: number };
-let temporalServerPid: number | undefined;
-const cpuNow = () => ({ own: ownCpuSeconds(), server: processCpuSeconds(temporalServerPid), postgres: postgresCpuSeconds() });
+/** The Temporal server's processes (one dev server, or the cluster's four services). */
+let temporalServerPids: () => Array<number | undefined> = () => [];
+const serverCpuSeconds = (): number => temporalServerPids().reduce<number>((sum, pid) => sum + processCpuSeconds(pid), 0);
+const cpuNow = () => ({ own: ownCpuSeconds(), server: serverCpuSeconds(), postgres: postgresCpuSeconds() });
 /** Milliseconds of CPU per issue since `before`, by process. */
 function cpuSince(before: ReturnType<typeof cpuNow>, issues: number): CpuSplit {
   const now = cpuNow();
@@ -82,8 +91,9 @@ function cpuSince(before: ReturnType<typeof cpuNow>, issues: number): CpuSplit {
  * organizations and issue ids repeat from run to run, and rows left by the last run would turn
  * fresh pipelines into retries that find their model answers already stored.
  */
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/agent_orchestrator_bench';
 async function ensureBenchDatabase(): Promise<string> {
-  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/agent_orchestrator_bench';
+  const url = BENCH_DATABASE_URL;
   const target = new URL(url);
   const admin = postgres({ ...parseUrl(target, 'postgres'), max: 1, onnotice: () => undefined });
   try {
@@ -123,18 +133,140 @@ function instantModel(request: RecordedRequest): FakeReply | undefined {
   }
 }
 
+type Row = (measure: string, ours: string, baseline: string, ratio: number | string, target: string) => void;
+const rowsInto = (table: string[][]): Row => (measure, ours, baseline, ratio, target) =>
+  void table.push([measure, ours, baseline, typeof ratio === 'number' ? `${round(ratio)}×` : ratio, target]);
+
 async function main(): Promise<void> {
   const benchStarted = Date.now();
+  const onCluster = process.argv.slice(2).includes('--cluster');
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
 
-  // ---- infrastructure -----------------------------------------------------------------
+  log('bundling workflows');
+  const [pipelineBundle, bareBundle] = await Promise.all([
+    bundleWorkflows(),
+    bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
+  ]);
+  fs.writeFileSync(path.join(WORK, 'pipeline-bundle.js'), pipelineBundle.code);
+  fs.writeFileSync(path.join(WORK, 'bare-bundle.js'), bareBundle.code);
+  const bundles = { pipelineBundle, bareBundle };
+
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    temporal: { server: 'temporal server start-dev (CLI v1.5.1)', persistence: 'SQLite file', sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'], dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG },
+    postgres: BENCH_DATABASE_URL.replace(/:[^:@/]*@/, ':***@'),
+  };
+  const table: string[][] = [];
+  const row = rowsInto(table);
+
+  // ---- 1–6 on the dev server --------------------------------------------------------------
   log('starting the Temporal dev server (persisted SQLite, WAL) and Postgres');
-  const sqliteFile = path.join(WORK, 'temporal.sqlite');
-  const server = await startDevServer({ port: 0, uiPort: null, namespace: 'default', dbFile: sqliteFile, cacheDir: path.join(ROOT, '.data', 'bin'), cliPath: process.env.TEMPORAL_CLI_PATH, log });
-  const serverPid = server.pid;
-  temporalServerPid = serverPid;
+  const server = await startDevServer({ port: 0, uiPort: null, namespace: 'default', dbFile: path.join(WORK, 'temporal.sqlite'), cacheDir: path.join(ROOT, '.data', 'bin'), cliPath: process.env.TEMPORAL_CLI_PATH, log });
+  temporalServerPids = () => [server.pid];
+  try {
+    await measureTopology({ address: server.address }, bundles, results, row);
+  } finally {
+    await server.stop();
+  }
+
+  // ---- 1–6 again on the Temporal cluster (npm run bench -- --cluster) ----------------------
+  const clusterTable: string[][] = [];
+  if (onCluster) {
+    const cluster = await startBenchCluster();
+    temporalServerPids = cluster.pids;
+    const clusterResults: Record<string, unknown> = { temporal: cluster.description };
+    try {
+      await measureTopology({ address: cluster.address }, bundles, clusterResults, rowsInto(clusterTable));
+    } finally {
+      await cluster.stop();
+    }
+    results.cluster = clusterResults;
+  }
+
+  // ---- 7. Token efficiency ------------------------------------------------------------------
+  log('7. token efficiency: a recorded 8-turn agent trace with and without prompt caching');
+  const trace = recordedTrace();
+  const replay = async (caching: boolean) => {
+    const traceFake = await startFakeAnthropic({ fallback: () => ({ calls: [{ name: 'read_file', input: { path: 'src/invoice.js' } }] }) });
+    const client2 = createAnthropicClient({ apiKey: undefined, baseUrl: traceFake.url, timeoutMs: 10_000, promptCaching: caching });
+    let cost = 0;
+    let inputFromTurn2 = 0;
+    let readFromTurn2 = 0;
+    for (let turn = 1; turn <= trace.length; turn++) {
+      const response = await client2.createMessage({ model: MODELS.medium, system: trace.system, tools: trace.tools, toolChoice: { type: 'any' }, maxTokens: 1024, messages: trace.messages(turn) });
+      cost += costUsd(MODELS.medium, response.usage);
+      if (turn >= 2) {
+        inputFromTurn2 += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+        readFromTurn2 += response.usage.cacheReadTokens;
+      }
+    }
+    await traceFake.close();
+    return { costUsd: cost, cacheReadShareFromTurn2: readFromTurn2 / inputFromTurn2 };
+  };
+  const cached = await replay(true);
+  const uncached = await replay(false);
+  results.tokenEfficiency = { turns: trace.length, cached, uncached };
+  row('Cache-read share of input tokens, turns 2+', `${round(cached.cacheReadShareFromTurn2 * 100, 1)} %`, `${round(uncached.cacheReadShareFromTurn2 * 100, 1)} % caching off`, '—', '≥ 80 %');
+  row('Model cost per issue (recorded trace)', `$${round(cached.costUsd, 4)}`, `$${round(uncached.costUsd, 4)} caching off`, cached.costUsd / uncached.costUsd, '≤ 0.5×');
+
+  // ---- 8. Sandbox start overhead ------------------------------------------------------------
+  log('8. sandbox start overhead: /bin/true in bubblewrap vs a plain spawn');
+  const sandboxed = await measureSandboxOverhead(QUICK ? 30 : 100);
+  if (sandboxed) {
+    const plain = stats(sandboxed.plainMs);
+    const boxed = stats(sandboxed.sandboxMs);
+    const rlimitsOnly = stats(sandboxed.sandboxWithoutCgroupsMs);
+    results.sandboxOverhead = { runs: sandboxed.runs, resourceControl: sandboxed.resourceControl, plainSpawn: plain, sandbox: boxed, sandboxRlimitsOnly: rlimitsOnly };
+    row('Sandbox start per command (p50)', `${round(boxed.p50, 1)} ms (+${round(boxed.p50 - plain.p50, 1)} ms; ${round(rlimitsOnly.p50, 1)} ms without cgroups)`, `${round(plain.p50, 1)} ms plain spawn`, boxed.p50 / plain.p50, '≤ +50 ms');
+  } else {
+    row('Sandbox start per command (p50)', 'bubblewrap not installed', '—', '—', '≤ +50 ms');
+  }
+
+  log('9. Temporal\'s floor: one bare activity step on a fresh dev server, stock vs ours');
+  const floorOptions = { runs: QUICK ? 4 : 8, bareBundlePath: path.join(WORK, 'bare-bundle.js'), cacheDir: floorCacheDir(ROOT), ...(process.env.TEMPORAL_CLI_PATH ? { cliPath: process.env.TEMPORAL_CLI_PATH } : {}) };
+  const stockFloor = await measureStepFloor({ ...floorOptions, stock: true });
+  const ourFloor = await measureStepFloor({ ...floorOptions, stock: false });
+  results.stepFloor = { stock: stockFloor, ours: ourFloor, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG };
+  row('One bare activity step (dev server)', `${round(ourFloor.msPerStep, 1)} ms (history queue read limits lifted)`, `${round(stockFloor.msPerStep, 1)} ms stock dev server`, ourFloor.msPerStep / stockFloor.msPerStep, '—');
+
+  // ---- report -------------------------------------------------------------------------------
+  results.durationSeconds = Math.round((Date.now() - benchStarted) / 1000);
+  const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = (header: string[], cells: string[][]) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...cells.map((c) => `| ${c.join(' | ')} |`)];
+  const lines = [
+    `\nBenchmarks (${results.date}; ${os.cpus().length} cores; Temporal dev server with SQLite WAL, synchronous=normal; Postgres ${String(results.postgres)})\n`,
+    ...markdown(['Measure', 'Orchestrator', 'Baseline (same run)', 'Ratio', 'Target'], table),
+  ];
+  if (onCluster) {
+    // The same measures on the cluster, each beside its dev-server figure from this run.
+    const devByMeasure = new Map(table.map((cells) => [cells[0], cells]));
+    lines.push(
+      `\nThe same on the Temporal cluster (${CLUSTER_DESCRIPTION})\n`,
+      ...markdown(
+        ['Measure', 'Orchestrator (cluster)', 'Baseline (cluster)', 'Ratio (cluster)', 'Orchestrator (dev server)', 'Ratio (dev server)'],
+        clusterTable.map(([measure, ours, baseline, ratio]) => [measure ?? '', ours ?? '', baseline ?? '', ratio ?? '', devByMeasure.get(measure)?.[1] ?? '—', devByMeasure.get(measure)?.[3] ?? '—']),
+      ),
+    );
+  }
+  lines.push(`\nWrote ${path.relative(ROOT, file)} in ${results.durationSeconds as number} s.\n`);
+  process.stdout.write(lines.join('\n'));
+}
+
+/**
+ * Measures 1–6 against one Temporal server: a fresh orchestrator database, an in-process
+ * worker (pipeline and bare task queues) and API, the instant fake model. Writes its figures
+ * into `results` and its table rows through `row`.
+ */
+async function measureTopology(
+  target: { address: string },
+  { pipelineBundle, bareBundle }: { pipelineBundle: WorkflowBundleWithSourceMap; bareBundle: WorkflowBundleWithSourceMap },
+  results: Record<string, unknown>,
+  row: Row,
+): Promise<void> {
   const databaseUrl = await ensureBenchDatabase();
   let statements = 0;
   // BENCH_SQL=1: which statements the sequential pipelines send, most frequent first.
@@ -150,9 +282,9 @@ async function main(): Promise<void> {
     },
   });
   await migrateDatabase(db);
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: target.address });
   const client = new Client({ connection, namespace: 'default' });
-  const native = await NativeConnection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: target.address });
 
   const fake = await startFakeAnthropic({ fallback: instantModel });
   const llm = createAnthropicClient({ apiKey: undefined, baseUrl: fake.url, timeoutMs: 30_000 });
@@ -167,13 +299,6 @@ async function main(): Promise<void> {
     github: { token: undefined, apiUrl: 'https://api.github.com' },
     publicBaseUrl: 'http://127.0.0.1',
   });
-  log('bundling workflows');
-  const [pipelineBundle, bareBundle] = await Promise.all([
-    bundleWorkflows(),
-    bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
-  ]);
-  fs.writeFileSync(path.join(WORK, 'pipeline-bundle.js'), pipelineBundle.code);
-  fs.writeFileSync(path.join(WORK, 'bare-bundle.js'), bareBundle.code);
   const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds' });
   const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: { noop: async () => undefined }, workflowBundle: bareBundle });
   const runs = [pipelineWorker.run(), bareWorker.run()];
@@ -208,15 +333,6 @@ async function main(): Promise<void> {
   let seq = 0;
   const issueBody = (prefix: string) => JSON.stringify({ source: 'erp', externalId: `${prefix}-${++seq}`, type: 'bug', priority: 'high', title: 'Bench issue', description: 'bench' });
 
-  const results: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    temporal: { server: 'temporal server start-dev (CLI v1.5.1)', persistence: 'SQLite file', sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'], dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG },
-    postgres: databaseUrl.replace(/:[^:@/]*@/, ':***@'),
-  };
-  const table: string[][] = [];
-  const row = (measure: string, ours: string, baseline: string, ratio: number | string, target: string) =>
-    table.push([measure, ours, baseline, typeof ratio === 'number' ? `${round(ratio)}×` : ratio, target]);
 
   // ---- 1. API start latency ---------------------------------------------------------------
   const concurrencies = QUICK ? [1, 10] : [1, 10, 50];
@@ -307,7 +423,7 @@ async function main(): Promise<void> {
   const pipelineTimes: number[] = [];
   let pipelineSteps = 0;
   let pipelineEvents = 0;
-  const cpuBefore = { own: ownCpuSeconds(), server: processCpuSeconds(serverPid) };
+  const cpuBefore = { own: ownCpuSeconds(), server: serverCpuSeconds() };
   const statementsBefore = statements;
   countTexts = process.env.BENCH_SQL === '1';
   for (let i = 0; i < sequentialRuns; i++) {
@@ -325,11 +441,11 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SQL === '1') {
     for (const [text, n] of [...statementTexts].sort((a, b) => b[1] - a[1])) log(`  ${(n / sequentialRuns).toFixed(1)} per pipeline  ${text.replace(/\s+/g, ' ')}`);
   }
-  const cpuPipeline = { own: ownCpuSeconds() - cpuBefore.own, server: processCpuSeconds(serverPid) - cpuBefore.server };
+  const cpuPipeline = { own: ownCpuSeconds() - cpuBefore.own, server: serverCpuSeconds() - cpuBefore.server };
   const stepsPerRun = Math.round(pipelineSteps / sequentialRuns);
   const bareTimes: number[] = [];
   let bareEvents = 0;
-  const bareCpuBefore = { own: ownCpuSeconds(), server: processCpuSeconds(serverPid) };
+  const bareCpuBefore = { own: ownCpuSeconds(), server: serverCpuSeconds() };
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const handle = await client.workflow.start('bareStepsWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-seq-${++seq}`, args: [stepsPerRun] });
@@ -337,7 +453,7 @@ async function main(): Promise<void> {
     bareTimes.push(performance.now() - started);
     bareEvents += (await historyOf(handle)).length;
   }
-  const cpuBare = { own: ownCpuSeconds() - bareCpuBefore.own, server: processCpuSeconds(serverPid) - bareCpuBefore.server };
+  const cpuBare = { own: ownCpuSeconds() - bareCpuBefore.own, server: serverCpuSeconds() - bareCpuBefore.server };
   const p = stats(pipelineTimes);
   const b = stats(bareTimes);
   results.orchestrationOverhead = { runs: sequentialRuns, stepsPerRun, pipelineMs: p, bareMs: b, extraMsPerStep: (p.mean - b.mean) / stepsPerRun };
@@ -469,7 +585,7 @@ async function main(): Promise<void> {
         const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cold-start.ts'), mode], {
           env: {
             ...process.env,
-            TEMPORAL_ADDRESS: server.address,
+            TEMPORAL_ADDRESS: target.address,
             TASK_QUEUE: taskQueue,
             BUNDLE_PATH: path.join(WORK, mode === 'orchestrator' ? 'pipeline-bundle.js' : 'bare-bundle.js'),
             DATABASE_URL: databaseUrl,
@@ -493,67 +609,6 @@ async function main(): Promise<void> {
   results.workerColdStart = { orchestrator: coldOurs, helloWorld: coldHello };
   row('Worker cold start → first workflow task (p50)', `${round(coldOurs.p50 / 1000, 2)} s`, `${round(coldHello.p50 / 1000, 2)} s hello-world`, coldOurs.p50 / coldHello.p50, '≤ 5 s and ≤ 1.2×');
 
-  // ---- 7. Token efficiency ------------------------------------------------------------------
-  log('7. token efficiency: a recorded 8-turn agent trace with and without prompt caching');
-  const trace = recordedTrace();
-  const replay = async (caching: boolean) => {
-    const traceFake = await startFakeAnthropic({ fallback: () => ({ calls: [{ name: 'read_file', input: { path: 'src/invoice.js' } }] }) });
-    const client2 = createAnthropicClient({ apiKey: undefined, baseUrl: traceFake.url, timeoutMs: 10_000, promptCaching: caching });
-    let cost = 0;
-    let inputFromTurn2 = 0;
-    let readFromTurn2 = 0;
-    for (let turn = 1; turn <= trace.length; turn++) {
-      const response = await client2.createMessage({ model: MODELS.medium, system: trace.system, tools: trace.tools, toolChoice: { type: 'any' }, maxTokens: 1024, messages: trace.messages(turn) });
-      cost += costUsd(MODELS.medium, response.usage);
-      if (turn >= 2) {
-        inputFromTurn2 += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
-        readFromTurn2 += response.usage.cacheReadTokens;
-      }
-    }
-    await traceFake.close();
-    return { costUsd: cost, cacheReadShareFromTurn2: readFromTurn2 / inputFromTurn2 };
-  };
-  const cached = await replay(true);
-  const uncached = await replay(false);
-  results.tokenEfficiency = { turns: trace.length, cached, uncached };
-  row('Cache-read share of input tokens, turns 2+', `${round(cached.cacheReadShareFromTurn2 * 100, 1)} %`, `${round(uncached.cacheReadShareFromTurn2 * 100, 1)} % caching off`, '—', '≥ 80 %');
-  row('Model cost per issue (recorded trace)', `$${round(cached.costUsd, 4)}`, `$${round(uncached.costUsd, 4)} caching off`, cached.costUsd / uncached.costUsd, '≤ 0.5×');
-
-  // ---- 8. Sandbox start overhead ------------------------------------------------------------
-  log('8. sandbox start overhead: /bin/true in bubblewrap vs a plain spawn');
-  const sandboxed = await measureSandboxOverhead(QUICK ? 30 : 100);
-  if (sandboxed) {
-    const plain = stats(sandboxed.plainMs);
-    const boxed = stats(sandboxed.sandboxMs);
-    const rlimitsOnly = stats(sandboxed.sandboxWithoutCgroupsMs);
-    results.sandboxOverhead = { runs: sandboxed.runs, resourceControl: sandboxed.resourceControl, plainSpawn: plain, sandbox: boxed, sandboxRlimitsOnly: rlimitsOnly };
-    row('Sandbox start per command (p50)', `${round(boxed.p50, 1)} ms (+${round(boxed.p50 - plain.p50, 1)} ms; ${round(rlimitsOnly.p50, 1)} ms without cgroups)`, `${round(plain.p50, 1)} ms plain spawn`, boxed.p50 / plain.p50, '≤ +50 ms');
-  } else {
-    row('Sandbox start per command (p50)', 'bubblewrap not installed', '—', '—', '≤ +50 ms');
-  }
-
-  log('9. Temporal\'s floor: one bare activity step on a fresh dev server, stock vs ours');
-  const floorOptions = { runs: QUICK ? 4 : 8, bareBundlePath: path.join(WORK, 'bare-bundle.js'), cacheDir: floorCacheDir(ROOT), ...(process.env.TEMPORAL_CLI_PATH ? { cliPath: process.env.TEMPORAL_CLI_PATH } : {}) };
-  const stockFloor = await measureStepFloor({ ...floorOptions, stock: true });
-  const ourFloor = await measureStepFloor({ ...floorOptions, stock: false });
-  results.stepFloor = { stock: stockFloor, ours: ourFloor, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG };
-  row('One bare activity step (dev server)', `${round(ourFloor.msPerStep, 1)} ms (history queue read limits lifted)`, `${round(stockFloor.msPerStep, 1)} ms stock dev server`, ourFloor.msPerStep / stockFloor.msPerStep, '—');
-
-  // ---- report -------------------------------------------------------------------------------
-  results.durationSeconds = Math.round((Date.now() - benchStarted) / 1000);
-  const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}.json`);
-  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  const header = ['Measure', 'Orchestrator', 'Baseline (same run)', 'Ratio', 'Target'];
-  process.stdout.write(
-    [
-      `\nBenchmarks (${results.date}; ${os.cpus().length} cores; Temporal dev server with SQLite WAL, synchronous=normal; Postgres ${String(results.postgres)})\n`,
-      `| ${header.join(' | ')} |`,
-      `| ${header.map(() => '---').join(' | ')} |`,
-      ...table.map((cells) => `| ${cells.join(' | ')} |`),
-      `\nWrote ${path.relative(ROOT, file)} in ${results.durationSeconds as number} s.\n`,
-    ].join('\n'),
-  );
-
   // ---- teardown ---------------------------------------------------------------------------
   http.close();
   pipelineWorker.shutdown();
@@ -564,7 +619,40 @@ async function main(): Promise<void> {
   await connection.close();
   await principals.close();
   await db.close();
-  await server.stop();
+}
+
+const CLUSTER_DESCRIPTION = 'Temporal server v1.29.1 as frontend, history, matching and worker processes; 4 history shards; PostgreSQL persistence and visibility';
+
+/**
+ * The cluster of `npm run cluster` (src/cluster), on fresh `temporal_bench` databases in the
+ * benchmark's PostgreSQL, without our workers and APIs: the benchmark brings its own.
+ */
+async function startBenchCluster() {
+  const temporalDatabase = clusterDatabaseFrom(BENCH_DATABASE_URL, 'temporal_bench');
+  const admin = postgres({ ...parseUrl(new URL(BENCH_DATABASE_URL), 'postgres'), max: 1, onnotice: () => undefined });
+  try {
+    for (const name of ['temporal_bench', 'temporal_bench_visibility']) await admin.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+  const temporalPort = Number(process.env.BENCH_CLUSTER_PORT ?? 17_333);
+  log(`starting the Temporal cluster on port ${temporalPort} (PostgreSQL; four services)`);
+  const { supervisor, address } = await startTemporalCluster({
+    projectRoot: ROOT,
+    workDir: path.join(WORK, 'cluster'),
+    temporalDatabase,
+    temporalPort,
+    namespace: 'default',
+    // The dev server's lifted queue read limits, so both topologies run with the same settings.
+    dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
+    log,
+  });
+  return {
+    address,
+    description: { server: CLUSTER_DESCRIPTION, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG },
+    pids: () => CLUSTER_SERVICES.map((service) => supervisor.view(`temporal-${service}`).pid),
+    stop: () => supervisor.stopAll(),
+  };
 }
 
 /** A recorded research loop: system prompt, tools, and eight turns of tool use. */
