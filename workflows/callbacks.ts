@@ -8,6 +8,7 @@
 import { log, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { ErpActivities } from '../activities';
 import type { StatusCallbackInput } from '../activities/erp';
+import { autoUpgradeWhenVersioned } from './shared/versioning';
 
 const { sendStatusCallback } = proxyActivities<ErpActivities>({
   startToCloseTimeout: '30 seconds',
@@ -27,4 +28,4 @@ export async function statusCallbackWorkflow(input: StatusCallbackInput): Promis
 
 // Under Worker Versioning it moves to the current build: one activity call, nothing to replay
 // differently, and a callback retrying for an hour should not keep an old build alive.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, statusCallbackWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, statusCallbackWorkflow);

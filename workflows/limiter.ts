@@ -24,6 +24,7 @@ import {
   setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { autoUpgradeWhenVersioned } from './shared/versioning';
 
 export const LIMITER_WORKFLOW_ID = 'concurrency-limiter';
 /** A second limiter of the same kind for skill runs: their slots are not pipelines' slots. */
@@ -68,7 +69,7 @@ const HISTORY_LIMIT = 5_000;
 // Under Worker Versioning (src/temporal/deployments.ts) the limiter follows the current build:
 // pinned, it would never end and never let an old build drain. Changes to it therefore keep
 // using patched(), and its state crosses builds only through continue-as-new's input.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, concurrencyLimiterWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, concurrencyLimiterWorkflow);
 
 export async function concurrencyLimiterWorkflow(carried?: LimiterState): Promise<void> {
   const state: LimiterState = carried ?? { running: [], waiting: [], globalLimit: 5 };

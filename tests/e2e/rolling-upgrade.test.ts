@@ -7,8 +7,11 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { temporal } from '@temporalio/proto';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { buildIdOfBundle, describeDeployment, openPinnedRuns, promote, promoteIfNoCurrent, ramp, retire } from '../../src/temporal/deployments';
@@ -23,6 +26,7 @@ const IDENTITY = 'rolling-upgrade test';
 describe('rolling upgrades (Worker Versioning)', () => {
   let h: PipelineHarness;
   const running: Array<{ worker: Worker; run: Promise<void> }> = [];
+  const servers: http.Server[] = [];
 
   beforeAll(async () => {
     h = await startPipelineHarness({ ownWorkers: true });
@@ -34,6 +38,7 @@ describe('rolling upgrades (Worker Versioning)', () => {
       await run.catch(() => undefined);
     }
     await h.close();
+    for (const server of servers) server.close();
   });
 
   async function startBuild(deployment: string, buildId: string, workflowBundle: WorkflowBundleWithSourceMap | { codePath: string }) {
@@ -51,6 +56,10 @@ describe('rolling upgrades (Worker Versioning)', () => {
     return { ...entry, version };
   }
 
+  async function behaviorOf(workflowId: string) {
+    return (await h.temporal.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo?.behavior;
+  }
+
   async function issueAtPlanGate(apiKey: string) {
     h.fake.onTool('submit_classification', reply.classify());
     h.fake.onTool('submit_triage', reply.triage());
@@ -62,7 +71,12 @@ describe('rolling upgrades (Worker Versioning)', () => {
 
   it('new issues take the promoted build, the issue in flight finishes on its own, and the old build drains and is retired', async () => {
     const deployment = uniqueId('deploy').replace(/[^A-Za-z0-9_-]/g, '-');
-    const { apiKey } = await h.newOrganization({ planApproval: 'required' });
+    // Status callbacks on: their workflow follows the current build instead of pinning one.
+    const erp = http.createServer((_request, response) => response.end('{}'));
+    await new Promise<void>((resolve) => erp.listen(0, '127.0.0.1', resolve));
+    servers.push(erp);
+    const callbackUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}/callbacks`;
+    const { apiKey } = await h.newOrganization({ planApproval: 'required', erp: { callbackUrl, webhookSecret: 'rolling-upgrade-secret-0123456789' } });
 
     // v1: the shipped workflows. The first build of a new deployment promotes itself.
     const v1 = await startBuild(deployment, 'v1', { codePath: testEnv('workflowBundle') });
@@ -109,8 +123,14 @@ describe('rolling upgrades (Worker Versioning)', () => {
     expect(v1Run).toMatchObject({ builds: ['v1'], nonDeterminismFailures: 0 });
     expect(v2Run).toMatchObject({ builds: [v2Build], nonDeterminismFailures: 0 });
     expect(v2Run.timers).toBe(v1Run.timers + 1);
-    const described = await h.temporal.client.workflow.getHandle(onV1.workflowId).describe();
-    expect(described.raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(temporalPinned);
+    expect(await behaviorOf(onV1.workflowId)).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
+    const callbacks: string[] = [];
+    for await (const execution of h.temporal.client.workflow.list({ query: `WorkflowType = 'statusCallbackWorkflow' AND WorkflowId STARTS_WITH 'callback:${onV2.id}'` })) callbacks.push(execution.workflowId);
+    expect(callbacks.length).toBeGreaterThan(0);
+    for (const workflowId of callbacks) {
+      expect(await h.temporal.client.workflow.getHandle(workflowId).result()).toBe('delivered');
+      expect(await behaviorOf(workflowId)).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE);
+    }
 
     // v1 drains; its worker stops; it is retired.
     await eventually(() => describeDeployment(h.temporal.client, deployment), (state) => state?.versions.find((v) => v.buildId === 'v1')?.status === 'drained', 30_000);
@@ -142,6 +162,6 @@ async function deploymentCli(deployment: string, args: string[]) {
   );
 }
 
-const temporalPinned = 1; // temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED
+const { VersioningBehavior } = temporal.api.enums.v1;
 
 const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m), log: () => undefined };
