@@ -14,17 +14,21 @@ import type { SkillService } from '../skills/service';
 export function startRecoverySweep(
   services: { issues: IssueService; skills: SkillService; db: Database },
   log: Logger,
-  options: { intervalMs?: number; olderThanSeconds?: number } = {},
+  options: { intervalMs?: number; issuesOlderThanSeconds?: number; invocationsOlderThanSeconds?: number } = {},
 ): () => void {
-  const olderThanSeconds = options.olderThanSeconds ?? 60;
+  // Issues after 15 s: a submission answered 202 while Temporal was away starts within ~30 s of
+  // its return (starting is idempotent: racing an API's own in-flight start costs one call).
+  // Invocations after 60 s: each check of a running one is a Temporal describe and a write.
+  const issuesOlderThanSeconds = options.issuesOlderThanSeconds ?? 15;
+  const invocationsOlderThanSeconds = options.invocationsOlderThanSeconds ?? 60;
   let running = false;
   const sweep = async () => {
     if (running) return;
     running = true;
     // Each part on its own: one failing does not stop the other.
     const parts = [
-      ['issues', () => services.issues.recoverUnstarted(olderThanSeconds)],
-      ['skill invocations', () => services.skills.recoverUnfinished(olderThanSeconds)],
+      ['issues', () => services.issues.recoverUnstarted(issuesOlderThanSeconds)],
+      ['skill invocations', () => services.skills.recoverUnfinished(invocationsOlderThanSeconds)],
       ['idempotency keys', async () => ({ expired: await purgeExpiredIdempotencyKeys(services.db) })],
     ] as const;
     for (const [name, recover] of parts) {
@@ -38,7 +42,7 @@ export function startRecoverySweep(
     running = false;
   };
   void sweep();
-  const timer = setInterval(() => void sweep(), options.intervalMs ?? 60_000);
+  const timer = setInterval(() => void sweep(), options.intervalMs ?? 15_000);
   timer.unref();
   return () => clearInterval(timer);
 }
