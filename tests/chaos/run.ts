@@ -87,6 +87,9 @@ interface Probe {
   statuses: Map<number, number>;
   /** The slowest answer to a read probe in this window. */
   slowestMs: number;
+  startedAt: number;
+  /** Model requests repeated in this window (the same request again), and how many of those repeated one the worker hung up on. */
+  repeatedModelCalls?: { total: number; afterHangUp: number };
 }
 
 async function main(): Promise<void> {
@@ -225,7 +228,7 @@ async function runScenario(
   const afterUpgrade = new Set<string>();
   const webhookCreations = new Map<string, number>();
   const probes: Probe[] = [];
-  let current: Probe = { fault: 'none', statuses: new Map(), slowestMs: 0 };
+  let current: Probe = { fault: 'none', statuses: new Map(), slowestMs: 0, startedAt: Date.now() };
   probes.push(current);
   const count = (status: number) => current.statuses.set(status, (current.statuses.get(status) ?? 0) + 1);
   const headers = { authorization: `Bearer ${topology.apiKey}`, 'content-type': 'application/json' };
@@ -267,12 +270,12 @@ async function runScenario(
   })();
   const during = async (fault: FaultName, inject: () => Promise<void>) => {
     log(`fault: ${fault}`);
-    current = { fault, statuses: new Map(), slowestMs: 0 };
+    current = { fault, statuses: new Map(), slowestMs: 0, startedAt: Date.now() };
     probes.push(current);
     const submission = submit(topology.apiUrls[sequence % topology.apiUrls.length] as string);
     await inject();
     await submission;
-    current = { fault: `after ${fault}`, statuses: new Map(), slowestMs: 0 };
+    current = { fault: `after ${fault}`, statuses: new Map(), slowestMs: 0, startedAt: Date.now() };
     probes.push(current);
     await sleep(3_000);
   };
@@ -440,9 +443,22 @@ async function tally(databaseUrl: string, temporalClient: Client, requests: Reco
     const mine = [...submitted].map((id) => byExternal.get(id));
     const stored = mine.filter((row) => row !== undefined);
     const sameRequest = new Map<string, number>();
+    const firstOf = new Map<string, RecordedRequest>();
     for (const request of requests) {
       const key = createHash('sha256').update(JSON.stringify([request.key, request.body.system, request.body.messages])).digest('hex');
       sameRequest.set(key, (sameRequest.get(key) ?? 0) + 1);
+      const first = firstOf.get(key);
+      if (!first) {
+        firstOf.set(key, request);
+        continue;
+      }
+      // Where a repeat happened, and whether the worker had hung up on the first (killed mid-call).
+      const window = [...scenario.probes].reverse().find((probe) => probe.startedAt <= request.receivedAt) ?? scenario.probes[0];
+      if (window) {
+        window.repeatedModelCalls ??= { total: 0, afterHangUp: 0 };
+        window.repeatedModelCalls.total += 1;
+        if (first.aborted) window.repeatedModelCalls.afterHangUp += 1;
+      }
     }
     const runs = new Map<string, Awaited<ReturnType<typeof buildsOfRun>>>();
     for (const row of stored) if (row) runs.set(row.external_id, await buildsOfRun(temporalClient, row.workflow_id));
@@ -487,9 +503,12 @@ function printReport(counts: Counts, probes: Probe[]): number {
     '| --- | --- |',
     ...Object.entries(counts).map(([measure, value]) => `| ${measure} | ${value} |`),
     '',
-    '| during | API status codes (0 = no answer within 10 s) | slowest read |',
-    '| --- | --- | --- |',
-    ...probes.map((probe) => `| ${probe.fault} | ${[...probe.statuses].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status}×${n}`).join(', ') || '—'} | ${probe.slowestMs} ms |`),
+    '| during | API status codes (0 = no answer within 10 s) | slowest read | repeated model calls (first cut off by the worker) |',
+    '| --- | --- | --- | --- |',
+    ...probes.map(
+      (probe) =>
+        `| ${probe.fault} | ${[...probe.statuses].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status}×${n}`).join(', ') || '—'} | ${probe.slowestMs} ms | ${probe.repeatedModelCalls ? `${probe.repeatedModelCalls.total} (${probe.repeatedModelCalls.afterHangUp})` : '0'} |`,
+    ),
     '',
   ];
   const bad5xx = probes.some((probe) => [...probe.statuses.keys()].some((status) => status >= 500 && status !== 503));
