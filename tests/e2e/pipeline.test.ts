@@ -52,6 +52,8 @@ describe('agent pipeline', () => {
 
     const issue = await h.waitForEnd(apiKey, id);
     expect(issue).toMatchObject({ status: 'completed', progress: 100, decisions: [{ gate: 'final', reviewer: REVIEWER }] });
+    // The database records the outcome before the workflow's last upsert: read Temporal once it has ended.
+    await handle.result();
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(false);
     expect(described.typedSearchAttributes.get(searchAttributes.issueStage)).toBe('completed');
