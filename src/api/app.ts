@@ -10,6 +10,7 @@ import { errorBody, handleError } from './errors';
 import { idempotency } from './idempotency';
 import { docsRoutes } from './docs';
 import { openApiDocument } from './openapi';
+import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
 import type { DeliveryLogService } from '../erp/delivery-log';
@@ -33,7 +34,7 @@ export interface ApiDeps {
   idempotencyStore?: Database;
   /** Readiness of what the API depends on; 503 when any check fails. */
   health: () => Promise<Record<string, boolean>>;
-  /** How agent commands are confined; `off` is shown with its warning on every /health. */
+  /** How agent commands are confined; `off` is shown with its warning on every /health (routes/health.ts). */
   sandbox?: { mode: 'bubblewrap' | 'off'; warning?: string };
   logError?: (error: unknown, requestId: string) => void;
   /** POST /api/webhooks/github (X-Hub-Signature-256 with the repository's webhook secret). */
@@ -79,11 +80,7 @@ export function createApp(deps: ApiDeps) {
   app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
   app.route('/docs', docsRoutes());
 
-  app.get('/health', async (c) => {
-    const checks = await deps.health();
-    const healthy = Object.values(checks).every(Boolean);
-    return c.json({ status: healthy ? 'healthy' : 'degraded', checks, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) }, healthy ? 200 : 503);
-  });
+  app.route('/', healthRoutes({ health: deps.health, authenticate: deps.access.authenticate, issues: deps.issues, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) }));
 
   // Webhooks authenticate by signature, not API key: registered before the /api routes
   // so the key middleware never runs for them. Each reads its raw body (signatures are

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Organization, Principal } from '../db/organizations';
 import { type ApiKeyScope, keyHasScope } from '../identity/scopes';
@@ -24,18 +25,25 @@ export interface AuthVariables {
  */
 export function requireApiKey(authenticate: Authenticate) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = match?.[1] ? await authenticate(match[1]) : undefined;
-    if (!principal) {
-      c.header('WWW-Authenticate', 'Bearer');
-      return c.json(errorBody(c, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).'), 401);
-    }
+    const key = bearerKey(c.req.header('authorization'));
+    const principal = key ? await authenticate(key) : undefined;
+    if (!principal) return unauthorized(c);
     c.set('principal', principal);
     c.set('organization', principal.organization);
     await next();
     return undefined;
   });
+}
+
+/** The key in `Authorization: Bearer <key>`; undefined when the header is absent or malformed. */
+export function bearerKey(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+}
+
+/** The one 401 every unknown, revoked or missing key gets. */
+export function unauthorized(c: Context) {
+  c.header('WWW-Authenticate', 'Bearer');
+  return c.json(errorBody(c, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).'), 401);
 }
 
 /** 403 unless the key has one of `scopes` (`admin` stands for every scope but `act-as`). */

@@ -329,14 +329,23 @@ export const errorSchema: Schema = object(
   },
 );
 
+const checks: Schema = { type: 'object', additionalProperties: boolean, description: 'database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing' };
 const health = object(
   {
     status: oneOfStrings(['healthy', 'degraded']),
-    checks: { type: 'object', additionalProperties: boolean },
+    checks,
+    version: string('The orchestrator version (package.json)'),
+    uptimeSeconds: integer,
     sandbox: openObject('How agent commands are confined; off comes with its warning'),
+    stats: {
+      ...object({ pending: integer, running: integer, waitingForPeople: integer, failedLastHour: integer }),
+      description: "With an API key: that key's organization's issues — stored and not yet in a stage, in a stage, of those waiting for a person, failed in the last hour",
+    },
   },
-  ['sandbox'],
+  ['sandbox', 'stats'],
 );
+const readiness = object({ status: oneOfStrings(['ready', 'degraded']), checks });
+const liveness = object({ status: oneOfStrings(['ok']) });
 
 export const componentSchemas: Record<string, Schema> = {
   Error: errorSchema,
@@ -363,4 +372,6 @@ export const componentSchemas: Record<string, Schema> = {
   Schedule: schedule,
   SchedulePage: pageOf(ref('Schedule')),
   Health: health,
+  Readiness: readiness,
+  Liveness: liveness,
 };

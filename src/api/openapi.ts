@@ -186,6 +186,8 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/schedules/{id}/trigger': ['triggerSchedule', 'Schedules'],
   'POST /api/schedules/{id}/backfill': ['backfillSchedule', 'Schedules'],
   'GET /health': ['getHealth', 'Operations'],
+  'GET /ready': ['getReadiness', 'Operations'],
+  'GET /live': ['getLiveness', 'Operations'],
 };
 
 const TAGS = [
@@ -286,7 +288,18 @@ export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<str
       ...webhookPaths(),
       ...skillPaths(),
       '/health': {
-        get: { summary: 'Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off)', security: [], responses: { 200: answer('Healthy', 'Health'), 503: answer('Degraded: a check failed', 'Health') } },
+        get: {
+          summary: "Healthy or degraded (the checks), version, uptime and sandbox mode; with an API key also that organization's pending, running, waiting and failed-in-the-last-hour counts",
+          // The key is optional: without one, no counts.
+          security: [{}, { apiKey: [] }],
+          responses: { 200: answer('Healthy', 'Health'), 401: answer('A key was sent and is not valid', 'Error'), 503: answer('Degraded: a check failed', 'Health') },
+        },
+      },
+      '/ready': {
+        get: { summary: 'Readiness for traffic: Postgres, Temporal and workers polling the task queue', security: [], responses: { 200: answer('Ready', 'Readiness'), 503: answer('Degraded: a check failed', 'Readiness') } },
+      },
+      '/live': {
+        get: { summary: 'Liveness: the process answers', security: [], responses: { 200: answer('Alive', 'Liveness') } },
       },
     }),
     webhooks: statusCallbackWebhooks(),

@@ -589,8 +589,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of Postgres and Temporal, and the sandbox mode (with a warning when SANDBOX=off) */
+        /** Healthy or degraded (the checks), version, uptime and sandbox mode; with an API key also that organization's pending, running, waiting and failed-in-the-last-hour counts */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness for traffic: Postgres, Temporal and workers polling the task queue */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -746,13 +780,24 @@ export interface components {
             type?: string;
         };
         Health: {
+            /** @description database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing */
             checks: {
                 [key: string]: boolean;
             };
             /** @description How agent commands are confined; off comes with its warning */
             sandbox?: Record<string, never>;
+            /** @description With an API key: that key's organization's issues — stored and not yet in a stage, in a stage, of those waiting for a person, failed in the last hour */
+            stats?: {
+                failedLastHour: number;
+                pending: number;
+                running: number;
+                waitingForPeople: number;
+            };
             /** @enum {string} */
             status: "healthy" | "degraded";
+            uptimeSeconds: number;
+            /** @description The orchestrator version (package.json) */
+            version: string;
         };
         /** @description A skill run (requests to people only on the single-run view) */
         Invocation: {
@@ -940,6 +985,10 @@ export interface components {
             trackingUrl: string;
             workflowId: string;
         };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
         LogPage: {
             hasMore: boolean;
             items: {
@@ -1009,6 +1058,14 @@ export interface components {
             skill: components["schemas"]["Skill"];
             version: string;
             warnings: unknown[];
+        };
+        Readiness: {
+            /** @description database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing */
+            checks: {
+                [key: string]: boolean;
+            };
+            /** @enum {string} */
+            status: "ready" | "degraded";
         };
         Schedule: {
             backfill?: {
@@ -5123,6 +5180,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description A key was sent and is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Degraded: a check failed */
             503: {
                 headers: {
@@ -5130,6 +5196,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Degraded: a check failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

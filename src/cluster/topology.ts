@@ -114,7 +114,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         cwd: projectRoot,
       });
     }
-    await Promise.all(apiUrls.map((url) => waitForHealthy(url, 120_000)));
+    await Promise.all(apiUrls.map((url) => waitForReady(url, 120_000)));
     return { supervisor, address, apiUrls, workerNames, apiKey, logDir, startWorker };
   } catch (error) {
     await supervisor.stopAll();
@@ -154,15 +154,16 @@ async function waitForPort(port: number, timeoutMs: number, exited: () => string
   }
 }
 
-export async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+/** Until the API is ready: its database and Temporal reachable, and workers polling its task queue. */
+export async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if ((await fetch(`${url}/health`)).status === 200) return;
+      if ((await fetch(`${url}/ready`)).status === 200) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not become healthy in ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready in ${timeoutMs / 1000} s (see its /ready and the workers' logs)`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -1,10 +1,10 @@
 import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { IssueStatus, ListIssuesQuery, Stage } from '../contracts/issue';
+import { type IssueStatus, type ListIssuesQuery, type Stage, TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
 import { newestFirstAfter } from './keyset';
 import { inLastDay, windowAggregates, type Windows, windowsOf } from './windows';
-import { decodedJson, rowFromJson } from './json-rows';
+import { decodedJson, executedRows, rowFromJson } from './json-rows';
 import { modelSpendSince } from './llm-calls';
 import { issueLogs, issues, type LogLevel } from './schema';
 
@@ -209,4 +209,32 @@ export async function markIssueWorkflowStarted(db: Database, issueId: string): P
     .update(issues)
     .set({ workflowStartedAt: sql`now()` })
     .where(and(eq(issues.id, issueId), isNull(issues.workflowStartedAt)));
+}
+
+export interface IssueHealthStats {
+  /** Stored, not yet in a stage (waiting to start, or for a concurrency slot). */
+  pending: number;
+  /** In a stage, working or waiting for a person. */
+  running: number;
+  /** Of those running, waiting for a person (an approval, an answer, a budget). */
+  waitingForPeople: number;
+  /** Ended `failed` in the last hour. */
+  failedLastHour: number;
+}
+
+/** The organization's issue counts that /health reports (the ERP's health contract). One statement. */
+export async function issueHealthStats(db: Database, organizationId: string): Promise<IssueHealthStats> {
+  const terminal = sql.join(TERMINAL_ISSUE_STATUSES.map((status) => sql`${status}`), sql`, `);
+  const result = await db.execute(sql`
+    select
+      count(*) filter (where status = 'queued')::int as pending,
+      count(*) filter (where status not in (${terminal}) and status <> 'queued')::int as running,
+      count(*) filter (where status not in (${terminal}) and status <> 'queued' and pending is not null)::int as waiting,
+      count(*) filter (where status = 'failed' and completed_at > now() - interval '1 hour')::int as failed
+    from issues
+    where organization_id = ${organizationId}
+      and (status not in (${terminal}) or (status = 'failed' and completed_at > now() - interval '1 hour'))`);
+  const [row] = executedRows(result);
+  const n = (name: string) => Number(row?.[name] ?? 0);
+  return { pending: n('pending'), running: n('running'), waitingForPeople: n('waiting'), failedLastHour: n('failed') };
 }

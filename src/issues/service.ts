@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { getIssue, insertIssueIfAbsent, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionSnapshot } from '../db/issues';
+import { getIssue, insertIssueIfAbsent, type IssueHealthStats, issueHealthStats, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionSnapshot } from '../db/issues';
 import { listAuditEvents } from '../db/audit';
 import { issueCosts } from '../db/llm-calls';
 import { listLogPage, listLogs } from '../db/logs';
@@ -192,6 +192,11 @@ export function createIssueService(deps: IssueServiceDeps) {
 
 
   return {
+    /** The organization's counts for /health (pending, running, waiting for people, failed in the last hour). */
+    healthStats(organizationId: string): Promise<IssueHealthStats> {
+      return issueHealthStats(deps.db, organizationId);
+    },
+
     /**
      * Recovery sweep: starts the workflow of every issue still queued `olderThanSeconds` after
      * submission (an API process that died between the insert and the start leaves one

@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
 import { promoteIfNoCurrent } from '../temporal/deployments';
+import { requireWorkersPolling } from '../temporal/pollers';
 import { createIssueWorker, type IssueWorker } from '../temporal/worker';
 import { buildApp, buildServices, type Services } from './build';
 import { lockEmbeddedDatabase } from '../db/embedded-lock';
@@ -150,6 +151,8 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
   const health = cachedHealthChecks({
     database: () => deps.db.db.execute('select 1'),
     temporal: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => deps.client.connection.workflowService.getSystemInfo({})),
+    // Issues are accepted without workers, but nothing moves: not ready, and the ERP sees why.
+    workers: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue)),
   });
   return buildApp(services, {
     db: deps.db.db,

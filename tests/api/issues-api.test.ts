@@ -26,6 +26,7 @@ describe('issues API', () => {
   let apiKey: string;
   let organizationId: string;
   let otherKey: string;
+  let issueService: ReturnType<typeof createIssueService>;
   const taskQueue = uniqueId('tq-api');
 
   beforeAll(async () => {
@@ -35,14 +36,14 @@ describe('issues API', () => {
     otherKey = other.apiKey;
     // A real reviewer of the other organization: who acts is settled, so what answers is the issue's absence.
     await addReviewer(db.db, { organizationId: other.organization.id, userId: 'x', name: 'X', role: 'admin' });
-    const issues = createIssueService({
+    const issues = (issueService = createIssueService({
       db: db.db,
       runs,
       taskQueue,
       publicBaseUrl: 'https://orchestrator.example',
       temporalUiUrl: 'http://localhost:8233',
       namespace: 'default',
-    });
+    }));
     app = checked(createApp({
       issues,
       access: createAccessService(db.db),
@@ -239,10 +240,47 @@ describe('issues API', () => {
       }
     });
 
-    it('reports health', async () => {
+    it('reports health: checks and version to anyone, counts only for the caller\'s organization', async () => {
       const response = await app.request('/health');
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'healthy', checks: { database: true, temporal: true } });
+      expect(await response.json()).toEqual({ status: 'healthy', checks: { database: true, temporal: true }, version: expect.stringMatching(/^\d+\.\d+\.\d+/), uptimeSeconds: expect.any(Number) });
+
+      // One issue in each state that counts, one that doesn't, and another tenant's that must not show.
+      const { organization, apiKey: ownKey } = await createTestOrganization(db);
+      const other = await createTestOrganization(db);
+      const row = async (organizationId: string, status: string, extra: Record<string, unknown> = {}) => {
+        const externalId = uniqueId('health');
+        await db.db.insert(issues).values({ organizationId, source: 'erp', externalId, type: 'bug', priority: 'low', title: 'x', workflowId: `issue:${organizationId}:erp:${externalId}`, status, ...extra });
+      };
+      await row(organization.id, 'queued');
+      await row(organization.id, 'queued');
+      await row(organization.id, 'researching');
+      await row(organization.id, 'awaiting_approval', { pending: { kind: 'approval', gate: 'plan' } });
+      await row(organization.id, 'failed', { completedAt: sql`now() - interval '10 minutes'` });
+      await row(organization.id, 'failed', { completedAt: sql`now() - interval '2 hours'` });
+      await row(organization.id, 'completed', { completedAt: sql`now()` });
+      await row(other.organization.id, 'queued');
+      await row(other.organization.id, 'failed', { completedAt: sql`now()` });
+      const withKey = await app.request('/health', { headers: { authorization: `Bearer ${ownKey}` } });
+      expect(withKey.status).toBe(200);
+      expect(((await withKey.json()) as { stats: unknown }).stats).toEqual({ pending: 2, running: 2, waitingForPeople: 1, failedLastHour: 1 });
+
+      // A key that is not valid is refused, not ignored: the caller asked for counts.
+      expect((await app.request('/health', { headers: { authorization: 'Bearer ak_not-a-key' } })).status).toBe(401);
+      expect(await (await app.request('/ready')).json()).toEqual({ status: 'ready', checks: { database: true, temporal: true } });
+      expect(await (await app.request('/live')).json()).toEqual({ status: 'ok' });
+    });
+
+    it('answers degraded with 503 and the failing check, and no counts while the database is down', async () => {
+      const degraded = checked(createApp({ issues: issueService, access: createAccessService(db.db), health: async () => ({ database: false, temporal: true, workers: true }), logError: () => undefined }));
+      const health = await degraded.request('/health', { headers: { authorization: `Bearer ${apiKey}` } });
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'degraded', checks: { database: false, temporal: true, workers: true } });
+      expect(((await (await degraded.request('/health', { headers: { authorization: `Bearer ${apiKey}` } })).json()) as Record<string, unknown>)['stats']).toBeUndefined();
+      const ready = await degraded.request('/ready');
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'degraded', checks: { database: false, temporal: true, workers: true } });
+      expect((await degraded.request('/live')).status).toBe(200);
     });
   });
 
