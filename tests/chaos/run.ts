@@ -421,7 +421,7 @@ interface Counts {
   pullRequests: number;
   duplicatePullRequests: number;
   webhookIssues: number;
-  webhookIssuesCreatedTwice: number;
+  webhookIssuesNotCreatedOnce: number;
   runsOnOldBuild: number;
   runsOnNewBuild: number;
   runsOnTwoBuilds: number;
@@ -480,7 +480,7 @@ async function tally(databaseUrl: string, temporalClient: Client, requests: Reco
       pullRequests: stored.reduce((sum, row) => sum + (row?.prs ?? 0), 0),
       duplicatePullRequests: stored.filter((row) => (row?.prs ?? 0) > 1).length,
       webhookIssues: scenario.webhookCreations.size,
-      webhookIssuesCreatedTwice: [...scenario.webhookCreations.values()].filter((n) => n !== 1).length,
+      webhookIssuesNotCreatedOnce: [...scenario.webhookCreations.values()].filter((n) => n !== 1).length,
       runsOnOldBuild: onlyOn(OLD_BUILD, runs.keys()),
       runsOnNewBuild: onlyOn(NEW_BUILD, runs.keys()),
       runsOnTwoBuilds: [...runs.values()].filter((run) => run.builds.length > 1).length,
@@ -518,7 +518,7 @@ function printReport(counts: Counts, probes: Probe[]): number {
     counts.stuck > 0 && `${counts.stuck} issue(s) stuck`,
     counts.duplicatePullRequests > 0 && `${counts.duplicatePullRequests} duplicate pull request(s)`,
     counts.doubleRunCommands > 0 && `${counts.doubleRunCommands} command(s) ran twice`,
-    counts.webhookIssuesCreatedTwice > 0 && `${counts.webhookIssuesCreatedTwice} webhook issue(s) not created exactly once`,
+    counts.webhookIssuesNotCreatedOnce > 0 && `${counts.webhookIssuesNotCreatedOnce} webhook issue(s) not created exactly once`,
     counts.runsOnTwoBuilds + counts.newIssuesOnOldBuild + counts.oldIssuesOnNewBuild > 0 && 'a run not on the build it should be pinned to',
     counts.nonDeterminismFailures > 0 && `${counts.nonDeterminismFailures} non-determinism failure(s)`,
     counts.oldBuildRetired === 0 && `${OLD_BUILD} was not retired`,
