@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEPLOYMENT_PART, DEPLOYMENT_PART_RULE } from './temporal/deployment-names';
 
 /**
  * The one schema for every environment variable the service reads.
@@ -59,8 +60,8 @@ const envSchema = z.object({
    * Worker Versioning (rolling upgrades, src/temporal/deployments.ts): this worker's build in the
    * worker deployment; `auto` derives it from the workflow bundle. Unset: an unversioned worker.
    */
-  WORKER_BUILD_ID: optionalString.refine((value) => value === undefined || /^(auto|[A-Za-z0-9_-]{1,64})$/.test(value), "letters, digits, '_' or '-' (at most 64), or auto"),
-  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '_' or '-' (at most 64)").default('agent-orchestrator'),
+  WORKER_BUILD_ID: optionalString.refine((value) => value === undefined || value === 'auto' || DEPLOYMENT_PART.test(value), `${DEPLOYMENT_PART_RULE}, or auto`),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(DEPLOYMENT_PART, DEPLOYMENT_PART_RULE).default('agent-orchestrator'),
 
   // ---- Database -------------------------------------------------------------
   /** postgres:// URL. Unset: embedded PGlite under DATA_DIR (same schema and migrations). */

@@ -5,10 +5,9 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow.
  */
-import { log, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
+import { log, proxyActivities } from '@temporalio/workflow';
 import type { ErpActivities } from '../activities';
 import type { StatusCallbackInput } from '../activities/erp';
-import { autoUpgradeWhenVersioned } from './shared/versioning';
 
 const { sendStatusCallback } = proxyActivities<ErpActivities>({
   startToCloseTimeout: '30 seconds',
@@ -26,6 +25,6 @@ export async function statusCallbackWorkflow(input: StatusCallbackInput): Promis
   }
 }
 
-// Under Worker Versioning it moves to the current build: one activity call, nothing to replay
-// differently, and a callback retrying for an hour should not keep an old build alive.
-setWorkflowOptions(autoUpgradeWhenVersioned, statusCallbackWorkflow);
+// Under Worker Versioning it follows the current build (the worker's default; see
+// workflows/shared/versioning.ts): one activity call, and a callback retrying for an hour
+// should not keep an old build alive.

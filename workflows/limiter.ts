@@ -21,10 +21,8 @@ import {
   getExternalWorkflowHandle,
   log,
   setHandler,
-  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
-import { autoUpgradeWhenVersioned } from './shared/versioning';
 
 export const LIMITER_WORKFLOW_ID = 'concurrency-limiter';
 /** A second limiter of the same kind for skill runs: their slots are not pipelines' slots. */
@@ -66,10 +64,10 @@ export const limiterStateQuery = defineQuery<LimiterState>('state');
 
 const HISTORY_LIMIT = 5_000;
 
-// Under Worker Versioning (src/temporal/deployments.ts) the limiter follows the current build:
-// pinned, it would never end and never let an old build drain. Changes to it therefore keep
-// using patched(), and its state crosses builds only through continue-as-new's input.
-setWorkflowOptions(autoUpgradeWhenVersioned, concurrencyLimiterWorkflow);
+// Under Worker Versioning (src/temporal/deployments.ts) the limiter follows the current build
+// (the worker's default; see workflows/shared/versioning.ts): pinned, it would never end and
+// never let an old build drain. A new build replays its history, so changes to it keep using
+// patched().
 
 export async function concurrencyLimiterWorkflow(carried?: LimiterState): Promise<void> {
   const state: LimiterState = carried ?? { running: [], waiting: [], globalLimit: 5 };

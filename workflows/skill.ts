@@ -19,6 +19,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   startChild,
   upsertSearchAttributes,
   uuid4,
@@ -32,6 +33,7 @@ import type { SkillToolCallRef } from '../activities/skills';
 import { runAgentLoop } from './shared/agent-loop';
 import { acceptFromPeople, InputDesk } from './shared/human-input';
 import { personChecks } from './shared/people';
+import { pinnedWhenVersioned } from './shared/versioning';
 import { slotGrantedSignal } from './limiter';
 import {
   searchAttributes,
@@ -324,3 +326,6 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     return await finish('completed', output, null);
   }
 }
+
+// Under Worker Versioning a run finishes on the build it started on (workflows/shared/versioning.ts).
+setWorkflowOptions(pinnedWhenVersioned, skillWorkflow);

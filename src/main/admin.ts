@@ -21,7 +21,6 @@
  * Every change is appended to the organization's audit trail (channel `cli`, the OS user).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { organizationSettingsSchema } from '../contracts/policy';
@@ -38,6 +37,7 @@ import { parseScopes, ROLES, type Role } from '../identity/scopes';
 import { installSkillLibrary } from '../skills/library';
 import { publishSkill } from '../skills/publish';
 import { openConfiguredDatabase } from './services';
+import { operatorName } from './operator';
 
 function usage(): never {
   console.error(
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const organization = await getOrganization(db.db, organizationId);
     /** The operator's change, appended to the audit trail whatever its outcome. */
     const cliAudit = <T>(action: string, targetType: string, targetId: string | null, details: Record<string, unknown>, run: () => Promise<T>) =>
-      audited(db.db, { organizationId, actor: null, channel: 'cli', channelRef: os.userInfo().username, action, targetType, targetId, details }, run);
+      audited(db.db, { organizationId, actor: null, channel: 'cli', channelRef: operatorName(), action, targetType, targetId, details }, run);
     if (!organization) throw new Error(`no organization ${organizationId} (create it with npm run org:create)`);
     switch (command) {
       case 'key:create': {

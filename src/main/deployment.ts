@@ -7,6 +7,7 @@
  *   promote <buildId>             new runs start on this build; runs in flight stay on theirs
  *   ramp    <buildId> <percent>   send a share of new runs to this build (0 ends the ramp)
  *   retire  <buildId>             delete a drained build whose workers have stopped
+ *   unversioned                   leave versioning: new runs go to unversioned workers
  *
  * Talks to TEMPORAL_ADDRESS (namespace TEMPORAL_NAMESPACE) about WORKER_DEPLOYMENT_NAME.
  */
@@ -15,7 +16,8 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { errorMessage } from '../errors';
 import { connectClient } from '../temporal/connection';
-import { DeploymentError, describeDeployment, openPinnedRuns, promote, ramp, retire } from '../temporal/deployments';
+import { DeploymentError, describeDeployment, openPinnedRuns, promote, ramp, retire, routeToUnversioned } from '../temporal/deployments';
+import { operatorName } from './operator';
 import { requireTemporalAddress } from './require-temporal';
 
 const USAGE = [
@@ -23,11 +25,12 @@ const USAGE = [
   '       npm run deployment -- promote <buildId>',
   '       npm run deployment -- ramp <buildId> <percent 0-100>',
   '       npm run deployment -- retire <buildId>',
+  '       npm run deployment -- unversioned',
 ].join('\n');
 
 async function main(): Promise<number> {
   const [command, buildId, percent, ...extra] = process.argv.slice(2);
-  const arity: Record<string, number> = { status: 0, promote: 1, ramp: 2, retire: 1 };
+  const arity: Record<string, number> = { status: 0, promote: 1, ramp: 2, retire: 1, unversioned: 0 };
   const given = [buildId, percent].filter((value) => value !== undefined).length;
   if (!command || !(command in arity) || given !== arity[command] || extra.length > 0) {
     console.error(USAGE);
@@ -36,7 +39,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const name = config.temporal.deployment.name;
   const client = await connectClient(config.temporal, requireTemporalAddress(config, 'deployment'));
-  const identity = `deployment-cli ${os.userInfo().username}@${os.hostname()}`;
+  const identity = `deployment-cli ${operatorName()}@${os.hostname()}`;
   try {
     switch (command) {
       case 'status':
@@ -47,7 +50,8 @@ async function main(): Promise<number> {
         console.log(`${buildId} is now the current build of ${name}: new runs start on it; runs in flight stay on their build.`);
         break;
       case 'ramp': {
-        const percentage = Number(percent);
+        // Whole numbers only: Number('') is 0 and would end the ramp.
+        const percentage = /^\d{1,3}$/.test(percent!) ? Number(percent) : Number.NaN;
         await ramp(client, name, buildId!, percentage, identity);
         console.log(percentage === 0 ? `Ramp of ${name} ended.` : `${percentage}% of new runs of ${name} now start on ${buildId}.`);
         break;
@@ -55,6 +59,10 @@ async function main(): Promise<number> {
       case 'retire':
         await retire(client, name, buildId!, identity);
         console.log(`${buildId} removed from ${name}.`);
+        break;
+      case 'unversioned':
+        await routeToUnversioned(client, name, identity);
+        console.log(`New runs of ${name} now go to unversioned workers; pinned runs finish on their builds (watch \`status\`).`);
         break;
     }
     return 0;

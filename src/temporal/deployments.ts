@@ -20,9 +20,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { DEPLOYMENT_PART } from './deployment-names';
 
-/** Deployment names and build ids we accept: they appear in visibility queries and logs. */
-export const DEPLOYMENT_PART = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** WORKER_BUILD_ID=auto: a build id that changes exactly when the workflow code does. */
 export function buildIdOfBundle(code: string): string {
@@ -42,6 +41,8 @@ export interface DeploymentState {
   /** null: no current build; new runs go to unversioned workers (or wait for one). */
   current: string | null;
   ramping: { buildId: string; percentage: number } | null;
+  /** When the current build was last set (to a build or to unversioned workers); null: never. */
+  currentChangedAt: Date | null;
   versions: VersionSummary[];
   conflictToken: Uint8Array | null;
 }
@@ -55,7 +56,15 @@ const STATUS_NAMES: Record<number, VersionStatus> = {
   [WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_INACTIVE]: 'inactive',
 };
 
-export class DeploymentError extends Error {}
+/** An operator's request the deployment refuses, with what to do; `code` for callers that retry. */
+export class DeploymentError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'refused' | 'workers-still-polling' = 'refused',
+  ) {
+    super(message);
+  }
+}
 
 function checkPart(kind: string, value: string): void {
   if (!DEPLOYMENT_PART.test(value)) throw new DeploymentError(`${kind} must be 1–64 letters, digits, '_' or '-': ${JSON.stringify(value)}`);
@@ -78,6 +87,7 @@ export async function describeDeployment(client: Client, name: string): Promise<
     name,
     current: routing?.currentDeploymentVersion?.buildId || null,
     ramping: rampingBuild ? { buildId: rampingBuild, percentage: routing?.rampingVersionPercentage ?? 0 } : null,
+    currentChangedAt: timestampToDate(routing?.currentVersionChangedTime),
     versions: (info?.versionSummaries ?? []).map((summary) => ({
       buildId: summary.deploymentVersion?.buildId ?? '',
       status: STATUS_NAMES[summary.status ?? 0] ?? 'inactive',
@@ -101,20 +111,40 @@ export async function openPinnedRuns(client: Client, name: string, buildId: stri
  */
 export async function promote(client: Client, name: string, buildId: string, identity: string): Promise<void> {
   const state = await requireReadyBuild(client, name, buildId);
+  await setCurrent(client, state, buildId, identity);
+}
+
+/** Routes new runs to `buildId`, refused if the deployment changed since `state` was read (its conflict token). */
+async function setCurrent(client: Client, state: DeploymentState, buildId: string, identity: string): Promise<void> {
   await client.workflowService.setWorkerDeploymentCurrentVersion({
     namespace: client.options.namespace,
-    deploymentName: name,
+    deploymentName: state.name,
     buildId,
     identity,
     conflictToken: state.conflictToken ?? undefined,
   });
 }
 
-/** Sends `percentage` % of new runs to `buildId` (0 stops the ramp); the rest go to the current build. */
+/**
+ * Leaves Worker Versioning: new runs go to unversioned workers (start them first). Runs pinned
+ * to a build stay on it, so keep its workers until `status` shows it drained; the limiter and
+ * callbacks move to the unversioned workers (workflows/shared/versioning.ts).
+ */
+export async function routeToUnversioned(client: Client, name: string, identity: string): Promise<void> {
+  const state = await describeDeployment(client, name);
+  if (!state) throw new DeploymentError(`no worker deployment named ${name}: new runs already go to unversioned workers`);
+  if (!state.current) throw new DeploymentError(`deployment ${name} has no current build: new runs already go to unversioned workers`);
+  await setCurrent(client, state, '', identity);
+}
+
+/** Sends `percentage` % of new runs to `buildId` (0 ends its ramp); the rest go to the current build. */
 export async function ramp(client: Client, name: string, buildId: string, percentage: number, identity: string): Promise<void> {
-  if (!Number.isFinite(percentage) || percentage < 0 || percentage > 100) throw new DeploymentError(`percentage must be 0–100, not ${percentage}`);
+  if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) throw new DeploymentError(`percentage must be a whole number 0–100, not ${percentage}`);
   const state = percentage === 0 ? await requireBuild(client, name, buildId) : await requireReadyBuild(client, name, buildId);
   if (state.current === buildId) throw new DeploymentError(`${buildId} is already the current build of ${name}`);
+  if (percentage === 0 && state.ramping?.buildId !== buildId) {
+    throw new DeploymentError(`${buildId} is not ramping in ${name} (${state.ramping ? `${state.ramping.buildId} is, at ${state.ramping.percentage}%` : 'no build is'}): nothing to end`);
+  }
   await client.workflowService.setWorkerDeploymentRampingVersion({
     namespace: client.options.namespace,
     deploymentName: name,
@@ -137,6 +167,9 @@ export async function retire(client: Client, name: string, buildId: string, iden
   }
   const open = await openPinnedRuns(client, name, buildId);
   if (open > 0) throw new DeploymentError(`${open} pinned run(s) are still open on ${buildId}: let them finish (see \`status\`)`);
+  if (version?.status === 'draining') {
+    throw new DeploymentError(`${buildId} is still draining (the server has not yet seen its last pinned run end): wait until \`status\` shows it drained`);
+  }
   try {
     await client.workflowService.deleteWorkerDeploymentVersion({
       namespace: client.options.namespace,
@@ -145,7 +178,7 @@ export async function retire(client: Client, name: string, buildId: string, iden
     });
   } catch (error) {
     if (/poller/i.test(String((error as Error).message))) {
-      throw new DeploymentError(`${buildId}'s workers are still polling (or polled within matching.PollerHistoryTTL): stop them, then retry`);
+      throw new DeploymentError(`${buildId}'s workers are still polling (or polled within matching.PollerHistoryTTL): stop them, then retry`, 'workers-still-polling');
     }
     throw error;
   }
@@ -154,23 +187,25 @@ export async function retire(client: Client, name: string, buildId: string, iden
 /**
  * A brand-new deployment has no current build, so its first runs would wait for an
  * unversioned worker. The first versioned worker therefore promotes its own build when, and
- * only when, no build is current yet. Later builds are promoted deliberately (`promote`).
- * Returns what it did, for the worker's log.
+ * only when, no build has ever been made current: a deployment an operator routed back to
+ * unversioned workers (`routeToUnversioned`) stays so. Later builds are promoted deliberately
+ * (`promote`). Returns what it did, for the worker's log.
  */
-export async function promoteIfNoCurrent(client: Client, name: string, buildId: string, identity: string, timeoutMs = 30_000): Promise<'promoted' | 'already-current' | 'other-current'> {
+export async function promoteIfNoCurrent(
+  client: Client,
+  name: string,
+  buildId: string,
+  identity: string,
+  timeoutMs = 30_000,
+): Promise<'promoted' | 'already-current' | 'other-current' | 'routed-to-unversioned'> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await describeDeployment(client, name);
     if (state?.current) return state.current === buildId ? 'already-current' : 'other-current';
+    if (state?.currentChangedAt) return 'routed-to-unversioned';
     if (state?.versions.some((v) => v.buildId === buildId)) {
       try {
-        await client.workflowService.setWorkerDeploymentCurrentVersion({
-          namespace: client.options.namespace,
-          deploymentName: name,
-          buildId,
-          identity,
-          conflictToken: state.conflictToken ?? undefined,
-        });
+        await setCurrent(client, state, buildId, identity);
         return 'promoted';
       } catch (error) {
         // Another worker of the same first build won the race: its conflict token was newer.

@@ -9,7 +9,7 @@ export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts'
 
 /** Bundles workflows/ the way the worker loads them; a disallowed import fails here. */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger() });
 }
 
 export interface IssueWorkerOptions {
@@ -46,7 +46,8 @@ export async function createIssueWorker(options: IssueWorkerOptions): Promise<Is
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle,
-    workerDeploymentOptions: version ? { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' } : undefined,
+    // AUTO_UPGRADE unless a workflow declares PINNED: see workflows/shared/versioning.ts for why.
+    workerDeploymentOptions: version ? { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } : undefined,
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
     // Cancellation reaches an activity with a heartbeat response: send heartbeats often
     // enough that a cancel stops a model call within seconds, not at 0.8 × heartbeatTimeout.
@@ -59,11 +60,8 @@ function bundleCode(bundle: WorkflowBundleWithSourceMap | { codePath: string }):
   return 'code' in bundle ? bundle.code : fs.readFileSync(bundle.codePath, 'utf8');
 }
 
-const quietBundlerLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-  log: () => undefined,
-};
+/** The workflow bundler's logger: its progress chatter dropped, its warnings and errors to `report`. */
+export function quietBundlerLogger(report: (message: string) => void = (message) => console.error(message)) {
+  const problem = (message: string, meta?: Record<string, unknown>) => report(meta && Object.keys(meta).length > 0 ? `${message} ${JSON.stringify(meta)}` : message);
+  return { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: problem, error: problem, log: () => undefined };
+}

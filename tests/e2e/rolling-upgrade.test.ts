@@ -14,8 +14,9 @@ import { promisify } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { buildIdOfBundle, describeDeployment, openPinnedRuns, promote, promoteIfNoCurrent, ramp, retire } from '../../src/temporal/deployments';
-import { createIssueWorker } from '../../src/temporal/worker';
+import { buildIdOfBundle, DeploymentError, describeDeployment, openPinnedRuns, promote, promoteIfNoCurrent, ramp, retire, routeToUnversioned } from '../../src/temporal/deployments';
+import { acquireSlotSignal, concurrencyLimiterWorkflow, limiterStateQuery } from '../../workflows/limiter';
+import { createIssueWorker, quietBundlerLogger } from '../../src/temporal/worker';
 import { eventually, uniqueId } from '../support/harness';
 import { type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 import { testEnv } from '../support/env';
@@ -41,14 +42,14 @@ describe('rolling upgrades (Worker Versioning)', () => {
     for (const server of servers) server.close();
   });
 
-  async function startBuild(deployment: string, buildId: string, workflowBundle: WorkflowBundleWithSourceMap | { codePath: string }) {
+  async function startBuild(deployment: string | undefined, buildId: string, workflowBundle: WorkflowBundleWithSourceMap | { codePath: string }, taskQueue = h.taskQueue) {
     const { worker, version } = await createIssueWorker({
       connection: h.temporal.nativeConnection,
       namespace: 'default',
-      taskQueue: h.taskQueue,
+      taskQueue,
       activities: h.activities,
       workflowBundle,
-      deployment: { name: deployment, buildId },
+      ...(deployment ? { deployment: { name: deployment, buildId } } : {}),
       shutdownGraceTime: '2 seconds',
     });
     const entry = { worker, run: worker.run() };
@@ -85,7 +86,7 @@ describe('rolling upgrades (Worker Versioning)', () => {
     const onV1 = await issueAtPlanGate(apiKey);
 
     // v2: a changed issue workflow (an extra timer first), promoted while onV1 waits.
-    const next = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../support/workflows-next-build.ts'), logger: silent });
+    const next = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../support/workflows-next-build.ts'), logger: quietBundlerLogger() });
     // WORKER_BUILD_ID=auto: the build id follows the workflow code.
     const v2Build = (await startBuild(deployment, 'auto', next)).version!.buildId;
     expect(v2Build).toBe(buildIdOfBundle(next.code));
@@ -93,7 +94,7 @@ describe('rolling upgrades (Worker Versioning)', () => {
     await eventually(() => describeDeployment(h.temporal.client, deployment), (state) => state?.versions.some((v) => v.buildId === v2Build) ?? false);
     // The first-build bootstrap leaves a deployment that has a current build alone.
     expect(await promoteIfNoCurrent(h.temporal.client, deployment, v2Build, IDENTITY)).toBe('other-current');
-    await expect(ramp(h.temporal.client, deployment, v2Build, 101, IDENTITY)).rejects.toThrow('percentage must be 0–100');
+    await expect(ramp(h.temporal.client, deployment, v2Build, 101, IDENTITY)).rejects.toThrow('percentage must be a whole number 0–100');
     await ramp(h.temporal.client, deployment, v2Build, 50, IDENTITY);
     expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ current: 'v1', ramping: { buildId: v2Build, percentage: 50 } });
     await ramp(h.temporal.client, deployment, v2Build, 0, IDENTITY);
@@ -137,8 +138,8 @@ describe('rolling upgrades (Worker Versioning)', () => {
     v1.worker.shutdown();
     await v1.run;
     await eventually(
-      async () => retire(h.temporal.client, deployment, 'v1', IDENTITY).then(() => 'retired', (error: Error) => error.message),
-      (outcome) => outcome === 'retired' || !/still polling/.test(outcome),
+      async () => retire(h.temporal.client, deployment, 'v1', IDENTITY).then(() => 'retired', (error: Error) => (error instanceof DeploymentError ? error.code : error.message)),
+      (outcome) => outcome !== 'workers-still-polling',
       30_000,
     ).then((outcome) => expect(outcome).toBe('retired'));
     const after = await describeDeployment(h.temporal.client, deployment);
@@ -150,6 +151,63 @@ describe('rolling upgrades (Worker Versioning)', () => {
     expect(status.stdout).toMatch(new RegExp(`${v2Build}\\s+current\\s+0\\s`));
     expect(await deploymentCli(deployment, ['retire', 'v1'])).toMatchObject({ code: 1, stderr: expect.stringContaining(`build v1 is not in deployment ${deployment}`) });
     expect(await deploymentCli(deployment, ['promote'])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run deployment') });
+  });
+
+  it('routes back to unversioned workers: the limiter follows them and keeps working, and the old build does not take over again', async () => {
+    const deployment = uniqueId('deploy').replace(/[^A-Za-z0-9_-]/g, '-');
+    const taskQueue = uniqueId('rollback');
+    const bundle = { codePath: testEnv('workflowBundle') };
+    const a = await startBuild(deployment, 'a', bundle, taskQueue);
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, 'a', IDENTITY)).toBe('promoted');
+    await expect(routeToUnversioned(h.temporal.client, uniqueId('none').replace(/[^A-Za-z0-9_-]/g, '-'), IDENTITY)).rejects.toThrow('new runs already go to unversioned workers');
+
+    // A limiter (it never ends) begins on the versioned build and follows the current build.
+    const limiterId = uniqueId('limiter');
+    const limiter = await h.temporal.client.workflow.start(concurrencyLimiterWorkflow, { workflowId: limiterId, taskQueue, args: [] });
+    const ask = (globalLimit: number) => limiter.signal(acquireSlotSignal, { workflowId: uniqueId('gone'), organizationId: 'org', organizationLimit: 1, globalLimit });
+    await ask(7);
+    await eventually(() => limiter.query(limiterStateQuery), (state) => state.globalLimit === 7, 20_000);
+    expect(await behaviorOf(limiterId)).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE);
+
+    // The operator leaves versioning: unversioned workers start, new runs go to them, build a stops.
+    await startBuild(undefined, '', bundle, taskQueue);
+    expect(await deploymentCli(deployment, ['unversioned'])).toMatchObject({ code: 0, stdout: expect.stringContaining('now go to unversioned workers') });
+    expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ current: null, currentChangedAt: expect.any(Date) });
+    a.worker.shutdown();
+    await a.run;
+
+    // The limiter's next task runs on an unversioned worker that has never seen it (a replay of
+    // history a versioned worker wrote). A behavior declared from that history would be
+    // refused by the server on every attempt, and the limiter would never move again.
+    await ask(9);
+    await eventually(() => limiter.query(limiterStateQuery), (state) => state.globalLimit === 9, 30_000);
+    const history = await limiter.fetchHistory();
+    expect(history.events?.filter((event) => event.workflowTaskFailedEventAttributes || event.workflowTaskTimedOutEventAttributes)).toEqual([]);
+    expect((await buildsOfRun(h.temporal.client, limiterId)).builds).toEqual(['a', '(unversioned)']);
+
+    // Build a's workers restarting do not route new runs back to it: that was a decision.
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, 'a', IDENTITY)).toBe('routed-to-unversioned');
+    expect(await deploymentCli(deployment, ['unversioned'])).toMatchObject({ code: 1, stderr: expect.stringContaining('has no current build') });
+    await limiter.terminate('test over');
+  });
+
+  it("refuses ramp requests that would end another build's ramp, or read a blank or a fraction", async () => {
+    const deployment = uniqueId('deploy').replace(/[^A-Za-z0-9_-]/g, '-');
+    const taskQueue = uniqueId('refusals');
+    const bundle = { codePath: testEnv('workflowBundle') };
+    await startBuild(deployment, 'r1', bundle, taskQueue);
+    expect(await promoteIfNoCurrent(h.temporal.client, deployment, 'r1', IDENTITY)).toBe('promoted');
+    await startBuild(deployment, 'r2', bundle, taskQueue);
+    await startBuild(deployment, 'r3', bundle, taskQueue);
+    await eventually(() => describeDeployment(h.temporal.client, deployment), (state) => (state?.versions.length ?? 0) === 3);
+    await ramp(h.temporal.client, deployment, 'r2', 20, IDENTITY);
+    // Ending r3's ramp must not end r2's; an empty or fractional percentage is not 0.
+    await expect(ramp(h.temporal.client, deployment, 'r3', 0, IDENTITY)).rejects.toThrow('r3 is not ramping');
+    await expect(ramp(h.temporal.client, deployment, 'r2', 12.5, IDENTITY)).rejects.toThrow('whole number 0–100');
+    expect(await deploymentCli(deployment, ['ramp', 'r2', ''])).toMatchObject({ code: 1, stderr: expect.stringContaining('whole number 0–100, not NaN') });
+    expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ ramping: { buildId: 'r2', percentage: 20 } });
+    await ramp(h.temporal.client, deployment, 'r2', 0, IDENTITY);
+    expect(await describeDeployment(h.temporal.client, deployment)).toMatchObject({ current: 'r1', ramping: null });
   });
 });
 
@@ -164,4 +222,3 @@ async function deploymentCli(deployment: string, args: string[]) {
 
 const { VersioningBehavior } = temporal.api.enums.v1;
 
-const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m), log: () => undefined };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { bundleWorkflows } from '../../src/temporal/worker';
+import { bundleWorkflows, quietBundlerLogger } from '../../src/temporal/worker';
 import { uniqueId } from '../support/harness';
 
 /** The worker's sandbox accepts workflows/ as it is, and refuses what would not replay. */
@@ -29,11 +29,4 @@ describe('workflow bundle', () => {
   });
 });
 
-const silentLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  log: () => undefined,
-};
+const silentLogger = quietBundlerLogger(() => undefined);

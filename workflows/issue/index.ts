@@ -22,6 +22,7 @@ import {
   ContinueAsNew,
   continueAsNew,
   isCancellation,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IssueStatus } from '../../src/contracts/issue';
@@ -31,6 +32,7 @@ import { PHASES } from './phases';
 import { failureMessage, type IssueRun, PipelineEnd, startIssueRun } from './run';
 import { notifyErp, show, touch } from './visibility';
 import { waitForSlot } from './waits';
+import { pinnedWhenVersioned } from '../shared/versioning';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOutcome> {
   const run = startIssueRun(input);
@@ -97,3 +99,6 @@ async function finish(run: IssueRun, status: IssueStatus, summary: string, error
   if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status, summary: summary.slice(0, 500), error });
   await run.people.flush();
 }
+
+// Under Worker Versioning a run finishes on the build it started on (workflows/shared/versioning.ts).
+setWorkflowOptions(pinnedWhenVersioned, issueWorkflow);
