@@ -329,7 +329,7 @@ export const errorSchema: Schema = object(
   },
 );
 
-const checks: Schema = { type: 'object', additionalProperties: boolean, description: 'database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing' };
+const checks: Schema = { type: 'object', additionalProperties: boolean, description: 'database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s): true when passing' };
 const health = object(
   {
     status: oneOfStrings(['healthy', 'degraded']),
@@ -344,7 +344,7 @@ const health = object(
   },
   ['sandbox', 'stats'],
 );
-const readiness = object({ status: oneOfStrings(['ready', 'degraded']), checks });
+const readiness = object({ status: oneOfStrings(['ready', 'degraded']), checks: object({ database: boolean }) });
 const liveness = object({ status: oneOfStrings(['ok']) });
 
 export const componentSchemas: Record<string, Schema> = {

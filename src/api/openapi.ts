@@ -289,14 +289,24 @@ export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<str
       ...skillPaths(),
       '/health': {
         get: {
-          summary: "Healthy or degraded (the checks), version, uptime and sandbox mode; with an API key also that organization's pending, running, waiting and failed-in-the-last-hour counts",
+          summary:
+            "Healthy or degraded (database, Temporal, and workers of the build new runs go to), version, uptime and sandbox mode; with an API key of scope issues:write, review or admin also that organization's pending, running, waiting and failed-in-the-last-hour counts",
           // The key is optional: without one, no counts.
           security: [{}, { apiKey: [] }],
-          responses: { 200: answer('Healthy', 'Health'), 401: answer('A key was sent and is not valid', 'Error'), 503: answer('Degraded: a check failed', 'Health') },
+          responses: {
+            200: answer('Healthy', 'Health'),
+            401: answer('An Authorization header was sent and is not a valid key', 'Error'),
+            403: answer('The key has none of the scopes that may read the counts', 'Error'),
+            503: answer('Degraded: a check failed', 'Health'),
+          },
         },
       },
       '/ready': {
-        get: { summary: 'Readiness for traffic: Postgres, Temporal and workers polling the task queue', security: [], responses: { 200: answer('Ready', 'Readiness'), 503: answer('Degraded: a check failed', 'Readiness') } },
+        get: {
+          summary: "Readiness for traffic: this instance's database answers (Temporal and the workers are shared, and issues are accepted without them: see /health)",
+          security: [],
+          responses: { 200: answer('Ready', 'Readiness'), 503: answer('Not ready: the database does not answer', 'Readiness') },
+        },
       },
       '/live': {
         get: { summary: 'Liveness: the process answers', security: [], responses: { 200: answer('Alive', 'Liveness') } },

@@ -589,7 +589,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Healthy or degraded (the checks), version, uptime and sandbox mode; with an API key also that organization's pending, running, waiting and failed-in-the-last-hour counts */
+        /** Healthy or degraded (database, Temporal, and workers of the build new runs go to), version, uptime and sandbox mode; with an API key of scope issues:write, review or admin also that organization's pending, running, waiting and failed-in-the-last-hour counts */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -623,7 +623,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness for traffic: Postgres, Temporal and workers polling the task queue */
+        /** Readiness for traffic: this instance's database answers (Temporal and the workers are shared, and issues are accepted without them: see /health) */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -780,7 +780,7 @@ export interface components {
             type?: string;
         };
         Health: {
-            /** @description database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing */
+            /** @description database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s): true when passing */
             checks: {
                 [key: string]: boolean;
             };
@@ -1060,9 +1060,8 @@ export interface components {
             warnings: unknown[];
         };
         Readiness: {
-            /** @description database, temporal, workers (a workflow and an activity poller seen in the last 90 s): true when passing */
             checks: {
-                [key: string]: boolean;
+                database: boolean;
             };
             /** @enum {string} */
             status: "ready" | "degraded";
@@ -5180,8 +5179,17 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description A key was sent and is not valid */
+            /** @description An Authorization header was sent and is not a valid key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key has none of the scopes that may read the counts */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5238,7 +5246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Degraded: a check failed */
+            /** @description Not ready: the database does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
-    announceDeployment(client, version, log);
+    announceDeployment(client, version, config.temporal.taskQueue, log);
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;

@@ -117,17 +117,28 @@ export async function createConfiguredWorker(
 
 /**
  * Call once the worker polls. A versioned worker says which build it is and, if its deployment
- * has no current build yet (a first deployment), promotes its own; later builds are promoted
- * by the operator (`npm run deployment -- promote`), so a rollout is always a decision.
+ * never had a current build (a first deployment), promotes its own; later builds are promoted
+ * by the operator (`npm run deployment -- promote`), so a rollout is always a decision. When
+ * it is not current, it checks that whatever new runs go to has workers, and says loudly if
+ * not (e.g. a versioned build replaced in place: new issues would wait for ever).
  */
-export function announceDeployment(client: Client, version: IssueWorker['version'], log: Logger): void {
+export function announceDeployment(client: Client, version: IssueWorker['version'], taskQueue: string, log: Logger): void {
   if (!version) return;
   const { deploymentName, buildId } = version;
-  log.info(`Versioned worker: deployment ${deploymentName}, build ${buildId} (runs are pinned to the build they start on)`);
+  log.info(`Versioned worker: deployment ${deploymentName}, build ${buildId} (issue and skill runs are pinned to the build they start on)`);
+  const checkRouting = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5_000).unref()); // this build's own pollers register first
+    await requireWorkersPolling(client, taskQueue, { deploymentName }).catch((error: unknown) =>
+      log.error(`New runs are stranded: ${errorMessage(error)}. If this build should take them: npm run deployment -- promote ${buildId}`),
+    );
+  };
   promoteIfNoCurrent(client, deploymentName, buildId, `worker ${os.hostname()}:${process.pid}`).then(
-    (outcome) => {
+    async (outcome) => {
       if (outcome === 'promoted') log.info(`Build ${buildId} is now current in ${deploymentName} (it had no current build)`);
+      if (outcome === 'already-current') return;
       if (outcome === 'other-current') log.warn(`Build ${buildId} is not current in ${deploymentName}: it serves only runs pinned to it until \`npm run deployment -- promote ${buildId}\``);
+      if (outcome === 'routed-to-unversioned') log.warn(`Deployment ${deploymentName} was routed to unversioned workers: build ${buildId} serves only runs pinned to it until \`npm run deployment -- promote ${buildId}\``);
+      if (outcome !== 'promoted') await checkRouting();
     },
     (error: unknown) => log.warn(`Could not check deployment ${deploymentName}: ${errorMessage(error)}`),
   );
@@ -152,7 +163,8 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     database: () => deps.db.db.execute('select 1'),
     temporal: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => deps.client.connection.workflowService.getSystemInfo({})),
     // Issues are accepted without workers, but nothing moves: not ready, and the ERP sees why.
-    workers: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue)),
+    workers: () =>
+      deps.client.connection.withDeadline(Date.now() + 2_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue, { deploymentName: config.temporal.deployment.name })),
   });
   return buildApp(services, {
     db: deps.db.db,

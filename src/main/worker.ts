@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
   try {
     const running = worker.run();
-    announceDeployment(client, version, log);
+    announceDeployment(client, version, config.temporal.taskQueue, log);
     await running;
   } finally {
     stopSweep();

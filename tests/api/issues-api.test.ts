@@ -265,9 +265,16 @@ describe('issues API', () => {
       expect(withKey.status).toBe(200);
       expect(((await withKey.json()) as { stats: unknown }).stats).toEqual({ pending: 2, running: 2, waitingForPeople: 1, failedLastHour: 1 });
 
-      // A key that is not valid is refused, not ignored: the caller asked for counts.
+      // A key that is not valid is refused, not ignored: the caller asked for counts. So is a
+      // header that is not a bearer key at all, and a key whose scopes don't cover issues.
       expect((await app.request('/health', { headers: { authorization: 'Bearer ak_not-a-key' } })).status).toBe(401);
-      expect(await (await app.request('/ready')).json()).toEqual({ status: 'ready', checks: { database: true, temporal: true } });
+      for (const malformed of [ownKey, `Basic ${ownKey}`, 'Bearer', '']) expect([malformed, (await app.request('/health', { headers: { authorization: malformed } })).status]).toEqual([malformed, 401]);
+      const skillsOnly = await issueApiKey(db.db, organization.id, 'skills only', { scopes: ['skills:run'] });
+      const refused = await app.request('/health', { headers: { authorization: `Bearer ${skillsOnly.key}` } });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining('issues:write, review, admin') } });
+      // Readiness is this instance's own database only.
+      expect(await (await app.request('/ready')).json()).toEqual({ status: 'ready', checks: { database: true } });
       expect(await (await app.request('/live')).json()).toEqual({ status: 'ok' });
     });
 
@@ -279,8 +286,50 @@ describe('issues API', () => {
       expect(((await (await degraded.request('/health', { headers: { authorization: `Bearer ${apiKey}` } })).json()) as Record<string, unknown>)['stats']).toBeUndefined();
       const ready = await degraded.request('/ready');
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: 'degraded', checks: { database: false, temporal: true, workers: true } });
+      expect(await ready.json()).toEqual({ status: 'degraded', checks: { database: false } });
+      // Temporal or the workers down: degraded health, but every instance stays ready (issues are accepted and started later).
+      const noWorkers = checked(createApp({ issues: issueService, access: createAccessService(db.db), health: async () => ({ database: true, temporal: false, workers: false }), logError: () => undefined }));
+      expect((await noWorkers.request('/health')).status).toBe(503);
+      expect(await (await noWorkers.request('/ready')).json()).toEqual({ status: 'ready', checks: { database: true } });
       expect((await degraded.request('/live')).status).toBe(200);
+    });
+  });
+
+  describe('recovery sweep', () => {
+    /** Issues an API wrote and never started (it died, or Temporal was down), older than the sweep's age. */
+    async function unstarted(count: number, organization: string) {
+      for (let i = 0; i < count; i += 1) {
+        const externalId = uniqueId('unstarted');
+        await db.db.insert(issues).values({ organizationId: organization, source: 'erp', externalId, type: 'bug', priority: 'low', title: 'x', workflowId: `issue:${organization}:erp:${externalId}`, status: 'queued', createdAt: sql`now() - interval '1 minute'` });
+      }
+    }
+
+    it('starts a backlog several at a time, and stops the round at the first sign of an outage', async () => {
+      const { organization } = await createTestOrganization(db);
+      await unstarted(12, organization.id);
+      // Temporal goes away after the fifth start: the rest are left for the next sweep, not each waited out.
+      const flaky = new InMemoryRuns();
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const realStart = flaky.start.bind(flaky);
+      flaky.start = async (request) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        if (flaky.starts.length >= 5) throw Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: 14, details: 'connection refused' });
+        return realStart(request);
+      };
+      const sweeping = createIssueService({ db: db.db, runs: flaky, taskQueue, publicBaseUrl: 'https://orchestrator.example', namespace: 'default' });
+      const first = await sweeping.recoverUnstarted(30, { organizationId: organization.id, concurrency: 4 });
+      expect(mostInFlight).toBe(4);
+      expect(first.started).toBe(5);
+      expect(first.errors).toBeGreaterThanOrEqual(1);
+      expect(first.errors).toBeLessThanOrEqual(4); // only the starts already in flight when it broke
+      expect(first.started + first.errors + (first.skipped ?? 0)).toBe(12);
+      // Temporal is back: the next sweep starts the rest.
+      flaky.start = realStart;
+      expect(await sweeping.recoverUnstarted(30, { organizationId: organization.id })).toEqual({ started: 7, errors: 0 });
     });
   });
 

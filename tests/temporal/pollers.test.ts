@@ -1,9 +1,11 @@
 /**
- * The `workers` readiness check against the real dev server: no worker → refused with the
- * missing kind; an unversioned worker, or a versioned one, polling → passes; stopped → refused
- * again once its polls are older than the allowed age.
+ * The `workers` health check against the real dev server: no worker → refused with the
+ * missing kind; an unversioned worker polling → passes; a versioned build counts only once it
+ * is the deployment's current build (new runs go nowhere else), and only its own workers
+ * count: a current build whose workers are gone is refused even while other workers poll.
  */
 import { Worker } from '@temporalio/worker';
+import { promoteIfNoCurrent } from '../../src/temporal/deployments';
 import { requireWorkersPolling } from '../../src/temporal/pollers';
 import { connectTemporal, eventually, type TemporalHarness, uniqueId } from '../support/harness';
 import { testEnv } from '../support/env';
@@ -15,42 +17,73 @@ describe('requireWorkersPolling', () => {
   });
   afterAll(() => temporal.close());
 
-  async function pollingWorker(taskQueue: string, versioned: boolean) {
+  async function pollingWorker(taskQueue: string, version?: { deploymentName: string; buildId: string }) {
     const worker = await Worker.create({
       connection: temporal.nativeConnection,
       namespace: 'default',
       taskQueue,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { noop: async () => undefined },
-      ...(versioned
-        ? { workerDeploymentOptions: { version: { deploymentName: uniqueId('pollers').replace(/[^A-Za-z0-9_-]/g, '-'), buildId: 'b1' }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
-        : {}),
+      ...(version ? { workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } } : {}),
     });
-    return { worker, run: worker.run() };
+    const run = worker.run();
+    return {
+      stop: async () => {
+        worker.shutdown();
+        await run;
+      },
+    };
   }
+
+  const outcome = (taskQueue: string, deploymentName?: string, maxAgeMs?: number) =>
+    requireWorkersPolling(temporal.client, taskQueue, { ...(deploymentName ? { deploymentName } : {}), ...(maxAgeMs ? { maxAgeMs } : {}) }).then(
+      () => 'ok',
+      (error: Error) => error.message,
+    );
 
   it('refuses a task queue nobody polls, naming the kind', async () => {
     await expect(requireWorkersPolling(temporal.client, uniqueId('nobody'))).rejects.toThrow(/no workflow worker has polled task queue nobody-\S+ in the last 90 s/);
   });
 
-  it.each([
-    ['an unversioned worker', false],
-    ['a versioned worker', true],
-  ])('passes while %s polls, and fails once its polls are too old', async (_name, versioned) => {
+  it('passes while an unversioned worker polls, and fails once its polls are too old', async () => {
     const taskQueue = uniqueId('pollers');
-    const { worker, run } = await pollingWorker(taskQueue, versioned);
+    const worker = await pollingWorker(taskQueue);
     try {
-      await eventually(
-        () => requireWorkersPolling(temporal.client, taskQueue).then(() => true, () => false),
-        (ok) => ok,
+      await eventually(() => outcome(taskQueue, 'no-such-deployment'), (result) => result === 'ok', 20_000);
+    } finally {
+      await worker.stop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await outcome(taskQueue, undefined, 1_000)).toMatch('no workflow worker');
+  });
+
+  it('counts a versioned build only while it is current, and only its own workers', async () => {
+    const taskQueue = uniqueId('pollers');
+    const deploymentName = uniqueId('pollers').replace(/[^A-Za-z0-9_-]/g, '-');
+    const v1 = await pollingWorker(taskQueue, { deploymentName, buildId: 'v1' });
+    let unversioned: Awaited<ReturnType<typeof pollingWorker>> | undefined;
+    try {
+      // Polling, but not current: new runs would wait for an unversioned worker.
+      expect(await eventually(() => outcome(taskQueue, deploymentName), (result) => result !== 'ok' && !result.startsWith('no '), 20_000)).toMatch(
+        `only versioned workflow workers (${deploymentName}:v1) poll task queue ${taskQueue}, and deployment ${deploymentName} has no current build`,
+      );
+      expect(await promoteIfNoCurrent(temporal.client, deploymentName, 'v1', 'pollers test')).toBe('promoted');
+      expect(await outcome(taskQueue, deploymentName)).toBe('ok');
+      // The current build's workers leave; an unversioned one polls: new runs still go to v1.
+      // (An idle poll is listed with the time it began, so ages here stay within a fresh worker's first polls.)
+      await v1.stop();
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      unversioned = await pollingWorker(taskQueue);
+      const [anyWorker, routedWorker] = await eventually(
+        async () => [await outcome(taskQueue, undefined, 3_000), await outcome(taskQueue, deploymentName, 3_000)],
+        ([result]) => result === 'ok',
         20_000,
       );
+      expect(anyWorker).toBe('ok');
+      expect(routedWorker).toMatch(`new runs go to build v1, the current build of deployment ${deploymentName}, but none of its workflow workers has polled task queue ${taskQueue}`);
     } finally {
-      worker.shutdown();
-      await run;
+      await unversioned?.stop();
+      await v1.stop().catch(() => undefined);
     }
-    // A poll older than the allowed age does not count.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await expect(requireWorkersPolling(temporal.client, taskQueue, 1_000)).rejects.toThrow('no workflow worker');
   });
 });
