@@ -199,27 +199,42 @@ export function createIssueService(deps: IssueServiceDeps) {
 
     /**
      * Recovery sweep: starts the workflow of every issue still queued `olderThanSeconds` after
-     * submission (an API process that died between the insert and the start leaves one
-     * behind). Idempotent: a running workflow is kept, a finished one never restarts.
+     * submission (an API process that died between the insert and the start, or a submission
+     * accepted while Temporal was down, leaves one behind). Idempotent: a running workflow is
+     * kept, a finished one never restarts. Starts `concurrency` at a time, so a backlog after
+     * an outage drains in a few rounds; the round stops at the first sign that Temporal or the
+     * database is down (the rest would only wait out the same timeout; they are `skipped`)
+     * and the next sweep carries on.
      */
-    async recoverUnstarted(olderThanSeconds: number, options: { limit?: number; organizationId?: string } = {}): Promise<{ started: number; errors: number }> {
+    async recoverUnstarted(
+      olderThanSeconds: number,
+      options: { limit?: number; organizationId?: string; concurrency?: number } = {},
+    ): Promise<{ started: number; errors: number; skipped?: number }> {
       const rows = await listUnstartedIssuesOlderThan(deps.db, olderThanSeconds, options.limit ?? 100, options.organizationId);
-      const organizations = new Map<string, Organization | undefined>();
+      const organizations = new Map<string, Promise<Organization | undefined>>();
+      const organizationOf = (id: string) => organizations.get(id) ?? organizations.set(id, getOrganization(deps.db, id)).get(id)!;
       let started = 0;
       let errors = 0;
-      for (const row of rows) {
-        try {
-          if (!organizations.has(row.organizationId)) organizations.set(row.organizationId, await getOrganization(deps.db, row.organizationId));
-          const organization = organizations.get(row.organizationId);
-          if (!organization) continue;
-          await ensureWorkflowStarted(row, organization);
-          await markIssueWorkflowStarted(deps.db, row.id);
-          started += 1;
-        } catch {
-          errors += 1; // this row waits for the next sweep; the others go on
+      let outage = false;
+      let next = 0;
+      const startOne = async () => {
+        while (!outage && next < rows.length) {
+          const row = rows[next++]!;
+          try {
+            const organization = await organizationOf(row.organizationId);
+            if (!organization) continue;
+            await ensureWorkflowStarted(row, organization);
+            await markIssueWorkflowStarted(deps.db, row.id);
+            started += 1;
+          } catch (error) {
+            errors += 1; // this row waits for the next sweep; the others go on
+            if (outageError(error)) outage = true;
+          }
         }
-      }
-      return { started, errors };
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, startOne));
+      const skipped = rows.length - next; // left for the next sweep after an outage
+      return { started, errors, ...(skipped > 0 ? { skipped } : {}) };
     },
 
     /** `submittedBy.keyId`: the API key that submitted it (recorded; that key may cancel it). */

@@ -17,7 +17,8 @@ export function startRecoverySweep(
   options: { intervalMs?: number; issuesOlderThanSeconds?: number; invocationsOlderThanSeconds?: number } = {},
 ): () => void {
   // Issues after 15 s: a submission answered 202 while Temporal was away starts within ~30 s of
-  // its return (starting is idempotent: racing an API's own in-flight start costs one call).
+  // its return when the backlog is small; a large one drains 100 issues a sweep, 8 starts at a
+  // time (starting is idempotent: racing an API's own in-flight start costs one call).
   // Invocations after 60 s: each check of a running one is a Temporal describe and a write.
   const issuesOlderThanSeconds = options.issuesOlderThanSeconds ?? 15;
   const invocationsOlderThanSeconds = options.invocationsOlderThanSeconds ?? 60;
