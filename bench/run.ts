@@ -38,7 +38,7 @@ import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
-import { startTemporalCluster } from '../src/cluster/topology';
+import { LOCAL_CLUSTER_DYNAMIC_CONFIG, startTemporalCluster } from '../src/cluster/topology';
 import { bundleWorkflows } from '../src/temporal/worker';
 import { issueWorkflowId, searchAttributes, statusQuery } from '../workflows/definitions';
 
@@ -649,7 +649,8 @@ async function startBenchCluster() {
   });
   return {
     address,
-    description: { server: CLUSTER_DESCRIPTION, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG },
+    // What the cluster runs with beyond the shared file, the testing-only search-attribute flag included.
+    description: { server: CLUSTER_DESCRIPTION, dynamicConfig: { ...LOCAL_CLUSTER_DYNAMIC_CONFIG, ...DEV_SERVER_DYNAMIC_CONFIG } },
     pids: () => CLUSTER_SERVICES.map((service) => supervisor.view(`temporal-${service}`).pid),
     stop: () => supervisor.stopAll(),
   };

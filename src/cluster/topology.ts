@@ -41,6 +41,16 @@ export interface Topology {
   startWorker(name: string, env?: NodeJS.ProcessEnv): void;
 }
 
+/**
+ * Added to the shared dynamic config for the clusters this module starts on one machine
+ * (`npm run cluster`, the chaos run, the benchmark), never for production (docker compose):
+ * these register their search attributes moments after the services start, and a service
+ * reads new ones only when its cache (60 s) expires, so the first workflows' upserts would
+ * fail until then. The flag makes every read go to the database: Temporal marks it
+ * testing-only, and the benchmark's cluster figures carry its cost.
+ */
+export const LOCAL_CLUSTER_DYNAMIC_CONFIG: Record<string, unknown> = { 'system.forceSearchAttributesCacheRefreshOnRead': true };
+
 export type TemporalClusterOptions = Pick<TopologyOptions, 'projectRoot' | 'workDir' | 'temporalDatabase' | 'temporalPort' | 'namespace' | 'dynamicConfig' | 'log' | 'onUnexpectedExit'>;
 
 /**
@@ -59,7 +69,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     const config = writeClusterConfig(workDir, options.temporalDatabase, {
       ports: { frontend: options.temporalPort },
       numHistoryShards: CLUSTER_HISTORY_SHARDS,
-      dynamicConfig: { ...clusterDynamicConfig(), ...options.dynamicConfig },
+      dynamicConfig: { ...clusterDynamicConfig(), ...LOCAL_CLUSTER_DYNAMIC_CONFIG, ...options.dynamicConfig },
     });
     // One after the other: services starting together on a fresh database race to write the
     // cluster's metadata, and the loser exits.
