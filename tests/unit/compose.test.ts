@@ -19,6 +19,9 @@ interface Service {
   environment?: Record<string, string> | string[];
   volumes?: string[];
   user?: string;
+  ports?: string[];
+  security_opt?: string[];
+  healthcheck?: { test: string[] };
 }
 
 const compose = YAML.parse(fs.readFileSync(path.join(ROOT, 'docker-compose.temporal.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -58,7 +61,9 @@ describe('docker-compose.temporal.yml and the Dockerfile', () => {
       expect(config.database.url).toBe('postgres://temporal:temporal@postgresql:5432/orchestrator');
       expect(config.temporal.address).toBe('temporal:7233');
     }
-    expect(loadConfig(interpolated(envList(service('worker')))).temporal.deployment).toEqual({ name: 'agent-orchestrator', buildId: 'auto' });
+    // Unversioned by default: `up --build` replaces every worker, so a versioned build replaced
+    // in place would strand new runs on a build with no workers.
+    expect(loadConfig(interpolated(envList(service('worker')))).temporal.deployment).toEqual({ name: 'agent-orchestrator', buildId: undefined });
     expect(loadConfig(interpolated(envList(service('api')))).http).toMatchObject({ host: '0.0.0.0', port: 3000 });
   });
 
@@ -74,5 +79,35 @@ describe('docker-compose.temporal.yml and the Dockerfile', () => {
     }
     expect(copied.flat()).toEqual(expect.arrayContaining(['src', 'workflows', 'activities', 'migrations']));
     expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "src/main/api.ts"]');
+  });
+
+  it('keeps secrets and ports to those who need them', () => {
+    for (const name of ['api', 'orchestrator-migrate']) {
+      expect(Object.keys(envList(service(name)))).not.toEqual(expect.arrayContaining(['ANTHROPIC_API_KEY']));
+      expect(Object.keys(envList(service(name)))).not.toEqual(expect.arrayContaining(['GITHUB_TOKEN']));
+    }
+    expect(Object.keys(envList(service('worker')))).toEqual(expect.arrayContaining(['ANTHROPIC_API_KEY', 'GITHUB_TOKEN']));
+    const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:/);
+    expect(envList(service('postgresql'))['POSTGRES_PASSWORD']).toBe('${POSTGRES_PASSWORD:-temporal}');
+  });
+
+  it("probes the API's readiness, which depends on its own database only", () => {
+    expect(service('api').healthcheck?.test.join(' ')).toContain('/ready');
+  });
+
+  it("confines the workers with a seccomp profile that lets bubblewrap work and refuses what it doesn't need", () => {
+    const options = service('worker').security_opt ?? [];
+    expect(options).not.toContain('seccomp=unconfined');
+    const profileOption = options.find((option) => option.startsWith('seccomp='));
+    const profile = JSON.parse(fs.readFileSync(path.join(ROOT, String(profileOption).slice('seccomp='.length)), 'utf8')) as {
+      defaultAction: string;
+      syscalls: Array<{ names: string[]; action: string }>;
+    };
+    const denied = profile.syscalls.filter((rule) => rule.action !== 'SCMP_ACT_ALLOW').flatMap((rule) => rule.names);
+    expect(denied).toEqual(expect.arrayContaining(['ptrace', 'keyctl', 'bpf', 'open_by_handle_at', 'init_module', 'kexec_load', 'process_vm_readv', 'userfaultfd']));
+    // What bubblewrap calls to build the sandbox (src/sandbox/bubblewrap.ts: user, pid, net, uts, ipc namespaces; a new root).
+    for (const needed of ['clone', 'clone3', 'unshare', 'mount', 'umount2', 'pivot_root', 'sethostname', 'setns', 'capset', 'prctl']) expect(denied).not.toContain(needed);
   });
 });
