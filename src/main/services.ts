@@ -120,17 +120,26 @@ export async function createConfiguredWorker(
  * never had a current build (a first deployment), promotes its own; later builds are promoted
  * by the operator (`npm run deployment -- promote`), so a rollout is always a decision. When
  * it is not current, it checks that whatever new runs go to has workers, and says loudly if
- * not (e.g. a versioned build replaced in place: new issues would wait for ever).
+ * not (e.g. a versioned build replaced in place: new issues would wait for ever). It checks
+ * twice: soon after start, and once a stopped build's last polls are too old to count (they
+ * are listed for up to the check's 90 s).
  */
 export function announceDeployment(client: Client, version: IssueWorker['version'], taskQueue: string, log: Logger): void {
   if (!version) return;
   const { deploymentName, buildId } = version;
   log.info(`Versioned worker: deployment ${deploymentName}, build ${buildId} (issue and skill runs are pinned to the build they start on)`);
   const checkRouting = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5_000).unref()); // this build's own pollers register first
-    await requireWorkersPolling(client, taskQueue, { deploymentName }).catch((error: unknown) =>
-      log.error(`New runs are stranded: ${errorMessage(error)}. If this build should take them: npm run deployment -- promote ${buildId}`),
-    );
+    for (const afterMs of [5_000, 90_000]) {
+      await new Promise((resolve) => setTimeout(resolve, afterMs).unref());
+      const stranded = await requireWorkersPolling(client, taskQueue).then(
+        () => false,
+        (error: unknown) => {
+          log.error(`New runs are stranded: ${errorMessage(error)}. If this build should take them: npm run deployment -- promote ${buildId}`);
+          return true;
+        },
+      );
+      if (stranded) return;
+    }
   };
   promoteIfNoCurrent(client, deploymentName, buildId, `worker ${os.hostname()}:${process.pid}`).then(
     async (outcome) => {
@@ -162,9 +171,9 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
   const health = cachedHealthChecks({
     database: () => deps.db.db.execute('select 1'),
     temporal: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => deps.client.connection.workflowService.getSystemInfo({})),
-    // Issues are accepted without workers, but nothing moves: not ready, and the ERP sees why.
-    workers: () =>
-      deps.client.connection.withDeadline(Date.now() + 2_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue, { deploymentName: config.temporal.deployment.name })),
+    // Issues are accepted without workers, but nothing moves: degraded, and the ERP sees why
+    // (this API stays ready: it can still take submissions).
+    workers: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue)),
   });
   return buildApp(services, {
     db: deps.db.db,

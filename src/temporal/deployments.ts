@@ -134,6 +134,7 @@ export async function routeToUnversioned(client: Client, name: string, identity:
   const state = await describeDeployment(client, name);
   if (!state) throw new DeploymentError(`no worker deployment named ${name}: new runs already go to unversioned workers`);
   if (!state.current) throw new DeploymentError(`deployment ${name} has no current build: new runs already go to unversioned workers`);
+  if (state.ramping) throw new DeploymentError(`${state.ramping.buildId} is ramping at ${state.ramping.percentage}% in ${name}: end the ramp first (ramp ${state.ramping.buildId} 0)`);
   await setCurrent(client, state, '', identity);
 }
 
@@ -157,7 +158,8 @@ export async function ramp(client: Client, name: string, buildId: string, percen
 
 /**
  * Deletes a drained build from the deployment. Refused while it is current or ramping, while
- * pinned runs are open on it, or (by the server) while its workers still poll.
+ * pinned runs are open on it, while the server still counts it as draining, or (by the
+ * server) while its workers still poll.
  */
 export async function retire(client: Client, name: string, buildId: string, identity: string): Promise<void> {
   const state = await requireBuild(client, name, buildId);

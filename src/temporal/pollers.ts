@@ -1,53 +1,63 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { describeDeployment } from './deployments';
 
 const { TaskQueueType, WorkerVersioningMode } = temporal.api.enums.v1;
 
-export interface WorkersPollingOptions {
-  /**
-   * The worker deployment the task queue's workers may belong to (config
-   * WORKER_DEPLOYMENT_NAME). When it has a current build, new runs go to that build only, so
-   * only its workers count; otherwise only unversioned workers do.
-   */
-  deploymentName?: string;
-  /** A worker's long poll lasts up to a minute, and the server lists a poller for minutes after it died. */
-  maxAgeMs?: number;
+type Poller = temporal.api.taskqueue.v1.IPollerInfo;
+type Version = temporal.api.deployment.v1.IWorkerDeploymentVersion | null | undefined;
+
+/** Where the task queue sends new runs: a build of a worker deployment, or unversioned workers (null). */
+interface Target {
+  build: { deploymentName: string; buildId: string } | null;
+  /** How it gets them, for the message: `current`, or `ramping N%`. */
+  role: string;
 }
 
+const versioned = (poller: Poller) => poller.deploymentOptions?.workerVersioningMode === WorkerVersioningMode.WORKER_VERSIONING_MODE_VERSIONED;
+const buildOf = (version: Version) => (version?.buildId ? { deploymentName: version.deploymentName ?? '', buildId: version.buildId } : null);
+const serves = (target: Target) => (poller: Poller) =>
+  target.build === null
+    ? !versioned(poller)
+    : versioned(poller) && poller.deploymentOptions?.deploymentName === target.build.deploymentName && poller.deploymentOptions?.buildId === target.build.buildId;
+
 /**
- * Whether workers that new runs are routed to are taking work from `taskQueue`: a workflow
- * poller and an activity poller of the right build (see `deploymentName`) seen by the server
- * within `maxAgeMs`. Throws, naming what is missing and what to do, when not: /health reports
- * it as the `workers` check, and a versioned worker logs it at start.
+ * Whether the workers new runs are routed to are taking work from `taskQueue`: for the
+ * workflow and the activity side each, a poller seen by the server within `maxAgeMs` of the
+ * task queue's current build (Worker Versioning; unversioned workers when it has none) and of
+ * its ramping build while a ramp sends it a share. The routing comes from the same
+ * describeTaskQueue answers as the pollers: two calls, made at once, which /health's
+ * one-second budget allows. Throws, naming what is missing and what to do, when not: /health
+ * reports it as the `workers` check, and a versioned worker logs it when it is not current.
+ *
+ * A worker's long poll lasts up to a minute and is listed with the time it began, and the
+ * server lists a poller for minutes after it died: hence the default age of 90 s.
  */
-export async function requireWorkersPolling(client: Client, taskQueue: string, options: WorkersPollingOptions = {}): Promise<void> {
+export async function requireWorkersPolling(client: Client, taskQueue: string, options: { maxAgeMs?: number } = {}): Promise<void> {
   const maxAgeMs = options.maxAgeMs ?? 90_000;
   const kinds = [['workflow', TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW], ['activity', TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]] as const;
-  // One round trip's time, not three: /health gives its checks a second.
-  const [deployment, ...described] = await Promise.all([
-    options.deploymentName ? describeDeployment(client, options.deploymentName) : null,
-    ...kinds.map(([, type]) => client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: type })),
-  ]);
-  const current = deployment?.current ?? null;
+  const described = await Promise.all(
+    kinds.map(([, type]) => client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: type })),
+  );
+  const routing = described[0]?.versioningInfo;
+  const targets: Target[] = [{ build: buildOf(routing?.currentDeploymentVersion), role: 'current' }];
+  const rampPercentage = routing?.rampingVersionPercentage ?? 0;
+  if (rampPercentage > 0) targets.push({ build: buildOf(routing?.rampingDeploymentVersion), role: `ramping ${rampPercentage}%` });
   const within = `in the last ${Math.round(maxAgeMs / 1000)} s`;
   const now = Date.now();
   for (const [index, [kind]] of kinds.entries()) {
-    const pollers = described[index]?.pollers;
-    const recent = (pollers ?? []).filter((poller) => now - Number(poller.lastAccessTime?.seconds ?? 0) * 1000 <= maxAgeMs);
+    const recent = (described[index]?.pollers ?? []).filter((poller) => now - Number(poller.lastAccessTime?.seconds ?? 0) * 1000 <= maxAgeMs);
     if (recent.length === 0) throw new Error(`no ${kind} worker has polled task queue ${taskQueue} ${within}`);
-    const versioned = (poller: (typeof recent)[number]) => poller.deploymentOptions?.workerVersioningMode === WorkerVersioningMode.WORKER_VERSIONING_MODE_VERSIONED;
-    if (current) {
-      const serving = recent.filter((poller) => versioned(poller) && poller.deploymentOptions?.deploymentName === deployment?.name && poller.deploymentOptions?.buildId === current);
-      if (serving.length === 0) {
+    for (const target of targets) {
+      if (recent.some(serves(target))) continue;
+      if (target.build === null) {
+        const builds = [...new Set(recent.map((poller) => `${poller.deploymentOptions?.deploymentName}:${poller.deploymentOptions?.buildId}`))].join(', ');
         throw new Error(
-          `new runs go to build ${current}, the current build of deployment ${deployment?.name}, but none of its ${kind} workers has polled task queue ${taskQueue} ${within}: start its workers, or promote a build that has them (npm run deployment -- status)`,
+          `new runs go to unversioned workers (${target.role}: task queue ${taskQueue} has no versioned build there), but only versioned ${kind} workers (${builds}) polled it ${within}: promote a build (npm run deployment -- promote <build>) or start unversioned workers`,
         );
       }
-    } else if (!recent.some((poller) => !versioned(poller))) {
-      const builds = [...new Set(recent.map((poller) => `${poller.deploymentOptions?.deploymentName}:${poller.deploymentOptions?.buildId}`))].join(', ');
+      const { deploymentName, buildId } = target.build;
       throw new Error(
-        `only versioned ${kind} workers (${builds}) poll task queue ${taskQueue}, and ${options.deploymentName ? `deployment ${options.deploymentName} has no current build` : 'no deployment was named'}: new runs wait for an unversioned worker until a build is promoted (npm run deployment -- promote <build>)`,
+        `new runs go to build ${buildId} of deployment ${deploymentName} (${target.role}), but none of its ${kind} workers has polled task queue ${taskQueue} ${within}: start its workers, or route to a build that has them (npm run deployment -- status)`,
       );
     }
   }

@@ -16,7 +16,7 @@
  * versioned one. A run that moves between versioned and unversioned workers (the limiter
  * after a rollback to unversioned workers; anything begun before versioning was switched on)
  * declares nothing and is never refused. Such a run begun unversioned follows the current
- * build until it ends.
+ * build until it ends or continues as new.
  *
  * tests/workflows/versioning.test.ts keeps every registered workflow in one list or the other.
  *
