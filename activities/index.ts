@@ -5,6 +5,7 @@ import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { createSpendGuard, type SpendGuard } from '../src/spend-caps';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
+import { createControlsActivities } from './controls';
 import { createErpActivities } from './erp';
 import { createLimiterActivities } from './limiter';
 import { createPeopleActivities } from './people';
@@ -50,6 +51,7 @@ export function createActivities(given: ActivityDeps) {
     ...createLimiterActivities(deps),
     ...createBookkeepingActivities(deps),
     ...createSkillActivities(deps),
+    ...createControlsActivities(deps),
   };
 }
 
@@ -65,5 +67,7 @@ export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool'>;
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
 /** Calls to the ERP that may wait out its outages. */
 export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;
+/** Signals to every running issue of a scope: minutes, not seconds, with thousands of them. */
+export type ControlsActivities = Pick<Activities, 'broadcastAgentControls'>;
 /** Short, idempotent Postgres work (and the limiter's signals). */
-export type BookkeepingActivities = Omit<Activities, keyof ModelActivities | keyof ToolActivities | keyof WorkspaceActivities | keyof ErpActivities>;
+export type BookkeepingActivities = Omit<Activities, keyof ModelActivities | keyof ToolActivities | keyof WorkspaceActivities | keyof ErpActivities | keyof ControlsActivities>;

@@ -16,6 +16,7 @@ import type {
   IssueType,
   Stage,
 } from '../src/contracts/issue';
+import type { AgentControls } from '../src/contracts/controls';
 import type { Answer, Decision, Gate, RaiseBudget } from '../src/contracts/people';
 import type { ClarificationPolicy, IssuePolicy, ModelTier } from '../src/contracts/policy';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
@@ -40,6 +41,8 @@ export interface IssueWorkflowInput {
   organizationId: string;
   title: string;
   policy: IssuePolicy;
+  /** The kill switch and stage flags when the issue was started (later changes arrive as `controlsChanged`). */
+  controls?: AgentControls;
   /** Set by continue-as-new: where the previous run stopped. */
   resume?: CarriedState;
 }
@@ -63,6 +66,8 @@ export interface CarriedState {
   lastCallCostUsd: number;
   /** The issue holds a slot of the concurrency limiter. */
   slotHeld?: boolean;
+  /** The latest kill switch and stage flags the run was told of (absent: none). */
+  controls?: AgentControls;
 }
 
 /** What a person owes the issue right now, with the deadline after which it gives up. */
@@ -126,6 +131,8 @@ export interface IssueProgress {
   costUsd: number;
   budgetUsd: number;
   pending: PendingHuman | null;
+  /** Held by the kill switch or a stage flag (src/contracts/controls.ts) before `stage`, since `since`. */
+  held?: { stage: Stage | 'publish'; reason: string; since: string } | null;
   questions: QuestionView[];
   decisions: DecisionView[];
   /** Signals (Web UI, `temporal workflow signal`) the run refused, newest last: their senders hear nothing else. */
@@ -165,6 +172,17 @@ export const answerSignal = defineSignal<[Answer]>('answer');
 export const answerUpdate = defineUpdate<IssueProgress, [Answer]>('answer');
 export const raiseBudgetSignal = defineSignal<[RaiseBudget]>('raiseBudget');
 export const raiseBudgetUpdate = defineUpdate<IssueProgress, [RaiseBudget]>('raiseBudget');
+
+/**
+ * The kill switch or a stage flag changed (src/contracts/controls.ts): the organization's
+ * controls as they now apply. Sent by the controls broadcast (workflows/controls.ts) to every
+ * issue not yet ended; an operator may send it from the Web UI too.
+ */
+export const controlsChangedSignal = defineSignal<[AgentControls]>('controlsChanged');
+
+export const AGENT_CONTROLS_BROADCAST_WORKFLOW_TYPE = 'agentControlsBroadcastWorkflow';
+/** One broadcast per scope: an organization's controls, or the installation's. */
+export const agentControlsBroadcastWorkflowId = (organizationId: string | null) => `agent-controls:${organizationId ?? 'installation'}`;
 
 /** The ERP changed the issue (context, description): later prompts read the new version from Postgres. */
 export const contextUpdatedSignal = defineSignal<[{ updatedBy: string; fields: string[] }]>('contextUpdated');

@@ -2,4 +2,5 @@
 export { issueWorkflow } from './issue/index';
 export { statusCallbackWorkflow } from './callbacks';
 export { concurrencyLimiterWorkflow } from './limiter';
+export { agentControlsBroadcastWorkflow } from './controls';
 export { skillWorkflow } from './skill';

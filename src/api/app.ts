@@ -13,6 +13,8 @@ import { openApiDocument } from './openapi';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
+import { adminRoutes } from './routes/admin';
+import type { ControlsService } from '../controls/service';
 import type { DeliveryLogService } from '../erp/delivery-log';
 import { issueRoutes } from './routes/issues';
 import type { AccessService } from '../identity/service';
@@ -28,6 +30,8 @@ export interface ApiDeps {
   schedules?: ScheduleService;
   /** The outbound event log and redelivery (/api/webhook-deliveries). */
   deliveries?: DeliveryLogService;
+  /** The kill switch and stage flags (/api/admin; /health shows the installation's). */
+  controls?: ControlsService;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
   /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
@@ -80,7 +84,16 @@ export function createApp(deps: ApiDeps) {
   app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
   app.route('/docs', docsRoutes());
 
-  app.route('/', healthRoutes({ health: deps.health, authenticate: deps.access.authenticate, issues: deps.issues, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) }));
+  app.route(
+    '/',
+    healthRoutes({
+      health: deps.health,
+      authenticate: deps.access.authenticate,
+      issues: deps.issues,
+      ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+      ...(deps.controls ? { controls: deps.controls } : {}),
+    }),
+  );
 
   // Webhooks authenticate by signature, not API key: registered before the /api routes
   // so the key middleware never runs for them. Each reads its raw body (signatures are
@@ -153,6 +166,7 @@ export function createApp(deps: ApiDeps) {
     .route('/issues', issueRoutes(deps.issues, deps.access))
     .route('/audit', auditRoutes(deps.access));
   if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));
+  if (deps.controls) api.route('/admin', adminRoutes(deps.controls, deps.access));
   if (deps.skills) {
     api
       .route('/skills', skillRoutes(deps.skills, deps.access))

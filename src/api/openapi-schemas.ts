@@ -5,6 +5,8 @@
  * us back as data (an issue's context, a skill's input and output) stays open.
  */
 
+import { STAGES } from '../contracts/issue';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -105,6 +107,13 @@ const issue = object(
     trackingUrl: string(),
     temporalUrl: string('The run in the Temporal Web UI'),
     pending: pendingHuman,
+    held: nullable(
+      object(
+        { stage: oneOfStrings([...STAGES, 'publish']), reason: string(), since: time },
+        [],
+        'Held by the kill switch or a stage flag (POST /api/admin/pause) before this stage; it continues where it stopped on resume',
+      ),
+    ),
     round: integer,
     costUsd: nullable(number),
     budgetUsd: nullable(number),
@@ -341,13 +350,40 @@ const health = object(
       ...object({ pending: integer, running: integer, waitingForPeople: integer, failedLastHour: integer }),
       description: "With an API key: that key's organization's issues — stored and not yet in a stage, in a stage, of those waiting for a person, failed in the last hour",
     },
+    agents: {
+      ...ref('AgentControls'),
+      description: "The installation's kill switch and stage flags; with an API key, as they apply to that key's organization (its own included). Never a failing check",
+    },
   },
-  ['sandbox', 'stats'],
+  ['sandbox', 'stats', 'agents'],
 );
+const agentControls = object(
+  { paused: boolean, disabledStages: array(oneOfStrings(STAGES)), reason: nullable(string('What the operator said')) },
+  [],
+  'Paused: every agent step waits. disabledStages: issues wait before entering these stages',
+);
+const storedControls = object(
+  {
+    paused: boolean,
+    disabledStages: array(oneOfStrings(STAGES)),
+    reason: nullable(string()),
+    changedBy: nullable(string('Who changed it last (a person, a key, the admin CLI)')),
+    changedAt: nullable(time),
+  },
+  [],
+);
+const controlsState = {
+  installation: { ...storedControls, description: "The installation's (set by the operator: npm run admin -- pause)" },
+  organization: { ...storedControls, description: "This organization's own" },
+  effective: ref('AgentControls'),
+};
 const readiness = object({ status: oneOfStrings(['ready', 'degraded']), checks: object({ database: boolean }) });
 const liveness = object({ status: oneOfStrings(['ok']) });
 
 export const componentSchemas: Record<string, Schema> = {
+  AgentControls: agentControls,
+  AgentControlsState: object(controlsState),
+  AgentControlsChanged: object({ ...controlsState, broadcastWorkflowId: string('The workflow sending the change to running issues (agent-controls:<organization>)') }),
   Error: errorSchema,
   Issue: issue,
   IssueSubmitted: issueSubmitted,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { listAuditQuerySchema } from '../contracts/audit';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
+import { controlsChangeSchema } from '../contracts/controls';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
 import { listDeliveriesQuerySchema } from '../erp/delivery-log';
@@ -101,6 +102,33 @@ function issuePaths(): Paths {
         },
       },
     },
+    '/api/admin/state': {
+      get: {
+        summary: "What holds the organization's issues: the installation's kill switch and stage flags, its own, and the two together (scope admin)",
+        responses: { 200: answer('The controls', 'AgentControlsState') },
+      },
+    },
+    '/api/admin/pause': {
+      post: {
+        summary:
+          "Pause the organization's agents (no `stages`: every stage; with `stages`: only those). Running issues stop at their next step and wait; new ones are accepted and wait too. Audited (scope admin)",
+        requestBody: requestBody(controlsChangeSchema),
+        responses: {
+          200: answer('The controls now, and the workflow sending them to running issues', 'AgentControlsChanged'),
+          503: errorResponse('Stored, but Temporal is unreachable: new issues obey it; repeat the request to reach running ones'),
+        },
+      },
+    },
+    '/api/admin/resume': {
+      post: {
+        summary: 'Resume (no `stages`: everything, the stage flags included; with `stages`: those). Held issues continue exactly where they stopped. Audited (scope admin)',
+        requestBody: requestBody(controlsChangeSchema),
+        responses: {
+          200: answer('The controls now, and the workflow sending them to running issues', 'AgentControlsChanged'),
+          503: errorResponse('Stored, but Temporal is unreachable: repeat the request to reach running issues'),
+        },
+      },
+    },
     '/api/audit': {
       get: { summary: 'The audit trail of human and admin actions, newest first (scope admin)', parameters: queryParameters(listAuditQuerySchema), responses: { 200: answer('A page of audit events', 'AuditPage') } },
     },
@@ -185,6 +213,9 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/schedules/{id}/unpause': ['unpauseSchedule', 'Schedules'],
   'POST /api/schedules/{id}/trigger': ['triggerSchedule', 'Schedules'],
   'POST /api/schedules/{id}/backfill': ['backfillSchedule', 'Schedules'],
+  'GET /api/admin/state': ['getAgentControls', 'Operations'],
+  'POST /api/admin/pause': ['pauseAgents', 'Operations'],
+  'POST /api/admin/resume': ['resumeAgents', 'Operations'],
   'GET /health': ['getHealth', 'Operations'],
   'GET /ready': ['getReadiness', 'Operations'],
   'GET /live': ['getLiveness', 'Operations'],

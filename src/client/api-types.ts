@@ -3,6 +3,57 @@
  * A test fails when this file and the document disagree.
  */
 export interface paths {
+    "/api/admin/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the organization's agents (no `stages`: every stage; with `stages`: only those). Running issues stop at their next step and wait; new ones are accepted and wait too. Audited (scope admin) */
+        post: operations["pauseAgents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume (no `stages`: everything, the stage flags included; with `stages`: those). Held issues continue exactly where they stopped. Audited (scope admin) */
+        post: operations["resumeAgents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What holds the organization's issues: the installation's kill switch and stage flags, its own, and the two together (scope admin) */
+        get: operations["getAgentControls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -698,6 +749,52 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** @description Paused: every agent step waits. disabledStages: issues wait before entering these stages */
+        AgentControls: {
+            disabledStages: ("classify" | "triage" | "research" | "code" | "review")[];
+            paused: boolean;
+            reason: string | null;
+        };
+        AgentControlsChanged: {
+            /** @description The workflow sending the change to running issues (agent-controls:<organization>) */
+            broadcastWorkflowId: string;
+            effective: components["schemas"]["AgentControls"];
+            /** @description The installation's (set by the operator: npm run admin -- pause) */
+            installation: {
+                changedAt: string | null;
+                changedBy: string | null;
+                disabledStages: ("classify" | "triage" | "research" | "code" | "review")[];
+                paused: boolean;
+                reason: string | null;
+            };
+            /** @description This organization's own */
+            organization: {
+                changedAt: string | null;
+                changedBy: string | null;
+                disabledStages: ("classify" | "triage" | "research" | "code" | "review")[];
+                paused: boolean;
+                reason: string | null;
+            };
+        };
+        AgentControlsState: {
+            effective: components["schemas"]["AgentControls"];
+            /** @description The installation's (set by the operator: npm run admin -- pause) */
+            installation: {
+                changedAt: string | null;
+                changedBy: string | null;
+                disabledStages: ("classify" | "triage" | "research" | "code" | "review")[];
+                paused: boolean;
+                reason: string | null;
+            };
+            /** @description This organization's own */
+            organization: {
+                changedAt: string | null;
+                changedBy: string | null;
+                disabledStages: ("classify" | "triage" | "research" | "code" | "review")[];
+                paused: boolean;
+                reason: string | null;
+            };
+        };
         ArtifactPage: {
             hasMore: boolean;
             items: {
@@ -780,6 +877,8 @@ export interface components {
             type?: string;
         };
         Health: {
+            /** @description The installation's kill switch and stage flags; with an API key, as they apply to that key's organization (its own included). Never a failing check */
+            agents?: components["schemas"]["AgentControls"];
             /** @description database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s): true when passing */
             checks: {
                 [key: string]: boolean;
@@ -893,6 +992,13 @@ export interface components {
             erpStatus: "PENDING" | "QUEUED" | "PROCESSING" | "REVIEW" | "COMPLETED" | "FAILED" | "CANCELLED";
             error: string | null;
             externalId: string;
+            held: {
+                reason: string;
+                /** Format: date-time */
+                since: string;
+                /** @enum {string} */
+                stage: "classify" | "triage" | "research" | "code" | "review" | "publish";
+            } | null;
             id: string;
             job: {
                 agentType: string;
@@ -1186,6 +1292,257 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    pauseAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                    stages?: ("classify" | "triage" | "research" | "code" | "review")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The controls now, and the workflow sending them to running issues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentControlsChanged"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stored, but Temporal is unreachable: new issues obey it; repeat the request to reach running ones */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                    stages?: ("classify" | "triage" | "research" | "code" | "review")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The controls now, and the workflow sending them to running issues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentControlsChanged"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stored, but Temporal is unreachable: repeat the request to reach running issues */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAgentControls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The controls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentControlsState"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {

@@ -6,6 +6,8 @@ import { newestFirstAfter } from './keyset';
 import { inLastDay, windowAggregates, type Windows, windowsOf } from './windows';
 import { decodedJson, executedRows, rowFromJson } from './json-rows';
 import { modelSpendSince } from './llm-calls';
+import type { AgentControls } from '../contracts/controls';
+import { controlsRowsOf, effectiveFromRows } from './controls';
 import { issueLogs, issues, type LogLevel } from './schema';
 
 export type IssueRecord = typeof issues.$inferSelect;
@@ -160,7 +162,7 @@ export async function submissionSnapshot(
   db: Database,
   organizationId: string,
   key: { source: string; externalId: string } | undefined,
-): Promise<{ existing: IssueRecord | undefined; windows: Windows; spent: { today: number; month: number } }> {
+): Promise<{ existing: IssueRecord | undefined; windows: Windows; spent: { today: number; month: number }; controls: AgentControls }> {
   const submitted = { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt };
   const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId)).as('w');
   const [row] = await db
@@ -174,12 +176,14 @@ export async function submissionSnapshot(
       dayOldest: windows.dayOldest,
       today: modelSpendSince(organizationId, 'day'),
       month: modelSpendSince(organizationId, 'month'),
+      controls: controlsRowsOf(organizationId),
     })
     .from(windows);
   return {
     existing: row?.existing ? rowFromJson(issues, decodedJson(row.existing) as Record<string, unknown>) : undefined,
     windows: windowsOf(row),
     spent: { today: Number(row?.today ?? 0), month: Number(row?.month ?? 0) },
+    controls: effectiveFromRows(organizationId, row?.controls),
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -11,9 +12,11 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Stage } from '../contracts/issue';
 import type { Rollout } from '../contracts/skills';
 import type { ApiKeyScope, AuditChannel, AuditOutcome, Role } from '../identity/scopes';
 import type { CompiledSkill } from '../skills/compiler';
@@ -710,3 +713,24 @@ export const schema = {
   skillSchedules,
   idempotencyKeys,
 };
+
+/**
+ * The kill switch and per-stage flags (src/contracts/controls.ts): one row for the whole
+ * installation (organization_id null, set from the admin CLI) and at most one per
+ * organization. No row: nothing held.
+ */
+export const agentControls = pgTable(
+  'agent_controls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: text('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    paused: boolean('paused').notNull().default(false),
+    disabledStages: text('disabled_stages').array().$type<Stage[]>().notNull().default(sql`'{}'::text[]`),
+    reason: text('reason'),
+    /** Who changed it last (the person, or the key's name, or the CLI user) and when. */
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  // One row per scope, the installation's (null) included.
+  (t) => [unique('agent_controls_scope').on(t.organizationId).nullsNotDistinct()],
+);

@@ -14,6 +14,8 @@ import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { getIssue, insertIssueIfAbsent, type IssueHealthStats, issueHealthStats, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionSnapshot } from '../db/issues';
 import { listAuditEvents } from '../db/audit';
+import type { AgentControls } from '../contracts/controls';
+import { readControls } from '../db/controls';
 import { issueCosts } from '../db/llm-calls';
 import { listLogPage, listLogs } from '../db/logs';
 import { pageInMemory, type PageQuery } from '../contracts/pages';
@@ -78,12 +80,14 @@ export function createIssueService(deps: IssueServiceDeps) {
    * Starts the issue's workflow. Idempotent: the id is the business key, a running one is
    * reused (USE_EXISTING) and a finished one is never started again (REJECT_DUPLICATE).
    */
-  async function ensureWorkflowStarted(row: IssueRecord, organization: Organization): Promise<void> {
+  async function ensureWorkflowStarted(row: IssueRecord, organization: Organization, controls: AgentControls): Promise<void> {
     const policy = resolvePolicy(organization.tier, organization.settings, {
       budgetUsd: row.budgetUsd === null ? undefined : Number(row.budgetUsd),
       globalConcurrency: deps.maxConcurrentPipelines,
     });
-    const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title, policy };
+    // The kill switch and stage flags as the submission read them (later changes are signalled).
+    const held = controls.paused || controls.disabledStages.length > 0;
+    const input: IssueWorkflowInput = { issueId: row.id, organizationId: row.organizationId, title: row.title, policy, ...(held ? { controls } : {}) };
     // Started before and finished: it existed, which is all this records.
     await deps.runs.start({
       workflowType: ISSUE_WORKFLOW_TYPE,
@@ -121,9 +125,9 @@ export function createIssueService(deps: IssueServiceDeps) {
    * recovery sweep starts it once Temporal answers again (the start is idempotent). Any other
    * failure is thrown.
    */
-  async function startUnlessTemporalIsDown(row: IssueRecord, organization: Organization): Promise<{ startDeferred?: true }> {
+  async function startUnlessTemporalIsDown(row: IssueRecord, organization: Organization, controls: AgentControls): Promise<{ startDeferred?: true }> {
     try {
-      await ensureWorkflowStarted(row, organization);
+      await ensureWorkflowStarted(row, organization, controls);
       return {};
     } catch (error) {
       if (outageError(error) && !isDatabaseUnavailable(error)) return { startDeferred: true };
@@ -213,6 +217,8 @@ export function createIssueService(deps: IssueServiceDeps) {
       const rows = await listUnstartedIssuesOlderThan(deps.db, olderThanSeconds, options.limit ?? 100, options.organizationId);
       const organizations = new Map<string, Promise<Organization | undefined>>();
       const organizationOf = (id: string) => organizations.get(id) ?? organizations.set(id, getOrganization(deps.db, id)).get(id)!;
+      const controls = new Map<string, Promise<AgentControls>>();
+      const controlsOf = (id: string) => controls.get(id) ?? controls.set(id, readControls(deps.db, id).then((state) => state.effective)).get(id)!;
       let started = 0;
       let errors = 0;
       let outage = false;
@@ -223,7 +229,7 @@ export function createIssueService(deps: IssueServiceDeps) {
           try {
             const organization = await organizationOf(row.organizationId);
             if (!organization) continue;
-            await ensureWorkflowStarted(row, organization);
+            await ensureWorkflowStarted(row, organization, await controlsOf(row.organizationId));
             await markIssueWorkflowStarted(deps.db, row.id);
             started += 1;
           } catch (error) {
@@ -251,7 +257,7 @@ export function createIssueService(deps: IssueServiceDeps) {
       // burst may overshoot by the number of requests in flight.
       const snapshot = await submissionSnapshot(deps.db, organization.id, request.externalId || derivedId ? { source: request.source, externalId } : undefined);
       if (snapshot.existing) {
-        const deferred = await startUnlessTemporalIsDown(snapshot.existing, organization);
+        const deferred = await startUnlessTemporalIsDown(snapshot.existing, organization, snapshot.controls);
         return { created: false, issue: toView(snapshot.existing, undefined), ...deferred };
       }
       assertWithinWindows(snapshot.windows, submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
@@ -273,7 +279,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         createdByKeyId: submittedBy.keyId ?? null,
       });
       // Also for duplicates: heals a crash between the insert and the start.
-      const deferred = await startUnlessTemporalIsDown(issue, organization);
+      const deferred = await startUnlessTemporalIsDown(issue, organization, snapshot.controls);
       return { created, issue: toView(issue, undefined), ...deferred };
     },
 

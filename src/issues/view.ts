@@ -37,6 +37,8 @@ export interface IssueView {
   temporalUrl?: string;
   /** Live from the workflow while it runs: what a person owes it, rounds, cost. */
   pending: IssueProgress['pending'];
+  /** Held by the kill switch or a stage flag before a stage (live from the workflow). */
+  held: NonNullable<IssueProgress['held']> | null;
   round: number;
   costUsd: number | null;
   budgetUsd: number | null;
@@ -102,6 +104,7 @@ export function issueView(
     ...(links.temporalUrl ? { temporalUrl: links.temporalUrl } : {}),
     // The row has the wait as it opened (and whether it was reminded or escalated) for lists.
     pending: isTerminal(status) ? null : (live?.pending ?? (row.pending as IssueProgress['pending'] | null) ?? null),
+    held: isTerminal(status) ? null : (live?.held ?? null),
     round: live?.round ?? 0,
     costUsd: live?.costUsd ?? storedCostUsd ?? null,
     budgetUsd: live?.budgetUsd ?? (row.budgetUsd === null ? null : Number(row.budgetUsd)),

@@ -17,19 +17,30 @@
  *   settings:get <org>                                the settings with defaults applied, secrets masked
  *   skills:install <org>                              publish the shipped skills and the default persona
  *   skills:publish <org> <file.md|dir> [changelog]    publish skill files (a directory: every *.md in it)
+ *   agents:state  <org|--all>                         the kill switch and stage flags (README "Pausing agents")
+ *   agents:pause  <org|--all> [--stages code,review] [--reason "…"]
+ *                                                     hold every stage (or those) of one organization's
+ *                                                     issues, or of all (--all: the installation's switch)
+ *   agents:resume <org|--all> [--stages code,review]  let them continue where they stopped
  *
  * Every change is appended to the organization's audit trail (channel `cli`, the OS user).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import { type AgentControls, controlsChangeSchema } from '../contracts/controls';
+import { STAGES } from '../contracts/issue';
 import { organizationSettingsSchema } from '../contracts/policy';
 import { maskSecrets, mergeSettings, settingsDiff, settingsProblems } from '../contracts/settings-edit';
-import { migrateDatabase } from '../db/client';
+import { type Database, migrateDatabase } from '../db/client';
+import { readControls, readInstallationControls, type StoredControls } from '../db/controls';
+import { createControlsService } from '../controls/service';
+import { connectClient } from '../temporal/connection';
+import { temporalRuns } from '../temporal/runs';
 import { getOrganization, issueApiKey, listApiKeys, listOrganizations, revokeApiKey } from '../db/organizations';
 import { addReviewer, listReviewers, removeReviewer } from '../db/people';
 import { organizations } from '../db/schema';
-import { loadConfig } from '../config';
+import { type Config, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { AppError, errorMessage, isAppError } from '../errors';
 import { audited } from '../identity/audit';
@@ -38,6 +49,7 @@ import { installSkillLibrary } from '../skills/library';
 import { publishSkill } from '../skills/publish';
 import { openConfiguredDatabase } from './services';
 import { operatorName } from './operator';
+import { requireTemporalAddress } from './require-temporal';
 
 function usage(): never {
   console.error(
@@ -54,6 +66,9 @@ function usage(): never {
       '       npm run admin -- settings:get <org>',
       '       npm run admin -- skills:install <org>',
       '       npm run admin -- skills:publish <org> <file.md|dir> [changelog]',
+      '       npm run admin -- agents:state <org|--all>',
+      '       npm run admin -- agents:pause <org|--all> [--stages classify,triage,research,code,review] [--reason "…"]',
+      '       npm run admin -- agents:resume <org|--all> [--stages …]',
     ].join('\n'),
   );
   process.exit(2);
@@ -71,6 +86,10 @@ async function main(): Promise<void> {
       return;
     }
     if (!organizationId) usage();
+    if (command.startsWith('agents:')) {
+      await agentsCommand(config, db.db, command, organizationId, rest);
+      return;
+    }
     const organization = await getOrganization(db.db, organizationId);
     /** The operator's change, appended to the audit trail whatever its outcome. */
     const cliAudit = <T>(action: string, targetType: string, targetId: string | null, details: Record<string, unknown>, run: () => Promise<T>) =>
@@ -179,6 +198,50 @@ async function main(): Promise<void> {
     }
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * agents:state | agents:pause | agents:resume for one organization, or for the whole
+ * installation (`--all`, audited under organization `*`). A change is stored, then sent to
+ * running issues by the broadcast workflow, which needs Temporal (TEMPORAL_ADDRESS).
+ */
+async function agentsCommand(config: Config, db: Database, command: string, scope: string, rest: string[]): Promise<void> {
+  const organizationId = scope === '--all' ? null : scope;
+  if (organizationId !== null && !(await getOrganization(db, organizationId))) throw new Error(`no organization ${organizationId}`);
+  const show = (label: string, controls: StoredControls | AgentControls) =>
+    console.log(
+      `${label}: ${controls.paused ? 'PAUSED' : 'running'}; disabled stages: ${controls.disabledStages.join(', ') || 'none'}${controls.reason ? `; reason: ${controls.reason}` : ''}${'changedBy' in controls && controls.changedBy ? ` (by ${controls.changedBy}, ${controls.changedAt})` : ''}`,
+    );
+  if (command === 'agents:state') {
+    if (organizationId === null) show('installation', await readInstallationControls(db));
+    else {
+      const state = await readControls(db, organizationId);
+      show('installation', state.installation);
+      show(organizationId, state.organization);
+      show('in effect', state.effective);
+    }
+    return;
+  }
+  if (command !== 'agents:pause' && command !== 'agents:resume') usage();
+  const action = command === 'agents:pause' ? 'pause' : 'resume';
+  const { positional, flags } = parseFlags(rest, ['stages', 'reason']);
+  if (positional.length > 0) usage();
+  const parsed = controlsChangeSchema.safeParse({ ...(flags.stages ? { stages: flags.stages.split(',').map((stage) => stage.trim()) } : {}), ...(flags.reason ? { reason: flags.reason } : {}) });
+  if (!parsed.success) throw new Error(`invalid ${action}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')} (stages: ${STAGES.join(', ')})`);
+  const client = await connectClient(config.temporal, requireTemporalAddress(config, `admin ${command}`));
+  try {
+    const controls = createControlsService({ db, runs: temporalRuns(client), taskQueue: config.temporal.taskQueue });
+    const who = `cli ${operatorName()}`;
+    const changed = await audited(
+      db,
+      { organizationId: organizationId ?? '*', actor: null, channel: 'cli', channelRef: operatorName(), action: `agents.${action}`, targetType: 'agent_controls', targetId: organizationId, details: { ...parsed.data } },
+      () => controls.change(organizationId, action, parsed.data, who),
+    );
+    show(organizationId ?? 'installation', changed.controls);
+    console.log(`sent to running issues by workflow ${changed.broadcast}`);
+  } finally {
+    await client.connection.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { createControlsService } from '../controls/service';
 import type { Client } from '@temporalio/client';
 import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
@@ -56,6 +57,7 @@ export function buildServices(deps: ServiceDeps) {
     schedules: createScheduleService({ db, temporal, taskQueue }),
     access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
     deliveries: createDeliveryLogService(db),
+    controls: createControlsService({ db, runs, taskQueue }),
   };
 }
 

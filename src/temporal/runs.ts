@@ -46,8 +46,8 @@ export interface StartRun {
   workflowId: string;
   taskQueue: string;
   args: unknown[];
-  /** With a running run of this id: keep it (`USE_EXISTING`) or refuse (`FAIL`, Temporal's default). */
-  workflowIdConflictPolicy?: 'USE_EXISTING' | 'FAIL';
+  /** With a running run of this id: keep it (`USE_EXISTING`), replace it (`TERMINATE_EXISTING`) or refuse (`FAIL`, Temporal's default). */
+  workflowIdConflictPolicy?: 'USE_EXISTING' | 'TERMINATE_EXISTING' | 'FAIL';
   /** With an ended run of this id: never start again (`REJECT_DUPLICATE`) or allow it. */
   workflowIdReusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE';
   searchAttributes: SearchAttributePair[];

@@ -93,4 +93,23 @@ describe('admin commands', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('pauses and resumes an organization\'s agents, refusing bad stages and a switch it cannot send', async () => {
+    const env = { DATABASE_URL: testEnv('databaseUrl'), TEMPORAL_ADDRESS: testEnv('temporalAddress') };
+    const paused = await admin(['agents:pause', organizationId, '--stages', 'code,review', '--reason', 'model regression'], env);
+    expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining(`${organizationId}: running; disabled stages: code, review; reason: model regression (by cli `) });
+    expect(paused.stdout).toContain(`sent to running issues by workflow agent-controls:${organizationId}`);
+    const state = await admin(['agents:state', organizationId], env);
+    expect(state.stdout).toContain('in effect: running; disabled stages: code, review; reason: model regression');
+    expect(state.stdout).toContain('installation: running; disabled stages: none');
+
+    expect(await admin(['agents:pause', organizationId, '--stages', 'deploy'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('stages: classify, triage, research, code, review') });
+    expect(await admin(['agents:pause', 'no-such-org'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('no organization no-such-org') });
+    // Without Temporal the installation's switch is refused before anything is stored.
+    expect(await admin(['agents:pause', '--all'], { DATABASE_URL: testEnv('databaseUrl'), TEMPORAL_ADDRESS: undefined })).toMatchObject({ code: 1, stderr: expect.stringContaining('TEMPORAL_ADDRESS is not set') });
+    expect((await admin(['agents:state', '--all'], env)).stdout).toContain('installation: running; disabled stages: none');
+
+    const resumed = await admin(['agents:resume', organizationId], env);
+    expect(resumed).toMatchObject({ code: 0, stdout: expect.stringContaining(`${organizationId}: running; disabled stages: none`) });
+  });
 });

@@ -10,6 +10,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
     skills: {} as never,
     schedules: {} as never,
     deliveries: {} as never,
+    controls: {} as never,
     access: { authenticate: async () => undefined } as never,
     health: async () => ({}),
     ...overrides,

@@ -47,8 +47,9 @@ export class InMemoryRuns implements WorkflowRuns {
   async start(request: StartRun): Promise<void> {
     this.starts.push(request);
     const existing = this.runs.get(request.workflowId);
-    // A running one is kept (either conflict policy); an ended one too with REJECT_DUPLICATE.
-    if (existing && (existing.status === 'RUNNING' || request.workflowIdReusePolicy === 'REJECT_DUPLICATE')) return;
+    // A running one is kept (unless TERMINATE_EXISTING replaces it); an ended one too with REJECT_DUPLICATE.
+    const replaces = existing?.status === 'RUNNING' && request.workflowIdConflictPolicy === 'TERMINATE_EXISTING';
+    if (existing && !replaces && (existing.status === 'RUNNING' || request.workflowIdReusePolicy === 'REJECT_DUPLICATE')) return;
     this.runs.set(request.workflowId, { request, status: 'RUNNING', cancelRequested: false, signals: [] });
   }
 

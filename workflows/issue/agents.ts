@@ -11,7 +11,8 @@ import type { ModelTier } from '../../src/contracts/policy';
 import { type LoopGiveUp, runAgentLoop } from '../shared/agent-loop';
 import { failureMessage, type IssueRun, PipelineEnd } from './run';
 import { addCost, step } from './visibility';
-import { clarify, ensureBudget } from './waits';
+import { clarify, ensureBudget, holdWhile } from './waits';
+import { holdReason } from '../shared/controls';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -56,7 +57,8 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
     // The last turn is forced to answer; one that still asks for nothing fails the stage.
     { forceFinalFrom: maxTurns - 1, turnLimit: maxTurns, maxRepairs: MAX_REPAIRS_PER_LOOP, stopAtForcedTurnWithoutTools: true },
     {
-      beforeTurn: () => ensureBudget(run),
+      // Held turns (the kill switch, a stage flag) wait first; otherwise the same call as before.
+      beforeTurn: () => (holdReason(run.state.controls, stage) ? holdWhile(run, stage).then(() => ensureBudget(run)) : ensureBudget(run)),
       async takeTurn(turn, forceFinal) {
         step(run, `${stage}: model turn ${turn + 1}`);
         const result = await models.agentModelTurn.executeWithOptions(

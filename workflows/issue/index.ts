@@ -28,10 +28,11 @@ import {
 import type { IssueStatus } from '../../src/contracts/issue';
 import { type IssueOutcome, type IssueWorkflowInput, searchAttributes } from '../definitions';
 import { registerHandlers } from './people';
-import { PHASES } from './phases';
+import { PHASES, STAGE_OF_PHASE } from './phases';
 import { failureMessage, type IssueRun, PipelineEnd, startIssueRun } from './run';
 import { notifyErp, show, touch } from './visibility';
-import { waitForSlot } from './waits';
+import { holdWhile, waitForSlot } from './waits';
+import { holdReason } from '../shared/controls';
 import { pinnedWhenVersioned } from '../shared/versioning';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOutcome> {
@@ -74,6 +75,9 @@ async function pipeline(run: IssueRun): Promise<{ status: IssueOutcome['status']
       await run.people.flush();
       await continueAsNew<typeof issueWorkflow>({ ...run.input, resume: state });
     }
+    // The kill switch and stage flags hold a phase before it starts (see holdWhile).
+    const stage = STAGE_OF_PHASE[state.phase];
+    if (stage && holdReason(state.controls, stage)) await holdWhile(run, stage);
     const result = await PHASES[state.phase](run);
     if ('end' in result) return result.end;
     state.phase = result.next;

@@ -10,6 +10,7 @@ import {
   answerSignal,
   answerUpdate,
   contextUpdatedSignal,
+  controlsChangedSignal,
   decisionSignal,
   decisionUpdate,
   type PendingHuman,
@@ -18,6 +19,7 @@ import {
   statusQuery,
 } from '../definitions';
 import { slotGrantedSignal } from '../limiter';
+import { validControls } from '../shared/controls';
 import { acceptFromPeople, type InputChannel } from '../shared/human-input';
 import { type IssueRun, personPathBookkeeping } from './run';
 import { touch } from './visibility';
@@ -46,6 +48,12 @@ export function registerHandlers(run: IssueRun): void {
   });
   setHandler(slotGrantedSignal, () => {
     inbox.slotGranted = true;
+  });
+  setHandler(controlsChangedSignal, (controls) => {
+    // A held pipeline (waits.ts `holdWhile`) wakes on the change; an invalid payload changes nothing.
+    const valid = validControls(controls);
+    if (valid) run.state.controls = valid;
+    else log.warn('controlsChanged signal ignored: not a controls record', { received: typeof controls });
   });
   setHandler(contextUpdatedSignal, (update) => {
     // The new context is already in Postgres; every prompt built from now on reads it.

@@ -9,13 +9,15 @@
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
 import { workflowInfo } from '@temporalio/workflow';
+import type { Stage } from '../../src/contracts/issue';
 import type { ReviewSummary } from '../../src/contracts/stages';
 import { type IssueOutcome, type Phase, searchAttributes } from '../definitions';
 import { runAgent } from './agents';
 import { type IssueRun, PipelineEnd } from './run';
 import { capTier, raiseTier, tierForComplexity } from './tiers';
 import { addCost, complete, enter, notifyErp, showWithNext, step } from './visibility';
-import { clarify, ensureBudget, gate } from './waits';
+import { clarify, ensureBudget, gate, holdWhile } from './waits';
+import { holdReason } from '../shared/controls';
 
 /** Clarification rounds triage may take before it must route. */
 const MAX_TRIAGE_QUESTIONS = 2;
@@ -143,6 +145,7 @@ async function finalApproval(run: IssueRun): Promise<PhaseResult> {
 /** Workspace issues end in a pull request, opened exactly once (see publishChange). */
 async function publish(run: IssueRun, summary: string): Promise<string> {
   if (!run.policy.workspace) return summary;
+  if (holdReason(run.state.controls, 'publish')) await holdWhile(run, 'publish');
   step(run, 'opening the pull request');
   const pr = await run.activities.workspace.publishChange.executeWithOptions({ summary: 'publish · push and open the pull request' }, [
     { ...run.ref, workflowId: workflowInfo().workflowId },
@@ -151,6 +154,17 @@ async function publish(run: IssueRun, summary: string): Promise<string> {
   if (run.policy.statusCallbacks) await notifyErp(run, 'issue.pull_request_opened', { pullRequestUrl: pr.url, status: 'processing' });
   return `${summary}; pull request ${pr.url}`;
 }
+
+/** The agent stage a phase runs (the gates run none): what a stage flag holds. */
+export const STAGE_OF_PHASE: Record<Phase, Stage | null> = {
+  classify: 'classify',
+  triage: 'triage',
+  research: 'research',
+  plan_approval: null,
+  code: 'code',
+  review: 'review',
+  final_approval: null,
+};
 
 export const PHASES: Record<Phase, PhaseStep> = {
   classify,

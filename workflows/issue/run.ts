@@ -69,6 +69,7 @@ function freshState(input: IssueWorkflowInput): CarriedState {
     phase: 'classify',
     baseTier: 'small',
     lastCallCostUsd: 0,
+    ...(input.controls ? { controls: input.controls } : {}),
     counters: { triageRound: 0, researchRound: 0, codeRound: 0, reviewRoundsUsed: 0, codeTierBoost: 0, planGateRound: 0, finalGateRound: 0 },
     progress: {
       issueId: input.issueId,

@@ -3,10 +3,11 @@
  * a reminder, an escalation and an expiry, all durable timers) and for a slot of the
  * concurrency limiter. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { condition, patched, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { IssueStatus } from '../../src/contracts/issue';
+import { condition, log, patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { IssueStatus, Stage } from '../../src/contracts/issue';
 import type { Decision, Gate } from '../../src/contracts/people';
 import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
+import { holdReason } from '../shared/controls';
 import { type IssueRun, personPathBookkeeping, PipelineEnd } from './run';
 import { capTier } from './tiers';
 import { addCost, notifyErp, show, touch } from './visibility';
@@ -236,5 +237,31 @@ function pendingForErp(pending: PendingHuman): Record<string, unknown> {
       return { kind: 'question', questionId: pending.questionId, question: pending.question, draftAnswer: pending.draftAnswer, deadline: pending.deadline };
     case 'budget':
       return { kind: 'budget', spentUsd: pending.spentUsd, budgetUsd: pending.budgetUsd, deadline: pending.deadline };
+  }
+}
+
+/**
+ * Holds the pipeline before `stage` while the kill switch or a stage flag says so (a workflow
+ * wait: a `controlsChanged` signal wakes it), then continues where it stopped. Callers check
+ * `holdReason` first and only await this when it holds: an await that holds nothing would
+ * still add a turn, and could reorder the commands of histories recorded before it existed.
+ */
+export async function holdWhile(run: IssueRun, stage: Stage | 'publish'): Promise<void> {
+  const { progress } = run;
+  const stepBefore = progress.currentStep;
+  const since = new Date().toISOString();
+  try {
+    for (let reason = holdReason(run.state.controls, stage); reason !== null; reason = holdReason(run.state.controls, stage)) {
+      progress.held = { stage, reason, since };
+      progress.currentStep = `held before ${stage}: ${reason}`;
+      touch(run);
+      log.info('pipeline held', { stage, reason });
+      const heldFor = reason;
+      await condition(() => holdReason(run.state.controls, stage) !== heldFor);
+    }
+  } finally {
+    progress.held = null;
+    progress.currentStep = stepBefore;
+    touch(run);
   }
 }
