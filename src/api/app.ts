@@ -14,6 +14,8 @@ import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
 import { adminRoutes } from './routes/admin';
+import { feedbackRoutes, invocationFeedbackRoutes, issueFeedbackRoutes } from './routes/feedback';
+import type { FeedbackService } from '../feedback/service';
 import type { ControlsService } from '../controls/service';
 import type { DeliveryLogService } from '../erp/delivery-log';
 import { issueRoutes } from './routes/issues';
@@ -32,6 +34,8 @@ export interface ApiDeps {
   deliveries?: DeliveryLogService;
   /** The kill switch and stage flags (/api/admin; /health shows the installation's). */
   controls?: ControlsService;
+  /** Feedback on issues and skill runs (/api/issues/:id/feedback, /api/invocations/:id/feedback, /api/feedback). */
+  feedback?: FeedbackService;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
   /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
@@ -167,6 +171,12 @@ export function createApp(deps: ApiDeps) {
     .route('/audit', auditRoutes(deps.access));
   if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));
   if (deps.controls) api.route('/admin', adminRoutes(deps.controls, deps.access));
+  if (deps.feedback) {
+    api
+      .route('/issues', issueFeedbackRoutes(deps.feedback, deps.access))
+      .route('/invocations', invocationFeedbackRoutes(deps.feedback, deps.access))
+      .route('/feedback', feedbackRoutes(deps.feedback, deps.access));
+  }
   if (deps.skills) {
     api
       .route('/skills', skillRoutes(deps.skills, deps.access))

@@ -380,7 +380,37 @@ const controlsState = {
 const readiness = object({ status: oneOfStrings(['ready', 'degraded']), checks: object({ database: boolean }) });
 const liveness = object({ status: oneOfStrings(['ok']) });
 
+const feedbackGroup = object({
+  key: string('The stage (issue for the issue as a whole) or the skill'),
+  count: integer,
+  averageRating: number,
+  outcomes: object(Object.fromEntries(['SOLVED', 'PARTIAL', 'NOT_SOLVED', 'MADE_WORSE'].map((outcome) => [outcome, integer]))),
+  pending: { ...integer, description: 'Still improvementStatus PENDING' },
+});
+const feedbackSchema = object(
+  {
+    id: string(),
+    issueId: nullable(string()),
+    invocationId: nullable(string()),
+    agentType: nullable(string('The stage (issues; null: the issue as a whole) or the skill (skill runs)')),
+    rating: integer,
+    outcome: oneOfStrings(['SOLVED', 'PARTIAL', 'NOT_SOLVED', 'MADE_WORSE']),
+    comment: nullable(string()),
+    tags: array(string()),
+    userId: nullable(string('Who gave it')),
+    kanbanCardId: nullable(string()),
+    improvementStatus: oneOfStrings(['PENDING', 'ANALYZED', 'IMPLEMENTED', 'DISMISSED']),
+    analysisResult: nullable(openObject('What the analysis found')),
+    createdAt: time,
+  },
+  [],
+  'Feedback on an issue or a skill run',
+);
+
 export const componentSchemas: Record<string, Schema> = {
+  Feedback: feedbackSchema,
+  FeedbackList: object({ items: array(ref('Feedback')) }),
+  FeedbackSummary: object({ byStage: array(feedbackGroup), bySkill: array(feedbackGroup) }),
   AgentControls: agentControls,
   AgentControlsState: object(controlsState),
   AgentControlsChanged: object({ ...controlsState, broadcastWorkflowId: string('The workflow sending the change to running issues (agent-controls:<organization>)') }),

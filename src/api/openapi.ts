@@ -9,6 +9,7 @@ import { erpWebhookSchema } from '../issues/erp-webhook';
 import { answer, errorResponse, queryParameters, requestBody } from './openapi-parts';
 import { actingUserParameter, personRefused } from './openapi-people';
 import { componentSchemas } from './openapi-schemas';
+import { feedbackPaths } from './openapi-feedback';
 import { skillPaths } from './openapi-skills';
 import { statusCallbackWebhooks } from './openapi-webhooks';
 
@@ -213,6 +214,12 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/schedules/{id}/unpause': ['unpauseSchedule', 'Schedules'],
   'POST /api/schedules/{id}/trigger': ['triggerSchedule', 'Schedules'],
   'POST /api/schedules/{id}/backfill': ['backfillSchedule', 'Schedules'],
+  'POST /api/issues/{id}/feedback': ['giveIssueFeedback', 'Feedback'],
+  'GET /api/issues/{id}/feedback': ['listIssueFeedback', 'Feedback'],
+  'POST /api/invocations/{id}/feedback': ['giveInvocationFeedback', 'Feedback'],
+  'GET /api/invocations/{id}/feedback': ['listInvocationFeedback', 'Feedback'],
+  'PATCH /api/feedback/{id}': ['updateFeedbackImprovement', 'Feedback'],
+  'GET /api/feedback/summary': ['getFeedbackSummary', 'Feedback'],
   'GET /api/admin/state': ['getAgentControls', 'Operations'],
   'POST /api/admin/pause': ['pauseAgents', 'Operations'],
   'POST /api/admin/resume': ['resumeAgents', 'Operations'],
@@ -229,9 +236,10 @@ const TAGS = [
   { name: 'Skill runs', description: 'Invocations, ERP events and their runs' },
   { name: 'Schedules', description: 'Skills on Temporal Schedules' },
   { name: 'Audit', description: 'The trail of human and admin actions' },
+  { name: 'Feedback', description: 'Ratings of issues and skill runs, what was done about them, and their summary' },
   { name: 'Webhooks in', description: 'Signed deliveries from the ERP and GitHub' },
   { name: 'Webhooks out', description: 'The events we send to the callback URL: their log and redelivery' },
-  { name: 'Operations', description: 'Health' },
+  { name: 'Operations', description: 'Health, readiness, and the kill switch' },
 ];
 
 /** Operations that count against the organization's rate limits or spend caps. */
@@ -318,6 +326,7 @@ export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<str
       ...issuePaths(),
       ...webhookPaths(),
       ...skillPaths(),
+      ...feedbackPaths(),
       '/health': {
         get: {
           summary:

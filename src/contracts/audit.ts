@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { AUDIT_CHANNELS } from '../identity/scopes';
 import { caseInsensitiveEnum } from './enums';
 import { cursorSchema } from './pages';
+import { checkedTimeRange } from './time-range';
 
 /** GET /api/audit: newest first, every filter optional, paginated like /api/issues. */
-export const listAuditQuerySchema = z
-  .strictObject({
+export const listAuditQuerySchema = checkedTimeRange(
+  z.strictObject({
     actor: z.string().trim().min(1).max(200).optional(),
     /** An action name (`issue.decide`) or a prefix ending in `.` (`issue.`). */
     action: z.string().trim().min(1).max(100).optional(),
@@ -21,12 +22,6 @@ export const listAuditQuerySchema = z
     cursor: cursorSchema.optional(),
     /** Deprecated: pages by position; use cursor. */
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
-  // In UTC within years 1–9999, as Postgres takes them (an offset can push 9999-12-31 past it).
-  .refine((q) => [q.from, q.to].every((at) => at === undefined || (Date.parse(at) >= Date.UTC(1, 0, 1) && Date.parse(at) < Date.UTC(10000, 0, 1))), {
-    message: 'must be within the years 1 to 9999 in UTC',
-    path: ['from'],
-  })
-  .refine((q) => !q.cursor || q.offset === 0, { message: 'give cursor or offset, not both', path: ['offset'] });
+  }),
+).refine((q) => !q.cursor || q.offset === 0, { message: 'give cursor or offset, not both', path: ['offset'] });
 export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;

@@ -237,12 +237,18 @@ export const llmCalls = pgTable(
 export type FeedbackOutcome = 'SOLVED' | 'PARTIAL' | 'NOT_SOLVED' | 'MADE_WORSE';
 export type ImprovementStatus = 'PENDING' | 'ANALYZED' | 'IMPLEMENTED' | 'DISMISSED';
 
+/**
+ * What people say about an issue's outcome or a skill run's (the ERP's AgentFeedback): one row
+ * per rating, about exactly one of the two. `agentType` is the stage (classify … review) or,
+ * for a skill run, the skill's slug: what the summary groups by.
+ */
 export const feedback = pgTable(
   'feedback',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
-    issueId: issueIdColumn(),
+    issueId: optionalIssueIdColumn(),
+    invocationId: optionalInvocationIdColumn(),
     stepId: uuid('step_id').references(() => issueSteps.id, { onDelete: 'set null' }),
     agentType: text('agent_type'),
     rating: smallint('rating').notNull(),
@@ -258,7 +264,11 @@ export const feedback = pgTable(
   (t) => [
     check('feedback_rating_range', sql`${t.rating} between 1 and 5`),
     check('feedback_outcome_valid', sql`${t.outcome} in ('SOLVED','PARTIAL','NOT_SOLVED','MADE_WORSE')`),
+    check('feedback_about_one', sql`num_nonnulls(${t.issueId}, ${t.invocationId}) = 1`),
+    check('feedback_improvement_valid', sql`${t.improvementStatus} in ('PENDING','ANALYZED','IMPLEMENTED','DISMISSED')`),
     index('feedback_org_issue_idx').on(t.organizationId, t.issueId),
+    index('feedback_org_invocation_idx').on(t.organizationId, t.invocationId),
+    index('feedback_org_created_idx').on(t.organizationId, t.createdAt),
     index('feedback_org_status_idx').on(t.organizationId, t.improvementStatus),
   ],
 );

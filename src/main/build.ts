@@ -1,4 +1,5 @@
 import { createControlsService } from '../controls/service';
+import { createFeedbackService } from '../feedback/service';
 import type { Client } from '@temporalio/client';
 import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
@@ -58,6 +59,7 @@ export function buildServices(deps: ServiceDeps) {
     access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
     deliveries: createDeliveryLogService(db),
     controls: createControlsService({ db, runs, taskQueue }),
+    feedback: createFeedbackService(db),
   };
 }
 
