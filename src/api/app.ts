@@ -14,6 +14,8 @@ import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
 import { adminRoutes } from './routes/admin';
+import { inboxRoutes } from './routes/inbox';
+import type { InboxService } from '../inbox/service';
 import { feedbackRoutes, invocationFeedbackRoutes, issueFeedbackRoutes } from './routes/feedback';
 import type { FeedbackService } from '../feedback/service';
 import type { ControlsService } from '../controls/service';
@@ -36,6 +38,8 @@ export interface ApiDeps {
   controls?: ControlsService;
   /** Feedback on issues and skill runs (/api/issues/:id/feedback, /api/invocations/:id/feedback, /api/feedback). */
   feedback?: FeedbackService;
+  /** What waits for a person (/api/inbox). */
+  inbox?: InboxService;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
   /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
@@ -171,6 +175,7 @@ export function createApp(deps: ApiDeps) {
     .route('/audit', auditRoutes(deps.access));
   if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));
   if (deps.controls) api.route('/admin', adminRoutes(deps.controls, deps.access));
+  if (deps.inbox) api.route('/inbox', inboxRoutes(deps.inbox));
   if (deps.feedback) {
     api
       .route('/issues', issueFeedbackRoutes(deps.feedback, deps.access))

@@ -407,7 +407,28 @@ const feedbackSchema = object(
   'Feedback on an issue or a skill run',
 );
 
+const inboxItem = object(
+  {
+    kind: oneOfStrings(['issue', 'invocation']),
+    id: string('The issue or skill run id: what the approval and answer endpoints take'),
+    title: string(),
+    waitingFor: oneOfStrings(['approval', 'question', 'budget', 'review']),
+    gate: nullable(oneOfStrings(['plan', 'final'])),
+    questionId: nullable(string()),
+    prompt: nullable(string('The question, the output to review, or the spend')),
+    draftAnswer: nullable(string()),
+    priority: nullable(string()),
+    since: time,
+    deadline: nullable(time),
+    reminded: boolean,
+    escalated: boolean,
+    path: string('Where to see it whole'),
+  },
+  [],
+);
+
 export const componentSchemas: Record<string, Schema> = {
+  Inbox: object({ person: nullable(object({ userId: string(), role: string() })), items: array(inboxItem) }),
   Feedback: feedbackSchema,
   FeedbackList: object({ items: array(ref('Feedback')) }),
   FeedbackSummary: object({ byStage: array(feedbackGroup), bySkill: array(feedbackGroup) }),

@@ -103,6 +103,13 @@ function issuePaths(): Paths {
         },
       },
     },
+    '/api/inbox': {
+      get: {
+        summary:
+          "What waits for the person the key acts for (a personal key, or act-as with X-Acting-User), limited to what their role may settle; a service key sees every wait. Soonest deadline first (scope review)",
+        responses: { 200: answer('The waits', 'Inbox') },
+      },
+    },
     '/api/admin/state': {
       get: {
         summary: "What holds the organization's issues: the installation's kill switch and stage flags, its own, and the two together (scope admin)",
@@ -220,6 +227,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'GET /api/invocations/{id}/feedback': ['listInvocationFeedback', 'Feedback'],
   'PATCH /api/feedback/{id}': ['updateFeedbackImprovement', 'Feedback'],
   'GET /api/feedback/summary': ['getFeedbackSummary', 'Feedback'],
+  'GET /api/inbox': ['getInbox', 'People in the loop'],
   'GET /api/admin/state': ['getAgentControls', 'Operations'],
   'POST /api/admin/pause': ['pauseAgents', 'Operations'],
   'POST /api/admin/resume': ['resumeAgents', 'Operations'],

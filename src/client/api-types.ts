@@ -122,6 +122,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits for the person the key acts for (a personal key, or act-as with X-Acting-User), limited to what their role may settle; a service key sees every wait. Soonest deadline first (scope review) */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invocations": {
         parameters: {
             query?: never;
@@ -1019,6 +1036,33 @@ export interface components {
             uptimeSeconds: number;
             /** @description The orchestrator version (package.json) */
             version: string;
+        };
+        Inbox: {
+            items: {
+                deadline: string | null;
+                draftAnswer: string | null;
+                escalated: boolean;
+                gate: ("plan" | "final") | null;
+                /** @description The issue or skill run id: what the approval and answer endpoints take */
+                id: string;
+                /** @enum {string} */
+                kind: "issue" | "invocation";
+                /** @description Where to see it whole */
+                path: string;
+                priority: string | null;
+                prompt: string | null;
+                questionId: string | null;
+                reminded: boolean;
+                /** Format: date-time */
+                since: string;
+                title: string;
+                /** @enum {string} */
+                waitingFor: "approval" | "question" | "budget" | "review";
+            }[];
+            person: {
+                role: string;
+                userId: string;
+            } | null;
         };
         /** @description A skill run (requests to people only on the single-run view) */
         Invocation: {
@@ -2006,6 +2050,53 @@ export interface operations {
             };
             /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The waits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

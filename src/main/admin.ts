@@ -48,6 +48,7 @@ import { parseScopes, ROLES, type Role } from '../identity/scopes';
 import { installSkillLibrary } from '../skills/library';
 import { publishSkill } from '../skills/publish';
 import { openConfiguredDatabase } from './services';
+import { FlagError, parseFlags as parseCliFlags } from './cli-flags';
 import { operatorName } from './operator';
 import { requireTemporalAddress } from './require-temporal';
 
@@ -257,23 +258,14 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** `--name value` flags anywhere after the organization; the rest stay positional. */
+/** `--name value` flags anywhere after the organization (cli-flags.ts); a bad one shows the usage. */
 function parseFlags(args: string[], known: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const name = arg.slice(2);
-    const value = args[i + 1];
-    if (!known.includes(name) || value === undefined) usage();
-    flags[name] = value;
-    i += 1;
+  try {
+    return parseCliFlags(args, known);
+  } catch (error) {
+    if (error instanceof FlagError) usage();
+    throw error;
   }
-  return { positional, flags };
 }
 
 main().catch((error: unknown) => {

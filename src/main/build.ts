@@ -1,5 +1,6 @@
 import { createControlsService } from '../controls/service';
 import { createFeedbackService } from '../feedback/service';
+import { createInboxService } from '../inbox/service';
 import type { Client } from '@temporalio/client';
 import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
@@ -60,6 +61,7 @@ export function buildServices(deps: ServiceDeps) {
     deliveries: createDeliveryLogService(db),
     controls: createControlsService({ db, runs, taskQueue }),
     feedback: createFeedbackService(db),
+    inbox: createInboxService(db),
   };
 }
 

@@ -12,6 +12,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
     deliveries: {} as never,
     controls: {} as never,
     feedback: {} as never,
+    inbox: {} as never,
     access: { authenticate: async () => undefined } as never,
     health: async () => ({}),
     ...overrides,
