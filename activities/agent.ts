@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolCalls } from '../src/metrics/registry';
 import {
   type AgentStage,
   agentTools,
@@ -154,6 +155,8 @@ export function createAgentActivities(deps: AgentDeps) {
       isError = true;
     }
     const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !COUNTED_AT_START.has(call.name) });
+    // The model names the tool: anything we do not offer is one label, not one per invention.
+    toolCalls.inc({ tool: isToolName(call.name) ? call.name : 'unknown', outcome: isError ? 'error' : 'ok' });
     // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
     if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
     else transcripts.forget(input.loopId);

@@ -6,6 +6,7 @@ import type { LlmClient, LlmRequest, LlmResponse } from '../src/llm/client';
 import { emptyUsage } from '../src/llm/client';
 import { costUsd } from '../src/llm/pricing';
 import { assertUnderSpendCaps, type SpendGuard } from '../src/spend-caps';
+import { countModelCall } from '../src/metrics/model-calls';
 import { type ActivityRuntime, withHeartbeat } from './context';
 
 export interface ModelCallDeps {
@@ -46,6 +47,7 @@ export async function callModelRecorded(
     const model = response.model || request.model;
     const cost = costUsd(model, response.usage);
     deps.spend?.add(record.organizationId, cost);
+    countModelCall({ organization: record.organizationId, model, stage: record.stage }, 'ok', response.usage, cost, response.durationMs);
     const answered = {
       ...base,
       model,
@@ -62,6 +64,7 @@ export async function callModelRecorded(
     return { response, costUsd: cost };
   } catch (error) {
     if (!runtime.signal.aborted) {
+      countModelCall({ organization: record.organizationId, model: request.model, stage: record.stage }, 'error', emptyUsage(), 0, Date.now() - started);
       await recordLlmCall(deps.db, {
         ...base,
         status: 'error',

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { toolCalls } from '../src/metrics/registry';
 import { z } from 'zod';
 import { type ModelTier, organizationSettingsSchema, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
 import {
@@ -280,6 +281,8 @@ export function createSkillActivities(deps: SkillDeps) {
         }
       }
       const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !refused });
+      // A refused name may be anything the model made up: one label for all of them.
+      toolCalls.inc({ tool: refused ? 'unpermitted' : call.name, outcome: refused ? 'refused' : isError ? 'error' : 'ok' });
       if (refused) Context.current().log.warn('skill tool refused', { invocationId: input.invocationId, tool: call.name, reason: truncate(output, 300) });
       return { isError, refused, summary: truncate(output, 200), executed: stored && !refused };
     },

@@ -31,6 +31,15 @@ const envSchema = z.object({
   /** Base URL used in `trackingUrl`s handed to the ERP. Defaults to http://HOST:PORT. */
   PUBLIC_BASE_URL: optionalString,
 
+  // ---- Metrics (README "Metrics") ---------------------------------------------
+  /** The API's GET /metrics answers only with this bearer token; unset, it is off. At least 16 characters. */
+  METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, 'at least 16 characters'),
+  /** A worker serves its metrics on this port (unset: not served); on WORKER_METRICS_HOST. */
+  WORKER_METRICS_PORT: port.optional(),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** The Temporal SDK's own metrics (workflow and activity tasks, pollers, slots) on host:port; unset: off. */
+  TEMPORAL_METRICS_BIND_ADDRESS: optionalString.refine((value) => value === undefined || /^[^:\s]+:\d{1,5}$/.test(value), 'host:port'),
+
   // ---- Temporal -------------------------------------------------------------
   /** host:port of a Temporal frontend. Unset: the all-in-one run starts the embedded dev server. */
   TEMPORAL_ADDRESS: optionalString,
@@ -147,6 +156,7 @@ export interface Config {
   env: ParsedEnv['NODE_ENV'];
   logLevel: ParsedEnv['LOG_LEVEL'];
   http: { port: number; host: string; publicBaseUrl: string };
+  metrics: { token: string | undefined; workerPort: number | undefined; workerHost: string; temporalBindAddress: string | undefined };
   temporal: TemporalConfig;
   database: { url: string | undefined; poolSize: number; pgliteDir: string };
   dataDir: string;
@@ -218,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.HOST,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     },
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.WORKER_METRICS_PORT, workerHost: e.WORKER_METRICS_HOST, temporalBindAddress: e.TEMPORAL_METRICS_BIND_ADDRESS },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

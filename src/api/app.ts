@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { httpMetrics } from '../metrics/http';
+import { metricsRegistry } from '../metrics/registry';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webhook';
 import { GITHUB_WEBHOOK_HEADERS, type GitHubWebhookHeaders } from '../issues/github-webhook';
 import type { IssueService } from '../issues/service';
-import { type AuthVariables, requireApiKey } from './auth';
+import { type AuthVariables, bearerKey, requireApiKey, unauthorized } from './auth';
 import type { Database } from '../db/client';
 import { errorBody, handleError } from './errors';
 import { idempotency } from './idempotency';
@@ -40,6 +43,8 @@ export interface ApiDeps {
   feedback?: FeedbackService;
   /** What waits for a person (/api/inbox). */
   inbox?: InboxService;
+  /** GET /metrics answers only with `Authorization: Bearer <this>` (METRICS_TOKEN); unset, it is off. */
+  metricsToken?: string;
   /** API keys, who a request acts for, and the audit trail (/api/audit). */
   access: AccessService;
   /** Where Idempotency-Key outcomes are kept; without it the header is ignored (tests of other parts). */
@@ -86,9 +91,17 @@ export function createApp(deps: ApiDeps) {
 
   const app = new Hono<{ Variables: AuthVariables }>();
   app.use(requestId());
+  app.use(httpMetrics());
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
 
+  // Prometheus scrapes with the token (its `authorization: credentials`); label values name
+  // organizations and routes, so the endpoint is never open.
+  app.get('/metrics', async (c) => {
+    if (!deps.metricsToken) return c.json(errorBody(c, 'NOT_FOUND', 'metrics are off on this API: set METRICS_TOKEN to serve them'), 404);
+    if (!sameSecret(bearerKey(c.req.header('authorization')) ?? '', deps.metricsToken)) return unauthorized(c);
+    return c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType });
+  });
   app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
   app.route('/docs', docsRoutes());
 
@@ -195,3 +208,9 @@ export function createApp(deps: ApiDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Compares secrets in constant time (hashes first, so their lengths do not show either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -232,6 +232,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/admin/pause': ['pauseAgents', 'Operations'],
   'POST /api/admin/resume': ['resumeAgents', 'Operations'],
   'GET /health': ['getHealth', 'Operations'],
+  'GET /metrics': ['getMetrics', 'Operations'],
   'GET /ready': ['getReadiness', 'Operations'],
   'GET /live': ['getLiveness', 'Operations'],
 };
@@ -354,6 +355,18 @@ export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<str
           summary: "Readiness for traffic: this instance's database answers (Temporal and the workers are shared, and issues are accepted without them: see /health)",
           security: [],
           responses: { 200: answer('Ready', 'Readiness'), 503: answer('Not ready: the database does not answer', 'Readiness') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary:
+            'Prometheus metrics: HTTP requests, issues by status and stage, waits for people, the queue and slots, webhooks and callbacks, the process (README "Metrics"). Off unless METRICS_TOKEN is set; then only with Authorization: Bearer <METRICS_TOKEN>',
+          security: [],
+          responses: {
+            200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            401: answer('Missing or wrong METRICS_TOKEN', 'Error'),
+            404: answer('Metrics are off on this API (no METRICS_TOKEN)', 'Error'),
+          },
         },
       },
       '/live': {

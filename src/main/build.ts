@@ -1,4 +1,6 @@
 import { createControlsService } from '../controls/service';
+import { useStateSource } from '../metrics/state';
+import { LIMITER_WORKFLOW_ID, limiterStateQuery } from '../../workflows/limiter';
 import { createFeedbackService } from '../feedback/service';
 import { createInboxService } from '../inbox/service';
 import type { Client } from '@temporalio/client';
@@ -68,8 +70,16 @@ export function buildServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof buildServices>;
 
 /** The HTTP app over the services, with both webhooks. */
-export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'logError'>>) {
+export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'logError' | 'metricsToken'>>) {
   const { runs, ...routed } = services;
+  // What /metrics reads when scraped: Postgres, and the limiter's slots (a query, when it answers in time).
+  useStateSource({
+    db: deps.db,
+    slots: async () => {
+      const state = await runs.query(LIMITER_WORKFLOW_ID, limiterStateQuery);
+      return state ? { running: state.running.length, waiting: state.waiting.length } : undefined;
+    },
+  });
   return createApp({
     ...routed,
     idempotencyStore: deps.db,
@@ -78,5 +88,6 @@ export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDe
     health: deps.health,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
     ...(deps.logError ? { logError: deps.logError } : {}),
+    ...(deps.metricsToken ? { metricsToken: deps.metricsToken } : {}),
   });
 }

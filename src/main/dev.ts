@@ -11,7 +11,8 @@ import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '.
 import { startWorkspaceSweep } from '../workspace/sweep';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { serveMetrics } from '../metrics/server';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'dev');
   // shutdownSignals: [] — this process orders the shutdown itself (API, worker, then server).
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'WARN', metricsBindAddress: config.metrics.temporalBindAddress, handleSignals: false });
   const cleanups: Array<() => Promise<unknown>> = [];
   let stopping = false;
 
@@ -87,6 +88,11 @@ async function main(): Promise<void> {
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
     announceDeployment(client, version, config.temporal.taskQueue, log);
+    if (config.metrics.workerPort !== undefined) {
+      const metrics = await serveMetrics({ host: config.metrics.workerHost, port: config.metrics.workerPort });
+      log.info(`Worker metrics at ${metrics.url}`);
+      cleanups.push(() => metrics.close());
+    }
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;

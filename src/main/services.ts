@@ -179,6 +179,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     db: deps.db.db,
     health: () => health.read(),
     sandbox: sandboxHealth(config.sandbox),
+    ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
     logError: (error, requestId) => deps.log.error('request failed', { requestId, error }),
   });
 }

@@ -1,8 +1,9 @@
 /** The Temporal worker process: workflows (prebuilt bundle) and activities. */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { serveMetrics } from '../metrics/server';
 import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '../sandbox';
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { requireTemporalAddress } from './require-temporal';
@@ -11,7 +12,8 @@ import { announceDeployment, createConfiguredLlm, createConfiguredWorker, openCo
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO') });
+  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'INFO', metricsBindAddress: config.metrics.temporalBindAddress });
+  if (config.metrics.temporalBindAddress) log.info(`Temporal SDK metrics at http://${config.metrics.temporalBindAddress}/metrics`);
   const address = requireTemporalAddress(config, 'worker');
   // Before anything else: a worker that cannot confine agent commands does not start.
   const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal, address); // the limiter's signals
   const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox });
   const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
+  const metrics = config.metrics.workerPort === undefined ? undefined : await serveMetrics({ host: config.metrics.workerHost, port: config.metrics.workerPort });
+  if (metrics) log.info(`Worker metrics at ${metrics.url}`);
   log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets activities finish.
   try {
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     await running;
   } finally {
     stopSweep();
+    await metrics?.close();
     await connection.close();
     await client.connection.close();
     await llm.close();

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { measured } from './measured';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -158,7 +159,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
   const bash = findBash();
   const base = baseArguments();
 
-  return {
+  return measured({
     kind: 'bubblewrap',
     fileOwner: user,
     describe() {
@@ -172,7 +173,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions = {}): Comman
     },
     run: (command) => runInBubblewrap(command),
     stopWorkspace: async (hostPath) => (cgroups ? cgroups.killGroups(`${workspaceKey(hostPath)}-`) : 0),
-  };
+  });
 
   async function runInBubblewrap(command: SandboxCommand): Promise<SandboxResult> {
     const { limits } = command;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { measured } from './measured';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ export const SANDBOX_OFF_WARNING =
 export function createUnsandboxedRunner(): CommandSandbox {
   const bash = findBash();
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => existsSync(candidate));
-  return {
+  return measured({
     kind: 'off',
     describe: () => ({ kind: 'off', resourceControl: 'wall time and output only', warning: SANDBOX_OFF_WARNING }),
     // Nothing is tracked: a command that left its process group is not found.
@@ -40,5 +41,5 @@ export function createUnsandboxedRunner(): CommandSandbox {
         await fs.rm(home, { recursive: true, force: true });
       }
     },
-  };
+  });
 }

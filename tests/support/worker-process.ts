@@ -2,7 +2,9 @@
  * A worker in a child process, so a test can kill it with SIGKILL mid-activity — a real
  * crash, not a graceful shutdown. Configured by the environment the test passes.
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { serveMetrics } from '../../src/metrics/server';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
 import { openDatabase } from '../../src/db/client';
@@ -15,7 +17,9 @@ async function main(): Promise<void> {
     if (!value) throw new Error(`${name} is required`);
     return value;
   };
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // As src/main/worker.ts: the SDK's metrics (TEMPORAL_METRICS_BIND_ADDRESS) and ours (WORKER_METRICS_PORT) when asked.
+  installTemporalRuntime({ logLevel: 'ERROR', metricsBindAddress: process.env.TEMPORAL_METRICS_BIND_ADDRESS });
+  const metrics = process.env.WORKER_METRICS_PORT ? await serveMetrics({ host: '127.0.0.1', port: Number(process.env.WORKER_METRICS_PORT) }) : undefined;
   const db = await openDatabase({ url: env('TEST_DATABASE_URL'), pgliteDir: '' });
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: env('FAKE_ANTHROPIC_URL'), timeoutMs: 120_000 });
   const connection = await NativeConnection.connect({ address: env('TEST_TEMPORAL_ADDRESS') });
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write('worker ready\n');
   await worker.run();
+  await metrics?.close();
 }
 
 main().catch((error: unknown) => {

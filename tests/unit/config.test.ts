@@ -64,4 +64,17 @@ describe('loadConfig', () => {
     expect(config.temporal.address).toBeUndefined();
     expect(config.database.url).toBeUndefined();
   });
+
+  it('reads the metrics settings, off by default, and refuses weak or malformed ones', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, workerPort: undefined, workerHost: '127.0.0.1', temporalBindAddress: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token', WORKER_METRICS_PORT: '9464', TEMPORAL_METRICS_BIND_ADDRESS: '0.0.0.0:9465' }).metrics).toEqual({
+      token: 'a-long-enough-token',
+      workerPort: 9464,
+      workerHost: '127.0.0.1',
+      temporalBindAddress: '0.0.0.0:9465',
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: at least 16 characters/);
+    expect(() => loadConfig({ WORKER_METRICS_PORT: 'http' })).toThrow(/WORKER_METRICS_PORT/);
+    expect(() => loadConfig({ TEMPORAL_METRICS_BIND_ADDRESS: '9465' })).toThrow(/TEMPORAL_METRICS_BIND_ADDRESS: host:port/);
+  });
 });
