@@ -7,14 +7,15 @@ import { AppError } from '../src/errors';
 import { controlsChangedSignal } from '../workflows/definitions';
 import { toActivityFailure } from './failures';
 
-/** Signals sent at once. */
-const CONCURRENCY = 16;
+/** Signals sent at once: one batch, after which the heartbeat records how far it got. */
+const BATCH = 16;
 
 /**
  * Tells running issues that the kill switch or a stage flag changed: every issue of the scope
  * (one organization, or all for the installation's controls) not yet ended gets its
  * organization's controls as they apply *now* (read here, so a retried or late broadcast never
- * sends a stale state). A retry resumes after the workflows its heartbeat says were done.
+ * sends a stale state). Issues go in workflow-id order, a batch at a time; the heartbeat keeps
+ * the last id of the last batch sent, and a retry resumes after it.
  */
 export function createControlsActivities(deps: { db: Database; temporal?: Client }) {
   return {
@@ -22,31 +23,30 @@ export function createControlsActivities(deps: { db: Database; temporal?: Client
       const temporal = deps.temporal;
       if (!temporal) throw toActivityFailure(new AppError('INTERNAL', 'the controls broadcast needs a Temporal client in the activity dependencies'));
       const context = Context.current();
-      const targets = await liveIssueWorkflows(deps.db, input.organizationId, input.since);
-      const done = new Set<string>((context.info.heartbeatDetails as string[] | undefined) ?? []);
+      const resumeAfter = typeof context.info.heartbeatDetails === 'string' ? context.info.heartbeatDetails : '';
+      const targets = (await liveIssueWorkflows(deps.db, input.organizationId, input.since))
+        .filter((target) => target.workflowId > resumeAfter)
+        .sort((a, b) => (a.workflowId < b.workflowId ? -1 : 1));
       const controlsOf = new Map<string, Promise<AgentControls>>();
       const controlsFor = (organizationId: string) =>
         controlsOf.get(organizationId) ?? controlsOf.set(organizationId, readControls(deps.db, organizationId).then((state) => state.effective)).get(organizationId)!;
       let signalled = 0;
       let notRunning = 0;
-      let next = 0;
-      const sendNext = async () => {
-        while (next < targets.length) {
-          const target = targets[next++]!;
-          if (done.has(target.workflowId)) continue;
-          try {
-            await temporal.workflow.getHandle(target.workflowId).signal(controlsChangedSignal, await controlsFor(target.organizationId));
-            signalled += 1;
-          } catch (error) {
-            // Not started yet (it will start with the controls of its start) or just ended.
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-            notRunning += 1;
-          }
-          done.add(target.workflowId);
-          context.heartbeat([...done]);
+      const send = async (target: (typeof targets)[number]) => {
+        try {
+          await temporal.workflow.getHandle(target.workflowId).signal(controlsChangedSignal, await controlsFor(target.organizationId));
+          signalled += 1;
+        } catch (error) {
+          // Not started yet (it will start with the controls of its start) or just ended.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          notRunning += 1;
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY }, sendNext));
+      for (let start = 0; start < targets.length; start += BATCH) {
+        const batch = targets.slice(start, start + BATCH);
+        await Promise.all(batch.map(send));
+        context.heartbeat(batch.at(-1)!.workflowId);
+      }
       return { signalled, notRunning };
     },
   };
