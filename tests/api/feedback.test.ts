@@ -5,11 +5,10 @@ import { listAuditEvents } from '../../src/db/audit';
 import { issueApiKey } from '../../src/db/organizations';
 import { addReviewer } from '../../src/db/people';
 import { issues } from '../../src/db/schema';
-import { createInvocation } from '../../src/db/skills';
 import { createFeedbackService } from '../../src/feedback/service';
 import { createAccessService } from '../../src/identity/service';
 import { checked } from '../support/contract';
-import { createTestOrganization, openTestDatabase, uniqueId } from '../support/harness';
+import { createTestInvocation, createTestOrganization, openTestDatabase, uniqueId } from '../support/harness';
 
 /**
  * Feedback through the HTTP API on the real database: given on issues and skill runs, listed,
@@ -41,19 +40,7 @@ describe('feedback API', () => {
       .insert(issues)
       .values({ organizationId: organization.id, source: 'erp', externalId, type: 'bug', priority: 'low', title: 'x', workflowId: `issue:${organization.id}:erp:${externalId}`, status: 'completed' })
       .returning();
-    const invocationId = randomUUID();
-    await createInvocation(db.db, {
-      id: invocationId,
-      organizationId: organization.id,
-      workflowId: `skill:${organization.id}:${invocationId}`,
-      skillSlug: 'client-analyzer',
-      personaSlug: 'operations-assistant',
-      triggeredBy: 'api',
-      eventId: null,
-      entityType: null,
-      entityId: null,
-      input: {},
-    });
+    const invocationId = await createTestInvocation(db, organization.id);
     return { organizationId: organization.id, apiKey, issueId: issue!.id, invocationId };
   }
 

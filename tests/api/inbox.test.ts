@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { createApp } from '../../src/api/app';
 import type { DatabaseHandle } from '../../src/db/client';
 import { issueApiKey } from '../../src/db/organizations';
 import { addReviewer, removeReviewer } from '../../src/db/people';
 import { issues } from '../../src/db/schema';
-import { createInvocation, createInvocationRequest } from '../../src/db/skills';
+import { createInvocationRequest } from '../../src/db/skills';
 import { createAccessService } from '../../src/identity/service';
 import { createInboxService } from '../../src/inbox/service';
 import { checked } from '../support/contract';
-import { createTestOrganization, openTestDatabase, uniqueId } from '../support/harness';
+import { createTestInvocation, createTestOrganization, openTestDatabase, uniqueId } from '../support/harness';
 
 /**
  * GET /api/inbox on the real database: each person sees the waits their role may settle,
@@ -50,8 +49,7 @@ describe('inbox API', () => {
     const final = await waitingIssue(organizationId, 'awaiting_approval', wait('approval', '2026-12-06T09:00:00.000Z', { gate: 'final', gateRound: 0 }));
     const question = await waitingIssue(organizationId, 'awaiting_answer', wait('question', '2026-12-04T09:00:00.000Z', { questionId: 'q-1', stage: 'research', question: 'Which currency?', policy: 'human', draftAnswer: null }));
     await waitingIssue(organizationId, 'completed', wait('approval', '2026-12-01T09:00:00.000Z', { gate: 'plan', gateRound: 0 })); // ended: not waiting
-    const invocationId = randomUUID();
-    await createInvocation(db.db, { id: invocationId, organizationId, workflowId: `skill:${organizationId}:${invocationId}`, skillSlug: 'client-analyzer', personaSlug: 'p', triggeredBy: 'api', eventId: null, entityType: null, entityId: null, input: {} });
+    const invocationId = await createTestInvocation(db, organizationId);
     await createInvocationRequest(db.db, { organizationId, invocationId, toolUseId: 'tu-1', kind: 'review', prompt: 'Check the summary' });
     const other = await createTestOrganization(db);
     await waitingIssue(other.organization.id, 'awaiting_approval', wait('approval', '2026-12-02T09:00:00.000Z', { gate: 'plan', gateRound: 0 }));

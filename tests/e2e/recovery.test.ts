@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import { insertIssueIfAbsent } from '../../src/db/issues';
 import { agentInvocations, issues } from '../../src/db/schema';
-import { createInvocation } from '../../src/db/skills';
 import { createIssueService } from '../../src/issues/service';
 import { installSkillLibrary } from '../../src/skills/library';
 import { createSkillService } from '../../src/skills/service';
 import { temporalRuns } from '../../src/temporal/runs';
-import { issueWorkflowId, skillWorkflowId } from '../../workflows/definitions';
-import { eventually, uniqueId } from '../support/harness';
+import { issueWorkflowId } from '../../workflows/definitions';
+import { createTestInvocation, eventually, uniqueId } from '../support/harness';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline';
 
 /**
@@ -51,19 +49,7 @@ describe('the recovery sweep', () => {
       workflowId: issueWorkflowId(organizationId, 'erp', externalId),
     });
     // A skill invocation written, then the same.
-    const invocationId = randomUUID();
-    await createInvocation(h.db.db, {
-      id: invocationId,
-      organizationId,
-      workflowId: skillWorkflowId(organizationId, invocationId),
-      skillSlug: 'client-analyzer',
-      personaSlug: 'operations-assistant',
-      triggeredBy: 'api',
-      eventId: null,
-      entityType: null,
-      entityId: null,
-      input: { clientId: 'c1' },
-    });
+    const invocationId = await createTestInvocation(h.db, organizationId, { clientId: 'c1' });
     await expect(h.temporal.client.workflow.getHandle(issue.workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     // Too recent to touch: the API that wrote them may still be starting them.

@@ -8,7 +8,8 @@ import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/wo
 import type { Activities } from '../../activities';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import type { NewIssue } from '../../src/db/issues';
-import { issueWorkflowId } from '../../workflows/definitions';
+import { issueWorkflowId, skillWorkflowId } from '../../workflows/definitions';
+import { createInvocation } from '../../src/db/skills';
 import { createOrganization, issueApiKey, type Organization } from '../../src/db/organizations';
 import { testEnv } from './env';
 
@@ -141,4 +142,25 @@ export function testWorkspaceDeps(githubApiUrl = 'http://127.0.0.1:9') {
     github: { token: 'ghp_test_token', apiUrl: githubApiUrl },
     publicBaseUrl: 'http://localhost:3000',
   };
+}
+
+/**
+ * A skill run's row as the API writes it before starting its workflow (status pending, no
+ * workflow yet): for tests of what reads invocations (recovery, feedback, the inbox).
+ */
+export async function createTestInvocation(db: DatabaseHandle, organizationId: string, input: Record<string, unknown> = {}): Promise<string> {
+  const id = randomUUID();
+  await createInvocation(db.db, {
+    id,
+    organizationId,
+    workflowId: skillWorkflowId(organizationId, id),
+    skillSlug: 'client-analyzer',
+    personaSlug: 'operations-assistant',
+    triggeredBy: 'api',
+    eventId: null,
+    entityType: null,
+    entityId: null,
+    input,
+  });
+  return id;
 }
