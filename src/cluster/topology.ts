@@ -18,8 +18,8 @@ export interface TopologyOptions {
   /** The orchestrator's database (created and migrated when missing). */
   databaseUrl: string;
   temporalPort: number;
-  apiPort: number;
-  apis: number;
+  /** One API process per port; PUBLIC_BASE_URL defaults to the first. */
+  apiPorts: number[];
   workers: number;
   namespace: string;
   /** Extra environment for our workers and APIs (model endpoint, sandbox settings, …). */
@@ -114,13 +114,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       startWorker(`worker-${i}`);
     }
     const apiUrls: string[] = [];
-    for (let i = 0; i < options.apis; i += 1) {
-      const port = options.apiPort + i;
+    for (const [i, port] of options.apiPorts.entries()) {
       apiUrls.push(`http://127.0.0.1:${port}`);
       supervisor.start({
         name: `api-${i + 1}`,
         argv: [...tsx, path.join(projectRoot, 'src/main/api.ts')],
-        env: { ...env, PORT: String(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${options.apiPort}` },
+        env: { ...env, PORT: String(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${options.apiPorts[0]}` },
         cwd: projectRoot,
       });
     }

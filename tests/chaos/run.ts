@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void interrupted());
   try {
     log(`scale ${FULL ? 'full' : 'reduced'}: ${SCALE.issues} issues`);
-    const [temporalPgPort, orchestratorPgPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [temporalPgPort, orchestratorPgPort] = await Promise.all([freePort(), freePort()]);
     // Fixed: Temporal keeps membership ports in a smallint column, so they must stay under 32768.
     const temporalPort = Number(process.env.CHAOS_TEMPORAL_PORT ?? 17_233);
     const temporalPg = await startPrivatePostgres(path.join(WORK, 'pg-temporal'), temporalPgPort);
@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'tests/support/workflows-next-build.ts'), logger: quietBundlerLogger(log) });
     fs.writeFileSync(nextBuildBundle, code);
 
+    // Chosen last, after every other local server here listens, so none of them takes an API's port.
+    const apiPorts = await Promise.all([freePort(), freePort()]);
     log('starting the topology (Temporal on PostgreSQL as four services, 2 workers, 2 APIs)');
     const topology = await startTopology({
       projectRoot: ROOT,
@@ -132,8 +134,7 @@ async function main(): Promise<void> {
       temporalDatabase: clusterDatabaseFrom(temporalPg.url, 'temporal'),
       databaseUrl,
       temporalPort,
-      apiPort,
-      apis: 2,
+      apiPorts,
       workers: 2,
       namespace: 'default',
       env: {
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
         'matching.PollerHistoryTTL': '10s',
       },
       log,
-      onUnexpectedExit: (name, code) => log(`${name} exited (code ${code})`),
+      onUnexpectedExit: (name, code, tail) => log(`${name} exited (code ${code}); its log ends:\n${tail}`),
     });
     cleanups.unshift(() => topology.supervisor.stopAll());
     await configureOrganization(databaseUrl, remote, marker.port);
