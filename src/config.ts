@@ -24,6 +24,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `json` (one object per line) everywhere but `npm run dev`, whose default is `pretty`. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
   // ---- HTTP API -------------------------------------------------------------
   PORT: port.default(3000),
@@ -155,6 +157,8 @@ export interface TemporalConfig {
 export interface Config {
   env: ParsedEnv['NODE_ENV'];
   logLevel: ParsedEnv['LOG_LEVEL'];
+  /** Unset: the process's default (JSON, pretty for npm run dev). */
+  logFormat: ParsedEnv['LOG_FORMAT'];
   http: { port: number; host: string; publicBaseUrl: string };
   metrics: { token: string | undefined; workerPort: number | undefined; workerHost: string; temporalBindAddress: string | undefined };
   temporal: TemporalConfig;
@@ -223,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     http: {
       port: e.PORT,
       host: e.HOST,
@@ -280,4 +285,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: e.LLM_REQUEST_TIMEOUT_MS,
     },
   };
+}
+
+/** The configured credentials: what no log line may contain (src/logger.ts `neverLog`). */
+export function configuredSecrets(config: Config): string[] {
+  const databasePassword = config.database.url ? passwordOf(config.database.url) : undefined;
+  return [config.llm.apiKey, config.github.token, config.metrics.token, config.temporal.apiKey, databasePassword].filter((value): value is string => Boolean(value));
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -28,6 +28,8 @@ import type { AccessService } from '../identity/service';
 import { eventRoutes, invocationRoutes, personaRoutes, scheduleRoutes, skillRoutes } from './routes/skills';
 import type { ScheduleService } from '../skills/schedules';
 import type { SkillService } from '../skills/service';
+import type { Logger } from '../logger';
+import { requestLogging } from './request-log';
 
 export interface ApiDeps {
   issues: IssueService;
@@ -53,6 +55,8 @@ export interface ApiDeps {
   health: () => Promise<Record<string, boolean>>;
   /** How agent commands are confined; `off` is shown with its warning on every /health (routes/health.ts). */
   sandbox?: { mode: 'bubblewrap' | 'off'; warning?: string };
+  /** The access log and request-scoped context (src/api/request-log.ts); without it, no access log. */
+  log?: Logger;
   logError?: (error: unknown, requestId: string) => void;
   /** POST /api/webhooks/github (X-Hub-Signature-256 with the repository's webhook secret). */
   githubWebhook?: WebhookHandler<GitHubWebhookHeaders>;
@@ -87,10 +91,12 @@ export type WebhookHandler<H> = (headers: H, rawBody: string) => Promise<{ statu
 export function createApp(deps: ApiDeps) {
   const logError =
     deps.logError ??
-    ((error: unknown, id: string) => console.error(JSON.stringify({ level: 'error', requestId: id, error: String(error), stack: (error as Error)?.stack })));
+    ((error: unknown, requestId: string) =>
+      deps.log ? deps.log.error('request failed', { requestId, error }) : console.error(JSON.stringify({ level: 'error', requestId, error: String(error), stack: (error as Error)?.stack })));
 
   const app = new Hono<{ Variables: AuthVariables }>();
   app.use(requestId());
+  app.use(requestLogging(deps.log));
   app.use(httpMetrics());
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));

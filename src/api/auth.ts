@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Organization, Principal } from '../db/organizations';
 import { type ApiKeyScope, keyHasScope } from '../identity/scopes';
+import { addLogContext } from '../logger';
 import { errorBody } from './errors';
 
 export type Authenticate = (apiKey: string) => Promise<Principal | undefined>;
@@ -30,6 +31,7 @@ export function requireApiKey(authenticate: Authenticate) {
     if (!principal) return unauthorized(c);
     c.set('principal', principal);
     c.set('organization', principal.organization);
+    addLogContext({ organizationId: principal.organization.id, actor: principal.key.id });
     await next();
     return undefined;
   });

@@ -2,15 +2,16 @@
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config';
 import { listeningPrincipalCache } from '../identity/principal-cache';
-import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connection';
 import { requireTemporalAddress } from './require-temporal';
 import { startRecoverySweep } from './recovery';
 import { createConfiguredApp, createConfiguredServices, openConfiguredDatabase } from './services';
+import { processLogger } from './logging';
+import { createLogger } from '../logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'api');
+  const log = processLogger(config, 'api');
   const address = requireTemporalAddress(config, 'api');
   const db = await openConfiguredDatabase(config, log);
   const client = await connectClient(config.temporal, address);
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One JSON line like every other (the configuration may be what failed, so not its logger).
+  createLogger('error', 'api').error('the API could not start', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 });

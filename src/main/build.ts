@@ -70,7 +70,7 @@ export function buildServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof buildServices>;
 
 /** The HTTP app over the services, with both webhooks. */
-export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'logError' | 'metricsToken'>>) {
+export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'log' | 'logError' | 'metricsToken'>>) {
   const { runs, ...routed } = services;
   // What /metrics reads when scraped: Postgres, and the limiter's slots (a query, when it answers in time).
   useStateSource({
@@ -87,6 +87,7 @@ export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDe
     githubWebhook: createGitHubWebhookHandler({ db: deps.db, issues: services.issues }),
     health: deps.health,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
     ...(deps.logError ? { logError: deps.logError } : {}),
     ...(deps.metricsToken ? { metricsToken: deps.metricsToken } : {}),
   });

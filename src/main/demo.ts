@@ -10,14 +10,14 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { formatDemoReport, runDemo } from '../demo/run-demo';
-import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { localDevServerOptions, startDevServer } from '../temporal/dev-server';
 import { openConfiguredDatabase } from './services';
+import { processLogger } from './logging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'demo');
+  const log = processLogger(config, 'demo', 'pretty');
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   process.stdout.write('Offline demo: the model responses are RECORDED (examples/invoice-service.recorded-claude.json), not Claude.\n\n');
 

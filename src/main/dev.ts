@@ -17,11 +17,11 @@ import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
 import { listeningPrincipalCache } from '../identity/principal-cache';
-import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { type DevServer, localDevServerOptions, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
+import { processLogger } from './logging';
 import {
   createConfiguredApp,
   createConfiguredServices,
@@ -34,9 +34,9 @@ import {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'dev');
+  const log = processLogger(config, 'dev', 'pretty');
   // shutdownSignals: [] — this process orders the shutdown itself (API, worker, then server).
-  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'WARN', metricsBindAddress: config.metrics.temporalBindAddress, handleSignals: false });
+  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'WARN', log: log.child({ component: 'temporal-sdk' }), metricsBindAddress: config.metrics.temporalBindAddress, handleSignals: false });
   const cleanups: Array<() => Promise<unknown>> = [];
   let stopping = false;
 

@@ -1,12 +1,12 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL (or embedded PGlite). */
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
-import { createLogger } from '../logger';
 import { openConfiguredDatabase } from './services';
+import { processLogger } from './logging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'migrate');
+  const log = processLogger(config, 'migrate');
   const db = await openConfiguredDatabase(config, log);
   try {
     await migrateDatabase(db);

@@ -180,6 +180,6 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
     health: () => health.read(),
     sandbox: sandboxHealth(config.sandbox),
     ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
-    logError: (error, requestId) => deps.log.error('request failed', { requestId, error }),
+    log: deps.log,
   });
 }

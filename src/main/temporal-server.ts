@@ -3,12 +3,12 @@
  * for running the API and the worker as separate processes.
  */
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
 import { localDevServerOptions, startDevServer } from '../temporal/dev-server';
+import { processLogger } from './logging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'temporal');
+  const log = processLogger(config, 'temporal');
   const server = await startDevServer(localDevServerOptions(config, (message) => log.info(message)));
   log.info(`Temporal ${server.origin} at ${server.address}; Web UI ${server.uiUrl ?? 'off'}. Ctrl-C stops it.`);
   const stop = () => void server.stop().then(() => process.exit(0));

@@ -1,6 +1,5 @@
 /** The Temporal worker process: workflows (prebuilt bundle) and activities. */
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { serveMetrics } from '../metrics/server';
@@ -8,11 +7,13 @@ import { checkSandboxReaches, createConfiguredSandbox, describeSandbox } from '.
 import { startWorkspaceSweep } from '../workspace/sweep';
 import { requireTemporalAddress } from './require-temporal';
 import { announceDeployment, createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
+import { processLogger } from './logging';
+import { createLogger } from '../logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, 'worker');
-  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'INFO', metricsBindAddress: config.metrics.temporalBindAddress });
+  const log = processLogger(config, 'worker');
+  installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'INFO', log: log.child({ component: 'temporal-sdk' }), metricsBindAddress: config.metrics.temporalBindAddress });
   if (config.metrics.temporalBindAddress) log.info(`Temporal SDK metrics at http://${config.metrics.temporalBindAddress}/metrics`);
   const address = requireTemporalAddress(config, 'worker');
   // Before anything else: a worker that cannot confine agent commands does not start.
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One JSON line like every other (the configuration may be what failed, so not its logger).
+  createLogger('error', 'worker').error('the worker could not start', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 });

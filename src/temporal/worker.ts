@@ -4,6 +4,7 @@ import type { Duration } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { buildIdOfBundle } from './deployments';
+import { activityLogContext } from './log-context';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
@@ -46,6 +47,7 @@ export async function createIssueWorker(options: IssueWorkerOptions): Promise<Is
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle,
+    interceptors: { activity: [activityLogContext] },
     // AUTO_UPGRADE unless a workflow declares PINNED: see workflows/shared/versioning.ts for why.
     workerDeploymentOptions: version ? { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } : undefined,
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',

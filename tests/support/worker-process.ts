@@ -5,6 +5,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { serveMetrics } from '../../src/metrics/server';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { createLogger } from '../../src/logger';
 import { createActivities } from '../../activities';
 import { testWorkspaceDeps } from './harness';
 import { openDatabase } from '../../src/db/client';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     return value;
   };
   // As src/main/worker.ts: the SDK's metrics (TEMPORAL_METRICS_BIND_ADDRESS) and ours (WORKER_METRICS_PORT) when asked.
-  installTemporalRuntime({ logLevel: 'ERROR', metricsBindAddress: process.env.TEMPORAL_METRICS_BIND_ADDRESS });
+  installTemporalRuntime({ logLevel: 'ERROR', log: createLogger('error', 'test-worker'), metricsBindAddress: process.env.TEMPORAL_METRICS_BIND_ADDRESS });
   const metrics = process.env.WORKER_METRICS_PORT ? await serveMetrics({ host: '127.0.0.1', port: Number(process.env.WORKER_METRICS_PORT) }) : undefined;
   const db = await openDatabase({ url: env('TEST_DATABASE_URL'), pgliteDir: '' });
   const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: env('FAKE_ANTHROPIC_URL'), timeoutMs: 120_000 });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { logIssueId } from '../request-log';
 import { z } from 'zod';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../../contracts/issue';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../../contracts/people';
@@ -24,6 +25,8 @@ const issueIdParam = z.object({ id: z.string() });
 export function issueRoutes(issues: IssueService, access: AccessService) {
   const reader = requireScope('issues:write', 'review');
   return new Hono<{ Variables: AuthVariables }>()
+    .use('/:id', logIssueId())
+    .use('/:id/*', logIssueId())
     .post('/', requireScope('issues:write'), validate('json', createIssueRequestSchema), async (c) => {
       const { created, issue, startDeferred } = await issues.submit(c.get('organization'), c.req.valid('json'), {
         keyId: c.get('principal').key.id,
