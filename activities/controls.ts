@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AgentControls } from '../src/contracts/controls';
 import type { Database } from '../src/db/client';
-import { liveIssueWorkflows, readControls } from '../src/db/controls';
+import { liveIssueWorkflows, liveSkillRunWorkflows, readControls } from '../src/db/controls';
 import { AppError } from '../src/errors';
 import { controlsChangedSignal } from '../workflows/definitions';
 import { toActivityFailure } from './failures';
@@ -11,10 +11,11 @@ import { toActivityFailure } from './failures';
 const BATCH = 16;
 
 /**
- * Tells running issues that the kill switch or a stage flag changed: every issue of the scope
- * (one organization, or all for the installation's controls) not yet ended gets its
+ * Tells running issues and skill runs that the kill switch or a stage flag changed: every issue
+ * and skill run of the scope (one organization, or all for the installation's controls) not yet
+ * ended gets its
  * organization's controls as they apply *now* (read here, so a retried or late broadcast never
- * sends a stale state). Issues go in workflow-id order, a batch at a time; the heartbeat keeps
+ * sends a stale state). They go in workflow-id order, a batch at a time; the heartbeat keeps
  * the last id of the last batch sent, and a retry resumes after it.
  */
 export function createControlsActivities(deps: { db: Database; temporal?: Client }) {
@@ -24,7 +25,8 @@ export function createControlsActivities(deps: { db: Database; temporal?: Client
       if (!temporal) throw toActivityFailure(new AppError('INTERNAL', 'the controls broadcast needs a Temporal client in the activity dependencies'));
       const context = Context.current();
       const resumeAfter = typeof context.info.heartbeatDetails === 'string' ? context.info.heartbeatDetails : '';
-      const targets = (await liveIssueWorkflows(deps.db, input.organizationId, input.since))
+      const [liveIssues, liveSkillRuns] = await Promise.all([liveIssueWorkflows(deps.db, input.organizationId, input.since), liveSkillRunWorkflows(deps.db, input.organizationId, input.since)]);
+      const targets = [...liveIssues, ...liveSkillRuns]
         .filter((target) => target.workflowId > resumeAfter)
         .sort((a, b) => (a.workflowId < b.workflowId ? -1 : 1));
       const controlsOf = new Map<string, Promise<AgentControls>>();

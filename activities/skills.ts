@@ -1,4 +1,6 @@
 import { Context } from '@temporalio/activity';
+import type { AgentControls } from '../src/contracts/controls';
+import { readControls } from '../src/db/controls';
 import { toolCalls } from '../src/metrics/registry';
 import { z } from 'zod';
 import { type ModelTier, organizationSettingsSchema, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
@@ -73,6 +75,12 @@ export type BeginSkillResult =
       statusCallbacks?: boolean;
       /** The run waits for a slot of the skill-run limiter (absent: no limiter, or a run begun before it existed). */
       concurrency?: { organizationLimit: number; globalLimit: number };
+      /**
+       * The kill switch as it applies to this organization now, read after the invocation row
+       * exists: a later change's broadcast finds the row and signals the run (absent: a run
+       * begun before skill runs obeyed it).
+       */
+      controls?: AgentControls;
     }
   | { ok: false; invocationId: string; version: string | null; reason: string };
 
@@ -171,6 +179,7 @@ export function createSkillActivities(deps: SkillDeps) {
         erpSync: erpSettings.apiUrl !== undefined,
         statusCallbacks: erpSettings.callbackUrl !== undefined,
         ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
+        controls: (await readControls(db, organizationId)).effective,
       };
     },
 

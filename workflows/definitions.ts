@@ -278,6 +278,8 @@ export interface SkillRunProgress {
   costUsd: number;
   budgetUsd: number | null;
   pending: SkillPendingRequest | null;
+  /** Held by the kill switch (POST /api/admin/pause) before its next step; absent in runs from before it. */
+  held?: { reason: string; since: string } | null;
   output: Record<string, unknown> | null;
   error: string | null;
   updatedAt: string;

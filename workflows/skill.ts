@@ -35,7 +35,10 @@ import { acceptFromPeople, InputDesk } from './shared/human-input';
 import { personChecks } from './shared/people';
 import { pinnedWhenVersioned } from './shared/versioning';
 import { slotGrantedSignal } from './limiter';
+import { pauseReason, validControls } from './shared/controls';
+import type { AgentControls } from '../src/contracts/controls';
 import {
+  controlsChangedSignal,
   searchAttributes,
   skillAnswerSignal,
   skillAnswerUpdate,
@@ -50,6 +53,9 @@ import {
 
 /** patched() id: a finished run is sent to the callback URL as invocation.finished. */
 const INVOCATION_FINISHED_EVENT = 'invocation-finished-event';
+
+/** patched() id: a run obeys the kill switch (recorded only by runs that are held). */
+const HELD_BY_KILL_SWITCH = 'skill-run-held-by-kill-switch';
 
 /** Invalid outputs the agent may repair before the run fails. */
 export const MAX_OUTPUT_REPAIRS = 2;
@@ -216,6 +222,34 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     slotHeld = false;
   }
 
+  // ---- the kill switch (src/contracts/controls.ts): a paused run waits before its next step ----
+  let controls: AgentControls | undefined;
+  /** Once a broadcast has reached the run, begin's reading of the controls is older than it. */
+  let controlsSignalled = false;
+  setHandler(controlsChangedSignal, (value) => {
+    const valid = validControls(value);
+    if (!valid) return log.warn('controlsChanged signal ignored: not a controls record', { received: typeof value });
+    controls = valid;
+    controlsSignalled = true;
+  });
+  /**
+   * While agents are paused: gives its slot back (other organizations' runs go on), waits for a
+   * `controlsChanged` signal that lifts the pause (no polling), then queues for a slot again
+   * and continues with the step it was about to take. Awaited only when paused, so runs that
+   * never are paused record nothing new.
+   */
+  async function holdWhilePaused(step: string): Promise<void> {
+    const reason = pauseReason(controls);
+    if (!reason || !patched(HELD_BY_KILL_SWITCH)) return;
+    progress.held = { reason, since: new Date().toISOString() };
+    touch(`held before ${step}: ${reason}`);
+    await giveSlot();
+    await condition(() => pauseReason(controls) === null);
+    progress.held = null;
+    touch(`resumed before ${step}`);
+    await takeSlot();
+  }
+
   // Everything after the handlers can end the run; every ending is recorded on the invocation.
   try {
     return await run();
@@ -243,6 +277,8 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     erpSync = begin.erpSync === true; // absent from runs begun before this existed: they do not sync
     statusCallbacks = begin.statusCallbacks === true; // likewise
     slotLimits = begin.concurrency; // likewise: those runs never ask for a slot
+    if (!controlsSignalled) controls = begin.controls; // likewise: those runs are never held
+    await holdWhilePaused('its first turn');
     await takeSlot();
     const { waitSeconds, maxTurns, budgetUsd } = begin;
     // Model and tool calls heartbeat: a call on a lost worker is retried within the
@@ -296,6 +332,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
           if (progress.costUsd + lastCallCost > budgetUsd) {
             throw new RunEnd(`budget exhausted: $${progress.costUsd.toFixed(4)} spent of $${budgetUsd}`);
           }
+          if (pauseReason(controls)) await holdWhilePaused(`turn ${progress.turn + 1}`);
         },
         async takeTurn(turn, forceFinal) {
           progress.turn = turn;
@@ -312,6 +349,8 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
             await askPerson(call.name === REQUEST_INFO ? 'question' : 'review', call.toolUseId, call.prompt ?? '');
             return;
           }
+          // A tool acts (ERP writes among them): a pause declared mid-turn stops it too.
+          if (pauseReason(controls)) await holdWhilePaused(`the ${call.name} tool`);
           const outcome = await tools.runSkillTool({ ...ref, toolUseId: call.toolUseId });
           progress.toolCalls += 1;
           if (outcome.refused) progress.refusedToolCalls += 1;

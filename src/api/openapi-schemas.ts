@@ -247,6 +247,7 @@ const invocation = object(
     status: oneOfStrings(['pending', 'running', 'completed', 'failed'], "The ERP's AgentInvocation statuses"),
     liveStatus: nullable(string('While it runs: queued, running, awaiting_input, awaiting_review, …')),
     pending: nullable(object({ kind: oneOfStrings(['question', 'review']), toolUseId: string(), prompt: string(), since: time, deadline: time })),
+    held: nullable(object({ reason: string(), since: time }, [], 'Held by the kill switch (POST /api/admin/pause) before its next step; it continues where it stopped on resume')),
     input: openObject(),
     output: nullable(openObject()),
     error: nullable(string()),

@@ -1093,6 +1093,11 @@ export interface components {
             entityType: string | null;
             error: string | null;
             eventId: string | null;
+            held: {
+                reason: string;
+                /** Format: date-time */
+                since: string;
+            } | null;
             id: string;
             input: Record<string, never>;
             liveStatus: string | null;

@@ -1,9 +1,9 @@
-import { and, eq, gt, isNotNull, isNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { type AgentControls, applyChange, type ControlsChange, effectiveControls, NO_CONTROLS } from '../contracts/controls';
 import { TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import type { Database } from './client';
 import { decodedJson } from './json-rows';
-import { agentControls, issues } from './schema';
+import { agentControls, agentInvocations, issues } from './schema';
 
 type ControlsRow = typeof agentControls.$inferSelect;
 
@@ -91,6 +91,20 @@ export async function changeControls(
  * The workflows of issues not yet ended, of one organization or all (`null`), optionally only
  * those submitted after `since`: whom a change of controls is sent to.
  */
+/** Skill runs not yet finished (pending or running) of one organization or all, by workflow id. */
+export async function liveSkillRunWorkflows(db: Database, organizationId: string | null, since?: string): Promise<Array<{ organizationId: string; workflowId: string }>> {
+  return db
+    .select({ organizationId: agentInvocations.organizationId, workflowId: agentInvocations.workflowId })
+    .from(agentInvocations)
+    .where(
+      and(
+        inArray(agentInvocations.status, ['pending', 'running']),
+        ...(organizationId === null ? [] : [eq(agentInvocations.organizationId, organizationId)]),
+        ...(since ? [gt(agentInvocations.createdAt, since)] : []),
+      ),
+    );
+}
+
 export async function liveIssueWorkflows(db: Database, organizationId: string | null, since?: string): Promise<Array<{ organizationId: string; workflowId: string }>> {
   return db
     .select({ organizationId: issues.organizationId, workflowId: issues.workflowId })

@@ -235,6 +235,8 @@ function createSkillRuns(deps: SkillServiceDeps) {
       /** While running: what the run is doing now (awaiting_input, awaiting_review, …). */
       liveStatus: live?.status ?? null,
       pending: live?.pending ?? null,
+      /** Held by the kill switch before its next step (it continues on resume). */
+      held: live?.held ?? null,
       input: row.input,
       output: row.output,
       error: row.error,

@@ -313,6 +313,34 @@ describe('skills', () => {
     await recordHistoryIfAsked(h.temporal.client, flagged.body['workflowId'], 'skill-review-rejected');
   });
 
+  it('holds runs while the organization\'s agents are paused and continues them where they stopped on resume', async () => {
+    const modelCalls = () => h.fake.requests.filter((request) => request.key === 'submit_output').length;
+    const heldView = (view: Json) => view['held'] !== null && view['held'] !== undefined;
+    // Paused before it starts: accepted, held before its first turn, no model call.
+    expect((await post(org.apiKey, '/api/admin/pause', { reason: 'ERP maintenance' })).status).toBe(200);
+    const before = modelCalls();
+    const early = await invoke('brief-creator', { persona: PERSONA, input: { clientId: 'c1', request: 'A banner' } });
+    expect(early.status).toBe(202);
+    expect(await waitForInvocation(early.body['id'], heldView)).toMatchObject({ status: 'running', held: { reason: 'agents are paused: ERP maintenance', since: expect.any(String) } });
+    expect(modelCalls()).toBe(before);
+
+    // Paused mid-run: the answer to its question lands, its next turn waits.
+    h.fake.onTool('submit_output', calls({ name: 'request_info', input: { question: 'Which banner size?' } }));
+    expect((await post(org.apiKey, '/api/admin/resume', {})).status).toBe(200);
+    await waitForInvocation(early.body['id'], (view) => view['liveStatus'] === 'awaiting_input');
+    expect((await post(org.apiKey, '/api/admin/pause', { reason: 'again' })).status).toBe(200);
+    const asked = modelCalls();
+    expect((await post(org.apiKey, `/api/invocations/${early.body['id']}/answers`, { answeredBy: REVIEWER, answer: '728x90' })).status).toBe(200);
+    expect(await waitForInvocation(early.body['id'], heldView)).toMatchObject({ held: { reason: 'agents are paused: again' } });
+    expect(modelCalls()).toBe(asked);
+
+    h.fake.onTool('submit_output', submit(validBrief));
+    expect((await post(org.apiKey, '/api/admin/resume', {})).status).toBe(200);
+    expect(await waitForInvocation(early.body['id'])).toMatchObject({ status: 'completed', output: validBrief, held: null });
+    // One call per turn: nothing was repeated across the holds.
+    expect(modelCalls()).toBe(before + 2);
+  });
+
   it('cancels a run waiting for a person', async () => {
     h.fake.onTool('submit_output', calls({ name: 'request_info', input: { question: 'Which brand guide?' } }));
     const started = await invoke('brief-creator', { persona: PERSONA, input: { clientId: 'c1', request: 'A flyer' } });

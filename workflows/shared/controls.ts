@@ -13,10 +13,16 @@ const STAGE_NAMES: readonly string[] = ['classify', 'triage', 'research', 'code'
  */
 export function holdReason(controls: AgentControls | undefined, stage: Stage | 'publish'): string | null {
   if (!controls) return null;
-  const why = controls.reason ? `: ${controls.reason}` : '';
-  if (controls.paused) return `agents are paused${why}`;
-  if (stage !== 'publish' && controls.disabledStages.includes(stage)) return `the ${stage} stage is disabled${why}`;
+  const paused = pauseReason(controls);
+  if (paused) return paused;
+  if (stage !== 'publish' && controls.disabledStages.includes(stage)) return `the ${stage} stage is disabled${controls.reason ? `: ${controls.reason}` : ''}`;
   return null;
+}
+
+/** Why no agent may take a step now (the kill switch), or null. Skill runs obey only this: they have no stages. */
+export function pauseReason(controls: AgentControls | undefined): string | null {
+  if (!controls?.paused) return null;
+  return `agents are paused${controls.reason ? `: ${controls.reason}` : ''}`;
 }
 
 /** A `controlsChanged` payload as sent, or null when it is not one (a signal may come from anyone with Temporal access). */
