@@ -37,6 +37,8 @@ import type { ModelCallDeps } from './model-call';
 import { takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
+import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
+import { latestOf } from '../src/db/stage-entry';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
 
 /**
@@ -149,6 +151,11 @@ export function createAgentActivities(deps: AgentDeps) {
         if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
       }
       output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal });
+      // The repository's conventions for where the agent works, the first time they apply in this loop.
+      if (repository.root) {
+        const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(call.input));
+        if (instructions) output = `${output}\n\n${instructions}`;
+      }
     } catch (error) {
       if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
       output = error.message;
@@ -189,7 +196,11 @@ export function createAgentActivities(deps: AgentDeps) {
       if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
       // Written now (a worker of the previous release, which reads it back, may take the first
       // turn), and kept for this worker's turns.
-      const first = initialPrompt(input.stage, entered.issue, entered.context, input);
+      const instructions = await projectInstructionsAtStart(
+        (await repositoryRootFor(deps, input)).root,
+        input.stage === 'research' ? undefined : latestOf(entered.context, 'CODE_CHANGE')?.diffPatch,
+      );
+      const first = [initialPrompt(input.stage, entered.issue, entered.context, input), instructions].filter(Boolean).join('\n\n');
       await putAgentMessage(db, input, 0, 'user', first);
       transcripts.started(input.loopId, first);
       return { stepId: entered.stepId };

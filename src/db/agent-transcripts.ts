@@ -7,7 +7,7 @@ export type AgentMessageRecord = typeof agentMessages.$inferSelect;
 export type AgentToolCallRecord = typeof agentToolCalls.$inferSelect;
 
 /** A loop belongs to an issue's pipeline stage or to a skill invocation. */
-interface LoopRef {
+export interface LoopRef {
   organizationId: string;
   issueId?: string | null;
   invocationId?: string | null;

@@ -14,9 +14,10 @@ export const PROMPT_VERSIONS: Record<PromptName, number> = {
   // v2: triage may ask a clarification question first.
   triage: 2,
   // v2: research, code and review are agent loops with repository tools.
-  research: 2,
-  code: 2,
-  review: 2,
+  // v3: they are given the repository's project instructions (AGENTS.md, CLAUDE.md, CONTRIBUTING.md).
+  research: 3,
+  code: 3,
+  review: 3,
   controller: 1,
 };
 
