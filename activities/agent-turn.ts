@@ -30,8 +30,17 @@ export interface LoopTurnRef {
   loopId: string;
 }
 
+/** A message from a person (or the ERP) for the loop, given first at `turn`. */
+export interface PeopleMessage {
+  turn: number;
+  from: string;
+  text: string;
+}
+
 export interface ModelTurnRequest {
   turn: number;
+  /** Messages people sent the loop: each goes with the user message before the turn it was given at. */
+  messages?: PeopleMessage[];
   /** The loop's last turn: the model must call `finalTool`. */
   forceFinal: boolean;
   finalTool: string;
@@ -73,7 +82,7 @@ export async function takeModelTurn(
     costUsd = await costOfLoopTurn(db, ref, request.turn);
   } else {
     const history = stored.filter((message) => message.seq <= request.turn);
-    const messages = buildMessages(history, toolCalls);
+    const messages = buildMessages(history, toolCalls, request.messages);
     if (request.forceFinal) {
       messages.push({ role: 'user', content: `You are out of turns. Call ${request.finalTool} now with your best answer.` });
     }

@@ -34,7 +34,7 @@ import { ensureWorkspace, repositoryRootFor, runInWorkspace, sandboxLimits } fro
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
-import { takeModelTurn } from './agent-turn';
+import { type PeopleMessage, takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
 import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
@@ -81,6 +81,8 @@ export interface AgentModelTurnInput extends AgentLoopRef {
   forceFinal: boolean;
   /** The loop's step row, from startAgentLoop (older runs did not pass it). */
   stepId?: string;
+  /** Messages people sent this loop, each at the turn it was first given (workflows/issue/steering.ts). */
+  messages?: PeopleMessage[];
 }
 
 export interface ToolCallRef {
@@ -220,6 +222,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
         turn: input.turn,
         forceFinal: input.forceFinal,
+        ...(input.messages ? { messages: input.messages } : {}),
         finalTool,
         model,
         system: prompt.text,

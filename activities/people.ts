@@ -82,6 +82,28 @@ export function createPeopleActivities(deps: PeopleDeps) {
       });
     },
 
+    /**
+     * A person steered the running agent (a message, an interrupt, an interrupt that ran out):
+     * one line in the issue's log, attributed — the message's text is in the workflow's history
+     * and the issue's `messages`, and who sent it in the audit trail.
+     */
+    async recordSteering(input: {
+      organizationId: string;
+      issueId: string;
+      kind: 'message' | 'interrupt' | 'interrupt_expired';
+      from: string;
+      text: string | null;
+      modelTier?: string | null;
+    }): Promise<void> {
+      const message =
+        input.kind === 'message'
+          ? `message from ${input.from}${input.modelTier ? ` (model tier now ${input.modelTier})` : ''}: ${input.text ?? ''}`
+          : input.kind === 'interrupt'
+            ? `interrupted by ${input.from}${input.text ? `: ${input.text}` : ''}; the agent waits for a message`
+            : `the interrupt by ${input.from} got no message in time: the agent continues`;
+      await appendLog(db, { organizationId: input.organizationId, issueId: input.issueId, level: input.kind === 'interrupt_expired' ? 'WARN' : 'INFO', message, data: { steering: input.kind, from: input.from } });
+    },
+
     async openQuestion(input: {
       organizationId: string;
       issueId: string;

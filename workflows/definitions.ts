@@ -17,7 +17,7 @@ import type {
   Stage,
 } from '../src/contracts/issue';
 import type { AgentControls } from '../src/contracts/controls';
-import type { Answer, Decision, Gate, RaiseBudget } from '../src/contracts/people';
+import type { Answer, Decision, Gate, Interrupt, RaiseBudget, SteeringMessage } from '../src/contracts/people';
 import type { ClarificationPolicy, IssuePolicy, ModelTier } from '../src/contracts/policy';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import type { TriageRoute } from '../src/contracts/stages';
@@ -106,7 +106,7 @@ export interface DecisionView {
 }
 
 export interface RefusedSignal {
-  kind: 'decision' | 'answer' | 'budget';
+  kind: 'decision' | 'answer' | 'budget' | 'message' | 'interrupt';
   /** Who it named (a claim: it was refused). */
   person: string | null;
   reason: string;
@@ -145,10 +145,24 @@ export interface IssueProgress {
   queued?: boolean;
   /** How many times the ERP updated the issue while it ran. */
   contextUpdates?: number;
+  /** Messages people (and the ERP) sent the agents, oldest first; `delivered` once an agent's turn took it. */
+  messages?: SteeringMessageView[];
+  /** Interrupted by a person: the agents wait at their next safe point for a message (until `deadline`). */
+  interrupted?: { by: string; reason: string | null; since: string; deadline: string } | null;
+  /** The tier a person chose for every later model turn (absent: the stage's own). */
+  tierOverride?: ModelTier | null;
   /** Workspace issues: the branch, the last test result, the published pull request. */
   branch?: string | null;
   testsPassed?: boolean | null;
   pullRequestUrl?: string | null;
+}
+
+export interface SteeringMessageView {
+  id: number;
+  from: string;
+  text: string;
+  at: string;
+  delivered: { stage: string; loopId: string; turn: number } | null;
 }
 
 /** The workflow's result when it finishes without failing. */
@@ -172,6 +186,11 @@ export const answerSignal = defineSignal<[Answer]>('answer');
 export const answerUpdate = defineUpdate<IssueProgress, [Answer]>('answer');
 export const raiseBudgetSignal = defineSignal<[RaiseBudget]>('raiseBudget');
 export const raiseBudgetUpdate = defineUpdate<IssueProgress, [RaiseBudget]>('raiseBudget');
+/** Steering (workflows/issue/steering.ts): a message for the agent's next turn, and an interrupt. */
+export const messageSignal = defineSignal<[SteeringMessage]>('message');
+export const messageUpdate = defineUpdate<IssueProgress, [SteeringMessage]>('message');
+export const interruptSignal = defineSignal<[Interrupt]>('interrupt');
+export const interruptUpdate = defineUpdate<IssueProgress, [Interrupt]>('interrupt');
 
 /**
  * The kill switch or a stage flag changed (src/contracts/controls.ts): the organization's
@@ -185,7 +204,7 @@ export const AGENT_CONTROLS_BROADCAST_WORKFLOW_TYPE = 'agentControlsBroadcastWor
 export const agentControlsBroadcastWorkflowId = (organizationId: string | null) => `agent-controls:${organizationId ?? 'installation'}`;
 
 /** The ERP changed the issue (context, description): later prompts read the new version from Postgres. */
-export const contextUpdatedSignal = defineSignal<[{ updatedBy: string; fields: string[] }]>('contextUpdated');
+export const contextUpdatedSignal = defineSignal<[{ updatedBy: string; fields: string[]; changes?: string }]>('contextUpdated');
 
 type Key<T extends SearchAttributeType> = SearchAttributeKey<T>;
 const keyword = (name: string): Key<'KEYWORD'> => ({ name, type: 'KEYWORD' });

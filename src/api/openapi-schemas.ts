@@ -121,11 +121,26 @@ const issue = object(
     decisions: array(decision),
     refusedSignals: array(
       object(
-        { kind: oneOfStrings(['decision', 'answer', 'budget']), person: nullable(string('Who it named (a claim: it was refused)')), reason: string(), at: time },
+        { kind: oneOfStrings(['decision', 'answer', 'budget', 'message', 'interrupt']), person: nullable(string('Who it named (a claim: it was refused)')), reason: string(), at: time },
         [],
         'A signal (Web UI, temporal workflow signal) the workflow refused, with why: its sender hears nothing else',
       ),
     ),
+    messages: array(
+      object(
+        {
+          id: integer,
+          from: string('The person, or erp:<user> for an ERP update'),
+          text: string(),
+          at: time,
+          delivered: nullable(object({ stage: string(), loopId: string(), turn: integer }, [], 'The agent turn that was first given it')),
+        },
+        [],
+        'A message sent to the running agents (POST /api/issues/:id/messages, or an ERP issue.updated)',
+      ),
+    ),
+    interrupted: nullable(object({ by: string(), reason: nullable(string()), since: time, deadline: time }, [], 'Interrupted: the agents wait for a message until the deadline, then go on')),
+    tierOverride: nullable(oneOfStrings(['small', 'medium', 'large'], 'The model tier a person chose for the rest of the run')),
     queuePosition: nullable(integer),
     pullRequestUrl: nullable(string()),
     branch: nullable(string()),

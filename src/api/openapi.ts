@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { listAuditQuerySchema } from '../contracts/audit';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
 import { controlsChangeSchema } from '../contracts/controls';
-import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
+import { answerSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
 import { listDeliveriesQuerySchema } from '../erp/delivery-log';
 import { erpWebhookSchema } from '../issues/erp-webhook';
@@ -78,6 +78,11 @@ function issuePaths(): Paths {
     '/api/issues/{id}/approval': personAction('Decide at the open approval gate', decisionSchema),
     '/api/issues/{id}/answers': personAction('Answer (or confirm the draft answer to) the pending question', answerSchema),
     '/api/issues/{id}/budget': personAction("Raise the issue's budget", raiseBudgetSchema),
+    '/api/issues/{id}/messages': personAction(
+      "Send the running agent a message for its next model turn; modelTier also changes the tier of every later turn (needs the raiseBudget role). Ends an interrupt",
+      steeringMessageSchema,
+    ),
+    '/api/issues/{id}/interrupt': personAction('Stop the agents at their next safe point (before a model turn or a tool call) until a message comes, or the expiry passes', interruptSchema),
     '/api/issues/{id}/cancel': {
       post: {
         summary: 'Cancel the issue (an admin key; an issues:write key for an issue it submitted; or a person whose role may cancel; audited)',
@@ -188,6 +193,8 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/issues/{id}/approval': ['decideIssue', 'People in the loop'],
   'POST /api/issues/{id}/answers': ['answerIssue', 'People in the loop'],
   'POST /api/issues/{id}/budget': ['raiseIssueBudget', 'People in the loop'],
+  'POST /api/issues/{id}/messages': ['messageIssueAgent', 'People in the loop'],
+  'POST /api/issues/{id}/interrupt': ['interruptIssueAgent', 'People in the loop'],
   'POST /api/issues/{id}/cancel': ['cancelIssue', 'Issues'],
   'GET /api/audit': ['listAuditEvents', 'Audit'],
   'GET /api/webhook-deliveries': ['listWebhookDeliveries', 'Webhooks out'],

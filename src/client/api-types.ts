@@ -389,6 +389,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/issues/{id}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop the agents at their next safe point (before a model turn or a tool call) until a message comes, or the expiry passes (scope review, as a person; audited)
+         * @description A retry of an action the issue has already recorded from the same person — one that names its gate or question — answers 200 with the issue, not a 409.
+         */
+        post: operations["interruptIssueAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/issues/{id}/logs": {
         parameters: {
             query?: never;
@@ -400,6 +420,26 @@ export interface paths {
         get: operations["listIssueLogs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/issues/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the running agent a message for its next model turn; modelTier also changes the tier of every later turn (needs the raiseBudget role). Ends an interrupt (scope review, as a person; audited)
+         * @description A retry of an action the issue has already recorded from the same person — one that names its gate or question — answers 200 with the issue, not a 409.
+         */
+        post: operations["messageIssueAgent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1188,6 +1228,14 @@ export interface components {
                 stage: "classify" | "triage" | "research" | "code" | "review" | "publish";
             } | null;
             id: string;
+            interrupted: {
+                by: string;
+                /** Format: date-time */
+                deadline: string;
+                reason: string | null;
+                /** Format: date-time */
+                since: string;
+            } | null;
             job: {
                 agentType: string;
                 currentStep: string;
@@ -1200,6 +1248,19 @@ export interface components {
                 }[];
                 progress: number;
             };
+            messages: {
+                /** Format: date-time */
+                at: string;
+                delivered: {
+                    loopId: string;
+                    stage: string;
+                    turn: number;
+                } | null;
+                /** @description The person, or erp:<user> for an ERP update */
+                from: string;
+                id: number;
+                text: string;
+            }[];
             module: string | null;
             /** @description What a person owes the issue: an approval at a gate, an answer, or a budget raise */
             pending: null | {
@@ -1239,7 +1300,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                kind: "decision" | "answer" | "budget";
+                kind: "decision" | "answer" | "budget" | "message" | "interrupt";
                 person: string | null;
                 reason: string;
             }[];
@@ -1252,6 +1313,7 @@ export interface components {
             status: "queued" | "processing" | "awaiting_approval" | "awaiting_answer" | "awaiting_budget" | "needs_info" | "completed" | "failed" | "rejected" | "approval_expired" | "cancelled";
             /** @description The run in the Temporal Web UI */
             temporalUrl?: string;
+            tierOverride: ("small" | "medium" | "large") | null;
             title: string;
             trackingUrl: string;
             type: string;
@@ -3804,6 +3866,122 @@ export interface operations {
             };
         };
     };
+    interruptIssueAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+                /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
+                "X-Acting-User"?: string;
+            };
+            path: {
+                /** @description The issue id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The issue with its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issue"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, names no person (personal key, or act-as + X-Acting-User), names someone else than its own reviewer, an unregistered person, or one whose role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such issue in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the workflow (wrong state, already decided, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listIssueLogs: {
         parameters: {
             query?: {
@@ -3848,6 +4026,124 @@ export interface operations {
             };
             /** @description No such issue in your organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    messageIssueAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+                /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
+                "X-Acting-User"?: string;
+            };
+            path: {
+                /** @description The issue id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from?: string;
+                    message: string;
+                    /** @enum {string} */
+                    modelTier?: "small" | "medium" | "large";
+                };
+            };
+        };
+        responses: {
+            /** @description The issue with its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issue"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, names no person (personal key, or act-as + X-Acting-User), names someone else than its own reviewer, an unregistered person, or one whose role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such issue in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the workflow (wrong state, already decided, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

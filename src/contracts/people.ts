@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { caseInsensitiveEnum } from './enums';
+import { MODEL_TIERS } from './policy';
 import type { ActionOrigin } from '../identity/acting';
 
 /**
@@ -54,3 +55,27 @@ export const raiseBudgetSchema = z.strictObject({
 });
 export type RaiseBudgetRequest = z.infer<typeof raiseBudgetSchema>;
 export type RaiseBudget = RaiseBudgetRequest & { reviewer: string; origin?: ActionOrigin };
+
+/** The longest message a person may send a running agent. */
+export const STEERING_MESSAGE_MAX_CHARS = 4_000;
+
+/**
+ * A message to the running agent (README "Steering a running agent"): it reaches the agent at
+ * its next model turn, attributed. `modelTier` also changes the tier of every later turn
+ * (an admin's decision by default: it spends money).
+ */
+export const steeringMessageSchema = z.strictObject({
+  message: z.string().trim().min(1).max(STEERING_MESSAGE_MAX_CHARS),
+  from: reviewerId.optional(),
+  modelTier: caseInsensitiveEnum(MODEL_TIERS).optional(),
+});
+export type SteeringMessageRequest = z.infer<typeof steeringMessageSchema>;
+export type SteeringMessage = SteeringMessageRequest & { from: string; origin?: ActionOrigin };
+
+/** Stops the agent at the next safe point (between turns and tool calls) until a message comes. */
+export const interruptSchema = z.strictObject({
+  from: reviewerId.optional(),
+  reason: z.string().trim().min(1).max(1_000).optional(),
+});
+export type InterruptRequest = z.infer<typeof interruptSchema>;
+export type Interrupt = InterruptRequest & { from: string; origin?: ActionOrigin };

@@ -145,7 +145,7 @@ export const organizationSettingsSchema = z.object({
   /**
    * Which roles may do what (src/identity/scopes.ts DEFAULT_PERMISSIONS): approve the plan or
    * the final change, answer questions, raise a budget (admins only by default), cancel,
-   * review a skill run's output. Checked when the action happens, so a change applies at once.
+   * review a skill run's output, steer a running agent. Checked when the action happens, so a change applies at once.
    */
   permissions: z
     .strictObject({
@@ -155,6 +155,7 @@ export const organizationSettingsSchema = z.object({
       raiseBudget: roleList,
       cancel: roleList,
       reviewSkillRun: roleList,
+      steer: roleList,
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */

@@ -102,6 +102,7 @@ const ACTION_WORDS: Record<PersonAction, string> = {
   raiseBudget: 'raise a budget',
   cancel: 'cancel',
   reviewSkillRun: "review a skill run's output",
+  steer: 'message or interrupt a running agent',
 };
 
 function describeAction(action: PersonAction): string {

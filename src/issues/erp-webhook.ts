@@ -126,7 +126,8 @@ export function createErpWebhookHandler(deps: { db: Database; runs: WorkflowRuns
           .where(eq(issues.id, row.id));
         await appendLog(db, { organizationId: organization.id, issueId: row.id, level: 'INFO', message: `updated by the ERP (${fields.join(', ') || 'no fields'})` });
         // Ended: the update is stored anyway.
-        const signalled = (await deps.runs.signal(row.workflowId, contextUpdatedSignal, { updatedBy: webhook.data.updatedBy, fields })) === 'sent';
+        // A running agent gets what changed as a message at its next turn (README "Steering a running agent").
+        const signalled = (await deps.runs.signal(row.workflowId, contextUpdatedSignal, { updatedBy: webhook.data.updatedBy, fields, changes: describeErpUpdate(webhook.data) })) === 'sent';
         return { issueId: row.id, updated: fields, signalled };
       }
       case 'issue.comment': {
@@ -159,4 +160,14 @@ export function createErpWebhookHandler(deps: { db: Database; runs: WorkflowRuns
       }
     }
   }
+}
+
+/** What an ERP update changed, worded for the agent (capped like any message to it). */
+export function describeErpUpdate(update: { description?: string | undefined; priority?: string | undefined; context?: Record<string, unknown> | undefined }): string {
+  const parts: string[] = ['The issue was updated in the ERP.'];
+  if (update.priority) parts.push(`Priority is now ${update.priority}.`);
+  if (update.description !== undefined) parts.push(`The description now reads:\n${update.description}`);
+  if (update.context) parts.push(`Context changed: ${JSON.stringify(update.context)}`);
+  const text = parts.join('\n\n');
+  return text.length > 4_000 ? `${text.slice(0, 3_990)}… (cut)` : text;
 }

@@ -4,7 +4,7 @@ import { uuidFrom } from '../contracts/ids';
 import { canonicalJson } from '../canonical-json';
 import type { WorkflowRuns } from '../temporal/runs';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Answer, Decision, RaiseBudget } from '../contracts/people';
+import type { Answer, Decision, Interrupt, RaiseBudget, SteeringMessage } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
 import { assertSpentUnderCaps } from '../spend-caps';
@@ -26,6 +26,8 @@ import {
   decisionUpdate,
   ISSUE_WORKFLOW_TYPE,
   type IssueProgress,
+  interruptUpdate,
+  messageUpdate,
   raiseBudgetUpdate,
   type IssueWorkflowInput,
   issueWorkflowId,
@@ -297,6 +299,16 @@ export function createIssueService(deps: IssueServiceDeps) {
 
     async raiseBudget(organizationId: string, issueId: string, raise: RaiseBudget): Promise<IssueView> {
       return sendUpdate(organizationId, issueId, raiseBudgetUpdate, raise);
+    },
+
+    /** A message for the running agent's next turn (workflow update, validated there). */
+    async message(organizationId: string, issueId: string, message: SteeringMessage): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, messageUpdate, message);
+    },
+
+    /** Stops the agents at their next safe point until a message comes. */
+    async interrupt(organizationId: string, issueId: string, interrupt: Interrupt): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, interruptUpdate, interrupt);
     },
 
     /**

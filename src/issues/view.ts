@@ -46,6 +46,12 @@ export interface IssueView {
   decisions: IssueProgress['decisions'];
   /** Signals (Web UI, CLI) the workflow refused, with why: their senders hear nothing else. */
   refusedSignals: RefusedSignal[];
+  /** Messages people and the ERP sent the agents (live from the workflow), and whether a turn took each. */
+  messages: NonNullable<IssueProgress['messages']>;
+  /** Interrupted by a person: the agents wait for a message (live from the workflow). */
+  interrupted: NonNullable<IssueProgress['interrupted']> | null;
+  /** The model tier a person chose for the rest of the run. */
+  tierOverride: NonNullable<IssueProgress['tierOverride']> | null;
   /** While queued behind the concurrency limit: 1 = next to start. */
   queuePosition: number | null;
   /** The pull request, once published (after the final approval). */
@@ -111,6 +117,9 @@ export function issueView(
     questions: live?.questions ?? [],
     decisions: live?.decisions ?? [],
     refusedSignals: live?.refusedSignals ?? [],
+    messages: live?.messages ?? [],
+    interrupted: isTerminal(status) ? null : (live?.interrupted ?? null),
+    tierOverride: live?.tierOverride ?? null,
     queuePosition: null,
     pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
     branch: live?.branch ?? null,

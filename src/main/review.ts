@@ -25,6 +25,8 @@ const USAGE = [
   '       npm run review -- changes <id> --comment "…"',
   '       npm run review -- answer <id> [<questionId>] "<text>"',
   '       npm run review -- budget <id> <usd>',
+  '       npm run review -- message <id> "<text>" [--tier small|medium|large]',
+  '       npm run review -- interrupt <id> [--reason "…"]',
   'environment: ORCHESTRATOR_API_KEY (your personal key), ORCHESTRATOR_URL (default http://127.0.0.1:3000)',
 ].join('\n');
 
@@ -65,12 +67,14 @@ function printIssue(issue: Schemas['Issue']): void {
     if (pending['kind'] === 'question') lines.push(`  question id ${String(pending['questionId'])}${pending['draftAnswer'] ? `; draft answer: ${String(pending['draftAnswer'])}` : ''}`);
   }
   if (issue.held) lines.push(`  HELD before ${issue.held.stage}: ${issue.held.reason}`);
+  if (issue.interrupted) lines.push(`  INTERRUPTED by ${issue.interrupted.by}${issue.interrupted.reason ? `: ${issue.interrupted.reason}` : ''} — waiting for a message until ${issue.interrupted.deadline}`);
+  for (const message of issue.messages) lines.push(`  message from ${message.from}${message.delivered ? ` (given to ${message.delivered.stage}, turn ${message.delivered.turn + 1})` : ' (waiting for the next turn)'}: ${message.text}`);
   for (const decision of issue.decisions) lines.push(`  ${decision.gate} gate: ${decision.decision} by ${decision.reviewer}${decision.comment ? ` — ${decision.comment}` : ''}`);
   console.log(lines.join('\n'));
 }
 
 async function run(api: OrchestratorClient, command: string | undefined, args: string[]): Promise<void> {
-  const { positional, flags } = parseFlags(args, ['comment', 'gate']);
+  const { positional, flags } = parseFlags(args, ['comment', 'gate', 'tier', 'reason']);
   const [id, ...rest] = positional;
   const needId = () => {
     if (!id) throw new Usage(`${command} needs an id`);
@@ -132,6 +136,21 @@ async function run(api: OrchestratorClient, command: string | undefined, args: s
       const usd = Number(rest[0]);
       if (rest.length !== 1 || !/^\d+(\.\d+)?$/.test(rest[0] ?? '') || !(usd > 0)) throw new Usage('budget needs the new total in USD, e.g. 5 or 12.50');
       printIssue(unwrap<Schemas['Issue']>(await api.POST('/api/issues/{id}/budget', { params: { path: { id: needId() } }, body: { budgetUsd: usd } })));
+      return;
+    }
+    case 'message': {
+      const text = rest[0];
+      if (!text?.trim() || rest.length > 1) throw new Usage('message needs the text, in quotes');
+      const tier = flags['tier'];
+      if (tier !== undefined && !['small', 'medium', 'large'].includes(tier)) throw new Usage('--tier is small, medium or large');
+      const body = { message: text, ...(tier ? { modelTier: tier as 'small' | 'medium' | 'large' } : {}) };
+      printIssue(unwrap<Schemas['Issue']>(await api.POST('/api/issues/{id}/messages', { params: { path: { id: needId() } }, body })));
+      return;
+    }
+    case 'interrupt': {
+      if (rest.length > 0) throw new Usage('interrupt takes the id (and --reason "…")');
+      const reason = flags['reason'];
+      printIssue(unwrap<Schemas['Issue']>(await api.POST('/api/issues/{id}/interrupt', { params: { path: { id: needId() } }, body: reason ? { reason } : {} })));
       return;
     }
     default:

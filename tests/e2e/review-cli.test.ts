@@ -78,4 +78,23 @@ describe('the reviewer CLI', () => {
     expect((await review(alice, 'inbox')).stdout).toContain(`Nothing waits for ${REVIEWER} (reviewer).`);
     expect(ADMIN_REVIEWER).toBeTruthy();
   });
+
+  it('interrupts a running agent and sends it a message', async () => {
+    const { organizationId, apiKey } = await h.newOrganization();
+    const { key: alice } = await issueApiKey(h.db.db, organizationId, 'alice laptop', { scopes: ['review'], reviewerUserId: REVIEWER });
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'research' }));
+    h.fake.onTool('submit_research', { ...reply.call('list_files', {}), delayMs: 2_000 }, reply.research());
+    const issue = await h.submit(apiKey);
+    await h.waitFor(apiKey, issue.id, (view) => view.currentStep === 'research: model turn 1');
+
+    const interrupted = await review(alice, 'interrupt', issue.id, '--reason', 'wait');
+    expect(interrupted).toMatchObject({ code: 0, stdout: expect.stringContaining(`INTERRUPTED by ${REVIEWER}: wait`) });
+    expect(await review(alice, 'message', issue.id)).toMatchObject({ code: 2, stderr: expect.stringContaining('message needs the text') });
+    expect(await review(alice, 'message', issue.id, 'x', '--tier', 'huge')).toMatchObject({ code: 2, stderr: expect.stringContaining('--tier is small, medium or large') });
+    expect(await review(alice, 'message', issue.id, 'x', '--tier', 'large')).toMatchObject({ code: 1, stderr: expect.stringContaining('403') });
+    const sent = await review(alice, 'message', issue.id, 'Look at src/invoice.js first');
+    expect(sent).toMatchObject({ code: 0, stdout: expect.stringContaining(`message from ${REVIEWER} (waiting for the next turn): Look at src/invoice.js first`) });
+    expect(await h.waitForEnd(apiKey, issue.id)).toMatchObject({ status: 'completed' });
+  });
 });

@@ -13,6 +13,7 @@ import { failureMessage, type IssueRun, PipelineEnd } from './run';
 import { addCost, step } from './visibility';
 import { clarify, ensureBudget, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
+import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -57,13 +58,24 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
     // The last turn is forced to answer; one that still asks for nothing fails the stage.
     { forceFinalFrom: maxTurns - 1, turnLimit: maxTurns, maxRepairs: MAX_REPAIRS_PER_LOOP, stopAtForcedTurnWithoutTools: true },
     {
-      // Held turns (the kill switch, a stage flag) wait first; otherwise the same call as before.
-      beforeTurn: () => (holdReason(run.state.controls, stage) ? holdWhile(run, stage).then(() => ensureBudget(run)) : ensureBudget(run)),
+      // Held turns (the kill switch, a stage flag) and interrupted ones wait first; otherwise
+      // the same call as before (an await that waits for nothing would change old histories).
+      beforeTurn: (turn) => {
+        const held = holdReason(run.state.controls, stage) !== null;
+        if (!isInterrupted(run)) return held ? holdWhile(run, stage).then(() => ensureBudget(run)) : ensureBudget(run);
+        return (async () => {
+          if (held) await holdWhile(run, stage);
+          // Still interrupted after the hold (a message may have come meanwhile)?
+          if (isInterrupted(run)) await waitWhileInterrupted(run, `${stage} turn ${turn + 1}`);
+          await ensureBudget(run);
+        })();
+      },
       async takeTurn(turn, forceFinal) {
         step(run, `${stage}: model turn ${turn + 1}`);
+        const messages = messagesForTurn(run, stage, loopId, turn);
         const result = await models.agentModelTurn.executeWithOptions(
           { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
-          [{ ...loop, turn, modelTier: tier, forceFinal, stepId }],
+          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}) }],
         );
         addCost(run, result.costUsd);
         return result.kind === 'final' ? { kind: 'final', final: result.summary } : result;
@@ -74,6 +86,7 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
           await bookkeeping.recordToolAnswer({ ...ref, loopId, toolUseId: call.toolUseId, answer });
           return;
         }
+        if (isInterrupted(run)) await waitWhileInterrupted(run, `${stage}: ${call.name}`);
         step(run, `${stage}: ${call.name}`);
         await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId }]);
         progress.toolCalls += 1;

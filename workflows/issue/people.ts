@@ -14,6 +14,7 @@ import {
   decisionSignal,
   decisionUpdate,
   type PendingHuman,
+  type RefusedSignal,
   raiseBudgetSignal,
   raiseBudgetUpdate,
   statusQuery,
@@ -22,6 +23,7 @@ import { slotGrantedSignal } from '../limiter';
 import { validControls } from '../shared/controls';
 import { acceptFromPeople, type InputChannel } from '../shared/human-input';
 import { type IssueRun, personPathBookkeeping } from './run';
+import { addMessage, registerSteering } from './steering';
 import { touch } from './visibility';
 
 /** Registers every handler of the issue workflow: the query, people's input, the limiter, the ERP. */
@@ -46,6 +48,7 @@ export function registerHandlers(run: IssueRun): void {
     progress: () => progress,
     refused: (raise, reason) => showRefused(run, 'budget', raise?.reviewer, reason),
   });
+  registerSteering(run, (kind, person, reason) => showRefused(run, kind, person, reason));
   setHandler(slotGrantedSignal, () => {
     inbox.slotGranted = true;
   });
@@ -56,9 +59,13 @@ export function registerHandlers(run: IssueRun): void {
     else log.warn('controlsChanged signal ignored: not a controls record', { received: typeof controls });
   });
   setHandler(contextUpdatedSignal, (update) => {
-    // The new context is already in Postgres; every prompt built from now on reads it.
+    // The new context is already in Postgres; every prompt built from now on reads it. A
+    // running agent hears of it as a message at its next turn (README "Steering a running agent").
     progress.contextUpdates = (progress.contextUpdates ?? 0) + 1;
     log.info('issue context updated', { by: update?.updatedBy, fields: update?.fields });
+    if (typeof update?.changes === 'string' && update.changes.trim() !== '') {
+      addMessage(run, `erp:${typeof update.updatedBy === 'string' ? update.updatedBy.slice(0, 200) : 'unknown'}`, update.changes);
+    }
     touch(run);
   });
 }
@@ -67,7 +74,7 @@ export function registerHandlers(run: IssueRun): void {
 const REFUSED_SIGNALS_SHOWN = 20;
 
 /** A refused signal, shown in the issue's progress: whoever sent it can see why it did nothing. */
-function showRefused(run: IssueRun, kind: 'decision' | 'answer' | 'budget', person: unknown, reason: string): void {
+function showRefused(run: IssueRun, kind: RefusedSignal['kind'], person: unknown, reason: string): void {
   const refused = (run.progress.refusedSignals ??= []);
   refused.push({ kind, person: typeof person === 'string' ? person.slice(0, 200) : null, reason: reason.slice(0, 500), at: new Date().toISOString() });
   if (refused.length > REFUSED_SIGNALS_SHOWN) refused.splice(0, refused.length - REFUSED_SIGNALS_SHOWN);

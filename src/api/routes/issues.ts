@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { logIssueId } from '../request-log';
 import { z } from 'zod';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../../contracts/issue';
-import { answerSchema, decisionSchema, raiseBudgetSchema } from '../../contracts/people';
+import { answerSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../../contracts/people';
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { IssueService } from '../../issues/service';
@@ -13,6 +13,7 @@ import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { validate } from '../validation';
 import { pageQuerySchema } from '../../contracts/pages';
 import { gateAction } from '../../identity/scopes';
+import { assertPersonMay } from '../../identity/acting';
 
 const issueIdParam = z.object({ id: z.string() });
 
@@ -87,6 +88,21 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
       c.set('auditDetails', { budgetUsd: body.budgetUsd });
       const person = await actingPerson(c, access, body.reviewer, 'raiseBudget');
       return c.json(await issues.raiseBudget(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
+    })
+    .post('/:id/messages', auditRoute(access, 'issue.message', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', steeringMessageSchema), async (c) => {
+      const id = issueId(c.req.valid('param').id);
+      const body = c.req.valid('json');
+      c.set('auditDetails', { modelTier: body.modelTier ?? null, length: body.message.length });
+      const person = await actingPerson(c, access, body.from, 'steer');
+      // A different model tier spends differently: the role that may raise the budget chooses it.
+      if (body.modelTier !== undefined) assertPersonMay(c.get('organization'), person, 'raiseBudget');
+      return c.json(await issues.message(c.get('organization').id, id, { ...body, from: person.userId, origin: originOf(c) }));
+    })
+    .post('/:id/interrupt', auditRoute(access, 'issue.interrupt', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', interruptSchema), async (c) => {
+      const id = issueId(c.req.valid('param').id);
+      const body = c.req.valid('json');
+      const person = await actingPerson(c, access, body.from, 'steer');
+      return c.json(await issues.interrupt(c.get('organization').id, id, { ...body, from: person.userId, origin: originOf(c) }));
     })
     .post('/:id/cancel', auditRoute(access, 'issue.cancel', 'issue', 'id'), requireScope('issues:write', 'review'), validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
