@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
+import type { OutboundPolicy } from '../src/outbound/url-policy';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { createSpendGuard, type SpendGuard } from '../src/spend-caps';
 import { createAgentActivities } from './agent';
@@ -8,6 +9,7 @@ import { createBookkeepingActivities } from './bookkeeping';
 import { createControlsActivities } from './controls';
 import { createErpActivities } from './erp';
 import { createLimiterActivities } from './limiter';
+import { createNotificationActivities } from './notifications';
 import { createPeopleActivities } from './people';
 import { createSkillActivities } from './skills';
 import { createStageActivities } from './stages';
@@ -33,6 +35,8 @@ export interface ActivityDeps {
   temporal?: Client;
   /** The spend-cap check of model calls; one per worker is made when absent. */
   spend?: SpendGuard;
+  /** Where status callbacks and notifications may go (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -48,6 +52,7 @@ export function createActivities(given: ActivityDeps) {
     ...createPeopleActivities(deps),
     ...createWorkspaceActivities(deps),
     ...createErpActivities(deps),
+    ...createNotificationActivities(deps),
     ...createLimiterActivities(deps),
     ...createBookkeepingActivities(deps),
     ...createSkillActivities(deps),
@@ -67,7 +72,12 @@ export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool'>;
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
 /** Calls to the ERP that may wait out its outages. */
 export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;
+/** Notices to the organization's channels (a webhook, Slack), retried like the ERP's callbacks. */
+export type NotificationActivities = Pick<Activities, 'sendNotification'>;
 /** Signals to every running issue of a scope: minutes, not seconds, with thousands of them. */
 export type ControlsActivities = Pick<Activities, 'broadcastAgentControls'>;
 /** Short, idempotent Postgres work (and the limiter's signals). */
-export type BookkeepingActivities = Omit<Activities, keyof ModelActivities | keyof ToolActivities | keyof WorkspaceActivities | keyof ErpActivities | keyof ControlsActivities>;
+export type BookkeepingActivities = Omit<
+  Activities,
+  keyof ModelActivities | keyof ToolActivities | keyof WorkspaceActivities | keyof ErpActivities | keyof NotificationActivities | keyof ControlsActivities
+>;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Gate } from '../src/contracts/people';
+import type { NotificationChannel, NotificationKind } from '../src/contracts/notifications';
 import type { ClarificationPolicy, ModelTier } from '../src/contracts/policy';
+import { channelsTaking } from '../src/notifications/deliver';
+import type { NoticeDetails } from '../src/notifications/messages';
 import { getIssue } from '../src/db/issues';
 import { appendLog } from '../src/db/logs';
 import { createQuestion, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
@@ -196,18 +199,22 @@ export function createPeopleActivities(deps: PeopleDeps) {
     },
 
     /**
-     * Sends a notice once per dedupe key. Delivery today is the notifications table and the
-     * issue log (what the API and the ERP read); outbound channels plug in here.
+     * Records a notice once per dedupe key (the notifications table and the issue log, what the
+     * API and the ERP read) and says which of the organization's channels take it now: the
+     * workflow hands those to a delivery of their own (workflows/notifications.ts). A retry
+     * finds the notice the first try recorded, with the same id, so it is delivered once.
      */
     async notify(input: {
       organizationId: string;
       issueId: string;
-      kind: 'reminder' | 'escalation' | 'approval_needed' | 'question_asked';
+      kind: NotificationKind;
       dedupeKey: string;
       message: string;
       recipients: string[];
-    }): Promise<{ sent: boolean }> {
-      const sent = await recordNotification(db, input);
+      /** What is awaited and until when, for the channels' messages (absent in runs from before them). */
+      details?: NoticeDetails;
+    }): Promise<{ sent: boolean; notificationId: string; channels: NotificationChannel[] }> {
+      const { id: notificationId, created: sent } = await recordNotification(db, { ...input, details: { ...input.details } });
       // Lists show the open wait from the row: it was reminded, or escalated, now.
       if (sent && (input.kind === 'reminder' || input.kind === 'escalation')) {
         const flag = input.kind === 'reminder' ? 'reminded' : 'escalated';
@@ -225,7 +232,7 @@ export function createPeopleActivities(deps: PeopleDeps) {
           data: { recipients: input.recipients },
         });
       }
-      return { sent };
+      return { sent, notificationId, channels: await channelsTaking(db, input.organizationId, input.kind) };
     },
 
     /** Escalation raises the issue's priority one step (critical stays critical). */

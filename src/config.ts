@@ -107,6 +107,14 @@ const envSchema = z.object({
   /** Let allowed egress reach loopback and private addresses (a registry inside the network; tests). */
   SANDBOX_EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
 
+  // ---- Outbound events (README "Notifications") ---------------------------------
+  /**
+   * Let the URLs we send events to (the ERP's callback URL, notification channels) use http and
+   * reach loopback and private addresses: local testing, or receivers inside your network.
+   * Default false: https only, public addresses only.
+   */
+  OUTBOUND_ALLOW_PRIVATE: booleanFromEnv.default(false),
+
   // ---- Claude ---------------------------------------------------------------
   ANTHROPIC_API_KEY: optionalString,
   /** Override the API endpoint (a proxy, or the local fake Claude). */
@@ -168,6 +176,8 @@ export interface Config {
   mirrorsDir: string;
   workspaceTtlHours: number;
   sandbox: SandboxConfig;
+  /** Where status callbacks and notifications may be sent (src/outbound/url-policy.ts). */
+  outbound: { allowPrivate: boolean };
   github: { token: string | undefined; apiUrl: string };
   llm: {
     mode: 'anthropic' | 'fake';
@@ -275,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       user: { uid: e.SANDBOX_UID, gid: e.SANDBOX_GID },
       egressAllowPrivateAddresses: e.SANDBOX_EGRESS_ALLOW_PRIVATE,
     },
+    outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },
     llm: {
       mode: llmMode,

@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries';
 import { adminRoutes } from './routes/admin';
+import { notificationSettingsRoutes } from './routes/notification-settings';
+import type { NotificationSettingsService } from '../notifications/settings';
 import { inboxRoutes } from './routes/inbox';
 import type { InboxService } from '../inbox/service';
 import { feedbackRoutes, invocationFeedbackRoutes, issueFeedbackRoutes } from './routes/feedback';
@@ -39,6 +41,8 @@ export interface ApiDeps {
   schedules?: ScheduleService;
   /** The outbound event log and redelivery (/api/webhook-deliveries). */
   deliveries?: DeliveryLogService;
+  /** The organization's notification channels (/api/admin/notifications). */
+  notificationSettings?: NotificationSettingsService;
   /** The kill switch and stage flags (/api/admin; /health shows the installation's). */
   controls?: ControlsService;
   /** Feedback on issues and skill runs (/api/issues/:id/feedback, /api/invocations/:id/feedback, /api/feedback). */
@@ -194,6 +198,7 @@ export function createApp(deps: ApiDeps) {
     .route('/audit', auditRoutes(deps.access));
   if (deps.deliveries) api.route('/webhook-deliveries', webhookDeliveryRoutes(deps.deliveries, deps.access));
   if (deps.controls) api.route('/admin', adminRoutes(deps.controls, deps.access));
+  if (deps.notificationSettings) api.route('/admin/notifications', notificationSettingsRoutes(deps.notificationSettings, deps.access));
   if (deps.inbox) api.route('/inbox', inboxRoutes(deps.inbox));
   if (deps.feedback) {
     api

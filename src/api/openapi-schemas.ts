@@ -6,6 +6,7 @@
  */
 
 import { STAGES } from '../contracts/issue';
+import { NOTIFICATION_KINDS } from '../contracts/notifications';
 
 type Schema = Record<string, unknown>;
 
@@ -323,10 +324,17 @@ const schedule = object(
 const webhookDelivery = object({
   id: string('Its id in the log (redeliver with it)'),
   deliveryId: string('X-Delivery-Id: the same on every attempt and redelivery'),
-  event: oneOfStrings(['issue.status_changed', 'issue.pull_request_opened', 'invocation.finished']),
+  event: oneOfStrings([
+    'issue.status_changed',
+    'issue.pull_request_opened',
+    'invocation.finished',
+    ...NOTIFICATION_KINDS.map((kind) => `notification.${kind}`),
+  ]),
+  channel: oneOfStrings(['erp', 'webhook', 'slack'], "erp: a status event to the ERP's callback URL; webhook, slack: a notice to that notification channel"),
   issueId: nullable(string()),
   invocationId: nullable(string()),
-  url: string('Where it went (without query string)'),
+  notificationId: nullable(string('The notice a notification delivery sends (one delivery per channel)')),
+  url: string('Where it went (without query string or token-like path segments)'),
   status: oneOfStrings(['pending', 'delivered', 'failed'], 'pending: its workflow is still retrying'),
   attempts: integer,
   lastStatusCode: nullable(integer),
@@ -443,7 +451,24 @@ const inboxItem = object(
   [],
 );
 
+const notificationKinds = array(oneOfStrings(NOTIFICATION_KINDS));
+const notificationChannels = object(
+  {
+    webhook: nullable(
+      object(
+        { url: string('Where the signed POST goes (without query string or token-like path segments)'), secretSet: boolean, kinds: notificationKinds },
+        [],
+        'Our signed POST of each notice (X-Signature as on the status callbacks); the secret is never shown',
+      ),
+    ),
+    slack: nullable(object({ webhookUrl: string('The incoming webhook, its token segments hidden: the URL is its secret'), kinds: notificationKinds }, [], 'A Slack (or compatible) incoming webhook')),
+  },
+  [],
+  "The organization's notification channels (null: not set), and the kinds each takes",
+);
+
 export const componentSchemas: Record<string, Schema> = {
+  NotificationChannels: notificationChannels,
   Inbox: object({ person: nullable(object({ userId: string(), role: string() })), items: array(inboxItem) }),
   Feedback: feedbackSchema,
   FeedbackList: object({ items: array(ref('Feedback')) }),

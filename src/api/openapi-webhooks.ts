@@ -1,7 +1,9 @@
 /**
- * The events we send (OpenAPI 3.1 `webhooks`), POSTed to the organization's
- * `settings.erp.callbackUrl` by src/erp/callbacks.ts and logged at GET /api/webhook-deliveries.
+ * The events we send (OpenAPI 3.1 `webhooks`): status events POSTed to the organization's
+ * `settings.erp.callbackUrl` by src/erp/callbacks.ts, and notices to its notification channels
+ * by src/notifications/deliver.ts; all logged at GET /api/webhook-deliveries.
  */
+import { NOTIFICATION_EVENTS, NOTIFICATION_KINDS } from '../contracts/notifications';
 
 const headers = [
   { name: 'X-Delivery-Id', description: 'Stable across retries of one event: deduplicate on it' },
@@ -71,14 +73,60 @@ const invocationFinished = {
   },
 };
 
-const delivery = (summary: string, description: string, schema: Record<string, unknown> = statusEvent) => ({
+
+const notificationHeaders = [
+  ...headers.map((header) => (header.name === 'X-Signature' ? { ...header, required: true, description: 'sha256=<hex> HMAC of "<timestamp>.<deliveryId>.<body>" with settings.notifications.webhook.secret' } : header)),
+  { name: 'X-Event-Id', in: 'header', required: true, description: 'The notice (the same id on every channel it goes to)', schema: { type: 'string' } },
+];
+
+const notification = {
+  type: 'object',
+  required: ['event', 'eventId', 'deliveryId', 'organizationId', 'kind', 'message', 'awaiting', 'deadline', 'recipients', 'issue', 'occurredAt'],
+  properties: {
+    event: { type: 'string', enum: NOTIFICATION_EVENTS },
+    eventId: { type: 'string', description: 'The notice' },
+    deliveryId: { type: 'string', description: 'notification:<eventId>:webhook, as X-Delivery-Id' },
+    organizationId: { type: 'string' },
+    kind: { type: 'string', enum: [...NOTIFICATION_KINDS] },
+    message: { type: 'string', description: 'One line for people (at most 1000 characters)' },
+    awaiting: { type: ['string', 'null'], description: 'What is awaited: "final approval", "an answer", "a budget raise"' },
+    deadline: { type: ['string', 'null'], format: 'date-time', description: 'When the wait expires (the issue then ends)' },
+    gate: { type: 'string', enum: ['plan', 'final'] },
+    questionId: { type: 'string' },
+    question: { type: 'string', description: 'The question asked (at most 2000 characters)' },
+    recipients: { type: 'array', items: { type: 'string' }, description: 'For an escalation: settings.escalationContacts' },
+    issue: {
+      type: 'object',
+      required: ['id', 'title', 'trackingUrl'],
+      properties: {
+        id: { type: 'string' },
+        externalId: { type: ['string', 'null'] },
+        source: { type: ['string', 'null'] },
+        title: { type: 'string', description: 'At most 300 characters' },
+        priority: { type: ['string', 'null'] },
+        status: { type: ['string', 'null'] },
+        trackingUrl: { type: 'string' },
+      },
+    },
+    occurredAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const slackMessage = {
+  type: 'object',
+  required: ['text', 'blocks'],
+  description: "Slack's incoming-webhook message (mrkdwn; issue text escaped: &, < and > as entities, so it cannot mention or link)",
+  properties: { text: { type: 'string' }, blocks: { type: 'array', items: { type: 'object' } } },
+};
+
+const delivery = (summary: string, description: string, schema: Record<string, unknown> = statusEvent, parameters: unknown[] = headers) => ({
   post: {
     operationId: summary.replace(/\W+(\w)/g, (_match: string, letter: string) => letter.toUpperCase()).replace(/^\w/, (letter) => letter.toLowerCase()),
     summary,
     description,
     tags: ['Webhooks out'],
     security: [],
-    parameters: headers,
+    parameters,
     requestBody: { required: true, content: { 'application/json': { schema } } },
     responses: {
       200: { description: 'Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final' },
@@ -94,5 +142,17 @@ export function statusCallbackWebhooks(): Record<string, unknown> {
     ),
     'issue.pull_request_opened': delivery('Issue pull request opened', 'When the pull request is published after the final approval.'),
     'invocation.finished': delivery('Invocation finished', 'When a skill run ends, completed or failed, with its output or error.', invocationFinished),
+    notification: delivery(
+      'Notification',
+      'To settings.notifications.webhook.url: a reminder, an escalation, an approval needed or a question asked about an issue, once per notice (deduplicate on X-Delivery-Id).',
+      notification,
+      notificationHeaders,
+    ),
+    'notification.slack': {
+      post: {
+        ...delivery('Slack notification', 'To settings.notifications.slack.webhookUrl: the same notices as a Slack message (unsigned: the URL is the secret). Slack answers 200 "ok".', slackMessage, []).post,
+        responses: { 200: { description: 'Received ("ok"). 5xx, 408, 429 and network errors are retried with backoff; other answers are final' } },
+      },
+    },
   };
 }

@@ -5,6 +5,7 @@ import { controlsChangeSchema } from '../contracts/controls';
 import { answerSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
 import { listDeliveriesQuerySchema } from '../erp/delivery-log';
+import { notificationChannelsPatchSchema } from '../notifications/settings';
 import { erpWebhookSchema } from '../issues/erp-webhook';
 import { answer, errorResponse, queryParameters, requestBody } from './openapi-parts';
 import { actingUserParameter, personRefused } from './openapi-people';
@@ -92,7 +93,8 @@ function issuePaths(): Paths {
     },
     '/api/webhook-deliveries': {
       get: {
-        summary: 'The events sent to the callback URL, newest first, with attempts and the last answer (scope admin)',
+        summary:
+          "The events sent out, newest first, with attempts and the last answer: status events to the ERP's callback URL (channel erp) and notices to the notification channels (webhook, slack) (scope admin)",
         parameters: queryParameters(listDeliveriesQuerySchema),
         responses: { 200: answer('A page of deliveries', 'WebhookDeliveryPage') },
       },
@@ -104,7 +106,7 @@ function issuePaths(): Paths {
         responses: {
           200: answer('The delivery after the attempt (status delivered or failed, with the answer)', 'WebhookDelivery'),
           404: errorResponse('No such delivery in your organization'),
-          409: errorResponse('Still being retried by its workflow, or no callback URL is set'),
+          409: errorResponse('Still being retried by its workflow, or no callback URL (or channel) is set'),
         },
       },
     },
@@ -113,6 +115,18 @@ function issuePaths(): Paths {
         summary:
           "What waits for the person the key acts for (a personal key, or act-as with X-Acting-User), limited to what their role may settle; a service key sees every wait. Soonest deadline first (scope review)",
         responses: { 200: answer('The waits', 'Inbox') },
+      },
+    },
+    '/api/admin/notifications': {
+      get: {
+        summary: "The organization's notification channels and the kinds each takes; secrets are never included (scope admin)",
+        responses: { 200: answer('The channels', 'NotificationChannels') },
+      },
+      patch: {
+        summary:
+          'Change the notification channels: a channel given is merged key by key (leave the secret out to keep it), null removes it. URLs must be https to a public address (OUTBOUND_ALLOW_PRIVATE lifts that for local testing). Audited (scope admin)',
+        requestBody: requestBody(notificationChannelsPatchSchema),
+        responses: { 200: answer('The channels now', 'NotificationChannels') },
       },
     },
     '/api/admin/state': {
@@ -235,6 +249,8 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'PATCH /api/feedback/{id}': ['updateFeedbackImprovement', 'Feedback'],
   'GET /api/feedback/summary': ['getFeedbackSummary', 'Feedback'],
   'GET /api/inbox': ['getInbox', 'People in the loop'],
+  'GET /api/admin/notifications': ['getNotificationChannels', 'Webhooks out'],
+  'PATCH /api/admin/notifications': ['updateNotificationChannels', 'Webhooks out'],
   'GET /api/admin/state': ['getAgentControls', 'Operations'],
   'POST /api/admin/pause': ['pauseAgents', 'Operations'],
   'POST /api/admin/resume': ['resumeAgents', 'Operations'],
@@ -254,7 +270,7 @@ const TAGS = [
   { name: 'Audit', description: 'The trail of human and admin actions' },
   { name: 'Feedback', description: 'Ratings of issues and skill runs, what was done about them, and their summary' },
   { name: 'Webhooks in', description: 'Signed deliveries from the ERP and GitHub' },
-  { name: 'Webhooks out', description: 'The events we send to the callback URL: their log and redelivery' },
+  { name: 'Webhooks out', description: "The events we send — status events to the ERP's callback URL, notices to the notification channels —, the channels, the log and redelivery" },
   { name: 'Operations', description: 'Health, readiness, and the kill switch' },
 ];
 

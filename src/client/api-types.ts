@@ -3,6 +3,24 @@
  * A test fails when this file and the document disagree.
  */
 export interface paths {
+    "/api/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's notification channels and the kinds each takes; secrets are never included (scope admin) */
+        get: operations["getNotificationChannels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the notification channels: a channel given is merged key by key (leave the secret out to keep it), null removes it. URLs must be https to a public address (OUTBOUND_ALLOW_PRIVATE lifts that for local testing). Audited (scope admin) */
+        patch: operations["updateNotificationChannels"];
+        trace?: never;
+    };
     "/api/admin/pause": {
         parameters: {
             query?: never;
@@ -699,7 +717,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The events sent to the callback URL, newest first, with attempts and the last answer (scope admin) */
+        /** The events sent out, newest first, with attempts and the last answer: status events to the ERP's callback URL (channel erp) and notices to the notification channels (webhook, slack) (scope admin) */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -884,6 +902,46 @@ export interface webhooks {
          * @description On every status change: processing; waiting for a person — an approval, an answer to a question, a budget raise — with waitingFor, deadline and pending saying what; and the end.
          */
         post: operations["issueStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    notification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notification
+         * @description To settings.notifications.webhook.url: a reminder, an escalation, an approval needed or a question asked about an issue, once per notice (deduplicate on X-Delivery-Id).
+         */
+        post: operations["notification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notification.slack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack notification
+         * @description To settings.notifications.slack.webhookUrl: the same notices as a Slack message (unsigned: the URL is the secret). Slack answers 200 "ok".
+         */
+        post: operations["slackNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1357,6 +1415,20 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        /** @description The organization's notification channels (null: not set), and the kinds each takes */
+        NotificationChannels: {
+            slack: {
+                kinds: ("reminder" | "escalation" | "approval_needed" | "question_asked")[];
+                /** @description The incoming webhook, its token segments hidden: the URL is its secret */
+                webhookUrl: string;
+            } | null;
+            webhook: {
+                kinds: ("reminder" | "escalation" | "approval_needed" | "question_asked")[];
+                secretSet: boolean;
+                /** @description Where the signed POST goes (without query string or token-like path segments) */
+                url: string;
+            } | null;
+        };
         People: {
             decisions: {
                 comment: string | null;
@@ -1504,18 +1576,24 @@ export interface components {
         };
         WebhookDelivery: {
             attempts: number;
+            /**
+             * @description erp: a status event to the ERP's callback URL; webhook, slack: a notice to that notification channel
+             * @enum {string}
+             */
+            channel: "erp" | "webhook" | "slack";
             /** Format: date-time */
             createdAt: string;
             /** @description X-Delivery-Id: the same on every attempt and redelivery */
             deliveryId: string;
             /** @enum {string} */
-            event: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished";
+            event: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished" | "notification.reminder" | "notification.escalation" | "notification.approval_needed" | "notification.question_asked";
             /** @description Its id in the log (redeliver with it) */
             id: string;
             invocationId: string | null;
             issueId: string | null;
             lastError: string | null;
             lastStatusCode: number | null;
+            notificationId: string | null;
             /** @description What the event said beyond the subject (status, stage, pending, …) */
             payload: Record<string, never>;
             /**
@@ -1525,7 +1603,7 @@ export interface components {
             status: "pending" | "delivered" | "failed";
             /** Format: date-time */
             updatedAt: string;
-            /** @description Where it went (without query string) */
+            /** @description Where it went (without query string or token-like path segments) */
             url: string;
         };
         WebhookDeliveryPage: {
@@ -1542,6 +1620,155 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getNotificationChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannels"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateNotificationChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slack?: {
+                        /** @description Kinds this channel takes; null or absent: all four */
+                        kinds?: ("reminder" | "escalation" | "approval_needed" | "question_asked")[] | null;
+                        /** @description A Slack (or compatible) incoming webhook URL; write-only */
+                        webhookUrl?: string;
+                    } | null;
+                    webhook?: {
+                        /** @description Kinds this channel takes; null or absent: all four */
+                        kinds?: ("reminder" | "escalation" | "approval_needed" | "question_asked")[] | null;
+                        /** @description HMAC-SHA256 key of X-Signature (at least 16 characters); write-only */
+                        secret?: string;
+                        /** @description https URL our signed POST goes to */
+                        url?: string;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The channels now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannels"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     pauseAgents: {
         parameters: {
             query?: never;
@@ -6194,11 +6421,13 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
+                channel?: "erp" | "webhook" | "slack";
                 cursor?: string;
-                event?: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished";
+                event?: "issue.status_changed" | "issue.pull_request_opened" | "invocation.finished" | "notification.reminder" | "notification.escalation" | "notification.approval_needed" | "notification.question_asked";
                 invocationId?: string;
                 issueId?: string;
                 limit?: number;
+                notificationId?: string;
                 status?: "pending" | "delivered" | "failed";
             };
             header?: never;
@@ -6314,7 +6543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Still being retried by its workflow, or no callback URL is set */
+            /** @description Still being retried by its workflow, or no callback URL (or channel) is set */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6912,6 +7141,102 @@ export interface operations {
         };
         responses: {
             /** @description Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stable across retries of one event: deduplicate on it */
+                "X-Delivery-Id": string;
+                /** @description The event name (also in the body) */
+                "X-Event": string;
+                /** @description The notice (the same id on every channel it goes to) */
+                "X-Event-Id": string;
+                /** @description sha256=<hex> HMAC of "<timestamp>.<deliveryId>.<body>" with settings.notifications.webhook.secret */
+                "X-Signature": string;
+                /** @description Unix seconds when this attempt was signed */
+                "X-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What is awaited: "final approval", "an answer", "a budget raise" */
+                    awaiting: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When the wait expires (the issue then ends)
+                     */
+                    deadline: string | null;
+                    /** @description notification:<eventId>:webhook, as X-Delivery-Id */
+                    deliveryId: string;
+                    /** @enum {string} */
+                    event: "notification.reminder" | "notification.escalation" | "notification.approval_needed" | "notification.question_asked";
+                    /** @description The notice */
+                    eventId: string;
+                    /** @enum {string} */
+                    gate?: "plan" | "final";
+                    issue: {
+                        externalId?: string | null;
+                        id: string;
+                        priority?: string | null;
+                        source?: string | null;
+                        status?: string | null;
+                        /** @description At most 300 characters */
+                        title: string;
+                        trackingUrl: string;
+                    };
+                    /** @enum {string} */
+                    kind: "reminder" | "escalation" | "approval_needed" | "question_asked";
+                    /** @description One line for people (at most 1000 characters) */
+                    message: string;
+                    /** Format: date-time */
+                    occurredAt: string;
+                    organizationId: string;
+                    /** @description The question asked (at most 2000 characters) */
+                    question?: string;
+                    questionId?: string;
+                    /** @description For an escalation: settings.escalationContacts */
+                    recipients: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx counts; 5xx, 408, 429 and network errors are retried with backoff (12 attempts, after Retry-After when given); other answers, redirects included, are final */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    slackNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    blocks: Record<string, never>[];
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received ("ok"). 5xx, 408, 429 and network errors are retried with backoff; other answers are final */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseAllowedHost } from '../sandbox/egress-proxy';
 import { ROLES } from '../identity/scopes';
+import { notificationSettingsSchema } from './notifications';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -170,6 +171,11 @@ export const organizationSettingsSchema = z.object({
       serviceKey: z.string().min(8).optional(),
     })
     .prefault({}),
+  /**
+   * Where an issue's notices (reminders, escalations, approvals needed, questions asked) go:
+   * a signed webhook and a Slack-compatible incoming webhook (src/contracts/notifications.ts).
+   */
+  notifications: notificationSettingsSchema.prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */
   historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundUrlProblem, type OutboundPolicy, STRICT_OUTBOUND } from '../outbound/url-policy';
 import { organizationSettingsSchema } from './policy';
 
 /**
@@ -10,8 +11,8 @@ import { organizationSettingsSchema } from './policy';
 
 type Json = Record<string, unknown>;
 
-/** Keys whose values are secrets: shown masked. */
-const SECRET_KEY = /secret|serviceKey|token|password/i;
+/** Keys whose values are secrets: shown masked (a Slack incoming webhook's URL is its secret). */
+const SECRET_KEY = /secret|serviceKey|token|password|webhookUrl/i;
 
 const isPlainObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -39,12 +40,32 @@ export function unknownSettingKeys(value: unknown, schema: z.ZodType = organizat
   });
 }
 
-/** What is wrong with settings as they would be stored; empty when they are valid. */
-export function settingsProblems(settings: unknown): string[] {
+/** The settings naming a URL we send events to (src/outbound/url-policy.ts). */
+const OUTBOUND_URL_SETTINGS = [
+  ['erp', 'callbackUrl'],
+  ['notifications', 'webhook', 'url'],
+  ['notifications', 'slack', 'webhookUrl'],
+] as const;
+
+/** Each outbound URL of `settings` the policy refuses, as `path: why`. */
+export function outboundUrlProblems(settings: unknown, policy: OutboundPolicy): string[] {
+  return OUTBOUND_URL_SETTINGS.flatMap((path) => {
+    const value = path.reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), settings);
+    if (typeof value !== 'string') return [];
+    const problem = outboundUrlProblem(value, policy);
+    return problem ? [`${path.join('.')}: ${problem}`] : [];
+  });
+}
+
+/**
+ * What is wrong with settings as they would be stored; empty when they are valid. `policy`:
+ * where this installation may send events (OUTBOUND_ALLOW_PRIVATE; strict by default).
+ */
+export function settingsProblems(settings: unknown, policy: OutboundPolicy = STRICT_OUTBOUND): string[] {
   const unknown = unknownSettingKeys(settings).map((path) => `${path}: not a setting (check its spelling)`);
   const parsed = organizationSettingsSchema.safeParse(settings);
   const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
-  return [...unknown, ...invalid];
+  return [...unknown, ...invalid, ...outboundUrlProblems(settings, policy)];
 }
 
 /**

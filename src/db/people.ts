@@ -94,13 +94,28 @@ export async function listDecisions(db: Database, organizationId: string, issueI
 }
 
 /** Records a notice once per (issue, dedupe key). Returns false if it was already sent. */
-export async function recordNotification(db: Database, notice: typeof notifications.$inferInsert): Promise<boolean> {
-  const rows = await db
+/** Records a notice once per (issue, dedupe key): its id, and whether this call created it (a retry finds the first). */
+export async function recordNotification(db: Database, notice: typeof notifications.$inferInsert): Promise<{ id: string; created: boolean }> {
+  const [created] = await db
     .insert(notifications)
     .values(notice)
     .onConflictDoNothing({ target: [notifications.issueId, notifications.dedupeKey] })
     .returning({ id: notifications.id });
-  return rows.length > 0;
+  if (created) return { id: created.id, created: true };
+  const [existing] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.issueId, notice.issueId), eq(notifications.dedupeKey, notice.dedupeKey)));
+  if (!existing) throw new Error(`notification ${notice.dedupeKey} of issue ${notice.issueId} was neither created nor found`);
+  return { id: existing.id, created: false };
+}
+
+export async function getNotification(db: Database, organizationId: string, id: string): Promise<NotificationRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.organizationId, organizationId), eq(notifications.id, id)));
+  return row;
 }
 
 export async function listNotifications(db: Database, organizationId: string, issueId: string): Promise<NotificationRecord[]> {

@@ -422,6 +422,8 @@ export const notifications = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     message: text('message').notNull(),
     recipients: jsonb('recipients').$type<string[]>().notNull().default([]),
+    /** What the notice is about, for the channels' messages: what is awaited, until when (src/notifications). */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('notifications_dedupe_uq').on(t.issueId, t.dedupeKey), index('notifications_org_issue_idx').on(t.organizationId, t.issueId)],
@@ -475,9 +477,13 @@ export const callbackDeliveries = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: organizationIdColumn(),
+    /** Where it went: the ERP's callback URL, or a notification channel (src/outbound/send.ts). */
+    channel: text('channel').$type<'erp' | 'webhook' | 'slack'>().notNull().default('erp'),
     /** What the event is about: an issue, or (invocation.finished) a skill run. */
     issueId: uuid('issue_id').references(() => issues.id, { onDelete: 'cascade' }),
     invocationId: uuid('invocation_id'),
+    /** A notification's delivery to one channel: the notice it sends. */
+    notificationId: uuid('notification_id').references(() => notifications.id, { onDelete: 'cascade' }),
     /** Stable across retries: the receiver deduplicates on it. */
     deliveryId: text('delivery_id').notNull(),
     event: text('event').notNull(),
@@ -494,6 +500,7 @@ export const callbackDeliveries = pgTable(
     uniqueIndex('callback_deliveries_delivery_uq').on(t.deliveryId),
     index('callback_deliveries_org_issue_idx').on(t.organizationId, t.issueId),
     index('callback_deliveries_org_created_idx').on(t.organizationId, t.createdAt),
+    index('callback_deliveries_notification_idx').on(t.notificationId),
   ],
 );
 

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * How both directions with the ERP are signed: HMAC-SHA256 over
+ * How both directions with the ERP are signed (and the notifications we send to an
+ * organization's webhook): HMAC-SHA256 over
  * `${timestamp}.${deliveryId}.${body}` with the organization's secret, sent as
  * `X-Signature: sha256=<hex>` next to `X-Timestamp` (unix seconds) and `X-Delivery-Id`.
  * The timestamp bounds replays to a window; the signed delivery id makes each delivery count
@@ -14,6 +15,19 @@ export const REPLAY_WINDOW_SECONDS = 300;
 
 export function sign(secret: string, timestamp: number, deliveryId: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${deliveryId}.${body}`).digest('hex')}`;
+}
+
+/**
+ * The headers of a signed outbound event: its delivery id (the same on every retry, for the
+ * receiver to deduplicate on), the time, the event, and — with a secret — the signature.
+ */
+export function signedHeaders(secret: string | undefined, deliveryId: string, event: string, body: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return {
+    [DELIVERY_HEADER]: deliveryId,
+    [TIMESTAMP_HEADER]: String(nowSeconds),
+    'x-event': event,
+    ...(secret ? { [SIGNATURE_HEADER]: sign(secret, nowSeconds, deliveryId, body) } : {}),
+  };
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };

@@ -37,7 +37,7 @@ import {
 import { LIMITER_WORKFLOW_ID, slotPositionQuery } from '../../workflows/limiter';
 import { isDatabaseUnavailable, outageError } from '../upstream/unavailable';
 import { repeatsLatestDecision, repeatsRecordedAnswer } from './repeated-actions';
-import { isTerminal, issueView, type IssueView, withStoredPeople } from './view';
+import { isTerminal, issueTrackingUrl, issueView, type IssueView, withStoredPeople } from './view';
 
 export type { IssueView } from './view';
 
@@ -68,7 +68,7 @@ export interface SubmitResult {
 
 
 export function createIssueService(deps: IssueServiceDeps) {
-  const trackingUrl = (id: string) => `${deps.publicBaseUrl}/api/issues/${id}`;
+  const trackingUrl = (id: string) => issueTrackingUrl(deps.publicBaseUrl, id);
   const temporalUrl = (workflowId: string) =>
     deps.temporalUiUrl
       ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`

@@ -12,6 +12,11 @@ import type { AuditEventRecord } from '../db/audit';
  * Postgres stored about the people in the loop.
  */
 
+/** Where an issue is followed: its `trackingUrl` (also the link in the notifications sent about it). */
+export function issueTrackingUrl(publicBaseUrl: string, issueId: string): string {
+  return `${publicBaseUrl}/api/issues/${issueId}`;
+}
+
 /** The issue as the API shows it: our fields plus the ERP's status view (`job`). */
 export interface IssueView {
   id: string;

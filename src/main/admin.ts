@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         const given = parseJsonObject(rest[0]);
         const before = organization.settings as Record<string, unknown>;
         const after = command === 'settings:patch' ? mergeSettings(before, given) : given;
-        const problems = settingsProblems(after);
+        const problems = settingsProblems(after, config.outbound);
         if (problems.length > 0) throw new Error(`invalid settings (nothing saved):\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
         const changes = settingsDiff(before, after);
         if (changes.length === 0) {

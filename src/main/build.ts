@@ -8,6 +8,8 @@ import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
 import type { Database } from '../db/client';
 import { createDeliveryLogService } from '../erp/delivery-log';
+import { createNotificationSettingsService } from '../notifications/settings';
+import { type OutboundPolicy, STRICT_OUTBOUND } from '../outbound/url-policy';
 import type { PrincipalCache } from '../identity/principal-cache';
 import { createAccessService } from '../identity/service';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
@@ -40,10 +42,13 @@ export interface ServiceDeps {
   queryTimeoutMs?: number;
   /** Authenticates API keys from this cache instead of a statement per request. */
   principals?: PrincipalCache;
+  /** Where status callbacks and notifications may be sent (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
+  outbound?: OutboundPolicy;
 }
 
 export function buildServices(deps: ServiceDeps) {
   const { db, temporal, taskQueue } = deps;
+  const outbound = deps.outbound ?? STRICT_OUTBOUND;
   const runs = deps.runs ?? temporalRuns(temporal, deps.queryTimeoutMs !== undefined ? { readDeadlineMs: deps.queryTimeoutMs } : {});
   const issues = createIssueService({
     db,
@@ -60,7 +65,8 @@ export function buildServices(deps: ServiceDeps) {
     skills: createSkillService({ db, runs, taskQueue }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
     access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
-    deliveries: createDeliveryLogService(db),
+    deliveries: createDeliveryLogService(db, { publicBaseUrl: deps.publicBaseUrl, outbound }),
+    notificationSettings: createNotificationSettingsService(db, { outbound }),
     controls: createControlsService({ db, runs, taskQueue }),
     feedback: createFeedbackService(db),
     inbox: createInboxService(db),

@@ -109,6 +109,7 @@ export async function createConfiguredWorker(
       publicBaseUrl: config.http.publicBaseUrl,
       temporal: deps.client,
       maxConcurrentSkillRuns: config.temporal.maxConcurrentSkillRuns,
+      outbound: config.outbound,
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     deployment: config.temporal.deployment.buildId ? { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId } : undefined,
@@ -164,6 +165,7 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
     publicBaseUrl: config.http.publicBaseUrl,
     temporalUiUrl: config.temporal.uiUrl,
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
+    outbound: config.outbound,
   });
 }
 

@@ -41,11 +41,12 @@ const queued = gauge('orchestrator_issues_queued', 'Issues stored and not yet in
 const slots = gauge('orchestrator_pipeline_slots', "The concurrency limiter's pipelines, by state (running, waiting)", ['state']);
 const webhooksIn = gauge('orchestrator_webhooks_received_last_day', 'Webhook deliveries received in the last day, by source (erp, github)', ['source']);
 const callbacksOut = gauge('orchestrator_callbacks_last_day', 'Status events sent to ERPs in the last day, by delivery status (pending, delivered, failed)', ['status']);
+const notificationsOut = gauge('orchestrator_notifications_last_day', 'Notices sent to notification channels in the last day, by channel (webhook, slack) and delivery status', ['channel', 'status']);
 
 const TERMINAL = sql.raw(`('completed','rejected','needs_info','approval_expired','failed','cancelled')`);
 
 async function readState(): Promise<void> {
-  for (const each of [issuesByState, issuesEnded, humanWaits, humanWaitOldest, queued, slots, webhooksIn, callbacksOut]) each.reset();
+  for (const each of [issuesByState, issuesEnded, humanWaits, humanWaitOldest, queued, slots, webhooksIn, callbacksOut, notificationsOut]) each.reset();
   queued.set(0);
   if (!source) return;
   const [result, slotUse] = await Promise.all([
@@ -55,7 +56,7 @@ async function readState(): Promise<void> {
       union all select 'waits', pending->>'kind', '', count(*) from ${issues} where status like 'awaiting_%' and pending is not null group by 2
       union all select 'oldest', pending->>'kind', '', max(extract(epoch from now() - (pending->>'since')::timestamptz)) from ${issues} where status like 'awaiting_%' and pending is not null group by 2
       union all select 'webhooks', source, '', count(*) from ${webhookDeliveries} where created_at > now() - interval '1 day' group by 2
-      union all select 'callbacks', status, '', count(*) from ${callbackDeliveries} where created_at > now() - interval '1 day' group by 2`),
+      union all select case when channel = 'erp' then 'callbacks' else 'notifications' end, status, channel, count(*) from ${callbackDeliveries} where created_at > now() - interval '1 day' group by 1, 2, 3`),
     source.slots?.().catch(() => undefined),
   ]);
   for (const row of executedRows(result)) {
@@ -79,6 +80,9 @@ async function readState(): Promise<void> {
         break;
       case 'callbacks':
         callbacksOut.set({ status: a }, value);
+        break;
+      case 'notifications':
+        notificationsOut.set({ channel: b, status: a }, value);
         break;
     }
   }

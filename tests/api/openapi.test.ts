@@ -69,7 +69,7 @@ describe('OpenAPI document', () => {
     const document = (await response.json()) as Json;
     expect(document['openapi']).toBe('3.1.0');
     expect(document['servers']).toEqual([{ url: 'http://api.example:8080', description: expect.any(String) }]);
-    expect(Object.keys(document['webhooks'])).toEqual(['issue.status_changed', 'issue.pull_request_opened', 'invocation.finished']);
+    expect(Object.keys(document['webhooks'])).toEqual(['issue.status_changed', 'issue.pull_request_opened', 'invocation.finished', 'notification', 'notification.slack']);
     const body = document['paths']['/api/issues']['post']['requestBody']['content']['application/json']['schema'];
     expect(Object.keys(body['properties'])).toEqual(expect.arrayContaining(['externalId', 'type', 'priority', 'title', 'context', 'budgetUsd']));
     expect(body['additionalProperties']).toBe(false);

@@ -239,6 +239,7 @@ describe('agent pipeline', () => {
     expect(issue.result['summary']).toMatch(/^no answer within 3s to: Which customer reported this\?/);
     const notices = await listNotifications(h.db.db, organizationId, id);
     expect(notices.map((n) => [n.kind, n.recipients])).toEqual([
+      ['question_asked', []],
       ['reminder', []],
       ['escalation', ['lead@example.com']],
     ]);

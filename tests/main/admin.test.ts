@@ -61,6 +61,29 @@ describe('admin commands', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ budgetUsd: 7, erp: { webhookSecret: '••••••••34', callbackUrl: 'https://erp.example/cb' } });
   }, 60_000);
 
+  it('sets notification channels with the outbound URL rules, and never prints their secrets', async () => {
+    const { organization } = await createTestOrganization(db);
+    const slackUrl = 'https://hooks.slack.com/services/T0A1B2C3D/B0XYZ1234/cliSLACKtoken123456';
+    const plain = await admin(['settings:patch', organization.id, JSON.stringify({ notifications: { slack: { webhookUrl: 'http://hooks.slack.com/services/T/B/X' } } })]);
+    expect(plain).toMatchObject({ code: 1, stderr: expect.stringContaining('notifications.slack.webhookUrl: must be an https URL') });
+    const internal = await admin(['settings:patch', organization.id, JSON.stringify({ notifications: { webhook: { url: 'https://169.254.169.254/latest', secret: 'cli-signing-secret-0123456' } } })]);
+    expect(internal).toMatchObject({ code: 1, stderr: expect.stringContaining('169.254.169.254 is a link-local address') });
+    const set = await admin(['settings:patch', organization.id, JSON.stringify({ notifications: { slack: { webhookUrl: slackUrl } } })]);
+    expect(set.code).toBe(0);
+    // OUTBOUND_ALLOW_PRIVATE: a receiver on this machine, for local testing.
+    const local = await admin(['settings:patch', organization.id, JSON.stringify({ notifications: { webhook: { url: 'http://127.0.0.1:4000/hook', secret: 'cli-signing-secret-0123456' } } })], {
+      DATABASE_URL: testEnv('databaseUrl'),
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+    });
+    expect(local.code).toBe(0);
+    const shown = await admin(['settings:get', organization.id]);
+    for (const output of [local.stdout, set.stdout, shown.stdout]) {
+      expect(output).not.toContain('cli-signing-secret');
+      expect(output).not.toContain('cliSLACKtoken');
+    }
+    expect(JSON.parse(shown.stdout)).toMatchObject({ notifications: { webhook: { url: 'http://127.0.0.1:4000/hook', secret: '••••••••56' }, slack: { webhookUrl: '••••••••56' } } });
+  }, 60_000);
+
   it('lists organizations and reviewers, and removing a reviewer revokes the keys acting as them', async () => {
     await addReviewer(db.db, { organizationId, userId: 'erin', name: 'Erin', role: 'reviewer' });
     const personal = await issueApiKey(db.db, organizationId, 'erin-laptop', { scopes: ['review'], reviewerUserId: 'erin' });

@@ -11,6 +11,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
     schedules: {} as never,
     deliveries: {} as never,
     controls: {} as never,
+    notificationSettings: {} as never,
     feedback: {} as never,
     inbox: {} as never,
     access: { authenticate: async () => undefined } as never,

@@ -141,6 +141,8 @@ export function testWorkspaceDeps(githubApiUrl = 'http://127.0.0.1:9') {
     sandbox: testSandbox(),
     github: { token: 'ghp_test_token', apiUrl: githubApiUrl },
     publicBaseUrl: 'http://localhost:3000',
+    // The tests' receivers (fake ERP, notification channels) listen on loopback over http.
+    outbound: { allowPrivate: true },
   };
 }
 

@@ -106,6 +106,7 @@ export async function startPipelineHarness(
     namespace: 'default',
     publicBaseUrl: 'http://localhost:3000',
     queryTimeoutMs: 5_000,
+    outbound: { allowPrivate: true },
     ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
   });
   // Every response the tests see is held to the OpenAPI document.

@@ -9,7 +9,7 @@
 import { sleep } from '@temporalio/workflow';
 import { issueWorkflow as shippedIssueWorkflow } from '../../workflows/issue/index';
 
-export { concurrencyLimiterWorkflow, skillWorkflow, statusCallbackWorkflow } from '../../workflows/index';
+export { concurrencyLimiterWorkflow, notificationDeliveryWorkflow, skillWorkflow, statusCallbackWorkflow } from '../../workflows/index';
 
 export async function issueWorkflow(...args: Parameters<typeof shippedIssueWorkflow>): ReturnType<typeof shippedIssueWorkflow> {
   await sleep(1);

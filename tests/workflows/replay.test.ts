@@ -49,6 +49,8 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-happy-path-on-change.json',
         'pipeline-slot-released-on-change.json',
         'pipeline-clarification-human-on-change.json',
+        // Notices to the organization's channels (patched 'notice-when-waiting', 'notification-channels').
+        'pipeline-notifications.json',
       ]),
     );
   });

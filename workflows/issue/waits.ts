@@ -9,6 +9,7 @@ import type { Decision, Gate } from '../../src/contracts/people';
 import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
 import { holdReason } from '../shared/controls';
 import { type IssueRun, personPathBookkeeping, PipelineEnd } from './run';
+import { deliverToChannels, openingNotice, waitDetails } from './notices';
 import { capTier } from './tiers';
 import { addCost, notifyErp, show, touch } from './visibility';
 
@@ -16,11 +17,13 @@ import { addCost, notifyErp, show, touch } from './visibility';
 const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
 /** patched() id: an input being recorded as the deadline passes is let in (as skill runs do). */
 const LET_IN_INPUT_IN_FLIGHT = 'let-in-input-in-flight';
+/** patched() id: a wait opens with a notice, an approval needed or a question asked (issue 16). */
+const NOTICE_WHEN_WAITING = 'notice-when-waiting';
 
 type HumanWaitStatus = Extract<IssueStatus, 'awaiting_approval' | 'awaiting_answer' | 'awaiting_budget'>;
 
 /** Waits until `settled()` or the expiry, reminding and escalating on the way. */
-async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () => boolean, status: HumanWaitStatus, what: string): Promise<'settled' | 'expired'> {
+export async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () => boolean, status: HumanWaitStatus, what: string): Promise<'settled' | 'expired'> {
   const { policy, progress, state, ref } = run;
   const { bookkeeping } = run.activities;
   const timers = policy.timers;
@@ -44,6 +47,10 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
     await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline, pending: pendingForErp(pending) });
   }
   const key = `${pending.kind}:${uuid4()}`;
+  if (patched(NOTICE_WHEN_WAITING)) {
+    const recorded = await bookkeeping.notify({ ...ref, ...openingNotice(run, pending, what), dedupeKey: `${key}:opened`, recipients: [] });
+    if (recorded.channels?.length) await deliverToChannels(run, recorded);
+  }
   let outcome: 'settled' | 'expired' = 'expired';
   try {
     const steps: Array<{ after: number; act: 'reminder' | 'escalation' | 'expire' }> = [
@@ -60,22 +67,26 @@ async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () =
       }
       if (step.act === 'reminder') {
         pending.reminded = true;
-        await bookkeeping.notify({
+        const recorded = await bookkeeping.notify({
           ...ref,
           kind: 'reminder',
           dedupeKey: `${key}:reminder`,
           message: `Still waiting for ${what} on "${run.input.title}"`,
           recipients: [],
+          details: waitDetails(pending, what),
         });
+        if (recorded.channels?.length) await deliverToChannels(run, recorded);
       } else if (step.act === 'escalation') {
         pending.escalated = true;
-        await bookkeeping.notify({
+        const recorded = await bookkeeping.notify({
           ...ref,
           kind: 'escalation',
           dedupeKey: `${key}:escalation`,
           message: `Escalated: no ${what} on "${run.input.title}" after ${timers.escalationSeconds}s`,
           recipients: policy.escalationContacts,
+          details: waitDetails(pending, what),
         });
+        if (recorded.channels?.length) await deliverToChannels(run, recorded);
         const { priority } = await bookkeeping.raisePriority(ref);
         show(run, [{ key: searchAttributes.issuePriority, value: priority }]);
       }

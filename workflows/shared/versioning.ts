@@ -4,8 +4,9 @@
  *
  * A versioned worker's default is AUTO_UPGRADE (src/temporal/worker.ts): a run follows the
  * deployment's current build, so its workflow code changes keep using `patched()`. The
- * concurrency limiter (never ends) and the status callback (one activity; retries for an
- * hour) take that default: pinned, they would keep an old build alive.
+ * concurrency limiter (never ends), the status callback and the notification delivery
+ * (activities that retry for an hour) take that default: pinned, they would keep an old
+ * build alive.
  *
  * Issue and skill runs are PINNED, declared here. Why the declaration sits on the pinned
  * workflows and not on the auto-upgrading ones: the SDK evaluates it once per run at the
@@ -31,4 +32,4 @@ export function pinnedWhenVersioned(): WorkflowDefinitionOptions {
 }
 
 /** The workflow types that follow the current build (they declare nothing). */
-export const AUTO_UPGRADING_WORKFLOWS = ['concurrencyLimiterWorkflow', 'statusCallbackWorkflow'] as const;
+export const AUTO_UPGRADING_WORKFLOWS = ['concurrencyLimiterWorkflow', 'statusCallbackWorkflow', 'notificationDeliveryWorkflow'] as const;
