@@ -26,7 +26,9 @@ import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
-import { formatCommandResult } from '../src/workspace/commands';
+import { formatCommandResult, isAllowed } from '../src/workspace/commands';
+import { classifyCommand, type CommandClass, type CommandGate, commandGate } from '../src/workspace/command-policy';
+import type { RepositorySettings } from '../src/contracts/policy';
 import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
 import { workingDiff } from '../src/workspace/sandboxed-git';
 import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
@@ -90,6 +92,18 @@ export interface ToolCallRef {
   name: string;
   /** For ask_clarification: the question (short). */
   question?: string;
+  /** For run_command: what the approval policy says (src/workspace/command-policy.ts). */
+  command?: CommandCheck;
+}
+
+/** A command the agent asked to run, as the workflow's approval needs it. */
+export interface CommandCheck {
+  argv: string[];
+  classification: CommandClass;
+  reason: string;
+  /** What the policy says now, and once a command of the loop has failed (on-failure). */
+  gate: CommandGate;
+  gateAfterFailure: CommandGate;
 }
 
 export type AgentModelTurnResult =
@@ -98,10 +112,14 @@ export type AgentModelTurnResult =
 
 export interface RunAgentToolInput extends Omit<AgentLoopRef, 'round' | 'stage'> {
   toolUseId: string;
+  /** run_command: a person approved it (workflows/issue/commands.ts); the allowlist does not apply. */
+  approved?: boolean;
 }
 
 export interface AgentToolResult {
   isError: boolean;
+  /** run_command: the command was refused, or exited non-zero, was killed or hit a limit. */
+  commandFailed?: boolean;
   /** The first characters of the result, for history and the Web UI. */
   summary: string;
   /** False when the result was already stored: the tool did not run again. */
@@ -138,7 +156,7 @@ export function createAgentActivities(deps: AgentDeps) {
     // Always from Postgres: only it knows whether some attempt (a reset run's included) already ran the call.
     const call = await getToolCall(db, input, input.toolUseId);
     if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
-    if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false };
+    if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false, ...commandOutcome(call.name, call.output, call.isError === 1) };
 
     let output: string;
     let isError = false;
@@ -152,7 +170,7 @@ export function createAgentActivities(deps: AgentDeps) {
         const stopped = await deps.sandbox.stopWorkspace(repository.root);
         if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
       }
-      output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal });
+      output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal, approved: input.approved === true });
       // The repository's conventions for where the agent works, the first time they apply in this loop.
       if (repository.root) {
         const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(call.input));
@@ -172,7 +190,7 @@ export function createAgentActivities(deps: AgentDeps) {
     if (isError) {
       await appendLog(db, { ...input, level: 'WARN', message: `tool ${truncate(call.name, 100)} refused: ${truncate(output, 300)}` });
     }
-    return { isError, summary: truncate(output, 200), executed: stored };
+    return { isError, summary: truncate(output, 200), executed: stored, ...commandOutcome(call.name, output, isError) };
   }
 
   return {
@@ -216,7 +234,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const runtime = currentActivity();
       const model = deps.models[input.modelTier];
       const finalTool = finalToolName(input.stage);
-      const { writable } = await repositoryRootFor(deps, input);
+      const { writable, settings: repositorySettings } = await repositoryRootFor(deps, input);
       const step = input.stepId ? { id: input.stepId } : await openLoopStep(input, input.modelTier);
       const prompt = loadPrompt(input.stage);
       const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
@@ -293,7 +311,8 @@ export function createAgentActivities(deps: AgentDeps) {
           toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
           continue;
         }
-        toolCalls.push({ toolUseId: use.id, name: use.name });
+        const command = use.name === 'run_command' ? commandCheck(use.input, repositorySettings) : undefined;
+        toolCalls.push({ toolUseId: use.id, name: use.name, ...(command ? { command } : {}) });
       }
       await writes.flush();
       for (const [toolUseId, output, isError] of answeredHere) transcripts.toolResult(input.loopId, toolUseId, output, isError);
@@ -338,6 +357,8 @@ interface ToolContext extends Awaited<ReturnType<typeof repositoryRootFor>> {
   deps: AgentDeps;
   ref: RunAgentToolInput;
   signal: AbortSignal;
+  /** A person approved this command (the workflow waited for it): the allowlist does not apply. */
+  approved: boolean;
 }
 
 /**
@@ -378,10 +399,15 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
     }
     case 'run_command': {
       needsWorkspace(name);
-      const allowlist = [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
+      const argv = (parsed.data as { argv: string[] }).argv;
+      const check = commandCheck({ argv }, settings);
+      // The workflow asks a person before it runs what the policy holds; this is the second check.
+      if (check?.gate === 'ask' && !context.approved) throw new ToolInputError(`${argv.join(' ')} needs a person's approval first (${check.reason}; settings.repository.commandApproval is ${settings.commandApproval})`);
+      // What the policy lets run, or a person approved, runs; the rest meets the allowlist (and its refusal).
+      const allowlist = context.approved || check?.gate === 'run' ? [argv] : [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
       const { result, overCap } = await runInWorkspace(deps, ref, {
         dir: root,
-        argv: (parsed.data as { argv: string[] }).argv,
+        argv,
         allowlist,
         organization,
         maxOutputBytes: 50_000,
@@ -395,4 +421,26 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
       return formatCommandResult(result);
     }
   }
+}
+
+/** What the approval policy says about a run_command input; undefined when the input is not a valid argv (the tool refuses it). */
+function commandCheck(input: unknown, settings: RepositorySettings): CommandCheck | undefined {
+  const parsed = toolInputSchemas.run_command.safeParse(input);
+  if (!parsed.success) return undefined;
+  const { argv } = parsed.data;
+  const classification = classifyCommand(argv, settings.testCommand);
+  const allowlisted = isAllowed(argv, [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])]);
+  return {
+    argv,
+    classification: classification.class,
+    reason: classification.reason,
+    gate: commandGate(classification, allowlisted, settings.commandApproval, false),
+    gateAfterFailure: commandGate(classification, allowlisted, settings.commandApproval, true),
+  };
+}
+
+/** run_command's result as on-failure needs it: refused, or anything but exit code 0. */
+function commandOutcome(tool: string, output: string, isError: boolean): { commandFailed?: boolean } {
+  if (tool !== 'run_command') return {};
+  return { commandFailed: isError || output.split('\n')[1] !== 'exit code 0' };
 }

@@ -21,6 +21,7 @@ import { type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
 import { getOrganization } from '../src/db/organizations';
 import { notAReviewer, roleRefusal } from '../src/identity/acting';
 import type { PersonAction } from '../src/identity/scopes';
+import { truncate } from './stages';
 
 /**
  * Activities for the people in the loop: who may decide, what they decided, the questions
@@ -105,6 +106,23 @@ export function createPeopleActivities(deps: PeopleDeps) {
             ? `interrupted by ${input.from}${input.text ? `: ${input.text}` : ''}; the agent waits for a message`
             : `the interrupt by ${input.from} got no message in time: the agent continues`;
       await appendLog(db, { organizationId: input.organizationId, issueId: input.issueId, level: input.kind === 'interrupt_expired' ? 'WARN' : 'INFO', message, data: { steering: input.kind, from: input.from } });
+    },
+
+    /** A decision on a command the approval policy held (or none in time): one line in the issue's log. */
+    async recordCommandDecision(input: {
+      organizationId: string;
+      issueId: string;
+      argv: string[];
+      decision: 'approve' | 'approve_for_issue' | 'deny' | 'expired';
+      by: string | null;
+      comment: string | null;
+    }): Promise<void> {
+      const command = truncate(input.argv.join(' '), 300);
+      const what =
+        input.decision === 'expired'
+          ? `no decision on \`${command}\` in time: not run`
+          : `\`${command}\` ${input.decision === 'deny' ? 'denied' : input.decision === 'approve' ? 'approved once' : 'approved for the rest of the issue'} by ${input.by ?? 'unknown'}`;
+      await appendLog(db, { organizationId: input.organizationId, issueId: input.issueId, level: input.decision === 'approve' || input.decision === 'approve_for_issue' ? 'INFO' : 'WARN', message: `command ${what}${input.comment ? `: ${input.comment}` : ''}`, data: { command: input.argv, decision: input.decision } });
     },
 
     async openQuestion(input: {

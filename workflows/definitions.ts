@@ -17,7 +17,7 @@ import type {
   Stage,
 } from '../src/contracts/issue';
 import type { AgentControls } from '../src/contracts/controls';
-import type { Answer, Decision, Gate, Interrupt, RaiseBudget, SteeringMessage } from '../src/contracts/people';
+import type { Answer, CommandDecision, Decision, Gate, Interrupt, RaiseBudget, SteeringMessage } from '../src/contracts/people';
 import type { ClarificationPolicy, IssuePolicy, ModelTier } from '../src/contracts/policy';
 import type { InvocationAnswer, InvocationDecision } from '../src/contracts/skills';
 import type { TriageRoute } from '../src/contracts/stages';
@@ -85,7 +85,21 @@ export type PendingHuman =
       reminded: boolean;
       escalated: boolean;
     }
-  | { kind: 'budget'; spentUsd: number; budgetUsd: number; since: string; deadline: string; reminded: boolean; escalated: boolean };
+  | { kind: 'budget'; spentUsd: number; budgetUsd: number; since: string; deadline: string; reminded: boolean; escalated: boolean }
+  | {
+      kind: 'command';
+      /** The agent's tool call that asked to run it. */
+      toolUseId: string;
+      stage: string;
+      argv: string[];
+      /** safe | dangerous | unknown (src/workspace/command-policy.ts), and why. */
+      classification: string;
+      reason: string;
+      since: string;
+      deadline: string;
+      reminded: boolean;
+      escalated: boolean;
+    };
 
 export interface QuestionView {
   id: string;
@@ -106,7 +120,7 @@ export interface DecisionView {
 }
 
 export interface RefusedSignal {
-  kind: 'decision' | 'answer' | 'budget' | 'message' | 'interrupt';
+  kind: 'decision' | 'answer' | 'budget' | 'message' | 'interrupt' | 'command';
   /** Who it named (a claim: it was refused). */
   person: string | null;
   reason: string;
@@ -151,6 +165,9 @@ export interface IssueProgress {
   interrupted?: { by: string; reason: string | null; since: string; deadline: string } | null;
   /** The tier a person chose for every later model turn (absent: the stage's own). */
   tierOverride?: ModelTier | null;
+  /** Commands a person approved for the rest of the issue (as JSON argv), and the decisions on commands. */
+  approvedCommands?: string[];
+  commandDecisions?: Array<{ toolUseId: string; argv: string[]; decision: 'approve' | 'approve_for_issue' | 'deny' | 'expired'; by: string | null; comment: string | null; at: string }>;
   /** Workspace issues: the branch, the last test result, the published pull request. */
   branch?: string | null;
   testsPassed?: boolean | null;
@@ -191,6 +208,9 @@ export const messageSignal = defineSignal<[SteeringMessage]>('message');
 export const messageUpdate = defineUpdate<IssueProgress, [SteeringMessage]>('message');
 export const interruptSignal = defineSignal<[Interrupt]>('interrupt');
 export const interruptUpdate = defineUpdate<IssueProgress, [Interrupt]>('interrupt');
+/** A person's decision on a command the agent asked to run (workflows/issue/commands.ts). */
+export const commandDecisionSignal = defineSignal<[CommandDecision]>('commandDecision');
+export const commandDecisionUpdate = defineUpdate<IssueProgress, [CommandDecision]>('commandDecision');
 
 /**
  * The kill switch or a stage flag changed (src/contracts/controls.ts): the organization's

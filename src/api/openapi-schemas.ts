@@ -42,14 +42,18 @@ const ISSUE_STATUSES = ['queued', 'processing', 'awaiting_approval', 'awaiting_a
 const ERP_STATUSES = ['PENDING', 'QUEUED', 'PROCESSING', 'REVIEW', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 const pendingHuman: Schema = {
-  description: 'What a person owes the issue: an approval at a gate, an answer, or a budget raise',
+  description: 'What a person owes the issue: an approval at a gate, an answer, a budget raise, or a decision on a command the agent asked to run',
   anyOf: [
     { type: 'null' },
     {
       type: 'object',
       required: ['kind', 'since', 'deadline', 'reminded', 'escalated'],
       properties: {
-        kind: oneOfStrings(['approval', 'question', 'budget']),
+        kind: oneOfStrings(['approval', 'question', 'budget', 'command']),
+        toolUseId: string('command: the agent tool call asking to run it'),
+        argv: array(string()),
+        classification: oneOfStrings(['safe', 'dangerous', 'unknown']),
+        reason: string('command: why the policy holds it'),
         gate: oneOfStrings(['plan', 'final']),
         gateRound: integer,
         questionId: string(),
@@ -122,7 +126,7 @@ const issue = object(
     decisions: array(decision),
     refusedSignals: array(
       object(
-        { kind: oneOfStrings(['decision', 'answer', 'budget', 'message', 'interrupt']), person: nullable(string('Who it named (a claim: it was refused)')), reason: string(), at: time },
+        { kind: oneOfStrings(['decision', 'answer', 'budget', 'message', 'interrupt', 'command']), person: nullable(string('Who it named (a claim: it was refused)')), reason: string(), at: time },
         [],
         'A signal (Web UI, temporal workflow signal) the workflow refused, with why: its sender hears nothing else',
       ),
@@ -142,6 +146,20 @@ const issue = object(
     ),
     interrupted: nullable(object({ by: string(), reason: nullable(string()), since: time, deadline: time }, [], 'Interrupted: the agents wait for a message until the deadline, then go on')),
     tierOverride: nullable(oneOfStrings(['small', 'medium', 'large'], 'The model tier a person chose for the rest of the run')),
+    commandDecisions: array(
+      object(
+        {
+          toolUseId: string(),
+          argv: array(string()),
+          decision: oneOfStrings(['approve', 'approve_for_issue', 'deny', 'expired']),
+          by: nullable(string()),
+          comment: nullable(string()),
+          at: time,
+        },
+        [],
+        'A decision on a command the approval policy held (expired: no decision in time, so it was not run)',
+      ),
+    ),
     queuePosition: nullable(integer),
     pullRequestUrl: nullable(string()),
     branch: nullable(string()),
@@ -436,10 +454,10 @@ const inboxItem = object(
     kind: oneOfStrings(['issue', 'invocation']),
     id: string('The issue or skill run id: what the approval and answer endpoints take'),
     title: string(),
-    waitingFor: oneOfStrings(['approval', 'question', 'budget', 'review']),
+    waitingFor: oneOfStrings(['approval', 'question', 'budget', 'review', 'command']),
     gate: nullable(oneOfStrings(['plan', 'final'])),
     questionId: nullable(string()),
-    prompt: nullable(string('The question, the output to review, or the spend')),
+    prompt: nullable(string('The question, the output to review, the spend, or the command and why it waits')),
     draftAnswer: nullable(string()),
     priority: nullable(string()),
     since: time,

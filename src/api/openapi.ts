@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { listAuditQuerySchema } from '../contracts/audit';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../contracts/issue';
 import { controlsChangeSchema } from '../contracts/controls';
-import { answerSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../contracts/people';
+import { answerSchema, commandDecisionSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../contracts/people';
 import { SCOPE_DESCRIPTIONS } from '../identity/scopes';
 import { listDeliveriesQuerySchema } from '../erp/delivery-log';
 import { notificationChannelsPatchSchema } from '../notifications/settings';
@@ -82,6 +82,10 @@ function issuePaths(): Paths {
     '/api/issues/{id}/messages': personAction(
       "Send the running agent a message for its next model turn; modelTier also changes the tier of every later turn (needs the raiseBudget role). Ends an interrupt",
       steeringMessageSchema,
+    ),
+    '/api/issues/{id}/command-approval': personAction(
+      'Approve (once, or for the rest of the issue) or deny the command waiting for approval (settings.repository.commandApproval); a denial reaches the agent with the comment',
+      commandDecisionSchema,
     ),
     '/api/issues/{id}/interrupt': personAction('Stop the agents at their next safe point (before a model turn or a tool call) until a message comes, or the expiry passes', interruptSchema),
     '/api/issues/{id}/cancel': {
@@ -209,6 +213,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'POST /api/issues/{id}/budget': ['raiseIssueBudget', 'People in the loop'],
   'POST /api/issues/{id}/messages': ['messageIssueAgent', 'People in the loop'],
   'POST /api/issues/{id}/interrupt': ['interruptIssueAgent', 'People in the loop'],
+  'POST /api/issues/{id}/command-approval': ['decideIssueCommand', 'People in the loop'],
   'POST /api/issues/{id}/cancel': ['cancelIssue', 'Issues'],
   'GET /api/audit': ['listAuditEvents', 'Audit'],
   'GET /api/webhook-deliveries': ['listWebhookDeliveries', 'Webhooks out'],

@@ -389,6 +389,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/issues/{id}/command-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (once, or for the rest of the issue) or deny the command waiting for approval (settings.repository.commandApproval); a denial reaches the agent with the comment (scope review, as a person; audited)
+         * @description A retry of an action the issue has already recorded from the same person — one that names its gate or question — answers 200 with the issue, not a 409.
+         */
+        post: operations["decideIssueCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/issues/{id}/feedback": {
         parameters: {
             query?: never;
@@ -1172,7 +1192,7 @@ export interface components {
                 since: string;
                 title: string;
                 /** @enum {string} */
-                waitingFor: "approval" | "question" | "budget" | "review";
+                waitingFor: "approval" | "question" | "budget" | "review" | "command";
             }[];
             person: {
                 role: string;
@@ -1251,6 +1271,16 @@ export interface components {
         Issue: {
             branch: string | null;
             budgetUsd: number | null;
+            commandDecisions: {
+                argv: string[];
+                /** Format: date-time */
+                at: string;
+                by: string | null;
+                comment: string | null;
+                /** @enum {string} */
+                decision: "approve" | "approve_for_issue" | "deny" | "expired";
+                toolUseId: string;
+            }[];
             completedAt: string | null;
             /** @description As submitted */
             context: Record<string, never>;
@@ -1320,9 +1350,12 @@ export interface components {
                 text: string;
             }[];
             module: string | null;
-            /** @description What a person owes the issue: an approval at a gate, an answer, or a budget raise */
+            /** @description What a person owes the issue: an approval at a gate, an answer, a budget raise, or a decision on a command the agent asked to run */
             pending: null | {
+                argv?: string[];
                 budgetUsd?: number;
+                /** @enum {string} */
+                classification?: "safe" | "dangerous" | "unknown";
                 /** Format: date-time */
                 deadline: string;
                 draftAnswer?: string | null;
@@ -1331,15 +1364,19 @@ export interface components {
                 gate?: "plan" | "final";
                 gateRound?: number;
                 /** @enum {string} */
-                kind: "approval" | "question" | "budget";
+                kind: "approval" | "question" | "budget" | "command";
                 policy?: string;
                 question?: string;
                 questionId?: string;
+                /** @description command: why the policy holds it */
+                reason?: string;
                 reminded: boolean;
                 /** Format: date-time */
                 since: string;
                 spentUsd?: number;
                 stage?: string;
+                /** @description command: the agent tool call asking to run it */
+                toolUseId?: string;
             };
             priority: string;
             progress: number;
@@ -1358,7 +1395,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                kind: "decision" | "answer" | "budget" | "message" | "interrupt";
+                kind: "decision" | "answer" | "budget" | "message" | "interrupt" | "command";
                 person: string | null;
                 reason: string;
             }[];
@@ -3858,6 +3895,125 @@ export interface operations {
                 };
             };
             /** @description Already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideIssueCommand: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+                /** @description With an act-as key: the registered reviewer this request acts for. A personal key acts as its own reviewer. */
+                "X-Acting-User"?: string;
+            };
+            path: {
+                /** @description The issue id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @enum {string} */
+                    decision: "approve" | "approve_for_issue" | "deny";
+                    reviewer?: string;
+                    toolUseId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The issue with its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issue"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, names no person (personal key, or act-as + X-Acting-User), names someone else than its own reviewer, an unregistered person, or one whose role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such issue in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the workflow (wrong state, already decided, …) */
             409: {
                 headers: {
                     [name: string]: unknown;

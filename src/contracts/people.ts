@@ -79,3 +79,20 @@ export const interruptSchema = z.strictObject({
 });
 export type InterruptRequest = z.infer<typeof interruptSchema>;
 export type Interrupt = InterruptRequest & { from: string; origin?: ActionOrigin };
+
+/**
+ * A person's answer to a command the agent wants to run (README "Command approval"):
+ * `approve` runs it once, `approve_for_issue` also runs the same argv unasked for the rest of
+ * the issue, `deny` answers the agent with the comment instead.
+ */
+export const commandDecisionSchema = z
+  .strictObject({
+    decision: caseInsensitiveEnum(['approve', 'approve_for_issue', 'deny']),
+    reviewer: reviewerId.optional(),
+    comment: z.string().trim().max(2_000).optional(),
+    /** Optional guard: refuse unless this command (its tool call id) is the one waiting. */
+    toolUseId: z.string().max(200).optional(),
+  })
+  .refine((d) => d.decision !== 'deny' || (d.comment?.length ?? 0) > 0, { message: 'deny needs a comment telling the agent why', path: ['comment'] });
+export type CommandDecisionRequest = z.infer<typeof commandDecisionSchema>;
+export type CommandDecision = CommandDecisionRequest & { reviewer: string; origin?: ActionOrigin };

@@ -61,6 +61,11 @@ export const repositorySettingsSchema = z.object({
   testCommand: argv.optional(),
   /** Commands the code agent may run (argv prefixes); the test command is always allowed. */
   allowedCommands: z.array(argv).max(50).default([]),
+  /**
+   * Which commands wait for a person's approval (src/workspace/command-policy.ts, README
+   * "Command approval"): never (the allowlist decides), on-request, on-failure, untrusted.
+   */
+  commandApproval: z.enum(['never', 'on-request', 'on-failure', 'untrusted']).default('never'),
   commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
   pullRequest: z
     .object({ draft: z.boolean().default(true), labels: z.array(z.string().min(1).max(50)).max(20).default(['agent']) })
@@ -146,7 +151,7 @@ export const organizationSettingsSchema = z.object({
   /**
    * Which roles may do what (src/identity/scopes.ts DEFAULT_PERMISSIONS): approve the plan or
    * the final change, answer questions, raise a budget (admins only by default), cancel,
-   * review a skill run's output, steer a running agent. Checked when the action happens, so a change applies at once.
+   * review a skill run's output, steer a running agent, approve a command. Checked when the action happens, so a change applies at once.
    */
   permissions: z
     .strictObject({
@@ -157,6 +162,7 @@ export const organizationSettingsSchema = z.object({
       cancel: roleList,
       reviewSkillRun: roleList,
       steer: roleList,
+      approveCommand: roleList,
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */

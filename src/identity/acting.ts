@@ -103,6 +103,7 @@ const ACTION_WORDS: Record<PersonAction, string> = {
   cancel: 'cancel',
   reviewSkillRun: "review a skill run's output",
   steer: 'message or interrupt a running agent',
+  approveCommand: "approve or deny an agent's command",
 };
 
 function describeAction(action: PersonAction): string {

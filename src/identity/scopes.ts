@@ -36,7 +36,7 @@ export const ROLES = ['reviewer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a person may be allowed to do; each organization maps them to roles. */
-export const PERSON_ACTIONS = ['approvePlan', 'approveFinal', 'answer', 'raiseBudget', 'cancel', 'reviewSkillRun', 'steer'] as const;
+export const PERSON_ACTIONS = ['approvePlan', 'approveFinal', 'answer', 'raiseBudget', 'cancel', 'reviewSkillRun', 'steer', 'approveCommand'] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** Spending more money is an admin's decision; everything else any registered reviewer's. */
@@ -49,6 +49,8 @@ export const DEFAULT_PERMISSIONS: Record<PersonAction, Role[]> = {
   reviewSkillRun: ['reviewer', 'admin'],
   /** Send a running agent a message, or interrupt it (a model tier change also needs raiseBudget). */
   steer: ['reviewer', 'admin'],
+  /** Let the code agent run a command the policy holds for a person (settings.repository.commandApproval). */
+  approveCommand: ['reviewer', 'admin'],
 };
 
 export type Permissions = Partial<Record<PersonAction, Role[]>>;

@@ -8,13 +8,13 @@ import { gateAction, type PersonAction } from '../identity/scopes';
 import { toIso } from '../time';
 import type { PendingHuman } from '../../workflows/definitions';
 
-/** One thing waiting for a person: an issue's gate, question or budget, or a skill run's question or review. */
+/** One thing waiting for a person: an issue's gate, question, budget or command, or a skill run's question or review. */
 export interface InboxItem {
   kind: 'issue' | 'invocation';
   /** The issue's or the skill run's id (what the approval and answer endpoints take). */
   id: string;
   title: string;
-  waitingFor: 'approval' | 'question' | 'budget' | 'review';
+  waitingFor: 'approval' | 'question' | 'budget' | 'review' | 'command';
   gate: 'plan' | 'final' | null;
   questionId: string | null;
   /** The question or the output to review, as the agent put it. */
@@ -68,6 +68,7 @@ export function createInboxService(db: Database) {
         if (pending.kind === 'approval' && may(gateAction(pending.gate))) items.push({ ...common, waitingFor: 'approval', gate: pending.gate, questionId: null, prompt: null, draftAnswer: null });
         if (pending.kind === 'question' && may('answer')) items.push({ ...common, waitingFor: 'question', gate: null, questionId: pending.questionId, prompt: pending.question, draftAnswer: pending.draftAnswer });
         if (pending.kind === 'budget' && may('raiseBudget')) items.push({ ...common, waitingFor: 'budget', gate: null, questionId: null, prompt: `spent $${pending.spentUsd} of $${pending.budgetUsd}`, draftAnswer: null });
+        if (pending.kind === 'command' && may('approveCommand')) items.push({ ...common, waitingFor: 'command', gate: null, questionId: null, prompt: `${pending.argv.join(' ')} (${pending.classification}: ${pending.reason})`, draftAnswer: null });
       }
       for (const row of requestRows) {
         if (!may(row.kind === 'question' ? 'answer' : 'reviewSkillRun')) continue;

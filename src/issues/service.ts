@@ -4,7 +4,7 @@ import { uuidFrom } from '../contracts/ids';
 import { canonicalJson } from '../canonical-json';
 import type { WorkflowRuns } from '../temporal/runs';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Answer, Decision, Interrupt, RaiseBudget, SteeringMessage } from '../contracts/people';
+import type { Answer, CommandDecision, Decision, Interrupt, RaiseBudget, SteeringMessage } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
 import { assertWithinWindows } from '../rate-limits';
 import { assertSpentUnderCaps } from '../spend-caps';
@@ -26,6 +26,7 @@ import {
   decisionUpdate,
   ISSUE_WORKFLOW_TYPE,
   type IssueProgress,
+  commandDecisionUpdate,
   interruptUpdate,
   messageUpdate,
   raiseBudgetUpdate,
@@ -304,6 +305,11 @@ export function createIssueService(deps: IssueServiceDeps) {
     /** A message for the running agent's next turn (workflow update, validated there). */
     async message(organizationId: string, issueId: string, message: SteeringMessage): Promise<IssueView> {
       return sendUpdate(organizationId, issueId, messageUpdate, message);
+    },
+
+    /** A decision on the command waiting for approval (workflow update, validated there). */
+    async decideCommand(organizationId: string, issueId: string, decision: CommandDecision): Promise<IssueView> {
+      return sendUpdate(organizationId, issueId, commandDecisionUpdate, decision);
     },
 
     /** Stops the agents at their next safe point until a message comes. */

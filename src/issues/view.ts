@@ -57,6 +57,8 @@ export interface IssueView {
   interrupted: NonNullable<IssueProgress['interrupted']> | null;
   /** The model tier a person chose for the rest of the run. */
   tierOverride: NonNullable<IssueProgress['tierOverride']> | null;
+  /** Decisions on commands the approval policy held (live from the workflow). */
+  commandDecisions: NonNullable<IssueProgress['commandDecisions']>;
   /** While queued behind the concurrency limit: 1 = next to start. */
   queuePosition: number | null;
   /** The pull request, once published (after the final approval). */
@@ -125,6 +127,7 @@ export function issueView(
     messages: live?.messages ?? [],
     interrupted: isTerminal(status) ? null : (live?.interrupted ?? null),
     tierOverride: live?.tierOverride ?? null,
+    commandDecisions: live?.commandDecisions ?? [],
     queuePosition: null,
     pullRequestUrl: live?.pullRequestUrl ?? row.pullRequestUrl,
     branch: live?.branch ?? null,

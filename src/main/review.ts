@@ -20,7 +20,7 @@ import { FlagError, parseFlags } from './cli-flags';
 const USAGE = [
   'usage: npm run review -- inbox',
   '       npm run review -- show <id>',
-  '       npm run review -- approve <id> [--comment "…"] [--gate plan|final]',
+  '       npm run review -- approve <id> [--comment "…"] [--gate plan|final] [--for-issue (a command)]',
   '       npm run review -- reject <id> [--comment "…"]',
   '       npm run review -- changes <id> --comment "…"',
   '       npm run review -- answer <id> [<questionId>] "<text>"',
@@ -62,19 +62,27 @@ function printIssue(issue: Schemas['Issue']): void {
   ];
   const pending = issue.pending as Record<string, unknown> | null;
   if (pending) {
-    const what = pending['kind'] === 'approval' ? `${String(pending['gate'])} approval` : pending['kind'] === 'question' ? `an answer: ${String(pending['question'])}` : 'a budget raise';
+    const what =
+      pending['kind'] === 'approval'
+        ? `${String(pending['gate'])} approval`
+        : pending['kind'] === 'question'
+          ? `an answer: ${String(pending['question'])}`
+          : pending['kind'] === 'command'
+            ? `approval to run \`${(pending['argv'] as string[]).join(' ')}\` (${String(pending['classification'])}: ${String(pending['reason'])})`
+            : 'a budget raise';
     lines.push(`  WAITING for ${what} until ${String(pending['deadline'])}${pending['reminded'] ? ' (reminded)' : ''}${pending['escalated'] ? ' (escalated)' : ''}`);
     if (pending['kind'] === 'question') lines.push(`  question id ${String(pending['questionId'])}${pending['draftAnswer'] ? `; draft answer: ${String(pending['draftAnswer'])}` : ''}`);
   }
   if (issue.held) lines.push(`  HELD before ${issue.held.stage}: ${issue.held.reason}`);
   if (issue.interrupted) lines.push(`  INTERRUPTED by ${issue.interrupted.by}${issue.interrupted.reason ? `: ${issue.interrupted.reason}` : ''} — waiting for a message until ${issue.interrupted.deadline}`);
   for (const message of issue.messages) lines.push(`  message from ${message.from}${message.delivered ? ` (given to ${message.delivered.stage}, turn ${message.delivered.turn + 1})` : ' (waiting for the next turn)'}: ${message.text}`);
+  for (const decision of issue.commandDecisions) lines.push(`  command \`${decision.argv.join(' ')}\`: ${decision.decision}${decision.by ? ` by ${decision.by}` : ''}${decision.comment ? ` — ${decision.comment}` : ''}`);
   for (const decision of issue.decisions) lines.push(`  ${decision.gate} gate: ${decision.decision} by ${decision.reviewer}${decision.comment ? ` — ${decision.comment}` : ''}`);
   console.log(lines.join('\n'));
 }
 
 async function run(api: OrchestratorClient, command: string | undefined, args: string[]): Promise<void> {
-  const { positional, flags } = parseFlags(args, ['comment', 'gate', 'tier', 'reason']);
+  const { positional, flags } = parseFlags(args, ['comment', 'gate', 'tier', 'reason'], ['for-issue']);
   const [id, ...rest] = positional;
   const needId = () => {
     if (!id) throw new Usage(`${command} needs an id`);
@@ -109,7 +117,14 @@ async function run(api: OrchestratorClient, command: string | undefined, args: s
       if (decision === 'request_changes' && !flags['comment']) throw new Usage('changes needs --comment saying what to change');
       if (flags['gate'] && !['plan', 'final'].includes(flags['gate'])) throw new Usage('--gate is plan or final');
       const found = await kindOf(api, needId());
-      if (found.kind === 'issue') {
+      if (found.kind === 'issue' && (found.issue.pending as { kind?: string } | null)?.kind === 'command') {
+        // A command waits: approve it (once, or --for-issue), or reject = deny with the comment.
+        if (decision === 'request_changes') throw new Usage('a command is approved or rejected (with --comment telling the agent why)');
+        if (decision === 'reject' && !flags['comment']) throw new Usage('reject a command with --comment telling the agent why');
+        const commandDecision = decision === 'reject' ? 'deny' : flags['for-issue'] ? 'approve_for_issue' : 'approve';
+        const body = { decision: commandDecision, ...(flags['comment'] ? { comment: flags['comment'] } : {}), toolUseId: String((found.issue.pending as { toolUseId?: string }).toolUseId) } as const;
+        printIssue(unwrap<Schemas['Issue']>(await api.POST('/api/issues/{id}/command-approval', { params: { path: { id: found.issue.id } }, body })));
+      } else if (found.kind === 'issue') {
         const body = { decision, ...(flags['comment'] ? { comment: flags['comment'] } : {}), ...(flags['gate'] ? { gate: flags['gate'] as 'plan' | 'final' } : {}) } as const;
         printIssue(unwrap<Schemas['Issue']>(await api.POST('/api/issues/{id}/approval', { params: { path: { id: found.issue.id } }, body })));
       } else {

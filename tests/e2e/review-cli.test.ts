@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createAdaptorServer } from '@hono/node-server';
 import { issueApiKey } from '../../src/db/organizations';
-import { allRepliesUsed, ADMIN_REVIEWER, type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
+import { allRepliesUsed, ADMIN_REVIEWER, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
+import { makeBareRepository } from '../support/git-fixture';
 
 /**
  * `npm run review` as a reviewer runs it: a child process talking HTTP to the API (served here
@@ -96,5 +97,28 @@ describe('the reviewer CLI', () => {
     const sent = await review(alice, 'message', issue.id, 'Look at src/invoice.js first');
     expect(sent).toMatchObject({ code: 0, stdout: expect.stringContaining(`message from ${REVIEWER} (waiting for the next turn): Look at src/invoice.js first`) });
     expect(await h.waitForEnd(apiKey, issue.id)).toMatchObject({ status: 'completed' });
+  });
+
+  it('denies a command the approval policy holds, with the reason the agent reads', async () => {
+    const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
+    try {
+      const { organizationId, apiKey } = await h.newOrganization({ finalApproval: 'never', repository: { remote, baseBranch: 'main', host: 'local', commandApproval: 'untrusted' } });
+      const { key: alice } = await issueApiKey(h.db.db, organizationId, 'alice laptop', { scopes: ['review'], reviewerUserId: REVIEWER });
+      h.fake.onTool('submit_classification', reply.classify());
+      h.fake.onTool('submit_triage', reply.triage());
+      h.fake.onTool('submit_research', reply.research());
+      h.fake.onTool('submit_change', reply.call('run_command', { argv: ['rm', '-rf', 'src'] }), reply.change({ diff: '' }));
+      h.fake.onTool('submit_review', reply.review('approve'));
+      const issue = await h.submit(apiKey);
+      await h.waitFor(apiKey, issue.id, (view) => view.pending?.kind === 'command');
+
+      expect((await review(alice, 'show', issue.id)).stdout).toContain('WAITING for approval to run `rm -rf src` (dangerous: deletes recursively or by force)');
+      expect(await review(alice, 'reject', issue.id)).toMatchObject({ code: 2, stderr: expect.stringContaining('reject a command with --comment') });
+      const denied = await review(alice, 'reject', issue.id, '--comment', 'keep the sources');
+      expect(denied).toMatchObject({ code: 0, stdout: expect.stringContaining(`command \`rm -rf src\`: deny by ${REVIEWER} — keep the sources`) });
+      expect(await h.waitForEnd(apiKey, issue.id)).toMatchObject({ status: 'completed' });
+    } finally {
+      cleanup();
+    }
   });
 });

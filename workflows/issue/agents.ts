@@ -14,6 +14,7 @@ import { addCost, step } from './visibility';
 import { clarify, ensureBudget, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
 import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
+import { approveCommand } from './commands';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -54,6 +55,8 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
     throw ApplicationFailure.create({ type: 'INVALID_MODEL_OUTPUT', message: reason, nonRetryable: true });
   }
 
+  /** A command of this loop was refused or failed: `on-failure` asks a person from now on. */
+  let commandFailedInLoop = false;
   return runAgentLoop<AgentStageSummary, ToolCallRef>(
     // The last turn is forced to answer; one that still asks for nothing fails the stage.
     { forceFinalFrom: maxTurns - 1, turnLimit: maxTurns, maxRepairs: MAX_REPAIRS_PER_LOOP, stopAtForcedTurnWithoutTools: true },
@@ -87,8 +90,17 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
           return;
         }
         if (isInterrupted(run)) await waitWhileInterrupted(run, `${stage}: ${call.name}`);
+        // A command the approval policy holds waits for a person first (commands.ts); only then.
+        let approved = false;
+        if (call.command && (commandFailedInLoop ? call.command.gateAfterFailure : call.command.gate) === 'ask') {
+          const answered = (text: string) => bookkeeping.recordToolAnswer({ ...ref, loopId, toolUseId: call.toolUseId, answer: text });
+          const decision = await approveCommand(run, stage, { toolUseId: call.toolUseId, command: call.command }, commandFailedInLoop, answered);
+          if (!decision.run) return;
+          approved = decision.approved;
+        }
         step(run, `${stage}: ${call.name}`);
-        await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId }]);
+        const outcome = await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId, ...(approved ? { approved } : {}) }]);
+        if (outcome.commandFailed) commandFailedInLoop = true;
         progress.toolCalls += 1;
       },
       giveUp,

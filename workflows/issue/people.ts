@@ -24,6 +24,7 @@ import { validControls } from '../shared/controls';
 import { acceptFromPeople, type InputChannel } from '../shared/human-input';
 import { type IssueRun, personPathBookkeeping } from './run';
 import { addMessage, registerSteering } from './steering';
+import { registerCommandDecisions } from './commands';
 import { touch } from './visibility';
 
 /** Registers every handler of the issue workflow: the query, people's input, the limiter, the ERP. */
@@ -49,6 +50,7 @@ export function registerHandlers(run: IssueRun): void {
     refused: (raise, reason) => showRefused(run, 'budget', raise?.reviewer, reason),
   });
   registerSteering(run, (kind, person, reason) => showRefused(run, kind, person, reason));
+  registerCommandDecisions(run, (kind, person, reason) => showRefused(run, kind, person, reason));
   setHandler(slotGrantedSignal, () => {
     inbox.slotGranted = true;
   });

@@ -27,6 +27,8 @@ export interface IssueRun {
   readonly inbox: {
     gateDecision: Decision | null;
     answer: { answer: string; answeredBy: string } | null;
+    /** A person's answer to the command waiting for approval (commands.ts). */
+    commandAnswer?: { decision: 'approve' | 'approve_for_issue' | 'deny'; by: string; comment: string | null } | null;
     slotGranted: boolean;
     desk: InputDesk;
   };

@@ -248,6 +248,8 @@ function pendingForErp(pending: PendingHuman): Record<string, unknown> {
       return { kind: 'question', questionId: pending.questionId, question: pending.question, draftAnswer: pending.draftAnswer, deadline: pending.deadline };
     case 'budget':
       return { kind: 'budget', spentUsd: pending.spentUsd, budgetUsd: pending.budgetUsd, deadline: pending.deadline };
+    case 'command':
+      return { kind: 'command', argv: pending.argv, classification: pending.classification, reason: pending.reason, deadline: pending.deadline };
   }
 }
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { logIssueId } from '../request-log';
 import { z } from 'zod';
 import { createIssueRequestSchema, listIssuesQuerySchema } from '../../contracts/issue';
-import { answerSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../../contracts/people';
+import { answerSchema, commandDecisionSchema, decisionSchema, interruptSchema, raiseBudgetSchema, steeringMessageSchema } from '../../contracts/people';
 import { isUuid } from '../../contracts/ids';
 import { AppError } from '../../errors';
 import type { IssueService } from '../../issues/service';
@@ -103,6 +103,13 @@ export function issueRoutes(issues: IssueService, access: AccessService) {
       const body = c.req.valid('json');
       const person = await actingPerson(c, access, body.from, 'steer');
       return c.json(await issues.interrupt(c.get('organization').id, id, { ...body, from: person.userId, origin: originOf(c) }));
+    })
+    .post('/:id/command-approval', auditRoute(access, 'issue.command_decision', 'issue', 'id'), requireScope('review'), validate('param', issueIdParam), validate('json', commandDecisionSchema), async (c) => {
+      const id = issueId(c.req.valid('param').id);
+      const body = c.req.valid('json');
+      c.set('auditDetails', { decision: body.decision, toolUseId: body.toolUseId ?? null });
+      const person = await actingPerson(c, access, body.reviewer, 'approveCommand');
+      return c.json(await issues.decideCommand(c.get('organization').id, id, { ...body, reviewer: person.userId, origin: originOf(c) }));
     })
     .post('/:id/cancel', auditRoute(access, 'issue.cancel', 'issue', 'id'), requireScope('issues:write', 'review'), validate('param', issueIdParam), async (c) => {
       const id = issueId(c.req.valid('param').id);
