@@ -45,7 +45,8 @@ COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 COPY migrations ./migrations
-COPY --from=bundle /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
+# The plain bundle and the traced one beside it (workflow-bundle.traced.js, loaded when OTEL_* turns tracing on).
+COPY --from=bundle /app/dist/ ./dist/
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     HOST=0.0.0.0 \

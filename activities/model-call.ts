@@ -8,6 +8,7 @@ import { costUsd } from '../src/llm/pricing';
 import { assertUnderSpendCaps, type SpendGuard } from '../src/spend-caps';
 import { countModelCall } from '../src/metrics/model-calls';
 import { type ActivityRuntime, withHeartbeat } from './context';
+import { ATTR, withClientSpan } from '../src/telemetry/spans';
 
 export interface ModelCallDeps {
   db: Database;
@@ -43,7 +44,7 @@ export async function callModelRecorded(
   const started = Date.now();
   const base = { ...record, model: request.model, attempt: runtime.attempt };
   try {
-    const response = await withHeartbeat(runtime, deps.llm.createMessage(request));
+    const response = await modelCallSpan(deps.llm, request, record, () => withHeartbeat(runtime, deps.llm.createMessage(request)));
     const model = response.model || request.model;
     const cost = costUsd(model, response.usage);
     deps.spend?.add(record.organizationId, cost);
@@ -76,4 +77,37 @@ export async function callModelRecorded(
     }
     throw error;
   }
+}
+
+/**
+ * The model call's span (tracing on): `chat <model>`, a CLIENT span with the host, the outcome,
+ * the tokens and whose call it was — organization, issue or skill run, stage. Never the prompt,
+ * the tools or the answer.
+ */
+function modelCallSpan(llm: LlmClient, request: LlmRequest, record: CallRecord, call: () => Promise<LlmResponse>): Promise<LlmResponse> {
+  const attributes = () => ({
+    [ATTR.genAiSystem]: 'anthropic',
+    [ATTR.genAiOperation]: 'chat',
+    [ATTR.genAiRequestModel]: request.model,
+    [ATTR.httpMethod]: 'POST',
+    [ATTR.stage]: record.stage,
+    [ATTR.organization]: record.organizationId,
+    ...(record.issueId ? { [ATTR.issue]: record.issueId } : {}),
+    ...(record.invocationId ? { [ATTR.invocation]: record.invocationId } : {}),
+    ...(llm.server ? { [ATTR.serverAddress]: llm.server.address, ...(llm.server.port !== undefined ? { [ATTR.serverPort]: llm.server.port } : {}) } : {}),
+  });
+  return withClientSpan(`chat ${request.model}`, attributes, async (span) => {
+    const response = await call();
+    span?.setAttributes({
+      [ATTR.httpStatus]: 200,
+      [ATTR.genAiResponseModel]: response.model,
+      [ATTR.genAiInputTokens]: response.usage.inputTokens,
+      [ATTR.genAiOutputTokens]: response.usage.outputTokens,
+      [ATTR.cacheReadTokens]: response.usage.cacheReadTokens,
+      [ATTR.cacheWriteTokens]: response.usage.cacheWriteTokens,
+      ...(response.stopReason ? { [ATTR.genAiFinishReasons]: [response.stopReason] } : {}),
+      [ATTR.costUsd]: costUsd(response.model || request.model, response.usage),
+    });
+    return response;
+  });
 }

@@ -21,6 +21,9 @@ const optionalString = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -41,6 +44,25 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** The Temporal SDK's own metrics (workflow and activity tasks, pollers, slots) on host:port; unset: off. */
   TEMPORAL_METRICS_BIND_ADDRESS: optionalString.refine((value) => value === undefined || /^[^:\s]+:\d{1,5}$/.test(value), 'host:port'),
+
+  // ---- Tracing (README "Tracing"): OpenTelemetry's own variables --------------------------
+  /** `true` turns tracing off whatever else is set (the OpenTelemetry SDK's switch). */
+  OTEL_SDK_DISABLED: optionalString,
+  /** `otlp`, `console` or `none` (comma-separated for several). Unset: `otlp` when an OTLP endpoint is set, else off. */
+  OTEL_TRACES_EXPORTER: optionalString,
+  /** The collector: the traces URL itself, or a base URL that `/v1/traces` is appended to (http). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  /** `http/protobuf` (default), `http/json` or `grpc`. */
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalString.pipe(z.enum(OTLP_PROTOCOLS).optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalString.pipe(z.enum(OTLP_PROTOCOLS).optional()),
+  /** Read by the exporter itself (`key=value,…`, e.g. a vendor's API key); their values are kept out of the logs. */
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: optionalString,
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  /** Default `agent-orchestrator-api`, `…-worker` or `…-dev`, by process. */
+  OTEL_SERVICE_NAME: optionalString,
+  /** `key=value,…` (values percent-encoded) added to every span's resource, e.g. `deployment.environment=prod`. */
+  OTEL_RESOURCE_ATTRIBUTES: optionalString,
 
   // ---- Temporal -------------------------------------------------------------
   /** host:port of a Temporal frontend. Unset: the all-in-one run starts the embedded dev server. */
@@ -179,6 +201,8 @@ export interface Config {
   /** Where status callbacks and notifications may be sent (src/outbound/url-policy.ts). */
   outbound: { allowPrivate: boolean };
   github: { token: string | undefined; apiUrl: string };
+  /** Undefined: tracing is off (the default). */
+  tracing: TracingConfig | undefined;
   llm: {
     mode: 'anthropic' | 'fake';
     apiKey: string | undefined;
@@ -187,6 +211,22 @@ export interface Config {
     maxOutputTokens: number;
     requestTimeoutMs: number;
   };
+}
+
+/**
+ * Tracing (src/telemetry/tracing.ts), from OpenTelemetry's standard variables. Undefined — no
+ * tracer provider, no interceptors, the plain workflow bundle — unless they ask for it.
+ */
+export interface TracingConfig {
+  exporters: Array<'otlp' | 'console'>;
+  /** OTLP transport: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
+  protocol: (typeof OTLP_PROTOCOLS)[number];
+  /** Where OTLP spans go; undefined: the exporter's default (localhost:4318, or :4317 for grpc). */
+  endpoint: string | undefined;
+  serviceName: string | undefined;
+  resourceAttributes: Record<string, string>;
+  /** Values of the OTLP headers (credentials for a hosted collector): never logged. */
+  headerValues: string[];
 }
 
 export interface SandboxConfig {
@@ -222,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (llmMode === 'anthropic' && !e.ANTHROPIC_API_KEY && !e.ANTHROPIC_BASE_URL) {
     problems.push('LLM_MODE=anthropic needs ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a proxy)');
   }
+  const tracing = tracingConfig(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const useTls =
@@ -287,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },
+    tracing,
     llm: {
       mode: llmMode,
       apiKey: e.ANTHROPIC_API_KEY,
@@ -301,7 +343,64 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The configured credentials: what no log line may contain (src/logger.ts `neverLog`). */
 export function configuredSecrets(config: Config): string[] {
   const databasePassword = config.database.url ? passwordOf(config.database.url) : undefined;
-  return [config.llm.apiKey, config.github.token, config.metrics.token, config.temporal.apiKey, databasePassword].filter((value): value is string => Boolean(value));
+  return [config.llm.apiKey, config.github.token, config.metrics.token, config.temporal.apiKey, databasePassword, ...(config.tracing?.headerValues ?? [])].filter(
+    (value): value is string => Boolean(value),
+  );
+}
+
+/**
+ * Tracing is on when OTEL_TRACES_EXPORTER names an exporter, or (unset) when an OTLP endpoint
+ * is given; OTEL_SDK_DISABLED=true and OTEL_TRACES_EXPORTER=none turn it off. Nothing set: off.
+ */
+function tracingConfig(e: ParsedEnv, problems: string[]): TracingConfig | undefined {
+  const endpointVariable = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const named = (e.OTEL_TRACES_EXPORTER ?? (endpointVariable ? 'otlp' : 'none'))
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = named.filter((name) => !(TRACE_EXPORTERS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    problems.push(`OTEL_TRACES_EXPORTER: ${unknown.join(', ')} not supported (otlp, console or none; Jaeger and Zipkin take OTLP)`);
+  }
+  const resourceAttributes = parseKeyValues(e.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES', problems);
+  const headers = [e.OTEL_EXPORTER_OTLP_HEADERS, e.OTEL_EXPORTER_OTLP_TRACES_HEADERS].map((value, index) =>
+    parseKeyValues(value, index === 0 ? 'OTEL_EXPORTER_OTLP_HEADERS' : 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', problems),
+  );
+  const exporters = named.filter((name): name is 'otlp' | 'console' => name === 'otlp' || name === 'console');
+  if (e.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || named.includes('none') || exporters.length === 0) return undefined;
+  const protocol = e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  // The signal-specific variable is the traces URL itself; the general one is a base (http appends /v1/traces).
+  const endpoint =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT && protocol !== 'grpc' ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : e.OTEL_EXPORTER_OTLP_ENDPOINT);
+  return {
+    exporters: [...new Set(exporters)],
+    protocol,
+    endpoint,
+    serviceName: e.OTEL_SERVICE_NAME,
+    resourceAttributes,
+    headerValues: headers.flatMap((pairs) => Object.values(pairs)),
+  };
+}
+
+/** `key=value,key2=value2` with percent-encoded values (the W3C Baggage form OpenTelemetry uses for these variables). */
+function parseKeyValues(value: string | undefined, variable: string, problems: string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of (value ?? '').split(',')) {
+    if (!item.trim()) continue;
+    const at = item.indexOf('=');
+    const key = item.slice(0, at).trim();
+    if (at <= 0 || !key) {
+      problems.push(`${variable}: "${key || item.trim()}" is not key=value`);
+      continue;
+    }
+    try {
+      pairs[key] = decodeURIComponent(item.slice(at + 1).trim());
+    } catch {
+      problems.push(`${variable}: the value of ${key} is not percent-encoded correctly`);
+    }
+  }
+  return pairs;
 }
 
 function passwordOf(url: string): string | undefined {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { httpMetrics } from '../metrics/http';
+import { httpTracing } from '../telemetry/http';
+import { activeTracer } from '../telemetry/spans';
 import { metricsRegistry } from '../metrics/registry';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -101,6 +103,9 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.use(requestId());
   app.use(requestLogging(deps.log));
+  // A span per request when tracing is on (started before the app is built); nothing otherwise.
+  const tracer = activeTracer();
+  if (tracer) app.use(httpTracing(tracer));
   app.use(httpMetrics());
   app.onError((error, c) => handleError(error, c, logError));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));

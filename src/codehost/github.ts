@@ -1,5 +1,6 @@
 import type { CodeHost, NewPullRequest, PullRequestRef } from './code-host';
 import { branchTip, git } from '../workspace/git';
+import { ATTR, recordHttpStatus, serverAttributes, withClientSpan } from '../telemetry/spans';
 
 export interface GitHubHostOptions {
   token: string;
@@ -22,7 +23,7 @@ type OctokitClient = {
 export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
   let client: Promise<OctokitClient> | undefined;
   const octokit = () =>
-    (client ??= import('@octokit/core').then(({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.apiUrl }) as unknown as OctokitClient));
+    (client ??= import('@octokit/core').then(({ Octokit }) => traced(new Octokit({ auth: options.token, baseUrl: options.apiUrl }) as unknown as OctokitClient, options)));
   const repo = { owner: options.owner, repo: options.repo };
   const basic = Buffer.from(`x-access-token:${options.token}`).toString('base64');
   const toRef = (pr: { number: number; html_url: string; head: { ref: string }; base: { ref: string }; state: string }): PullRequestRef => ({
@@ -36,9 +37,11 @@ export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
   return {
     kind: 'github',
     async pushBranch({ mirror, branch, remote }) {
-      await git(mirror, ['push', '--quiet', '--force', '--', remote, `refs/heads/${branch}:refs/heads/${branch}`], {
-        config: [`http.extraHeader=Authorization: Basic ${basic}`],
-      });
+      await withClientSpan('git push', () => ({ ...serverAttributes(remote), [ATTR.repository]: `${options.owner}/${options.repo}` }), () =>
+        git(mirror, ['push', '--quiet', '--force', '--', remote, `refs/heads/${branch}:refs/heads/${branch}`], {
+          config: [`http.extraHeader=Authorization: Basic ${basic}`],
+        }),
+      );
       return { sha: await branchTip(mirror, branch) };
     },
     async findPullRequest(branch) {
@@ -76,5 +79,25 @@ export function createGitHubCodeHost(options: GitHubHostOptions): CodeHost {
       const comment = data as { id: number; html_url: string };
       return { id: comment.id, url: comment.html_url };
     },
+  };
+}
+
+/**
+ * Each REST call in a CLIENT span named by its route template (`POST /repos/{owner}/{repo}/pulls`):
+ * method, template, host, status and repository — never the token, the parameters or the body.
+ * Tracing off: the client itself.
+ */
+function traced(client: OctokitClient, options: GitHubHostOptions): OctokitClient {
+  const attributes = (route: string) => () => {
+    const [method = 'GET', template = route] = route.split(' ');
+    return { ...serverAttributes(options.apiUrl), [ATTR.httpMethod]: method, [ATTR.urlTemplate]: template, [ATTR.repository]: `${options.owner}/${options.repo}` };
+  };
+  return {
+    request: (route, params) =>
+      withClientSpan(route, attributes(route), async (span) => {
+        const response = await client.request(route, params);
+        recordHttpStatus(span, (response as { status?: number }).status ?? 200);
+        return response;
+      }),
   };
 }

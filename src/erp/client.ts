@@ -1,4 +1,6 @@
 import { AppError } from '../errors';
+import type { Span } from '@opentelemetry/api';
+import { ATTR, recordHttpStatus, serverAttributes, withClientSpan } from '../telemetry/spans';
 
 /**
  * The ERP's REST API as skills use it (ERP-CONTRACT.md): every call is scoped by
@@ -51,49 +53,54 @@ export async function readCapped(response: Response, maxBytes: number, what: str
 export function createErpClient(settings: ErpApiSettings, organizationId: string): ErpClient {
   const root = settings.apiUrl.replace(/\/+$/, '');
   return {
-    async request(request) {
-      const url = new URL(`${root}${request.path}`);
-      for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-      // Last, so no query parameter can name another organization.
-      url.searchParams.set('organizationId', organizationId);
-      const headers: Record<string, string> = { accept: 'application/json', 'x-organization-id': organizationId };
-      if (settings.serviceKey) headers['authorization'] = `Bearer ${settings.serviceKey}`;
-      if (request.body !== undefined) headers['content-type'] = 'application/json';
-      if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
-      const signal = request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: request.method,
-          headers,
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          signal,
-          // A redirect could point the service key, or the model's view, at any address.
-          redirect: 'manual',
-        });
-      } catch (error) {
-        throw new AppError('UPSTREAM_UNAVAILABLE', `ERP ${request.method} ${request.path} failed: ${(error as Error).message}`, { retryable: true, cause: error });
-      }
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        throw new AppError('UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered a redirect (${response.status}); redirects are not followed: set settings.erp.apiUrl to the final address`, {
-          details: { status: response.status },
-        });
-      }
-      const text = await readCapped(response, MAX_ERP_RESPONSE_BYTES, `ERP ${request.method} ${request.path}`);
-      if (!response.ok) {
-        const retryable = response.status >= 500 || response.status === 429;
-        throw new AppError(retryable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`, {
-          retryable,
-          details: { status: response.status },
-        });
-      }
-      if (!text) return null;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return text;
-      }
-    },
+    // A CLIENT span per call (tracing on): method, host, path and status; never the query, the key or a body.
+    request: (request) =>
+      withClientSpan(`ERP ${request.method}`, () => ({ ...serverAttributes(root), [ATTR.httpMethod]: request.method, [ATTR.urlPath]: request.path.split('?')[0] ?? '' }), (span) => send(request, span)),
   };
+
+  async function send(request: ErpRequest, span: Span | undefined): Promise<unknown> {
+    const url = new URL(`${root}${request.path}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    // Last, so no query parameter can name another organization.
+    url.searchParams.set('organizationId', organizationId);
+    const headers: Record<string, string> = { accept: 'application/json', 'x-organization-id': organizationId };
+    if (settings.serviceKey) headers['authorization'] = `Bearer ${settings.serviceKey}`;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+    const signal = request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+        // A redirect could point the service key, or the model's view, at any address.
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new AppError('UPSTREAM_UNAVAILABLE', `ERP ${request.method} ${request.path} failed: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    recordHttpStatus(span, response.status);
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw new AppError('UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered a redirect (${response.status}); redirects are not followed: set settings.erp.apiUrl to the final address`, {
+        details: { status: response.status },
+      });
+    }
+    const text = await readCapped(response, MAX_ERP_RESPONSE_BYTES, `ERP ${request.method} ${request.path}`);
+    if (!response.ok) {
+      const retryable = response.status >= 500 || response.status === 429;
+      throw new AppError(retryable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_REJECTED', `ERP ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`, {
+        retryable,
+        details: { status: response.status },
+      });
+    }
+    if (!text) return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
 }

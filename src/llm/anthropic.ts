@@ -28,9 +28,15 @@ export function createAnthropicClient(options: AnthropicAdapterOptions): LlmClie
     baseURL: options.baseUrl,
     maxRetries: 0,
     timeout: options.timeoutMs,
+    // The SDK's own spans are off, whatever ANTHROPIC_OPEN_TELEMETRY* say: each model call has
+    // our span (activities/model-call.ts), which can never be switched to carry the prompts, and
+    // no trace context goes to the API.
+    openTelemetry: false,
   });
+  const server = new URL(client.baseURL);
 
   return {
+    server: { address: server.hostname, port: server.port ? Number(server.port) : server.protocol === 'http:' ? 80 : 443 },
     async createMessage(request: LlmRequest): Promise<LlmResponse> {
       const started = Date.now();
       const caching = options.promptCaching !== false;

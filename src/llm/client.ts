@@ -43,6 +43,8 @@ export interface LlmResponse {
 }
 
 export interface LlmClient {
+  /** Where calls go (the API's or a proxy's host), for the model calls' spans. */
+  readonly server?: { address: string; port?: number };
   /**
    * One model call, no retries of its own (Temporal is the only retrier).
    * @throws AppError UPSTREAM_UNAVAILABLE (retryable, with retryAfterMs when the API said)

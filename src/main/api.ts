@@ -8,13 +8,17 @@ import { startRecoverySweep } from './recovery';
 import { createConfiguredApp, createConfiguredServices, openConfiguredDatabase } from './services';
 import { processLogger } from './logging';
 import { createLogger } from '../logger';
+import { startTracing } from '../telemetry/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = processLogger(config, 'api');
+  // Before the client and the app are made: they take its interceptors and its middleware.
+  const tracing = await startTracing(config.tracing, { role: 'api' });
+  if (tracing) log.info(`Tracing: spans to ${tracing.description}`);
   const address = requireTemporalAddress(config, 'api');
   const db = await openConfiguredDatabase(config, log);
-  const client = await connectClient(config.temporal, address);
+  const client = await connectClient(config.temporal, address, tracing?.client);
   const principals = await listeningPrincipalCache(db);
   const services = createConfiguredServices(config, { client, db, principals });
   const app = createConfiguredApp(config, { client, db, log }, services);
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopRecovery();
     server.close(() => {
-      void Promise.all([client.connection.close(), principals.close().then(() => db.close())]).then(() => process.exit(0));
+      void Promise.all([client.connection.close(), principals.close().then(() => db.close()), tracing?.shutdown()]).then(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

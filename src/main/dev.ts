@@ -22,6 +22,7 @@ import { type DevServer, localDevServerOptions, startDevServer } from '../tempor
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../temporal/dev-server';
 import { processLogger } from './logging';
+import { startTracing } from '../telemetry/tracing';
 import {
   createConfiguredApp,
   createConfiguredServices,
@@ -54,6 +55,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
+    // Before the clients, worker and app are made: they take its interceptors, sinks, bundle and middleware.
+    const tracing = await startTracing(config.tracing, { role: 'dev' });
+    if (tracing) {
+      cleanups.push(() => tracing.shutdown()); // runs last: cleanups run in reverse
+      log.info(`Tracing: spans to ${tracing.description}`);
+    }
     // First: without a working sandbox (and no SANDBOX=off) nothing starts.
     const sandbox = createConfiguredSandbox(config.sandbox, (message) => log.warn(message));
     await checkSandboxReaches(sandbox, config.workspacesDir);
@@ -79,11 +86,11 @@ async function main(): Promise<void> {
     const llm = await createConfiguredLlm(config, log);
     cleanups.push(() => llm.close());
 
-    const client = await connectClient(config.temporal, address);
+    const client = await connectClient(config.temporal, address, tracing?.client);
     cleanups.push(() => client.connection.close());
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
-    const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox });
+    const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
     const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
         '',
         'Agent orchestrator is up.',
         `  API          ${apiUrl}   (health: ${apiUrl}/health)`,
+        `  Console      ${apiUrl}/console   (sign in with a personal key: npm run admin -- key:create … --scopes review --reviewer <you>)`,
         `  Temporal UI  ${config.temporal.uiUrl ?? '(not available for this server)'}`,
         `  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Database     ${db.driver} (${db.location})`,

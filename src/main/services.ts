@@ -17,7 +17,8 @@ import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
 import { promoteIfNoCurrent } from '../temporal/deployments';
 import { requireWorkersPolling } from '../temporal/pollers';
-import { createIssueWorker, type IssueWorker } from '../temporal/worker';
+import { createIssueWorker, type IssueWorker, tracedBundlePath } from '../temporal/worker';
+import type { WorkerTracing } from '../telemetry/tracing';
 import { buildApp, buildServices, type Services } from './build';
 import { lockEmbeddedDatabase } from '../db/embedded-lock';
 import { errorMessage } from '../errors';
@@ -87,11 +88,12 @@ export async function createConfiguredLlm(config: Config, log: Logger): Promise<
 
 export async function createConfiguredWorker(
   config: Config,
-  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox },
+  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox; tracing?: WorkerTracing | undefined },
 ): Promise<IssueWorker> {
-  const bundlePath = config.temporal.workflowBundlePath;
+  // Tracing on: the traced bundle `npm run build:workflows` writes beside the plain one.
+  const bundlePath = config.temporal.workflowBundlePath && deps.tracing ? tracedBundlePath(config.temporal.workflowBundlePath) : config.temporal.workflowBundlePath;
   if (bundlePath && !fs.existsSync(bundlePath)) {
-    throw new Error(`WORKFLOW_BUNDLE_PATH=${bundlePath} does not exist; run \`npm run build:workflows\` first.`);
+    throw new Error(`${bundlePath} (from WORKFLOW_BUNDLE_PATH${deps.tracing ? ', traced' : ''}) does not exist; run \`npm run build:workflows\` first.`);
   }
   return createIssueWorker({
     connection: deps.connection,
@@ -113,6 +115,7 @@ export async function createConfiguredWorker(
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     deployment: config.temporal.deployment.buildId ? { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId } : undefined,
+    ...(deps.tracing ? { tracing: deps.tracing } : {}),
   });
 }
 

@@ -9,10 +9,14 @@ import { requireTemporalAddress } from './require-temporal';
 import { announceDeployment, createConfiguredLlm, createConfiguredWorker, openConfiguredDatabase } from './services';
 import { processLogger } from './logging';
 import { createLogger } from '../logger';
+import { startTracing } from '../telemetry/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = processLogger(config, 'worker');
+  // Before the client and the worker are made: they take its interceptors, sinks and bundle.
+  const tracing = await startTracing(config.tracing, { role: 'worker' });
+  if (tracing) log.info(`Tracing: spans to ${tracing.description}`);
   installTemporalRuntime({ logLevel: config.logLevel === 'debug' ? 'DEBUG' : 'INFO', log: log.child({ component: 'temporal-sdk' }), metricsBindAddress: config.metrics.temporalBindAddress });
   if (config.metrics.temporalBindAddress) log.info(`Temporal SDK metrics at http://${config.metrics.temporalBindAddress}/metrics`);
   const address = requireTemporalAddress(config, 'worker');
@@ -23,8 +27,8 @@ async function main(): Promise<void> {
   const db = await openConfiguredDatabase(config, log);
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);
-  const client = await connectClient(config.temporal, address); // the limiter's signals
-  const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox });
+  const client = await connectClient(config.temporal, address, tracing?.client); // the limiter's signals
+  const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
   const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
   const metrics = config.metrics.workerPort === undefined ? undefined : await serveMetrics({ host: config.metrics.workerHost, port: config.metrics.workerPort });
   if (metrics) log.info(`Worker metrics at ${metrics.url}`);
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     await client.connection.close();
     await llm.close();
     await db.close();
+    await tracing?.shutdown(); // last: what the shutdown itself traced is sent too
   }
 }
 

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors';
 import { retryAfterMs } from '../llm/anthropic';
 import { redactUrls } from '../erp/urls';
 import { guardedLookup, literalAddressRefusal, type OutboundPolicy, RefusedAddressError } from './url-policy';
+import { ATTR, recordHttpStatus, serverAttributes, withClientSpan } from '../telemetry/spans';
 
 /**
  * One attempt at one outbound event, recorded in the organization's delivery log
@@ -105,7 +106,22 @@ export async function sendAndRecord(db: Database, entry: DeliveryLogEntry, reque
 
   let answer: Answer;
   try {
-    answer = await postOnce(request, policy, attempt.signal);
+    // A CLIENT span (tracing on): the receiver's host, never its URL — a Slack webhook URL is itself a credential.
+    const attributes = () => ({
+      ...serverAttributes(request.url),
+      [ATTR.httpMethod]: 'POST',
+      [ATTR.channel]: entry.channel,
+      [ATTR.event]: entry.event,
+      [ATTR.attempt]: attempt.number,
+      [ATTR.organization]: entry.organizationId,
+      ...(entry.issueId ? { [ATTR.issue]: entry.issueId } : {}),
+      ...(entry.invocationId ? { [ATTR.invocation]: entry.invocationId } : {}),
+    });
+    answer = await withClientSpan(`POST ${request.receiver}`, attributes, async (span) => {
+      const answered = await postOnce(request, policy, attempt.signal);
+      recordHttpStatus(span, answered.status);
+      return answered;
+    });
   } catch (error) {
     // A refused address is the URL's fault, not the network's: retrying cannot help.
     const refused = error instanceof RefusedAddressError;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Client, type ClientInterceptors, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 
@@ -28,14 +28,15 @@ export function briefGrpcRetries() {
   return [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))];
 }
 
-export async function connectClient(config: TemporalConfig, address: string): Promise<Client> {
+/** `interceptors`: the tracing's (src/telemetry/tracing.ts), when it is on. */
+export async function connectClient(config: TemporalConfig, address: string, interceptors?: ClientInterceptors): Promise<Client> {
   const connection = await Connection.connect({
     address,
     tls: tlsOptions(config) ?? (config.tls ? true : undefined),
     apiKey: config.apiKey,
     interceptors: briefGrpcRetries(),
   });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, ...(interceptors ? { interceptors } : {}) });
 }
 
 export async function connectWorker(config: TemporalConfig, address: string): Promise<NativeConnection> {

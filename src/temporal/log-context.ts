@@ -1,6 +1,8 @@
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { trace } from '@opentelemetry/api';
 import { type LogContext, withLogContext } from '../logger';
+import { activeTracer, workAttributes } from '../telemetry/spans';
 
 /**
  * Every line an activity logs says whose work it is: the organization, issue (or skill
@@ -11,6 +13,9 @@ import { type LogContext, withLogContext } from '../logger';
  * lines ("Activity completed", "Activity failed", `Context.current().log`) take it from
  * `getLogAttributes`. The SDK's "Activity started" precedes the input being read, so it carries
  * only the workflow (and the organization in the workflow id, src/temporal/runtime.ts).
+ *
+ * With tracing on, the activity's RunActivity span (current here: the tracing's interceptor
+ * runs first, src/temporal/worker.ts) gets the same ids.
  */
 export const activityLogContext: ActivityInterceptorsFactory = (ctx: ActivityContext) => {
   const bound: LogContext = { workflowId: ctx.info.workflowExecution?.workflowId };
@@ -18,6 +23,7 @@ export const activityLogContext: ActivityInterceptorsFactory = (ctx: ActivityCon
     inbound: {
       execute: (input, next) => {
         Object.assign(bound, idsNamedIn(input.args[0]));
+        if (activeTracer()) trace.getActiveSpan()?.setAttributes(workAttributes(bound));
         return withLogContext(bound, () => next(input));
       },
     },

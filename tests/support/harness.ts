@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createBubblewrapSandbox } from '../../src/sandbox/bubblewrap';
 import type { CommandSandbox } from '../../src/sandbox/sandbox';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type ClientInterceptors, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
@@ -66,13 +66,14 @@ export interface TemporalHarness {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(): Promise<TemporalHarness> {
+/** `interceptors`: the client's (tracing's, tests/e2e/tracing.test.ts). */
+export async function connectTemporal(interceptors?: ClientInterceptors): Promise<TemporalHarness> {
   quietRuntime();
   const address = testEnv('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', ...(interceptors ? { interceptors } : {}) }),
     nativeConnection,
     async close() {
       await nativeConnection.close();

@@ -1,6 +1,7 @@
 import { createOrchestratorClient, type OrchestratorClient } from '../../src/client';
 import { checked, fetchThrough } from './contract';
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { ClientInterceptors } from '@temporalio/client';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { type Activities, createActivities } from '../../activities';
@@ -78,12 +79,16 @@ export async function startPipelineHarness(
     maxConcurrentSkillRuns?: number;
     /** The worker's activities use this database connection (a test may route it through a fault proxy). */
     activityDb?: DatabaseHandle;
+    /** The Temporal client's interceptors (the API's and the activities' client): tracing's. */
+    clientInterceptors?: ClientInterceptors;
+    /** The key the Claude client sends the fake (default `sk-test`). */
+    anthropicApiKey?: string;
   } = {},
 ): Promise<PipelineHarness> {
   const db = await openTestDatabase();
-  const temporal = await connectTemporal();
+  const temporal = await connectTemporal(options.clientInterceptors);
   const fake = await startFakeAnthropic();
-  const llm = createAnthropicClient({ apiKey: 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
+  const llm = createAnthropicClient({ apiKey: options.anthropicApiKey ?? 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
   const activities = createActivities({
     db: (options.activityDb ?? db).db,
     llm,

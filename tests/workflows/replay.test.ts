@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../src/temporal/worker';
 import { testEnv } from '../support/env';
 
 /**
@@ -64,5 +65,24 @@ describe('replay of recorded workflow histories', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: { codePath: testEnv('workflowBundle') } }, history, file),
     ).resolves.toBeUndefined();
+  });
+});
+
+/**
+ * A worker with tracing on runs the bundle with the OpenTelemetry workflow interceptors. They
+ * add headers and spans, never a command, so every history — recorded without them, as runs in
+ * flight when tracing is turned on were — replays on that bundle too.
+ */
+describe('replay with the tracing interceptors', () => {
+  let traced: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    traced = await bundleWorkflows({ tracing: true });
+  });
+
+  it.each(files)('replays %s deterministically', async (file) => {
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+    // The sink the workflow spans leave by; a replay calls it for none of them.
+    const sinks = { exporter: { export: { fn: () => undefined } } };
+    await expect(Worker.runReplayHistory({ workflowBundle: traced, sinks }, history, file)).resolves.toBeUndefined();
   });
 });
