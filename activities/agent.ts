@@ -40,6 +40,9 @@ import { type PeopleMessage, takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
 import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
+import { createMcpTools, type DiscoveredMcpTool } from './mcp-tools';
+import { parseMcpToolName } from '../src/contracts/mcp';
+import type { OutboundPolicy } from '../src/outbound/url-policy';
 import { latestOf } from '../src/db/stage-entry';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
 
@@ -60,6 +63,8 @@ export interface AgentDeps extends ModelCallDeps {
   mirrorsDir: string;
   sandbox: CommandSandbox;
   github: { token: string | undefined; apiUrl: string };
+  /** Where MCP servers may be reached (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
+  outbound?: OutboundPolicy;
 }
 
 export interface AgentLoopRef {
@@ -85,6 +90,8 @@ export interface AgentModelTurnInput extends AgentLoopRef {
   stepId?: string;
   /** Messages people sent this loop, each at the turn it was first given (workflows/issue/steering.ts). */
   messages?: PeopleMessage[];
+  /** MCP tools the run was given for this stage (discoverMcpTools): offered with the stage's own. */
+  mcpTools?: string[];
 }
 
 export interface ToolCallRef {
@@ -132,6 +139,8 @@ export function createAgentActivities(deps: AgentDeps) {
   const { db } = deps;
   /** The loops this worker runs, so a turn need not read back what it wrote (transcript-cache.ts). */
   const transcripts = new TranscriptCache();
+  /** The organizations' MCP tools (mcp-tools.ts). */
+  const mcp = createMcpTools(deps);
 
   /** The loop's step row (keyed by issue, stage, round): opened, or found again. */
   function openLoopStep(loop: AgentLoopRef, tier: ModelTier, attempt = 1, maxAttempts?: number) {
@@ -160,30 +169,39 @@ export function createAgentActivities(deps: AgentDeps) {
 
     let output: string;
     let isError = false;
+    // A command (and an at-most-once MCP tool) is counted when it starts, not when it answers.
+    let countedAtStart = COUNTED_AT_START.has(call.name);
     try {
       const repository = await repositoryRootFor(deps, input);
       const stage = stageOfLoop(input.loopId);
-      const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
-      if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
-      // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
-      if (repository.writable && repository.root) {
-        const stopped = await deps.sandbox.stopWorkspace(repository.root);
-        if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
-      }
-      output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal, approved: input.approved === true });
-      // The repository's conventions for where the agent works, the first time they apply in this loop.
-      if (repository.root) {
-        const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(call.input));
-        if (instructions) output = `${output}\n\n${instructions}`;
+      if (stage && parseMcpToolName(call.name)) {
+        // An MCP tool: one call to the organization's server (README "MCP tools").
+        if (!(await mcp.allowed(input.organizationId, stage, call.name))) throw new ToolInputError(`${truncate(call.name, 100)} is not offered to the ${stage} stage (settings.mcp)`);
+        countedAtStart = await mcp.atMostOnce(input.organizationId, call.name);
+        output = await mcp.call(input, input.toolUseId, call.name, call.input);
+      } else {
+        const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
+        if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
+        // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
+        if (repository.writable && repository.root) {
+          const stopped = await deps.sandbox.stopWorkspace(repository.root);
+          if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
+        }
+        output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal, approved: input.approved === true });
+        // The repository's conventions for where the agent works, the first time they apply in this loop.
+        if (repository.root) {
+          const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(call.input));
+          if (instructions) output = `${output}\n\n${instructions}`;
+        }
       }
     } catch (error) {
       if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
       output = error.message;
       isError = true;
     }
-    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !COUNTED_AT_START.has(call.name) });
+    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !countedAtStart });
     // The model names the tool: anything we do not offer is one label, not one per invention.
-    toolCalls.inc({ tool: isToolName(call.name) ? call.name : 'unknown', outcome: isError ? 'error' : 'ok' });
+    toolCalls.inc({ tool: isToolName(call.name) ? call.name : parseMcpToolName(call.name) ? 'mcp' : 'unknown', outcome: isError ? 'error' : 'ok' });
     // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
     if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
     else transcripts.forget(input.loopId);
@@ -244,7 +262,8 @@ export function createAgentActivities(deps: AgentDeps) {
         finalTool,
         model,
         system: prompt.text,
-        tools: toolDefinitionsFor(input.stage, writable),
+        // The stage's final tool stays last (its answer is what the loop waits for).
+        tools: [...(await mcp.definitions(input.organizationId, input.issueId, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable)],
         maxTokens: deps.maxOutputTokens,
         record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
       }, transcripts);
@@ -264,7 +283,7 @@ export function createAgentActivities(deps: AgentDeps) {
       };
       // Only what this stage was offered runs: a research or review agent's write_file or
       // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
-      const offered = new Set<string>([...agentTools(input.stage, writable), finalTool]);
+      const offered = new Set<string>([...agentTools(input.stage, writable), finalTool, ...(input.mcpTools ?? [])]);
       const refused = uses.filter((use) => !offered.has(use.name));
       for (const use of refused) {
         writes.add(
@@ -332,6 +351,17 @@ export function createAgentActivities(deps: AgentDeps) {
     async recordToolAnswer(input: RunAgentToolInput & { answer: string }): Promise<void> {
       if (await storeToolResult(db, input, input.toolUseId, { output: input.answer, isError: false, executed: false })) transcripts.toolResult(input.loopId, input.toolUseId, input.answer, false);
       else transcripts.forget(input.loopId);
+    },
+
+    /**
+     * The organization's MCP tools, listed once as the issue's first agent starts: the names the
+     * run offers from then on, per stage. A server that does not answer is left out, in the log.
+     */
+    async discoverMcpTools(input: { organizationId: string; issueId: string }): Promise<{ tools: DiscoveredMcpTool[] }> {
+      const { tools, unreachable } = await mcp.discover(input.organizationId, input.issueId);
+      for (const down of unreachable) await appendLog(db, { ...input, level: 'WARN', message: `MCP server ${down.server} did not list its tools: ${truncate(down.error, 300)}; its tools are not offered to this issue` });
+      if (tools.length > 0) await appendLog(db, { ...input, level: 'INFO', message: `MCP tools offered: ${truncate(tools.map((tool) => tool.name).join(', '), 500)}` });
+      return { tools };
     },
 
     /** Marks the stage failed in Postgres when the loop gives up (e.g. out of repairs). */

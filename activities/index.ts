@@ -68,7 +68,7 @@ export type Activities = ReturnType<typeof createActivities>;
  * model proxy's eight retries, because the other group's names are not on its type.
  */
 export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn'>;
-export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool'>;
+export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools'>;
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
 /** Calls to the ERP that may wait out its outages. */
 export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;

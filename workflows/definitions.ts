@@ -68,6 +68,8 @@ export interface CarriedState {
   slotHeld?: boolean;
   /** The latest kill switch and stage flags the run was told of (absent: none). */
   controls?: AgentControls;
+  /** MCP tools discovered as the first agent started, with the stages that may call each (absent: not discovered). */
+  mcpTools?: Array<{ name: string; stages: string[] }>;
 }
 
 /** What a person owes the issue right now, with the deadline after which it gives up. */

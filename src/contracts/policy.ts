@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseAllowedHost } from '../sandbox/egress-proxy';
 import { ROLES } from '../identity/scopes';
 import { notificationSettingsSchema } from './notifications';
+import { mcpSettingsSchema } from './mcp';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -182,6 +183,8 @@ export const organizationSettingsSchema = z.object({
    * a signed webhook and a Slack-compatible incoming webhook (src/contracts/notifications.ts).
    */
   notifications: notificationSettingsSchema.prefault({}),
+  /** MCP servers whose tools the agents may call (src/contracts/mcp.ts). */
+  mcp: mcpSettingsSchema.prefault({}),
   /** Continue-as-new once history has this many events (Temporal also suggests it). */
   historyEventThreshold: z.number().int().min(20).max(40_000).default(10_000),
   /**
@@ -214,6 +217,8 @@ export interface IssuePolicy {
   statusCallbacks?: boolean;
   /** Agent stages the plan allows (free: research only); absent means all. */
   allowedAgents?: Array<'research' | 'code' | 'review'>;
+  /** The organization has MCP servers (settings.mcp): the run discovers their tools (absent: none, or a run from before). */
+  mcp?: boolean;
   /** Pipelines running at once, per organization and overall; absent means unlimited. */
   concurrency?: { organizationLimit: number; globalLimit: number };
 }
@@ -274,6 +279,8 @@ export function resolvePolicy(
     workspace: parsed.repository.remote !== undefined,
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
     allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
+    // Only when configured: the run lists the servers' tools as its first agent starts.
+    ...(parsed.mcp.servers.length > 0 ? { mcp: true } : {}),
     ...(overrides.globalConcurrency
       ? { concurrency: { organizationLimit: organizationConcurrency(plan, parsed.maxConcurrentIssues, overrides.globalConcurrency), globalLimit: overrides.globalConcurrency } }
       : {}),

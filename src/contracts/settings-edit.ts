@@ -49,12 +49,21 @@ const OUTBOUND_URL_SETTINGS = [
 
 /** Each outbound URL of `settings` the policy refuses, as `path: why`. */
 export function outboundUrlProblems(settings: unknown, policy: OutboundPolicy): string[] {
-  return OUTBOUND_URL_SETTINGS.flatMap((path) => {
+  const fixed = OUTBOUND_URL_SETTINGS.flatMap((path) => {
     const value = path.reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), settings);
     if (typeof value !== 'string') return [];
     const problem = outboundUrlProblem(value, policy);
     return problem ? [`${path.join('.')}: ${problem}`] : [];
   });
+  // Each MCP server's URL (src/contracts/mcp.ts) is one we connect to as well.
+  const mcp = isPlainObject(settings) && isPlainObject(settings['mcp']) ? settings['mcp']['servers'] : undefined;
+  const servers = Array.isArray(mcp) ? mcp : [];
+  const mcpProblems = servers.flatMap((server, index) => {
+    const url = isPlainObject(server) ? server['url'] : undefined;
+    const problem = typeof url === 'string' ? outboundUrlProblem(url, policy) : null;
+    return problem ? [`mcp.servers.${index}.url: ${problem}`] : [];
+  });
+  return [...fixed, ...mcpProblems];
 }
 
 /**

@@ -3,7 +3,7 @@
  * with the issue's budget wait, cost booking, clarification questions and tool calls.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, ContinueAsNew, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, ContinueAsNew, isCancellation, patched } from '@temporalio/workflow';
 import type { ToolCallRef } from '../../activities/agent';
 import type { AgentStageSummary } from '../../activities/stage-results';
 import type { AgentStage } from '../../src/agents/tools';
@@ -15,6 +15,9 @@ import { clarify, ensureBudget, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
 import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
 import { approveCommand } from './commands';
+
+/** patched() id: a run with MCP servers lists their tools (recorded only by such runs). */
+const MCP_TOOLS = 'mcp-tools';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -43,6 +46,11 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
     { ...loop, modelTier: tier },
   ]);
   const maxTurns = policy.maxAgentTurns;
+  // The organization's MCP tools, listed once per run (the first agent to start lists them).
+  if (policy.mcp && run.state.mcpTools === undefined && patched(MCP_TOOLS)) {
+    run.state.mcpTools = (await tools.discoverMcpTools.executeWithOptions({ summary: 'mcp · list the tools' }, [ref])).tools;
+  }
+  const mcpTools = (run.state.mcpTools ?? []).filter((tool) => tool.stages.includes(stage)).map((tool) => tool.name);
 
   async function giveUp(why: LoopGiveUp): Promise<never> {
     const reason =
@@ -78,7 +86,7 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
         const messages = messagesForTurn(run, stage, loopId, turn);
         const result = await models.agentModelTurn.executeWithOptions(
           { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
-          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}) }],
+          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}), ...(mcpTools.length > 0 ? { mcpTools } : {}) }],
         );
         addCost(run, result.costUsd);
         return result.kind === 'final' ? { kind: 'final', final: result.summary } : result;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * An organization's MCP servers (README "MCP tools"): tools of their own — a billing lookup, a
+ * docs search — that the research, code and review agents may call. Streamable HTTP only (a
+ * server over stdio would be a process on our workers); the URL obeys the outbound rules
+ * (https to public addresses, src/outbound/url-policy.ts).
+ */
+export const MCP_STAGES = ['research', 'code', 'review'] as const;
+
+const toolName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
+
+export const mcpServerSchema = z.strictObject({
+  /** Names the server's tools to the agents: `mcp__<name>__<tool>`. */
+  name: z.string().regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - (at most 24)'),
+  url: z
+    .string()
+    .max(2000)
+    .url()
+    .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL (streamable HTTP; stdio servers are not run)'),
+  /** Sent as `Authorization: Bearer …`; never shown again once set. */
+  token: z.string().min(8).max(2000).optional(),
+  /** The stages that are offered its tools. */
+  stages: z.array(z.enum(MCP_STAGES)).min(1).max(MCP_STAGES.length).default(['research', 'code', 'review']),
+  /** Only these of its tools (absent: every tool it lists, up to 20). */
+  tools: z.array(toolName).min(1).max(50).optional(),
+  /**
+   * Tools with effects that must not happen twice (create a ticket, send a mail): called at most
+   * once — a worker lost mid-call is not retried, and the agent is told it may have run. Every
+   * other tool is called at least once (retried after a lost worker; make it idempotent).
+   */
+  atMostOnce: z.array(toolName).max(50).default([]),
+});
+export type McpServerSettings = z.infer<typeof mcpServerSchema>;
+
+export const mcpSettingsSchema = z.object({
+  servers: z
+    .array(mcpServerSchema)
+    .max(5)
+    .default([])
+    .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, 'server names must be unique'),
+});
+export type McpSettings = z.infer<typeof mcpSettingsSchema>;
+
+/** The name an agent calls a server's tool by. */
+export const mcpToolName = (server: string, tool: string) => `mcp__${server}__${tool}`;
+
+/** `mcp__<server>__<tool>` → its parts; undefined for any other name. */
+export function parseMcpToolName(name: string): { server: string; tool: string } | undefined {
+  const match = /^mcp__([a-z0-9-]{1,24})__([A-Za-z0-9_.-]{1,64})$/.exec(name);
+  return match ? { server: match[1] as string, tool: match[2] as string } : undefined;
+}

@@ -1,0 +1,163 @@
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+import { listToolCalls } from '../../src/db/agent-transcripts';
+import { listLogs } from '../../src/db/logs';
+import { allRepliesUsed, type PipelineHarness, reply, startPipelineHarness, startWorkerProcess } from '../support/pipeline';
+
+/**
+ * An organization's MCP tools (README "MCP tools") on the real pipeline, against a local MCP
+ * server built with the official TypeScript SDK over streamable HTTP: discovered once per run,
+ * offered to the stages the settings allow (and only the tools they name), called one call per
+ * activity with the server's token — and an at-most-once tool is called once even when the
+ * worker is killed after calling it: the retry on another worker does not call again.
+ */
+interface Call {
+  tool: string;
+  args: Record<string, unknown>;
+  authorization: string | undefined;
+}
+
+async function startMcpServer(onTicket: () => void): Promise<{ url: string; calls: Call[]; close(): Promise<void> }> {
+  const calls: Call[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const authorization = request.headers.authorization;
+        // Stateless: a server and transport per request, as the SDK's examples do.
+        const mcp = new McpServer({ name: 'billing', version: '1.0.0' });
+        mcp.registerTool('lookup_invoice', { description: 'Look up an invoice by id', inputSchema: { id: z.string() } }, async ({ id }) => {
+          calls.push({ tool: 'lookup_invoice', args: { id }, authorization });
+          return { content: [{ type: 'text', text: `Invoice ${id}: two lines of 10.4 cents, total 21 cents` }] };
+        });
+        mcp.registerTool('create_ticket', { description: 'Open a support ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
+          calls.push({ tool: 'create_ticket', args: { title }, authorization });
+          onTicket();
+          return { content: [{ type: 'text', text: 'ticket T-1 opened' }] };
+        });
+        mcp.registerTool('drop_database', { description: 'Not for agents', inputSchema: {} }, async () => {
+          calls.push({ tool: 'drop_database', args: {}, authorization });
+          return { content: [{ type: 'text', text: 'dropped' }] };
+        });
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        response.on('close', () => {
+          void transport.close();
+          void mcp.close();
+        });
+        await mcp.connect(transport);
+        const text = Buffer.concat(chunks).toString('utf8');
+        await transport.handleRequest(request, response, text ? JSON.parse(text) : undefined);
+      })().catch(() => {
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('MCP tools', () => {
+  let h: PipelineHarness;
+  let mcp: Awaited<ReturnType<typeof startMcpServer>>;
+  let child: ChildProcess | undefined;
+  let ticketHook: () => void = () => undefined;
+  beforeAll(async () => {
+    h = await startPipelineHarness({ startWorker: false });
+    mcp = await startMcpServer(() => ticketHook());
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await mcp.close();
+    await h.close();
+  });
+  afterEach(() => {
+    const used = allRepliesUsed(h.fake);
+    h.fake.reset();
+    expect(used).toBe(true);
+  });
+
+  const settingsFor = (url: string) => ({
+    mcp: { servers: [{ name: 'billing', url, token: 'mcp-token-0123456789', stages: ['research' as const], tools: ['lookup_invoice', 'create_ticket'], atMostOnce: ['create_ticket'] }] },
+  });
+
+  it('calls an at-most-once tool once even when the worker dies right after calling it', async () => {
+    const { organizationId, apiKey } = await h.newOrganization({ ...settingsFor(mcp.url), activityHeartbeatSeconds: 5 });
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'research' }));
+    h.fake.onTool('submit_research', reply.call('mcp__billing__create_ticket', { title: 'Rounding bug' }), reply.research());
+    child = await startWorkerProcess(h);
+    const killed = new Promise<void>((resolve) => {
+      ticketHook = () => {
+        child?.kill('SIGKILL'); // the call reached the server; its answer never reaches Postgres
+        resolve();
+      };
+    });
+    const { id } = await h.submit(apiKey);
+    await killed;
+    ticketHook = () => undefined;
+    h.startWorker(); // the survivor takes the retry
+
+    expect(await h.waitForEnd(apiKey, id, 90_000)).toMatchObject({ status: 'completed' });
+    expect(mcp.calls.filter((call) => call.tool === 'create_ticket')).toHaveLength(1);
+    const [ticket] = (await listToolCalls(h.db.db, { organizationId, issueId: id })).filter((call) => call.name === 'mcp__billing__create_ticket');
+    expect(ticket).toMatchObject({ executions: 1, output: expect.stringContaining('the tool may have run') });
+  });
+
+  it('offers the allowed tools of the allowed stages, calls them with the token, and refuses the rest', async () => {
+    h.startWorker(); // (already running after the crash test)
+    const before = mcp.calls.length;
+    const { organizationId, apiKey } = await h.newOrganization(settingsFor(mcp.url));
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'research' }));
+    h.fake.onTool(
+      'submit_research',
+      reply.call('mcp__billing__lookup_invoice', { id: 'INV-7' }),
+      reply.call('mcp__billing__drop_database', {}),
+      reply.call('mcp__billing__lookup_invoice', { id: 42 }),
+      reply.research(),
+    );
+    const { id } = await h.submit(apiKey);
+    expect(await h.waitForEnd(apiKey, id)).toMatchObject({ status: 'completed', error: null });
+
+    // Offered: the two tools the settings name, described as the server's; never drop_database.
+    const research = h.fake.requests.filter((request) => request.key === 'submit_research');
+    const offered = (research.at(-1)?.body.tools ?? []).map((tool: { name: string }) => tool.name);
+    expect(offered).toEqual(expect.arrayContaining(['mcp__billing__lookup_invoice', 'mcp__billing__create_ticket']));
+    expect(offered).not.toContain('mcp__billing__drop_database');
+    expect(((research[0]?.body.tools ?? []) as Array<{ name: string; description?: string }>).find((tool) => tool.name === 'mcp__billing__lookup_invoice')?.description).toMatch(/^\[MCP server billing\] Look up an invoice/);
+
+    const calls = mcp.calls.slice(before);
+    expect(calls).toEqual([{ tool: 'lookup_invoice', args: { id: 'INV-7' }, authorization: 'Bearer mcp-token-0123456789' }]);
+    const results = (await listToolCalls(h.db.db, { organizationId, issueId: id })).filter((call) => call.name.startsWith('mcp__'));
+    const outputOf = (name: string, input: unknown) => results.find((call) => call.name === name && JSON.stringify(call.input) === JSON.stringify(input));
+    expect(outputOf('mcp__billing__lookup_invoice', { id: 'INV-7' })).toMatchObject({ isError: 0, output: 'Invoice INV-7: two lines of 10.4 cents, total 21 cents' });
+    expect(outputOf('mcp__billing__drop_database', {})).toMatchObject({ isError: 1, output: expect.stringContaining('is not available in the research stage') });
+    // Bad arguments: the server's validation error, for the agent to correct.
+    expect(outputOf('mcp__billing__lookup_invoice', { id: 42 })).toMatchObject({ isError: 1 });
+    const log = (await listLogs(h.db.db, organizationId, id, 100)).map((line) => line.message);
+    expect(log).toContain('MCP tools offered: mcp__billing__lookup_invoice, mcp__billing__create_ticket');
+  });
+
+  it('leaves out a server that does not answer, and does not offer its tools', async () => {
+    h.startWorker();
+    const { organizationId, apiKey } = await h.newOrganization(settingsFor('http://127.0.0.1:9/mcp'));
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ route: 'research' }));
+    h.fake.onTool('submit_research', reply.research());
+    const { id } = await h.submit(apiKey);
+    expect(await h.waitForEnd(apiKey, id)).toMatchObject({ status: 'completed' });
+    const research = h.fake.requests.filter((request) => request.key === 'submit_research').at(-1);
+    expect((research?.body.tools ?? []).some((tool: { name: string }) => tool.name.startsWith('mcp__'))).toBe(false);
+    const log = (await listLogs(h.db.db, organizationId, id, 100)).map((line) => line.message);
+    expect(log.some((line) => line.startsWith('MCP server billing did not list its tools'))).toBe(true);
+  });
+});

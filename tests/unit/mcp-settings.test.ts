@@ -1,0 +1,31 @@
+import { parseMcpToolName } from '../../src/contracts/mcp';
+import { maskSecrets, settingsProblems } from '../../src/contracts/settings-edit';
+
+describe('MCP settings', () => {
+  const server = { name: 'billing', url: 'https://mcp.example.com/mcp', token: 'mcp-token-0123456789' };
+
+  it('takes a streamable HTTP server with a token, stages and tool lists', () => {
+    expect(settingsProblems({ mcp: { servers: [{ ...server, stages: ['research'], tools: ['lookup'], atMostOnce: ['create'] }] } })).toEqual([]);
+  });
+
+  it('refuses private and plain-http URLs, stdio servers, bad names and duplicates', () => {
+    expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'http://mcp.example.com/mcp' }] } })).toEqual([expect.stringMatching(/^mcp\.servers\.0\.url: must be an https URL/)]);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'https://169.254.169.254/mcp' }] } })).toEqual([expect.stringMatching(/^mcp\.servers\.0\.url: 169\.254\.169\.254 is a .* address/)]);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'https://localhost/mcp' }] } })).toEqual([expect.stringMatching(/localhost is this machine/)]);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, command: ['npx', 'some-mcp'] }] } }).join('\n')).toMatch(/command/);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, name: 'Billing Tools' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.name/);
+    expect(settingsProblems({ mcp: { servers: [server, server] } }).join('\n')).toMatch(/server names must be unique/);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, token: 'short' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.token/);
+    // Loopback is for local testing only (OUTBOUND_ALLOW_PRIVATE).
+    expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'http://127.0.0.1:9/mcp' }] } }, { allowPrivate: true })).toEqual([]);
+  });
+
+  it('never shows the token again', () => {
+    expect(JSON.stringify(maskSecrets({ mcp: { servers: [server] } }))).not.toContain('mcp-token-0123456789');
+  });
+
+  it('names tools mcp__<server>__<tool>, and nothing else parses as one', () => {
+    expect(parseMcpToolName('mcp__billing__lookup_invoice')).toEqual({ server: 'billing', tool: 'lookup_invoice' });
+    for (const name of ['read_file', 'mcp__Billing__x', 'mcp__billing__', 'mcp__billing__a b', 'mcp__a__b__c/d']) expect(parseMcpToolName(name)).toBeUndefined();
+  });
+});
