@@ -12,6 +12,15 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    // Pages of the reviewer console (src/console/**/*.tsx) are JSX rendered by Hono (hono/jsx).
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic', importSource: 'hono/jsx' } } },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',
       {

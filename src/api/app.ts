@@ -34,6 +34,7 @@ import type { ScheduleService } from '../skills/schedules';
 import type { SkillService } from '../skills/service';
 import type { Logger } from '../logger';
 import { requestLogging } from './request-log';
+import { type ConsoleDeps, consoleRoutes } from '../console/routes';
 
 export interface ApiDeps {
   issues: IssueService;
@@ -68,6 +69,8 @@ export interface ApiDeps {
   githubWebhook?: WebhookHandler<GitHubWebhookHeaders>;
   /** POST /api/webhooks/erp (signed by the organization's secret, no API key). */
   erpWebhook?: WebhookHandler<ErpWebhookHeaders>;
+  /** The reviewer console's own needs (/console, src/console/routes.tsx); without it, no console. */
+  console?: Omit<ConsoleDeps, 'access' | 'issues' | 'inbox' | 'controls' | 'log'>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -119,6 +122,8 @@ export function createApp(deps: ApiDeps) {
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
   app.route('/docs', docsRoutes());
+  // The reviewer console: HTML pages over the same services (its own sessions, CSRF checks and headers).
+  if (deps.console) app.route('/console', consoleRoutes({ ...deps.console, access: deps.access, issues: deps.issues, inbox: deps.inbox, controls: deps.controls, log: deps.log }));
 
   app.route(
     '/',

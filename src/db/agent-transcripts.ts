@@ -153,3 +153,28 @@ export function toolResultWrite(db: Database, ref: LoopRef, toolUseId: string, r
     })
     .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output)));
 }
+
+/** Transcripts shown at most per issue (the console's issue page): the newest loops' turns past it are cut. */
+export const ISSUE_TRANSCRIPT_LIMIT = 500;
+
+/**
+ * Every loop of an issue — its messages (by loop, then seq) and tool calls (oldest first) —
+ * for people to read (the reviewer console), at most ISSUE_TRANSCRIPT_LIMIT of each.
+ */
+export async function listIssueTranscript(db: Database, organizationId: string, issueId: string): Promise<{ messages: AgentMessageRecord[]; toolCalls: AgentToolCallRecord[] }> {
+  const [messages, toolCalls] = await Promise.all([
+    db
+      .select()
+      .from(agentMessages)
+      .where(and(eq(agentMessages.organizationId, organizationId), eq(agentMessages.issueId, issueId)))
+      .orderBy(asc(agentMessages.createdAt), asc(agentMessages.loopId), asc(agentMessages.seq))
+      .limit(ISSUE_TRANSCRIPT_LIMIT),
+    db
+      .select()
+      .from(agentToolCalls)
+      .where(and(eq(agentToolCalls.organizationId, organizationId), eq(agentToolCalls.issueId, issueId)))
+      .orderBy(asc(agentToolCalls.createdAt))
+      .limit(ISSUE_TRANSCRIPT_LIMIT),
+  ]);
+  return { messages, toolCalls };
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { type Page, pageOf, type PageQuery } from '../contracts/pages';
 import type { Database } from './client';
 import { newestFirstAfter } from './keyset';
@@ -39,4 +39,14 @@ export async function listLogs(db: Database, organizationId: string, issueId: st
 export async function listLogPage(db: Database, organizationId: string, issueId: string, query: PageQuery): Promise<Page<IssueLogRecord>> {
   const rows = await listLogs(db, organizationId, issueId, query.limit + 1, query.cursor);
   return pageOf(rows, query.limit, (row) => [row.timestamp, row.id]);
+}
+
+/** The issue's log lines after the one with id `afterId` (0: from the first), oldest first: a live timeline's next lines. */
+export async function listLogsAfter(db: Database, organizationId: string, issueId: string, afterId: number, limit: number): Promise<IssueLogRecord[]> {
+  return db
+    .select()
+    .from(issueLogs)
+    .where(and(eq(issueLogs.organizationId, organizationId), eq(issueLogs.issueId, issueId), gt(issueLogs.id, afterId)))
+    .orderBy(asc(issueLogs.id))
+    .limit(limit);
 }

@@ -751,3 +751,26 @@ export const agentControls = pgTable(
   // One row per scope, the installation's (null) included.
   (t) => [unique('agent_controls_scope').on(t.organizationId).nullsNotDistinct()],
 );
+
+/**
+ * Reviewer console sessions (src/console/session.ts): the browser holds only a random token
+ * (its SHA-256 is the id here), bound to the personal key it signed in with. A revoked or
+ * deleted key ends its sessions at once (the key is checked on every request); so does
+ * signing out (the row is deleted) and `expires_at`.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    /** SHA-256 (base64url) of the cookie's token; the token itself is never stored. */
+    id: text('id').primaryKey(),
+    organizationId: organizationIdColumn(),
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** Every form of the session carries it (with SameSite=Strict and the Origin check). */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'string' }).notNull(),
+  },
+  (t) => [index('console_sessions_key_idx').on(t.apiKeyId), index('console_sessions_expires_idx').on(t.expiresAt)],
+);

@@ -17,7 +17,8 @@ import { listAuditEvents } from '../db/audit';
 import type { AgentControls } from '../contracts/controls';
 import { readControls } from '../db/controls';
 import { issueCosts } from '../db/llm-calls';
-import { listLogPage, listLogs } from '../db/logs';
+import { listLogPage, listLogs, listLogsAfter } from '../db/logs';
+import { listIssueTranscript } from '../db/agent-transcripts';
 import { pageInMemory, type PageQuery } from '../contracts/pages';
 import { listDecisions, listQuestions } from '../db/people';
 import { getOrganization, type Organization } from '../db/organizations';
@@ -364,6 +365,24 @@ export function createIssueService(deps: IssueServiceDeps) {
         stepId: artifact.stepId,
         createdAt: toIso(artifact.createdAt),
       })) };
+    },
+
+    /** The issue's latest `limit` log lines with their ids, oldest first (the console's timeline as the page opens). */
+    async timeline(organizationId: string, issueId: string, limit = 200) {
+      const rows = await listLogs(deps.db, organizationId, issueId, limit);
+      return rows.reverse().map((log) => ({ id: log.id, time: toIso(log.timestamp), level: log.level, message: log.message }));
+    },
+
+    /** The log lines after the one with id `afterId`, oldest first (the console's live timeline). */
+    async logsAfter(organizationId: string, issueId: string, afterId: number, limit = 200) {
+      const rows = await listLogsAfter(deps.db, organizationId, issueId, afterId, limit);
+      return rows.map((log) => ({ id: log.id, time: toIso(log.timestamp), level: log.level, message: log.message }));
+    },
+
+    /** The agents' conversations on the issue, for people to read (the console's issue page). */
+    async transcript(organizationId: string, issueId: string) {
+      await requireIssue(organizationId, issueId);
+      return listIssueTranscript(deps.db, organizationId, issueId);
     },
 
     async people(organizationId: string, issueId: string) {

@@ -12,9 +12,13 @@ import type { AuditEventRecord } from '../db/audit';
  * Postgres stored about the people in the loop.
  */
 
-/** Where an issue is followed: its `trackingUrl` (also the link in the notifications sent about it). */
+/**
+ * Where a person follows an issue: its `trackingUrl` (ERP-CONTRACT.md: the link the ERP shows
+ * with a submission; also the link in the notifications sent about it) — the reviewer console's
+ * issue page, which asks them to sign in first. Programs read the issue at /api/issues/:id.
+ */
 export function issueTrackingUrl(publicBaseUrl: string, issueId: string): string {
-  return `${publicBaseUrl}/api/issues/${issueId}`;
+  return `${publicBaseUrl}/console/issues/${issueId}`;
 }
 
 /** The issue as the API shows it: our fields plus the ERP's status view (`job`). */

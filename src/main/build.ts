@@ -6,7 +6,8 @@ import { createInboxService } from '../inbox/service';
 import type { Client } from '@temporalio/client';
 import { temporalRuns, type WorkflowRuns } from '../temporal/runs';
 import { type ApiDeps, createApp } from '../api/app';
-import type { Database } from '../db/client';
+import type { Database, DatabaseHandle } from '../db/client';
+import { createIssueChangeFeed } from '../issues/changes';
 import { createDeliveryLogService } from '../erp/delivery-log';
 import { createNotificationSettingsService } from '../notifications/settings';
 import { type OutboundPolicy, STRICT_OUTBOUND } from '../outbound/url-policy';
@@ -75,14 +76,24 @@ export function buildServices(deps: ServiceDeps) {
 
 export type Services = ReturnType<typeof buildServices>;
 
-/** The HTTP app over the services, with both webhooks. */
-export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'log' | 'logError' | 'metricsToken'>>) {
+/** What the reviewer console needs beyond the services: where it is served, and the database's notifications for its live timeline. */
+export interface ConsoleOptions {
+  publicBaseUrl: string;
+  listen?: DatabaseHandle['listen'];
+}
+
+/** The HTTP app over the services, with both webhooks (and the reviewer console, given `console`). */
+export function buildApp(
+  services: Services,
+  deps: { db: Database; console?: ConsoleOptions } & Pick<ApiDeps, 'health'> & Partial<Pick<ApiDeps, 'sandbox' | 'log' | 'logError' | 'metricsToken'>>,
+) {
   const { runs, ...routed } = services;
+  const limiterState = () => runs.query(LIMITER_WORKFLOW_ID, limiterStateQuery);
   // What /metrics reads when scraped: Postgres, and the limiter's slots (a query, when it answers in time).
   useStateSource({
     db: deps.db,
     slots: async () => {
-      const state = await runs.query(LIMITER_WORKFLOW_ID, limiterStateQuery);
+      const state = await limiterState();
       return state ? { running: state.running.length, waiting: state.waiting.length } : undefined;
     },
   });
@@ -92,6 +103,16 @@ export function buildApp(services: Services, deps: { db: Database } & Pick<ApiDe
     erpWebhook: createErpWebhookHandler({ db: deps.db, runs, issues: services.issues }),
     githubWebhook: createGitHubWebhookHandler({ db: deps.db, issues: services.issues }),
     health: deps.health,
+    ...(deps.console
+      ? {
+          console: {
+            db: deps.db,
+            publicBaseUrl: deps.console.publicBaseUrl,
+            slots: limiterState,
+            ...(deps.console.listen ? { feed: createIssueChangeFeed(deps.console.listen) } : {}),
+          },
+        }
+      : {}),
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
     ...(deps.log ? { log: deps.log } : {}),
     ...(deps.logError ? { logError: deps.logError } : {}),

@@ -182,6 +182,7 @@ export function createConfiguredApp(config: Config, deps: { client: Client; db: 
   });
   return buildApp(services, {
     db: deps.db.db,
+    console: { publicBaseUrl: config.http.publicBaseUrl, listen: deps.db.listen },
     health: () => health.read(),
     sandbox: sandboxHealth(config.sandbox),
     ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),

@@ -83,7 +83,7 @@ describe('issues API', () => {
         erpStatus: 'QUEUED',
         created: true,
         workflowId: `issue:${organizationId}:erp:ERP-100`,
-        trackingUrl: `https://orchestrator.example/api/issues/${body.id}`,
+        trackingUrl: `https://orchestrator.example/console/issues/${body.id}`,
       });
 
       const run = runs.runs.get(body.workflowId!);

@@ -123,7 +123,7 @@ describe('notifications to the organization channels', () => {
         organizationId,
         question: 'Which customer saw it? <!channel>',
         deadline: expect.any(String),
-        issue: { id, title, trackingUrl: `http://localhost:3000/api/issues/${id}` },
+        issue: { id, title, trackingUrl: `http://localhost:3000/console/issues/${id}` },
       });
       expect(bodies[1]).toMatchObject({ event: 'notification.approval_needed', gate: 'plan' });
 
@@ -132,7 +132,7 @@ describe('notifications to the organization channels', () => {
       expect(slack).toHaveLength(3);
       const first = JSON.stringify(slack[0]);
       for (const injected of ['<!here>', '<!channel>', '<https://evil.example']) expect(first).not.toContain(injected);
-      expect(slack[0]!.blocks[0]!['text']['text']).toContain(`*<http://localhost:3000/api/issues/${id}|Totals off &lt;!here&gt; &amp; &lt;https://evil.example|click&gt;>*`);
+      expect(slack[0]!.blocks[0]!['text']['text']).toContain(`*<http://localhost:3000/console/issues/${id}|Totals off &lt;!here&gt; &amp; &lt;https://evil.example|click&gt;>*`);
       expect(slack[0]!.blocks[0]!['text']['text']).toContain('*Question asked*: an answer');
       expect(slack[2]!.text).toMatch(/^Approval needed \(final approval\): Totals off/);
 

@@ -60,6 +60,8 @@ export interface PipelineHarness {
   call(apiKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** A raw request to the app (webhooks: their own headers, no API key). */
   request(urlPath: string, init: RequestInit): Promise<Response>;
+  /** The app's own fetch (no contract check): to serve it on a port, e.g. to a browser. */
+  fetch(request: Request): Response | Promise<Response>;
   /** The typed client (src/client) for this organization's key, answered by the in-process API. */
   client(apiKey: string): OrchestratorClient;
   waitFor(apiKey: string, id: string, done: (issue: IssueView) => boolean, timeoutMs?: number): Promise<IssueView>;
@@ -115,7 +117,9 @@ export async function startPipelineHarness(
     ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
   });
   // Every response the tests see is held to the OpenAPI document.
-  const app = checked(buildApp(services, { db: db.db, health: async () => ({}), logError: () => undefined }));
+  // The reviewer console too, its live timeline fed by the database's notifications (as in production).
+  const built = buildApp(services, { db: db.db, console: { publicBaseUrl: 'http://localhost:3000', listen: db.listen }, health: async () => ({}), logError: () => undefined });
+  const app = checked(built);
   const auth = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
 
   const harness: PipelineHarness = {
@@ -160,6 +164,7 @@ export async function startPipelineHarness(
     async request(urlPath, init) {
       return app.request(urlPath, init);
     },
+    fetch: (request) => built.fetch(request),
     async getJson(apiKey, urlPath) {
       return (await app.request(urlPath, { headers: auth(apiKey) })).json();
     },
