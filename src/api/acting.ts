@@ -23,25 +23,35 @@ export function auditRoute(access: AccessService, action: string, targetType: st
       const body = (await c.res.clone().json().catch(() => null)) as { error?: { message?: string } } | null;
       reason = body?.error?.message ?? `HTTP ${status}`;
     }
-    const key = c.get('principal').key;
-    const actor = c.get('actor') ?? key.reviewerUserId ?? null;
+    const who = auditSubject(c);
     const claimed = c.get('claimedActor');
     await access.record({
-      organizationId: c.get('organization').id,
-      actor,
-      actorRole: c.get('actorRole') ?? null,
-      channel: 'api_key',
-      channelRef: key.id,
-      channelName: key.name,
+      ...who,
       action,
       targetType,
       targetId: targetParam ? (c.req.param(targetParam) ?? null) : null,
       outcome,
       reason,
-      details: { ...(c.get('auditDetails') ?? {}), ...(claimed && claimed !== actor ? { claimedActor: claimed } : {}) },
-      requestId: c.get('requestId'),
+      details: { ...(c.get('auditDetails') ?? {}), ...(claimed && claimed !== who.actor ? { claimedActor: claimed } : {}) },
     });
   });
+}
+
+/**
+ * Who an audit entry of this request names: the organization, the key, the person once known
+ * (else the key's own reviewer), and the request id. Shared by the API's routes and the console.
+ */
+export function auditSubject(c: ApiContext) {
+  const key = c.get('principal').key;
+  return {
+    organizationId: c.get('organization').id,
+    actor: c.get('actor') ?? key.reviewerUserId ?? null,
+    actorRole: c.get('actorRole') ?? null,
+    channel: 'api_key' as const,
+    channelRef: key.id,
+    channelName: key.name,
+    requestId: c.get('requestId'),
+  };
 }
 
 /** Where an action came from, carried into the workflow with it. */

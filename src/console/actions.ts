@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { actingPerson, originOf } from '../api/acting';
+import { actingPerson, auditSubject, originOf } from '../api/acting';
 import type { AuthVariables } from '../api/auth';
 import { controlsChangeSchema } from '../contracts/controls';
 import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
@@ -60,22 +60,14 @@ async function audited<T>(c: ConsoleContext, access: AccessService, entry: { act
     reason = error instanceof Error ? error.message : String(error);
     throw thrown;
   } finally {
-    const key = c.get('principal').key;
-    const actor = c.get('actor') ?? key.reviewerUserId ?? null;
     await access.record({
-      organizationId: c.get('organization').id,
-      actor,
-      actorRole: c.get('actorRole') ?? null,
-      channel: 'api_key',
-      channelRef: key.id,
-      channelName: key.name,
+      ...auditSubject(asApi(c)),
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,
       outcome,
       reason,
       details: { ...entry.details, via: 'console' },
-      requestId: c.get('requestId'),
     });
   }
 }
