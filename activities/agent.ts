@@ -40,7 +40,7 @@ import { type PeopleMessage, takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
 import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
-import { createMcpTools, type DiscoveredMcpTool } from './mcp-tools';
+import { createMcpTools, type DiscoveredMcpTool, type McpTools } from './mcp-tools';
 import { parseMcpToolName } from '../src/contracts/mcp';
 import type { OutboundPolicy } from '../src/outbound/url-policy';
 import { latestOf } from '../src/db/stage-entry';
@@ -65,6 +65,8 @@ export interface AgentDeps extends ModelCallDeps {
   github: { token: string | undefined; apiUrl: string };
   /** Where MCP servers may be reached (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
   outbound?: OutboundPolicy;
+  /** The worker's MCP tools (one catalog for issues and skills); made here when absent. */
+  mcp?: McpTools;
 }
 
 export interface AgentLoopRef {
@@ -139,8 +141,8 @@ export function createAgentActivities(deps: AgentDeps) {
   const { db } = deps;
   /** The loops this worker runs, so a turn need not read back what it wrote (transcript-cache.ts). */
   const transcripts = new TranscriptCache();
-  /** The organizations' MCP tools (mcp-tools.ts). */
-  const mcp = createMcpTools(deps);
+  /** The organizations' MCP tools (mcp-tools.ts), shared with the skill activities when given. */
+  const mcp = deps.mcp ?? createMcpTools(deps);
 
   /** The loop's step row (keyed by issue, stage, round): opened, or found again. */
   function openLoopStep(loop: AgentLoopRef, tier: ModelTier, attempt = 1, maxAttempts?: number) {
@@ -176,8 +178,7 @@ export function createAgentActivities(deps: AgentDeps) {
       const stage = stageOfLoop(input.loopId);
       if (stage && parseMcpToolName(call.name)) {
         // An MCP tool: one call to the organization's server (README "MCP tools").
-        if (!(await mcp.allowed(input.organizationId, stage, call.name))) throw new ToolInputError(`${truncate(call.name, 100)} is not offered to the ${stage} stage (settings.mcp)`);
-        countedAtStart = await mcp.atMostOnce(input.organizationId, call.name);
+        countedAtStart = (await mcp.admit(input.organizationId, { stage }, call.name)).atMostOnce;
         output = await mcp.call(input, input.toolUseId, call.name, call.input);
       } else {
         const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
@@ -263,7 +264,7 @@ export function createAgentActivities(deps: AgentDeps) {
         model,
         system: prompt.text,
         // The stage's final tool stays last (its answer is what the loop waits for).
-        tools: [...(await mcp.definitions(input.organizationId, input.issueId, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable)],
+        tools: [...(await mcp.definitions(input.organizationId, { issueId: input.issueId }, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable)],
         maxTokens: deps.maxOutputTokens,
         record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
       }, transcripts);
@@ -358,7 +359,7 @@ export function createAgentActivities(deps: AgentDeps) {
      * run offers from then on, per stage. A server that does not answer is left out, in the log.
      */
     async discoverMcpTools(input: { organizationId: string; issueId: string }): Promise<{ tools: DiscoveredMcpTool[] }> {
-      const { tools, unreachable } = await mcp.discover(input.organizationId, input.issueId);
+      const { tools, unreachable } = await mcp.discover(input.organizationId, { issueId: input.issueId });
       for (const down of unreachable) await appendLog(db, { ...input, level: 'WARN', message: `MCP server ${down.server} did not list its tools: ${truncate(down.error, 300)}; its tools are not offered to this issue` });
       if (tools.length > 0) await appendLog(db, { ...input, level: 'INFO', message: `MCP tools offered: ${truncate(tools.map((tool) => tool.name).join(', '), 500)}` });
       return { tools };

@@ -9,6 +9,7 @@ import { createBookkeepingActivities } from './bookkeeping';
 import { createControlsActivities } from './controls';
 import { createErpActivities } from './erp';
 import { createLimiterActivities } from './limiter';
+import { createMcpTools } from './mcp-tools';
 import { createNotificationActivities } from './notifications';
 import { createPeopleActivities } from './people';
 import { createSkillActivities } from './skills';
@@ -45,7 +46,7 @@ export interface ActivityDeps {
  * Workflows see only the type (`import type { Activities }`).
  */
 export function createActivities(given: ActivityDeps) {
-  const deps = { ...given, spend: given.spend ?? createSpendGuard(given.db) };
+  const deps = { ...given, spend: given.spend ?? createSpendGuard(given.db), mcp: createMcpTools(given) };
   return {
     ...createStageActivities(deps),
     ...createAgentActivities(deps),
@@ -68,7 +69,7 @@ export type Activities = ReturnType<typeof createActivities>;
  * model proxy's eight retries, because the other group's names are not on its type.
  */
 export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn'>;
-export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools'>;
+export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools'>;
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
 /** Calls to the ERP that may wait out its outages. */
 export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;

@@ -1,6 +1,6 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentStage } from '../src/agents/tools';
-import { type McpServerSettings, parseMcpToolName } from '../src/contracts/mcp';
+import { type McpServerSettings, offersToSkill, parseMcpToolName } from '../src/contracts/mcp';
 import { claimToolRun, type LoopRef } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import type { LlmTool } from '../src/llm/client';
@@ -10,16 +10,28 @@ import { ToolInputError } from '../src/workspace/read-tools';
 import { organizationSettings } from './workspace';
 
 /**
- * An organization's MCP tools for the issue agents (README "MCP tools"): discovered once when
- * the issue's first agent starts (the workflow keeps the names it was given, per stage), offered
- * to the stages their server allows, and called one call per activity. A worker keeps the
- * definitions it listed; a worker that has none lists the servers again and offers only the
- * names the run was given.
+ * An organization's MCP tools for its agents (README "MCP tools"): discovered once per run —
+ * when an issue's first agent starts, or as a skill run begins (the workflow keeps the names it
+ * was given) — offered to the issue stages and the skills their server allows, and called one
+ * call per activity. A worker keeps the definitions it listed; a worker that has none lists the
+ * servers again and offers only the names the run was given.
  */
 export interface DiscoveredMcpTool {
   name: string;
+  /** The issue stages offered it (empty for a skill run's tools). */
   stages: AgentStage[];
 }
+
+/** The run tools are discovered for and offered to: an issue (per stage) or a skill's invocation. */
+export type McpRun = { issueId: string } | { invocationId: string; skill: string };
+/** Who is calling a tool now: an issue's stage or a run of a skill. */
+export type McpCaller = { stage: AgentStage } | { skill: string };
+
+const runKey = (organizationId: string, run: McpRun) => `${organizationId}:${'issueId' in run ? run.issueId : run.invocationId}`;
+
+/** Whether the server's settings offer its tools to `caller`. */
+const servesCaller = (server: McpServerSettings, caller: McpCaller | McpRun) =>
+  'skill' in caller ? offersToSkill(server, caller.skill) : 'stage' in caller ? server.stages.includes(caller.stage) : server.stages.length > 0;
 
 /** What an at-most-once tool's retry answers (its first attempt's worker was lost mid-call). */
 const MAY_HAVE_RUN =
@@ -28,6 +40,8 @@ const MAY_HAVE_RUN =
 
 /** Worker-wide definitions, by organization and issue; the oldest go first past this many. */
 const CATALOG_ENTRIES = 500;
+
+export type McpTools = ReturnType<typeof createMcpTools>;
 
 export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy | undefined }) {
   const policy = deps.outbound ?? STRICT_OUTBOUND;
@@ -42,9 +56,9 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
     return (await organizationSettings(deps.db, organizationId)).mcp.servers;
   }
 
-  /** Lists every server; one that does not answer is left out (named in `unreachable`), not fatal. */
-  async function listAll(organizationId: string, issueId: string): Promise<{ tools: McpToolDefinition[]; unreachable: Array<{ server: string; error: string }> }> {
-    const configured = await servers(organizationId);
+  /** Lists every server the run is offered; one that does not answer is left out (named in `unreachable`), not fatal. */
+  async function listAll(organizationId: string, run: McpRun): Promise<{ tools: McpToolDefinition[]; unreachable: Array<{ server: string; error: string }> }> {
+    const configured = (await servers(organizationId)).filter((server) => servesCaller(server, run));
     const listed = await Promise.allSettled(configured.map((server) => listServerTools(server, policy)));
     const tools: McpToolDefinition[] = [];
     const unreachable: Array<{ server: string; error: string }> = [];
@@ -52,43 +66,40 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
       if (result.status === 'fulfilled') tools.push(...result.value);
       else unreachable.push({ server: (configured[index] as McpServerSettings).name, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
     });
-    remember(`${organizationId}:${issueId}`, tools);
+    remember(runKey(organizationId, run), tools);
     return { tools, unreachable };
   }
 
   return {
-    /** The names (and stages) the run offers from now on. */
-    async discover(organizationId: string, issueId: string): Promise<{ tools: DiscoveredMcpTool[]; unreachable: Array<{ server: string; error: string }> }> {
+    /** The names (and, for an issue, the stages) the run offers from now on. */
+    async discover(organizationId: string, run: McpRun): Promise<{ tools: DiscoveredMcpTool[]; unreachable: Array<{ server: string; error: string }> }> {
       const configured = await servers(organizationId);
-      const { tools, unreachable } = await listAll(organizationId, issueId);
-      return {
-        tools: tools.map((tool) => ({ name: tool.name, stages: [...(configured.find((server) => server.name === tool.server)?.stages ?? [])] })),
-        unreachable,
-      };
+      const { tools, unreachable } = await listAll(organizationId, run);
+      const stagesOf = (tool: McpToolDefinition) => ('issueId' in run ? [...(configured.find((server) => server.name === tool.server)?.stages ?? [])] : []);
+      return { tools: tools.map((tool) => ({ name: tool.name, stages: stagesOf(tool) })), unreachable };
     },
 
-    /** The model's definitions of `names` (those the run was given for this stage). */
-    async definitions(organizationId: string, issueId: string, names: readonly string[]): Promise<LlmTool[]> {
+    /** The model's definitions of `names` (those the run was given for this stage, or skill run). */
+    async definitions(organizationId: string, run: McpRun, names: readonly string[]): Promise<LlmTool[]> {
       if (names.length === 0) return [];
-      let known = catalog.get(`${organizationId}:${issueId}`);
-      if (!known || names.some((name) => !known?.some((tool) => tool.name === name))) known = (await listAll(organizationId, issueId)).tools;
+      let known = catalog.get(runKey(organizationId, run));
+      if (!known || names.some((name) => !known?.some((tool) => tool.name === name))) known = (await listAll(organizationId, run)).tools;
       const wanted = new Set(names);
       return known.filter((tool) => wanted.has(tool.name)).map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema as LlmTool['input_schema'] }));
     },
 
-    /** Whether the organization's settings let `stage` call `name` now (checked again at each call). */
-    async allowed(organizationId: string, stage: AgentStage, name: string): Promise<boolean> {
-      const parsed = parseMcpToolName(name);
-      if (!parsed) return false;
-      const server = (await servers(organizationId)).find((candidate) => candidate.name === parsed.server);
-      return Boolean(server && server.stages.includes(stage) && (!server.tools || server.tools.includes(parsed.tool)));
-    },
-
-    /** Whether a call of `name` is counted when it starts (at most once) rather than when it answers. */
-    async atMostOnce(organizationId: string, name: string): Promise<boolean> {
+    /**
+     * Whether the organization's settings let `caller` call `name` now (checked at each call, so
+     * a server or tool taken away mid-run is refused: ToolInputError), and whether the call is
+     * counted when it starts (an at-most-once tool, claimToolRun) rather than when it answers.
+     */
+    async admit(organizationId: string, caller: McpCaller, name: string): Promise<{ atMostOnce: boolean }> {
       const parsed = parseMcpToolName(name);
       const server = parsed ? (await servers(organizationId)).find((candidate) => candidate.name === parsed.server) : undefined;
-      return Boolean(parsed && server?.atMostOnce.includes(parsed.tool));
+      if (!parsed || !server || !servesCaller(server, caller) || (server.tools && !server.tools.includes(parsed.tool))) {
+        throw new ToolInputError(`${name.slice(0, 100)} is not offered to ${'stage' in caller ? `the ${caller.stage} stage` : `the skill ${caller.skill}`} (settings.mcp)`);
+      }
+      return { atMostOnce: server.atMostOnce.includes(parsed.tool) };
     },
 
     /** One call; refusals and the server's own errors are the agent's to read (ToolInputError). */

@@ -30,6 +30,9 @@ import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
 import { candidatesOf, chooseVersion } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
+import { offersToSkill, parseMcpToolName } from '../src/contracts/mcp';
+import type { OutboundPolicy } from '../src/outbound/url-policy';
+import { createMcpTools, type McpTools } from './mcp-tools';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
@@ -48,6 +51,10 @@ export interface SkillDeps extends ModelCallDeps {
   maxOutputTokens: number;
   /** Skill runs at once across organizations; undefined = no skill-run limiter. */
   maxConcurrentSkillRuns?: number;
+  /** Where MCP servers may be reached (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
+  outbound?: OutboundPolicy;
+  /** The worker's MCP tools (one catalog for issues and skills); made here when absent. */
+  mcp?: McpTools;
 }
 
 /** The frozen context of a run (agent_invocations.context): what every turn is built from. */
@@ -73,6 +80,8 @@ export type BeginSkillResult =
       erpSync?: boolean;
       /** The organization has a callback URL: the run's end is sent there as invocation.finished. */
       statusCallbacks?: boolean;
+      /** An MCP server of the organization offers its tools to this skill: list them (discoverSkillMcpTools). */
+      mcp?: boolean;
       /** The run waits for a slot of the skill-run limiter (absent: no limiter, or a run begun before it existed). */
       concurrency?: { organizationLimit: number; globalLimit: number };
       /**
@@ -105,6 +114,7 @@ const loopIdOf = (invocationId: string) => `${invocationId}:skill`;
 
 export function createSkillActivities(deps: SkillDeps) {
   const { db } = deps;
+  const mcp = deps.mcp ?? createMcpTools(deps);
 
   async function runContext(ref: { organizationId: string; invocationId: string }): Promise<RunContext> {
     const invocation = await getInvocation(db, ref.organizationId, ref.invocationId);
@@ -167,7 +177,8 @@ export function createSkillActivities(deps: SkillDeps) {
         'user',
         `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
       );
-      const erpSettings = organizationSettingsSchema.parse(organization.settings ?? {}).erp;
+      const settings = organizationSettingsSchema.parse(organization.settings ?? {});
+      const erpSettings = settings.erp;
       return {
         ok: true,
         invocationId,
@@ -178,6 +189,7 @@ export function createSkillActivities(deps: SkillDeps) {
         heartbeatSeconds: policy.activityHeartbeatSeconds,
         erpSync: erpSettings.apiUrl !== undefined,
         statusCallbacks: erpSettings.callbackUrl !== undefined,
+        ...(settings.mcp.servers.some((server) => offersToSkill(server, request.skill)) ? { mcp: true } : {}),
         ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
         controls: (await readControls(db, organizationId)).effective,
       };
@@ -188,17 +200,19 @@ export function createSkillActivities(deps: SkillDeps) {
      * for a second call. A valid submit_output ends the run; an invalid one is answered with the
      * schema errors (a repair turn).
      */
-    async skillModelTurn(input: SkillLoopRef & { turn: number; forceFinal: boolean }): Promise<SkillTurnResult> {
+    async skillModelTurn(input: SkillLoopRef & { turn: number; forceFinal: boolean; mcpTools?: string[] }): Promise<SkillTurnResult> {
       const runtime = currentActivity();
       const context = await runContext(input);
       const model = deps.models[context.tier];
+      const mcpTools = input.mcpTools ?? [];
       const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
         turn: input.turn,
         forceFinal: input.forceFinal,
         finalTool: SUBMIT_OUTPUT,
         model,
         system: `${context.personaPrompt}\n\nYou are ${context.personaName}.\n\n${context.skill.systemContext}`,
-        tools: skillToolDefinitions(context.skill),
+        // The organization's MCP tools first and the run's own after, as in the issue agents' turns.
+        tools: [...(await mcp.definitions(input.organizationId, { invocationId: input.invocationId, skill: context.skill.id }, mcpTools)), ...skillToolDefinitions(context.skill)],
         maxTokens: deps.maxOutputTokens,
         record: {
           organizationId: input.organizationId,
@@ -247,6 +261,11 @@ export function createSkillActivities(deps: SkillDeps) {
           toolCalls.push({ toolUseId: use.id, name: use.name, prompt: truncate(data.question ?? data.reason ?? '', 2000) });
           continue;
         }
+        if (parseMcpToolName(use.name) && !mcpTools.includes(use.name)) {
+          // An MCP name the run was not given (made up, or from a server that lists it no more).
+          await storeToolResult(db, input, use.id, { output: `${truncate(use.name, 100)} is not available to this run`, isError: true, executed: false });
+          continue;
+        }
         toolCalls.push({ toolUseId: use.id, name: use.name });
       }
       return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
@@ -267,16 +286,31 @@ export function createSkillActivities(deps: SkillDeps) {
       let output: string;
       let isError = false;
       let refused = false;
+      // An at-most-once MCP tool is counted as it starts (claimToolRun), not when it answers.
+      let countedAtStart = false;
       const runtime = currentActivity();
       try {
-        output = await withHeartbeat(
-          runtime,
-          executeSkillTool(context.skill, call.name, call.input, erp, {
-            // The same key on every attempt: a write the ERP applied before a crash is not applied again.
-            idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
-            signal: runtime.signal,
-          }),
-        );
+        if (parseMcpToolName(call.name)) {
+          // An MCP tool of a server that offers its tools to this skill (README "MCP tools").
+          countedAtStart = (await mcp.admit(input.organizationId, { skill: context.skill.id }, call.name)).atMostOnce;
+          try {
+            output = await withHeartbeat(runtime, mcp.call(input, input.toolUseId, call.name, call.input));
+          } catch (error) {
+            // Admitted: the server's own error (or a may-have-run notice) is a result, not a refusal.
+            if (!(error instanceof ToolInputError)) throw error;
+            output = error.message;
+            isError = true;
+          }
+        } else {
+          output = await withHeartbeat(
+            runtime,
+            executeSkillTool(context.skill, call.name, call.input, erp, {
+              // The same key on every attempt: a write the ERP applied before a crash is not applied again.
+              idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
+              signal: runtime.signal,
+            }),
+          );
+        }
       } catch (error) {
         if (error instanceof ToolInputError) {
           output = error.message;
@@ -289,11 +323,21 @@ export function createSkillActivities(deps: SkillDeps) {
           throw toActivityFailure(error);
         }
       }
-      const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !refused });
+      const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !refused && !countedAtStart });
       // A refused name may be anything the model made up: one label for all of them.
-      toolCalls.inc({ tool: refused ? 'unpermitted' : call.name, outcome: refused ? 'refused' : isError ? 'error' : 'ok' });
+      toolCalls.inc({ tool: refused ? 'unpermitted' : parseMcpToolName(call.name) ? 'mcp' : call.name, outcome: refused ? 'refused' : isError ? 'error' : 'ok' });
       if (refused) Context.current().log.warn('skill tool refused', { invocationId: input.invocationId, tool: call.name, reason: truncate(output, 300) });
       return { isError, refused, summary: truncate(output, 200), executed: stored && !refused };
+    },
+
+    /**
+     * The MCP tools offered to this run (its skill opted in by a server's `skills`), listed once
+     * as it begins; a server that does not answer is left out and named, not fatal.
+     */
+    async discoverSkillMcpTools(input: SkillLoopRef & { skill: string }): Promise<{ tools: string[]; unreachable: string[] }> {
+      const { tools, unreachable } = await mcp.discover(input.organizationId, { invocationId: input.invocationId, skill: input.skill });
+      for (const down of unreachable) Context.current().log.warn('MCP server did not list its tools', { invocationId: input.invocationId, server: down.server, error: truncate(down.error, 300) });
+      return { tools: tools.map((tool) => tool.name), unreachable: unreachable.map((down) => down.server) };
     },
 
     /** A request_info / flag_for_review call is waiting for a person. */

@@ -321,6 +321,8 @@ export interface SkillRunProgress {
   pending: SkillPendingRequest | null;
   /** Held by the kill switch (POST /api/admin/pause) before its next step; absent in runs from before it. */
   held?: { reason: string; since: string } | null;
+  /** The MCP tools the run was offered (`mcp__<server>__<tool>`); absent when none. */
+  mcpTools?: string[];
   output: Record<string, unknown> | null;
   error: string | null;
   updatedAt: string;

@@ -57,6 +57,9 @@ const INVOCATION_FINISHED_EVENT = 'invocation-finished-event';
 /** patched() id: a run obeys the kill switch (recorded only by runs that are held). */
 const HELD_BY_KILL_SWITCH = 'skill-run-held-by-kill-switch';
 
+/** patched() id: a run of a skill an MCP server opts in lists its tools once, as it begins. */
+const SKILL_MCP_TOOLS = 'skill-mcp-tools';
+
 /** Invalid outputs the agent may repair before the run fails. */
 export const MAX_OUTPUT_REPAIRS = 2;
 const REQUEST_INFO = 'request_info';
@@ -286,6 +289,14 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
     const heartbeatTimeout = begin.heartbeatSeconds * 1000;
     const models = proxyActivities<ModelActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry: MODEL_RETRY });
     const tools = proxyActivities<ToolActivities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout, retry: TOOL_RETRY });
+    // The organization's MCP tools this skill is offered, listed once (README "MCP tools").
+    let mcpTools: string[] = [];
+    if (begin.mcp && patched(SKILL_MCP_TOOLS)) {
+      const found = await tools.discoverSkillMcpTools({ ...ref, skill: request.skill });
+      mcpTools = found.tools;
+      progress.mcpTools = mcpTools;
+      if (found.unreachable.length > 0) touch(`MCP server(s) ${found.unreachable.join(', ')} did not answer: their tools are not offered`);
+    }
     touch('started');
     // Handlers set `reply`; read it through a function so the type is not narrowed to null.
     const currentReply = () => reply;
@@ -337,7 +348,7 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
         async takeTurn(turn, forceFinal) {
           progress.turn = turn;
           touch(`turn ${turn + 1}`);
-          const result = await models.skillModelTurn({ ...ref, turn, forceFinal });
+          const result = await models.skillModelTurn({ ...ref, turn, forceFinal, ...(mcpTools.length > 0 ? { mcpTools } : {}) });
           progress.costUsd += result.costUsd;
           lastCallCost = result.costUsd;
           if (result.kind === 'final') return { kind: 'final', final: result.output };

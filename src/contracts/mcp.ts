@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * An organization's MCP servers (README "MCP tools"): tools of their own — a billing lookup, a
- * docs search — that the research, code and review agents may call. Streamable HTTP only (a
- * server over stdio would be a process on our workers); the URL obeys the outbound rules
- * (https to public addresses, src/outbound/url-policy.ts).
+ * docs search — that the research, code and review agents, and the skills a server opts in, may
+ * call. Streamable HTTP only (a server over stdio would be a process on our workers); the URL
+ * obeys the outbound rules (https to public addresses, src/outbound/url-policy.ts).
  */
 export const MCP_STAGES = ['research', 'code', 'review'] as const;
 
@@ -20,8 +20,16 @@ export const mcpServerSchema = z.strictObject({
     .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL (streamable HTTP; stdio servers are not run)'),
   /** Sent as `Authorization: Bearer …`; never shown again once set. */
   token: z.string().min(8).max(2000).optional(),
-  /** The stages that are offered its tools. */
-  stages: z.array(z.enum(MCP_STAGES)).min(1).max(MCP_STAGES.length).default(['research', 'code', 'review']),
+  /** The issue stages that are offered its tools (empty: none, e.g. a server for skills only). */
+  stages: z.array(z.enum(MCP_STAGES)).max(MCP_STAGES.length).default(['research', 'code', 'review']),
+  /**
+   * The skills whose runs are offered its tools, by skill id (`*`: every skill). Default none:
+   * a skill's own permissions are all it may call unless the organization opts it in here.
+   */
+  skills: z
+    .array(z.union([z.literal('*'), z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'a skill id (a slug: lower-case letters, digits and -) or *')]))
+    .max(50)
+    .default([]),
   /** Only these of its tools (absent: every tool it lists, up to 20). */
   tools: z.array(toolName).min(1).max(50).optional(),
   /**
@@ -30,7 +38,7 @@ export const mcpServerSchema = z.strictObject({
    * other tool is called at least once (retried after a lost worker; make it idempotent).
    */
   atMostOnce: z.array(toolName).max(50).default([]),
-});
+}).refine((server) => server.stages.length > 0 || server.skills.length > 0, { message: 'offers its tools to nothing: name at least one stage or skill', path: ['stages'] });
 export type McpServerSettings = z.infer<typeof mcpServerSchema>;
 
 export const mcpSettingsSchema = z.object({
@@ -41,6 +49,9 @@ export const mcpSettingsSchema = z.object({
     .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, 'server names must be unique'),
 });
 export type McpSettings = z.infer<typeof mcpSettingsSchema>;
+
+/** Whether `server` offers its tools to runs of the skill `skillId`. */
+export const offersToSkill = (server: Pick<McpServerSettings, 'skills'>, skillId: string) => server.skills.includes('*') || server.skills.includes(skillId);
 
 /** The name an agent calls a server's tool by. */
 export const mcpToolName = (server: string, tool: string) => `mcp__${server}__${tool}`;

@@ -217,7 +217,7 @@ export interface IssuePolicy {
   statusCallbacks?: boolean;
   /** Agent stages the plan allows (free: research only); absent means all. */
   allowedAgents?: Array<'research' | 'code' | 'review'>;
-  /** The organization has MCP servers (settings.mcp): the run discovers their tools (absent: none, or a run from before). */
+  /** An MCP server of the organization offers its tools to issue stages (settings.mcp): the run discovers their tools (absent: none, or a run from before). */
   mcp?: boolean;
   /** Pipelines running at once, per organization and overall; absent means unlimited. */
   concurrency?: { organizationLimit: number; globalLimit: number };
@@ -280,7 +280,7 @@ export function resolvePolicy(
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
     allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
     // Only when configured: the run lists the servers' tools as its first agent starts.
-    ...(parsed.mcp.servers.length > 0 ? { mcp: true } : {}),
+    ...(parsed.mcp.servers.some((server) => server.stages.length > 0) ? { mcp: true } : {}),
     ...(overrides.globalConcurrency
       ? { concurrency: { organizationLimit: organizationConcurrency(plan, parsed.maxConcurrentIssues, overrides.globalConcurrency), globalLimit: overrides.globalConcurrency } }
       : {}),

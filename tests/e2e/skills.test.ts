@@ -9,6 +9,7 @@ import { chooseVersion } from '../../src/skills/rollout';
 import { SKILL_WORKFLOW_TYPE, type SkillRunOutcome, skillWorkflowId } from '../../workflows/definitions';
 import { eventually, recordHistoryIfAsked, uniqueId } from '../support/harness';
 import { type PipelineHarness, REVIEWER, startPipelineHarness } from '../support/pipeline';
+import { customSkill } from '../support/skills';
 
 /**
  * Skills end to end: publishing, personas, invoking through the API and ERP events, the agent
@@ -27,38 +28,6 @@ const validBrief = {
   deliverables: ['A landing page with a sign-up form'],
   openQuestions: ['Which CRM receives the sign-ups?'],
 };
-
-/** A small skill of our own, for events and versions. */
-function customSkill(id: string, version: string, options: { event?: string; summary?: string } = {}): string {
-  return `---
-id: ${id}
-type: skill
-version: ${version}
-status: active
-category: sales
-triggers:
-  - event: ${options.event ?? 'deal_won'}
-  - event: manual_invoke
-inputs:
-  - name: dealId
-    type: string
-    required: true
-outputs:
-  - name: summary
-    type: string
-permissions:
-  - deal:read
----
-# ${id}
-
-## Purpose
-${options.summary ?? 'Summarise a deal for the team.'}
-
-## Process
-1. Read the deal.
-2. Summarise it.
-`;
-}
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

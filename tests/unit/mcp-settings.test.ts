@@ -6,6 +6,9 @@ describe('MCP settings', () => {
 
   it('takes a streamable HTTP server with a token, stages and tool lists', () => {
     expect(settingsProblems({ mcp: { servers: [{ ...server, stages: ['research'], tools: ['lookup'], atMostOnce: ['create'] }] } })).toEqual([]);
+    // For skills only: every skill (*) or the ones named.
+    expect(settingsProblems({ mcp: { servers: [{ ...server, stages: [], skills: ['*'] }] } })).toEqual([]);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, stages: [], skills: ['deal-summary'] }] } })).toEqual([]);
   });
 
   it('refuses private and plain-http URLs, stdio servers, bad names and duplicates', () => {
@@ -16,6 +19,8 @@ describe('MCP settings', () => {
     expect(settingsProblems({ mcp: { servers: [{ ...server, name: 'Billing Tools' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.name/);
     expect(settingsProblems({ mcp: { servers: [server, server] } }).join('\n')).toMatch(/server names must be unique/);
     expect(settingsProblems({ mcp: { servers: [{ ...server, token: 'short' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.token/);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, stages: [] }] } })).toEqual(['mcp.servers.0.stages: offers its tools to nothing: name at least one stage or skill']);
+    expect(settingsProblems({ mcp: { servers: [{ ...server, skills: ['Deal Summary'] }] } }).join('\n')).toMatch(/mcp\.servers\.0\.skills\.0/);
     // Loopback is for local testing only (OUTBOUND_ALLOW_PRIVATE).
     expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'http://127.0.0.1:9/mcp' }] } }, { allowPrivate: true })).toEqual([]);
   });

@@ -52,6 +52,8 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-clarification-human-on-change.json',
         // Notices to the organization's channels (patched 'notice-when-waiting', 'notification-channels').
         'pipeline-notifications.json',
+        // A skill run offered an organization's MCP tools (patched 'skill-mcp-tools').
+        'skill-mcp-tools.json',
       ]),
     );
   });
