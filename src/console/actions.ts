@@ -3,12 +3,15 @@ import type { z } from 'zod';
 import { actingPerson, auditSubject, originOf } from '../api/acting';
 import type { AuthVariables } from '../api/auth';
 import { controlsChangeSchema } from '../contracts/controls';
-import { answerSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
+import { answerSchema, commandDecisionSchema, decisionSchema, raiseBudgetSchema } from '../contracts/people';
 import type { ControlsService } from '../controls/service';
 import { AppError } from '../errors';
 import { gateAction, keyHasScope, type ApiKeyScope } from '../identity/scopes';
 import type { AccessService } from '../identity/service';
 import type { IssueService, IssueView } from '../issues/service';
+import { invocationAnswerSchema, invocationDecisionSchema } from '../contracts/skills';
+import type { SkillService } from '../skills/service';
+import type { InvocationView } from './pages/invocation';
 import { outageError } from '../upstream/unavailable';
 import type { ConsoleContext } from './session';
 
@@ -76,6 +79,34 @@ export interface ActionDeps {
   access: AccessService;
   issues: IssueService;
   controls?: ControlsService | undefined;
+  skills?: SkillService | undefined;
+}
+
+function skillsOf(deps: ActionDeps): SkillService {
+  if (!deps.skills) throw new AppError('NOT_FOUND', 'skill runs are not served by this API');
+  return deps.skills;
+}
+
+/** Answer a skill run's request_info question (POST /api/invocations/:id/answers). */
+export function answerInvocation(c: ConsoleContext, deps: ActionDeps, invocationId: string, form: FormBody): Promise<InvocationView> {
+  return audited(c, deps.access, { action: 'invocation.answer', targetType: 'invocation', targetId: invocationId, details: {} }, async () => {
+    requireScope(c, 'review');
+    const body = parsed(invocationAnswerSchema, { answer: text(form, 'answer') ?? '' });
+    const person = await actingPerson(asApi(c), deps.access, undefined, 'answer');
+    return skillsOf(deps).answer(c.get('organization').id, invocationId, { ...body, answeredBy: person.userId, origin: originOf(asApi(c)) });
+  });
+}
+
+/** Approve or reject a skill run flagged for review (POST /api/invocations/:id/approval). */
+export function decideInvocation(c: ConsoleContext, deps: ActionDeps, invocationId: string, form: FormBody): Promise<InvocationView> {
+  const decision = text(form, 'decision');
+  return audited(c, deps.access, { action: 'invocation.decide', targetType: 'invocation', targetId: invocationId, details: { decision: decision ?? null } }, async () => {
+    requireScope(c, 'review');
+    const comment = filled(text(form, 'comment'));
+    const body = parsed(invocationDecisionSchema, { decision, ...(comment ? { comment } : {}) });
+    const person = await actingPerson(asApi(c), deps.access, undefined, 'reviewSkillRun');
+    return skillsOf(deps).decide(c.get('organization').id, invocationId, { ...body, reviewer: person.userId, origin: originOf(asApi(c)) });
+  });
 }
 
 /** Approve / request changes / reject at the open gate (POST /api/issues/:id/approval). */
@@ -100,6 +131,19 @@ export function answer(c: ConsoleContext, deps: ActionDeps, issueId: string, for
     const body = parsed(answerSchema, { ...(questionId ? { questionId } : {}), ...(confirm ? { confirm: true } : given ? { answer: given } : {}) });
     const person = await actingPerson(asApi(c), deps.access, undefined, 'answer');
     return deps.issues.answer(c.get('organization').id, issueId, { ...body, answeredBy: person.userId, origin: originOf(asApi(c)) });
+  });
+}
+
+/** Run or deny the command the agent waits to run (POST /api/issues/:id/command-approval). */
+export function decideCommand(c: ConsoleContext, deps: ActionDeps, issueId: string, form: FormBody): Promise<IssueView> {
+  const decision = text(form, 'decision');
+  const toolUseId = filled(text(form, 'toolUseId'));
+  return audited(c, deps.access, { action: 'issue.command_decision', targetType: 'issue', targetId: issueId, details: { decision: decision ?? null, toolUseId: toolUseId ?? null } }, async () => {
+    requireScope(c, 'review');
+    const comment = filled(text(form, 'comment'));
+    const body = parsed(commandDecisionSchema, { decision, ...(comment ? { comment } : {}), ...(toolUseId ? { toolUseId } : {}) });
+    const person = await actingPerson(asApi(c), deps.access, undefined, 'approveCommand');
+    return deps.issues.decideCommand(c.get('organization').id, issueId, { ...body, reviewer: person.userId, origin: originOf(asApi(c)) });
   });
 }
 

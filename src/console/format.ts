@@ -29,6 +29,7 @@ export function waitLabel(wait: { kind?: string; waitingFor?: string; gate?: str
   if (kind === 'question') return 'Answer to a question';
   if (kind === 'budget') return 'Budget raise';
   if (kind === 'review') return 'Review of a skill run';
+  if (kind === 'command') return 'Approval of a command';
   return kind ?? '—';
 }
 

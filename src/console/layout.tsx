@@ -89,3 +89,14 @@ export function Flash(props: { error?: string | undefined; notice?: string | und
     </>
   );
 }
+
+/** One term of a page's facts list, left out when it has nothing to say. */
+export function OptionalFact(props: { term: string; class?: string; children?: Child }) {
+  if (props.children === null || props.children === undefined || props.children === false || props.children === '') return null;
+  return (
+    <>
+      <dt>{props.term}</dt>
+      <dd class={props.class}>{props.children}</dd>
+    </>
+  );
+}

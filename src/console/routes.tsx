@@ -14,6 +14,7 @@ import type { AccessService } from '../identity/service';
 import type { InboxService } from '../inbox/service';
 import type { IssueChangeFeed } from '../issues/changes';
 import type { IssueService } from '../issues/service';
+import type { SkillService } from '../skills/service';
 import type { Logger } from '../logger';
 import { outageError } from '../upstream/unavailable';
 import type { LimiterState } from '../../workflows/limiter';
@@ -24,6 +25,7 @@ import type { Viewer } from './layout';
 import { AdminPage } from './pages/admin';
 import { ErrorPage } from './pages/error';
 import { InboxPage } from './pages/inbox';
+import { InvocationPage } from './pages/invocation';
 import { IssuePage } from './pages/issue';
 import type { FormValues } from './pages/issue-actions';
 import { SignInPage } from './pages/sign-in';
@@ -38,7 +40,8 @@ import { CONSOLE_SCOPE, type ConsoleContext, type ConsoleEnv, csrfTokenMatches, 
  *   GET  /console/inbox                 what waits for me, then the latest issues
  *   GET  /console/issues/:id            one issue (its trackingUrl): wait, forms, timeline, diff, artifacts, transcript
  *   GET  /console/issues/:id/events     its live timeline (Server-Sent Events)
- *   POST /console/issues/:id/decision | answer | budget
+ *   POST /console/issues/:id/decision | answer | budget | command
+ *   GET  /console/invocations/:id       one skill run, POST …/answer | decision
  *   GET  /console/admin, POST /console/admin/controls   (keys with the admin scope)
  */
 export interface ConsoleDeps {
@@ -48,6 +51,8 @@ export interface ConsoleDeps {
   issues: IssueService;
   inbox?: InboxService | undefined;
   controls?: ControlsService | undefined;
+  /** Skill runs (their page and forms); without it those pages answer 404. */
+  skills?: SkillService | undefined;
   /** Feeds the live timeline; without it the event stream answers 503 (the pages still work). */
   feed?: IssueChangeFeed | undefined;
   /** The pipelines' concurrency limiter, for the admin page; undefined when it does not answer. */
@@ -65,6 +70,12 @@ const DONE: Record<string, string> = {
   reject: 'Rejected. The issue ends.',
   answer: 'Answer sent. The agents go on with it.',
   budget: 'Budget raised. The agents go on.',
+  command_approve: 'Approved: the command runs once.',
+  command_approve_for_issue: 'Approved: the command runs, and runs unasked for the rest of this issue.',
+  command_deny: 'Denied. The agent reads your comment instead of the output.',
+  invocation_answer: 'Answer sent. The skill run goes on with it.',
+  invocation_approve: 'Approved. The skill run goes on.',
+  invocation_reject: 'Rejected. The skill run ends.',
   pause: 'Paused.',
   resume: 'Resumed.',
 };
@@ -159,6 +170,30 @@ export function consoleRoutes(deps: ConsoleDeps) {
     return c.redirect('/console/sign-in?signed-out=1', 303);
   });
 
+  /**
+   * A form's route: the session, its CSRF token, then the action — back to the page with a
+   * notice (`done`), or the page again with the API's refusal and what was typed.
+   */
+  type FormPage = (c: ConsoleContext, id: string, extra: { error?: string; values?: FormValues; status?: ContentfulStatusCode }) => Promise<Response>;
+  const formAction = (target: { idOf: (c: ConsoleContext) => string; path: string; render: FormPage }, act: FormAct, done: (form: FormFields) => string) =>
+    [
+      formSession,
+      csrfToken,
+      async (c: ConsoleContext) => {
+        const id = target.idOf(c);
+        const form = await c.req.parseBody();
+        try {
+          await act(c, deps, id, form);
+        } catch (error) {
+          const known = refusal(error);
+          if (!known || known.status >= 500) throw error;
+          const values: FormValues = { comment: str(form['comment']), answer: str(form['answer']), budgetUsd: str(form['budgetUsd']) };
+          return target.render(c, id, { error: known.message, values, status: known.status });
+        }
+        return c.redirect(`/console/${target.path}/${id}?done=${done(form)}`, 303);
+      },
+    ] as const;
+
   // ---- the inbox ----------------------------------------------------------------------------
   app.get('/inbox', pageSession, async (c) => {
     const key = c.get('principal').key;
@@ -213,30 +248,33 @@ export function consoleRoutes(deps: ConsoleDeps) {
     return issueEvents(c, { issues: deps.issues, feed: deps.feed, ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) }, view);
   });
 
-  /** Runs a form's action: back to the issue with a notice, or the issue page with the API's refusal and what was typed. */
-  const issueAction = (act: typeof actions.decide, done: (form: Record<string, unknown>) => string) =>
-    [
-      formSession,
-      csrfToken,
-      async (c: ConsoleContext) => {
-        const id = issueIdOf(c);
-        const form = await c.req.parseBody();
-        try {
-          await act(c, deps, id, form);
-        } catch (error) {
-          const known = refusal(error);
-          if (!known || known.status >= 500) throw error;
-          const values: FormValues = { comment: str(form['comment']), answer: str(form['answer']), budgetUsd: str(form['budgetUsd']) };
-          return issuePage(c, id, { error: known.message, values, status: known.status });
-        }
-        return c.redirect(`/console/issues/${id}?done=${done(form)}`, 303);
-      },
-    ] as const;
+  const issueAction = (act: FormAct, done: (form: FormFields) => string) => formAction({ idOf: issueIdOf, path: 'issues', render: issuePage }, act, done);
 
   const decided = (form: Record<string, unknown>) => (form['decision'] === 'reject' || form['decision'] === 'request_changes' ? form['decision'] : 'approve');
   app.post('/issues/:id/decision', ...issueAction(actions.decide, decided));
   app.post('/issues/:id/answer', ...issueAction(actions.answer, () => 'answer'));
   app.post('/issues/:id/budget', ...issueAction(actions.raiseBudget, () => 'budget'));
+  const commandDecided = (form: Record<string, unknown>) => (form['decision'] === 'deny' ? 'command_deny' : form['decision'] === 'approve_for_issue' ? 'command_approve_for_issue' : 'command_approve');
+  app.post('/issues/:id/command', ...issueAction(actions.decideCommand, commandDecided));
+
+  // ---- a skill run ----------------------------------------------------------------------------
+  const invocationIdOf = (c: ConsoleContext): string => {
+    const id = c.req.param('id') ?? '';
+    if (!isUuid(id) || !deps.skills) throw new AppError('NOT_FOUND', `No skill run ${id} in your organization.`);
+    return id;
+  };
+  async function invocationPage(c: ConsoleContext, id: string, extra: { error?: string; values?: FormValues; status?: ContentfulStatusCode } = {}) {
+    const view = await (deps.skills as SkillService).getInvocation(c.get('organization').id, id);
+    return page(
+      c,
+      <InvocationPage viewer={mustView(c)} view={view} now={Date.now()} error={extra.error} notice={DONE[c.req.query('done') ?? '']} {...(extra.values ? { values: extra.values } : {})} />,
+      extra.status ?? 200,
+    );
+  }
+  app.get('/invocations/:id', pageSession, (c) => invocationPage(c, invocationIdOf(c)));
+  const invocationAction = (act: FormAct, done: (form: FormFields) => string) => formAction({ idOf: invocationIdOf, path: 'invocations', render: invocationPage }, act, done);
+  app.post('/invocations/:id/answer', ...invocationAction(actions.answerInvocation, () => 'invocation_answer'));
+  app.post('/invocations/:id/decision', ...invocationAction(actions.decideInvocation, (form) => (form['decision'] === 'reject' ? 'invocation_reject' : 'invocation_approve')));
 
   // ---- admin --------------------------------------------------------------------------------
   async function adminPage(c: ConsoleContext, extra: { error?: string; status?: ContentfulStatusCode } = {}) {
@@ -277,3 +315,6 @@ export function consoleRoutes(deps: ConsoleDeps) {
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+type FormFields = Awaited<ReturnType<ConsoleContext['req']['parseBody']>>;
+/** What a form does (src/console/actions.ts), given the page's id and the posted fields. */
+type FormAct = (c: ConsoleContext, deps: actions.ActionDeps, id: string, form: FormFields) => Promise<unknown>;

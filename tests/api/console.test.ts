@@ -10,7 +10,7 @@ import { createAccessService } from '../../src/identity/service';
 import { createInboxService } from '../../src/inbox/service';
 import { createIssueChangeFeed, type IssueChangeFeed } from '../../src/issues/changes';
 import { createIssueService } from '../../src/issues/service';
-import { answerUpdate, decisionUpdate, type IssueProgress, statusQuery } from '../../workflows/definitions';
+import { answerUpdate, commandDecisionUpdate, decisionUpdate, type IssueProgress, statusQuery } from '../../workflows/definitions';
 import { checked } from '../support/contract';
 import { createTestOrganization, eventually, openTestDatabase, uniqueId } from '../support/harness';
 import { InMemoryRuns } from '../support/in-memory-runs';
@@ -224,6 +224,66 @@ describe('reviewer console', () => {
     expect(ended.body).toContain('role="alert"');
     expect(ended.body).toContain('the issue has already ended');
     expect(ended.body).toContain('too late</textarea>');
+  });
+
+  it('approves a held command once or for the issue, and denies one only with a comment for the agent', async () => {
+    const { id, workflowId } = await submit(serviceKey, { title: 'Needs a package' });
+    const now = new Date();
+    const pending = {
+      kind: 'command',
+      toolUseId: 'toolu_cmd_1',
+      stage: 'code',
+      argv: ['npm', 'install', 'left pad<script>'],
+      classification: 'dangerous',
+      reason: 'installs packages',
+      since: now.toISOString(),
+      deadline: new Date(now.getTime() + 3_600_000).toISOString(),
+      reminded: false,
+      escalated: false,
+    };
+    await db.db.update(issuesTable).set({ status: 'awaiting_approval', stage: 'code', pending }).where(eq(issuesTable.id, id));
+    const cookie = await signIn(alice);
+    expect((await page('/console/inbox', cookie)).body).toContain('Approval of a command');
+    const shown = await page(`/console/issues/${id}`, cookie);
+    expect(shown.body).toContain('Waiting for: Approval of a command');
+    // Each argument exactly, as text: the model's words are never markup.
+    expect(shown.body).toContain('[&quot;npm&quot;,&quot;install&quot;,&quot;left pad&lt;script&gt;&quot;]');
+    expect(shown.body).toContain('name="toolUseId" value="toolu_cmd_1"');
+
+    const live = () => ({ issueId: id, status: 'awaiting_approval', stage: 'code', pending, questions: [], decisions: [] }) as unknown as IssueProgress;
+    runs.answerQuery(statusQuery, (run) => (run.request.workflowId === workflowId ? live() : (undefined as never)));
+    const received: unknown[] = [];
+    runs.answerUpdate(commandDecisionUpdate, (run, decision) => {
+      if (run.request.workflowId !== workflowId) throw new Error('wrong run');
+      received.push(decision);
+      return live();
+    });
+    const csrf = csrfOf(shown.body);
+    const bare = await postForm(`/console/issues/${id}/command`, cookie, { csrf, toolUseId: 'toolu_cmd_1', decision: 'deny', comment: ' ' });
+    expect(bare.status).toBe(422);
+    expect(bare.body).toContain('deny needs a comment telling the agent why');
+    expect((await postForm(`/console/issues/${id}/command`, cookie, { csrf, toolUseId: 'toolu_cmd_1', decision: 'delete_everything' })).status).toBe(422);
+    expect(received).toEqual([]);
+
+    const denied = await postForm(`/console/issues/${id}/command`, cookie, { csrf, toolUseId: 'toolu_cmd_1', decision: 'deny', comment: 'Use the vendored copy' });
+    expect(denied.headers.get('location')).toBe(`/console/issues/${id}?done=command_deny`);
+    const always = await postForm(`/console/issues/${id}/command`, cookie, { csrf, toolUseId: 'toolu_cmd_1', decision: 'approve_for_issue' });
+    expect(always.headers.get('location')).toBe(`/console/issues/${id}?done=command_approve_for_issue`);
+    expect(received).toEqual([
+      expect.objectContaining({ decision: 'deny', comment: 'Use the vendored copy', toolUseId: 'toolu_cmd_1', reviewer: 'alice', origin: expect.objectContaining({ name: 'alice laptop' }) }),
+      expect.objectContaining({ decision: 'approve_for_issue', toolUseId: 'toolu_cmd_1', reviewer: 'alice' }),
+    ]);
+    const audit = await db.db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+    expect(audit.map((event) => [event.action, event.outcome, event.details['via']])).toEqual([
+      ['issue.command_decision', 'refused', 'console'],
+      ['issue.command_decision', 'refused', 'console'],
+      ['issue.command_decision', 'ok', 'console'],
+      ['issue.command_decision', 'ok', 'console'],
+    ]);
+    // Without the session's token nothing is decided.
+    expect((await postForm(`/console/issues/${id}/command`, cookie, { toolUseId: 'toolu_cmd_1', decision: 'approve' })).status).toBe(403);
+    expect(received).toHaveLength(2);
+    runs.end(workflowId, 'COMPLETED');
   });
 
   it('answers a question, and shows why a reviewer may not raise a budget', async () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { issueApiKey } from '../../src/db/organizations';
+import { eventually } from '../support/harness';
 import { allRepliesUsed, type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
+import { customSkill } from '../support/skills';
 
 /**
  * The reviewer console in a real headless browser (Debian's chromium, driven by playwright-core):
@@ -134,6 +136,58 @@ const TITLE = 'Invoice totals off by a cent <img src=x onerror=alert(1)>';
     await page.goto(`${base}${trackingUrl.pathname}`);
     expect(await page.locator('#issue-status').textContent()).toBe('completed');
     expect(dialogs).toEqual([]); // the hostile title never ran
+    expect(allRepliesUsed(h.fake)).toBe(true);
+    h.fake.reset();
+  });
+
+  it('settles a skill run\'s question and review from the inbox', async () => {
+    const { organizationId, apiKey } = await h.newOrganization();
+    const { key: alice } = await issueApiKey(h.db.db, organizationId, 'alice laptop', { scopes: ['review'], reviewerUserId: REVIEWER });
+    expect((await h.post(apiKey, '/api/skills', { source: customSkill('deal-summary', '1.0.0', { errorHandling: true }) })).status).toBe(201);
+    expect((await h.post(apiKey, '/api/personas', { slug: 'sales-analyst', name: 'Sales Analyst', systemPrompt: 'You summarise deals.', allowedSkills: ['deal-summary'] })).status).toBe(201);
+    h.fake.onTool(
+      'submit_output',
+      { calls: [{ name: 'request_info', input: { question: 'Which currency is <b>the deal</b> in?' } }] },
+      { calls: [{ name: 'flag_for_review', input: { reason: 'The deal is 10x its usual size' } }] },
+      { tool: 'submit_output', input: { summary: 'Won: 80k EUR' } },
+    );
+    const started = await h.post(apiKey, '/api/skills/deal-summary/invoke', { persona: 'sales-analyst', input: { dealId: 'd-7' } });
+    expect(started.status).toBe(202);
+    const id = started.body['id'] as string;
+    const liveStatus = async () => ((await h.getJson(apiKey, `/api/invocations/${id}`)) as { liveStatus: string | null }).liveStatus;
+    await eventually(liveStatus, (status) => status === 'awaiting_input', 30_000);
+
+    const page = await newPage();
+    await page.goto(`${base}/console/sign-in`);
+    await page.getByLabel(/Personal API key/).fill(alice);
+    await Promise.all([page.waitForURL(`${base}/console/inbox`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const row = page.locator(`#inbox tr[data-id="${id}"]`);
+    await expect(row.textContent()).resolves.toContain('Answer to a question');
+    await Promise.all([page.waitForURL(`${base}/console/invocations/${id}`), row.locator('a').click()]);
+    expect(await page.locator('#request-prompt').textContent()).toBe('Which currency is <b>the deal</b> in?');
+    await shoot(page, '7-skill-run-question');
+    await expectAccessible(page);
+    await page.getByLabel('Your answer').fill('EUR');
+    await Promise.all([page.waitForURL(`${base}/console/invocations/${id}?done=invocation_answer`), page.getByRole('button', { name: 'Send the answer' }).click()]);
+    expect(await page.locator('#notice').textContent()).toContain('Answer sent');
+
+    await eventually(liveStatus, (status) => status === 'awaiting_review', 30_000);
+    await page.goto(`${base}/console/invocations/${id}`);
+    expect(await page.locator('#waiting-heading').textContent()).toContain('Review of a skill run');
+    await page.getByLabel(/^Comment/).fill('Checked with sales: it is real');
+    await Promise.all([page.waitForURL(`${base}/console/invocations/${id}?done=invocation_approve`), page.getByRole('button', { name: /^Approve/ }).click()]);
+    const ended = await eventually(() => h.getJson(apiKey, `/api/invocations/${id}`) as Promise<Record<string, unknown>>, (view) => view['status'] === 'completed', 30_000);
+    expect(ended).toMatchObject({
+      output: { summary: 'Won: 80k EUR' },
+      requests: [
+        { kind: 'question', status: 'answered', respondedBy: REVIEWER, response: 'EUR' },
+        { kind: 'review', status: 'approved', respondedBy: REVIEWER, response: 'Checked with sales: it is real' },
+      ],
+    });
+    await page.goto(`${base}/console/invocations/${id}`);
+    expect(await page.locator('#invocation-output').textContent()).toContain('Won: 80k EUR');
+    await shoot(page, '8-skill-run-completed');
+    expect(dialogs).toEqual([]);
     expect(allRepliesUsed(h.fake)).toBe(true);
     h.fake.reset();
   });

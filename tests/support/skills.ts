@@ -1,5 +1,5 @@
 /** A small skill of our own, for events and versions. */
-export function customSkill(id: string, version: string, options: { event?: string; summary?: string } = {}): string {
+export function customSkill(id: string, version: string, options: { event?: string; summary?: string; errorHandling?: boolean } = {}): string {
   return `---
 id: ${id}
 type: skill
@@ -27,5 +27,15 @@ ${options.summary ?? 'Summarise a deal for the team.'}
 ## Process
 1. Read the deal.
 2. Summarise it.
-`;
+${
+  options.errorHandling
+    ? `
+## Error Handling
+| Error | Action |
+| --- | --- |
+| The deal is unclear | Request additional info |
+| The deal looks wrong | Flag for manual review |
+`
+    : ''
+}`;
 }

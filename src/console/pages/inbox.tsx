@@ -30,9 +30,9 @@ export function InboxPage(props: { viewer: Viewer; person: { userId: string; rol
             {props.items.map((item) => (
               <tr data-id={item.id}>
                 <td class="title">
-                  {item.kind === 'issue' ? <a href={`/console/issues/${item.id}`}>{item.title}</a> : <span>{item.title}</span>}
+                  <a href={`/console/${item.kind === 'issue' ? 'issues' : 'invocations'}/${item.id}`}>{item.title}</a>
                   {item.prompt ? <div class="muted">{item.prompt.slice(0, 300)}</div> : null}
-                  {item.kind === 'invocation' ? <div class="hint">A skill run: settle it with <code>npm run review</code> or the API.</div> : null}
+                  {item.kind === 'invocation' ? <div class="hint">A skill run.</div> : null}
                 </td>
                 <td>{waitLabel(item)}</td>
                 <td>

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { IssueView } from '../../issues/view';
 import { formatTime, formatUsd, untilDeadline, waitLabel } from '../format';
 
@@ -13,7 +14,8 @@ type Pending = NonNullable<IssueView['pending']>;
 /**
  * The wait the issue is in — what, until when, reminded or escalated — and the form that settles
  * it: approve / request changes / reject with a comment at a gate, answer a question (or confirm
- * the drafted answer), raise the budget. Each posts to /console/issues/:id/… with the session's
+ * the drafted answer), raise the budget, approve a held command once or for the rest of the
+ * issue or deny it with a comment for the agent. Each posts to /console/issues/:id/… with the session's
  * CSRF token; the API's services decide, and a refusal comes back on this page.
  */
 export function WaitingPanel(props: { issueId: string; pending: Pending; csrfToken: string; values: FormValues; now: number }) {
@@ -21,24 +23,7 @@ export function WaitingPanel(props: { issueId: string; pending: Pending; csrfTok
   const action = (what: string) => `/console/issues/${props.issueId}/${what}`;
   const csrf = <input type="hidden" name="csrf" value={props.csrfToken} />;
   return (
-    <section class="panel waiting" aria-labelledby="waiting-heading" id="waiting">
-      <h2 id="waiting-heading" class="flush">
-        Waiting for: {waitLabel(pending)}
-      </h2>
-      <p>
-        Until <time datetime={pending.deadline}>{formatTime(pending.deadline)}</time> ({untilDeadline(pending.deadline, props.now)}) · waiting since {formatTime(pending.since)}
-        {pending.escalated ? (
-          <>
-            {' '}
-            · <span class="badge escalated">escalated</span>
-          </>
-        ) : pending.reminded ? (
-          <>
-            {' '}
-            · <span class="badge reminded">reminded</span>
-          </>
-        ) : null}
-      </p>
+    <WaitPanel wait={pending} now={props.now}>
       {pending.kind === 'approval' ? (
         <form method="post" action={action('decision')} class="stack" id="decision-form">
           {csrf}
@@ -112,11 +97,67 @@ export function WaitingPanel(props: { issueId: string; pending: Pending; csrfTok
             </div>
           </form>
         </>
+      ) : pending.kind === 'command' ? (
+        <>
+          <p>
+            <strong>The {pending.stage} agent wants to run</strong> a command classified <span class={`badge command-${pending.classification}`}>{pending.classification}</span> ({pending.reason}):
+          </p>
+          {/* argv as a JSON array: each argument exactly as it would be passed, spaces and quotes included. */}
+          <pre id="command-argv">{JSON.stringify(pending.argv)}</pre>
+          <form method="post" action={action('command')} class="stack" id="command-form">
+            {csrf}
+            <input type="hidden" name="toolUseId" value={pending.toolUseId} />
+            <label for="command-comment">
+              Comment <span class="hint">(needed to deny; the agent reads it instead of the command's output)</span>
+            </label>
+            <textarea id="command-comment" name="comment" rows={3} maxlength={2000}>
+              {props.values.comment ?? ''}
+            </textarea>
+            <div class="buttons" role="group" aria-label="Decision on the command">
+              <button type="submit" name="decision" value="approve" class="primary">
+                Run it once
+              </button>
+              <button type="submit" name="decision" value="approve_for_issue">
+                Run it, and this command unasked for the rest of the issue
+              </button>
+              <button type="submit" name="decision" value="deny" class="danger">
+                Deny
+              </button>
+            </div>
+          </form>
+        </>
       ) : (
         <p>
           This wait is settled through the API or <code>npm run review</code>.
         </p>
       )}
+    </WaitPanel>
+  );
+}
+
+/** A wait's panel: what it waits for, until when, since when, reminded or escalated; the form inside. */
+export function WaitPanel(props: { wait: { kind: string; since: string; deadline: string; reminded?: boolean; escalated?: boolean; gate?: string }; now: number; children: Child }) {
+  const { wait } = props;
+  return (
+    <section class="panel waiting" aria-labelledby="waiting-heading" id="waiting">
+      <h2 id="waiting-heading" class="flush">
+        Waiting for: {waitLabel(wait)}
+      </h2>
+      <p>
+        Until <time datetime={wait.deadline}>{formatTime(wait.deadline)}</time> ({untilDeadline(wait.deadline, props.now)}) · waiting since {formatTime(wait.since)}
+        {wait.escalated ? (
+          <>
+            {' '}
+            · <span class="badge escalated">escalated</span>
+          </>
+        ) : wait.reminded ? (
+          <>
+            {' '}
+            · <span class="badge reminded">reminded</span>
+          </>
+        ) : null}
+      </p>
+      {props.children}
     </section>
   );
 }

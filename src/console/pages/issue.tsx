@@ -1,7 +1,7 @@
 import type { AgentMessageRecord, AgentToolCallRecord } from '../../db/agent-transcripts';
 import { isTerminal, type IssueView } from '../../issues/view';
 import { clip, formatTime, formatUsd, safeHref } from '../format';
-import { Flash, Layout, type Viewer } from '../layout';
+import { Flash, Layout, OptionalFact, type Viewer } from '../layout';
 import { type FormValues, WaitingPanel } from './issue-actions';
 import { type ArtifactItem, ArtifactsSection, DiffSection, type LogLine, PeopleSection, Timeline, TranscriptSection } from './issue-parts';
 
@@ -21,7 +21,7 @@ export interface IssuePageProps {
 export function pendingKeyOf(view: Pick<IssueView, 'pending'>): string {
   const pending = view.pending;
   if (!pending) return '';
-  const which = pending.kind === 'approval' ? pending.gate : pending.kind === 'question' ? pending.questionId : '';
+  const which = pending.kind === 'approval' ? pending.gate : pending.kind === 'question' ? pending.questionId : pending.kind === 'command' ? pending.toolUseId : '';
   return `${pending.kind}:${which}:${pending.since}`;
 }
 
@@ -65,26 +65,11 @@ export function IssuePage(props: IssuePageProps) {
         <dd>
           {view.source} <span class="mono">{view.externalId}</span>, {formatTime(view.createdAt)}
         </dd>
-        {view.held ? (
-          <>
-            <dt>Held</dt>
-            <dd>
-              before {view.held.stage}: {view.held.reason}
-            </dd>
-          </>
-        ) : null}
-        {view.error ? (
-          <>
-            <dt>Error</dt>
-            <dd class="status-failed">{view.error}</dd>
-          </>
-        ) : null}
-        {view.pullRequestUrl ? (
-          <>
-            <dt>Pull request</dt>
-            <dd>{pullRequest ? <a href={pullRequest}>{view.pullRequestUrl}</a> : view.pullRequestUrl}</dd>
-          </>
-        ) : null}
+        <OptionalFact term="Held">{view.held ? `before ${view.held.stage}: ${view.held.reason}` : null}</OptionalFact>
+        <OptionalFact term="Error" class="status-failed">
+          {view.error}
+        </OptionalFact>
+        <OptionalFact term="Pull request">{view.pullRequestUrl ? pullRequest ? <a href={pullRequest}>{view.pullRequestUrl}</a> : view.pullRequestUrl : null}</OptionalFact>
       </dl>
       {view.pending ? <WaitingPanel issueId={view.id} pending={view.pending} csrfToken={props.viewer.csrfToken} values={props.values ?? {}} now={props.now} /> : null}
       <section aria-labelledby="description-heading">
