@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { migrateDatabase, openDatabase } from '../db/client';
 import { ensureDevApiKey } from '../main/local-organization';
 import { Supervisor } from './supervisor';
+import { ensureWebUiBinary, webUiCommand } from './web-ui';
 import { CLUSTER_HISTORY_SHARDS, CLUSTER_SERVICES, type ClusterDatabase, clusterDynamicConfig, ensureClusterBinaries, ensureClusterSchemas, prepareNamespace, serviceArgv, writeClusterConfig } from './temporal-cluster';
 
 /**
@@ -26,6 +27,8 @@ export interface TopologyOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra Temporal dynamic config (over the topology's own). */
   dynamicConfig?: Record<string, unknown>;
+  /** Serve the Temporal Web UI on this port (built once with Go; web-ui.ts). */
+  webUiPort?: number;
   log: (message: string) => void;
   onUnexpectedExit?: (name: string, code: number | null, logTail: string) => void;
 }
@@ -37,6 +40,9 @@ export interface Topology {
   workerNames: string[];
   apiKey: string;
   logDir: string;
+  /** The Temporal Web UI, when asked for and it could be built (else `webUiProblem` says why not). */
+  webUiUrl?: string;
+  webUiProblem?: string;
   /** Starts one more worker of ours (e.g. the next build, in a rolling upgrade) with extra environment. */
   startWorker(name: string, env?: NodeJS.ProcessEnv): void;
 }
@@ -104,8 +110,18 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       await db.close();
     }
 
+    const webUi = options.webUiPort === undefined ? {} : await startWebUi(supervisor, { ...options, webUiPort: options.webUiPort, address });
+
     const tsx = [process.execPath, '--import', 'tsx'];
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: options.namespace, DATABASE_URL: options.databaseUrl };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: options.namespace,
+      DATABASE_URL: options.databaseUrl,
+      // Links in API answers open this cluster's Web UI.
+      ...(webUi.webUiUrl ? { TEMPORAL_UI_URL: webUi.webUiUrl } : {}),
+    };
     const startWorker = (name: string, extra: NodeJS.ProcessEnv = {}) =>
       void supervisor.start({ name, argv: [...tsx, path.join(projectRoot, 'src/main/worker.ts')], env: { ...env, ...extra }, cwd: projectRoot });
     const workerNames: string[] = [];
@@ -124,11 +140,34 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       });
     }
     await Promise.all(apiUrls.map((url) => waitForReady(url, 120_000)));
-    return { supervisor, address, apiUrls, workerNames, apiKey, logDir, startWorker };
+    return { supervisor, address, apiUrls, workerNames, apiKey, logDir, startWorker, ...webUi };
   } catch (error) {
     await supervisor.stopAll();
     throw error;
   }
+}
+
+/**
+ * The Web UI as one more supervised process. Not being able to build it (no Go module cache
+ * offline, say) is reported, not fatal: the cluster works without it.
+ */
+async function startWebUi(
+  supervisor: Supervisor,
+  options: Pick<TopologyOptions, 'projectRoot' | 'workDir' | 'namespace' | 'log'> & { webUiPort: number; address: string },
+): Promise<{ webUiUrl?: string; webUiProblem?: string }> {
+  let binary: string;
+  try {
+    binary = await ensureWebUiBinary(path.join(options.projectRoot, '.data', 'bin'), options.log);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    options.log(`the Temporal Web UI is not available: ${problem}`);
+    return { webUiProblem: problem };
+  }
+  const { argv, url } = webUiCommand(binary, options.workDir, { temporalAddress: options.address, port: options.webUiPort, namespace: options.namespace });
+  supervisor.start({ name: 'temporal-ui', argv, cwd: options.workDir });
+  await waitForPort(options.webUiPort, 30_000, () => (supervisor.view('temporal-ui').running ? undefined : `temporal-ui exited while starting (see ${supervisor.logFile('temporal-ui')})`));
+  options.log(`Temporal Web UI at ${url}`);
+  return { webUiUrl: url };
 }
 
 /** Creates the orchestrator's database when it does not exist yet. */

@@ -4,7 +4,7 @@
  * processes, 4 history shards — then M API processes and N worker processes of ours against
  * it and the orchestrator's own PostgreSQL database. Prints every address; Ctrl-C stops all.
  *
- *   npm run cluster -- [--apis 2] [--workers 2] [--temporal-port 7233] [--api-port 3000]
+ *   npm run cluster -- [--apis 2] [--workers 2] [--temporal-port 7233] [--api-port 3000] [--ui-port 8233] [--no-ui]
  *
  * Environment: CLUSTER_TEMPORAL_DATABASE_URL (the PostgreSQL server holding Temporal's own
  * databases, default postgres://postgres@127.0.0.1:5432), CLUSTER_TEMPORAL_DATABASE_PREFIX
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: process.env.CLUSTER_WORKERS ?? '2' },
       'temporal-port': { type: 'string', default: process.env.CLUSTER_TEMPORAL_PORT ?? '7233' },
       'api-port': { type: 'string', default: process.env.CLUSTER_API_PORT ?? '3000' },
+      'ui-port': { type: 'string', default: process.env.CLUSTER_UI_PORT ?? '8233' },
+      'no-ui': { type: 'boolean', default: false },
     },
   });
   const count = (name: string, value: string, max: number) => {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   // Temporal stores membership ports (ours: the service port − 300) in a smallint column.
   const temporalPort = count('temporal-port', values['temporal-port'], 32_000);
   const apiPort = count('api-port', values['api-port'], 65_000);
+  const uiPort = values['no-ui'] ? undefined : count('ui-port', values['ui-port'], 65_000);
 
   const workDir = path.join(PROJECT_ROOT_DIR, '.data', 'cluster');
   const temporalDatabase = clusterDatabaseFrom(process.env.CLUSTER_TEMPORAL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432', process.env.CLUSTER_TEMPORAL_DATABASE_PREFIX ?? 'temporal');
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       apiPorts: Array.from({ length: apis }, (_, i) => apiPort + i),
       workers,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      ...(uiPort === undefined ? {} : { webUiPort: uiPort }),
       log,
     });
     stopTopology = () => topology.supervisor.stopAll();
@@ -76,8 +80,12 @@ async function main(): Promise<void> {
         'Production-shaped topology is up.',
         `  Temporal      ${address} (frontend; history :${temporalPort + 1}, matching :${temporalPort + 2}, worker :${temporalPort + 6}), 4 history shards,`,
         `                PostgreSQL databases ${temporalDatabase.prefix} and ${temporalDatabase.prefix}_visibility on ${temporalDatabase.host}:${temporalDatabase.port}`,
-        '  Temporal UI   not available here: the Web UI server (github.com/temporalio/ui-server) is not built by this',
-        `                script; browse with the CLI: temporal workflow list --address ${address}`,
+        ...(topology.webUiUrl
+          ? [`  Temporal UI   ${topology.webUiUrl}   (issues: ${topology.webUiUrl}/namespaces/${process.env.TEMPORAL_NAMESPACE ?? 'default'}/workflows)`]
+          : [
+              `  Temporal UI   ${uiPort === undefined ? 'not started (--no-ui)' : `not available: ${topology.webUiProblem ?? 'unknown'}`};`,
+              `                browse with the CLI: temporal workflow list --address ${address}`,
+            ]),
         ...apiUrls.map((url, i) => `  API ${i + 1}         ${url}   (health: ${url}/health)`),
         `  Workers       ${workers} (task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator'})`,
         `  Database      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,

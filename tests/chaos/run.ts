@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(nextBuildBundle, code);
 
     // Chosen last, after every other local server here listens, so none of them takes an API's port.
-    const apiPorts = await Promise.all([freePort(), freePort()]);
+    const [webUiPort, ...apiPorts] = await Promise.all([freePort(), freePort(), freePort()]);
     log('starting the topology (Temporal on PostgreSQL as four services, 2 workers, 2 APIs)');
     const topology = await startTopology({
       projectRoot: ROOT,
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       apiPorts,
       workers: 2,
       namespace: 'default',
+      webUiPort,
       env: {
         ANTHROPIC_API_KEY: 'sk-chaos',
         ANTHROPIC_BASE_URL: fake.url,
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
 
     const report = await runScenario(topology, temporalClient, { temporalPg, orchestratorPg }, { nextBuildBundle }, SCALE);
     const retired = await retireOldBuild(topology, temporalClient);
-    const counts = await tally(databaseUrl, temporalClient, fake.requests, marker.hits, report, retired);
+    const counts = await tally(databaseUrl, temporalClient, fake.requests, marker.hits, report, retired, topology.webUiUrl);
     exitCode = printReport(counts, report.probes);
   } catch (error) {
     log(`chaos run failed to run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -430,9 +431,19 @@ interface Counts {
   oldIssuesOnNewBuild: number;
   nonDeterminismFailures: number;
   oldBuildRetired: number;
+  /** Stored issues whose workflow the cluster's Web UI could not show (all of them when it did not start). */
+  issuesMissingFromWebUi: number;
 }
 
-async function tally(databaseUrl: string, temporalClient: Client, requests: RecordedRequest[], hits: Map<string, number>, scenario: Scenario, retired: boolean): Promise<Counts> {
+async function tally(
+  databaseUrl: string,
+  temporalClient: Client,
+  requests: RecordedRequest[],
+  hits: Map<string, number>,
+  scenario: Scenario,
+  retired: boolean,
+  webUiUrl: string | undefined,
+): Promise<Counts> {
   const { submitted } = scenario;
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   try {
@@ -464,6 +475,14 @@ async function tally(databaseUrl: string, temporalClient: Client, requests: Reco
     const runs = new Map<string, Awaited<ReturnType<typeof buildsOfRun>>>();
     for (const row of stored) if (row) runs.set(row.external_id, await buildsOfRun(temporalClient, row.workflow_id));
     const onlyOn = (build: string, ids: Iterable<string>) => [...ids].filter((id) => runs.get(id)?.builds.join() === build).length;
+    // The Web UI as an operator opens it: each issue's workflow through the UI server's HTTP API.
+    let inWebUi = 0;
+    for (const row of stored) {
+      if (!row || !webUiUrl) continue;
+      const response = await fetch(`${webUiUrl}/api/v1/namespaces/default/workflows/${encodeURIComponent(row.workflow_id)}`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+      const body = response?.ok ? ((await response.json()) as { workflowExecutionInfo?: { execution?: { workflowId?: string } } }) : undefined;
+      if (body?.workflowExecutionInfo?.execution?.workflowId === row.workflow_id) inWebUi += 1;
+    }
     const marks = [...hits].filter(([url]) => url.startsWith('/mark/'));
     const tests = [...hits].filter(([url]) => url.startsWith('/test/'));
     return {
@@ -489,6 +508,7 @@ async function tally(databaseUrl: string, temporalClient: Client, requests: Reco
       oldIssuesOnNewBuild: scenario.beforeUpgrade.size - onlyOn(OLD_BUILD, scenario.beforeUpgrade),
       nonDeterminismFailures: [...runs.values()].reduce((sum, run) => sum + run.nonDeterminismFailures, 0),
       oldBuildRetired: retired ? 1 : 0,
+      issuesMissingFromWebUi: stored.length - inWebUi,
     };
   } finally {
     await sql.end();
@@ -523,11 +543,12 @@ function printReport(counts: Counts, probes: Probe[]): number {
     counts.runsOnTwoBuilds + counts.newIssuesOnOldBuild + counts.oldIssuesOnNewBuild > 0 && 'a run not on the build it should be pinned to',
     counts.nonDeterminismFailures > 0 && `${counts.nonDeterminismFailures} non-determinism failure(s)`,
     counts.oldBuildRetired === 0 && `${OLD_BUILD} was not retired`,
+    counts.issuesMissingFromWebUi > 0 && `${counts.issuesMissingFromWebUi} issue(s) not shown by the Web UI`,
     bad5xx && 'a 5xx other than 503 during a fault',
   ].filter(Boolean);
   lines.push(
     problems.length === 0
-      ? 'PASS: nothing lost, nothing failed or stuck, no duplicate pull request, command or webhook issue, only 503s; every run stayed on its build and the old build was retired.'
+      ? 'PASS: nothing lost, nothing failed or stuck, no duplicate pull request, command or webhook issue, only 503s; every run stayed on its build, the old build was retired, and the Web UI shows every issue.'
       : `FAIL: ${problems.join('; ')}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
