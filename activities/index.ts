@@ -38,6 +38,8 @@ export interface ActivityDeps {
   spend?: SpendGuard;
   /** Where status callbacks and notifications may go (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
   outbound?: OutboundPolicy;
+  /** MCP_STDIO_DIR: where organizations' stdio MCP servers are installed (run in the sandbox); absent: none run. */
+  mcpStdioDir?: string;
 }
 
 /**

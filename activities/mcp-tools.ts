@@ -4,7 +4,8 @@ import { type McpServerSettings, offersToSkill, parseMcpToolName } from '../src/
 import { claimToolRun, type LoopRef } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import type { LlmTool } from '../src/llm/client';
-import { callServerTool, listServerTools, type McpToolDefinition } from '../src/mcp/client';
+import { callServerTool, listServerTools, type McpConnection, type McpToolDefinition } from '../src/mcp/client';
+import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { type OutboundPolicy, STRICT_OUTBOUND } from '../src/outbound/url-policy';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { organizationSettings } from './workspace';
@@ -43,8 +44,11 @@ const CATALOG_ENTRIES = 500;
 
 export type McpTools = ReturnType<typeof createMcpTools>;
 
-export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy | undefined }) {
-  const policy = deps.outbound ?? STRICT_OUTBOUND;
+export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy | undefined; sandbox?: CommandSandbox; mcpStdioDir?: string | undefined }) {
+  const connection: McpConnection = {
+    outbound: deps.outbound ?? STRICT_OUTBOUND,
+    ...(deps.sandbox && deps.mcpStdioDir ? { stdio: { sandbox: deps.sandbox, directory: deps.mcpStdioDir } } : {}),
+  };
   const catalog = new Map<string, McpToolDefinition[]>();
   const remember = (key: string, tools: McpToolDefinition[]) => {
     catalog.delete(key);
@@ -59,7 +63,7 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
   /** Lists every server the run is offered; one that does not answer is left out (named in `unreachable`), not fatal. */
   async function listAll(organizationId: string, run: McpRun): Promise<{ tools: McpToolDefinition[]; unreachable: Array<{ server: string; error: string }> }> {
     const configured = (await servers(organizationId)).filter((server) => servesCaller(server, run));
-    const listed = await Promise.allSettled(configured.map((server) => listServerTools(server, policy)));
+    const listed = await Promise.allSettled(configured.map((server) => listServerTools(server, connection)));
     const tools: McpToolDefinition[] = [];
     const unreachable: Array<{ server: string; error: string }> = [];
     listed.forEach((result, index) => {
@@ -108,10 +112,11 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
       const server = parsed ? (await servers(loop.organizationId)).find((candidate) => candidate.name === parsed.server) : undefined;
       if (!parsed || !server) throw new ToolInputError(`unknown MCP tool: ${name}`);
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ToolInputError(`${name} takes an object of arguments`);
+      if (server.command && !connection.stdio) throw new ToolInputError(`${name}: its server runs over stdio, and this installation runs no stdio MCP servers`);
       if (server.atMostOnce.includes(parsed.tool) && !(await claimToolRun(deps.db, loop, toolUseId))) throw new ToolInputError(MAY_HAVE_RUN);
       let answer: { text: string; isError: boolean };
       try {
-        answer = await callServerTool(server, parsed.tool, input as Record<string, unknown>, policy);
+        answer = await callServerTool(server, parsed.tool, input as Record<string, unknown>, connection);
       } catch (error) {
         // The server answered with a protocol error (no such tool, bad arguments): the agent's to read.
         // Anything else (unreachable, timed out) fails the attempt and is retried.

@@ -136,6 +136,12 @@ const envSchema = z.object({
    * Default false: https only, public addresses only.
    */
   OUTBOUND_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  /**
+   * Where organizations' stdio MCP servers are installed (README "MCP tools"): a server's
+   * `command` runs in the sandbox with this directory as its read-only working directory.
+   * Unset: stdio servers are not run (their tools are not offered).
+   */
+  MCP_STDIO_DIR: z.string().min(1).optional(),
 
   // ---- Claude ---------------------------------------------------------------
   ANTHROPIC_API_KEY: optionalString,
@@ -200,6 +206,8 @@ export interface Config {
   sandbox: SandboxConfig;
   /** Where status callbacks and notifications may be sent (src/outbound/url-policy.ts). */
   outbound: { allowPrivate: boolean };
+  /** MCP_STDIO_DIR, absolute; undefined: no stdio MCP servers run. */
+  mcpStdioDir: string | undefined;
   github: { token: string | undefined; apiUrl: string };
   /** Undefined: tracing is off (the default). */
   tracing: TracingConfig | undefined;
@@ -327,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       egressAllowPrivateAddresses: e.SANDBOX_EGRESS_ALLOW_PRIVATE,
     },
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
+    mcpStdioDir: e.MCP_STDIO_DIR ? path.resolve(e.MCP_STDIO_DIR) : undefined,
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL.replace(/\/+$/, '') },
     tracing,
     llm: {

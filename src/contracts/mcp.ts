@@ -3,8 +3,9 @@ import { z } from 'zod';
 /**
  * An organization's MCP servers (README "MCP tools"): tools of their own — a billing lookup, a
  * docs search — that the research, code and review agents, and the skills a server opts in, may
- * call. Streamable HTTP only (a server over stdio would be a process on our workers); the URL
- * obeys the outbound rules (https to public addresses, src/outbound/url-policy.ts).
+ * call. Over streamable HTTP (the URL obeys the outbound rules: https to public addresses,
+ * src/outbound/url-policy.ts), or over stdio: a `command` run in the sandbox, in the
+ * installation's MCP directory (MCP_STDIO_DIR), with no network and nothing of the worker.
  */
 export const MCP_STAGES = ['research', 'code', 'review'] as const;
 
@@ -13,12 +14,23 @@ const toolName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ 
 export const mcpServerSchema = z.strictObject({
   /** Names the server's tools to the agents: `mcp__<name>__<tool>`. */
   name: z.string().regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - (at most 24)'),
+  /** A streamable-HTTP server. */
   url: z
     .string()
     .max(2000)
     .url()
-    .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL (streamable HTTP; stdio servers are not run)'),
-  /** Sent as `Authorization: Bearer …`; never shown again once set. */
+    .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL (streamable HTTP)')
+    .optional(),
+  /**
+   * A stdio server: the argv run in the sandbox, in the installation's MCP directory (read-only;
+   * a relative path names a file in it), e.g. ["node", "billing/server.js"].
+   */
+  command: z
+    .array(z.string().min(1).max(1000).refine((arg) => !arg.includes('\0'), 'no NUL characters'))
+    .min(1)
+    .max(50)
+    .optional(),
+  /** Sent as `Authorization: Bearer …` (a stdio server gets it as MCP_TOKEN); never shown again once set. */
   token: z.string().min(8).max(2000).optional(),
   /** The issue stages that are offered its tools (empty: none, e.g. a server for skills only). */
   stages: z.array(z.enum(MCP_STAGES)).max(MCP_STAGES.length).default(['research', 'code', 'review']),
@@ -38,7 +50,9 @@ export const mcpServerSchema = z.strictObject({
    * other tool is called at least once (retried after a lost worker; make it idempotent).
    */
   atMostOnce: z.array(toolName).max(50).default([]),
-}).refine((server) => server.stages.length > 0 || server.skills.length > 0, { message: 'offers its tools to nothing: name at least one stage or skill', path: ['stages'] });
+})
+  .refine((server) => (server.url === undefined) !== (server.command === undefined), { message: 'give either a url (streamable HTTP) or a command (stdio), not both', path: ['url'] })
+  .refine((server) => server.stages.length > 0 || server.skills.length > 0, { message: 'offers its tools to nothing: name at least one stage or skill', path: ['stages'] });
 export type McpServerSettings = z.infer<typeof mcpServerSchema>;
 
 export const mcpSettingsSchema = z.object({

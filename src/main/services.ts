@@ -112,6 +112,7 @@ export async function createConfiguredWorker(
       temporal: deps.client,
       maxConcurrentSkillRuns: config.temporal.maxConcurrentSkillRuns,
       outbound: config.outbound,
+      ...(config.mcpStdioDir ? { mcpStdioDir: config.mcpStdioDir } : {}),
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     deployment: config.temporal.deployment.buildId ? { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId } : undefined,

@@ -21,7 +21,7 @@ export async function spawnAndWait(
       const child = spawn(argv[0] as string, argv.slice(1), {
         cwd: spawnOptions.cwd ?? '/',
         env: spawnOptions.env ?? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-        stdio: ['ignore', stdoutFile ? stdoutFile.fd : 'pipe', 'pipe'],
+        stdio: [command.interact ? 'pipe' : 'ignore', stdoutFile ? stdoutFile.fd : 'pipe', 'pipe'],
         detached: true,
       });
       const stop = (why: SandboxOutcome) => {
@@ -33,7 +33,23 @@ export async function spawnAndWait(
         }
       };
       const output = new OutputCollector(limits.maxOutputBytes, limits.maxTotalOutputBytes, () => stop('output_limit'));
-      child.stdout?.on('data', output.sink('stdout'));
+      if (command.interact && child.stdin && child.stdout) {
+        // The conversation reads stdout; its bytes are counted, not kept.
+        const count = output.sink('counted');
+        child.stdout.on('data', (chunk: Buffer) => count(chunk));
+        child.stdin.on('error', () => undefined); // a process that exits early closes its end
+        const ended = () => {
+          child.stdin?.end();
+          try {
+            if (child.pid) process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        };
+        command.interact({ stdin: child.stdin, stdout: child.stdout }).then(ended, ended);
+      } else {
+        child.stdout?.on('data', output.sink('stdout'));
+      }
       child.stderr?.on('data', output.sink('stderr'));
       const timer = setTimeout(() => stop('timed_out'), limits.wallTimeMs);
       const onAbort = () => stop('cancelled');

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { EgressDecision } from './egress-proxy';
 
 /**
@@ -56,6 +57,13 @@ export interface SandboxCommand {
   /** Hosts the command may reach through the filtering proxy; absent or empty: no network. */
   egress?: { allowedHosts: string[]; onDecision(decision: EgressDecision): void };
   signal?: AbortSignal;
+  /**
+   * A conversation with the process over its stdin and stdout (an MCP server over stdio):
+   * stdout goes to it instead of the result (it still counts toward maxTotalOutputBytes), and
+   * once it settles the process is stopped. The result's outcome is `exited` when the
+   * conversation ended it; `run` resolves after the process is gone either way.
+   */
+  interact?: (io: { stdin: Writable; stdout: Readable }) => Promise<void>;
 }
 
 /** Why the command ended. Anything but `exited` was the sandbox stopping it. */
@@ -179,10 +187,12 @@ export class OutputCollector {
     private readonly onOverflow: () => void,
   ) {}
 
-  sink(which: 'stdout' | 'stderr') {
+  /** `counted`: bytes that count toward the kill limit only (a conversation's stdout). */
+  sink(which: 'stdout' | 'stderr' | 'counted') {
     return (chunk: Buffer) => {
       this.total += chunk.length;
       if (this.total > this.kill) this.onOverflow();
+      if (which === 'counted') return;
       const room = this.keep - this.kept;
       if (room <= 0) {
         this.truncated = true;

@@ -85,6 +85,8 @@ export async function startPipelineHarness(
     clientInterceptors?: ClientInterceptors;
     /** The key the Claude client sends the fake (default `sk-test`). */
     anthropicApiKey?: string;
+    /** MCP_STDIO_DIR: where stdio MCP servers are installed (absent: none run). */
+    mcpStdioDir?: string;
   } = {},
 ): Promise<PipelineHarness> {
   const db = await openTestDatabase();
@@ -99,6 +101,7 @@ export async function startPipelineHarness(
     ...testWorkspaceDeps(options.githubApiUrl),
     temporal: temporal.client,
     ...(options.maxConcurrentSkillRuns ? { maxConcurrentSkillRuns: options.maxConcurrentSkillRuns } : {}),
+    ...(options.mcpStdioDir ? { mcpStdioDir: options.mcpStdioDir } : {}),
   });
   const taskQueue = uniqueId('tq');
   const worker = options.ownWorkers ? undefined : (await createTestWorker(temporal, activities, taskQueue)).worker;

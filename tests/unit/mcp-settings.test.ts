@@ -9,13 +9,21 @@ describe('MCP settings', () => {
     // For skills only: every skill (*) or the ones named.
     expect(settingsProblems({ mcp: { servers: [{ ...server, stages: [], skills: ['*'] }] } })).toEqual([]);
     expect(settingsProblems({ mcp: { servers: [{ ...server, stages: [], skills: ['deal-summary'] }] } })).toEqual([]);
+    // Over stdio: an argv, run in the sandbox in the installation's MCP directory.
+    const { url: _url, ...rest } = server;
+    expect(settingsProblems({ mcp: { servers: [{ ...rest, command: ['node', 'docs/server.cjs'] }] } })).toEqual([]);
   });
 
-  it('refuses private and plain-http URLs, stdio servers, bad names and duplicates', () => {
+  it('refuses private and plain-http URLs, a server both or neither HTTP and stdio, bad names and duplicates', () => {
     expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'http://mcp.example.com/mcp' }] } })).toEqual([expect.stringMatching(/^mcp\.servers\.0\.url: must be an https URL/)]);
     expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'https://169.254.169.254/mcp' }] } })).toEqual([expect.stringMatching(/^mcp\.servers\.0\.url: 169\.254\.169\.254 is a .* address/)]);
     expect(settingsProblems({ mcp: { servers: [{ ...server, url: 'https://localhost/mcp' }] } })).toEqual([expect.stringMatching(/localhost is this machine/)]);
-    expect(settingsProblems({ mcp: { servers: [{ ...server, command: ['npx', 'some-mcp'] }] } }).join('\n')).toMatch(/command/);
+    // A server is either HTTP or stdio, and says which.
+    expect(settingsProblems({ mcp: { servers: [{ ...server, command: ['node', 'docs/server.cjs'] }] } })).toEqual(['mcp.servers.0.url: give either a url (streamable HTTP) or a command (stdio), not both']);
+    const { url: _url, ...stdio } = server;
+    expect(settingsProblems({ mcp: { servers: [stdio] } })).toEqual(['mcp.servers.0.url: give either a url (streamable HTTP) or a command (stdio), not both']);
+    expect(settingsProblems({ mcp: { servers: [{ ...stdio, command: [] }] } }).join('\n')).toMatch(/mcp\.servers\.0\.command/);
+    expect(settingsProblems({ mcp: { servers: [{ ...stdio, command: ['node', 'a\0b'] }] } }).join('\n')).toMatch(/no NUL characters/);
     expect(settingsProblems({ mcp: { servers: [{ ...server, name: 'Billing Tools' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.name/);
     expect(settingsProblems({ mcp: { servers: [server, server] } }).join('\n')).toMatch(/server names must be unique/);
     expect(settingsProblems({ mcp: { servers: [{ ...server, token: 'short' }] } }).join('\n')).toMatch(/mcp\.servers\.0\.token/);
@@ -27,6 +35,8 @@ describe('MCP settings', () => {
 
   it('never shows the token again', () => {
     expect(JSON.stringify(maskSecrets({ mcp: { servers: [server] } }))).not.toContain('mcp-token-0123456789');
+    const { url: _url, ...rest } = server;
+    expect(JSON.stringify(maskSecrets({ mcp: { servers: [{ ...rest, command: ['node', 'docs/server.cjs'] }] } }))).not.toContain('mcp-token-0123456789');
   });
 
   it('names tools mcp__<server>__<tool>, and nothing else parses as one', () => {
