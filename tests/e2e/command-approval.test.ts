@@ -4,7 +4,7 @@ import { listLogs } from '../../src/db/logs';
 import { workspaceDir } from '../../src/workspace/git';
 import { makeBareRepository } from '../support/git-fixture';
 import { recordHistoryIfAsked, testWorkspaceDeps } from '../support/harness';
-import { allRepliesUsed, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, startPipelineHarness } from '../support/pipeline';
+import { type PipelineHarness, pipelineSuite, reply, REVIEWER, SAMPLE_REPO } from '../support/pipeline';
 
 /**
  * Command approval (README "Command approval") on the real pipeline: under `untrusted`, a
@@ -15,24 +15,15 @@ import { allRepliesUsed, type PipelineHarness, reply, REVIEWER, SAMPLE_REPO, sta
  * about. With no decision by the expiry, the command is not run and the agent is told.
  */
 describe('command approval', () => {
+  const suite = pipelineSuite();
   let h: PipelineHarness;
-  const cleanups: Array<() => void> = [];
-  beforeAll(async () => {
-    h = await startPipelineHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-    for (const cleanup of cleanups) cleanup();
-  });
-  afterEach(() => {
-    const used = allRepliesUsed(h.fake);
-    h.fake.reset();
-    expect(used).toBe(true);
+  beforeAll(() => {
+    h = suite.harness();
   });
 
   async function organization(repository: Record<string, unknown>, timers?: Record<string, number>) {
     const { remote, cleanup } = await makeBareRepository(SAMPLE_REPO);
-    cleanups.push(cleanup);
+    suite.cleanups.push(cleanup);
     return h.newOrganization({
       finalApproval: 'never',
       repository: { remote, baseBranch: 'main', host: 'local', testCommand: ['node', '--test'], commandTimeoutSeconds: 60, ...repository },

@@ -292,3 +292,35 @@ export function startWorkerProcess(h: PipelineHarness, env: Record<string, strin
     worker.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
   });
 }
+
+/**
+ * The hooks a pipeline test file repeats: one harness for the file, clean-ups run after it, and
+ * (unless `everyReplyUsed` is false) a check after each test that every scripted reply was used.
+ */
+export function pipelineSuite(options: Parameters<typeof startPipelineHarness>[0] & { everyReplyUsed?: boolean } = {}) {
+  const { everyReplyUsed = true, ...harnessOptions } = options;
+  let harness: PipelineHarness | undefined;
+  const cleanups: Array<() => void> = [];
+  beforeAll(async () => {
+    harness = await startPipelineHarness(harnessOptions);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    for (const cleanup of cleanups) cleanup();
+  });
+  if (everyReplyUsed) {
+    afterEach(() => {
+      if (!harness) return;
+      const used = allRepliesUsed(harness.fake);
+      harness.fake.reset();
+      expect(used).toBe(true);
+    });
+  }
+  return {
+    cleanups,
+    harness(): PipelineHarness {
+      if (!harness) throw new Error('the pipeline harness starts in beforeAll');
+      return harness;
+    },
+  };
+}
