@@ -42,6 +42,7 @@ import { TranscriptCache } from './transcript-cache';
 import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
 import { createMcpTools, type DiscoveredMcpTool, type McpTools } from './mcp-tools';
 import { parseMcpToolName } from '../src/contracts/mcp';
+import { type WorkerType, writeRefusal } from '../src/contracts/worker-types';
 import type { OutboundPolicy } from '../src/outbound/url-policy';
 import { latestOf } from '../src/db/stage-entry';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
@@ -94,6 +95,8 @@ export interface AgentModelTurnInput extends AgentLoopRef {
   messages?: PeopleMessage[];
   /** MCP tools the run was given for this stage (discoverMcpTools): offered with the stage's own. */
   mcpTools?: string[];
+  /** The code stage's worker type (the triage's): narrows its tools (absent: runs from before types). */
+  workerType?: WorkerType;
 }
 
 export interface ToolCallRef {
@@ -123,6 +126,8 @@ export interface RunAgentToolInput extends Omit<AgentLoopRef, 'round' | 'stage'>
   toolUseId: string;
   /** run_command: a person approved it (workflows/issue/commands.ts); the allowlist does not apply. */
   approved?: boolean;
+  /** The code stage's worker type: what it may write and run, checked here on every call. */
+  workerType?: WorkerType;
 }
 
 export interface AgentToolResult {
@@ -181,7 +186,7 @@ export function createAgentActivities(deps: AgentDeps) {
         countedAtStart = (await mcp.admit(input.organizationId, { stage }, call.name)).atMostOnce;
         output = await mcp.call(input, input.toolUseId, call.name, call.input);
       } else {
-        const offered = new Set<string>(stage ? agentTools(stage, repository.writable) : []);
+        const offered = new Set<string>(stage ? agentTools(stage, repository.writable, stage === 'code' ? input.workerType : undefined) : []);
         if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
         // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
         if (repository.writable && repository.root) {
@@ -264,7 +269,7 @@ export function createAgentActivities(deps: AgentDeps) {
         model,
         system: prompt.text,
         // The stage's final tool stays last (its answer is what the loop waits for).
-        tools: [...(await mcp.definitions(input.organizationId, { issueId: input.issueId }, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable)],
+        tools: [...(await mcp.definitions(input.organizationId, { issueId: input.issueId }, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable, input.workerType)],
         maxTokens: deps.maxOutputTokens,
         record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
       }, transcripts);
@@ -284,7 +289,7 @@ export function createAgentActivities(deps: AgentDeps) {
       };
       // Only what this stage was offered runs: a research or review agent's write_file or
       // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
-      const offered = new Set<string>([...agentTools(input.stage, writable), finalTool, ...(input.mcpTools ?? [])]);
+      const offered = new Set<string>([...agentTools(input.stage, writable, input.workerType), finalTool, ...(input.mcpTools ?? [])]);
       const refused = uses.filter((use) => !offered.has(use.name));
       for (const use of refused) {
         writes.add(
@@ -331,7 +336,7 @@ export function createAgentActivities(deps: AgentDeps) {
           toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
           continue;
         }
-        const command = use.name === 'run_command' ? commandCheck(use.input, repositorySettings) : undefined;
+        const command = use.name === 'run_command' ? commandCheck(use.input, repositorySettings, input.workerType) : undefined;
         toolCalls.push({ toolUseId: use.id, name: use.name, ...(command ? { command } : {}) });
       }
       await writes.flush();
@@ -392,6 +397,12 @@ interface ToolContext extends Awaited<ReturnType<typeof repositoryRootFor>> {
   approved: boolean;
 }
 
+/** The worker type's write rule (src/contracts/worker-types.ts): a refusal the agent reads. */
+function mayWrite(workerType: WorkerType | undefined, relative: string): void {
+  const refusal = workerType ? writeRefusal(workerType, relative) : null;
+  if (refusal) throw new ToolInputError(refusal);
+}
+
 /**
  * Runs one tool against the issue's repository. Reads and writes happen in this process,
  * confined to the repository's directory; anything that starts a process on repository
@@ -419,9 +430,11 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
       return gitGrep(deps.sandbox, root, input, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
     case 'write_file':
       needsWorkspace(name);
+      mayWrite(ref.workerType, (input as { path: string }).path);
       return writeFile(root, input, deps.sandbox.fileOwner);
     case 'edit_file':
       needsWorkspace(name);
+      mayWrite(ref.workerType, (input as { path: string }).path);
       return editFile(root, input);
     case 'diff': {
       needsWorkspace(name);
@@ -431,9 +444,11 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
     case 'run_command': {
       needsWorkspace(name);
       const argv = (parsed.data as { argv: string[] }).argv;
-      const check = commandCheck({ argv }, settings);
+      const check = commandCheck({ argv }, settings, ref.workerType);
       // The workflow asks a person before it runs what the policy holds; this is the second check.
-      if (check?.gate === 'ask' && !context.approved) throw new ToolInputError(`${argv.join(' ')} needs a person's approval first (${check.reason}; settings.repository.commandApproval is ${settings.commandApproval})`);
+      if (check?.gate === 'ask' && !context.approved) {
+        throw new ToolInputError(`${argv.join(' ')} needs a person's approval first (${check.reason}; the command approval policy is ${commandApprovalFor(settings, ref.workerType)})`);
+      }
       // What the policy lets run, or a person approved, runs; the rest meets the allowlist (and its refusal).
       const allowlist = context.approved || check?.gate === 'run' ? [argv] : [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
       const { result, overCap } = await runInWorkspace(deps, ref, {
@@ -454,19 +469,25 @@ async function executeTool(name: string, rawInput: unknown, context: ToolContext
   }
 }
 
+/** The approval policy for a change of this worker type: its own (commandApprovalByWorkerType), else the organization's. */
+function commandApprovalFor(settings: RepositorySettings, workerType: WorkerType | undefined): RepositorySettings['commandApproval'] {
+  return (workerType && settings.commandApprovalByWorkerType[workerType]) || settings.commandApproval;
+}
+
 /** What the approval policy says about a run_command input; undefined when the input is not a valid argv (the tool refuses it). */
-function commandCheck(input: unknown, settings: RepositorySettings): CommandCheck | undefined {
+function commandCheck(input: unknown, settings: RepositorySettings, workerType: WorkerType | undefined): CommandCheck | undefined {
   const parsed = toolInputSchemas.run_command.safeParse(input);
   if (!parsed.success) return undefined;
   const { argv } = parsed.data;
   const classification = classifyCommand(argv, settings.testCommand);
   const allowlisted = isAllowed(argv, [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])]);
+  const policy = commandApprovalFor(settings, workerType);
   return {
     argv,
     classification: classification.class,
     reason: classification.reason,
-    gate: commandGate(classification, allowlisted, settings.commandApproval, false),
-    gateAfterFailure: commandGate(classification, allowlisted, settings.commandApproval, true),
+    gate: commandGate(classification, allowlisted, policy, false),
+    gateAfterFailure: commandGate(classification, allowlisted, policy, true),
   };
 }
 

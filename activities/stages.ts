@@ -10,6 +10,7 @@ import {
   stageOutputSchemas,
   stageToolNames,
 } from '../src/contracts/stages';
+import { defaultWorkerType, writesChanges } from '../src/contracts/worker-types';
 import { artifactWrite } from '../src/db/artifacts';
 import { listQuestions, type QuestionRecord } from '../src/db/people';
 import type { Database } from '../src/db/client';
@@ -174,12 +175,23 @@ export function createStageActivities(deps: StageActivityDeps) {
         input,
         (issue, context) =>
           [describeIssue(issue), `## Classification\n${json(issue.result['classification'])}`, clarificationsOf(context.questions)].join('\n\n'),
-        (output: TriageOutput, { stepId, writes }) => {
+        (output: TriageOutput, { issue, stepId, writes }) => {
           writes.add(issueStageWrite(db, input, { stage: 'triage', result: { triage: output } }));
           if (output.route === 'answer' && output.answer) {
             writes.add(artifactWrite(db, { ...input, stepId, type: 'DOCUMENTATION', name: 'answer', content: output.answer }));
           }
-          return { route: output.route, reason: truncate(output.reason), question: output.question ? truncate(output.question, 2000) : null };
+          const workerType = output.workerType ?? defaultWorkerType(issue.type);
+          if (output.route === 'research_and_code' || output.route === 'escalate') {
+            const why = output.workerType ? 'the triage' : `the default for a ${issue.type}`;
+            writes.add(logWrite(db, { ...input, stepId, level: 'INFO', message: `worker type: ${workerType} (${why}); it decides what the code agent may write and run` }));
+          }
+          return {
+            route: output.route,
+            reason: truncate(output.reason),
+            question: output.question ? truncate(output.question, 2000) : null,
+            workerType,
+            makesChange: writesChanges(workerType),
+          };
         },
       );
     },

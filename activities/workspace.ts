@@ -1,3 +1,4 @@
+import { runsCommands, type WorkerType } from '../src/contracts/worker-types';
 import fs from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import type { CodeHost } from '../src/codehost/code-host';
@@ -257,7 +258,8 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
    * commits to the worker as a bundle, which goes into the mirror; the diff stored on the
    * round's artifact is computed in the mirror. No git runs on the host over the workspace.
    */
-  async function finalizeChange(input: WorkspaceRef & { round: number }): Promise<ChangeResult> {
+  /** `workerType`: the code stage's; one that runs no commands (docs) runs no tests either. */
+  async function finalizeChange(input: WorkspaceRef & { round: number; workerType?: WorkerType }): Promise<ChangeResult> {
     const issue = await requireIssue(input);
     const organization = await organizationSettings(db, input.organizationId);
     const settings = organization.repository;
@@ -272,7 +274,9 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
 
     let testsPassed: boolean | null = null;
     let testSummary = 'no test command configured';
-    if (settings.testCommand) {
+    if (settings.testCommand && input.workerType && !runsCommands(input.workerType)) {
+      testSummary = `not run: a ${input.workerType} change runs no commands`;
+    } else if (settings.testCommand) {
       // The round's tests run once: an attempt whose tests finished recorded their outcome in
       // the ledger, and a retry (its completion was lost, or the commit below failed) reuses
       // it. Only tests that never finished — their worker died with them — run again.

@@ -8,6 +8,7 @@
  * Imported by workflow code (bundled) and by the API (Node); keep it free of Node imports.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { WorkerType } from '../src/contracts/worker-types';
 import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common/lib/search-attributes';
 import type {
   IssuePriority,
@@ -70,6 +71,10 @@ export interface CarriedState {
   controls?: AgentControls;
   /** MCP tools discovered as the first agent started, with the stages that may call each (absent: not discovered). */
   mcpTools?: Array<{ name: string; stages: string[] }>;
+  /** The code stage's worker type, from the triage (absent: runs from before worker types). */
+  workerType?: WorkerType;
+  /** Set when that type makes no change (a review): the issue ends with the analysis. */
+  noChange?: true;
 }
 
 /** What a person owes the issue right now, with the deadline after which it gives up. */

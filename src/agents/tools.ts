@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Stage } from '../contracts/issue';
 import { jsonSchemaOf } from '../contracts/json-schema';
 import { stageOutputSchemas, stageToolNames } from '../contracts/stages';
+import { runsCommands, type WorkerType, writesChanges } from '../contracts/worker-types';
 
 /**
  * The tools agents may call, by stage. Each tool call runs as its own activity; the final
@@ -66,11 +67,21 @@ export function stageOfLoop(loopId: string): AgentStage | undefined {
   return AGENT_STAGES.find((candidate) => candidate === stage);
 }
 
-/** Which tools each agent has. Research only reads; write tools need a workspace. */
-export function agentTools(stage: AgentStage, workspace: boolean): ToolName[] {
+/**
+ * Which tools each agent has. Research only reads; write tools need a workspace. The code
+ * stage's worker type (src/contracts/worker-types.ts) narrows them: one that may not run
+ * commands is not offered run_command, one that writes nothing no write tool.
+ */
+export function agentTools(stage: AgentStage, workspace: boolean, workerType?: WorkerType): ToolName[] {
   if (stage === 'research') return [...READ_ONLY_TOOLS, ASK_CLARIFICATION];
   if (stage === 'review') return workspace ? [...READ_ONLY_TOOLS, 'diff'] : [...READ_ONLY_TOOLS];
-  return workspace ? [...READ_ONLY_TOOLS, ...WRITE_TOOLS, ASK_CLARIFICATION] : [...READ_ONLY_TOOLS, ASK_CLARIFICATION];
+  if (!workspace) return [...READ_ONLY_TOOLS, ASK_CLARIFICATION];
+  const writes = WRITE_TOOLS.filter((tool) => {
+    if (!workerType) return true;
+    if (tool === 'run_command') return runsCommands(workerType);
+    return tool === 'diff' || writesChanges(workerType);
+  });
+  return [...READ_ONLY_TOOLS, ...writes, ASK_CLARIFICATION];
 }
 
 const FINAL_TOOL_DESCRIPTIONS: Record<AgentStage, string> = {
@@ -93,9 +104,9 @@ export function jsonSchemaFor(schema: z.ZodType): { type: 'object'; [key: string
 }
 
 /** Tool definitions as the Messages API takes them, final tool last. */
-export function toolDefinitionsFor(stage: AgentStage, workspace: boolean) {
+export function toolDefinitionsFor(stage: AgentStage, workspace: boolean, workerType?: WorkerType) {
   return [
-    ...agentTools(stage, workspace).map((name) => ({
+    ...agentTools(stage, workspace, workerType).map((name) => ({
       name,
       description: TOOL_DESCRIPTIONS[name],
       input_schema: jsonSchemaFor(toolInputSchemas[name]),

@@ -3,6 +3,7 @@ import { parseAllowedHost } from '../sandbox/egress-proxy';
 import { ROLES } from '../identity/scopes';
 import { notificationSettingsSchema } from './notifications';
 import { mcpSettingsSchema } from './mcp';
+import { WORKER_TYPES, type WorkerType } from './worker-types';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -67,6 +68,8 @@ export const repositorySettingsSchema = z.object({
    * "Command approval"): never (the allowlist decides), on-request, on-failure, untrusted.
    */
   commandApproval: z.enum(['never', 'on-request', 'on-failure', 'untrusted']).default('never'),
+  /** The same policy for changes of one worker type (src/contracts/worker-types.ts), over commandApproval. */
+  commandApprovalByWorkerType: z.partialRecord(z.enum(WORKER_TYPES), z.enum(['never', 'on-request', 'on-failure', 'untrusted'])).default({}),
   commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
   pullRequest: z
     .object({ draft: z.boolean().default(true), labels: z.array(z.string().min(1).max(50)).max(20).default(['agent']) })
@@ -124,6 +127,11 @@ export const organizationSettingsSchema = z.object({
   maxConcurrentIssues: z.number().int().min(1).max(1000).optional(),
   /** Agent stages this organization may run; default from its plan (free: research only). */
   allowedAgents: z.array(z.enum(['research', 'code', 'review'])).optional(),
+  /**
+   * The worker types (src/contracts/worker-types.ts) a change may be made as; an issue the
+   * triage gives another type ends with its analysis. Absent: all of them.
+   */
+  workerTypes: z.array(z.enum(WORKER_TYPES)).min(1).optional(),
   /** Model tiers this organization may use; default from its plan (free: small; pro: small, medium). */
   allowedTiers: z.array(z.enum(MODEL_TIERS)).min(1).optional(),
   /** Who hears about escalations (ERP user ids or e-mail addresses). */
@@ -217,6 +225,8 @@ export interface IssuePolicy {
   statusCallbacks?: boolean;
   /** Agent stages the plan allows (free: research only); absent means all. */
   allowedAgents?: Array<'research' | 'code' | 'review'>;
+  /** The worker types a change may be made as (settings.workerTypes); absent means all. */
+  allowedWorkerTypes?: WorkerType[];
   /** An MCP server of the organization offers its tools to issue stages (settings.mcp): the run discovers their tools (absent: none, or a run from before). */
   mcp?: boolean;
   /** Pipelines running at once, per organization and overall; absent means unlimited. */
@@ -279,6 +289,7 @@ export function resolvePolicy(
     workspace: parsed.repository.remote !== undefined,
     statusCallbacks: parsed.erp.callbackUrl !== undefined,
     allowedAgents: parsed.allowedAgents ?? (plan === 'free' ? ['research'] : ['research', 'code', 'review']),
+    ...(parsed.workerTypes ? { allowedWorkerTypes: parsed.workerTypes } : {}),
     // Only when configured: the run lists the servers' tools as its first agent starts.
     ...(parsed.mcp.servers.some((server) => server.stages.length > 0) ? { mcp: true } : {}),
     ...(overrides.globalConcurrency

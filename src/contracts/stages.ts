@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { issuePrioritySchema, issueTypeSchema, type Stage } from './issue';
 import type { ModelTier } from './policy';
+import { WORKER_TYPES, type WorkerType } from './worker-types';
 
 /**
  * What each stage's model must return. The model answers by calling one forced tool whose
@@ -32,6 +33,11 @@ export const triageOutputSchema = z.object({
     .nullable()
     .default(null)
     .describe('One clarification question to ask before routing for good, or null'),
+  workerType: z
+    .enum(WORKER_TYPES)
+    .nullable()
+    .default(null)
+    .describe('The kind of change, when the route is research_and_code: feature, bugfix, refactor, test (tests only), docs (documentation only) or review (analysis, no change); null to decide from the issue type'),
 });
 export type TriageOutput = z.infer<typeof triageOutputSchema>;
 
@@ -106,6 +112,10 @@ export interface TriageSummary {
   reason: string;
   /** A clarification question to ask before routing for good. */
   question: string | null;
+  /** The code stage's worker type: the triage's, or the issue type's default (absent in runs from before types). */
+  workerType?: WorkerType;
+  /** Whether that type makes a change at all (a review does not: the analysis is the outcome). */
+  makesChange?: boolean;
   costUsd: number;
 }
 

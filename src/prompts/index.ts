@@ -12,7 +12,8 @@ export type PromptName = Stage | 'controller';
 export const PROMPT_VERSIONS: Record<PromptName, number> = {
   classify: 1,
   // v2: triage may ask a clarification question first.
-  triage: 2,
+  // v3: triage names the worker type of the change (src/contracts/worker-types.ts).
+  triage: 3,
   // v2: research, code and review are agent loops with repository tools.
   // v3: they are given the repository's project instructions (AGENTS.md, CLAUDE.md, CONTRIBUTING.md).
   research: 3,

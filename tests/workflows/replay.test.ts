@@ -54,6 +54,9 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-notifications.json',
         // A skill run offered an organization's MCP tools (patched 'skill-mcp-tools').
         'skill-mcp-tools.json',
+        // The triage's worker type: a docs change, and a review that ends after research (patched 'worker-types').
+        'issue-worker-type-docs.json',
+        'issue-worker-type-review.json',
       ]),
     );
   });

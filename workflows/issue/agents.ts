@@ -51,6 +51,9 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
     run.state.mcpTools = (await tools.discoverMcpTools.executeWithOptions({ summary: 'mcp · list the tools' }, [ref])).tools;
   }
   const mcpTools = (run.state.mcpTools ?? []).filter((tool) => tool.stages.includes(stage)).map((tool) => tool.name);
+  // The code stage works as the triage's worker type: the worker narrows its tools and paths.
+  const workerType = stage === 'code' ? run.state.workerType : undefined;
+  const typed = workerType ? { workerType } : {};
 
   async function giveUp(why: LoopGiveUp): Promise<never> {
     const reason =
@@ -86,7 +89,7 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
         const messages = messagesForTurn(run, stage, loopId, turn);
         const result = await models.agentModelTurn.executeWithOptions(
           { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
-          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}), ...(mcpTools.length > 0 ? { mcpTools } : {}) }],
+          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}), ...(mcpTools.length > 0 ? { mcpTools } : {}), ...typed }],
         );
         addCost(run, result.costUsd);
         return result.kind === 'final' ? { kind: 'final', final: result.summary } : result;
@@ -107,7 +110,7 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
           approved = decision.approved;
         }
         step(run, `${stage}: ${call.name}`);
-        const outcome = await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId, ...(approved ? { approved } : {}) }]);
+        const outcome = await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId, ...(approved ? { approved } : {}), ...typed }]);
         if (outcome.commandFailed) commandFailedInLoop = true;
         progress.toolCalls += 1;
       },

@@ -8,7 +8,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../../src/contracts/issue';
 import type { ReviewSummary } from '../../src/contracts/stages';
 import { type IssueOutcome, type Phase, searchAttributes } from '../definitions';
@@ -18,6 +18,9 @@ import { capTier, raiseTier, tierForComplexity } from './tiers';
 import { addCost, complete, enter, notifyErp, showWithNext, step } from './visibility';
 import { clarify, ensureBudget, gate, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
+
+/** patched() id: the triage's worker type can end an issue after research (not allowed, or a review). */
+const WORKER_TYPES = 'worker-types';
 
 /** Clarification rounds triage may take before it must route. */
 const MAX_TRIAGE_QUESTIONS = 2;
@@ -61,6 +64,8 @@ async function triage(run: IssueRun): Promise<PhaseResult> {
   }
   complete(run, 'triage');
   progress.route = decision.route;
+  if (decision.workerType) run.state.workerType = decision.workerType;
+  if (decision.makesChange === false) run.state.noChange = true;
   if (decision.route === 'reject') return end('rejected', decision.reason);
   if (decision.route === 'answer') return end('completed', decision.reason);
   return { next: 'research' };
@@ -80,6 +85,14 @@ async function research(run: IssueRun): Promise<PhaseResult> {
   // Plans without the code agent (free) end with the analysis for a person to act on.
   if (policy.allowedAgents && !policy.allowedAgents.includes('code')) {
     return end('completed', `${found.rootCause} (the code agent is not part of this organization's plan)`);
+  }
+  // The worker type decides whether there is a change to make at all, and the plan which types it allows.
+  const workerType = state.workerType;
+  if (workerType && patched(WORKER_TYPES)) {
+    if (policy.allowedWorkerTypes && !policy.allowedWorkerTypes.includes(workerType)) {
+      return end('completed', `${found.rootCause} (a ${workerType} change is not among the worker types this organization allows: ${policy.allowedWorkerTypes.join(', ')})`);
+    }
+    if (state.noChange) return end('completed', `${found.rootCause} (a ${workerType}: the analysis is the outcome, no change is made)`);
   }
   // Escalated issues always get a person's approval before code (migrations, deploys, …).
   return { next: policy.planApproval === 'required' || progress.route === 'escalate' ? 'plan_approval' : 'code' };
@@ -106,7 +119,7 @@ async function code(run: IssueRun): Promise<PhaseResult> {
   if (policy.workspace) {
     step(run, 'running the tests and committing');
     const change = await run.activities.workspace.finalizeChange.executeWithOptions({ summary: 'code · tests, commit, diff' }, [
-      { ...ref, round: counters.codeRound },
+      { ...ref, round: counters.codeRound, ...(state.workerType ? { workerType: state.workerType } : {}) },
     ]);
     progress.testsPassed = change.testsPassed;
   }
