@@ -42,9 +42,13 @@ export function instructionsMarker(file: string): string {
  */
 export async function instructionsFor(root: string, relativePath = '.'): Promise<ProjectInstructions[]> {
   const found: ProjectInstructions[] = [];
+  const realRoot = await fs.realpath(root);
   for (const dir of directoriesUpTo(relativePath)) {
     for (const name of CONVENTION_FILES) {
       const file = dir === '.' ? name : `${dir}/${name}`;
+      // Most candidates do not exist: one lstat says so before the confined read's checks run.
+      const stat = await fs.lstat(path.join(realRoot, file)).catch(() => undefined);
+      if (!stat?.isFile()) continue;
       const read = await readInstructionFile(root, file);
       if (read) found.push(read);
     }
