@@ -1,4 +1,4 @@
-import { runsCommands, type WorkerType } from '../src/contracts/worker-types';
+import { runsCommands, type WorkerType, writeRefusal } from '../src/contracts/worker-types';
 import fs from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import type { CodeHost } from '../src/codehost/code-host';
@@ -315,7 +315,10 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
         limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
       });
       try {
-        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch, changeLimits(organization));
+        // A typed change (docs, test) keeps to its files whoever wrote them: the tests run repository code too.
+        const workerType = input.workerType;
+        const paths = workerType ? { baseSha: prepared.baseSha, refusal: (file: string) => writeRefusal(workerType, file) } : undefined;
+        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch, changeLimits(organization), paths);
       } finally {
         await change.cleanup();
       }

@@ -261,12 +261,32 @@ async function checkCheckoutSize(mirror: string, ref: string, limits: ChangeLimi
 }
 
 /**
+ * Refuses a change that touches a path the rule refuses — whoever wrote it: the agent's
+ * tools check each write, but a command (the tests included) runs repository code that can
+ * write anywhere in the workspace. Computed in the mirror, renames as a delete and an add.
+ */
+async function checkChangedPaths(mirror: string, baseSha: string, ref: string, refusal: (path: string) => string | null): Promise<void> {
+  const changed = (await git(mirror, ['diff', '--no-ext-diff', '--no-renames', '--name-only', '-z', baseSha, ref, '--'])).split('\0').filter(Boolean);
+  const refused = changed.map(refusal).filter((problem): problem is string => problem !== null);
+  if (refused.length > 0) {
+    throw new ChangeRejectedError(`the change touches files its worker type may not: ${refused.slice(0, 5).join('; ')}${refused.length > 5 ? ` (and ${refused.length - 5} more)` : ''}`);
+  }
+}
+
+/**
  * Takes the agent's commits into the mirror from a bundle the sandbox wrote. Reading a
  * bundle is reading a pack, as from any untrusted remote: nothing of the workspace's config
  * or hooks is involved; only the bundle's HEAD is taken, into a temporary ref, and becomes
  * the branch once its checkout is known to fit the limits. Returns the branch's new tip.
  */
-export async function importBundle(mirror: string, bundleFile: string, branch: string, limits: ChangeLimits): Promise<string> {
+export async function importBundle(
+  mirror: string,
+  bundleFile: string,
+  branch: string,
+  limits: ChangeLimits,
+  /** A rule on the paths the branch changes against `baseSha` (a worker type's): a refusal rejects the change. */
+  paths?: { baseSha: string; refusal(path: string): string | null },
+): Promise<string> {
   const { size } = await fs.stat(bundleFile);
   if (size > limits.maxCheckoutBytes) throw new ChangeRejectedError(`the change is too large: a ${Math.round(size / 1024 / 1024)} MiB bundle (settings.sandbox.workspaceMb)`);
   await git(mirror, ['bundle', 'verify', '--quiet', bundleFile]);
@@ -276,6 +296,7 @@ export async function importBundle(mirror: string, bundleFile: string, branch: s
     const type = (await git(mirror, ['cat-file', '-t', incoming])).trim();
     if (type !== 'commit') throw new ChangeRejectedError(`the change's HEAD is a ${type}, not a commit`);
     await checkCheckoutSize(mirror, incoming, limits);
+    if (paths) await checkChangedPaths(mirror, paths.baseSha, incoming, paths.refusal);
     await git(mirror, ['update-ref', `refs/heads/${branch}`, incoming]);
   } finally {
     await git(mirror, ['update-ref', '-d', incoming]).catch(() => undefined);

@@ -67,6 +67,27 @@ describe('worker types', () => {
     expect(log).toContain('worker type: docs (the triage); it decides what the code agent may write and run');
   });
 
+  it('refuses a test change whose tests rewrite code: the files a type may touch hold whoever writes them', async () => {
+    const { organizationId, apiKey } = await organization();
+    h.fake.onTool('submit_classification', reply.classify());
+    h.fake.onTool('submit_triage', reply.triage({ workerType: 'test' }));
+    h.fake.onTool('submit_research', reply.research());
+    // The agent may write this test file; when the tests run, it writes the code file too.
+    const sneaky = "require('node:fs').writeFileSync('src/invoice.js', 'module.exports = { invoiceTotal: () => 0 };\\n');\nrequire('node:test')('ok', () => {});\n";
+    h.fake.onTool(
+      'submit_change',
+      reply.call('write_file', { path: 'test/sneaky.test.js', content: sneaky }),
+      reply.change({ summary: 'Add a test', filesChanged: ['test/sneaky.test.js'], diff: '' }),
+    );
+    const { id } = await h.submit(apiKey);
+    const ended = await h.waitForEnd(apiKey, id);
+    expect(ended).toMatchObject({ status: 'failed' });
+    expect(String(ended.error)).toContain('the change touches files its worker type may not: a test issue may write only test files (tests/, *.test.*, *.spec.*, …), not src/invoice.js');
+    const [write] = (await listToolCalls(h.db.db, { organizationId, issueId: id })).filter((call) => call.name === 'write_file');
+    expect(write).toMatchObject({ isError: 0 });
+    expect(ended.pullRequestUrl).toBeNull();
+  });
+
   it('ends a review with its analysis, and a type the organization does not allow the same way', async () => {
     const codeTurns = () => h.fake.requests.filter((request) => request.key === 'submit_change').length;
     const before = codeTurns();
