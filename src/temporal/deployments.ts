@@ -245,15 +245,23 @@ const TASK_QUEUE_KINDS: Record<number, string> = { 1: 'workflow', 2: 'activity',
 /**
  * The server refuses to route to a build that does not serve every task queue the current
  * build serves (those queues would become unversioned). A worker registers its workflow and
- * activity pollers a moment apart, so wait a little for the new build to catch up.
+ * activity pollers a moment apart, so wait a little for the new build to catch up. A build
+ * the deployment already lists can still be unknown to the version's own record for a moment
+ * (NOT_FOUND): that is waited out too.
  */
 async function requireReadyBuild(client: Client, name: string, buildId: string, timeoutMs = 15_000): Promise<DeploymentState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await requireBuild(client, name, buildId);
     if (!state.current || state.current === buildId) return state;
-    const [needed, served] = await Promise.all([taskQueuesOf(client, name, state.current), taskQueuesOf(client, name, buildId)]);
-    const missing = needed.filter((queue) => !served.includes(queue));
+    let missing: string[];
+    try {
+      const [needed, served] = await Promise.all([taskQueuesOf(client, name, state.current), taskQueuesOf(client, name, buildId)]);
+      missing = needed.filter((queue) => !served.includes(queue));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      missing = [`(build ${buildId} not yet described by the server)`];
+    }
     if (missing.length === 0) return state;
     if (Date.now() > deadline) {
       throw new DeploymentError(`${buildId}'s workers do not poll ${missing.join(', ')}, which the current build ${state.current} serves: start them on those task queues first`);
