@@ -26,23 +26,22 @@ import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
-import { formatCommandResult, isAllowed } from '../src/workspace/commands';
+import { commandRefusal, isAllowed } from '../src/workspace/commands';
 import { classifyCommand, type CommandClass, type CommandGate, commandGate } from '../src/workspace/command-policy';
 import type { RepositorySettings } from '../src/contracts/policy';
-import { listFiles, readFile, ToolInputError } from '../src/workspace/read-tools';
-import { workingDiff } from '../src/workspace/sandboxed-git';
-import { editFile, gitGrep, writeFile } from '../src/workspace/write-tools';
-import { ensureWorkspace, repositoryRootFor, runInWorkspace, sandboxLimits } from './workspace';
+import { ToolInputError } from '../src/workspace/read-tools';
+import { commandLimitsOf, ensureWorkspace, logNotices, repositoryRootFor } from './workspace';
+import { executeRepositoryTool, type Notice, type RepositoryToolRequest, stopEarlierAttempts, type WorkspaceToolOutcome } from './workspace-host';
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
 import { type PeopleMessage, takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
-import { pathTouchedBy, projectInstructionsAtStart, unseenProjectInstructions } from './project-instructions';
+import { pathTouchedBy, projectInstructionsAtStart, unseenOf, unseenProjectInstructions } from './project-instructions';
 import { createMcpTools, type DiscoveredMcpTool, type McpTools } from './mcp-tools';
 import { parseMcpToolName } from '../src/contracts/mcp';
-import { type WorkerType, writeRefusal } from '../src/contracts/worker-types';
+import type { WorkerType } from '../src/contracts/worker-types';
 import type { OutboundPolicy } from '../src/outbound/url-policy';
 import { latestOf } from '../src/db/stage-entry';
 import { AGENT_TYPES, summaryOf, truncate } from './stages';
@@ -81,6 +80,8 @@ export interface AgentLoopRef {
 
 export interface StartAgentLoopInput extends AgentLoopRef {
   modelTier: ModelTier;
+  /** The repository is on a workspace worker (README "Worker pools"): its instructions come with the first tool results. */
+  repositoryElsewhere?: boolean;
 }
 
 export interface AgentModelTurnInput extends AgentLoopRef {
@@ -164,18 +165,15 @@ export function createAgentActivities(deps: AgentDeps) {
   }
 
   /**
-   * Runs one tool call, at most once: the stored result is returned if there is one.
-   * Tool errors (bad path, unknown tool, bad input, a tool the stage does not offer) are
-   * results for the agent, not failures.
+   * What a tool call comes to before anything touches the repository: its stored result (it
+   * ran already), an answer given here (an MCP tool's, a refusal), or the repository request
+   * to run — where the repository is (this process, or a workspace worker).
    */
-  async function runTool(input: RunAgentToolInput, runtime: ActivityRuntime): Promise<AgentToolResult> {
+  async function planToolCall(input: RunAgentToolInput): Promise<ToolCallPlan> {
     // Always from Postgres: only it knows whether some attempt (a reset run's included) already ran the call.
     const call = await getToolCall(db, input, input.toolUseId);
     if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
-    if (call.output !== null) return { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false, ...commandOutcome(call.name, call.output, call.isError === 1) };
-
-    let output: string;
-    let isError = false;
+    if (call.output !== null) return { kind: 'stored', result: { isError: call.isError === 1, summary: truncate(call.output, 200), executed: false, ...commandOutcome(call.name, call.output, call.isError === 1) } };
     // A command (and an at-most-once MCP tool) is counted when it starts, not when it answers.
     let countedAtStart = COUNTED_AT_START.has(call.name);
     try {
@@ -184,37 +182,81 @@ export function createAgentActivities(deps: AgentDeps) {
       if (stage && parseMcpToolName(call.name)) {
         // An MCP tool: one call to the organization's server (README "MCP tools").
         countedAtStart = (await mcp.admit(input.organizationId, { stage }, call.name)).atMostOnce;
-        output = await mcp.call(input, input.toolUseId, call.name, call.input);
-      } else {
-        const offered = new Set<string>(stage ? agentTools(stage, repository.writable, stage === 'code' ? input.workerType : undefined) : []);
-        if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
-        // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
-        if (repository.writable && repository.root) {
-          const stopped = await deps.sandbox.stopWorkspace(repository.root);
-          if (stopped > 0) await appendLog(db, { ...input, level: 'WARN', message: `stopped ${stopped} process(es) still running in the workspace from an earlier attempt` });
-        }
-        output = await executeTool(call.name, call.input, { ...repository, deps, ref: input, signal: runtime.signal, approved: input.approved === true });
-        // The repository's conventions for where the agent works, the first time they apply in this loop.
-        if (repository.root) {
-          const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(call.input));
-          if (instructions) output = `${output}\n\n${instructions}`;
-        }
+        return { kind: 'answered', name: call.name, output: await mcp.call(input, input.toolUseId, call.name, call.input), isError: false, countedAtStart };
+      }
+      const offered = new Set<string>(stage ? agentTools(stage, repository.writable, stage === 'code' ? input.workerType : undefined) : []);
+      if (!stage || !offered.has(call.name)) throw new ToolInputError(notAvailable(call.name, stage ?? 'unknown', offered));
+      const request: RepositoryToolRequest = {
+        tool: call.name,
+        input: call.input,
+        writable: repository.writable,
+        ...(input.workerType ? { workerType: input.workerType } : {}),
+        limits: commandLimitsOf(repository.organization),
+        allowlist: call.name === 'run_command' ? commandAllowlist(call.input, repository.settings, input) : [],
+      };
+      return { kind: 'repository', name: call.name, request, repository, countedAtStart };
+    } catch (error) {
+      if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
+      return { kind: 'answered', name: call.name, output: error.message, isError: true, countedAtStart };
+    }
+  }
+
+  /** Stores a tool call's result (unless another attempt stored one first), counts and logs it. */
+  async function recordToolResult(input: RunAgentToolInput, name: string, output: string, isError: boolean, countedAtStart: boolean): Promise<AgentToolResult> {
+    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !countedAtStart });
+    // The model names the tool: anything we do not offer is one label, not one per invention.
+    toolCalls.inc({ tool: isToolName(name) ? name : parseMcpToolName(name) ? 'mcp' : 'unknown', outcome: isError ? 'error' : 'ok' });
+    // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
+    if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
+    else transcripts.forget(input.loopId);
+    if (isError) {
+      await appendLog(db, { ...input, level: 'WARN', message: `tool ${truncate(name, 100)} refused: ${truncate(output, 300)}` });
+    }
+    return { isError, summary: truncate(output, 200), executed: stored, ...commandOutcome(name, output, isError) };
+  }
+
+  /**
+   * Runs one tool call in this process, at most once: the stored result is returned if there
+   * is one. Tool errors (bad path, unknown tool, bad input, a tool the stage does not offer)
+   * are results for the agent, not failures.
+   */
+  async function runTool(input: RunAgentToolInput, runtime: ActivityRuntime): Promise<AgentToolResult> {
+    const plan = await planToolCall(input);
+    if (plan.kind === 'stored') return plan.result;
+    if (plan.kind === 'answered') return recordToolResult(input, plan.name, plan.output, plan.isError, plan.countedAtStart);
+    const { repository, request } = plan;
+    const notices: Notice[] = [];
+    let output: string;
+    let isError = false;
+    try {
+      // Nothing of an earlier, given-up attempt may still run in the workspace while this process reads and writes it.
+      if (repository.writable && repository.root) await stopEarlierAttempts(deps.sandbox, repository.root, notices);
+      // A workspace removed by the TTL sweep is made again from the mirror before it is used.
+      const workspace = repository.writable ? await ensureWorkspace(deps, input, repository.settings) : undefined;
+      output = await executeRepositoryTool(request, {
+        sandbox: deps.sandbox,
+        root: repository.root,
+        baseSha: workspace ? async () => workspace.baseSha : undefined,
+        signal: runtime.signal,
+        notices,
+        // Recorded before it starts: a retry after a worker died mid-command does not run it again.
+        beforeCommandStart: async () => {
+          if (!(await claimToolRun(db, input, input.toolUseId))) throw new ToolInputError(INTERRUPTED_COMMAND);
+        },
+      });
+      // The repository's conventions for where the agent works, the first time they apply in this loop.
+      if (repository.root) {
+        const instructions = await unseenProjectInstructions(db, input, repository.root, pathTouchedBy(request.input));
+        if (instructions) output = `${output}\n\n${instructions}`;
       }
     } catch (error) {
       if (!(error instanceof ToolInputError)) throw toActivityFailure(error);
       output = error.message;
       isError = true;
+    } finally {
+      await logNotices(db, input, notices);
     }
-    const stored = await storeToolResult(db, input, input.toolUseId, { output, isError, executed: !countedAtStart });
-    // The model names the tool: anything we do not offer is one label, not one per invention.
-    toolCalls.inc({ tool: isToolName(call.name) ? call.name : parseMcpToolName(call.name) ? 'mcp' : 'unknown', outcome: isError ? 'error' : 'ok' });
-    // Not stored: another attempt's result is the one the loop will see; this worker's copy is stale.
-    if (stored) transcripts.toolResult(input.loopId, input.toolUseId, output, isError);
-    else transcripts.forget(input.loopId);
-    if (isError) {
-      await appendLog(db, { ...input, level: 'WARN', message: `tool ${truncate(call.name, 100)} refused: ${truncate(output, 300)}` });
-    }
-    return { isError, summary: truncate(output, 200), executed: stored, ...commandOutcome(call.name, output, isError) };
+    return recordToolResult(input, plan.name, output, isError, plan.countedAtStart);
   }
 
   return {
@@ -241,7 +283,7 @@ export function createAgentActivities(deps: AgentDeps) {
       // Written now (a worker of the previous release, which reads it back, may take the first
       // turn), and kept for this worker's turns.
       const instructions = await projectInstructionsAtStart(
-        (await repositoryRootFor(deps, input)).root,
+        input.repositoryElsewhere ? undefined : (await repositoryRootFor(deps, input)).root,
         input.stage === 'research' ? undefined : latestOf(entered.context, 'CODE_CHANGE')?.diffPatch,
       );
       const first = [initialPrompt(input.stage, entered.issue, entered.context, input), instructions].filter(Boolean).join('\n\n');
@@ -360,6 +402,50 @@ export function createAgentActivities(deps: AgentDeps) {
     },
 
     /**
+     * A workspace pool's tool call, first half (README "Worker pools"): the stored result, an
+     * answer given here, or the request a workspace worker runs. A command is claimed here,
+     * before it is handed over: it runs at most once whatever happens to that worker.
+     */
+    async beginAgentTool(input: RunAgentToolInput): Promise<BegunToolCall> {
+      const plan = await planToolCall(input);
+      if (plan.kind === 'stored') return { kind: 'done', result: plan.result };
+      if (plan.kind === 'answered') return { kind: 'done', result: await recordToolResult(input, plan.name, plan.output, plan.isError, plan.countedAtStart) };
+      if (plan.name === 'run_command') {
+        // The refusals the workspace would give, given here: a refused command is not a claimed one.
+        const argv = toolInputSchemas.run_command.safeParse(plan.request.input);
+        const refusal = argv.success ? commandRefusal(argv.data.argv, plan.request.allowlist) : null;
+        if (!plan.repository.writable) return { kind: 'done', result: await recordToolResult(input, plan.name, 'run_command needs a workspace: this repository is read-only here', true, plan.countedAtStart) };
+        if (refusal) return { kind: 'done', result: await recordToolResult(input, plan.name, refusal, true, plan.countedAtStart) };
+        if (argv.success && !(await claimToolRun(db, input, input.toolUseId))) {
+          return { kind: 'done', result: await recordToolResult(input, plan.name, INTERRUPTED_COMMAND, true, plan.countedAtStart) };
+        }
+      }
+      return { kind: 'run', request: plan.request, ...(plan.repository.writable ? {} : { path: plan.repository.root ?? '' }) };
+    },
+
+    /**
+     * The second half: the workspace worker's outcome stored as the call's result, with its log
+     * lines and the repository's instructions this loop has not been shown; `failed`: the
+     * workspace call failed for good (a command's worker died mid-run: it is not run again).
+     */
+    async finishAgentTool(input: RunAgentToolInput & { outcome?: WorkspaceToolOutcome; failed?: string }): Promise<AgentToolResult> {
+      const call = await getToolCall(db, input, input.toolUseId);
+      if (!call) throw toActivityFailure(new AppError('NOT_FOUND', `tool call ${input.toolUseId} not registered in ${input.loopId}`));
+      const countedAtStart = COUNTED_AT_START.has(call.name);
+      if (!input.outcome) {
+        const output = call.name === 'run_command' ? `${INTERRUPTED_COMMAND} (${truncate(input.failed ?? 'the workspace worker failed', 300)})` : `the tool could not run: ${truncate(input.failed ?? 'the workspace worker failed', 300)}`;
+        return recordToolResult(input, call.name, output, true, countedAtStart);
+      }
+      await logNotices(db, input, input.outcome.notices);
+      let output = input.outcome.output;
+      if (!input.outcome.isError) {
+        const instructions = await unseenOf(db, input, input.outcome.instructions);
+        if (instructions) output = `${output}\n\n${instructions}`;
+      }
+      return recordToolResult(input, call.name, output, input.outcome.isError, countedAtStart);
+    },
+
+    /**
      * The organization's MCP tools, listed once as the issue's first agent starts: the names the
      * run offers from then on, per stage. A server that does not answer is left out, in the log.
      */
@@ -389,84 +475,26 @@ function notAvailable(name: string, stage: string, offered: Set<string>): string
   return `${truncate(name, 100)} is not available in the ${stage} stage; available: ${[...offered].join(', ') || '(none)'}`;
 }
 
-interface ToolContext extends Awaited<ReturnType<typeof repositoryRootFor>> {
-  deps: AgentDeps;
-  ref: RunAgentToolInput;
-  signal: AbortSignal;
-  /** A person approved this command (the workflow waited for it): the allowlist does not apply. */
-  approved: boolean;
-}
+type ToolCallPlan =
+  | { kind: 'stored'; result: AgentToolResult }
+  | { kind: 'answered'; name: string; output: string; isError: boolean; countedAtStart: boolean }
+  | { kind: 'repository'; name: string; request: RepositoryToolRequest; repository: Awaited<ReturnType<typeof repositoryRootFor>>; countedAtStart: boolean };
 
-/** The worker type's write rule (src/contracts/worker-types.ts): a refusal the agent reads. */
-function mayWrite(workerType: WorkerType | undefined, relative: string): void {
-  const refusal = workerType ? writeRefusal(workerType, relative) : null;
-  if (refusal) throw new ToolInputError(refusal);
-}
+/** beginAgentTool's answer: the call is settled, or a workspace worker is to run `request` (in the workspace, or at a read-only `path`). */
+export type BegunToolCall = { kind: 'done'; result: AgentToolResult } | { kind: 'run'; request: RepositoryToolRequest; path?: string };
 
 /**
- * Runs one tool against the issue's repository. Reads and writes happen in this process,
- * confined to the repository's directory; anything that starts a process on repository
- * content (search, diff, commands) runs in the sandbox. Refusals are ToolInputErrors.
+ * The argv prefixes a run_command may run: what the policy lets run or a person approved runs
+ * as asked; the rest meets the allowlist (and its refusal). A command the policy holds for a
+ * person and nobody approved is refused here — the workflow asks first, this is the second check.
  */
-async function executeTool(name: string, rawInput: unknown, context: ToolContext): Promise<string> {
-  if (!isToolName(name) || name === ASK_CLARIFICATION) throw new ToolInputError(`unknown tool: ${name}`);
-  const { root, writable, settings, organization, deps, ref } = context;
-  if (!root) throw new ToolInputError('no repository is configured for this organization (settings.repository)');
-  const parsed = toolInputSchemas[name].safeParse(rawInput);
-  if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
-  // Each case passes the input its own schema just validated.
-  const input = parsed.data as never;
-  const needsWorkspace = (tool: string) => {
-    if (!writable) throw new ToolInputError(`${tool} needs a workspace: this repository is read-only here`);
-  };
-  // A workspace removed by the TTL sweep is made again from the mirror before it is used.
-  const workspace = writable ? await ensureWorkspace(deps, ref, settings) : undefined;
-  switch (name) {
-    case 'list_files':
-      return listFiles(root, input);
-    case 'read_file':
-      return readFile(root, input);
-    case 'search_files':
-      return gitGrep(deps.sandbox, root, input, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
-    case 'write_file':
-      needsWorkspace(name);
-      mayWrite(ref.workerType, (input as { path: string }).path);
-      return writeFile(root, input, deps.sandbox.fileOwner);
-    case 'edit_file':
-      needsWorkspace(name);
-      mayWrite(ref.workerType, (input as { path: string }).path);
-      return editFile(root, input);
-    case 'diff': {
-      needsWorkspace(name);
-      const diff = await workingDiff(deps.sandbox, root, (workspace as { baseSha: string }).baseSha, sandboxLimits(organization, { maxOutputBytes: 1_000_000 }));
-      return diff || '(no changes yet)';
-    }
-    case 'run_command': {
-      needsWorkspace(name);
-      const argv = (parsed.data as { argv: string[] }).argv;
-      const check = commandCheck({ argv }, settings, ref.workerType);
-      // The workflow asks a person before it runs what the policy holds; this is the second check.
-      if (check?.gate === 'ask' && !context.approved) {
-        throw new ToolInputError(`${argv.join(' ')} needs a person's approval first (${check.reason}; the command approval policy is ${commandApprovalFor(settings, ref.workerType)})`);
-      }
-      // What the policy lets run, or a person approved, runs; the rest meets the allowlist (and its refusal).
-      const allowlist = context.approved || check?.gate === 'run' ? [argv] : [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
-      const { result, overCap } = await runInWorkspace(deps, ref, {
-        dir: root,
-        argv,
-        allowlist,
-        organization,
-        maxOutputBytes: 50_000,
-        signal: context.signal,
-        // Recorded before it starts: a retry after a worker died mid-command does not run it again.
-        beforeStart: async () => {
-          if (!(await claimToolRun(deps.db, ref, ref.toolUseId))) throw new ToolInputError(INTERRUPTED_COMMAND);
-        },
-      });
-      if (overCap) throw new ToolInputError(`${formatCommandResult(result)}\n${overCap}`);
-      return formatCommandResult(result);
-    }
+function commandAllowlist(rawInput: unknown, settings: RepositorySettings, input: RunAgentToolInput): string[][] {
+  const check = commandCheck(rawInput, settings, input.workerType);
+  if (!check) return [];
+  if (check.gate === 'ask' && input.approved !== true) {
+    throw new ToolInputError(`${check.argv.join(' ')} needs a person's approval first (${check.reason}; the command approval policy is ${commandApprovalFor(settings, input.workerType)})`);
   }
+  return input.approved === true || check.gate === 'run' ? [check.argv] : [...settings.allowedCommands, ...(settings.testCommand ? [settings.testCommand] : [])];
 }
 
 /** The approval policy for a change of this worker type: its own (commandApprovalByWorkerType), else the organization's. */

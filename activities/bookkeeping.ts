@@ -6,6 +6,7 @@ import { issues } from '../src/db/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { appendLog } from '../src/db/logs';
 import { removeIssueRepositories } from '../src/workspace/git';
+import type { TransferStore } from '../src/workspace/transfers';
 
 export interface FinishIssueInput {
   issueId: string;
@@ -16,7 +17,7 @@ export interface FinishIssueInput {
 }
 
 /** Postgres bookkeeping the workflow asks for outside the stages. */
-export function createBookkeepingActivities(deps: { db: Database; workspacesDir?: string; mirrorsDir?: string }) {
+export function createBookkeepingActivities(deps: { db: Database; workspacesDir?: string; mirrorsDir?: string; transfers?: TransferStore }) {
   return {
     /**
      * Records a non-final status change (e.g. awaiting_approval) for lists and the ERP, with
@@ -54,6 +55,8 @@ export function createBookkeepingActivities(deps: { db: Database; workspacesDir?
       if (deps.workspacesDir && deps.mirrorsDir) {
         await removeIssueRepositories({ workspacesRoot: deps.workspacesDir, mirrorsRoot: deps.mirrorsDir, ...ref });
       }
+      // What was handed to and from a workspace pool (its hosts remove the workspace itself).
+      await deps.transfers?.removeIssue(ref);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from '../src/db/client';
 import type { LlmClient } from '../src/llm/client';
 import type { OutboundPolicy } from '../src/outbound/url-policy';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
+import type { TransferStore } from '../src/workspace/transfers';
 import { createSpendGuard, type SpendGuard } from '../src/spend-caps';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
@@ -40,6 +41,8 @@ export interface ActivityDeps {
   outbound?: OutboundPolicy;
   /** MCP_STDIO_DIR: where organizations' stdio MCP servers are installed (run in the sandbox); absent: none run. */
   mcpStdioDir?: string;
+  /** TRANSFER_DIR: where bundles pass to and from the workspace pool (absent: this worker hands none over). */
+  transfers?: TransferStore;
 }
 
 /**
@@ -71,8 +74,9 @@ export type Activities = ReturnType<typeof createActivities>;
  * model proxy's eight retries, because the other group's names are not on its type.
  */
 export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn'>;
-export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools'>;
-export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange'>;
+export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools' | 'beginAgentTool' | 'finishAgentTool'>;
+/** The orchestration side of repositories: the mirror, the code host, and the workspace pool's hand-offs. */
+export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange' | 'exportWorkspace' | 'beginChange' | 'importChange'>;
 /** Calls to the ERP that may wait out its outages. */
 export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;
 /** Notices to the organization's channels (a webhook, Slack), retried like the ERP's callbacks. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { type LoopRef, loadLoopTranscript } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
-import { formatInstructions, instructionsFor } from '../src/workspace/conventions';
+import { formatInstructions, instructionsFor, type ProjectInstructions } from '../src/workspace/conventions';
 
 /**
  * The repository's instruction files (src/workspace/conventions.ts) that apply to `touched` and
@@ -10,7 +10,11 @@ import { formatInstructions, instructionsFor } from '../src/workspace/convention
  * the same way, and a file is given to a loop once.
  */
 export async function unseenProjectInstructions(db: Database, loop: LoopRef, root: string, touched: string): Promise<string> {
-  const found = await instructionsFor(root, touched);
+  return unseenOf(db, loop, await instructionsFor(root, touched));
+}
+
+/** The same, for instruction files read elsewhere (a workspace worker's, activities/workspace-host.ts). */
+export async function unseenOf(db: Database, loop: LoopRef, found: ProjectInstructions[]): Promise<string> {
   if (found.length === 0) return '';
   const { messages, toolCalls } = await loadLoopTranscript(db, loop);
   const shown = [...messages.map((message) => (typeof message.content === 'string' ? message.content : '')), ...toolCalls.map((call) => call.output ?? '')];

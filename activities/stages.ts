@@ -162,6 +162,7 @@ export function createStageActivities(deps: StageActivityDeps) {
             module: issue.module ?? output.module,
             complexity: output.complexity,
             summary: truncate(output.summary),
+            capabilities: output.capabilities.slice(0, 20).map((capability) => capability.slice(0, 40)),
           };
           writes.add(issueStageWrite(db, input, { stage: 'classify', module: output.module, result: { classification: output } }));
           return summary;

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { CodeHost } from '../src/codehost/code-host';
 import { createGitHubCodeHost } from '../src/codehost/github';
 import { createLocalCodeHost } from '../src/codehost/local';
-import { type OrganizationSettings, organizationSettingsSchema, type RepositorySettings } from '../src/contracts/policy';
+import { type OrganizationSettings, organizationSettingsSchema, type RepositorySettings, type SandboxSettings } from '../src/contracts/policy';
 import { latestArtifact, saveArtifact } from '../src/db/artifacts';
 import type { Database } from '../src/db/client';
 import { getIssue, type IssueRecord } from '../src/db/issues';
@@ -13,15 +13,14 @@ import { appendLog } from '../src/db/logs';
 import { getOrganization } from '../src/db/organizations';
 import { issues, issueSteps } from '../src/db/schema';
 import { findEffect, recordEffect } from '../src/db/side-effects';
-import { AppError } from '../src/errors';
-import type { EgressDecision } from '../src/sandbox/egress-proxy';
-import type { CommandSandbox, SandboxLimits, SandboxResult } from '../src/sandbox/sandbox';
-import { runCommand } from '../src/workspace/commands';
-import { directorySize } from '../src/workspace/disk';
+import { AppError, isAppError } from '../src/errors';
+import type { CommandSandbox } from '../src/sandbox/sandbox';
+import { TransferError, type TransferRef, type TransferStore } from '../src/workspace/transfers';
 import {
   branchName,
   branchTip,
   type ChangeLimits,
+  exportBranch,
   ChangeRejectedError,
   diffInMirror,
   importBundle,
@@ -34,6 +33,18 @@ import {
 import { commitAndBundle } from '../src/workspace/sandboxed-git';
 import { currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
+import {
+  type CommandLimits,
+  commitMessage,
+  MAX_WORKSPACE_ENTRIES,
+  type Notice,
+  runInWorkspace,
+  sandboxLimits,
+  testOutcome,
+  type WorkspaceChangeOutcome,
+  type WorkspaceChangeRequest,
+  workspaceOverCap,
+} from './workspace-host';
 
 /**
  * The issue's workspace (a clone on its own branch), the end of the code stage (tests,
@@ -50,6 +61,8 @@ export interface WorkspaceDeps {
   sandbox: CommandSandbox;
   github: { token: string | undefined; apiUrl: string };
   publicBaseUrl: string;
+  /** Where bundles pass to and from a workspace pool (TRANSFER_DIR); absent: this worker has none. */
+  transfers?: TransferStore;
 }
 
 export interface WorkspaceRef {
@@ -73,7 +86,14 @@ export interface PublishedChange {
   created: boolean;
 }
 
-const TEST_OUTPUT_CHARS = 4000;
+/** The tests' outcome when it is known without running them. */
+interface TestsDecided {
+  passed: boolean | null;
+  summary: string;
+}
+
+/** The ledger entry of a round's tests. */
+const testsEffect = (round: number) => `tests:round-${round}`;
 
 /**
  * Settings are read on every tool call and model turn; a short per-process cache saves a
@@ -93,23 +113,6 @@ export async function organizationSettings(db: Database, organizationId: string)
 
 export async function repositorySettings(db: Database, organizationId: string): Promise<RepositorySettings> {
   return (await organizationSettings(db, organizationId)).repository;
-}
-
-const MIB = 1024 ** 2;
-
-/** The sandbox limits of one command, from the organization's settings. */
-export function sandboxLimits(settings: OrganizationSettings, command: { maxOutputBytes: number }): SandboxLimits {
-  const { sandbox } = settings;
-  return {
-    wallTimeMs: settings.repository.commandTimeoutSeconds * 1000,
-    cpuSeconds: sandbox.cpuSeconds,
-    memoryBytes: sandbox.memoryMb * MIB,
-    processes: sandbox.maxProcesses,
-    fileSizeBytes: sandbox.fileSizeMb * MIB,
-    maxOutputBytes: command.maxOutputBytes,
-    maxTotalOutputBytes: Math.max(64 * MIB, command.maxOutputBytes),
-    tmpBytes: Math.min(512 * MIB, sandbox.memoryMb * MIB),
-  };
 }
 
 /** Where an issue's agents read and write: its workspace, or the read-only path. */
@@ -147,68 +150,19 @@ export async function ensureWorkspace(deps: Pick<WorkspaceDeps, 'workspacesDir' 
   return prepared;
 }
 
-/** Reports the egress proxy's decisions to the issue's log (awaited by `flush`). */
-function egressLogger(db: Database, ref: WorkspaceRef) {
-  const writes: Array<Promise<unknown>> = [];
-  return {
-    onDecision(decision: EgressDecision) {
-      writes.push(
-        appendLog(db, {
-          ...ref,
-          level: decision.allowed ? 'INFO' : 'WARN',
-          message: `sandbox egress ${decision.allowed ? 'allowed' : 'refused'}: ${decision.kind} ${decision.host}:${decision.port} (${decision.reason})`,
-        }).catch(() => undefined),
-      );
-    },
-    flush: () => Promise.all(writes),
-  };
+/** What a change imported from a workspace may add up to: what the workspace may hold. */
+export function changeLimits(sandbox: SandboxSettings): ChangeLimits {
+  return { maxCheckoutBytes: sandbox.workspaceMb * 1024 ** 2, maxEntries: MAX_WORKSPACE_ENTRIES };
 }
 
-/** Files a workspace may hold (inodes count against the disk too). */
-const MAX_WORKSPACE_ENTRIES = 200_000;
-
-/** Null when the workspace is within its caps; else the sentence that says what to do. */
-export async function workspaceOverCap(dir: string, settings: OrganizationSettings): Promise<string | null> {
-  const cap = settings.sandbox.workspaceMb * MIB;
-  const usage = await directorySize(dir);
-  if (usage.bytes > cap) return `the workspace is over its disk cap of ${settings.sandbox.workspaceMb} MiB (settings.sandbox.workspaceMb): remove generated files before going on`;
-  if (usage.entries > MAX_WORKSPACE_ENTRIES) return `the workspace holds over ${MAX_WORKSPACE_ENTRIES} files and directories: remove generated files before going on`;
-  return null;
+/** The limits commands of the organization run with (activities/workspace-host.ts). */
+export function commandLimitsOf(settings: OrganizationSettings): CommandLimits {
+  return { sandbox: settings.sandbox, commandTimeoutSeconds: settings.repository.commandTimeoutSeconds };
 }
 
-/**
- * Runs an allowlisted command in an issue's workspace, in the sandbox, the one way for the
- * agent's run_command and the test command alike: the organization's limits and egress,
- * every egress decision and any limit that stopped the command in the issue's log, and the
- * workspace's disk cap checked afterwards (`overCap`: the sentence, or null).
- */
-export async function runInWorkspace(
-  deps: Pick<WorkspaceDeps, 'db' | 'sandbox'>,
-  ref: WorkspaceRef,
-  command: { dir: string; argv: string[]; allowlist: string[][]; organization: OrganizationSettings; maxOutputBytes: number; signal: AbortSignal; beforeStart?: () => Promise<void> },
-): Promise<{ result: SandboxResult; overCap: string | null }> {
-  const { organization } = command;
-  const egress = egressLogger(deps.db, ref);
-  const result = await runCommand({
-    sandbox: deps.sandbox,
-    dir: command.dir,
-    argv: command.argv,
-    allowlist: command.allowlist,
-    limits: sandboxLimits(organization, { maxOutputBytes: command.maxOutputBytes }),
-    egress: { allowedHosts: organization.sandbox.allowedHosts, onDecision: egress.onDecision },
-    signal: command.signal,
-    ...(command.beforeStart ? { beforeStart: command.beforeStart } : {}),
-  });
-  await egress.flush();
-  if (result.outcome !== 'exited') {
-    await appendLog(deps.db, { ...ref, level: 'WARN', message: `sandbox stopped ${result.argv.join(' ').slice(0, 200)}: ${result.limitMessage}` });
-  }
-  return { result, overCap: await workspaceOverCap(command.dir, organization) };
-}
-
-/** What a change imported from the sandbox may add up to: what the workspace may hold. */
-export function changeLimits(settings: OrganizationSettings): ChangeLimits {
-  return { maxCheckoutBytes: settings.sandbox.workspaceMb * MIB, maxEntries: MAX_WORKSPACE_ENTRIES };
+/** Writes a workspace host's notices to the issue's log. */
+export async function logNotices(db: Database, ref: WorkspaceRef & { stepId?: string }, notices: Notice[]): Promise<void> {
+  for (const notice of notices) await appendLog(db, { ...ref, level: notice.level, message: notice.message });
 }
 
 export function createWorkspaceActivities(deps: WorkspaceDeps) {
@@ -230,12 +184,30 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
     return issue;
   }
 
+  /** The issue's mirror (made again from the remote if its disk was lost). */
+  function mirrorOf(ref: WorkspaceRef, settings: RepositorySettings) {
+    if (!settings.remote) throw new AppError('CONFLICT', 'no repository remote configured');
+    return prepareMirror({ workspacesRoot: deps.workspacesDir, mirrorsRoot: deps.mirrorsDir, ...ref, remote: settings.remote, baseBranch: settings.baseBranch, gitConfig: gitAuth(settings, deps.github.token) });
+  }
+
   const heartbeating = <A, R>(work: (input: A) => Promise<R>) => (input: A) => withHeartbeat(currentActivity(), work(input));
+  const failing = <A, R>(work: (input: A) => Promise<R>) => async (input: A) => {
+    try {
+      return await work(input);
+    } catch (error) {
+      if (error instanceof ChangeRejectedError) throw toActivityFailure(new AppError('VALIDATION_FAILED', error.message));
+      if (error instanceof TransferError) throw toActivityFailure(new AppError('INTERNAL', error.message, { retryable: true }));
+      throw toActivityFailure(error);
+    }
+  };
 
   return {
     prepareWorkspace: heartbeating(prepareWorkspace),
     finalizeChange: heartbeating(finalizeChange),
     publishChange: heartbeating(publishChange),
+    exportWorkspace: heartbeating(failing(exportWorkspace)),
+    beginChange: failing(beginChange),
+    importChange: heartbeating(failing(importChange)),
   };
 
   /** Makes the issue's mirror and workspace (or finds the ones a previous attempt made). */
@@ -254,79 +226,132 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
   }
 
   /**
-   * Ends the code stage: runs the test command in the sandbox, commits there and hands the
-   * commits to the worker as a bundle, which goes into the mirror; the diff stored on the
-   * round's artifact is computed in the mirror. No git runs on the host over the workspace.
+   * For a workspace worker (README "Worker pools"): the issue's branch as it is in the mirror —
+   * its last commit, so a workspace made again resumes there — and the base, as a bundle in the
+   * transfer store. The workspace worker clones it without any credential.
    */
-  /** `workerType`: the code stage's; one that runs no commands (docs) runs no tests either. */
-  async function finalizeChange(input: WorkspaceRef & { round: number; workerType?: WorkerType }): Promise<ChangeResult> {
+  async function exportWorkspace(ref: WorkspaceRef): Promise<{ branch: string; baseSha: string; source: TransferRef }> {
+    if (!deps.transfers) throw new AppError('CONFLICT', 'this worker has no TRANSFER_DIR: it cannot hand workspaces to a workspace pool', { retryable: true });
+    const settings = await repositorySettings(db, ref.organizationId);
+    const { mirror, branch, baseSha } = await mirrorOf(ref, settings);
+    const bundle = await exportBranch(mirror, branch);
+    try {
+      const source = await deps.transfers.put(ref, bundle.file);
+      await appendLog(db, { ...ref, level: 'INFO', message: `workspace exported for a workspace worker: ${branch} at ${(await branchTip(mirror, branch)).slice(0, 8)} (base ${baseSha.slice(0, 8)}, ${source.bytes} bytes)` });
+      return { branch, baseSha, source };
+    } finally {
+      await bundle.cleanup();
+    }
+  }
+
+  /** What ending a code round needs, whoever runs its tests and commit. */
+  async function planChange(input: WorkspaceRef & { round: number; workerType?: WorkerType }) {
     const issue = await requireIssue(input);
     const organization = await organizationSettings(db, input.organizationId);
     const settings = organization.repository;
+    const { mirror, branch, baseSha } = await mirrorOf(input, settings);
+    // Decided here, not run: not configured, not for this worker type, or already run this round.
+    let decided: TestsDecided | null = null;
+    if (!settings.testCommand) decided = { passed: null, summary: 'no test command configured' };
+    else if (input.workerType && !runsCommands(input.workerType)) decided = { passed: null, summary: `not run: a ${input.workerType} change runs no commands` };
+    else {
+      // The round's tests run once: an attempt whose tests finished recorded their outcome in
+      // the ledger, and a retry (its completion was lost, or the commit failed) reuses it. Only
+      // tests that never finished — their worker died with them — run again.
+      const stored = await findEffect(db, issue.workflowId, testsEffect(input.round));
+      if (stored) {
+        decided = { passed: stored['testsPassed'] as boolean, summary: String(stored['testSummary']) };
+        await appendLog(db, { ...input, level: 'INFO', message: `tests of round ${input.round + 1} already ran (${decided.passed ? 'passed' : 'failed'}); their outcome is reused, not run again` });
+      }
+    }
+    const messageHead = `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.`;
+    return { issue, organization, mirror, branch, baseSha, decided, testCommand: decided ? null : (settings.testCommand as string[]), messageHead };
+  }
+
+  /**
+   * Ends the code stage: runs the test command in the sandbox, commits there and hands the
+   * commits to the worker as a bundle, which goes into the mirror; the diff stored on the
+   * round's artifact is computed in the mirror. No git runs on the host over the workspace.
+   * `workerType`: the code stage's; one that runs no commands (docs) runs no tests either.
+   */
+  async function finalizeChange(input: WorkspaceRef & { round: number; workerType?: WorkerType }): Promise<ChangeResult> {
+    let plan: Awaited<ReturnType<typeof planChange>>;
     let prepared: PreparedWorkspace;
     try {
-      prepared = await ensureWorkspace(deps, input, settings);
+      plan = await planChange(input);
+      prepared = await ensureWorkspace(deps, input, plan.organization.repository);
     } catch (error) {
       throw toActivityFailure(error);
     }
-    const overCap = await workspaceOverCap(prepared.dir, organization);
+    const limits = commandLimitsOf(plan.organization);
+    const overCap = await workspaceOverCap(prepared.dir, limits.sandbox);
     if (overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', overCap));
-
-    let testsPassed: boolean | null = null;
-    let testSummary = 'no test command configured';
-    if (settings.testCommand && input.workerType && !runsCommands(input.workerType)) {
-      testSummary = `not run: a ${input.workerType} change runs no commands`;
-    } else if (settings.testCommand) {
-      // The round's tests run once: an attempt whose tests finished recorded their outcome in
-      // the ledger, and a retry (its completion was lost, or the commit below failed) reuses
-      // it. Only tests that never finished — their worker died with them — run again.
-      const effect = `tests:round-${input.round}`;
-      const stored = await findEffect(db, issue.workflowId, effect);
-      if (stored) {
-        testsPassed = stored['testsPassed'] as boolean;
-        testSummary = String(stored['testSummary']);
-        await appendLog(db, { ...input, level: 'INFO', message: `tests of round ${input.round + 1} already ran (${testsPassed ? 'passed' : 'failed'}); their outcome is reused, not run again` });
-      } else {
-        const ran = await runInWorkspace(deps, input, {
-          dir: prepared.dir,
-          argv: settings.testCommand,
-          allowlist: [settings.testCommand],
-          organization,
-          maxOutputBytes: 200_000,
-          signal: currentActivity().signal,
-        });
-        if (ran.overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${ran.overCap}`));
-        const tests = ran.result;
-        testsPassed = tests.outcome === 'exited' && tests.exitCode === 0;
-        testSummary = `${tests.argv.join(' ')}: ${testsPassed ? 'passed' : `failed (${tests.limitMessage ?? `exit ${tests.exitCode}`})`}\n${(tests.stdout + tests.stderr).slice(-TEST_OUTPUT_CHARS)}`;
-        // Not for a cancelled run: its tests did not finish, and the next attempt must run them.
-        if (tests.outcome !== 'cancelled') await recordEffect(db, { organizationId: input.organizationId, workflowId: issue.workflowId, effect, result: { testsPassed, testSummary } });
-      }
+    let tests: WorkspaceChangeOutcome['tests'] = null;
+    if (plan.testCommand) {
+      const notices: Notice[] = [];
+      const ran = await runInWorkspace(deps.sandbox, { dir: prepared.dir, argv: plan.testCommand, allowlist: [plan.testCommand], limits, maxOutputBytes: 200_000, signal: currentActivity().signal, notices });
+      await logNotices(db, input, notices);
+      if (ran.overCap) throw toActivityFailure(new AppError('VALIDATION_FAILED', `after the test command, ${ran.overCap}`));
+      tests = testOutcome(ran.result);
     }
-
-    const message = `fix: ${issue.title}\n\nAgent change for issue ${issue.id} (${issue.source} ${issue.externalId}), round ${input.round + 1}.\nTests: ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`;
-    let commitSha: string | null = null;
-    let diff: string;
     try {
-      const knownSha = await branchTip(prepared.mirror, prepared.branch);
       const change = await commitAndBundle(deps.sandbox, prepared.dir, {
-        message,
-        knownSha,
-        limits: sandboxLimits(organization, { maxOutputBytes: 50_000 }),
+        message: commitMessage(plan.messageHead, tests ? tests.passed : (plan.decided?.passed ?? null)),
+        knownSha: await branchTip(plan.mirror, plan.branch),
+        limits: sandboxLimits(limits, { maxOutputBytes: 50_000 }),
       });
       try {
-        // A typed change (docs, test) keeps to its files whoever wrote them: the tests run repository code too.
-        const workerType = input.workerType;
-        const paths = workerType ? { baseSha: prepared.baseSha, refusal: (file: string) => writeRefusal(workerType, file) } : undefined;
-        if (change.bundle) commitSha = await importBundle(prepared.mirror, change.bundle, prepared.branch, changeLimits(organization), paths);
+        return await recordChange(input, plan, tests, change.bundle);
       } finally {
         await change.cleanup();
       }
-      diff = await diffInMirror(prepared.mirror, prepared.baseSha, prepared.branch);
     } catch (error) {
       if (error instanceof ChangeRejectedError) throw toActivityFailure(new AppError('VALIDATION_FAILED', error.message));
+      if (isAppError(error)) throw toActivityFailure(error);
       throw toActivityFailure(new AppError('INTERNAL', error instanceof Error ? error.message : String(error), { retryable: true }));
     }
+  }
+
+  /** A workspace worker's round: what it is to run and commit (tests, message, the tip the mirror has). */
+  async function beginChange(input: WorkspaceRef & { round: number; workerType?: WorkerType }): Promise<Omit<WorkspaceChangeRequest, 'workspace'>> {
+    const plan = await planChange(input);
+    return {
+      limits: commandLimitsOf(plan.organization),
+      testCommand: plan.testCommand,
+      messageHead: plan.messageHead,
+      testsPassedIfNotRun: plan.decided?.passed ?? null,
+      knownSha: await branchTip(plan.mirror, plan.branch),
+    };
+  }
+
+  /** A workspace worker's round, taken in: its log lines, its tests in the ledger, its commits into the mirror. */
+  async function importChange(input: WorkspaceRef & { round: number; workerType?: WorkerType; outcome: WorkspaceChangeOutcome }): Promise<ChangeResult> {
+    const plan = await planChange(input);
+    await logNotices(db, input, input.outcome.notices);
+    const bundle = input.outcome.bundle ? await (deps.transfers as TransferStore).open(input.outcome.bundle) : null;
+    return recordChange(input, plan, input.outcome.tests, bundle);
+  }
+
+  /**
+   * The round's end, recorded: the tests in the ledger (unless cancelled: they must run again),
+   * the commits imported into the mirror (a typed change's paths checked there, whoever wrote
+   * them), the diff on the round's artifact, a line in the log.
+   */
+  async function recordChange(
+    input: WorkspaceRef & { round: number; workerType?: WorkerType },
+    plan: Awaited<ReturnType<typeof planChange>>,
+    tests: WorkspaceChangeOutcome['tests'],
+    bundleFile: string | null,
+  ): Promise<ChangeResult> {
+    const testsPassed = tests ? tests.passed : (plan.decided?.passed ?? null);
+    const testSummary = tests ? tests.summary : (plan.decided?.summary ?? 'not run');
+    if (tests && !tests.cancelled) await recordEffect(db, { organizationId: input.organizationId, workflowId: plan.issue.workflowId, effect: testsEffect(input.round), result: { testsPassed, testSummary } });
+    let commitSha: string | null = null;
+    const workerType = input.workerType;
+    // A typed change (docs, test) keeps to its files whoever wrote them: the tests run repository code too.
+    const paths = workerType ? { baseSha: plan.baseSha, refusal: (file: string) => writeRefusal(workerType, file) } : undefined;
+    if (bundleFile) commitSha = await importBundle(plan.mirror, bundleFile, plan.branch, changeLimits(plan.organization.sandbox), paths);
+    const diff = await diffInMirror(plan.mirror, plan.baseSha, plan.branch);
     const filesChanged = [...diff.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((match) => match[1] as string);
     const [step] = await db
       .select({ id: issueSteps.id })
@@ -342,21 +367,13 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
         content: previous?.content ?? '',
         diffPatch: diff,
         filePath: filesChanged[0] ?? null,
-        metadata: {
-          ...(previous?.metadata ?? {}),
-          filesChanged,
-          round: input.round,
-          branch: prepared.branch,
-          commitSha,
-          testsPassed,
-          testSummary,
-        },
+        metadata: { ...(previous?.metadata ?? {}), filesChanged, round: input.round, branch: plan.branch, commitSha, testsPassed, testSummary },
       });
     }
     await appendLog(db, {
       ...input,
       level: testsPassed === false ? 'WARN' : 'INFO',
-      message: `change committed${commitSha ? ` (${commitSha.slice(0, 8)})` : ' (no new changes)'} on ${prepared.branch}; tests ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
+      message: `change committed${commitSha ? ` (${commitSha.slice(0, 8)})` : ' (no new changes)'} on ${plan.branch}; tests ${testsPassed === null ? 'not configured' : testsPassed ? 'passed' : 'failed'}`,
     });
     return { commitSha, testsPassed, testSummary: testSummary.slice(0, 500), filesChanged };
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEPLOYMENT_PART, DEPLOYMENT_PART_RULE } from './temporal/deployment-names';
+import { CAPABILITY_PATTERN, capabilityQueue, type WorkspacePoolPolicy } from '../workflows/shared/workspace-pool';
 
 /**
  * The one schema for every environment variable the service reads.
@@ -114,6 +115,28 @@ const envSchema = z.object({
   /** Workspaces untouched this long are removed by the worker's sweep (re-made from the mirror if needed). */
   WORKSPACE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
 
+  // ---- Worker pools (README "Worker pools") ----------------------------------
+  /**
+   * The workspace pool's task queue. Set on the APIs: issues run their repository work (clone,
+   * tools, commands, tests, commit) on workspace workers (`npm run workspace-worker`), which
+   * hold no secrets. Unset: the orchestration worker does it itself (`npm run dev`).
+   * A workspace worker polls it (default `{TEMPORAL_TASK_QUEUE}-workspace`).
+   */
+  WORKSPACE_TASK_QUEUE: optionalString.refine((value) => value === undefined || /^[A-Za-z0-9._-]{1,200}$/.test(value), 'letters, digits, ".", "_" and "-"'),
+  /**
+   * Capabilities with pools of their own, comma-separated (e.g. `typescript,python`): an issue
+   * classified with one goes to `{WORKSPACE_TASK_QUEUE}-{capability}`. On the APIs: the pools
+   * that exist. On a workspace worker: the pools it serves (`default` for the default pool);
+   * unset: the default pool only.
+   */
+  WORKSPACE_CAPABILITIES: optionalString,
+  /** Seconds before an issue whose workspace pool has no worker polling says it waits (it keeps waiting). */
+  WORKSPACE_PICKUP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds a workspace host's own queue may leave a call unclaimed before the workspace is opened again on another host. */
+  WORKSPACE_HOST_PICKUP_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** Where git bundles pass between orchestration and workspace workers: one directory both mount (default DATA_DIR/transfers). */
+  TRANSFER_DIR: optionalString,
+
   // ---- Sandbox --------------------------------------------------------------
   /**
    * `bubblewrap` (default; `on` is the same): every command the agents cause to run — their
@@ -203,6 +226,13 @@ export interface Config {
   workspacesDir: string;
   mirrorsDir: string;
   workspaceTtlHours: number;
+  /** TRANSFER_DIR, absolute: bundles between orchestration and workspace workers. */
+  transferDir: string;
+  /**
+   * The workspace pool (WORKSPACE_TASK_QUEUE, WORKSPACE_CAPABILITIES): `enabled` on an API sends
+   * issues' repository work to it; a workspace worker polls `taskQueue` or its capabilities' queues.
+   */
+  workspacePool: { enabled: boolean; taskQueue: string; capabilities: string[]; poolPickupSeconds: number; hostPickupSeconds: number };
   sandbox: SandboxConfig;
   /** Where status callbacks and notifications may be sent (src/outbound/url-policy.ts). */
   outbound: { allowPrivate: boolean };
@@ -271,6 +301,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('LLM_MODE=anthropic needs ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a proxy)');
   }
   const tracing = tracingConfig(e, problems);
+  const capabilities = (e.WORKSPACE_CAPABILITIES ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  const badCapabilities = capabilities.filter((capability) => !CAPABILITY_PATTERN.test(capability));
+  if (badCapabilities.length > 0) problems.push(`WORKSPACE_CAPABILITIES: ${badCapabilities.join(', ')} (lower-case letters, digits, ".", "_" and "-", at most 40)`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const useTls =
@@ -328,6 +361,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workspacesDir,
     mirrorsDir,
     workspaceTtlHours: e.WORKSPACE_TTL_HOURS,
+    transferDir: e.TRANSFER_DIR ? path.resolve(e.TRANSFER_DIR) : path.join(dataDir, 'transfers'),
+    workspacePool: {
+      enabled: e.WORKSPACE_TASK_QUEUE !== undefined,
+      taskQueue: e.WORKSPACE_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-workspace`,
+      capabilities: [...new Set(capabilities)],
+      poolPickupSeconds: e.WORKSPACE_PICKUP_SECONDS,
+      hostPickupSeconds: e.WORKSPACE_HOST_PICKUP_SECONDS,
+    },
     sandbox: {
       mode: e.SANDBOX === 'off' ? 'off' : 'bubblewrap',
       bwrapPath: e.SANDBOX_BWRAP_PATH,
@@ -347,6 +388,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: e.LLM_REQUEST_TIMEOUT_MS,
     },
   };
+}
+
+/** The policy the APIs put on issues when the pool is on (src/contracts/workspace-pool.ts); undefined: off. */
+export function workspacePoolPolicy(config: Config): WorkspacePoolPolicy | undefined {
+  const { enabled, taskQueue, capabilities, poolPickupSeconds, hostPickupSeconds } = config.workspacePool;
+  return enabled ? { taskQueue, capabilities: capabilities.filter((capability) => capability !== 'default'), poolPickupSeconds, hostPickupSeconds } : undefined;
+}
+
+/** The queues a workspace worker polls: its capabilities' pools (`default`: the default pool), or the default pool alone. */
+export function workspaceWorkerQueues(config: Config): string[] {
+  const { taskQueue, capabilities } = config.workspacePool;
+  if (capabilities.length === 0) return [taskQueue];
+  return capabilities.map((capability) => (capability === 'default' ? taskQueue : capabilityQueue(taskQueue, capability)));
+}
+
+/**
+ * Why this environment may not run a workspace worker: it runs beside repository code, so it
+ * holds no credential but Temporal's — no database URL (nor libpq's variables), no model key,
+ * no code-host token, nothing named like a secret. Empty: none found.
+ */
+export function secretsInWorkspaceWorkerEnvironment(env: Record<string, string | undefined>): string[] {
+  const DATABASE = /^(DATABASE_URL|PG(HOST|HOSTADDR|PORT|DATABASE|USER|PASSWORD|PASSFILE|SERVICE|SERVICEFILE|SSLKEY|SSLCERT))$/;
+  const SECRET_LIKE = /(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL|AUTH)/i;
+  const ALLOWED = new Set(['TEMPORAL_API_KEY', 'TEMPORAL_TLS_KEY_PATH']);
+  return Object.keys(env)
+    .filter((name) => env[name] !== undefined && env[name] !== '' && !ALLOWED.has(name) && (DATABASE.test(name) || SECRET_LIKE.test(name)))
+    .sort();
 }
 
 /** The configured credentials: what no log line may contain (src/logger.ts `neverLog`). */

@@ -75,6 +75,10 @@ export interface CarriedState {
   workerType?: WorkerType;
   /** Set when that type makes no change (a review): the issue ends with the analysis. */
   noChange?: true;
+  /** The classification's capabilities (e.g. "typescript"): they choose the workspace pool (absent: runs from before). */
+  capabilities?: string[];
+  /** The workspace pool's host that has the issue's workspace: its own queue takes the issue's calls (workspace-pool.ts). */
+  workspaceHost?: { queue: string; host: string; branch: string; baseSha: string };
 }
 
 /** What a person owes the issue right now, with the deadline after which it gives up. */

@@ -4,6 +4,7 @@ import { ROLES } from '../identity/scopes';
 import { notificationSettingsSchema } from './notifications';
 import { mcpSettingsSchema } from './mcp';
 import { WORKER_TYPES, type WorkerType } from './worker-types';
+import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -231,6 +232,8 @@ export interface IssuePolicy {
   mcp?: boolean;
   /** Pipelines running at once, per organization and overall; absent means unlimited. */
   concurrency?: { organizationLimit: number; globalLimit: number };
+  /** Repository work runs on the workspace pool's workers (WORKSPACE_TASK_QUEUE); absent: on the orchestration worker. */
+  workspacePool?: WorkspacePoolPolicy;
 }
 
 /** The smallest budget a request may name: below it a run stops before its first model call. */
@@ -271,7 +274,7 @@ const TIERS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', ModelTier[]> = {
 export function resolvePolicy(
   plan: 'free' | 'pro' | 'enterprise',
   settings: unknown,
-  overrides: { budgetUsd?: number; globalConcurrency?: number } = {},
+  overrides: { budgetUsd?: number; globalConcurrency?: number; workspacePool?: WorkspacePoolPolicy } = {},
 ): IssuePolicy {
   const parsed = organizationSettingsSchema.parse(settings ?? {});
   return {
@@ -292,6 +295,7 @@ export function resolvePolicy(
     ...(parsed.workerTypes ? { allowedWorkerTypes: parsed.workerTypes } : {}),
     // Only when configured: the run lists the servers' tools as its first agent starts.
     ...(parsed.mcp.servers.some((server) => server.stages.length > 0) ? { mcp: true } : {}),
+    ...(overrides.workspacePool ? { workspacePool: overrides.workspacePool } : {}),
     ...(overrides.globalConcurrency
       ? { concurrency: { organizationLimit: organizationConcurrency(plan, parsed.maxConcurrentIssues, overrides.globalConcurrency), globalLimit: overrides.globalConcurrency } }
       : {}),

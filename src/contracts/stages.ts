@@ -103,6 +103,8 @@ export interface ClassifySummary {
   module: string | null;
   complexity: number;
   summary: string;
+  /** The skills the issue needs (e.g. "typescript"): they choose its workspace pool (absent: results from before). */
+  capabilities?: string[];
   /** What the stage's model calls cost, in USD. */
   costUsd: number;
 }

@@ -6,6 +6,7 @@ import type { WorkflowRuns } from '../temporal/runs';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Answer, CommandDecision, Decision, Interrupt, RaiseBudget, SteeringMessage } from '../contracts/people';
 import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
+import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 import { assertWithinWindows } from '../rate-limits';
 import { assertSpentUnderCaps } from '../spend-caps';
 import { AppError } from '../errors';
@@ -59,6 +60,8 @@ export interface IssueServiceDeps {
   namespace: string;
   /** Global cap of running pipelines (the limiter); undefined = unlimited. */
   maxConcurrentPipelines?: number;
+  /** Issues' repository work goes to the workspace pool (WORKSPACE_TASK_QUEUE); undefined = the orchestration worker does it. */
+  workspacePool?: WorkspacePoolPolicy;
 }
 
 export interface SubmitResult {
@@ -88,6 +91,7 @@ export function createIssueService(deps: IssueServiceDeps) {
     const policy = resolvePolicy(organization.tier, organization.settings, {
       budgetUsd: row.budgetUsd === null ? undefined : Number(row.budgetUsd),
       globalConcurrency: deps.maxConcurrentPipelines,
+      ...(deps.workspacePool ? { workspacePool: deps.workspacePool } : {}),
     });
     // The kill switch and stage flags as the submission read them (later changes are signalled).
     const held = controls.paused || controls.disabledStages.length > 0;

@@ -1,3 +1,4 @@
+import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 import { createControlsService } from '../controls/service';
 import { useStateSource } from '../metrics/state';
 import { LIMITER_WORKFLOW_ID, limiterStateQuery } from '../../workflows/limiter';
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   temporalUiUrl?: string;
   /** Global cap of running pipelines; undefined = unlimited. */
   maxConcurrentPipelines?: number;
+  /** Issues' repository work goes to the workspace pool; undefined = the orchestration worker does it. */
+  workspacePool?: WorkspacePoolPolicy;
   /** How long a live status query may take before the answer comes from Postgres. */
   queryTimeoutMs?: number;
   /** Authenticates API keys from this cache instead of a statement per request. */
@@ -59,6 +62,7 @@ export function buildServices(deps: ServiceDeps) {
     namespace: deps.namespace,
     ...(deps.temporalUiUrl !== undefined ? { temporalUiUrl: deps.temporalUiUrl } : {}),
     ...(deps.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: deps.maxConcurrentPipelines } : {}),
+    ...(deps.workspacePool ? { workspacePool: deps.workspacePool } : {}),
   });
   return {
     runs,

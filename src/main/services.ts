@@ -4,7 +4,8 @@ import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import type { Config } from '../config';
+import { type Config, workspacePoolPolicy } from '../config';
+import { createTransferStore } from '../workspace/transfers';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import type { PrincipalCache } from '../identity/principal-cache';
 import { cachedHealthChecks } from './health';
@@ -113,6 +114,7 @@ export async function createConfiguredWorker(
       maxConcurrentSkillRuns: config.temporal.maxConcurrentSkillRuns,
       outbound: config.outbound,
       ...(config.mcpStdioDir ? { mcpStdioDir: config.mcpStdioDir } : {}),
+      transfers: createTransferStore(config.transferDir),
     }),
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     deployment: config.temporal.deployment.buildId ? { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId } : undefined,
@@ -160,6 +162,7 @@ export function announceDeployment(client: Client, version: IssueWorker['version
 
 /** The services the API calls (also swept for recovery by the API process). */
 export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle; principals?: PrincipalCache }): Services {
+  const pool = workspacePoolPolicy(config);
   return buildServices({
     ...(deps.principals ? { principals: deps.principals } : {}),
     db: deps.db.db,
@@ -170,6 +173,7 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
     temporalUiUrl: config.temporal.uiUrl,
     maxConcurrentPipelines: config.temporal.maxConcurrentPipelines,
     outbound: config.outbound,
+    ...(pool ? { workspacePool: pool } : {}),
   });
 }
 

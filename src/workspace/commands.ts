@@ -13,6 +13,13 @@ export function isAllowed(argv: string[], allowlist: string[][]): boolean {
   return allowlist.some((allowed) => allowed.length > 0 && allowed.length <= argv.length && allowed.every((part, i) => argv[i] === part));
 }
 
+/** The refusal of an argv the allowlist does not allow (the agent reads it), or null. */
+export function commandRefusal(argv: string[], allowlist: string[][]): string | null {
+  if (isAllowed(argv, allowlist)) return null;
+  const allowed = allowlist.map((entry) => entry.join(' ')).join(' | ') || '(none configured)';
+  return `command not allowed: ${argv.join(' ')}. Allowed: ${allowed}`;
+}
+
 export interface WorkspaceCommand {
   sandbox: CommandSandbox;
   dir: string;
@@ -35,10 +42,8 @@ export async function runCommand(command: WorkspaceCommand): Promise<SandboxResu
   if (!Array.isArray(argv) || argv.length === 0 || argv.some((part) => typeof part !== 'string')) {
     throw new ToolInputError('argv must be a non-empty array of strings');
   }
-  if (!isAllowed(argv, allowlist)) {
-    const allowed = allowlist.map((entry) => entry.join(' ')).join(' | ') || '(none configured)';
-    throw new ToolInputError(`command not allowed: ${argv.join(' ')}. Allowed: ${allowed}`);
-  }
+  const refusal = commandRefusal(argv, allowlist);
+  if (refusal) throw new ToolInputError(refusal);
   await command.beforeStart?.();
   return command.sandbox.run({
     argv,

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { removeTree } from './disk';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -302,6 +303,23 @@ export async function importBundle(
     await git(mirror, ['update-ref', '-d', incoming]).catch(() => undefined);
   }
   return branchTip(mirror, branch);
+}
+
+/**
+ * The issue's branch (and so its base) as a bundle a workspace worker clones from: written in
+ * a temporary directory the caller removes with `cleanup`.
+ */
+export async function exportBranch(mirror: string, branch: string): Promise<{ file: string; cleanup: () => Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'workspace-export-'));
+  const cleanup = () => removeTree(dir);
+  const file = path.join(dir, 'branch.bundle');
+  try {
+    await git(mirror, ['bundle', 'create', '--quiet', file, `refs/heads/${branch}`]);
+    return { file, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 export async function branchTip(mirror: string, branch: string): Promise<string> {

@@ -18,10 +18,12 @@ import { removeTree } from './disk';
  */
 
 export interface SweepOptions {
-  db: Database;
+  /** Absent on a workspace worker (it has no database): only the TTL rule applies there. */
+  db?: Database;
   log?: Logger;
   workspacesDir: string;
-  mirrorsDir: string;
+  /** Absent on a workspace worker (mirrors are the orchestration worker's). */
+  mirrorsDir?: string;
   ttlMs: number;
   now?: number;
 }
@@ -44,8 +46,10 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
   const ended = new Map<string, boolean>();
   const issueEnded = async (organizationId: string, issueId: string) => {
     const key = `${organizationId}/${issueId}`;
+    const { db } = options;
+    if (!db) return false;
     if (!ended.has(key)) {
-      const issue = await getIssue(options.db, organizationId, issueId).catch(() => 'unknown' as const);
+      const issue = await getIssue(db, organizationId, issueId).catch(() => 'unknown' as const);
       // A lookup that failed is not evidence: keep the directory.
       ended.set(key, issue === 'unknown' ? false : !issue || ENDED.has(issue.status));
     }
@@ -74,12 +78,15 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
       }
     }
   }
-  for (const organizationId of await children(options.mirrorsDir)) {
-    const orgDir = path.join(options.mirrorsDir, organizationId);
-    for (const name of await children(orgDir)) {
-      if (!name.endsWith('.git')) continue;
-      if (await issueEnded(organizationId, name.slice(0, -'.git'.length))) {
-        if (await remove(path.join(orgDir, name))) result.mirrors += 1;
+  const { mirrorsDir } = options;
+  if (mirrorsDir) {
+    for (const organizationId of await children(mirrorsDir)) {
+      const orgDir = path.join(mirrorsDir, organizationId);
+      for (const name of await children(orgDir)) {
+        if (!name.endsWith('.git')) continue;
+        if (await issueEnded(organizationId, name.slice(0, -'.git'.length))) {
+          if (await remove(path.join(orgDir, name))) result.mirrors += 1;
+        }
       }
     }
   }

@@ -16,6 +16,9 @@ import type { IssueView } from '../../src/issues/service';
 import { buildApp, buildServices } from '../../src/main/build';
 import { listeningPrincipalCache } from '../../src/identity/principal-cache';
 import { createAnthropicClient } from '../../src/llm/anthropic';
+import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
+import type { CommandSandbox } from '../../src/sandbox/sandbox';
+import { createTransferStore } from '../../src/workspace/transfers';
 import {
   connectTemporal,
   createTestOrganization,
@@ -87,6 +90,12 @@ export async function startPipelineHarness(
     anthropicApiKey?: string;
     /** MCP_STDIO_DIR: where stdio MCP servers are installed (absent: none run). */
     mcpStdioDir?: string;
+    /** Issues' repository work goes to this workspace pool (the test starts its workers). */
+    workspacePool?: WorkspacePoolPolicy;
+    /** TRANSFER_DIR of the orchestration activities (the pool's workers must use the same). */
+    transferDir?: string;
+    /** The orchestration activities' sandbox (default: the tests' bubblewrap sandbox). */
+    sandbox?: CommandSandbox;
   } = {},
 ): Promise<PipelineHarness> {
   const db = await openTestDatabase();
@@ -99,6 +108,8 @@ export async function startPipelineHarness(
     models: MODELS,
     maxOutputTokens: 1024,
     ...testWorkspaceDeps(options.githubApiUrl),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.transferDir ? { transfers: createTransferStore(options.transferDir) } : {}),
     temporal: temporal.client,
     ...(options.maxConcurrentSkillRuns ? { maxConcurrentSkillRuns: options.maxConcurrentSkillRuns } : {}),
     ...(options.mcpStdioDir ? { mcpStdioDir: options.mcpStdioDir } : {}),
@@ -118,6 +129,7 @@ export async function startPipelineHarness(
     queryTimeoutMs: 5_000,
     outbound: { allowPrivate: true },
     ...(options.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: options.maxConcurrentPipelines } : {}),
+    ...(options.workspacePool ? { workspacePool: options.workspacePool } : {}),
   });
   // Every response the tests see is held to the OpenAPI document.
   // The reviewer console too, its live timeline fed by the database's notifications (as in production).

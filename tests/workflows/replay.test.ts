@@ -57,6 +57,9 @@ describe('replay of recorded workflow histories', () => {
         // The triage's worker type: a docs change, and a review that ends after research (patched 'worker-types').
         'issue-worker-type-docs.json',
         'issue-worker-type-review.json',
+        // Repository work on the workspace pool (policy.workspacePool), and a workspace opened again on another host.
+        'issue-workspace-pool.json',
+        'issue-workspace-pool-reopened.json',
       ]),
     );
   });

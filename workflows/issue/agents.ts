@@ -15,6 +15,7 @@ import { clarify, ensureBudget, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
 import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
 import { approveCommand } from './commands';
+import { runPooledTool, usesWorkspacePool } from './workspace-pool';
 
 /** patched() id: a run with MCP servers lists their tools (recorded only by such runs). */
 const MCP_TOOLS = 'mcp-tools';
@@ -43,7 +44,7 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
   const loopId = loopIdOf(run, stage, round);
   const loop = { ...ref, loopId, stage, round };
   const { stepId } = await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [
-    { ...loop, modelTier: tier },
+    { ...loop, modelTier: tier, ...(usesWorkspacePool(run) ? { repositoryElsewhere: true } : {}) },
   ]);
   const maxTurns = policy.maxAgentTurns;
   // The organization's MCP tools, listed once per run (the first agent to start lists them).
@@ -110,7 +111,10 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
           approved = decision.approved;
         }
         step(run, `${stage}: ${call.name}`);
-        const outcome = await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [{ ...ref, loopId, toolUseId: call.toolUseId, ...(approved ? { approved } : {}), ...typed }]);
+        const toolInput = { ...ref, loopId, toolUseId: call.toolUseId, ...(approved ? { approved } : {}), ...typed };
+        const outcome = usesWorkspacePool(run)
+          ? await runPooledTool(run, toolInput, `${stage} · ${call.name}`)
+          : await tools.runAgentTool.executeWithOptions({ summary: `${stage} · ${call.name}` }, [toolInput]);
         if (outcome.commandFailed) commandFailedInLoop = true;
         progress.toolCalls += 1;
       },

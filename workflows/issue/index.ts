@@ -33,6 +33,7 @@ import { failureMessage, type IssueRun, PipelineEnd, startIssueRun } from './run
 import { notifyErp, show, touch } from './visibility';
 import { holdWhile, waitForSlot } from './waits';
 import { holdReason } from '../shared/controls';
+import { closePooledWorkspace } from './workspace-pool';
 import { pinnedWhenVersioned } from '../shared/versioning';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueOutcome> {
@@ -88,6 +89,8 @@ async function finish(run: IssueRun, status: IssueStatus, summary: string, error
   const { progress, policy } = run;
   // Postgres first: once the status query says the issue ended, the database says so too.
   await run.activities.bookkeeping.finishIssue({ ...run.ref, status, summary, error });
+  // The workspace pool's host removes the workspace (a run without one records nothing here).
+  await closePooledWorkspace(run);
   // Give the slot back (or leave the queue) so the next issue can start.
   if (policy.concurrency) await run.activities.bookkeeping.releaseSlot({ workflowId: workflowInfo().workflowId });
   progress.status = status;

@@ -18,6 +18,7 @@ import { capTier, raiseTier, tierForComplexity } from './tiers';
 import { addCost, complete, enter, notifyErp, showWithNext, step } from './visibility';
 import { clarify, ensureBudget, gate, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
+import { finishPooledChange, openPooledWorkspace, usesWorkspacePool } from './workspace-pool';
 
 /** patched() id: the triage's worker type can end an issue after research (not allowed, or a review). */
 const WORKER_TYPES = 'worker-types';
@@ -46,6 +47,7 @@ async function classify(run: IssueRun): Promise<PhaseResult> {
     ...(classification.module ? [{ key: searchAttributes.issueModule, value: classification.module }] : []),
   ]);
   state.baseTier = capTier(tierForComplexity(classification.complexity), policy.allowedTiers);
+  if (classification.capabilities && classification.capabilities.length > 0) state.capabilities = classification.capabilities;
   return { next: 'triage' };
 }
 
@@ -75,8 +77,12 @@ async function research(run: IssueRun): Promise<PhaseResult> {
   const { ref, policy, counters, progress, state } = run;
   if (policy.workspace && !progress.branch) {
     enter(run, 'research', 'preparing the workspace');
-    const prepared = await run.activities.workspace.prepareWorkspace.executeWithOptions({ summary: 'workspace · clone the repository' }, [ref]);
-    progress.branch = prepared.branch;
+    if (usesWorkspacePool(run)) {
+      await openPooledWorkspace(run);
+    } else {
+      const prepared = await run.activities.workspace.prepareWorkspace.executeWithOptions({ summary: 'workspace · clone the repository' }, [ref]);
+      progress.branch = prepared.branch;
+    }
   }
   enter(run, 'research', counters.researchRound === 0 ? 'investigating the root cause' : 'revising the plan');
   const found = (await runAgent(run, 'research', counters.researchRound, state.baseTier)) as { rootCause: string };
@@ -118,9 +124,11 @@ async function code(run: IssueRun): Promise<PhaseResult> {
   await runAgent(run, 'code', counters.codeRound, tier);
   if (policy.workspace) {
     step(run, 'running the tests and committing');
-    const change = await run.activities.workspace.finalizeChange.executeWithOptions({ summary: 'code · tests, commit, diff' }, [
-      { ...ref, round: counters.codeRound, ...(state.workerType ? { workerType: state.workerType } : {}) },
-    ]);
+    const change = usesWorkspacePool(run)
+      ? await finishPooledChange(run, counters.codeRound, state.workerType)
+      : await run.activities.workspace.finalizeChange.executeWithOptions({ summary: 'code · tests, commit, diff' }, [
+          { ...ref, round: counters.codeRound, ...(state.workerType ? { workerType: state.workerType } : {}) },
+        ]);
     progress.testsPassed = change.testsPassed;
   }
   complete(run, 'code');
