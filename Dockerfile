@@ -37,7 +37,7 @@ RUN apt-get update \
 # Non-root: the worker's sandboxed commands run as this same unprivileged user (README, "Sandbox").
 RUN groupadd --gid 10001 orchestrator \
  && useradd --uid 10001 --gid 10001 --home-dir /home/orchestrator --create-home orchestrator \
- && mkdir -p /data && chown orchestrator:orchestrator /data
+ && mkdir -p /data /transfers /mirrors && chown orchestrator:orchestrator /data /transfers /mirrors
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./

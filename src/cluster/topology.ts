@@ -21,7 +21,14 @@ export interface TopologyOptions {
   temporalPort: number;
   /** One API process per port; PUBLIC_BASE_URL defaults to the first. */
   apiPorts: number[];
+  /** Orchestration workers (workflows, model calls, bookkeeping, the code host). */
   workers: number;
+  /**
+   * Workspace workers (README "Worker pools"): with any, the APIs send issues' repository work
+   * to their pool, and each runs with no secret in its environment and a workspaces directory
+   * of its own, as on a host of its own. 0: the orchestration workers do the repository work.
+   */
+  workspaceWorkers?: number;
   namespace: string;
   /** Extra environment for our workers and APIs (model endpoint, sandbox settings, …). */
   env?: NodeJS.ProcessEnv;
@@ -38,6 +45,8 @@ export interface Topology {
   address: string;
   apiUrls: string[];
   workerNames: string[];
+  /** The workspace workers' process names (workspace-1, …). */
+  workspaceWorkerNames: string[];
   apiKey: string;
   logDir: string;
   /** The Temporal Web UI, when asked for and it could be built (else `webUiProblem` says why not). */
@@ -113,6 +122,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     const webUi = options.webUiPort === undefined ? {} : await startWebUi(supervisor, { ...options, webUiPort: options.webUiPort, address });
 
     const tsx = [process.execPath, '--import', 'tsx'];
+    const pooled = (options.workspaceWorkers ?? 0) > 0;
+    const taskQueue = options.env?.TEMPORAL_TASK_QUEUE ?? process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator';
+    const pool = {
+      WORKSPACE_TASK_QUEUE: options.env?.WORKSPACE_TASK_QUEUE ?? process.env.WORKSPACE_TASK_QUEUE ?? `${taskQueue}-workspace`,
+      // One directory both pools mount: on one machine, a directory.
+      TRANSFER_DIR: path.join(workDir, 'transfers'),
+    };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...options.env,
@@ -121,6 +137,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       DATABASE_URL: options.databaseUrl,
       // Links in API answers open this cluster's Web UI.
       ...(webUi.webUiUrl ? { TEMPORAL_UI_URL: webUi.webUiUrl } : {}),
+      ...(pooled ? pool : {}),
     };
     const startWorker = (name: string, extra: NodeJS.ProcessEnv = {}) =>
       void supervisor.start({ name, argv: [...tsx, path.join(projectRoot, 'src/main/worker.ts')], env: { ...env, ...extra }, cwd: projectRoot });
@@ -128,6 +145,17 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     for (let i = 1; i <= options.workers; i += 1) {
       workerNames.push(`worker-${i}`);
       startWorker(`worker-${i}`);
+    }
+    const workspaceWorkerNames: string[] = [];
+    for (let i = 1; i <= (options.workspaceWorkers ?? 0); i += 1) {
+      const name = `workspace-${i}`;
+      workspaceWorkerNames.push(name);
+      supervisor.start({
+        name,
+        argv: [...tsx, path.join(projectRoot, 'src/main/workspace-worker.ts')],
+        env: { ...workspaceWorkerEnvironment(env), ...pool, WORKSPACES_DIR: path.join(workDir, `workspaces-${i}`) },
+        cwd: projectRoot,
+      });
     }
     const apiUrls: string[] = [];
     for (const [i, port] of options.apiPorts.entries()) {
@@ -140,11 +168,18 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       });
     }
     await Promise.all(apiUrls.map((url) => waitForReady(url, 120_000)));
-    return { supervisor, address, apiUrls, workerNames, apiKey, logDir, startWorker, ...webUi };
+    return { supervisor, address, apiUrls, workerNames, workspaceWorkerNames, apiKey, logDir, startWorker, ...webUi };
   } catch (error) {
     await supervisor.stopAll();
     throw error;
   }
+}
+
+/** What a workspace worker is given of the environment: Temporal, its directories, the sandbox — no secret. */
+const WORKSPACE_WORKER_VARIABLES = /^(PATH|HOME|TMPDIR|LANG|NODE_ENV|LOG_LEVEL|LOG_FORMAT|DATA_DIR|WORKSPACE_TTL_HOURS|WORKSPACE_CAPABILITIES|TEMPORAL_(ADDRESS|NAMESPACE|TASK_QUEUE|TLS.*|API_KEY)|SANDBOX(_.*)?)$/;
+
+export function workspaceWorkerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => WORKSPACE_WORKER_VARIABLES.test(name)));
 }
 
 /**

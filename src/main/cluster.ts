@@ -4,7 +4,11 @@
  * processes, 4 history shards — then M API processes and N worker processes of ours against
  * it and the orchestrator's own PostgreSQL database. Prints every address; Ctrl-C stops all.
  *
- *   npm run cluster -- [--apis 2] [--workers 2] [--temporal-port 7233] [--api-port 3000] [--ui-port 8233] [--no-ui]
+ *   npm run cluster -- [--apis 2] [--workers 2] [--workspace-workers 2] [--temporal-port 7233] [--api-port 3000] [--ui-port 8233] [--no-ui]
+ *
+ * Workers come in two pools (README "Worker pools"): orchestration workers hold the database,
+ * the model key and the code-host token; workspace workers run the repository work with none
+ * of them. `--workspace-workers 0` leaves the repository work to the orchestration workers.
  *
  * Environment: CLUSTER_TEMPORAL_DATABASE_URL (the PostgreSQL server holding Temporal's own
  * databases, default postgres://postgres@127.0.0.1:5432), CLUSTER_TEMPORAL_DATABASE_PREFIX
@@ -25,19 +29,21 @@ async function main(): Promise<void> {
     options: {
       apis: { type: 'string', default: process.env.CLUSTER_APIS ?? '2' },
       workers: { type: 'string', default: process.env.CLUSTER_WORKERS ?? '2' },
+      'workspace-workers': { type: 'string', default: process.env.CLUSTER_WORKSPACE_WORKERS ?? '2' },
       'temporal-port': { type: 'string', default: process.env.CLUSTER_TEMPORAL_PORT ?? '7233' },
       'api-port': { type: 'string', default: process.env.CLUSTER_API_PORT ?? '3000' },
       'ui-port': { type: 'string', default: process.env.CLUSTER_UI_PORT ?? '8233' },
       'no-ui': { type: 'boolean', default: false },
     },
   });
-  const count = (name: string, value: string, max: number) => {
+  const count = (name: string, value: string, max: number, min = 1) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be a whole number from 1 to ${max} (got ${value})`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max} (got ${value})`);
     return n;
   };
   const apis = count('apis', values.apis, 8);
   const workers = count('workers', values.workers, 8);
+  const workspaceWorkers = count('workspace-workers', values['workspace-workers'], 8, 0);
   // Temporal stores membership ports (ours: the service port − 300) in a smallint column.
   const temporalPort = count('temporal-port', values['temporal-port'], 32_000);
   const apiPort = count('api-port', values['api-port'], 65_000);
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
       temporalPort,
       apiPorts: Array.from({ length: apis }, (_, i) => apiPort + i),
       workers,
+      workspaceWorkers,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
       ...(uiPort === undefined ? {} : { webUiPort: uiPort }),
       log,
@@ -87,7 +94,10 @@ async function main(): Promise<void> {
               `                browse with the CLI: temporal workflow list --address ${address}`,
             ]),
         ...apiUrls.map((url, i) => `  API ${i + 1}         ${url}   (health: ${url}/health)`),
-        `  Workers       ${workers} (task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator'})`,
+        `  Workers       ${workers} orchestration (task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator'})`,
+        workspaceWorkers > 0
+          ? `                ${workspaceWorkers} workspace, no secrets (task queue ${process.env.WORKSPACE_TASK_QUEUE ?? `${process.env.TEMPORAL_TASK_QUEUE ?? 'agent-orchestrator'}-workspace`}, one workspaces directory each)`
+          : '                no workspace workers: the orchestration workers do the repository work',
         `  Database      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
         `  API key       ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", reviewer "${DEV_REVIEWER}", also in ${path.relative(PROJECT_ROOT_DIR, path.join(workDir, 'api-key'))})`,
         `  Logs          ${path.relative(PROJECT_ROOT_DIR, topology.logDir)}/<process>.log`,

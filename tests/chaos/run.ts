@@ -127,7 +127,7 @@ async function main(): Promise<void> {
 
     // Chosen last, after every other local server here listens, so none of them takes an API's port.
     const [webUiPort, ...apiPorts] = await Promise.all([freePort(), freePort(), freePort()]);
-    log('starting the topology (Temporal on PostgreSQL as four services, 2 workers, 2 APIs)');
+    log('starting the topology (Temporal on PostgreSQL as four services, 2 orchestration and 2 workspace workers, 2 APIs)');
     const topology = await startTopology({
       projectRoot: ROOT,
       workDir: WORK,
@@ -136,6 +136,8 @@ async function main(): Promise<void> {
       temporalPort,
       apiPorts,
       workers: 2,
+      // The production shape: repository work on workspace workers that hold no secrets.
+      workspaceWorkers: 2,
       namespace: 'default',
       webUiPort,
       env: {
@@ -147,6 +149,8 @@ async function main(): Promise<void> {
         WORKSPACES_DIR: path.join(WORK, 'workspaces'),
         GIT_MIRRORS_DIR: path.join(WORK, 'mirrors'),
         SANDBOX_EGRESS_ALLOW_PRIVATE: '1',
+        // A killed workspace worker's issues open their workspace again on another within this.
+        WORKSPACE_HOST_PICKUP_SECONDS: '15',
         WORKER_DEPLOYMENT_NAME: DEPLOYMENT,
         WORKER_BUILD_ID: OLD_BUILD,
       },
@@ -285,9 +289,11 @@ async function runScenario(
   for (let i = 0; i < scale.issues; i += 1) await submit(topology.apiUrls[i % topology.apiUrls.length] as string, beforeUpgrade);
   log(`submitted ${submitted.size} issues`);
   const { supervisor } = topology;
-  await during(`${scale.workerKills} × kill -9 of a worker`, async () => {
+  // Orchestration and workspace workers in turn.
+  const killable = [...topology.workerNames, ...topology.workspaceWorkerNames];
+  await during(`${scale.workerKills} × kill -9 of a worker (orchestration and workspace in turn)`, async () => {
     for (let i = 0; i < scale.workerKills; i += 1) {
-      const name = topology.workerNames[i % topology.workerNames.length] as string;
+      const name = killable[i % killable.length] as string;
       await supervisor.kill(name);
       await sleep(1_500);
       supervisor.start({ ...supervisorSpec(supervisor, name) });

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { loadConfig } from '../../src/config';
+import { loadConfig, secretsInWorkspaceWorkerEnvironment } from '../../src/config';
 import { CLUSTER_HISTORY_SHARDS, clusterDynamicConfig, TEMPORAL_SERVER_VERSION } from '../../src/cluster/temporal-cluster';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../../src/temporal/dev-server';
 
@@ -65,6 +65,23 @@ describe('docker-compose.temporal.yml and the Dockerfile', () => {
     // in place would strand new runs on a build with no workers.
     expect(loadConfig(interpolated(envList(service('worker')))).temporal.deployment).toEqual({ name: 'agent-orchestrator', buildId: undefined });
     expect(loadConfig(interpolated(envList(service('api')))).http).toMatchObject({ host: '0.0.0.0', port: 3000 });
+  });
+
+  it('runs the repository work on workspace workers that hold no secret, sharing transfers with the orchestration workers', () => {
+    const workspace = service('workspace-worker');
+    expect(workspace.command).toEqual(['node', '--import', 'tsx', 'src/main/workspace-worker.ts']);
+    const env = interpolated(envList(workspace));
+    expect(secretsInWorkspaceWorkerEnvironment(env)).toEqual([]);
+    expect(env['DATABASE_URL']).toBeUndefined();
+    const workspaceConfig = loadConfig(env);
+    for (const name of ['api', 'worker']) {
+      const config = loadConfig(interpolated(envList(service(name))));
+      expect(config.workspacePool).toMatchObject({ enabled: true, taskQueue: workspaceConfig.workspacePool.taskQueue });
+    }
+    const orchestration = loadConfig(interpolated(envList(service('worker'))));
+    expect(orchestration.transferDir).toBe(workspaceConfig.transferDir);
+    expect(service('worker').volumes).toEqual(expect.arrayContaining([`transfers:${workspaceConfig.transferDir}`, `mirrors:${orchestration.mirrorsDir}`]));
+    expect(workspace.volumes).toEqual([`transfers:${workspaceConfig.transferDir}`]);
   });
 
   it('builds a multi-stage, non-root image with bubblewrap, copying only what exists', () => {
