@@ -195,38 +195,41 @@ describe('worker pools', () => {
     expect(orchestration.ran).toEqual([]);
   });
 
-  it('keeps a workspace on its host, and opens it again on another from the last commit when that host is gone', async () => {
+  it('keeps a workspace on its host, and opens it again on another from the last commit when that host is killed', async () => {
     const { organizationId, apiKey } = await organization({ finalApproval: 'required' });
-    const first = await startHost('first', [poolQueue]);
-    let second: Awaited<ReturnType<typeof startHost>> | undefined;
+    const firstDir = path.join(tmp, 'host-first');
+    const first = startWorkspaceWorkerProcess({ WORKSPACES_DIR: firstDir });
+    let second: ReturnType<typeof startWorkspaceWorkerProcess> | undefined;
     try {
       h.fake.onTool('submit_classification', reply.classify());
       h.fake.onTool('submit_triage', reply.triage());
-      h.fake.onTool('submit_research', reply.research());
+      h.fake.onTool('submit_research', reply.call('read_file', { path: 'README.md' }), reply.research());
       h.fake.onTool(
         'submit_change',
         reply.call('write_file', { path: 'ROUND1.md', content: 'first round\n' }),
         reply.change({ filesChanged: ['ROUND1.md'] }),
-        reply.call('write_file', { path: 'ROUND2.md', content: 'second round\n' }),
+        reply.calls(['read_file', { path: 'ROUND1.md' }], ['write_file', { path: 'ROUND2.md', content: 'second round\n' }]),
         reply.change({ filesChanged: ['ROUND2.md'] }),
       );
       h.fake.onTool('submit_review', reply.review('approve'), reply.review('approve'));
       const { id, workflowId } = await h.submit(apiKey);
       await h.waitFor(apiKey, id, (issue) => issue.status === 'awaiting_approval', 90_000);
       // Round one was made and committed on the first host.
-      expect(fs.existsSync(path.join(first.dir, organizationId, id, 'ROUND1.md'))).toBe(true);
+      expect(fs.existsSync(path.join(firstDir, organizationId, id, 'ROUND1.md'))).toBe(true);
 
-      // The first host goes away while the issue waits for a person; another one starts.
-      first.shutdown();
-      await first.running;
-      second = await startHost('second', [poolQueue]);
+      // The first host dies (SIGKILL) while the issue waits for a person; another one starts.
+      first.child.kill('SIGKILL');
+      await first.exited;
+      second = startWorkspaceWorkerProcess({ WORKSPACES_DIR: path.join(tmp, 'host-second') });
       expect((await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'request_changes', reviewer: REVIEWER, comment: 'Add round two' })).status).toBe(200);
       await h.waitFor(apiKey, id, (issue) => issue.status === 'awaiting_approval' && issue.round === 1, 90_000);
       expect((await h.post(apiKey, `/api/issues/${id}/approval`, { decision: 'approve', reviewer: REVIEWER })).status).toBe(200);
       expect(await h.waitForEnd(apiKey, id, 90_000)).toMatchObject({ status: 'completed' });
       await recordHistoryIfAsked(h.temporal.client, workflowId, 'issue-workspace-pool-reopened');
 
-      // Opened again on the second host, where round one's commit was: both rounds are in the change.
+      // Opened again on the second host from round one's commit: round two read it there, and both rounds are in the change.
+      const calls = await listToolCalls(h.db.db, { organizationId, issueId: id });
+      expect(calls.find((call) => call.name === 'read_file' && JSON.stringify(call.input).includes('ROUND1.md'))).toMatchObject({ isError: 0, output: expect.stringContaining('first round') });
       const change = await latestArtifact(h.db.db, organizationId, id, 'CODE_CHANGE');
       expect(change?.diffPatch).toContain('+first round');
       expect(change?.diffPatch).toContain('+second round');
@@ -234,8 +237,9 @@ describe('worker pools', () => {
       expect(log.filter((line) => line.startsWith('workspace exported for a workspace worker'))).toHaveLength(2);
       expect(orchestration.ran).toEqual([]);
     } finally {
-      second?.shutdown();
-      await second?.running;
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGTERM');
+      await Promise.all([first.exited, second?.exited]);
     }
   });
 });
