@@ -4,7 +4,7 @@ import { ROLES } from '../identity/scopes';
 import { notificationSettingsSchema } from './notifications';
 import { mcpSettingsSchema } from './mcp';
 import { WORKER_TYPES, type WorkerType } from './worker-types';
-import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
+import { CAPABILITY_PATTERN, type WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 
 /**
  * How an organization wants its issues handled. Stored in `organizations.settings`, resolved
@@ -72,6 +72,12 @@ export const repositorySettingsSchema = z.object({
   /** The same policy for changes of one worker type (src/contracts/worker-types.ts), over commandApproval. */
   commandApprovalByWorkerType: z.partialRecord(z.enum(WORKER_TYPES), z.enum(['never', 'on-request', 'on-failure', 'untrusted'])).default({}),
   commandTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
+  /**
+   * Capabilities this repository always needs (README "Worker pools"), e.g. ["python"]: where
+   * the installation has a pool for one, the organization's issues go there, before any the
+   * classification names.
+   */
+  capabilities: z.array(z.string().regex(CAPABILITY_PATTERN, 'lower-case letters, digits, ".", "_" and "-", at most 40')).max(10).default([]),
   pullRequest: z
     .object({ draft: z.boolean().default(true), labels: z.array(z.string().min(1).max(50)).max(20).default(['agent']) })
     .prefault({}),
@@ -295,7 +301,9 @@ export function resolvePolicy(
     ...(parsed.workerTypes ? { allowedWorkerTypes: parsed.workerTypes } : {}),
     // Only when configured: the run lists the servers' tools as its first agent starts.
     ...(parsed.mcp.servers.some((server) => server.stages.length > 0) ? { mcp: true } : {}),
-    ...(overrides.workspacePool ? { workspacePool: overrides.workspacePool } : {}),
+    ...(overrides.workspacePool
+      ? { workspacePool: { ...overrides.workspacePool, ...(parsed.repository.capabilities.length > 0 ? { preferred: parsed.repository.capabilities } : {}) } }
+      : {}),
     ...(overrides.globalConcurrency
       ? { concurrency: { organizationLimit: organizationConcurrency(plan, parsed.maxConcurrentIssues, overrides.globalConcurrency), globalLimit: overrides.globalConcurrency } }
       : {}),

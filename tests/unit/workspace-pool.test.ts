@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, secretsInWorkspaceWorkerEnvironment, workspacePoolPolicy, workspaceWorkerQueues } from '../../src/config';
 import { createTransferStore, TransferError } from '../../src/workspace/transfers';
+import { resolvePolicy } from '../../src/contracts/policy';
 import { workspaceQueueFor } from '../../workflows/shared/workspace-pool';
 
 /** The workspace pool's configuration, routing and transfer store (README "Worker pools"). */
@@ -51,6 +52,16 @@ describe('workspace pool configuration', () => {
     expect(workspaceQueueFor(pool, ['sql', ' TypeScript ', 'python'])).toBe('ws-typescript');
     expect(workspaceQueueFor(pool, ['rust'])).toBe('ws');
     expect(workspaceQueueFor(pool, [])).toBe('ws');
+    // The organization's own come first; one without a pool is passed over.
+    expect(workspaceQueueFor({ ...pool, preferred: ['go', 'python'] }, ['typescript'])).toBe('ws-python');
+  });
+
+  it("puts the organization's repository capabilities into the pool's policy, and refuses bad names", () => {
+    const pool = { taskQueue: 'ws', capabilities: ['python'] };
+    expect(resolvePolicy('pro', { repository: { capabilities: ['python'] } }, { workspacePool: pool }).workspacePool).toEqual({ ...pool, preferred: ['python'] });
+    expect(resolvePolicy('pro', {}, { workspacePool: pool }).workspacePool).toEqual(pool);
+    expect(resolvePolicy('pro', { repository: { capabilities: ['python'] } }).workspacePool).toBeUndefined();
+    expect(() => resolvePolicy('pro', { repository: { capabilities: ['Py Thon'] } })).toThrow();
   });
 });
 

@@ -12,6 +12,8 @@ export interface WorkspacePoolPolicy {
   taskQueue: string;
   /** Capabilities with a pool of their own (WORKSPACE_CAPABILITIES): `{taskQueue}-{capability}`. */
   capabilities: string[];
+  /** The organization's own (settings.repository.capabilities): tried before the classification's. */
+  preferred?: string[];
   /** Seconds a pool may leave a workspace unopened before the issue's status says it waits for a worker (default 60). */
   poolPickupSeconds?: number;
   /** Seconds a host's own queue may leave a call unclaimed before the host is taken to be gone (default 120). */
@@ -22,12 +24,12 @@ export interface WorkspacePoolPolicy {
 export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 
 /**
- * The task queue an issue's workspace opens on: the pool of its first classified capability
- * that has one, else the default pool.
+ * The task queue an issue's workspace opens on: the pool of the first capability that has one —
+ * the organization's first, then the classification's — else the default pool.
  */
 export function workspaceQueueFor(pool: WorkspacePoolPolicy, capabilities: readonly string[]): string {
   const known = new Set(pool.capabilities);
-  const match = capabilities.map((capability) => capability.trim().toLowerCase()).find((capability) => known.has(capability));
+  const match = [...(pool.preferred ?? []), ...capabilities].map((capability) => capability.trim().toLowerCase()).find((capability) => known.has(capability));
   return match ? capabilityQueue(pool.taskQueue, match) : pool.taskQueue;
 }
 
