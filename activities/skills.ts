@@ -116,10 +116,11 @@ export function createSkillActivities(deps: SkillDeps) {
   const { db } = deps;
   const mcp = deps.mcp ?? createMcpTools(deps);
 
-  async function runContext(ref: { organizationId: string; invocationId: string }): Promise<RunContext> {
+  /** The run's frozen context, and whether it is a dry run (the invocation row says, not the caller). */
+  async function runContext(ref: { organizationId: string; invocationId: string }): Promise<RunContext & { dryRun: boolean }> {
     const invocation = await getInvocation(db, ref.organizationId, ref.invocationId);
     if (!invocation?.context) throw toActivityFailure(new AppError('NOT_FOUND', `invocation ${ref.invocationId} has not started`));
-    return invocation.context as unknown as RunContext;
+    return { ...(invocation.context as unknown as RunContext), dryRun: invocation.dryRun };
   }
 
   return {
@@ -187,8 +188,9 @@ export function createSkillActivities(deps: SkillDeps) {
         maxTurns: policy.maxAgentTurns,
         waitSeconds: timers.expirySeconds,
         heartbeatSeconds: policy.activityHeartbeatSeconds,
-        erpSync: erpSettings.apiUrl !== undefined,
-        statusCallbacks: erpSettings.callbackUrl !== undefined,
+        // A dry run tells the ERP nothing: no AgentInvocation record, no callback.
+        erpSync: !request.dryRun && erpSettings.apiUrl !== undefined,
+        statusCallbacks: !request.dryRun && erpSettings.callbackUrl !== undefined,
         ...(settings.mcp.servers.some((server) => offersToSkill(server, request.skill)) ? { mcp: true } : {}),
         ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
         controls: (await readControls(db, organizationId)).effective,
@@ -308,6 +310,7 @@ export function createSkillActivities(deps: SkillDeps) {
               // The same key on every attempt: a write the ERP applied before a crash is not applied again.
               idempotencyKey: `${input.invocationId}:${input.toolUseId}`,
               signal: runtime.signal,
+              dryRun: context.dryRun,
             }),
           );
         }

@@ -299,6 +299,11 @@ export interface SkillRunRequest {
   entityId?: string;
   /** The API key that started the run (it may cancel it). */
   createdByKeyId?: string;
+  /**
+   * A dry run (README "Dry runs"): the ERP's reads happen, its writes are recorded as "would
+   * write" and not sent, questions and reviews are answered for the run, nothing is synced.
+   */
+  dryRun?: true;
 }
 
 /** `queued`: waiting for a slot of the skill-run limiter (before its turns, or after a person answered). */

@@ -67,6 +67,12 @@ const FLAG_FOR_REVIEW = 'flag_for_review';
 
 class RunEnd extends Error {}
 
+/** What the agent of a dry run is told instead of a person's answer or decision. */
+const DRY_RUN_REPLIES = {
+  question: 'This is a dry run: the question is recorded, and nobody answers it. Go on with what you have, and say in your output what is missing.',
+  review: 'This is a dry run: the review is recorded, and the run goes on as if approved.',
+} as const;
+
 export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunOutcome> {
   const info = workflowInfo();
   const invocationId = request.invocationId ?? uuid4();
@@ -303,6 +309,13 @@ export async function skillWorkflow(request: SkillRunRequest): Promise<SkillRunO
 
     /** Waits for a person; the answer (or the expiry) becomes the tool's result. */
     async function askPerson(kind: 'question' | 'review', toolUseId: string, prompt: string): Promise<void> {
+      if (request.dryRun) {
+        // Nobody is asked in a dry run: what would have been asked is recorded, and the run goes on.
+        await bookkeeping.openInvocationRequest({ ...ref, toolUseId, kind, prompt });
+        const status = kind === 'question' ? 'answered' : 'approved';
+        await bookkeeping.closeInvocationRequest({ ...ref, toolUseId, status, response: null, respondedBy: 'dry run', toolResult: DRY_RUN_REPLIES[kind] });
+        return;
+      }
       const since = new Date();
       const pending: SkillPendingRequest = {
         kind,

@@ -287,18 +287,26 @@ const invocation = object(
     error: nullable(string()),
     costUsd: number,
     budgetUsd: nullable(number),
+    dryRun: boolean,
     requests: array(
       object({ kind: string(), prompt: string(), status: string(), response: nullable(string()), respondedBy: nullable(string()), askedAt: time, respondedAt: nullable(time) }),
+    ),
+    wouldWrite: array(
+      object(
+        { tool: string(), method: oneOfStrings(['POST', 'PATCH']), path: string('Under the ERP API root, e.g. /briefs'), body: anyJson },
+        ['body'],
+        'A write a dry run did not send, exactly as it would have gone to the ERP',
+      ),
     ),
     createdAt: time,
     startedAt: nullable(time),
     completedAt: nullable(time),
     durationMs: nullable(number),
   },
-  ['requests'],
+  ['requests', 'wouldWrite'],
   'A skill run (requests to people only on the single-run view)',
 );
-const invocationStarted = object({ id: string(), workflowId: string(), status: string(), skill: string(), version: nullable(string()), persona: string(), created: boolean });
+const invocationStarted = object({ id: string(), workflowId: string(), status: string(), skill: string(), version: nullable(string()), persona: string(), dryRun: boolean, created: boolean });
 const eventOutcome = object(
   {
     duplicate: boolean,

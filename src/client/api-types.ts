@@ -1206,6 +1206,7 @@ export interface components {
             costUsd: number;
             /** Format: date-time */
             createdAt: string;
+            dryRun: boolean;
             durationMs: number | null;
             entityId: string | null;
             entityType: string | null;
@@ -1252,6 +1253,14 @@ export interface components {
             triggeredBy: string;
             version: string | null;
             workflowId: string;
+            wouldWrite?: {
+                body?: unknown;
+                /** @enum {string} */
+                method: "POST" | "PATCH";
+                /** @description Under the ERP API root, e.g. /briefs */
+                path: string;
+                tool: string;
+            }[];
         };
         InvocationPage: {
             hasMore: boolean;
@@ -1260,6 +1269,7 @@ export interface components {
         };
         InvocationStarted: {
             created: boolean;
+            dryRun: boolean;
             id: string;
             persona: string;
             skill: string;
@@ -6275,6 +6285,7 @@ export interface operations {
             content: {
                 "application/json": {
                     budgetUsd?: number;
+                    dryRun?: boolean;
                     entityId?: string;
                     entityType?: string;
                     /** @default {} */

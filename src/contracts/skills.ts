@@ -84,6 +84,11 @@ export const invokeSkillSchema = z.strictObject({
   version: semver.optional(),
   /** Cost ceiling of this run in USD (default: the organization's budgetUsd). */
   budgetUsd: z.number().min(MIN_REQUEST_BUDGET_USD, `at least ${MIN_REQUEST_BUDGET_USD}: less stops before the first model call`).max(1000).optional(),
+  /**
+   * Try the skill without changing anything (README "Dry runs"): reads reach the ERP, writes are
+   * recorded as `wouldWrite` and not sent, a question or review is answered for the run.
+   */
+  dryRun: z.boolean().optional(),
   ...entityFields,
 });
 export type InvokeSkill = z.infer<typeof invokeSkillSchema>;

@@ -600,6 +600,8 @@ export const agentInvocations = pgTable(
     entityId: text('entity_id'),
     /** The API key that started it (invoke, event); null for schedules and runs from before. It may cancel it. */
     createdByKeyId: uuid('created_by_key_id'),
+    /** A dry run (README "Dry runs"): the ERP's reads happen, its writes are recorded as "would write", nothing is synced. */
+    dryRun: boolean('dry_run').notNull().default(false),
     status: text('status').$type<'pending' | 'running' | 'completed' | 'failed'>().notNull(),
     input: jsonb('input').$type<Record<string, unknown>>().notNull(),
     output: jsonb('output').$type<Record<string, unknown>>(),

@@ -196,7 +196,7 @@ export async function skillsForEvent(db: Database, organizationId: string, event
 
 export type NewInvocation = Pick<
   typeof agentInvocations.$inferInsert,
-  'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'createdByKeyId' | 'input'
+  'id' | 'organizationId' | 'workflowId' | 'skillSlug' | 'personaSlug' | 'triggeredBy' | 'eventId' | 'entityType' | 'entityId' | 'createdByKeyId' | 'dryRun' | 'input'
 > & { skillVersion?: string | null; budgetUsd?: number };
 
 /** The invocation row of a run request (what the API writes, or the workflow when a schedule started it). */
@@ -212,6 +212,7 @@ export function invocationRowOf(request: SkillRunRequest & { invocationId: strin
     entityType: request.entityType ?? null,
     entityId: request.entityId ?? null,
     createdByKeyId: request.createdByKeyId ?? null,
+    dryRun: request.dryRun === true,
     input: request.input,
   };
 }

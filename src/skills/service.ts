@@ -47,7 +47,9 @@ import {
   skillStatusQuery,
   skillWorkflowId,
 } from '../../workflows/definitions';
-import { zodForFields } from './compiler';
+import { type CompiledSkill, zodForFields } from './compiler';
+import { dryRunWrites } from './tools';
+import { listToolCalls } from '../db/agent-transcripts';
 import type { IsolatedSkillCompiler } from './isolated-compiler';
 import { createSkillCatalog, requireSkillOf } from './catalog';
 import { createPersonaService, requirePersonaOf } from './personas';
@@ -156,6 +158,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
       ...(row.eventId ? { eventId: row.eventId } : {}),
       ...(row.entityType ? { entityType: row.entityType } : {}),
       ...(row.entityId ? { entityId: row.entityId } : {}),
+      ...(row.dryRun ? { dryRun: true as const } : {}),
     };
     try {
       // A run of this id that exists or existed is kept (a concurrent or earlier request started it).
@@ -220,6 +223,8 @@ function createSkillRuns(deps: SkillServiceDeps) {
   async function invocationView(stored: InvocationRecord, withDetail = true) {
     const { row, live } = withDetail ? await liveState(stored) : { row: stored, live: undefined };
     const requests = withDetail ? await listInvocationRequests(db, row.organizationId, row.id) : [];
+    const skill = (row.context as { skill?: CompiledSkill } | null)?.skill;
+    const wouldWrite = withDetail && row.dryRun && skill ? dryRunWrites(skill, await listToolCalls(db, { organizationId: row.organizationId, invocationId: row.id })) : [];
     return {
       id: row.id,
       workflowId: row.workflowId,
@@ -242,8 +247,10 @@ function createSkillRuns(deps: SkillServiceDeps) {
       error: row.error,
       costUsd: Number(live?.costUsd ?? row.costUsd),
       budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
+      dryRun: row.dryRun,
       ...(withDetail
         ? {
+            wouldWrite: wouldWrite.map((write) => ({ tool: write.tool, method: write.method, path: write.path, ...(write.body === undefined ? {} : { body: write.body }) })),
             requests: requests.map((request) => ({
               kind: request.kind,
               prompt: request.prompt,
@@ -329,6 +336,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
               ...(body.budgetUsd !== undefined ? { budgetUsd: body.budgetUsd } : {}),
               ...(body.entityType ? { entityType: body.entityType } : {}),
               ...(body.entityId ? { entityId: body.entityId } : {}),
+              ...(body.dryRun ? { dryRun: true as const } : {}),
             },
       );
       const row = (await getInvocation(db, organizationId, invocationId)) as InvocationRecord;
@@ -339,6 +347,7 @@ function createSkillRuns(deps: SkillServiceDeps) {
         skill: slug,
         version: row.skillVersion ?? version,
         persona: row.personaSlug,
+        dryRun: row.dryRun,
         created: started.created,
       };
     },

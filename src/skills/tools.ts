@@ -117,44 +117,71 @@ function describe(tool: PermissionTool): string {
 /** The ERP collection of a resource: `client` → `/clients`. */
 const collection = (resource: string) => `/${resource.replace(/_/g, '-')}s`;
 
+/** The ERP request a permission tool makes for a (validated) input. */
+export interface ErpToolRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+function erpRequestOf(tool: PermissionTool, input: { id?: string; filters?: Record<string, string>; fields?: Record<string, unknown>; input?: Record<string, unknown> }): ErpToolRequest {
+  const base = collection(tool.resource);
+  const id = input.id ? `/${encodeURIComponent(input.id)}` : '';
+  switch (tool.action) {
+    case 'read':
+      return { method: 'GET', path: `${base}${id}`, ...(input.filters ? { query: input.filters } : {}) };
+    case 'create':
+      return { method: 'POST', path: base, body: input.fields };
+    case 'update':
+      return { method: 'PATCH', path: `${base}${id}`, body: input.fields };
+    default:
+      return { method: 'POST', path: `${base}${id}/${tool.action}`, body: input.input ?? {} };
+  }
+}
+
+/** The permission tool a call names and its validated input; a ToolInputError for anything else. */
+function resolveSkillTool(skill: Pick<CompiledSkill, 'permissions' | 'id'>, name: string, rawInput: unknown): ErpToolRequest & { tool: string } {
+  const tool = permissionTools(skill).find((candidate) => candidate.name === name);
+  if (!tool) throw new ToolInputError(`tool ${name} is not permitted for skill ${skill.id} (permissions: ${skill.permissions.join(', ') || 'none'})`);
+  const parsed = inputSchemaFor(tool.action).safeParse(rawInput ?? {});
+  if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
+  return { tool: name, ...erpRequestOf(tool, parsed.data as Parameters<typeof erpRequestOf>[1]) };
+}
+
+/** What a dry run's result says of a write it did not send: the exact request. */
+export const DRY_RUN_WRITE = '(dry run: not sent) would write';
+
 /**
  * Runs one permission tool against the ERP. A tool the skill does not allow, or a bad input,
- * is a ToolInputError: a result the agent reads, never a call to the ERP.
+ * is a ToolInputError: a result the agent reads, never a call to the ERP. In a dry run a write
+ * is not sent: the result describes it (`DRY_RUN_WRITE`), and the run goes on.
  */
 export async function executeSkillTool(
   skill: Pick<CompiledSkill, 'permissions' | 'id'>,
   name: string,
   rawInput: unknown,
   erp: ErpClient | undefined,
-  options: { idempotencyKey: string; signal?: AbortSignal },
+  options: { idempotencyKey: string; signal?: AbortSignal; dryRun?: boolean },
 ): Promise<string> {
-  const tool = permissionTools(skill).find((candidate) => candidate.name === name);
-  if (!tool) throw new ToolInputError(`tool ${name} is not permitted for skill ${skill.id} (permissions: ${skill.permissions.join(', ') || 'none'})`);
-  const parsed = inputSchemaFor(tool.action).safeParse(rawInput ?? {});
-  if (!parsed.success) throw new ToolInputError(`invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
-  if (!erp) throw new ToolInputError('no ERP API is configured for this organization (settings.erp.apiUrl)');
-  const input = parsed.data as { id?: string; filters?: Record<string, string>; fields?: Record<string, unknown>; input?: Record<string, unknown> };
-  const base = collection(tool.resource);
-  const id = input.id ? `/${encodeURIComponent(input.id)}` : '';
-  let result: unknown;
-  switch (tool.action) {
-    case 'read':
-      result = await erp.request({ method: 'GET', path: `${base}${id}`, ...(input.filters ? { query: input.filters } : {}), signal: options.signal });
-      break;
-    case 'create':
-      result = await erp.request({ method: 'POST', path: base, body: input.fields, idempotencyKey: options.idempotencyKey, signal: options.signal });
-      break;
-    case 'update':
-      result = await erp.request({ method: 'PATCH', path: `${base}${id}`, body: input.fields, idempotencyKey: options.idempotencyKey, signal: options.signal });
-      break;
-    default:
-      result = await erp.request({
-        method: 'POST',
-        path: `${base}${id}/${tool.action}`,
-        body: input.input ?? {},
-        idempotencyKey: options.idempotencyKey,
-        signal: options.signal,
-      });
+  const request = resolveSkillTool(skill, name, rawInput);
+  if (options.dryRun && request.method !== 'GET') {
+    return `${DRY_RUN_WRITE} ${request.method} ${request.path}\n${JSON.stringify(request.body ?? {}, null, 2)}\nNothing was changed in the ERP; go on as if it had succeeded.`;
   }
+  if (!erp) throw new ToolInputError('no ERP API is configured for this organization (settings.erp.apiUrl)');
+  const result = await erp.request({
+    method: request.method,
+    path: request.path,
+    ...(request.query ? { query: request.query } : {}),
+    ...(request.method === 'GET' ? {} : { body: request.body, idempotencyKey: options.idempotencyKey }),
+    signal: options.signal,
+  });
   return typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+}
+
+/** The writes a dry run would have sent, from its tool calls (in order): what the invocation view lists. */
+export function dryRunWrites(skill: Pick<CompiledSkill, 'permissions' | 'id'>, calls: Array<{ name: string; input: unknown; output: string | null }>): Array<ErpToolRequest & { tool: string }> {
+  return calls
+    .filter((call) => call.output?.startsWith(DRY_RUN_WRITE))
+    .map((call) => resolveSkillTool(skill, call.name, call.input));
 }

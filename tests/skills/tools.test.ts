@@ -4,7 +4,7 @@ import { createErpClient } from '../../src/erp/client';
 import { type FakeErp, startFakeErp } from '../../src/fakes/fake-erp';
 import { compileSkill } from '../../src/skills/compiler';
 import { SKILL_LIBRARY_DIR } from '../../src/skills/library';
-import { executeSkillTool } from '../../src/skills/tools';
+import { dryRunWrites, executeSkillTool } from '../../src/skills/tools';
 
 /** Skill tools against the fake ERP over HTTP: model input never leaves the organization or the path. */
 describe('skill tools', () => {
@@ -40,5 +40,25 @@ describe('skill tools', () => {
     expect(erp.requests.length).toBe(before);
     // An id the ERP does not have for this organization is the ERP's 404, read back by the agent.
     await expect(run('read_client', { id: 'c2' })).rejects.toThrow(/answered 404/);
+  });
+
+  it('describes a dry run\'s writes instead of sending them, with the same checks, and still reads', async () => {
+    const dry = (name: string, input: unknown) =>
+      executeSkillTool(skill, name, input, createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, 'org-a'), { idempotencyKey: 'k-dry', dryRun: true });
+    const before = erp.requests.length;
+    const written = await dry('create_brief', { fields: { title: 'Not really' } });
+    expect(written).toBe('(dry run: not sent) would write POST /briefs\n{\n  "title": "Not really"\n}\nNothing was changed in the ERP; go on as if it had succeeded.');
+    expect(erp.requests.length).toBe(before);
+    // What a real run would refuse, a dry run refuses too.
+    await expect(dry('create_brief', { fields: { organizationId: 'org-b' } })).rejects.toThrow('set by the ERP, not by a skill');
+    await expect(dry('delete_client', { id: 'c1' })).rejects.toThrow('is not permitted');
+    expect(dryRunWrites(skill, [
+      { name: 'create_brief', input: { fields: { title: 'Not really' } }, output: written },
+      { name: 'read_client', input: { id: 'c1' }, output: '{}' },
+      { name: 'create_brief', input: { fields: { title: 'refused' } }, output: null },
+    ])).toEqual([{ tool: 'create_brief', method: 'POST', path: '/briefs', body: { title: 'Not really' } }]);
+    // Reads are real.
+    expect(JSON.parse(await dry('read_client', { id: 'c1' }))).toMatchObject({ name: 'Acme' });
+    expect(erp.requests.length).toBe(before + 1);
   });
 });

@@ -60,6 +60,8 @@ describe('replay of recorded workflow histories', () => {
         // Repository work on the workspace pool (policy.workspacePool), and a workspace opened again on another host.
         'issue-workspace-pool.json',
         'issue-workspace-pool-reopened.json',
+        // A dry run of a skill: its review recorded and taken as approved, nothing synced.
+        'skill-dry-run.json',
       ]),
     );
   });

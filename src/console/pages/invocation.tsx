@@ -43,6 +43,7 @@ export function InvocationPage(props: { viewer: Viewer; view: InvocationView; no
           {view.triggeredBy}
           {view.entityType ? `, about ${view.entityType} ${view.entityId ?? ''}` : ''}, {formatTime(view.createdAt)}
         </dd>
+        <OptionalFact term="Dry run">{view.dryRun ? 'yes: its reads reached the ERP, its writes were not sent, nobody was asked' : undefined}</OptionalFact>
         <OptionalFact term="Held">{view.held?.reason}</OptionalFact>
         <OptionalFact term="Error" class="status-failed">
           {view.error}
@@ -96,6 +97,21 @@ export function InvocationPage(props: { viewer: Viewer; view: InvocationView; no
         <section aria-labelledby="output-heading">
           <h2 id="output-heading">Output</h2>
           <pre id="invocation-output">{JSON.stringify(view.output, null, 2)}</pre>
+        </section>
+      ) : null}
+      {view.wouldWrite && view.wouldWrite.length > 0 ? (
+        <section aria-labelledby="would-write-heading">
+          <h2 id="would-write-heading">Would write (not sent)</h2>
+          <ul id="invocation-would-write">
+            {view.wouldWrite.map((write) => (
+              <li>
+                <span class="mono">
+                  {write.method} {write.path}
+                </span>
+                <pre>{JSON.stringify(write.body ?? {}, null, 2)}</pre>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
       {view.requests && view.requests.length > 0 ? (

@@ -1,0 +1,1 @@
+ALTER TABLE "agent_invocations" ADD COLUMN "dry_run" boolean DEFAULT false NOT NULL;
