@@ -388,7 +388,7 @@ export const errorSchema: Schema = object(
   },
 );
 
-const checks: Schema = { type: 'object', additionalProperties: boolean, description: 'database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s): true when passing' };
+const checks: Schema = { type: 'object', additionalProperties: boolean, description: 'database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s), and with a workspace pool workspaceWorkers (an activity poller on each of its queues in the last 90 s): true when passing' };
 const health = object(
   {
     status: oneOfStrings(['healthy', 'degraded']),

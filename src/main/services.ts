@@ -17,7 +17,8 @@ import type { Logger } from '../logger';
 import type { CommandSandbox } from '../sandbox';
 import { sandboxHealth } from '../sandbox';
 import { promoteIfNoCurrent } from '../temporal/deployments';
-import { requireWorkersPolling } from '../temporal/pollers';
+import { requireActivityPollers, requireWorkersPolling } from '../temporal/pollers';
+import { capabilityQueue, type WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 import { createIssueWorker, type IssueWorker, tracedBundlePath } from '../temporal/worker';
 import type { WorkerTracing } from '../telemetry/tracing';
 import { buildApp, buildServices, type Services } from './build';
@@ -160,6 +161,11 @@ export function announceDeployment(client: Client, version: IssueWorker['version
   );
 }
 
+/** Every queue of the workspace pool: the default pool's and each capability's. */
+function poolQueues(pool: WorkspacePoolPolicy): string[] {
+  return [pool.taskQueue, ...pool.capabilities.map((capability) => capabilityQueue(pool.taskQueue, capability))];
+}
+
 /** The services the API calls (also swept for recovery by the API process). */
 export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle; principals?: PrincipalCache }): Services {
   const pool = workspacePoolPolicy(config);
@@ -178,12 +184,15 @@ export function createConfiguredServices(config: Config, deps: { client: Client;
 }
 
 export function createConfiguredApp(config: Config, deps: { client: Client; db: DatabaseHandle; log: Logger }, services = createConfiguredServices(config, deps)) {
+  const pool = workspacePoolPolicy(config);
   const health = cachedHealthChecks({
     database: () => deps.db.db.execute('select 1'),
     temporal: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => deps.client.connection.workflowService.getSystemInfo({})),
     // Issues are accepted without workers, but nothing moves: degraded, and the ERP sees why
     // (this API stays ready: it can still take submissions).
     workers: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => requireWorkersPolling(deps.client, config.temporal.taskQueue)),
+    // With a workspace pool: each of its queues (the default pool's and each capability's) has a worker.
+    ...(pool ? { workspaceWorkers: () => deps.client.connection.withDeadline(Date.now() + 1_000, () => requireActivityPollers(deps.client, poolQueues(pool))) } : {}),
   });
   return buildApp(services, {
     db: deps.db.db,

@@ -62,3 +62,18 @@ export async function requireWorkersPolling(client: Client, taskQueue: string, o
     }
   }
 }
+
+/**
+ * Whether each of `taskQueues` (the workspace pools: README "Worker pools") has an activity
+ * worker that polled it within `maxAgeMs`. Pools are unversioned, so any poller counts. Throws
+ * naming the queues without one: their issues wait (and say so) until a worker starts.
+ */
+export async function requireActivityPollers(client: Client, taskQueues: string[], options: { maxAgeMs?: number } = {}): Promise<void> {
+  const maxAgeMs = options.maxAgeMs ?? 90_000;
+  const now = Date.now();
+  const described = await Promise.all(
+    taskQueues.map((name) => client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name }, taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY })),
+  );
+  const idle = taskQueues.filter((_, index) => !(described[index]?.pollers ?? []).some((poller) => now - Number(poller.lastAccessTime?.seconds ?? 0) * 1000 <= maxAgeMs));
+  if (idle.length > 0) throw new Error(`no workspace worker has polled ${idle.join(', ')} in the last ${Math.round(maxAgeMs / 1000)} s: issues routed there wait until one starts`);
+}

@@ -8,6 +8,7 @@ import { listLogs } from '../../src/db/logs';
 import type { CommandSandbox, SandboxCommand } from '../../src/sandbox/sandbox';
 import { createWorkspaceWorkers, hostQueueName, type WorkspaceWorkers } from '../../src/temporal/workspace-workers';
 import { createTransferStore } from '../../src/workspace/transfers';
+import { requireActivityPollers } from '../../src/temporal/pollers';
 import { makeBareRepository } from '../support/git-fixture';
 import { eventually, recordHistoryIfAsked, testSandbox, uniqueId } from '../support/harness';
 import { testEnv } from '../support/env';
@@ -181,10 +182,16 @@ describe('worker pools', () => {
     const pythonQueue = `${poolQueue}-python`;
     const waiting = await h.waitFor(apiKey, id, (issue) => issue.currentStep === `waiting for a workspace worker on task queue ${pythonQueue}`, 60_000);
     expect(waiting.status).toBe('processing');
+    // /health's workspaceWorkers check says which pool has nobody.
+    await expect(requireActivityPollers(h.temporal.client, [pythonQueue])).rejects.toThrow(`no workspace worker has polled ${pythonQueue} in the last 90 s`);
     // The default pool's worker does not take it.
     const defaultHost = await startHost('default', [poolQueue]);
     const python = await startHost('python', [pythonQueue]);
     try {
+      // Both pools are polled now. (The tests' server lists a poller for 3 s after its long poll
+      // began, not minutes: checked as the workers start.)
+      const polled = () => requireActivityPollers(h.temporal.client, [pythonQueue, poolQueue]).then(() => true, () => false);
+      expect(await eventually(polled, Boolean, 10_000)).toBe(true);
       expect(await h.waitForEnd(apiKey, id, 120_000)).toMatchObject({ status: 'completed' });
       expect(fs.existsSync(defaultHost.dir) ? fs.readdirSync(defaultHost.dir) : []).toEqual([]);
     } finally {
