@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
     const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
-    const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
+    const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, transferDir: config.transferDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
     announceDeployment(client, version, config.temporal.taskQueue, log);

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address, tracing?.client); // the limiter's signals
   const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
-  const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
+  const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, transferDir: config.transferDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
   const metrics = config.metrics.workerPort === undefined ? undefined : await serveMetrics({ host: config.metrics.workerHost, port: config.metrics.workerPort });
   if (metrics) log.info(`Worker metrics at ${metrics.url}`);
   log.info(`Worker polling ${config.temporal.taskQueue} on ${address} (${config.temporal.namespace})`);

@@ -24,6 +24,8 @@ export interface SweepOptions {
   workspacesDir: string;
   /** Absent on a workspace worker (mirrors are the orchestration worker's). */
   mirrorsDir?: string;
+  /** TRANSFER_DIR: the bundles of issues that ended are removed (an issue ending removes its own; this catches the rest). */
+  transferDir?: string;
   ttlMs: number;
   now?: number;
 }
@@ -31,6 +33,8 @@ export interface SweepOptions {
 export interface SweepResult {
   workspaces: number;
   mirrors: number;
+  /** Issues whose transfers were removed (counted only when a transfer directory is swept). */
+  transfers?: number;
 }
 
 const ENDED = new Set<string>(TERMINAL_ISSUE_STATUSES);
@@ -78,6 +82,16 @@ export async function sweepWorkspaces(options: SweepOptions): Promise<SweepResul
       }
     }
   }
+  const { transferDir } = options;
+  if (transferDir) {
+    result.transfers = 0;
+    for (const organizationId of await children(transferDir)) {
+      const orgDir = path.join(transferDir, organizationId);
+      for (const issueId of await children(orgDir)) {
+        if ((await issueEnded(organizationId, issueId)) && (await remove(path.join(orgDir, issueId)))) result.transfers += 1;
+      }
+    }
+  }
   const { mirrorsDir } = options;
   if (mirrorsDir) {
     for (const organizationId of await children(mirrorsDir)) {
@@ -101,7 +115,7 @@ export function startWorkspaceSweep(options: Omit<SweepOptions, 'now' | 'log'> &
     running = true;
     try {
       const removed = await sweepWorkspaces(options);
-      if (removed.workspaces + removed.mirrors > 0) options.log.info('workspace sweep', { ...removed });
+      if (removed.workspaces + removed.mirrors + (removed.transfers ?? 0) > 0) options.log.info('workspace sweep', { ...removed });
     } catch (error) {
       options.log.warn('workspace sweep failed; the next one retries', { error: error instanceof Error ? error.message : String(error) });
     } finally {

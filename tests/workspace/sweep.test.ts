@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { insertIssueIfAbsent, recordIssueOutcome } from '../../src/db/issues';
 import { mirrorDir, prepareWorkspace, workspaceDir } from '../../src/workspace/git';
 import { sweepWorkspaces } from '../../src/workspace/sweep';
+import { createTransferStore } from '../../src/workspace/transfers';
 import { makeBareRepository } from '../support/git-fixture';
 import { createTestOrganization, newTestIssue, openTestDatabase } from '../support/harness';
 import { SAMPLE_REPO } from '../support/pipeline';
@@ -46,8 +47,20 @@ describe('workspace sweep', () => {
     const longAgo = new Date(Date.now() - 10 * 3_600_000);
     fs.utimesSync(workspaceDir(idle.spec), longAgo, longAgo);
 
-    const removed = await sweepWorkspaces({ db: db.db, workspacesDir: path.join(tmp, 'workspaces'), mirrorsDir: path.join(tmp, 'mirrors'), ttlMs: 3_600_000 });
-    expect(removed).toEqual({ workspaces: 3, mirrors: 1 });
+    // Bundles handed to and from a workspace pool: an ended issue's go, a running one's stay.
+    const transfers = createTransferStore(path.join(tmp, 'transfers'));
+    const bundle = (name: string) => {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, name);
+      return file;
+    };
+    const runningTransfer = await transfers.put({ organizationId, issueId: running.issue.id }, bundle('running.bundle'));
+    const endedTransfer = await transfers.put({ organizationId, issueId: ended.issue.id }, bundle('ended.bundle'));
+
+    const removed = await sweepWorkspaces({ db: db.db, workspacesDir: path.join(tmp, 'workspaces'), mirrorsDir: path.join(tmp, 'mirrors'), transferDir: transfers.root, ttlMs: 3_600_000 });
+    expect(removed).toEqual({ workspaces: 3, mirrors: 1, transfers: 1 });
+    await expect(transfers.open(runningTransfer)).resolves.toEqual(expect.any(String));
+    await expect(transfers.open(endedTransfer)).rejects.toThrow('is not in');
     expect(fs.existsSync(workspaceDir(running.spec))).toBe(true);
     expect(fs.existsSync(mirrorDir(running.spec))).toBe(true);
     expect(fs.existsSync(workspaceDir(ended.spec))).toBe(false);
