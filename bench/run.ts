@@ -40,6 +40,9 @@ import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-s
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
 import { LOCAL_CLUSTER_DYNAMIC_CONFIG, startTemporalCluster } from '../src/cluster/topology';
 import { bundleWorkflows } from '../src/temporal/worker';
+import { createWorkspaceWorkers, hostQueueName } from '../src/temporal/workspace-workers';
+import { git } from '../src/workspace/git';
+import { createTransferStore } from '../src/workspace/transfers';
 import { issueWorkflowId, searchAttributes, statusQuery } from '../workflows/definitions';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -298,10 +301,20 @@ async function measureTopology(
     sandbox: benchSandbox(),
     github: { token: undefined, apiUrl: 'https://api.github.com' },
     publicBaseUrl: 'http://127.0.0.1',
+    transfers: createTransferStore(path.join(WORK, 'transfers')),
   });
   const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds' });
   const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: { noop: async () => undefined }, workflowBundle: bareBundle });
-  const runs = [pipelineWorker.run(), bareWorker.run()];
+  // The workspace pool (README "Worker pools"): one workspace worker in this process, as a host of its own.
+  const workspacePool = { taskQueue: 'bench-workspace', capabilities: [] };
+  const workspaceWorkers = await createWorkspaceWorkers({
+    connection: native,
+    namespace: 'default',
+    queues: [workspacePool.taskQueue],
+    hostQueue: hostQueueName(workspacePool.taskQueue),
+    deps: { sandbox: benchSandbox(), workspacesDir: path.join(WORK, 'pool-workspaces'), transfers: createTransferStore(path.join(WORK, 'transfers')) },
+  });
+  const runs = [pipelineWorker.run(), bareWorker.run(), workspaceWorkers.run()];
 
   // Organizations: one whose pipeline runs (no final approval), one with approval, one idle.
   const org = async (id: string, settings: Record<string, unknown>) => {
@@ -315,16 +328,20 @@ async function measureTopology(
   const runKey = await org('bench-run', { finalApproval: 'never', budgetUsd: 1000, repository });
   const approvalKey = await org('bench-approval', { finalApproval: 'required', budgetUsd: 1000, repository });
   const idleKey = await org('bench-idle', { finalApproval: 'never', budgetUsd: 1000 });
+  // Issues with a workspace (a clone, a commit, a pull request): in the worker, or on the pool.
+  const remote = await benchRemote(path.join(ROOT, 'examples', 'invoice-service'), path.join(WORK, `remote-${Date.now()}.git`));
+  const workspaceKey = await org('bench-workspace', { finalApproval: 'never', budgetUsd: 1000, repository: { remote, baseBranch: 'main', host: 'local' } });
 
   // As in production (src/main/api.ts): keys authenticated from the notification-fed cache.
   const principals = await listeningPrincipalCache(db);
-  const appFor = (taskQueue: string) =>
-    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default', principals }), { db: db.db, health: async () => ({}) });
+  const appFor = (taskQueue: string, pool?: typeof workspacePool) =>
+    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default', principals, ...(pool ? { workspacePool: pool } : {}) }), { db: db.db, health: async () => ({}) });
   const idleApp = appFor('bench-no-worker');
   const runApp = appFor('bench-pipeline');
   const root = new Hono();
   root.get('/noop', (c) => c.json({ ok: true }));
   root.route('/idle', idleApp);
+  root.route('/pooled', appFor('bench-pipeline', workspacePool));
   root.route('/', runApp);
   const http = serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
@@ -475,6 +492,33 @@ async function measureTopology(
   row('CPU s / 1000 steps: worker + API + fake Claude', `${perThousand(cpuPipeline.own, pipelineSteps)}`, `${perThousand(cpuBare.own, stepsPerRun * sequentialRuns)} bare worker`, cpuPipeline.own / pipelineSteps / (cpuBare.own / (stepsPerRun * sequentialRuns)), '—');
   row('CPU s / 1000 steps: Temporal server', `${perThousand(cpuPipeline.server, pipelineSteps)}`, `${perThousand(cpuBare.server, stepsPerRun * sequentialRuns)} bare`, cpuPipeline.server / pipelineSteps / (cpuBare.server / (stepsPerRun * sequentialRuns)), '—');
 
+  // ---- 2b. The workspace pool --------------------------------------------------------------
+  log('2b. the workspace pool (sequential workspace pipelines: in the worker vs on a workspace worker)');
+  const poolRuns = QUICK ? 3 : 10;
+  const workspaceTimes = { inWorker: [] as number[], pooled: [] as number[] };
+  let handOffs = 0;
+  for (const mode of ['inWorker', 'pooled'] as const) {
+    const prefix = mode === 'pooled' ? '/pooled' : '';
+    await submit(workspaceKey, `warm-${mode}`, prefix).then((s) => client.workflow.getHandle(s.workflowId).result());
+    for (let i = 0; i < poolRuns; i++) {
+      const started = performance.now();
+      const { workflowId } = await submit(workspaceKey, `ws-${mode}`, prefix);
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.result();
+      workspaceTimes[mode].push(performance.now() - started);
+      if (mode === 'pooled') {
+        const events = await historyOf(handle);
+        handOffs += events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.taskQueue?.name?.startsWith(workspacePool.taskQueue)).length;
+      }
+    }
+  }
+  const inWorker = stats(workspaceTimes.inWorker);
+  const pooled = stats(workspaceTimes.pooled);
+  const handOffsPerRun = handOffs / poolRuns;
+  results.workspacePool = { runs: poolRuns, inWorkerMs: inWorker, pooledMs: pooled, workspaceActivitiesPerRun: handOffsPerRun, extraMsPerWorkspaceActivity: (pooled.mean - inWorker.mean) / handOffsPerRun };
+  row('Workspace pipeline on the workspace pool', `${round(pooled.mean, 0)} ms (${round(handOffsPerRun, 1)} calls on the pool)`, `${round(inWorker.mean, 0)} ms in the worker`, pooled.mean / inWorker.mean, '—');
+  row('Extra time per call on the pool', `${round((pooled.mean - inWorker.mean) / handOffsPerRun, 1)} ms`, '—', '—', 'small');
+
   // ---- 3. Throughput ----------------------------------------------------------------------
   const throughput: Record<string, unknown> = {};
   for (const inFlight of QUICK ? [20] : [20, 100]) {
@@ -613,12 +657,25 @@ async function measureTopology(
   http.close();
   pipelineWorker.shutdown();
   bareWorker.shutdown();
+  workspaceWorkers.shutdown();
   await Promise.all(runs);
   await fake.close();
   await native.close();
   await connection.close();
   await principals.close();
   await db.close();
+}
+
+/** A bare repository holding a copy of `fromDir` on main: the workspace issues' remote. */
+async function benchRemote(fromDir: string, remote: string): Promise<string> {
+  const seed = `${remote}.seed`;
+  fs.cpSync(fromDir, seed, { recursive: true });
+  await git(seed, ['init', '--quiet', '--initial-branch', 'main']);
+  await git(seed, ['add', '--all']);
+  await git(seed, ['commit', '--quiet', '-m', 'bench'], { config: ['user.name=Bench', 'user.email=bench@example.com'] });
+  await git(path.dirname(remote), ['clone', '--quiet', '--bare', seed, remote]);
+  fs.rmSync(seed, { recursive: true, force: true });
+  return remote;
 }
 
 const CLUSTER_DESCRIPTION = 'Temporal server v1.29.1 as frontend, history, matching and worker processes; 4 history shards; PostgreSQL persistence and visibility';
