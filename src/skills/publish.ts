@@ -1,14 +1,16 @@
 import { organizationSettingsSchema } from '../contracts/policy';
 import type { Database } from '../db/client';
 import { getOrganization } from '../db/organizations';
-import { getSkill, publishSkillVersion, type SkillRecord, type SkillVersionRecord } from '../db/skills';
+import { getSkill, listSkillVersions, publishSkillVersion, type SkillRecord, type SkillVersionRecord } from '../db/skills';
+import { versionProblem } from './versioning';
 import { createErpClient } from '../erp/client';
 import { AppError, errorMessage } from '../errors';
 import { type CompiledSkill, compileSkill, SkillCompileError } from './compiler';
 
 /**
  * Publishing a skill version, shared by the API (POST /api/skills) and the operator's
- * `npm run admin -- skills:publish`: compile (422 with located errors), record (immutable
+ * `npm run admin -- skills:publish`: compile (422 with located errors), hold the version to the
+ * change (versioning.ts: 422 when a breaking change is not a major version), record (immutable
  * versions), sync to the ERP's AgentSkill endpoint, and report unpublished dependencies.
  */
 
@@ -46,6 +48,9 @@ export async function publishSkill(
     }
     throw error;
   }
+  // The version says what changed: a breaking change under a minor or patch version is refused.
+  const problem = versionProblem(await listSkillVersions(db, organizationId, compiled.id), compiled);
+  if (problem) throw new AppError('VALIDATION_FAILED', problem, { details: [{ path: 'version', message: problem }] });
   const published = await publishSkillVersion(db, organizationId, compiled, source, changelog);
   // The ERP's AgentSkill describes what runs: drafts and disabled versions are not synced.
   const erpSync = !published.created

@@ -91,6 +91,13 @@ describe('skills', () => {
     expect(broken.status).toBe(422);
     expect(broken.body['error']['details']).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'version', line: 4 })]));
 
+    // A breaking change (an output removed) under a minor version is refused, naming the version to use.
+    const breaking = await post(org.apiKey, '/api/skills', { source: briefCreatorSource.replace('version: 1.0.0', 'version: 1.1.0').replace('  - name: openQuestions\n    type: string[]\n', '') });
+    expect(breaking).toMatchObject({
+      status: 422,
+      body: { error: { code: 'VALIDATION_FAILED', details: [{ path: 'version', message: '1.1.0 is a minor version after 1.0.0, but output openQuestions is removed: that is a major change — publish 2.0.0 (or later)' }] } },
+    });
+
     const synced = [...(erp.records.get('agent-skills')?.values() ?? [])].filter((record) => record['organizationId'] === org.organizationId);
     expect(synced).toEqual([expect.objectContaining({ slug: 'brief-creator', name: 'Brief Creator', isEnabled: true, version: '1.0.0' })]);
 
