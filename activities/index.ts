@@ -8,6 +8,7 @@ import { createSpendGuard, type SpendGuard } from '../src/spend-caps';
 import { createAgentActivities } from './agent';
 import { createBookkeepingActivities } from './bookkeeping';
 import { createControlsActivities } from './controls';
+import { createSkillBuildActivities } from './builders';
 import { createErpActivities } from './erp';
 import { createLimiterActivities } from './limiter';
 import { createMcpTools } from './mcp-tools';
@@ -63,6 +64,7 @@ export function createActivities(given: ActivityDeps) {
     ...createBookkeepingActivities(deps),
     ...createSkillActivities(deps),
     ...createControlsActivities(deps),
+    ...createSkillBuildActivities(deps),
   };
 }
 
@@ -73,7 +75,7 @@ export type Activities = ReturnType<typeof createActivities>;
  * a model call can't go through the 30-second bookkeeping proxy, nor bookkeeping through the
  * model proxy's eight retries, because the other group's names are not on its type.
  */
-export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn'>;
+export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn' | 'skillBuilderTurn'>;
 export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools' | 'beginAgentTool' | 'finishAgentTool'>;
 /** The orchestration side of repositories: the mirror, the code host, and the workspace pool's hand-offs. */
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange' | 'exportWorkspace' | 'beginChange' | 'importChange'>;

@@ -27,6 +27,7 @@ import type { SkillRunRequest } from '../workflows/definitions';
 import { createErpClient } from '../src/erp/client';
 import { AppError, isAppError } from '../src/errors';
 import { type CompiledSkill, zodForFields } from '../src/skills/compiler';
+import { getSkillBuild } from '../src/db/skill-builds';
 import { candidatesOf, chooseVersion } from '../src/skills/rollout';
 import { controlToolInputs, executeSkillTool, FLAG_FOR_REVIEW, REQUEST_INFO, skillToolDefinitions, SUBMIT_OUTPUT } from '../src/skills/tools';
 import { ToolInputError } from '../src/workspace/read-tools';
@@ -145,21 +146,34 @@ export function createSkillActivities(deps: SkillDeps) {
         return { ok: false, invocationId, version, reason };
       };
 
-      const skill = await getSkill(db, organizationId, request.skill);
-      if (!skill) return refuse(`skill ${request.skill} is not published for this organization`);
-      if (!skill.enabled) return refuse(`skill ${request.skill} is disabled for this organization`);
       const persona = await getPersona(db, organizationId, request.persona);
-      if (!persona) return refuse(`persona ${request.persona} does not exist`);
-      if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
-      if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
-      if (!version) {
-        const published = candidatesOf(await listSkillVersions(db, organizationId, request.skill));
-        if (published.length === 0 && skill.rollout.mode !== 'pinned') return refuse(`skill ${request.skill} has no active published version`);
-        version = chooseVersion(skill.rollout, published, invocationId);
+      let compiled: CompiledSkill;
+      if (request.draft) {
+        // A Skill Builder's draft (README "Skill Builder"): never published, only ever dry-run,
+        // as the persona the build names (a draft is in no persona's allowedSkills yet).
+        if (!request.dryRun) return refuse('a draft runs only as a dry run');
+        const build = await getSkillBuild(db, organizationId, request.draft.buildId);
+        if (!build?.draft || build.round !== request.draft.round || build.draft.slug !== request.skill) return refuse(`build ${request.draft.buildId} has no draft of ${request.skill} in round ${request.draft.round + 1}`);
+        if (!persona) return refuse(`persona ${request.persona} does not exist`);
+        if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
+        compiled = build.draft.compiled;
+        version = `${build.draft.version}-draft.${request.draft.round + 1}`;
+      } else {
+        const skill = await getSkill(db, organizationId, request.skill);
+        if (!skill) return refuse(`skill ${request.skill} is not published for this organization`);
+        if (!skill.enabled) return refuse(`skill ${request.skill} is disabled for this organization`);
+        if (!persona) return refuse(`persona ${request.persona} does not exist`);
+        if (!persona.enabled) return refuse(`persona ${request.persona} is disabled`);
+        if (!persona.allowedSkills.includes(request.skill)) return refuse(`persona ${request.persona} is not allowed to run ${request.skill}`);
+        if (!version) {
+          const published = candidatesOf(await listSkillVersions(db, organizationId, request.skill));
+          if (published.length === 0 && skill.rollout.mode !== 'pinned') return refuse(`skill ${request.skill} has no active published version`);
+          version = chooseVersion(skill.rollout, published, invocationId);
+        }
+        const published = await getSkillVersion(db, organizationId, request.skill, version);
+        if (!published) return refuse(`${request.skill}@${version} is not published`);
+        compiled = published.compiled;
       }
-      const published = await getSkillVersion(db, organizationId, request.skill, version);
-      if (!published) return refuse(`${request.skill}@${version} is not published`);
-      const compiled = published.compiled;
       if (compiled.status === 'disabled') return refuse(`${request.skill}@${version} has status disabled`);
       const input = zodForFields(compiled.inputs).safeParse(request.input);
       if (!input.success) return refuse(`the input does not match ${request.skill}@${version}: ${z.prettifyError(input.error)}`);

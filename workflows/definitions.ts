@@ -304,6 +304,8 @@ export interface SkillRunRequest {
    * write" and not sent, questions and reviews are answered for the run, nothing is synced.
    */
   dryRun?: true;
+  /** Run a Skill Builder's draft (of this build and round) instead of a published version: dry runs only. */
+  draft?: { buildId: string; round: number };
 }
 
 /** `queued`: waiting for a slot of the skill-run limiter (before its turns, or after a person answered). */
@@ -357,3 +359,46 @@ export const skillAnswerUpdate = defineUpdate<SkillRunProgress, [InvocationAnswe
 export const skillAnswerSignal = defineSignal<[InvocationAnswer]>('answer');
 export const skillDecisionUpdate = defineUpdate<SkillRunProgress, [InvocationDecision]>('decision');
 export const skillDecisionSignal = defineSignal<[InvocationDecision]>('decision');
+
+// ---- Skill Builder (workflows/builder.ts, README "Skill Builder") --------------------------
+
+export const SKILL_BUILD_WORKFLOW_TYPE = 'skillBuildWorkflow';
+
+export function skillBuildWorkflowId(organizationId: string, buildId: string): string {
+  return `build:${organizationId}:${buildId}`;
+}
+
+export interface SkillBuildRequest {
+  buildId: string;
+  organizationId: string;
+  mode: 'create' | 'refine';
+  /** The persona the dry runs run as. */
+  persona: string;
+  /** Inputs each draft is dry-run on. */
+  examples: Array<Record<string, unknown>>;
+}
+
+export type SkillBuildStatus = 'drafting' | 'testing' | 'awaiting_approval' | 'published' | 'rejected' | 'failed';
+
+export interface SkillBuildProgress {
+  buildId: string;
+  status: SkillBuildStatus;
+  /** 0-based; a request for changes starts the next. */
+  round: number;
+  /** The current draft's skill and version, once there is one. */
+  skill: string | null;
+  version: string | null;
+  updatedAt: string;
+}
+
+export interface SkillBuildOutcome {
+  status: 'published' | 'rejected' | 'failed';
+  version: string | null;
+  summary: string;
+}
+
+/** The reviewer's decision on the draft (the body of an issue's approval, the person named). */
+export type SkillBuildDecisionInput = { decision: 'approve' | 'reject' | 'request_changes'; reviewer: string; comment?: string };
+
+export const skillBuildStatusQuery = defineQuery<SkillBuildProgress>('skillBuildStatus');
+export const skillBuildDecisionUpdate = defineUpdate<SkillBuildProgress, [SkillBuildDecisionInput]>('skillBuildDecision');

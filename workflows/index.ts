@@ -5,3 +5,4 @@ export { notificationDeliveryWorkflow } from './notifications';
 export { concurrencyLimiterWorkflow } from './limiter';
 export { agentControlsBroadcastWorkflow } from './controls';
 export { skillWorkflow } from './skill';
+export { skillBuildWorkflow } from './builder';

@@ -24,6 +24,8 @@ import type { NotificationSettingsService } from '../notifications/settings';
 import { inboxRoutes } from './routes/inbox';
 import type { InboxService } from '../inbox/service';
 import { feedbackRoutes, invocationFeedbackRoutes, issueFeedbackRoutes } from './routes/feedback';
+import { builderRoutes, buildRoutes } from './routes/builds';
+import type { SkillBuildService } from '../builds/service';
 import type { FeedbackService } from '../feedback/service';
 import type { ControlsService } from '../controls/service';
 import type { DeliveryLogService } from '../erp/delivery-log';
@@ -40,6 +42,8 @@ export interface ApiDeps {
   issues: IssueService;
   /** Skills, personas, invocations and ERP events (/api/skills, /personas, /invocations, /events). */
   skills?: SkillService;
+  /** The builder agents (/api/builders, /api/builds). */
+  builds?: SkillBuildService;
   /** Recurring skills on Temporal Schedules (/api/schedules). */
   schedules?: ScheduleService;
   /** The outbound event log and redelivery (/api/webhook-deliveries). */
@@ -223,6 +227,7 @@ export function createApp(deps: ApiDeps) {
       .route('/invocations', invocationRoutes(deps.skills, deps.access))
       .route('/events', eventRoutes(deps.skills));
   }
+  if (deps.builds) api.route('/builders', builderRoutes(deps.builds, deps.access)).route('/builds', buildRoutes(deps.builds, deps.access));
   if (deps.schedules) api.route('/schedules', scheduleRoutes(deps.schedules, deps.access));
 
   return app.route('/api', api);

@@ -306,6 +306,50 @@ const invocation = object(
   ['requests', 'wouldWrite'],
   'A skill run (requests to people only on the single-run view)',
 );
+const skillBuild = object(
+  {
+    id: string(),
+    workflowId: string(),
+    kind: oneOfStrings(['skill']),
+    mode: oneOfStrings(['create', 'refine']),
+    status: oneOfStrings(['drafting', 'testing', 'awaiting_approval', 'published', 'rejected', 'failed']),
+    round: integer,
+    skill: nullable(string('The skill refined, or the one the draft names')),
+    description: string(),
+    examples: array(openObject()),
+    persona: string(),
+    requestedBy: string(),
+    draft: nullable(
+      object({
+        version: string('Set by the change: src/skills/versioning.ts'),
+        bump: oneOfStrings(['major', 'minor', 'patch', 'new']),
+        reasons: array(string()),
+        changelog: string(),
+        rationale: string(),
+        citedFeedback: array(string('Feedback ids')),
+        source: string('The skill file as proposed (status draft)'),
+      }),
+    ),
+    dryRuns: array(
+      object({
+        invocationId: string(),
+        input: openObject(),
+        status: oneOfStrings(['completed', 'failed']),
+        output: nullable(openObject()),
+        error: nullable(string()),
+        wouldWrite: array(object({ tool: string(), method: string(), path: string(), body: anyJson }, ['body'])),
+        requests: array(anyJson),
+      }),
+    ),
+    decisions: array(object({ round: integer, decision: string(), reviewer: string(), comment: nullable(string()), at: time })),
+    publishedVersion: nullable(string()),
+    error: nullable(string()),
+    createdAt: time,
+    updatedAt: time,
+  },
+  [],
+  'A Skill Builder run (README "Skill Builder")',
+);
 const invocationStarted = object({ id: string(), workflowId: string(), status: string(), skill: string(), version: nullable(string()), persona: string(), dryRun: boolean, created: boolean });
 const eventOutcome = object(
   {
@@ -522,6 +566,7 @@ export const componentSchemas: Record<string, Schema> = {
   Invocation: invocation,
   InvocationPage: pageOf(ref('Invocation')),
   InvocationStarted: invocationStarted,
+  SkillBuild: skillBuild,
   EventOutcome: eventOutcome,
   Schedule: schedule,
   SchedulePage: pageOf(ref('Schedule')),

@@ -11,6 +11,7 @@ import { answer, errorResponse, queryParameters, requestBody } from './openapi-p
 import { actingUserParameter, personRefused } from './openapi-people';
 import { componentSchemas } from './openapi-schemas';
 import { feedbackPaths } from './openapi-feedback';
+import { buildPaths } from './openapi-builds';
 import { skillPaths } from './openapi-skills';
 import { statusCallbackWebhooks } from './openapi-webhooks';
 
@@ -254,6 +255,9 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'PATCH /api/feedback/{id}': ['updateFeedbackImprovement', 'Feedback'],
   'GET /api/feedback/summary': ['getFeedbackSummary', 'Feedback'],
   'GET /api/inbox': ['getInbox', 'People in the loop'],
+  'POST /api/builders/skill': ['startSkillBuild', 'Builders'],
+  'GET /api/builds/{id}': ['getBuild', 'Builders'],
+  'POST /api/builds/{id}/approval': ['decideBuild', 'Builders'],
   'GET /api/admin/notifications': ['getNotificationChannels', 'Webhooks out'],
   'PATCH /api/admin/notifications': ['updateNotificationChannels', 'Webhooks out'],
   'GET /api/admin/state': ['getAgentControls', 'Operations'],
@@ -272,6 +276,7 @@ const TAGS = [
   { name: 'Personas', description: 'Who a skill runs as, and which skills it may run' },
   { name: 'Skill runs', description: 'Invocations, ERP events and their runs' },
   { name: 'Schedules', description: 'Skills on Temporal Schedules' },
+  { name: 'Builders', description: 'Agents that build skills: drafted, compiled, dry-run, approved by a person, published' },
   { name: 'Audit', description: 'The trail of human and admin actions' },
   { name: 'Feedback', description: 'Ratings of issues and skill runs, what was done about them, and their summary' },
   { name: 'Webhooks in', description: 'Signed deliveries from the ERP and GitHub' },
@@ -364,6 +369,7 @@ export function openApiDocument(serverUrl = 'http://127.0.0.1:3000'): Record<str
       ...webhookPaths(),
       ...skillPaths(),
       ...feedbackPaths(),
+      ...buildPaths(),
       '/health': {
         get: {
           summary:

@@ -89,6 +89,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/builders/skill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the Skill Builder: describe a skill in plain words (create), or name one to improve from its feedback (refine); each draft compiles, is dry-run on the examples as the persona, and waits for a decision (audited; scope admin) */
+        post: operations["startSkillBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/builds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A build: its status and round, the draft (source, version, why that version, rationale, cited feedback), its dry runs with the writes they did not send, the decisions (scope admin) */
+        get: operations["getBuild"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/builds/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide on the build's draft, with an issue approval's body: approve publishes it (a refined skill as a 10 % canary), request_changes (with a comment) starts the next round, reject ends the build. The person's role must allow publishSkill (admins, by default); audited (scope admin) */
+        post: operations["decideBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1153,7 +1204,7 @@ export interface components {
         Health: {
             /** @description The installation's kill switch and stage flags; with an API key, as they apply to that key's organization (its own included). Never a failing check */
             agents?: components["schemas"]["AgentControls"];
-            /** @description database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s): true when passing */
+            /** @description database, temporal, workers (a workflow and an activity poller, of the build new runs go to, seen in the last 90 s), and with a workspace pool workspaceWorkers (an activity poller on each of its queues in the last 90 s): true when passing */
             checks: {
                 [key: string]: boolean;
             };
@@ -1605,6 +1656,64 @@ export interface components {
                 status: string;
                 version: string;
             }[];
+        };
+        /** @description A Skill Builder run (README "Skill Builder") */
+        SkillBuild: {
+            /** Format: date-time */
+            createdAt: string;
+            decisions: {
+                /** Format: date-time */
+                at: string;
+                comment: string | null;
+                decision: string;
+                reviewer: string;
+                round: number;
+            }[];
+            description: string;
+            draft: {
+                /** @enum {string} */
+                bump: "major" | "minor" | "patch" | "new";
+                changelog: string;
+                citedFeedback: string[];
+                rationale: string;
+                reasons: string[];
+                /** @description The skill file as proposed (status draft) */
+                source: string;
+                /** @description Set by the change: src/skills/versioning.ts */
+                version: string;
+            } | null;
+            dryRuns: {
+                error: string | null;
+                input: Record<string, never>;
+                invocationId: string;
+                output: Record<string, never> | null;
+                requests: unknown[];
+                /** @enum {string} */
+                status: "completed" | "failed";
+                wouldWrite: {
+                    body?: unknown;
+                    method: string;
+                    path: string;
+                    tool: string;
+                }[];
+            }[];
+            error: string | null;
+            examples: Record<string, never>[];
+            id: string;
+            /** @enum {string} */
+            kind: "skill";
+            /** @enum {string} */
+            mode: "create" | "refine";
+            persona: string;
+            publishedVersion: string | null;
+            requestedBy: string;
+            round: number;
+            skill: string | null;
+            /** @enum {string} */
+            status: "drafting" | "testing" | "awaiting_approval" | "published" | "rejected" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+            workflowId: string;
         };
         SkillPage: {
             hasMore: boolean;
@@ -2108,6 +2217,313 @@ export interface operations {
             };
             /** @description The key lacks the scope this operation needs (the message names it) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startSkillBuild: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description: string;
+                    /** @default [] */
+                    examples?: {
+                        [key: string]: unknown;
+                    }[];
+                    /**
+                     * @default create
+                     * @enum {string}
+                     */
+                    mode?: "create" | "refine";
+                    persona: string;
+                    skill?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The build, drafting */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillBuild"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refine: no such skill in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match, or the persona does not exist or is disabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The build id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The build */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillBuild"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such build in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A field, query parameter, path parameter or header breaks its rule: details name each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideBuild: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The build id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @enum {string} */
+                    decision: "approve" | "reject" | "request_changes";
+                    /** @enum {string} */
+                    gate?: "plan" | "final";
+                    reviewer?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The build after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillBuild"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The person's role may not publish skills */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such build in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The build is not waiting for a decision, or has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -167,7 +167,9 @@ export const organizationSettingsSchema = z.object({
   /**
    * Which roles may do what (src/identity/scopes.ts DEFAULT_PERMISSIONS): approve the plan or
    * the final change, answer questions, raise a budget (admins only by default), cancel,
-   * review a skill run's output, steer a running agent, approve a command. Checked when the action happens, so a change applies at once.
+   * review a skill run's output, steer a running agent, approve a command, decide on a Skill
+   * Builder's draft (publishSkill: admins only by default). Checked when the action happens, so
+   * a change applies at once.
    */
   permissions: z
     .strictObject({
@@ -179,6 +181,7 @@ export const organizationSettingsSchema = z.object({
       reviewSkillRun: roleList,
       steer: roleList,
       approveCommand: roleList,
+      publishSkill: roleList,
     })
     .prefault({}),
   /** The ERP side: where status events go, and the secret both directions sign with. */

@@ -776,3 +776,70 @@ export const consoleSessions = pgTable(
   },
   (t) => [index('console_sessions_key_idx').on(t.apiKeyId), index('console_sessions_expires_idx').on(t.expiresAt)],
 );
+
+/** What a Skill Builder run (workflows/builder.ts) drafted, tried and was told: README "Skill Builder". */
+export interface SkillBuildDraft {
+  /** The skill file as proposed (status draft, the version the change asks for). */
+  source: string;
+  slug: string;
+  version: string;
+  /** How far the version moves from the skill's current one, and why (src/skills/versioning.ts). */
+  bump: 'major' | 'minor' | 'patch' | 'new';
+  reasons: string[];
+  changelog: string;
+  rationale: string;
+  /** Refine: the feedback ids the proposal answers. */
+  citedFeedback: string[];
+  compiled: CompiledSkill;
+}
+
+export interface SkillBuildDryRun {
+  invocationId: string;
+  input: Record<string, unknown>;
+  status: 'completed' | 'failed';
+  output: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface SkillBuildDecision {
+  round: number;
+  decision: 'approve' | 'reject' | 'request_changes';
+  reviewer: string;
+  comment: string | null;
+  at: string;
+}
+
+/**
+ * One Skill Builder run: who asked for what, each round's draft and dry runs, and who decided.
+ * A version it publishes names this row in its changelog.
+ */
+export const skillBuilds = pgTable(
+  'skill_builds',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id').notNull(),
+    mode: text('mode').$type<'create' | 'refine'>().notNull(),
+    /** The skill refined, or (create) the one the draft names. */
+    skillSlug: text('skill_slug'),
+    description: text('description').notNull(),
+    /** Inputs the draft is dry-run on. */
+    examples: jsonb('examples').$type<Array<Record<string, unknown>>>().notNull(),
+    personaSlug: text('persona_slug').notNull(),
+    /** The person (or the key's name) who asked. */
+    requestedBy: text('requested_by').notNull(),
+    createdByKeyId: uuid('created_by_key_id'),
+    status: text('status').$type<'drafting' | 'testing' | 'awaiting_approval' | 'published' | 'rejected' | 'failed'>().notNull(),
+    round: integer('round').notNull().default(0),
+    draft: jsonb('draft').$type<SkillBuildDraft>(),
+    dryRuns: jsonb('dry_runs').$type<SkillBuildDryRun[]>().notNull().default([]),
+    decisions: jsonb('decisions').$type<SkillBuildDecision[]>().notNull().default([]),
+    publishedVersion: text('published_version'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('skill_builds_workflow_uq').on(t.workflowId), index('skill_builds_org_created_idx').on(t.organizationId, t.createdAt)],
+);

@@ -57,6 +57,7 @@ export const recordedStageReplies: FakeResponder = (request) => {
     },
   };
   if (tool === 'submit_output') return { tool, input: placeholderOutput(request) };
+  if (tool === 'submit_skill_draft') return { tool, input: recordedSkillDraft(request) };
   return tool ? replies[tool] : undefined;
 };
 
@@ -93,4 +94,53 @@ function issueTitle(request: RecordedRequest): string {
   const first = request.body.messages[0]?.content;
   const text = typeof first === 'string' ? first : JSON.stringify(first ?? '');
   return /Title: (.+)/.exec(text)?.[1]?.slice(0, 120) ?? 'the issue';
+}
+
+/**
+ * The Skill Builder offline: refining, the current file proposed again (a patch); creating, a
+ * small client-summary skill under an id the organization does not have yet.
+ */
+function recordedSkillDraft(request: RecordedRequest): Record<string, unknown> {
+  const first = request.body.messages[0]?.content;
+  const text = typeof first === 'string' ? first : JSON.stringify(first ?? '');
+  const current = /<skill>\n([\s\S]*?)\n<\/skill>/.exec(text)?.[1];
+  if (current) return { source: current, changelog: '[recorded reply] Clearer wording', rationale: '[recorded reply] The offline builder proposes the current file again.', citedFeedback: [] };
+  const taken = new Set((/The organization's skills: ([^\n]*?)(?: — |\n|$)/.exec(text)?.[1] ?? '').split(', ').map((id) => id.trim()));
+  let id = 'client-summary';
+  for (let n = 2; taken.has(id); n += 1) id = `client-summary-${n}`;
+  const source = [
+    '---',
+    `id: ${id}`,
+    'type: skill',
+    'version: 1.0.0',
+    'status: draft',
+    'category: client-services',
+    'triggers:',
+    '  - event: manual_invoke',
+    'inputs:',
+    '  - name: clientId',
+    '    type: string',
+    '    required: true',
+    'outputs:',
+    '  - name: summary',
+    '    type: string',
+    'permissions:',
+    '  - client:read',
+    '---',
+    '# Client Summary',
+    '',
+    '## Purpose',
+    '[recorded reply] Summarise a client for an account review.',
+    '',
+    '## Process',
+    '1. Read the client.',
+    '2. Summarise what matters for the review.',
+    '',
+    '## Error Handling',
+    '| Error | Action |',
+    '| --- | --- |',
+    '| Missing client context | Request additional info |',
+    '',
+  ].join('\n');
+  return { source, changelog: '[recorded reply] A client summary for account reviews', rationale: '[recorded reply] The offline builder always proposes this skill.', citedFeedback: [] };
 }

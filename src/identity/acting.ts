@@ -104,6 +104,7 @@ const ACTION_WORDS: Record<PersonAction, string> = {
   reviewSkillRun: "review a skill run's output",
   steer: 'message or interrupt a running agent',
   approveCommand: "approve or deny an agent's command",
+  publishSkill: "decide on a Skill Builder's draft",
 };
 
 function describeAction(action: PersonAction): string {

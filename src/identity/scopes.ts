@@ -36,7 +36,7 @@ export const ROLES = ['reviewer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a person may be allowed to do; each organization maps them to roles. */
-export const PERSON_ACTIONS = ['approvePlan', 'approveFinal', 'answer', 'raiseBudget', 'cancel', 'reviewSkillRun', 'steer', 'approveCommand'] as const;
+export const PERSON_ACTIONS = ['approvePlan', 'approveFinal', 'answer', 'raiseBudget', 'cancel', 'reviewSkillRun', 'steer', 'approveCommand', 'publishSkill'] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** Spending more money is an admin's decision; everything else any registered reviewer's. */
@@ -51,6 +51,8 @@ export const DEFAULT_PERMISSIONS: Record<PersonAction, Role[]> = {
   steer: ['reviewer', 'admin'],
   /** Let the code agent run a command the policy holds for a person (settings.repository.commandApproval). */
   approveCommand: ['reviewer', 'admin'],
+  /** Decide on a Skill Builder's draft: approving publishes a skill version for the organization. */
+  publishSkill: ['admin'],
 };
 
 export type Permissions = Partial<Record<PersonAction, Role[]>>;

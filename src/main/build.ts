@@ -1,3 +1,4 @@
+import { createSkillBuildService } from '../builds/service';
 import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 import { createControlsService } from '../controls/service';
 import { useStateSource } from '../metrics/state';
@@ -64,10 +65,12 @@ export function buildServices(deps: ServiceDeps) {
     ...(deps.maxConcurrentPipelines !== undefined ? { maxConcurrentPipelines: deps.maxConcurrentPipelines } : {}),
     ...(deps.workspacePool ? { workspacePool: deps.workspacePool } : {}),
   });
+  const skills = createSkillService({ db, runs, taskQueue });
   return {
     runs,
     issues,
-    skills: createSkillService({ db, runs, taskQueue }),
+    skills,
+    builds: createSkillBuildService({ db, runs, taskQueue, skills }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
     access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
     deliveries: createDeliveryLogService(db, { publicBaseUrl: deps.publicBaseUrl, outbound }),

@@ -7,7 +7,7 @@ import type { Stage } from '../contracts/issue';
  * edited: add the next version and point `PROMPT_VERSIONS` at it, so every recorded LLM call
  * names the exact prompt it used.
  */
-export type PromptName = Stage | 'controller';
+export type PromptName = Stage | 'controller' | 'skill-builder';
 
 export const PROMPT_VERSIONS: Record<PromptName, number> = {
   classify: 1,
@@ -20,6 +20,7 @@ export const PROMPT_VERSIONS: Record<PromptName, number> = {
   code: 3,
   review: 3,
   controller: 1,
+  'skill-builder': 1,
 };
 
 export interface Prompt {

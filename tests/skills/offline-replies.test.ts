@@ -49,3 +49,25 @@ Pick a date.
     expect(output).toMatchObject({ count: 0 });
   });
 });
+
+/** The Skill Builder offline: a draft that compiles, under an id the organization does not have; a refinement proposes the current file. */
+describe('recorded replies for the Skill Builder', () => {
+  const draftFor = (firstMessage: string) => {
+    const request = { key: 'submit_skill_draft', body: { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: firstMessage }], tools: [] } } as unknown as RecordedRequest;
+    const reply = recordedStageReplies(request);
+    if (!reply || !('tool' in reply)) throw new Error('no submit_skill_draft reply');
+    return reply.input as { source: string; changelog: string };
+  };
+
+  it('creates a skill that compiles, with an id of its own', () => {
+    const first = compileSkill('draft.md', draftFor("Write a new skill.\n\nThe organization's skills: brief-creator — the new skill needs an id of its own.").source);
+    expect(first.id).toBe('client-summary');
+    const second = compileSkill('draft.md', draftFor("Write a new skill.\n\nThe organization's skills: client-summary, client-summary-2 — the new skill needs an id of its own.").source);
+    expect(second.id).toBe('client-summary-3');
+  });
+
+  it('refines by proposing the current file again', () => {
+    const source = '---\nid: x\n---';
+    expect(draftFor(`Write the next version of the skill x.\n\nThe current version (1.0.0):\n<skill>\n${source}\n</skill>`).source).toBe(source);
+  });
+});

@@ -8,6 +8,7 @@ export function createStubApp(overrides: Partial<ApiDeps> = {}) {
   return createApp({
     issues: {} as never,
     skills: {} as never,
+    builds: {} as never,
     schedules: {} as never,
     deliveries: {} as never,
     controls: {} as never,

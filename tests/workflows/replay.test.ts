@@ -62,6 +62,8 @@ describe('replay of recorded workflow histories', () => {
         'issue-workspace-pool-reopened.json',
         // A dry run of a skill: its review recorded and taken as approved, nothing synced.
         'skill-dry-run.json',
+        // The Skill Builder: a draft repaired, dry-run, sent back once, approved and published.
+        'skill-build-created.json',
       ]),
     );
   });

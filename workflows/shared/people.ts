@@ -34,7 +34,7 @@ export interface PersonActionInput {
   details: Record<string, unknown>;
 }
 
-export function personChecks(activities: PeopleActivities, organizationId: string, target: { type: 'issue' | 'invocation'; id: string }) {
+export function personChecks(activities: PeopleActivities, organizationId: string, target: { type: 'issue' | 'invocation' | 'build'; id: string }) {
   /** The role each person had when last checked, for the audit entry. */
   const roles = new Map<string, string>();
   const local = proxyLocalActivities<Pick<BookkeepingActivities, 'verifyReviewer'>>(LOCAL_BOOKKEEPING_OPTIONS);

@@ -1,0 +1,48 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from './client';
+import { type SkillBuildDecision, type SkillBuildDraft, type SkillBuildDryRun, skillBuilds } from './schema';
+
+export type SkillBuildRecord = typeof skillBuilds.$inferSelect;
+export type NewSkillBuild = Pick<typeof skillBuilds.$inferInsert, 'id' | 'organizationId' | 'workflowId' | 'mode' | 'skillSlug' | 'description' | 'examples' | 'personaSlug' | 'requestedBy' | 'createdByKeyId'>;
+
+/** The API's row before the workflow starts; false when it was there already (a repeated request). */
+export async function insertSkillBuild(db: Database, build: NewSkillBuild): Promise<boolean> {
+  const rows = await db.insert(skillBuilds).values({ ...build, status: 'drafting' }).onConflictDoNothing().returning({ id: skillBuilds.id });
+  return rows.length > 0;
+}
+
+export async function getSkillBuild(db: Database, organizationId: string, id: string): Promise<SkillBuildRecord | undefined> {
+  const [row] = await db.select().from(skillBuilds).where(and(eq(skillBuilds.organizationId, organizationId), eq(skillBuilds.id, id)));
+  return row;
+}
+
+/** A change the workflow records; a decision is appended (once per round: a retry does not repeat it). */
+export async function updateSkillBuild(
+  db: Database,
+  ref: { organizationId: string; id: string },
+  change: {
+    status?: SkillBuildRecord['status'];
+    round?: number;
+    skillSlug?: string;
+    draft?: SkillBuildDraft;
+    dryRuns?: SkillBuildDryRun[];
+    decision?: SkillBuildDecision;
+    publishedVersion?: string;
+    error?: string | null;
+  },
+): Promise<void> {
+  const { decision, ...fields } = change;
+  await db
+    .update(skillBuilds)
+    .set({
+      ...fields,
+      ...(decision
+        ? {
+            decisions: sql`case when exists (select 1 from jsonb_array_elements(${skillBuilds.decisions}) d where (d->>'round')::int = ${decision.round})
+              then ${skillBuilds.decisions} else ${skillBuilds.decisions} || ${JSON.stringify([decision])}::jsonb end`,
+          }
+        : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(skillBuilds.organizationId, ref.organizationId), eq(skillBuilds.id, ref.id)));
+}
