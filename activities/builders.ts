@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { canonicalJson } from '../src/canonical-json';
 import { jsonSchemaOf } from '../src/contracts/json-schema';
 import type { ModelTier } from '../src/contracts/policy';
 import { putAgentMessage, storeToolResult } from '../src/db/agent-transcripts';
@@ -224,6 +225,11 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
       if (!draft) throw toActivityFailure(new AppError('CONFLICT', `build ${build.id} has no draft to publish`));
       const current = await currentOf(build);
       const source = withFrontmatter(draft.source, { version: draft.version, status: 'active' });
+      // What goes out is what was reviewed and dry-run: only its status may differ.
+      const final = await compiler.compile('build.md', source);
+      if (!sameSkillBut(final, draft.compiled) || final.status !== 'active' || final.version !== draft.version) {
+        throw toActivityFailure(new AppError('CONFLICT', `build ${build.id}: the approved draft could not be published unchanged (its file does not set status and version plainly)`));
+      }
       const changelog = `${draft.changelog}\n\nBuilt by the Skill Builder (build ${build.id}, ${build.mode}, round ${build.round + 1}): asked by ${build.requestedBy}, approved by ${input.reviewer}.${draft.citedFeedback.length > 0 ? ` Answers feedback ${draft.citedFeedback.join(', ')}.` : ''}`;
       try {
         await publishSkill(db, input.organizationId, source, changelog, 'build.md', (file, text) => compiler.compile(file, text));
@@ -249,4 +255,11 @@ export function withFrontmatter(source: string, values: { version: string; statu
     front = line.test(front) ? front.replace(line, `${key}: ${value}`) : `${front}\n${key}: ${value}`;
   }
   return `---\n${front}\n---${source.slice(match[0].length)}`;
+}
+
+/** Two compiled skills are the same skill apart from their status, version, checksum and system context (which quotes the version). */
+function sameSkillBut(a: CompiledSkill, b: CompiledSkill): boolean {
+  const strip = ({ status: _status, version: _version, checksum: _checksum, systemContext: _context, ...rest }: CompiledSkill) => rest;
+  // Canonical: the draft's copy comes back from jsonb, whose key order is its own.
+  return canonicalJson(strip(a)) === canonicalJson(strip(b));
 }
