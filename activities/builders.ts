@@ -136,6 +136,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
     const current = await currentOf(build);
     if (build.mode === 'refine' && compiled.id !== build.skillSlug) return { problem: `The id must stay ${build.skillSlug} (it is ${compiled.id}).` };
     if (build.mode === 'create' && (await getSkill(db, build.organizationId, compiled.id))) return { problem: `A skill ${compiled.id} exists already: choose another id.` };
+    if (build.mode === 'create' && input.citedFeedback.length > 0) return { problem: 'citedFeedback is for refining a skill: a new skill has no feedback yet; send an empty list.' };
     if (build.mode === 'refine') {
       const known = new Set((await feedbackOn(build.organizationId, compiled.id)).map((note) => note.id));
       const unknown = input.citedFeedback.filter((id) => !known.has(id));
@@ -145,7 +146,14 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
     const change = current ? requiredBump(current.compiled, compiled) : undefined;
     const version = current && change ? nextVersion(current.version, change.bump) : '1.0.0';
     const source = withFrontmatter(input.source, { version, status: 'draft' });
-    const normalized = await compiler.compile('draft.md', source);
+    let normalized: CompiledSkill;
+    try {
+      normalized = await compiler.compile('draft.md', source);
+    } catch (error) {
+      if (error instanceof SkillCompileError) return { problem: 'Write version and status as plain top-level `version:` and `status:` lines, once each: the builder sets them.' };
+      throw error;
+    }
+    if (normalized.version !== version || normalized.status !== 'draft') return { problem: 'Write version and status as plain top-level `version:` and `status:` lines, once each: the builder sets them.' };
     return {
       draft: {
         source,

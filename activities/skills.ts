@@ -205,7 +205,8 @@ export function createSkillActivities(deps: SkillDeps) {
         // A dry run tells the ERP nothing: no AgentInvocation record, no callback.
         erpSync: !request.dryRun && erpSettings.apiUrl !== undefined,
         statusCallbacks: !request.dryRun && erpSettings.callbackUrl !== undefined,
-        ...(settings.mcp.servers.some((server) => offersToSkill(server, request.skill)) ? { mcp: true } : {}),
+        // A dry run changes nothing: no MCP server (its tools may write) is offered to it.
+        ...(!request.dryRun && settings.mcp.servers.some((server) => offersToSkill(server, request.skill)) ? { mcp: true } : {}),
         ...(deps.maxConcurrentSkillRuns ? { concurrency: skillRunConcurrency(organization.tier, organization.settings, deps.maxConcurrentSkillRuns) } : {}),
         controls: (await readControls(db, organizationId)).effective,
       };
@@ -306,7 +307,9 @@ export function createSkillActivities(deps: SkillDeps) {
       let countedAtStart = false;
       const runtime = currentActivity();
       try {
-        if (parseMcpToolName(call.name)) {
+        if (parseMcpToolName(call.name) && context.dryRun) {
+          throw new ToolInputError('MCP tools are not called in a dry run (they may change things)');
+        } else if (parseMcpToolName(call.name)) {
           // An MCP tool of a server that offers its tools to this skill (README "MCP tools").
           countedAtStart = (await mcp.admit(input.organizationId, { skill: context.skill.id }, call.name)).atMostOnce;
           try {

@@ -297,7 +297,7 @@ export function createWorkspaceHostActivities(deps: WorkspaceHostDeps) {
       return withHeartbeat(currentActivity(), (async () => {
         const dir = dirOf(input);
         if (await exists(dir)) return { hostQueue: deps.hostQueue, created: false, host: os.hostname() };
-        const bundle = await deps.transfers.open(input.source);
+        const bundle = await deps.transfers.open(input.source, input);
         const staging = `${dir}.staging-${randomUUID()}`;
         await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o711 });
         try {

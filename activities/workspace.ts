@@ -328,7 +328,7 @@ export function createWorkspaceActivities(deps: WorkspaceDeps) {
   async function importChange(input: WorkspaceRef & { round: number; workerType?: WorkerType; outcome: WorkspaceChangeOutcome }): Promise<ChangeResult> {
     const plan = await planChange(input);
     await logNotices(db, input, input.outcome.notices);
-    const bundle = input.outcome.bundle ? await (deps.transfers as TransferStore).open(input.outcome.bundle) : null;
+    const bundle = input.outcome.bundle ? await (deps.transfers as TransferStore).open(input.outcome.bundle, input) : null;
     return recordChange(input, plan, input.outcome.tests, bundle);
   }
 

@@ -412,8 +412,10 @@ export function secretsInWorkspaceWorkerEnvironment(env: Record<string, string |
   const DATABASE = /^(DATABASE_URL|PG(HOST|HOSTADDR|PORT|DATABASE|USER|PASSWORD|PASSFILE|SERVICE|SERVICEFILE|SSLKEY|SSLCERT))$/;
   const SECRET_LIKE = /(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL|AUTH)/i;
   const ALLOWED = new Set(['TEMPORAL_API_KEY', 'TEMPORAL_TLS_KEY_PATH']);
+  // The exporter's headers carry a vendor's API key (configuredSecrets counts them as one).
+  const HEADERS = new Set(['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']);
   return Object.keys(env)
-    .filter((name) => env[name] !== undefined && env[name] !== '' && !ALLOWED.has(name) && (DATABASE.test(name) || SECRET_LIKE.test(name)))
+    .filter((name) => env[name] !== undefined && env[name] !== '' && !ALLOWED.has(name) && (DATABASE.test(name) || SECRET_LIKE.test(name) || HEADERS.has(name)))
     .sort();
 }
 

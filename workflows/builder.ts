@@ -52,12 +52,14 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
 
   // ---- the reviewer's decision (the API's update; the Web UI's and CLI's too) --------------
   let decision: SkillBuildDecisionInput | null = null;
+  /** True only while the build waits for a decision: one taken ends it at once, before any await. */
+  let waiting = false;
   setHandler(
     skillBuildDecisionUpdate,
     async (input) => {
       await people.perform({ via: 'update', person: input.reviewer, action: 'build.decide', details: { decision: input.decision, round: progress.round } }, async () => {
         await people.authorize(input.reviewer, 'publishSkill');
-        if (progress.status !== 'awaiting_approval' || decision) throw ApplicationFailure.create({ type: 'NotWaiting', message: `the build is not waiting for a decision (${progress.status})`, nonRetryable: true });
+        if (!waiting || progress.status !== 'awaiting_approval' || decision) throw ApplicationFailure.create({ type: 'NotWaiting', message: `the build is not waiting for a decision (${progress.status})`, nonRetryable: true });
         decision = input;
       });
       return progress;
@@ -67,7 +69,7 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
         if (!input || !['approve', 'reject', 'request_changes'].includes(input.decision)) throw new Error('decision must be approve, reject or request_changes');
         if (typeof input.reviewer !== 'string' || !input.reviewer.trim()) throw new Error('reviewer is required');
         if (input.decision === 'request_changes' && !input.comment?.trim()) throw new Error('request_changes needs a comment saying what to change');
-        if (progress.status !== 'awaiting_approval' || decision) throw new Error(`the build is not waiting for a decision (${progress.status})`);
+        if (!waiting || progress.status !== 'awaiting_approval' || decision) throw new Error(`the build is not waiting for a decision (${progress.status})`);
       },
     },
   );
@@ -120,7 +122,9 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
       }
 
       await record('awaiting_approval', { dryRuns });
+      waiting = true;
       await condition(() => decision !== null);
+      waiting = false;
       const decided = decision as unknown as SkillBuildDecisionInput;
       decision = null;
       const round = progress.round;

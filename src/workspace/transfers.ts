@@ -38,8 +38,8 @@ export interface TransferStore {
   readonly root: string;
   /** Moves `file` into the store under the issue (the file is gone from where it was). */
   put(owner: { organizationId: string; issueId: string }, file: string): Promise<TransferRef>;
-  /** The stored file's path, once its size and digest match the ref. */
-  open(ref: TransferRef): Promise<string>;
+  /** The stored file's path, once it is the owner's and its size and digest match the ref. */
+  open(ref: TransferRef, owner: { organizationId: string; issueId: string }): Promise<string>;
   /** Removes an issue's transfers (when it ends, or by the sweep). */
   removeIssue(owner: { organizationId: string; issueId: string }): Promise<void>;
 }
@@ -66,8 +66,10 @@ export function createTransferStore(root: string): TransferStore {
       });
       return { key, ...digest };
     },
-    async open(ref) {
+    async open(ref, owner) {
       if (!KEY_PATTERN.test(ref.key)) throw new TransferError(`invalid transfer key ${JSON.stringify(ref.key).slice(0, 200)}`);
+      // A ref names its issue: one handed back for another issue (or tenant) is refused.
+      if (!ref.key.startsWith(`${owner.organizationId}/${owner.issueId}/`)) throw new TransferError(`transfer ${ref.key} is not issue ${owner.issueId}'s`);
       const file = path.join(resolved, ref.key);
       const found = await sha256Of(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') throw new TransferError(`transfer ${ref.key} is not in ${resolved} (is TRANSFER_DIR the same directory on both pools?)`);

@@ -1,4 +1,11 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { organizations } from '../../src/db/schema';
 import path from 'node:path';
 import { startFakeErp, type FakeErp } from '../../src/fakes/fake-erp';
 import type { FakeReply } from '../../src/fakes/fake-anthropic';
@@ -30,6 +37,10 @@ describe('skill dry runs', () => {
 
   const post = async (urlPath: string, body?: unknown) => (await h.post(org.apiKey, urlPath, body)) as { status: number; body: Json };
   const view = async (id: string) => (await h.getJson(org.apiKey, `/api/invocations/${id}`)) as Json;
+  const setSettings = async (change: Record<string, unknown>) => {
+    const [row] = await h.db.db.select().from(organizations).where(eq(organizations.id, org.organizationId));
+    await h.db.db.update(organizations).set({ settings: { ...(row?.settings as object), ...change } }).where(eq(organizations.id, org.organizationId));
+  };
   const ended = (id: string) => eventually(() => view(id), (v) => ['completed', 'failed'].includes(v['status']), 60_000);
 
   beforeAll(async () => {
@@ -85,6 +96,50 @@ describe('skill dry runs', () => {
     // Listed as a dry run too.
     const list = (await h.getJson(org.apiKey, '/api/invocations')) as Json;
     expect(list['items'].find((item: Json) => item['id'] === started.body['id'])).toMatchObject({ dryRun: true });
+  });
+
+  it("offers a dry run no MCP tool, and calls none it names (an MCP tool may write)", async () => {
+    // A server that offers its tools to every skill, and counts what is called.
+    const calls: string[] = [];
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void (async () => {
+          const mcp = new McpServer({ name: 'tickets', version: '1.0.0' });
+          mcp.registerTool('create_ticket', { description: 'Open a ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
+            calls.push(title);
+            return { content: [{ type: 'text', text: 'opened' }] };
+          });
+          const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+          response.on('close', () => void transport.close());
+          await mcp.connect(transport);
+          const text = Buffer.concat(chunks).toString('utf8');
+          await transport.handleRequest(request, response, text ? JSON.parse(text) : undefined);
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+      await setSettings({ mcp: { servers: [{ name: 'tickets', url, stages: [], skills: ['*'] }] } });
+      h.fake.onTool(
+        'submit_output',
+        { calls: [{ name: 'mcp__tickets__create_ticket', input: { title: 'from a dry run' } }] } satisfies FakeReply,
+        { tool: 'submit_output', input: brief } satisfies FakeReply,
+      );
+      const started = await post('/api/skills/brief-creator/invoke', { persona: PERSONA, input: { clientId: 'c1', request: 'x' }, dryRun: true });
+      expect(await ended(started.body['id'])).toMatchObject({ status: 'completed', dryRun: true });
+      const offered = (h.fake.requests.filter((request) => request.key === 'submit_output').at(-2)?.body.tools ?? []).map((tool) => tool.name);
+      expect(offered.some((name) => name.startsWith('mcp__'))).toBe(false);
+      const refused = (await listToolCalls(h.db.db, { organizationId: org.organizationId, invocationId: started.body['id'] })).find((call) => call.name.startsWith('mcp__'));
+      // Refused as a tool the run was not given (runSkillTool refuses MCP calls of a dry run too, behind it).
+      expect(refused).toMatchObject({ isError: 1, executions: 0, output: 'mcp__tickets__create_ticket is not available to this run' });
+      expect(calls).toEqual([]);
+    } finally {
+      await setSettings({ mcp: { servers: [] } });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('writes for real without dryRun, and refuses a dryRun that is not a boolean', async () => {

@@ -39,11 +39,12 @@ describe('workspace pool configuration', () => {
       ANTHROPIC_API_KEY: 'sk-ant',
       GITHUB_TOKEN: 'ghp',
       ERP_WEBHOOK_SECRET: 's',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=v',
       SOME_PASSWORD: 'p',
       AWS_SECRET_ACCESS_KEY: 'k',
       EMPTY_TOKEN: '',
     };
-    expect(secretsInWorkspaceWorkerEnvironment(env)).toEqual(['ANTHROPIC_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'ERP_WEBHOOK_SECRET', 'GITHUB_TOKEN', 'PGPASSWORD', 'SOME_PASSWORD']);
+    expect(secretsInWorkspaceWorkerEnvironment(env)).toEqual(['ANTHROPIC_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'ERP_WEBHOOK_SECRET', 'GITHUB_TOKEN', 'OTEL_EXPORTER_OTLP_HEADERS', 'PGPASSWORD', 'SOME_PASSWORD']);
     expect(secretsInWorkspaceWorkerEnvironment({ PATH: '/usr/bin', TEMPORAL_API_KEY: 'k', WORKSPACES_DIR: '/w' })).toEqual([]);
   });
 
@@ -84,24 +85,26 @@ describe('transfer store', () => {
     const ref = await store.put({ organizationId: 'org-1', issueId: 'issue-1' }, source);
     expect(fs.existsSync(source)).toBe(false);
     expect(ref).toMatchObject({ key: expect.stringMatching(/^org-1\/issue-1\/[0-9a-f-]{36}\.bundle$/), bytes: 12 });
-    expect(fs.readFileSync(await store.open(ref), 'utf8')).toBe('bundle bytes');
+    expect(fs.readFileSync(await store.open(ref, { organizationId: 'org-1', issueId: 'issue-1' }), 'utf8')).toBe('bundle bytes');
+    // A ref handed back for another issue (or tenant) is refused.
+    await expect(store.open(ref, { organizationId: 'org-2', issueId: 'issue-1' })).rejects.toThrow("is not issue issue-1's");
     await store.removeIssue({ organizationId: 'org-1', issueId: 'issue-1' });
-    await expect(store.open(ref)).rejects.toThrow(/is not in/);
+    await expect(store.open(ref, { organizationId: 'org-1', issueId: 'issue-1' })).rejects.toThrow(/is not in/);
   });
 
   it('refuses a file changed after it was handed over', async () => {
     const store = createTransferStore(path.join(root, 'store'));
     const ref = await store.put({ organizationId: 'org-1', issueId: 'issue-1' }, file('the real bundle'));
     fs.writeFileSync(path.join(store.root, ref.key), 'the real bundlE');
-    await expect(store.open(ref)).rejects.toThrow(new TransferError(`transfer ${ref.key} does not match its digest: refused`));
+    await expect(store.open(ref, { organizationId: 'org-1', issueId: 'issue-1' })).rejects.toThrow(new TransferError(`transfer ${ref.key} does not match its digest: refused`));
   });
 
   it('refuses keys and owners that would leave the store', async () => {
     const store = createTransferStore(path.join(root, 'store'));
     fs.writeFileSync(path.join(root, 'secret'), 'x');
     const sha256 = 'a'.repeat(64);
-    await expect(store.open({ key: '../secret', sha256, bytes: 1 })).rejects.toThrow(TransferError);
-    await expect(store.open({ key: 'org/issue/../../../secret', sha256, bytes: 1 })).rejects.toThrow(TransferError);
+    await expect(store.open({ key: '../secret', sha256, bytes: 1 }, { organizationId: 'org', issueId: 'issue' })).rejects.toThrow(TransferError);
+    await expect(store.open({ key: 'org/issue/../../../secret', sha256, bytes: 1 }, { organizationId: 'org', issueId: 'issue' })).rejects.toThrow(TransferError);
     await expect(store.put({ organizationId: '..', issueId: 'x' }, file('y'))).rejects.toThrow('invalid transfer owner');
     await expect(store.removeIssue({ organizationId: 'org', issueId: '../..' })).rejects.toThrow('invalid transfer owner');
   });

@@ -59,8 +59,8 @@ describe('workspace sweep', () => {
 
     const removed = await sweepWorkspaces({ db: db.db, workspacesDir: path.join(tmp, 'workspaces'), mirrorsDir: path.join(tmp, 'mirrors'), transferDir: transfers.root, ttlMs: 3_600_000 });
     expect(removed).toEqual({ workspaces: 3, mirrors: 1, transfers: 1 });
-    await expect(transfers.open(runningTransfer)).resolves.toEqual(expect.any(String));
-    await expect(transfers.open(endedTransfer)).rejects.toThrow('is not in');
+    await expect(transfers.open(runningTransfer, { organizationId, issueId: running.issue.id })).resolves.toEqual(expect.any(String));
+    await expect(transfers.open(endedTransfer, { organizationId, issueId: ended.issue.id })).rejects.toThrow('is not in');
     expect(fs.existsSync(workspaceDir(running.spec))).toBe(true);
     expect(fs.existsSync(mirrorDir(running.spec))).toBe(true);
     expect(fs.existsSync(workspaceDir(ended.spec))).toBe(false);
