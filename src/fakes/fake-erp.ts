@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { ERP_BUILD_COLLECTIONS, type ErpBuildCollection, type ContentTrigger, triggerCycle } from '../contracts/erp-records';
 
 /**
  * A local HTTP server that speaks the ERP's REST API as skills use it (`/api/v1/<collection>`,
  * ERP-CONTRACT.md): records in memory, `?organizationId=` + `X-Organization-Id` scoping, a
  * Bearer service key, Idempotency-Key on writes, and the AgentSkill endpoint skills sync to.
+ * Form templates and content triggers are validated as the ERP would (src/contracts/erp-records.ts):
+ * their shape (422), a name unique in the organization (409), a skill an action invokes that the
+ * organization has and has enabled, and no chain of triggers that loops (422).
  * Tests point organizations' `settings.erp.apiUrl` at it.
  */
 
@@ -70,7 +75,12 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
     }
     if (req.method === 'POST' && !id) {
       if (typeof idempotencyKey === 'string' && byIdempotencyKey.has(idempotencyKey)) return send(res, 200, byIdempotencyKey.get(idempotencyKey));
-      const fields = (req.body ?? {}) as Record<string, unknown>;
+      let fields = (req.body ?? {}) as Record<string, unknown>;
+      if (collection in ERP_BUILD_COLLECTIONS) {
+        const refused = validateBuilderRecord(collection as ErpBuildCollection, fields, organizationId);
+        if ('status' in refused) return send(res, refused.status, { error: refused.error });
+        fields = refused.record;
+      }
       // AgentSkill is keyed by slug: a sync of a new version updates the same record.
       const existing = collection === 'agent-skills' ? [...items.values()].find((r) => r['organizationId'] === organizationId && r['slug'] === fields['slug']) : undefined;
       const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId }; // the scope is ours, not the body's
@@ -86,6 +96,26 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
       return send(res, 200, record);
     }
     return send(res, 405, { error: `${req.method} not supported here` });
+  }
+
+  /** A form template or content trigger as the ERP would take it, or its refusal. */
+  function validateBuilderRecord(collection: ErpBuildCollection, body: Record<string, unknown>, organizationId: string): { record: Record<string, unknown> } | { status: number; error: string } {
+    const parsed = ERP_BUILD_COLLECTIONS[collection].safeParse(body);
+    if (!parsed.success) return { status: 422, error: z.prettifyError(parsed.error) };
+    const record = parsed.data as Record<string, unknown> & { name: string };
+    const own = [...collectionOf(collection).values()].filter((existing) => existing['organizationId'] === organizationId);
+    if (own.some((existing) => existing['name'] === record.name)) return { status: 409, error: `a ${collection.slice(0, -1)} named ${record.name} exists` };
+    if (collection === 'content-triggers') {
+      const trigger = record as unknown as ContentTrigger;
+      if (trigger.action.type === 'invoke_skill') {
+        const skill = trigger.action.skill;
+        const known = [...collectionOf('agent-skills').values()].find((existing) => existing['organizationId'] === organizationId && existing['slug'] === skill);
+        if (!known || known['isEnabled'] === false) return { status: 422, error: `action.skill: no enabled agent skill ${skill}` };
+      }
+      const cycle = triggerCycle([...(own as unknown as ContentTrigger[]), trigger]);
+      if (cycle) return { status: 422, error: `the triggers would loop: ${cycle.join(' → ')}` };
+    }
+    return { record };
   }
 
   const server = http.createServer((req, res) => {
