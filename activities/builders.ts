@@ -17,6 +17,7 @@ import { currentVersionOf } from '../src/skills/rollout';
 import { nextVersion, requiredBump } from '../src/skills/versioning';
 import { listSkillVersions } from '../src/db/skills';
 import type { SkillBuildDecisionInput } from '../workflows/definitions';
+import { type BuilderToolsTurn, type BuilderTurnInput, builderLoopId } from './build-turns';
 import { currentActivity } from './context';
 import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
@@ -24,7 +25,7 @@ import { takeModelTurn } from './agent-turn';
 import { truncate } from './stages';
 
 /**
- * The Skill Builder's activities (README "Skill Builder"): one model turn of the drafting agent
+ * The Skill Builder's activities (README "Builder agents"): one model turn of the drafting agent
  * — its draft compiled in the isolated compiler, checked and versioned here, problems handed
  * back as the tool's result — the build's record, and publishing the approved draft. The
  * workflow (workflows/builder.ts) runs the loop, the dry runs and the reviewer's gate.
@@ -52,19 +53,8 @@ const DRAFT_TOOL: LlmTool = {
   input_schema: jsonSchemaOf(draftInputSchema) as LlmTool['input_schema'],
 };
 
-export type SkillBuilderTurnResult =
-  | { kind: 'final'; costUsd: number; skill: string; version: string }
-  | { kind: 'tools'; costUsd: number; toolCalls: Array<{ toolUseId: string; name: string }>; repairs: number; problem?: string };
-
-export interface SkillBuilderTurnInput {
-  organizationId: string;
-  buildId: string;
-  round: number;
-  turn: number;
-  forceFinal: boolean;
-}
-
-const loopIdOf = (buildId: string, round: number) => `build:${buildId}:round-${round}`;
+export type SkillBuilderTurnResult = { kind: 'final'; costUsd: number; skill: string; version: string } | BuilderToolsTurn;
+export type SkillBuilderTurnInput = BuilderTurnInput;
 /** Feedback the refine prompt shows (newest first). */
 const MAX_FEEDBACK = 50;
 
@@ -91,7 +81,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
 
   /** The refined skill's version now (what `latest` runs), or undefined for a new skill. */
   async function currentOf(build: SkillBuildRecord) {
-    if (build.mode !== 'refine' || !build.skillSlug) return undefined;
+    if (build.mode === 'create' || !build.skillSlug) return undefined;
     return currentVersionOf(await listSkillVersions(db, build.organizationId, build.skillSlug));
   }
 
@@ -99,7 +89,11 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
   async function firstMessage(build: SkillBuildRecord): Promise<string> {
     const existing = (await listSkills(db, build.organizationId)).map((skill) => skill.slug);
     const parts = [
-      build.mode === 'create' ? 'Write a new skill.' : `Write the next version of the skill ${build.skillSlug}.`,
+      build.mode === 'create'
+        ? 'Write a new skill.'
+        : build.mode === 'extend'
+          ? `Write the next version of the skill ${build.skillSlug}, with the capability the request asks for (a permission, an input, an output, or a section). Keep everything else as it is.`
+          : `Write the next version of the skill ${build.skillSlug}.`,
       `<request>\n${build.description}\n</request>`,
       build.examples.length > 0 ? `Inputs it will be tried on:\n${JSON.stringify(build.examples, null, 2)}` : '',
       `The organization's skills: ${existing.join(', ') || '(none)'}${build.mode === 'create' ? ' — the new skill needs an id of its own.' : ''}`,
@@ -134,16 +128,24 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
       throw error;
     }
     const current = await currentOf(build);
-    if (build.mode === 'refine' && compiled.id !== build.skillSlug) return { problem: `The id must stay ${build.skillSlug} (it is ${compiled.id}).` };
+    if (build.mode !== 'create' && compiled.id !== build.skillSlug) return { problem: `The id must stay ${build.skillSlug} (it is ${compiled.id}).` };
     if (build.mode === 'create' && (await getSkill(db, build.organizationId, compiled.id))) return { problem: `A skill ${compiled.id} exists already: choose another id.` };
     if (build.mode === 'create' && input.citedFeedback.length > 0) return { problem: 'citedFeedback is for refining a skill: a new skill has no feedback yet; send an empty list.' };
-    if (build.mode === 'refine') {
+    if (build.mode !== 'create') {
       const known = new Set((await feedbackOn(build.organizationId, compiled.id)).map((note) => note.id));
       const unknown = input.citedFeedback.filter((id) => !known.has(id));
       if (unknown.length > 0) return { problem: `citedFeedback names feedback this skill does not have: ${unknown.join(', ')}` };
     }
     // The version and status are ours to set: the change decides the version, and it is a draft until approved.
     const change = current ? requiredBump(current.compiled, compiled) : undefined;
+    if (current && change && build.mode === 'extend') {
+      // A feature is at least a minor version, and there must be one.
+      change.reasons.push(...addedSections(current.compiled, compiled));
+      if (change.reasons.length === 0) {
+        return { problem: 'This draft adds no capability: add what the request asks for — a permission, an input, an output, or a section (Founder Knowledge, an Error Handling rule).' };
+      }
+      if (change.bump === 'patch') change.bump = 'minor';
+    }
     const version = current && change ? nextVersion(current.version, change.bump) : '1.0.0';
     const source = withFrontmatter(input.source, { version, status: 'draft' });
     let normalized: CompiledSkill;
@@ -174,7 +176,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
     async skillBuilderTurn(input: SkillBuilderTurnInput): Promise<SkillBuilderTurnResult> {
       const runtime = currentActivity();
       const build = await requireBuild(input);
-      const ref = { organizationId: input.organizationId, loopId: loopIdOf(input.buildId, input.round) };
+      const ref = { organizationId: input.organizationId, loopId: builderLoopId(input.buildId, input.round) };
       if (input.turn === 0) await putAgentMessage(db, ref, 0, 'user', await firstMessage(build));
       const prompt = loadPrompt('skill-builder');
       const { costUsd, uses } = await takeModelTurn(deps, runtime, ref, {
@@ -238,7 +240,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
       if (!sameSkillBut(final, draft.compiled) || final.status !== 'active' || final.version !== draft.version) {
         throw toActivityFailure(new AppError('CONFLICT', `build ${build.id}: the approved draft could not be published unchanged (its file does not set status and version plainly)`));
       }
-      const changelog = `${draft.changelog}\n\nBuilt by the Skill Builder (build ${build.id}, ${build.mode}, round ${build.round + 1}): asked by ${build.requestedBy}, approved by ${input.reviewer}.${draft.citedFeedback.length > 0 ? ` Answers feedback ${draft.citedFeedback.join(', ')}.` : ''}`;
+      const changelog = `${draft.changelog}\n\nBuilt by the ${build.mode === 'extend' ? 'Feature Builder' : 'Skill Builder'} (build ${build.id}, ${build.mode}, round ${build.round + 1}): asked by ${build.requestedBy}, approved by ${input.reviewer}.${draft.citedFeedback.length > 0 ? ` Answers feedback ${draft.citedFeedback.join(', ')}.` : ''}`;
       try {
         await publishSkill(db, input.organizationId, source, changelog, 'build.md', (file, text) => compiler.compile(file, text));
       } catch (error) {
@@ -263,6 +265,21 @@ export function withFrontmatter(source: string, values: { version: string; statu
     front = line.test(front) ? front.replace(line, `${key}: ${value}`) : `${front}\n${key}: ${value}`;
   }
   return `---\n${front}\n---${source.slice(match[0].length)}`;
+}
+
+/**
+ * The sections a feature adds (README "Builder agents", the Feature Builder): Founder Knowledge
+ * or Error Handling where there was none, and Error Handling rules that let a run ask a person
+ * (request_info) or stop for a review (flag_for_review) where it could not.
+ */
+export function addedSections(previous: CompiledSkill, next: CompiledSkill): string[] {
+  const added: string[] = [];
+  if (previous.founderKnowledge.length === 0 && next.founderKnowledge.length > 0) added.push('section Founder Knowledge is added');
+  if (previous.errorHandling.length === 0 && next.errorHandling.length > 0) added.push('section Error Handling is added');
+  for (const [kind, what] of [['ask', 'ask a person for information (request_info)'], ['review', 'stop for a review (flag_for_review)']] as const) {
+    if (!previous.errorHandling.some((rule) => rule.kind === kind) && next.errorHandling.some((rule) => rule.kind === kind)) added.push(`error handling can ${what}`);
+  }
+  return added;
 }
 
 /** Two compiled skills are the same skill apart from their status, version, checksum and system context (which quotes the version). */

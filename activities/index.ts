@@ -10,6 +10,7 @@ import { createBookkeepingActivities } from './bookkeeping';
 import { createControlsActivities } from './controls';
 import { createSkillBuildActivities } from './builders';
 import { createErpActivities } from './erp';
+import { createErpBuildActivities } from './erp-builders';
 import { createLimiterActivities } from './limiter';
 import { createMcpTools } from './mcp-tools';
 import { createNotificationActivities } from './notifications';
@@ -65,6 +66,7 @@ export function createActivities(given: ActivityDeps) {
     ...createSkillActivities(deps),
     ...createControlsActivities(deps),
     ...createSkillBuildActivities(deps),
+    ...createErpBuildActivities(deps),
   };
 }
 
@@ -75,12 +77,12 @@ export type Activities = ReturnType<typeof createActivities>;
  * a model call can't go through the 30-second bookkeeping proxy, nor bookkeeping through the
  * model proxy's eight retries, because the other group's names are not on its type.
  */
-export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn' | 'skillBuilderTurn'>;
-export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools' | 'beginAgentTool' | 'finishAgentTool'>;
+export type ModelActivities = Pick<Activities, 'classifyIssue' | 'triageIssue' | 'agentModelTurn' | 'draftControllerAnswer' | 'skillModelTurn' | 'skillBuilderTurn' | 'erpBuilderTurn'>;
+export type ToolActivities = Pick<Activities, 'runAgentTool' | 'runSkillTool' | 'discoverMcpTools' | 'discoverSkillMcpTools' | 'beginAgentTool' | 'finishAgentTool' | 'runErpBuilderTool'>;
 /** The orchestration side of repositories: the mirror, the code host, and the workspace pool's hand-offs. */
 export type WorkspaceActivities = Pick<Activities, 'prepareWorkspace' | 'finalizeChange' | 'publishChange' | 'exportWorkspace' | 'beginChange' | 'importChange'>;
 /** Calls to the ERP that may wait out its outages. */
-export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback'>;
+export type ErpActivities = Pick<Activities, 'syncInvocationToErp' | 'sendStatusCallback' | 'createErpBuildRecord'>;
 /** Notices to the organization's channels (a webhook, Slack), retried like the ERP's callbacks. */
 export type NotificationActivities = Pick<Activities, 'sendNotification'>;
 /** Signals to every running issue of a scope: minutes, not seconds, with thousands of them. */

@@ -149,7 +149,7 @@ export function createSkillActivities(deps: SkillDeps) {
       const persona = await getPersona(db, organizationId, request.persona);
       let compiled: CompiledSkill;
       if (request.draft) {
-        // A Skill Builder's draft (README "Skill Builder"): never published, only ever dry-run,
+        // A Skill Builder's draft (README "Builder agents"): never published, only ever dry-run,
         // as the persona the build names (a draft is in no persona's allowedSkills yet).
         if (!request.dryRun) return refuse('a draft runs only as a dry run');
         const build = await getSkillBuild(db, organizationId, request.draft.buildId);

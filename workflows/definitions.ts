@@ -360,10 +360,16 @@ export const skillAnswerSignal = defineSignal<[InvocationAnswer]>('answer');
 export const skillDecisionUpdate = defineUpdate<SkillRunProgress, [InvocationDecision]>('decision');
 export const skillDecisionSignal = defineSignal<[InvocationDecision]>('decision');
 
-// ---- Skill Builder (workflows/builder.ts, README "Skill Builder") --------------------------
+// ---- Builders (README "Builder agents") ----------------------------------------------------
+// The Skill Builder and the Feature Builder (workflows/builder.ts) make skill versions; the Form
+// Generator and the Workflow Designer (workflows/erp-builder.ts) make ERP records. Every build
+// answers the same query and takes the same decision update (named when there was only the Skill
+// Builder: running builds answer to these names).
 
 export const SKILL_BUILD_WORKFLOW_TYPE = 'skillBuildWorkflow';
+export const ERP_BUILD_WORKFLOW_TYPE = 'erpBuildWorkflow';
 
+/** Every build's workflow id, whatever it builds. */
 export function skillBuildWorkflowId(organizationId: string, buildId: string): string {
   return `build:${organizationId}:${buildId}`;
 }
@@ -371,28 +377,40 @@ export function skillBuildWorkflowId(organizationId: string, buildId: string): s
 export interface SkillBuildRequest {
   buildId: string;
   organizationId: string;
-  mode: 'create' | 'refine';
+  /** create a skill, refine one from its feedback, or extend one with a capability (the Feature Builder). */
+  mode: 'create' | 'refine' | 'extend';
   /** The persona the dry runs run as. */
   persona: string;
   /** Inputs each draft is dry-run on. */
   examples: Array<Record<string, unknown>>;
 }
 
-export type SkillBuildStatus = 'drafting' | 'testing' | 'awaiting_approval' | 'published' | 'rejected' | 'failed';
+/** The Form Generator (`form`: form templates) or the Workflow Designer (`workflow`: content triggers). */
+export interface ErpBuildRequest {
+  buildId: string;
+  organizationId: string;
+  kind: 'form' | 'workflow';
+}
+
+export type SkillBuildStatus = 'drafting' | 'testing' | 'awaiting_approval' | 'creating' | 'published' | 'created' | 'rejected' | 'failed';
 
 export interface SkillBuildProgress {
   buildId: string;
   status: SkillBuildStatus;
   /** 0-based; a request for changes starts the next. */
   round: number;
-  /** The current draft's skill and version, once there is one. */
+  /** Skill builds: the current draft's skill and version, once there is one. */
   skill: string | null;
   version: string | null;
+  /** ERP builds: the records proposed this round, and those created once approved. */
+  proposed?: number;
+  created?: number;
   updatedAt: string;
 }
 
 export interface SkillBuildOutcome {
-  status: 'published' | 'rejected' | 'failed';
+  status: 'published' | 'created' | 'rejected' | 'failed';
+  /** The version a skill build published. */
   version: string | null;
   summary: string;
 }

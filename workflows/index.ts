@@ -6,3 +6,4 @@ export { concurrencyLimiterWorkflow } from './limiter';
 export { agentControlsBroadcastWorkflow } from './controls';
 export { skillWorkflow } from './skill';
 export { skillBuildWorkflow } from './builder';
+export { erpBuildWorkflow } from './erp-builder';

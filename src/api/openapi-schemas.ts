@@ -306,18 +306,19 @@ const invocation = object(
   ['requests', 'wouldWrite'],
   'A skill run (requests to people only on the single-run view)',
 );
-const skillBuild = object(
+const build = object(
   {
     id: string(),
     workflowId: string(),
-    kind: oneOfStrings(['skill']),
-    mode: oneOfStrings(['create', 'refine']),
-    status: oneOfStrings(['drafting', 'testing', 'awaiting_approval', 'published', 'rejected', 'failed']),
+    kind: oneOfStrings(['skill', 'feature', 'form', 'workflow'], 'What the build makes: a skill version (skill, feature) or ERP records (form templates, content triggers)'),
+    builder: oneOfStrings(['Skill Builder', 'Feature Builder', 'Form Generator', 'Workflow Designer']),
+    mode: oneOfStrings(['create', 'refine', 'extend']),
+    status: oneOfStrings(['drafting', 'testing', 'awaiting_approval', 'creating', 'published', 'created', 'rejected', 'failed'], 'published: a skill version went out; created: the ERP records were created'),
     round: integer,
-    skill: nullable(string('The skill refined, or the one the draft names')),
+    skill: nullable(string('Skill builds: the skill refined or extended, or the one the draft names')),
     description: string(),
     examples: array(openObject()),
-    persona: string(),
+    persona: nullable(string('Skill builds: the persona the dry runs run as')),
     requestedBy: string(),
     draft: nullable(
       object({
@@ -341,6 +342,20 @@ const skillBuild = object(
         requests: array(anyJson),
       }),
     ),
+    proposal: nullable(
+      object(
+        {
+          round: integer,
+          summary: nullable(string()),
+          rationale: nullable(string()),
+          records: array(object({ collection: oneOfStrings(['form-templates', 'content-triggers']), payload: openObject('The exact body the ERP will be sent (src/contracts/erp-records.ts)') })),
+          checksum: string('sha256 of the records: what an approval approves'),
+        },
+        [],
+        'ERP builds: the records proposed, in the order they are created',
+      ),
+    ),
+    created: array(object({ index: integer, collection: oneOfStrings(['form-templates', 'content-triggers']), id: string('The ERP record id'), name: string() }, [], 'ERP builds: a record created so far')),
     decisions: array(object({ round: integer, decision: string(), reviewer: string(), comment: nullable(string()), at: time })),
     publishedVersion: nullable(string()),
     error: nullable(string()),
@@ -348,7 +363,7 @@ const skillBuild = object(
     updatedAt: time,
   },
   [],
-  'A Skill Builder run (README "Skill Builder")',
+  'A builder run (README "Builder agents")',
 );
 const invocationStarted = object({ id: string(), workflowId: string(), status: string(), skill: string(), version: nullable(string()), persona: string(), dryRun: boolean, created: boolean });
 const eventOutcome = object(
@@ -566,7 +581,7 @@ export const componentSchemas: Record<string, Schema> = {
   Invocation: invocation,
   InvocationPage: pageOf(ref('Invocation')),
   InvocationStarted: invocationStarted,
-  SkillBuild: skillBuild,
+  Build: build,
   EventOutcome: eventOutcome,
   Schedule: schedule,
   SchedulePage: pageOf(ref('Schedule')),

@@ -1,25 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import type { StartSkillBuild } from '../contracts/builds';
+import type { StartErpBuild, StartFeatureBuild, StartSkillBuild } from '../contracts/builds';
 import type { DecisionRequest } from '../contracts/people';
 import type { Database } from '../db/client';
-import { getSkillBuild, insertSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
+import { proposalChecksum } from './proposal';
+import { getSkillBuild, insertSkillBuild, type NewSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
+import { getOrganization } from '../db/organizations';
 import { getPersona, getSkill } from '../db/skills';
+import { organizationSettingsSchema } from '../contracts/policy';
 import { AppError } from '../errors';
 import type { SkillService } from '../skills/service';
 import type { WorkflowRuns } from '../temporal/runs';
 import { toIso } from '../time';
-import { searchAttributes, SKILL_BUILD_WORKFLOW_TYPE, skillBuildDecisionUpdate, type SkillBuildRequest, skillBuildStatusQuery, skillBuildWorkflowId } from '../../workflows/definitions';
+import {
+  ERP_BUILD_WORKFLOW_TYPE,
+  type ErpBuildRequest,
+  searchAttributes,
+  SKILL_BUILD_WORKFLOW_TYPE,
+  skillBuildDecisionUpdate,
+  type SkillBuildRequest,
+  skillBuildStatusQuery,
+  skillBuildWorkflowId,
+} from '../../workflows/definitions';
+
+/** The builders' names, as the API and the Web UI show them. */
+const BUILDERS = { skill: 'Skill Builder', feature: 'Feature Builder', form: 'Form Generator', workflow: 'Workflow Designer' } as const;
+const ENDED = new Set(['published', 'created', 'rejected', 'failed']);
 
 /**
- * The Skill Builder's service (README "Skill Builder"): starts a build, shows it — the draft,
- * its dry runs with the writes they did not send, the decisions — and hands a reviewer's
- * decision to its workflow, which checks the person again.
+ * The builders' service (README "Builder agents"): starts a build, shows it — a skill's draft
+ * and its dry runs with the writes they did not send, or the ERP records proposed and created;
+ * the decisions — and hands a reviewer's decision to its workflow, which checks the person again.
  */
 export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns; taskQueue: string; skills: Pick<SkillService, 'getInvocation'> }) {
   const { db } = deps;
 
   async function view(row: SkillBuildRecord) {
-    const live = row.status === 'published' || row.status === 'rejected' || row.status === 'failed' ? undefined : await deps.runs.query(row.workflowId, skillBuildStatusQuery);
+    const live = ENDED.has(row.status) ? undefined : await deps.runs.query(row.workflowId, skillBuildStatusQuery);
     const dryRuns = await Promise.all(
       row.dryRuns.map(async (run) => {
         const invocation = await deps.skills.getInvocation(row.organizationId, run.invocationId).catch(() => undefined);
@@ -27,10 +43,12 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
       }),
     );
     const draft = row.draft;
+    const proposal = row.proposal;
     return {
       id: row.id,
       workflowId: row.workflowId,
-      kind: 'skill' as const,
+      kind: row.kind,
+      builder: BUILDERS[row.kind],
       mode: row.mode,
       status: live?.status ?? row.status,
       round: live?.round ?? row.round,
@@ -43,12 +61,44 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
         ? { version: draft.version, bump: draft.bump, reasons: draft.reasons, changelog: draft.changelog, rationale: draft.rationale, citedFeedback: draft.citedFeedback, source: draft.source }
         : null,
       dryRuns,
+      // ERP builds: the exact payloads the reviewer approves, in the order they are created.
+      proposal: proposal
+        ? {
+            round: proposal.round,
+            summary: proposal.summary,
+            rationale: proposal.rationale,
+            records: proposal.records.map(({ collection, payload }) => ({ collection, payload })),
+            checksum: proposalChecksum(proposal.records),
+          }
+        : null,
+      created: row.created,
       decisions: row.decisions,
       publishedVersion: row.publishedVersion,
       error: row.error,
       createdAt: toIso(row.createdAt),
       updatedAt: toIso(row.updatedAt),
     };
+  }
+
+  /** The build's row, then its workflow (the row is what the workflow reads); the view of it. */
+  async function launch(
+    build: Omit<NewSkillBuild, 'id' | 'workflowId' | 'createdByKeyId' | 'requestedBy'> & { requestedBy: { person: string; keyId?: string } },
+    workflow: (buildId: string) => { workflowType: string; args: unknown[] },
+    summary: string,
+  ) {
+    const { requestedBy, ...fields } = build;
+    const id = randomUUID();
+    const workflowId = skillBuildWorkflowId(build.organizationId, id);
+    await insertSkillBuild(db, { ...fields, id, workflowId, requestedBy: requestedBy.person, createdByKeyId: requestedBy.keyId ?? null });
+    await deps.runs.start({
+      ...workflow(id),
+      taskQueue: deps.taskQueue,
+      workflowId,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      searchAttributes: [{ key: searchAttributes.organizationId, value: build.organizationId }],
+      staticSummary: summary,
+    });
+    return view(await requireBuild(build.organizationId, id));
   }
 
   async function requireBuild(organizationId: string, id: string): Promise<SkillBuildRecord> {
@@ -58,39 +108,34 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
   }
 
   return {
-    async start(organizationId: string, body: StartSkillBuild, requestedBy: { person: string; keyId?: string }) {
-      if (body.mode === 'refine' && !(await getSkill(db, organizationId, body.skill as string))) {
+    /** A Skill Builder build (create or refine), or, with `feature`, a Feature Builder build. */
+    async start(organizationId: string, body: StartSkillBuild | (StartFeatureBuild & { mode: 'extend' }), requestedBy: { person: string; keyId?: string }) {
+      if (body.mode !== 'create' && !(await getSkill(db, organizationId, body.skill as string))) {
         throw new AppError('NOT_FOUND', `skill ${body.skill} is not published for this organization`, { details: [{ path: 'skill', message: 'no such skill' }] });
       }
       const persona = await getPersona(db, organizationId, body.persona);
       if (!persona || !persona.enabled) {
         throw new AppError('VALIDATION_FAILED', `persona ${body.persona} ${persona ? 'is disabled' : 'does not exist'}: the dry runs run as it`, { details: [{ path: 'persona', message: persona ? 'disabled' : 'no such persona' }] });
       }
-      const id = randomUUID();
-      const workflowId = skillBuildWorkflowId(organizationId, id);
-      await insertSkillBuild(db, {
-        id,
-        organizationId,
-        workflowId,
-        mode: body.mode,
-        skillSlug: body.skill ?? null,
-        description: body.description,
-        examples: body.examples,
-        personaSlug: body.persona,
-        requestedBy: requestedBy.person,
-        createdByKeyId: requestedBy.keyId ?? null,
-      });
-      const request: SkillBuildRequest = { buildId: id, organizationId, mode: body.mode, persona: body.persona, examples: body.examples };
-      await deps.runs.start({
-        workflowType: SKILL_BUILD_WORKFLOW_TYPE,
-        taskQueue: deps.taskQueue,
-        workflowId,
-        args: [request],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        searchAttributes: [{ key: searchAttributes.organizationId, value: organizationId }],
-        staticSummary: `Skill Builder (${body.mode}${body.skill ? ` ${body.skill}` : ''}), asked by ${requestedBy.person}`,
-      });
-      return view(await requireBuild(organizationId, id));
+      const kind = body.mode === 'extend' ? 'feature' : 'skill';
+      return launch(
+        { organizationId, kind, mode: body.mode, skillSlug: body.skill ?? null, description: body.description, examples: body.examples, personaSlug: body.persona, requestedBy },
+        (buildId) => ({ workflowType: SKILL_BUILD_WORKFLOW_TYPE, args: [{ buildId, organizationId, mode: body.mode, persona: body.persona, examples: body.examples } satisfies SkillBuildRequest] }),
+        `${BUILDERS[kind]} (${body.mode}${body.skill ? ` ${body.skill}` : ''}), asked by ${requestedBy.person}`,
+      );
+    },
+
+    /** A Form Generator (`form`) or Workflow Designer (`workflow`) build: it needs the organization's ERP. */
+    async startErp(organizationId: string, kind: 'form' | 'workflow', body: StartErpBuild, requestedBy: { person: string; keyId?: string }) {
+      const organization = await getOrganization(db, organizationId);
+      if (!organizationSettingsSchema.parse(organization?.settings ?? {}).erp.apiUrl) {
+        throw new AppError('VALIDATION_FAILED', `the ${BUILDERS[kind]} works through the ERP's API: set settings.erp.apiUrl (and serviceKey) first`, { details: [{ path: 'settings.erp.apiUrl', message: 'not set' }] });
+      }
+      return launch(
+        { organizationId, kind, mode: 'create', skillSlug: null, description: body.description, examples: [], personaSlug: null, requestedBy },
+        (buildId) => ({ workflowType: ERP_BUILD_WORKFLOW_TYPE, args: [{ buildId, organizationId, kind } satisfies ErpBuildRequest] }),
+        `${BUILDERS[kind]}, asked by ${requestedBy.person}`,
+      );
     },
 
     async get(organizationId: string, id: string) {

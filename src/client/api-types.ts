@@ -89,6 +89,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/builders/feature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the Feature Builder: add a capability (a permission, an input, an output, a section) to a published skill, described in plain words; the draft takes the minor or major version the change needs, is dry-run on the examples as the persona, and waits for a decision (audited; scope admin) */
+        post: operations["startFeatureBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/builders/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the Form Generator: describe the form(s) the organization needs; the agent reads the ERP's form templates, proposes the exact payloads, and waits for a decision; approved, each is created in the ERP once (audited; scope admin) */
+        post: operations["startFormBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/builders/skill": {
         parameters: {
             query?: never;
@@ -106,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/builders/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the Workflow Designer: describe what should happen on which events; the agent reads the ERP's content triggers and agent skills, proposes a chain of triggers (exact payloads), and waits for a decision; approved, each is created in the ERP once (audited; scope admin) */
+        post: operations["startWorkflowBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/builds/{id}": {
         parameters: {
             query?: never;
@@ -113,7 +164,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A build: its status and round, the draft (source, version, why that version, rationale, cited feedback), its dry runs with the writes they did not send, the decisions (scope admin) */
+        /** A build: its status and round; a skill build's draft (source, version, why that version, rationale, cited feedback) and its dry runs with the writes they did not send; an ERP build's proposal (the exact payloads and their checksum) and the records created; the decisions (scope admin) */
         get: operations["getBuild"];
         put?: never;
         post?: never;
@@ -132,7 +183,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide on the build's draft, with an issue approval's body: approve publishes it (a refined skill as a 10 % canary), request_changes (with a comment) starts the next round, reject ends the build. The person's role must allow publishSkill (admins, by default); audited (scope admin) */
+        /** Decide on the build's draft or proposal, with an issue approval's body: approve publishes the skill version (a refined or extended skill as a 10 % canary) or creates the proposed ERP records, request_changes (with a comment) starts the next round, reject ends the build. The person's role must allow publishSkill (admins, by default); audited (scope admin) */
         post: operations["decideBuild"];
         delete?: never;
         options?: never;
@@ -1113,6 +1164,93 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** @description A builder run (README "Builder agents") */
+        Build: {
+            /** @enum {string} */
+            builder: "Skill Builder" | "Feature Builder" | "Form Generator" | "Workflow Designer";
+            created: {
+                /** @enum {string} */
+                collection: "form-templates" | "content-triggers";
+                /** @description The ERP record id */
+                id: string;
+                index: number;
+                name: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            decisions: {
+                /** Format: date-time */
+                at: string;
+                comment: string | null;
+                decision: string;
+                reviewer: string;
+                round: number;
+            }[];
+            description: string;
+            draft: {
+                /** @enum {string} */
+                bump: "major" | "minor" | "patch" | "new";
+                changelog: string;
+                citedFeedback: string[];
+                rationale: string;
+                reasons: string[];
+                /** @description The skill file as proposed (status draft) */
+                source: string;
+                /** @description Set by the change: src/skills/versioning.ts */
+                version: string;
+            } | null;
+            dryRuns: {
+                error: string | null;
+                input: Record<string, never>;
+                invocationId: string;
+                output: Record<string, never> | null;
+                requests: unknown[];
+                /** @enum {string} */
+                status: "completed" | "failed";
+                wouldWrite: {
+                    body?: unknown;
+                    method: string;
+                    path: string;
+                    tool: string;
+                }[];
+            }[];
+            error: string | null;
+            examples: Record<string, never>[];
+            id: string;
+            /**
+             * @description What the build makes: a skill version (skill, feature) or ERP records (form templates, content triggers)
+             * @enum {string}
+             */
+            kind: "skill" | "feature" | "form" | "workflow";
+            /** @enum {string} */
+            mode: "create" | "refine" | "extend";
+            persona: string | null;
+            proposal: {
+                /** @description sha256 of the records: what an approval approves */
+                checksum: string;
+                rationale: string | null;
+                records: {
+                    /** @enum {string} */
+                    collection: "form-templates" | "content-triggers";
+                    /** @description The exact body the ERP will be sent (src/contracts/erp-records.ts) */
+                    payload: Record<string, never>;
+                }[];
+                round: number;
+                summary: string | null;
+            } | null;
+            publishedVersion: string | null;
+            requestedBy: string;
+            round: number;
+            skill: string | null;
+            /**
+             * @description published: a skill version went out; created: the ERP records were created
+             * @enum {string}
+             */
+            status: "drafting" | "testing" | "awaiting_approval" | "creating" | "published" | "created" | "rejected" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+            workflowId: string;
+        };
         Error: {
             error: {
                 /** @description Stable; listed on /docs#errors */
@@ -1657,64 +1795,6 @@ export interface components {
                 version: string;
             }[];
         };
-        /** @description A Skill Builder run (README "Skill Builder") */
-        SkillBuild: {
-            /** Format: date-time */
-            createdAt: string;
-            decisions: {
-                /** Format: date-time */
-                at: string;
-                comment: string | null;
-                decision: string;
-                reviewer: string;
-                round: number;
-            }[];
-            description: string;
-            draft: {
-                /** @enum {string} */
-                bump: "major" | "minor" | "patch" | "new";
-                changelog: string;
-                citedFeedback: string[];
-                rationale: string;
-                reasons: string[];
-                /** @description The skill file as proposed (status draft) */
-                source: string;
-                /** @description Set by the change: src/skills/versioning.ts */
-                version: string;
-            } | null;
-            dryRuns: {
-                error: string | null;
-                input: Record<string, never>;
-                invocationId: string;
-                output: Record<string, never> | null;
-                requests: unknown[];
-                /** @enum {string} */
-                status: "completed" | "failed";
-                wouldWrite: {
-                    body?: unknown;
-                    method: string;
-                    path: string;
-                    tool: string;
-                }[];
-            }[];
-            error: string | null;
-            examples: Record<string, never>[];
-            id: string;
-            /** @enum {string} */
-            kind: "skill";
-            /** @enum {string} */
-            mode: "create" | "refine";
-            persona: string;
-            publishedVersion: string | null;
-            requestedBy: string;
-            round: number;
-            skill: string | null;
-            /** @enum {string} */
-            status: "drafting" | "testing" | "awaiting_approval" | "published" | "rejected" | "failed";
-            /** Format: date-time */
-            updatedAt: string;
-            workflowId: string;
-        };
         SkillPage: {
             hasMore: boolean;
             items: components["schemas"]["Skill"][];
@@ -2244,6 +2324,223 @@ export interface operations {
             };
         };
     };
+    startFeatureBuild: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description: string;
+                    /** @default [] */
+                    examples?: {
+                        [key: string]: unknown;
+                    }[];
+                    persona: string;
+                    skill: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The build, drafting */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such skill in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match, or the persona does not exist or is disabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startFormBuild: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The build, drafting */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match, or the organization has no ERP API (settings.erp.apiUrl) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     startSkillBuild: {
         parameters: {
             query?: never;
@@ -2279,7 +2576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SkillBuild"];
+                    "application/json": components["schemas"]["Build"];
                 };
             };
             /** @description Malformed JSON */
@@ -2365,6 +2662,107 @@ export interface operations {
             };
         };
     };
+    startWorkflowBuild: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs and its answer is kept 24 hours; a retry with the same key and request gets that answer again (header Idempotent-Replayed: true) without running anything. The same key with a different request is a 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is a 409 with Retry-After. Only successes are kept: a request refused (4xx) or failed (5xx) does not use up the key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The build, drafting */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope this operation needs (the message names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match, or the organization has no ERP API (settings.erp.apiUrl) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: PostgreSQL or Temporal is unreachable; Retry-After says when to try again, and repeating the request is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getBuild: {
         parameters: {
             query?: never;
@@ -2383,7 +2781,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SkillBuild"];
+                    "application/json": components["schemas"]["Build"];
                 };
             };
             /** @description Missing, unknown or revoked API key */
@@ -2465,7 +2863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SkillBuild"];
+                    "application/json": components["schemas"]["Build"];
                 };
             };
             /** @description Malformed JSON */
@@ -2486,7 +2884,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The person's role may not publish skills */
+            /** @description The person's role may not publish skills (publishSkill: every builder's output) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { slug } from './skills';
 
 /**
- * POST /api/builders/skill (README "Skill Builder"): describe a skill in plain words (create),
+ * POST /api/builders/skill (README "Builder agents"): describe a skill in plain words (create),
  * or name one to improve from its feedback (refine); the examples are the inputs each draft is
  * dry-run on, as `persona`.
  */
@@ -22,3 +22,26 @@ export const startSkillBuildSchema = z
     path: ['skill'],
   });
 export type StartSkillBuild = z.infer<typeof startSkillBuildSchema>;
+
+/**
+ * POST /api/builders/feature (the Feature Builder): the capability to add to a published skill
+ * — a permission, an input, an output or a section — in plain words; the new version is minor or
+ * major as the change requires, dry-run on the examples as `persona`.
+ */
+export const startFeatureBuildSchema = z.strictObject({
+  skill: slug,
+  description: z.string().trim().min(1).max(10_000),
+  examples: z.array(z.record(z.string(), z.unknown())).max(5).default([]),
+  persona: slug,
+});
+export type StartFeatureBuild = z.infer<typeof startFeatureBuildSchema>;
+
+/**
+ * POST /api/builders/form (the Form Generator) and /api/builders/workflow (the Workflow
+ * Designer): what the organization needs, in plain words. The agent reads the ERP's forms or
+ * triggers and skills first; the reviewer approves the exact payloads before any is created.
+ */
+export const startErpBuildSchema = z.strictObject({
+  description: z.string().trim().min(1).max(10_000),
+});
+export type StartErpBuild = z.infer<typeof startErpBuildSchema>;

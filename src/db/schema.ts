@@ -777,7 +777,7 @@ export const consoleSessions = pgTable(
   (t) => [index('console_sessions_key_idx').on(t.apiKeyId), index('console_sessions_expires_idx').on(t.expiresAt)],
 );
 
-/** What a Skill Builder run (workflows/builder.ts) drafted, tried and was told: README "Skill Builder". */
+/** What a Skill Builder run (workflows/builder.ts) drafted, tried and was told: README "Builder agents". */
 export interface SkillBuildDraft {
   /** The skill file as proposed (status draft, the version the change asks for). */
   source: string;
@@ -810,8 +810,32 @@ export interface SkillBuildDecision {
 }
 
 /**
- * One Skill Builder run: who asked for what, each round's draft and dry runs, and who decided.
- * A version it publishes names this row in its changelog.
+ * What the Form Generator or the Workflow Designer (workflows/erp-builder.ts) proposes to create
+ * in the ERP: the exact payloads, in the order they will be sent, each checked against
+ * src/contracts/erp-records.ts. The agent's create calls fill it; a reviewer approves it whole.
+ */
+export interface ErpBuildProposal {
+  round: number;
+  summary: string | null;
+  rationale: string | null;
+  records: Array<{ toolUseId: string; collection: 'form-templates' | 'content-triggers'; payload: Record<string, unknown> }>;
+}
+
+/** A record an approved proposal created in the ERP (its index in the proposal, the ERP's id). */
+export interface ErpBuildCreated {
+  index: number;
+  collection: 'form-templates' | 'content-triggers';
+  id: string;
+  name: string;
+}
+
+/** What a builder builds: a skill (new or refined), a feature of a skill, forms, or triggers. */
+export type BuildKind = 'skill' | 'feature' | 'form' | 'workflow';
+
+/**
+ * One builder run (every builder's, despite the table's name): who asked for what, each
+ * round's draft or proposal and its dry runs, who decided, and what went out. A skill version
+ * it publishes names this row in its changelog.
  */
 export const skillBuilds = pgTable(
   'skill_builds',
@@ -821,19 +845,24 @@ export const skillBuilds = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     workflowId: text('workflow_id').notNull(),
-    mode: text('mode').$type<'create' | 'refine'>().notNull(),
+    kind: text('kind').$type<BuildKind>().notNull().default('skill'),
+    /** Skills: create, refine (from feedback) or extend (the Feature Builder); ERP builds: create. */
+    mode: text('mode').$type<'create' | 'refine' | 'extend'>().notNull(),
     /** The skill refined, or (create) the one the draft names. */
     skillSlug: text('skill_slug'),
     description: text('description').notNull(),
     /** Inputs the draft is dry-run on. */
     examples: jsonb('examples').$type<Array<Record<string, unknown>>>().notNull(),
-    personaSlug: text('persona_slug').notNull(),
+    /** Skill builds: the persona the dry runs run as. */
+    personaSlug: text('persona_slug'),
     /** The person (or the key's name) who asked. */
     requestedBy: text('requested_by').notNull(),
     createdByKeyId: uuid('created_by_key_id'),
-    status: text('status').$type<'drafting' | 'testing' | 'awaiting_approval' | 'published' | 'rejected' | 'failed'>().notNull(),
+    status: text('status').$type<'drafting' | 'testing' | 'awaiting_approval' | 'creating' | 'published' | 'created' | 'rejected' | 'failed'>().notNull(),
     round: integer('round').notNull().default(0),
     draft: jsonb('draft').$type<SkillBuildDraft>(),
+    proposal: jsonb('proposal').$type<ErpBuildProposal>(),
+    created: jsonb('created').$type<ErpBuildCreated[]>().notNull().default([]),
     dryRuns: jsonb('dry_runs').$type<SkillBuildDryRun[]>().notNull().default([]),
     decisions: jsonb('decisions').$type<SkillBuildDecision[]>().notNull().default([]),
     publishedVersion: text('published_version'),

@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { type SkillBuildDecision, type SkillBuildDraft, type SkillBuildDryRun, skillBuilds } from './schema';
+import { type ErpBuildCreated, type ErpBuildProposal, type SkillBuildDecision, type SkillBuildDraft, type SkillBuildDryRun, skillBuilds } from './schema';
 
 export type SkillBuildRecord = typeof skillBuilds.$inferSelect;
-export type NewSkillBuild = Pick<typeof skillBuilds.$inferInsert, 'id' | 'organizationId' | 'workflowId' | 'mode' | 'skillSlug' | 'description' | 'examples' | 'personaSlug' | 'requestedBy' | 'createdByKeyId'>;
+export type NewSkillBuild = Pick<typeof skillBuilds.$inferInsert, 'id' | 'organizationId' | 'workflowId' | 'kind' | 'mode' | 'skillSlug' | 'description' | 'examples' | 'personaSlug' | 'requestedBy' | 'createdByKeyId'>;
 
 /** The API's row before the workflow starts; false when it was there already (a repeated request). */
 export async function insertSkillBuild(db: Database, build: NewSkillBuild): Promise<boolean> {
@@ -16,7 +16,10 @@ export async function getSkillBuild(db: Database, organizationId: string, id: st
   return row;
 }
 
-/** A change the workflow records; a decision is appended (once per round: a retry does not repeat it). */
+/**
+ * A change the workflow records; a decision is appended once per round, a created record once
+ * per index (a retry repeats neither).
+ */
 export async function updateSkillBuild(
   db: Database,
   ref: { organizationId: string; id: string },
@@ -25,13 +28,15 @@ export async function updateSkillBuild(
     round?: number;
     skillSlug?: string;
     draft?: SkillBuildDraft;
+    proposal?: ErpBuildProposal;
+    createdRecord?: ErpBuildCreated;
     dryRuns?: SkillBuildDryRun[];
     decision?: SkillBuildDecision;
     publishedVersion?: string;
     error?: string | null;
   },
 ): Promise<void> {
-  const { decision, ...fields } = change;
+  const { decision, createdRecord, ...fields } = change;
   await db
     .update(skillBuilds)
     .set({
@@ -40,6 +45,12 @@ export async function updateSkillBuild(
         ? {
             decisions: sql`case when exists (select 1 from jsonb_array_elements(${skillBuilds.decisions}) d where (d->>'round')::int = ${decision.round})
               then ${skillBuilds.decisions} else ${skillBuilds.decisions} || ${JSON.stringify([decision])}::jsonb end`,
+          }
+        : {}),
+      ...(createdRecord
+        ? {
+            created: sql`case when exists (select 1 from jsonb_array_elements(${skillBuilds.created}) c where (c->>'index')::int = ${createdRecord.index})
+              then ${skillBuilds.created} else ${skillBuilds.created} || ${JSON.stringify([createdRecord])}::jsonb end`,
           }
         : {}),
       updatedAt: sql`now()`,

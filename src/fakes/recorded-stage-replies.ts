@@ -58,6 +58,7 @@ export const recordedStageReplies: FakeResponder = (request) => {
   };
   if (tool === 'submit_output') return { tool, input: placeholderOutput(request) };
   if (tool === 'submit_skill_draft') return { tool, input: recordedSkillDraft(request) };
+  if (tool === 'submit_proposal') return recordedProposalTurn(request);
   return tool ? replies[tool] : undefined;
 };
 
@@ -104,6 +105,11 @@ function recordedSkillDraft(request: RecordedRequest): Record<string, unknown> {
   const first = request.body.messages[0]?.content;
   const text = typeof first === 'string' ? first : JSON.stringify(first ?? '');
   const current = /<skill>\n([\s\S]*?)\n<\/skill>/.exec(text)?.[1];
+  if (current && text.includes('with the capability the request asks for')) {
+    // The Feature Builder offline: an optional output added (a minor version).
+    const extended = current.replace(/^outputs:\n/m, 'outputs:\n  - name: recordedNote\n    type: string\n    required: false\n');
+    return { source: extended, changelog: '[recorded reply] Adds the recordedNote output', rationale: '[recorded reply] The offline Feature Builder always adds this output.', citedFeedback: [] };
+  }
   if (current) return { source: current, changelog: '[recorded reply] Clearer wording', rationale: '[recorded reply] The offline builder proposes the current file again.', citedFeedback: [] };
   const taken = new Set((/The organization's skills: ([^\n]*?)(?: — |\n|$)/.exec(text)?.[1] ?? '').split(', ').map((id) => id.trim()));
   let id = 'client-summary';
@@ -143,4 +149,38 @@ function recordedSkillDraft(request: RecordedRequest): Record<string, unknown> {
     '',
   ].join('\n');
   return { source, changelog: '[recorded reply] A client summary for account reviews', rationale: '[recorded reply] The offline builder always proposes this skill.', citedFeedback: [] };
+}
+
+/**
+ * The Form Generator and the Workflow Designer offline, one turn at a time: list what the ERP
+ * has, propose one record under a name the list does not show, submit.
+ */
+function recordedProposalTurn(request: RecordedRequest): FakeReply {
+  const tools = (request.body.tools ?? []).map((tool) => tool.name);
+  const turns = request.body.messages.filter((message) => message.role === 'assistant').length;
+  const seen = JSON.stringify(request.body.messages);
+  const form = tools.includes('erp_create_form_template');
+  if (turns === 0) return { calls: tools.filter((name) => name.startsWith('erp_list_')).map((name) => ({ name, input: {} })) };
+  if (turns === 1) {
+    let n = 1;
+    while (seen.includes(`Recorded ${form ? 'form' : 'trigger'} ${n}`)) n += 1;
+    return form
+      ? {
+          calls: [
+            {
+              name: 'erp_create_form_template',
+              input: {
+                name: `Recorded form ${n}`,
+                purpose: '[recorded reply] A client request',
+                fields: [
+                  { name: 'companyName', label: 'Company name', type: 'text', required: true },
+                  { name: 'channel', label: 'Channel', type: 'select', required: true, options: ['Web', 'Print'] },
+                ],
+              },
+            },
+          ],
+        }
+      : { calls: [{ name: 'erp_create_content_trigger', input: { name: `Recorded trigger ${n}`, event: 'client_request_received', conditions: [], action: { type: 'emit_event', event: 'brief.requested', payloadMapping: {} } } }] };
+  }
+  return { tool: 'submit_proposal', input: { summary: '[recorded reply] One record', rationale: '[recorded reply] The offline builder always proposes this record.' } };
 }

@@ -104,7 +104,7 @@ const ACTION_WORDS: Record<PersonAction, string> = {
   reviewSkillRun: "review a skill run's output",
   steer: 'message or interrupt a running agent',
   approveCommand: "approve or deny an agent's command",
-  publishSkill: "decide on a Skill Builder's draft",
+  publishSkill: "decide on a builder's draft or proposal (skill versions, ERP forms and triggers)",
 };
 
 function describeAction(action: PersonAction): string {

@@ -15,7 +15,8 @@ import { installTemporalRuntime } from '../temporal/runtime';
 import { serveMetrics } from '../metrics/server';
 import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
-import { DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
+import { connectDevErp, DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
+import { startFakeErp } from '../fakes/fake-erp';
 import { listeningPrincipalCache } from '../identity/principal-cache';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { type DevServer, localDevServerOptions, startDevServer } from '../temporal/dev-server';
@@ -85,6 +86,17 @@ async function main(): Promise<void> {
 
     const llm = await createConfiguredLlm(config, log);
     cleanups.push(() => llm.close());
+    // Offline, the ERP is faked too (in memory, gone at exit): skills and builders have one to use.
+    let fakeErpUrl: string | undefined;
+    if (config.llm.mode === 'fake') {
+      const erp = await startFakeErp();
+      if (await connectDevErp(db.db, erp)) {
+        fakeErpUrl = erp.apiUrl;
+        cleanups.push(() => erp.close());
+      } else {
+        await erp.close();
+      }
+    }
 
     const client = await connectClient(config.temporal, address, tracing?.client);
     cleanups.push(() => client.connection.close());
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
         `  Temporal UI  ${config.temporal.uiUrl ?? '(not available for this server)'}`,
         `  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Database     ${db.driver} (${db.location})`,
+        ...(fakeErpUrl ? [`  ERP          FAKE (in memory, for the local organization) at ${fakeErpUrl}`] : []),
         `  Sandbox      ${describeSandbox(sandbox)}`,
         `  Model        ${config.llm.mode === 'fake' ? 'FAKE (recorded replies, no Claude calls)' : `Claude (${config.llm.models.small} / ${config.llm.models.medium} / ${config.llm.models.large})`}`,
         `  API key      ${apiKey}   (organization "${DEV_ORGANIZATION_ID}", also in ${path.join(config.dataDir, 'dev-api-key')})`,

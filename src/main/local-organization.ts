@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/client';
-import { createOrganization, findPrincipalByApiKey, issueApiKey } from '../db/organizations';
+import { eq } from 'drizzle-orm';
+import { organizationSettingsSchema } from '../contracts/policy';
+import { createOrganization, findPrincipalByApiKey, getOrganization, issueApiKey } from '../db/organizations';
+import { organizations } from '../db/schema';
+import type { FakeErp } from '../fakes/fake-erp';
+import { listSkills } from '../db/skills';
 import { addReviewer } from '../db/people';
 import { installSkillLibrary } from '../skills/library';
 
@@ -28,4 +33,26 @@ export async function ensureDevApiKey(db: Database, keyFile: string, keyName: st
   fs.mkdirSync(path.dirname(keyFile), { recursive: true });
   fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return key;
+}
+
+/**
+ * Offline (`npm run dev` with recorded model replies), the local organization's ERP is the
+ * in-memory fake (src/fakes/fake-erp.ts), with a client, a form template and the shipped skills
+ * in it, so skills read and write something and the builders have an ERP to read and create in.
+ * An ERP the organization was given is kept; a loopback one (an earlier run's fake) is replaced.
+ */
+export async function connectDevErp(db: Database, erp: FakeErp): Promise<boolean> {
+  const organization = await getOrganization(db, DEV_ORGANIZATION_ID);
+  const settings = (organization?.settings ?? {}) as Record<string, unknown>;
+  const current = organizationSettingsSchema.parse(settings).erp.apiUrl;
+  if (current && !current.startsWith('http://127.0.0.1:')) return false;
+  const erpSettings = { ...((settings['erp'] as Record<string, unknown> | undefined) ?? {}), apiUrl: erp.apiUrl, serviceKey: erp.serviceKey };
+  await db.update(organizations).set({ settings: { ...settings, erp: erpSettings } }).where(eq(organizations.id, DEV_ORGANIZATION_ID));
+  const organizationId = DEV_ORGANIZATION_ID;
+  erp.seed('clients', { id: 'c1', organizationId, name: 'Acme Bakery', tier: 'gold' });
+  erp.seed('form-templates', { id: 'form-intake', organizationId, name: 'Client intake', purpose: 'What a new client tells us', fields: [{ name: 'companyName', label: 'Company name', type: 'text', required: true }] });
+  for (const skill of await listSkills(db, organizationId)) {
+    erp.seed('agent-skills', { id: `skill-${skill.slug}`, organizationId, slug: skill.slug, name: skill.slug, isEnabled: skill.enabled === 1 });
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import type { Stage } from '../contracts/issue';
  * edited: add the next version and point `PROMPT_VERSIONS` at it, so every recorded LLM call
  * names the exact prompt it used.
  */
-export type PromptName = Stage | 'controller' | 'skill-builder';
+export type PromptName = Stage | 'controller' | 'skill-builder' | 'form-generator' | 'workflow-designer';
 
 export const PROMPT_VERSIONS: Record<PromptName, number> = {
   classify: 1,
@@ -21,6 +21,8 @@ export const PROMPT_VERSIONS: Record<PromptName, number> = {
   review: 3,
   controller: 1,
   'skill-builder': 1,
+  'form-generator': 1,
+  'workflow-designer': 1,
 };
 
 export interface Prompt {

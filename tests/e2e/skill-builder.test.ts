@@ -9,7 +9,7 @@ import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { ADMIN_REVIEWER, type PipelineHarness, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
 /**
- * The Skill Builder (README "Skill Builder") on the real Temporal server and Postgres, Claude
+ * The Skill Builder (README "Builder agents") on the real Temporal server and Postgres, Claude
  * and the ERP faked over HTTP: a described skill is drafted, its compile errors go back to the
  * agent and are repaired, each draft is dry-run on the examples (writes recorded, not sent),
  * nothing is published before an admin approves, a request for changes makes a new draft, and

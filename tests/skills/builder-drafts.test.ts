@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { withFrontmatter } from '../../activities/builders';
+import { addedSections, withFrontmatter } from '../../activities/builders';
 import { compileSkill } from '../../src/skills/compiler';
 import { SKILL_LIBRARY_DIR } from '../../src/skills/library';
 
@@ -21,5 +21,14 @@ describe('Skill Builder drafts', () => {
   it('adds the keys a draft left out', () => {
     const bare = source.replace('version: 1.0.0\n', '').replace('status: active\n', '');
     expect(compileSkill('draft.md', withFrontmatter(bare, { version: '1.0.0', status: 'draft' }))).toMatchObject({ version: '1.0.0', status: 'draft' });
+  });
+
+  it('names the sections a feature adds: Founder Knowledge or Error Handling where there was none, and rules that let a run ask or stop', () => {
+    const before = compileSkill('a.md', source.replace(/## Founder Knowledge\n[\s\S]*?(?=\n## )/, '').replace(/\n## Error Handling\n[\s\S]*$/, '\n'));
+    const after = compileSkill('b.md', source);
+    expect(before.founderKnowledge).toEqual([]);
+    expect(addedSections(before, after)).toEqual(expect.arrayContaining(['section Founder Knowledge is added', 'section Error Handling is added']));
+    expect(addedSections(after, after)).toEqual([]);
+    expect(addedSections(after, before)).toEqual([]);
   });
 });

@@ -64,6 +64,12 @@ describe('replay of recorded workflow histories', () => {
         'skill-dry-run.json',
         // The Skill Builder: a draft repaired, dry-run, sent back once, approved and published.
         'skill-build-created.json',
+        // The Form Generator: a proposal approved, its form created with the worker killed between create and record.
+        'erp-build-form-created.json',
+        // The Workflow Designer: a chain refused for looping, a round of changes, two triggers created.
+        'erp-build-workflow-changed.json',
+        // The Feature Builder: a draft without a capability repaired, a minor version published as a canary.
+        'skill-build-feature.json',
       ]),
     );
   });

@@ -1,6 +1,6 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { startSkillBuildSchema } from '../../contracts/builds';
+import { type StartErpBuild, startErpBuildSchema, startFeatureBuildSchema, startSkillBuildSchema } from '../../contracts/builds';
 import { decisionSchema } from '../../contracts/people';
 import type { SkillBuildService } from '../../builds/service';
 import type { AccessService } from '../../identity/service';
@@ -11,18 +11,41 @@ import { validate } from '../validation';
 const idParam = z.object({ id: z.string().min(1).max(100) });
 
 /**
- * The builder agents (README "Skill Builder"), admins only: POST /api/builders/skill starts a
- * build; GET /api/builds/:id shows it; POST /api/builds/:id/approval decides on its draft with
- * an issue approval's body (a person whose role may publish skills).
+ * The builder agents (README "Builder agents"), admins only: POST /api/builders/{skill, feature,
+ * form, workflow} starts a build; GET /api/builds/:id shows it; POST /api/builds/:id/approval
+ * decides on its draft or proposal with an issue approval's body (a person whose role may
+ * publish skills: every builder's output).
  */
 export function builderRoutes(builds: SkillBuildService, access: AccessService) {
-  return new Hono<{ Variables: AuthVariables }>().post('/skill', auditRoute(access, 'build.start', 'build'), requireScope('admin'), validate('json', startSkillBuildSchema), async (c) => {
-    const body = c.req.valid('json');
-    c.set('auditDetails', { mode: body.mode, skill: body.skill ?? null });
+  /** Who asked: the person the request names, or the key. */
+  const requester = async (c: Context<{ Variables: AuthVariables }>) => {
     const key = c.get('principal').key;
-    const person = namesPerson(c) ? (await actingPerson(c, access)).userId : `key ${key.name}`;
-    return c.json(await builds.start(c.get('organization').id, body, { person, keyId: key.id }), 202);
-  });
+    return { person: namesPerson(c) ? (await actingPerson(c, access)).userId : `key ${key.name}`, keyId: key.id };
+  };
+  /** The Form Generator and the Workflow Designer: the same body, one route each. */
+  const startErp = (kind: 'form' | 'workflow') =>
+    [
+      auditRoute(access, 'build.start', 'build'),
+      requireScope('admin'),
+      validate('json', startErpBuildSchema),
+      async (c: Context<{ Variables: AuthVariables }, string, { in: { json: StartErpBuild }; out: { json: StartErpBuild } }>) => {
+        c.set('auditDetails', { kind });
+        return c.json(await builds.startErp(c.get('organization').id, kind, c.req.valid('json'), await requester(c)), 202);
+      },
+    ] as const;
+  return new Hono<{ Variables: AuthVariables }>()
+    .post('/skill', auditRoute(access, 'build.start', 'build'), requireScope('admin'), validate('json', startSkillBuildSchema), async (c) => {
+      const body = c.req.valid('json');
+      c.set('auditDetails', { kind: 'skill', mode: body.mode, skill: body.skill ?? null });
+      return c.json(await builds.start(c.get('organization').id, body, await requester(c)), 202);
+    })
+    .post('/feature', auditRoute(access, 'build.start', 'build'), requireScope('admin'), validate('json', startFeatureBuildSchema), async (c) => {
+      const body = c.req.valid('json');
+      c.set('auditDetails', { kind: 'feature', skill: body.skill });
+      return c.json(await builds.start(c.get('organization').id, { ...body, mode: 'extend' }, await requester(c)), 202);
+    })
+    .post('/form', ...startErp('form'))
+    .post('/workflow', ...startErp('workflow'));
 }
 
 export function buildRoutes(builds: SkillBuildService, access: AccessService) {
