@@ -127,7 +127,7 @@ export function createApp(deps: ApiDeps) {
   app.get('/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
   app.route('/docs', docsRoutes());
   // The reviewer console: HTML pages over the same services (its own sessions, CSRF checks and headers).
-  if (deps.console) app.route('/console', consoleRoutes({ ...deps.console, access: deps.access, issues: deps.issues, inbox: deps.inbox, controls: deps.controls, skills: deps.skills, log: deps.log }));
+  if (deps.console) app.route('/console', consoleRoutes({ ...deps.console, access: deps.access, issues: deps.issues, inbox: deps.inbox, controls: deps.controls, skills: deps.skills, builds: deps.builds, log: deps.log }));
 
   app.route(
     '/',

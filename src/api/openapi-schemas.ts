@@ -518,8 +518,8 @@ const feedbackSchema = object(
 
 const inboxItem = object(
   {
-    kind: oneOfStrings(['issue', 'invocation']),
-    id: string('The issue or skill run id: what the approval and answer endpoints take'),
+    kind: oneOfStrings(['issue', 'invocation', 'build']),
+    id: string('The issue, skill run or build id: what the approval and answer endpoints take'),
     title: string(),
     waitingFor: oneOfStrings(['approval', 'question', 'budget', 'review', 'command']),
     gate: nullable(oneOfStrings(['plan', 'final'])),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StartErpBuild, StartFeatureBuild, StartSkillBuild } from '../contracts/builds';
+import { BUILDER_NAMES, type StartErpBuild, type StartFeatureBuild, type StartSkillBuild } from '../contracts/builds';
 import type { DecisionRequest } from '../contracts/people';
 import type { Database } from '../db/client';
 import { proposalChecksum } from './proposal';
@@ -22,8 +22,6 @@ import {
   skillBuildWorkflowId,
 } from '../../workflows/definitions';
 
-/** The builders' names, as the API and the Web UI show them. */
-const BUILDERS = { skill: 'Skill Builder', feature: 'Feature Builder', form: 'Form Generator', workflow: 'Workflow Designer' } as const;
 const ENDED = new Set(['published', 'created', 'rejected', 'failed']);
 
 /**
@@ -48,7 +46,7 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
       id: row.id,
       workflowId: row.workflowId,
       kind: row.kind,
-      builder: BUILDERS[row.kind],
+      builder: BUILDER_NAMES[row.kind],
       mode: row.mode,
       status: live?.status ?? row.status,
       round: live?.round ?? row.round,
@@ -121,7 +119,7 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
       return launch(
         { organizationId, kind, mode: body.mode, skillSlug: body.skill ?? null, description: body.description, examples: body.examples, personaSlug: body.persona, requestedBy },
         (buildId) => ({ workflowType: SKILL_BUILD_WORKFLOW_TYPE, args: [{ buildId, organizationId, mode: body.mode, persona: body.persona, examples: body.examples } satisfies SkillBuildRequest] }),
-        `${BUILDERS[kind]} (${body.mode}${body.skill ? ` ${body.skill}` : ''}), asked by ${requestedBy.person}`,
+        `${BUILDER_NAMES[kind]} (${body.mode}${body.skill ? ` ${body.skill}` : ''}), asked by ${requestedBy.person}`,
       );
     },
 
@@ -129,12 +127,12 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
     async startErp(organizationId: string, kind: 'form' | 'workflow', body: StartErpBuild, requestedBy: { person: string; keyId?: string }) {
       const organization = await getOrganization(db, organizationId);
       if (!organizationSettingsSchema.parse(organization?.settings ?? {}).erp.apiUrl) {
-        throw new AppError('VALIDATION_FAILED', `the ${BUILDERS[kind]} works through the ERP's API: set settings.erp.apiUrl (and serviceKey) first`, { details: [{ path: 'settings.erp.apiUrl', message: 'not set' }] });
+        throw new AppError('VALIDATION_FAILED', `the ${BUILDER_NAMES[kind]} works through the ERP's API: set settings.erp.apiUrl (and serviceKey) first`, { details: [{ path: 'settings.erp.apiUrl', message: 'not set' }] });
       }
       return launch(
         { organizationId, kind, mode: 'create', skillSlug: null, description: body.description, examples: [], personaSlug: null, requestedBy },
         (buildId) => ({ workflowType: ERP_BUILD_WORKFLOW_TYPE, args: [{ buildId, organizationId, kind } satisfies ErpBuildRequest] }),
-        `${BUILDERS[kind]}, asked by ${requestedBy.person}`,
+        `${BUILDER_NAMES[kind]}, asked by ${requestedBy.person}`,
       );
     },
 

@@ -1367,10 +1367,10 @@ export interface components {
                 draftAnswer: string | null;
                 escalated: boolean;
                 gate: ("plan" | "final") | null;
-                /** @description The issue or skill run id: what the approval and answer endpoints take */
+                /** @description The issue, skill run or build id: what the approval and answer endpoints take */
                 id: string;
                 /** @enum {string} */
-                kind: "issue" | "invocation";
+                kind: "issue" | "invocation" | "build";
                 /** @description Where to see it whole */
                 path: string;
                 priority: string | null;

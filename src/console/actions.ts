@@ -12,6 +12,8 @@ import type { IssueService, IssueView } from '../issues/service';
 import { invocationAnswerSchema, invocationDecisionSchema } from '../contracts/skills';
 import type { SkillService } from '../skills/service';
 import type { InvocationView } from './pages/invocation';
+import type { SkillBuildService } from '../builds/service';
+import type { BuildView } from './pages/build';
 import { outageError } from '../upstream/unavailable';
 import type { ConsoleContext } from './session';
 
@@ -80,6 +82,7 @@ export interface ActionDeps {
   issues: IssueService;
   controls?: ControlsService | undefined;
   skills?: SkillService | undefined;
+  builds?: SkillBuildService | undefined;
 }
 
 function skillsOf(deps: ActionDeps): SkillService {
@@ -106,6 +109,19 @@ export function decideInvocation(c: ConsoleContext, deps: ActionDeps, invocation
     const body = parsed(invocationDecisionSchema, { decision, ...(comment ? { comment } : {}) });
     const person = await actingPerson(asApi(c), deps.access, undefined, 'reviewSkillRun');
     return skillsOf(deps).decide(c.get('organization').id, invocationId, { ...body, reviewer: person.userId, origin: originOf(asApi(c)) });
+  });
+}
+
+/** Decide on a build's draft or proposal (POST /api/builds/:id/approval): admins' keys, a person who may publishSkill. */
+export function decideBuild(c: ConsoleContext, deps: ActionDeps, buildId: string, form: FormBody): Promise<BuildView> {
+  const decision = text(form, 'decision');
+  return audited(c, deps.access, { action: 'build.decide', targetType: 'build', targetId: buildId, details: { decision: decision ?? null } }, async () => {
+    requireScope(c, 'admin');
+    if (!deps.builds) throw new AppError('NOT_FOUND', 'builds are not served by this API');
+    const comment = filled(text(form, 'comment'));
+    const body = parsed(decisionSchema, { decision, ...(comment ? { comment } : {}) });
+    const person = await actingPerson(asApi(c), deps.access, undefined, 'publishSkill');
+    return deps.builds.decide(c.get('organization').id, buildId, { ...body, reviewer: person.userId });
   });
 }
 

@@ -24,6 +24,7 @@ export function formatUsd(value: number | null | undefined): string {
 
 /** What a wait asks for, in words. */
 export function waitLabel(wait: { kind?: string; waitingFor?: string; gate?: string | null }): string {
+  if (wait.kind === 'build') return 'Decision on a build';
   const kind = wait.waitingFor ?? wait.kind;
   if (kind === 'approval') return `${wait.gate === 'final' ? 'Final' : 'Plan'} approval`;
   if (kind === 'question') return 'Answer to a question';

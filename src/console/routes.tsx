@@ -26,6 +26,8 @@ import { AdminPage } from './pages/admin';
 import { ErrorPage } from './pages/error';
 import { InboxPage } from './pages/inbox';
 import { InvocationPage } from './pages/invocation';
+import { BuildPage } from './pages/build';
+import type { SkillBuildService } from '../builds/service';
 import { IssuePage } from './pages/issue';
 import type { FormValues } from './pages/issue-actions';
 import { SignInPage } from './pages/sign-in';
@@ -42,6 +44,7 @@ import { CONSOLE_SCOPE, type ConsoleContext, type ConsoleEnv, csrfTokenMatches, 
  *   GET  /console/issues/:id/events     its live timeline (Server-Sent Events)
  *   POST /console/issues/:id/decision | answer | budget | command
  *   GET  /console/invocations/:id       one skill run, POST …/answer | decision
+ *   GET  /console/builds/:id            one builder run (keys with the admin scope), POST …/decision
  *   GET  /console/admin, POST /console/admin/controls   (keys with the admin scope)
  */
 export interface ConsoleDeps {
@@ -53,6 +56,8 @@ export interface ConsoleDeps {
   controls?: ControlsService | undefined;
   /** Skill runs (their page and forms); without it those pages answer 404. */
   skills?: SkillService | undefined;
+  /** Builder runs (their page and decision form); without it that page answers 404. */
+  builds?: SkillBuildService | undefined;
   /** Feeds the live timeline; without it the event stream answers 503 (the pages still work). */
   feed?: IssueChangeFeed | undefined;
   /** The pipelines' concurrency limiter, for the admin page; undefined when it does not answer. */
@@ -76,6 +81,9 @@ const DONE: Record<string, string> = {
   invocation_answer: 'Answer sent. The skill run goes on with it.',
   invocation_approve: 'Approved. The skill run goes on.',
   invocation_reject: 'Rejected. The skill run ends.',
+  build_approve: 'Approved. The build publishes its draft, or creates its proposal in the ERP.',
+  build_request_changes: 'Changes requested. The agent takes your comment into the next round.',
+  build_reject: 'Rejected. The build ends.',
   pause: 'Paused.',
   resume: 'Resumed.',
 };
@@ -275,6 +283,23 @@ export function consoleRoutes(deps: ConsoleDeps) {
   const invocationAction = (act: FormAct, done: (form: FormFields) => string) => formAction({ idOf: invocationIdOf, path: 'invocations', render: invocationPage }, act, done);
   app.post('/invocations/:id/answer', ...invocationAction(actions.answerInvocation, () => 'invocation_answer'));
   app.post('/invocations/:id/decision', ...invocationAction(actions.decideInvocation, (form) => (form['decision'] === 'reject' ? 'invocation_reject' : 'invocation_approve')));
+
+  // ---- a builder run (admins) -----------------------------------------------------------------
+  const buildIdOf = (c: ConsoleContext): string => {
+    const id = c.req.param('id') ?? '';
+    if (!isUuid(id) || !deps.builds) throw new AppError('NOT_FOUND', `No build ${id} in your organization.`);
+    return id;
+  };
+  /** Builds are shown to keys with the admin scope (as GET /api/builds/:id); the form's action checks it again, audited. */
+  async function buildPage(c: ConsoleContext, id: string, extra: { error?: string; values?: FormValues; status?: ContentfulStatusCode } = {}) {
+    if (!keyHasScope(c.get('principal').key.scopes, 'admin')) {
+      return page(c, <ErrorPage status={403} message={extra.error ?? 'Builds are for keys with the admin scope.'} viewer={mustView(c)} />, 403);
+    }
+    const view = await (deps.builds as SkillBuildService).get(c.get('organization').id, id);
+    return page(c, <BuildPage viewer={mustView(c)} view={view} error={extra.error} notice={DONE[c.req.query('done') ?? '']} {...(extra.values ? { values: extra.values } : {})} />, extra.status ?? 200);
+  }
+  app.get('/builds/:id', pageSession, (c) => buildPage(c, buildIdOf(c)));
+  app.post('/builds/:id/decision', ...formAction({ idOf: buildIdOf, path: 'builds', render: buildPage }, actions.decideBuild, (form) => `build_${String(form['decision'])}`));
 
   // ---- admin --------------------------------------------------------------------------------
   async function adminPage(c: ConsoleContext, extra: { error?: string; status?: ContentfulStatusCode } = {}) {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 import { slug } from './skills';
 
+/** Each builder's name, as the API, the console and the Web UI show it, by the kind of build. */
+export const BUILDER_NAMES = { skill: 'Skill Builder', feature: 'Feature Builder', form: 'Form Generator', workflow: 'Workflow Designer' } as const;
+
 /**
  * POST /api/builders/skill (README "Builder agents"): describe a skill in plain words (create),
  * or name one to improve from its feedback (refine); the examples are the inputs each draft is

@@ -1,17 +1,18 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { BUILDER_NAMES } from '../contracts/builds';
 import type { Database } from '../db/client';
 import type { Organization } from '../db/organizations';
 import { findReviewer } from '../db/people';
-import { agentInvocations, invocationRequests, issues } from '../db/schema';
+import { agentInvocations, invocationRequests, issues, skillBuilds } from '../db/schema';
 import { roleRefusal } from '../identity/acting';
 import { gateAction, type PersonAction } from '../identity/scopes';
 import { toIso } from '../time';
 import type { PendingHuman } from '../../workflows/definitions';
 
-/** One thing waiting for a person: an issue's gate, question, budget or command, or a skill run's question or review. */
+/** One thing waiting for a person: an issue's gate, question, budget or command, a skill run's question or review, or a build's decision. */
 export interface InboxItem {
-  kind: 'issue' | 'invocation';
-  /** The issue's or the skill run's id (what the approval and answer endpoints take). */
+  kind: 'issue' | 'invocation' | 'build';
+  /** The issue's, the skill run's or the build's id (what the approval and answer endpoints take). */
   id: string;
   title: string;
   waitingFor: 'approval' | 'question' | 'budget' | 'review' | 'command';
@@ -42,7 +43,7 @@ const ISSUE_WAITS = ['awaiting_approval', 'awaiting_answer', 'awaiting_budget'];
 export function createInboxService(db: Database) {
   return {
     async inbox(organization: Organization, personUserId: string | null): Promise<{ person: { userId: string; role: string } | null; items: InboxItem[] }> {
-      const [person, issueRows, requestRows] = await Promise.all([
+      const [person, issueRows, requestRows, buildRows] = await Promise.all([
         personUserId ? findReviewer(db, organization.id, personUserId) : undefined,
         db
           .select({ id: issues.id, title: issues.title, priority: issues.priority, pending: issues.pending, updatedAt: issues.updatedAt })
@@ -56,6 +57,12 @@ export function createInboxService(db: Database) {
           .innerJoin(agentInvocations, eq(agentInvocations.id, invocationRequests.invocationId))
           .where(and(eq(invocationRequests.organizationId, organization.id), eq(invocationRequests.status, 'pending')))
           .orderBy(asc(invocationRequests.createdAt))
+          .limit(INBOX_LIMIT),
+        db
+          .select({ id: skillBuilds.id, kind: skillBuilds.kind, skill: skillBuilds.skillSlug, description: skillBuilds.description, round: skillBuilds.round, updatedAt: skillBuilds.updatedAt })
+          .from(skillBuilds)
+          .where(and(eq(skillBuilds.organizationId, organization.id), eq(skillBuilds.status, 'awaiting_approval')))
+          .orderBy(asc(skillBuilds.updatedAt))
           .limit(INBOX_LIMIT),
       ]);
       // A personal key whose person was removed sees nothing it could act on.
@@ -89,7 +96,27 @@ export function createInboxService(db: Database) {
           path: `/api/invocations/${row.invocationId}`,
         });
       }
-      // Soonest deadline first; those without one (skill runs) after, oldest first.
+      if (may('publishSkill')) {
+        for (const row of buildRows) {
+          items.push({
+            kind: 'build',
+            id: row.id,
+            title: `${BUILDER_NAMES[row.kind]}${row.skill ? ` ${row.skill}` : ''}, round ${row.round + 1}`,
+            waitingFor: 'approval',
+            gate: null,
+            questionId: null,
+            prompt: row.description.slice(0, 500),
+            draftAnswer: null,
+            priority: null,
+            since: toIso(row.updatedAt),
+            deadline: null,
+            reminded: false,
+            escalated: false,
+            path: `/api/builds/${row.id}`,
+          });
+        }
+      }
+      // Soonest deadline first; those without one (skill runs, builds) after, oldest first.
       items.sort((a, b) => (a.deadline ?? '\uffff').localeCompare(b.deadline ?? '\uffff') || a.since.localeCompare(b.since));
       return { person: person ? { userId: person.userId, role: person.role } : null, items: items.slice(0, INBOX_LIMIT) };
     },

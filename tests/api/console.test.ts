@@ -8,9 +8,11 @@ import { addReviewer } from '../../src/db/people';
 import { auditEvents, consoleSessions, issues as issuesTable } from '../../src/db/schema';
 import { createAccessService } from '../../src/identity/service';
 import { createInboxService } from '../../src/inbox/service';
+import { createSkillBuildService } from '../../src/builds/service';
+import { insertSkillBuild, updateSkillBuild } from '../../src/db/skill-builds';
 import { createIssueChangeFeed, type IssueChangeFeed } from '../../src/issues/changes';
 import { createIssueService } from '../../src/issues/service';
-import { answerUpdate, commandDecisionUpdate, decisionUpdate, type IssueProgress, statusQuery } from '../../workflows/definitions';
+import { answerUpdate, commandDecisionUpdate, decisionUpdate, type IssueProgress, skillBuildDecisionUpdate, skillBuildWorkflowId, statusQuery } from '../../workflows/definitions';
 import { checked } from '../support/contract';
 import { createTestOrganization, eventually, openTestDatabase, uniqueId } from '../support/harness';
 import { InMemoryRuns } from '../support/in-memory-runs';
@@ -43,6 +45,7 @@ describe('reviewer console', () => {
         access: createAccessService(db.db),
         inbox: createInboxService(db.db),
         controls: createControlsService({ db: db.db, runs, taskQueue: uniqueId('tq-console') }),
+        builds: createSkillBuildService({ db: db.db, runs, taskQueue: uniqueId('tq-console'), skills: { getInvocation: () => Promise.reject(new Error('no dry runs here')) } }),
         console: {
           db: db.db,
           publicBaseUrl: 'http://localhost:3000',
@@ -320,6 +323,63 @@ describe('reviewer console', () => {
     const nonsense = await postForm(`/console/issues/${id}/budget`, cookie, { csrf: csrfOf(asked.body), budgetUsd: 'lots' });
     expect(nonsense.status).toBe(422);
     expect(nonsense.body).toContain('give the new total in USD');
+  });
+
+  it("shows a build's proposal to admins in the inbox and on its page, escaped, and decides on it as the person", async () => {
+    /** A Form Generator build waiting for its decision, with an attacker's markup in its payload. */
+    const waitingBuild = async (org: string) => {
+      const id = crypto.randomUUID();
+      const workflowId = skillBuildWorkflowId(org, id);
+      await insertSkillBuild(db.db, { id, organizationId: org, workflowId, kind: 'form', mode: 'create', skillSlug: null, description: 'A campaign form', examples: [], personaSlug: null, requestedBy: 'olivia', createdByKeyId: null });
+      const payload = { name: 'Campaign <script>alert(1)</script>', purpose: 'p', fields: [{ name: 'company', label: 'Company', type: 'text', required: true }] };
+      await updateSkillBuild(db.db, { organizationId: org, id }, { status: 'awaiting_approval', proposal: { round: 0, summary: 'One form', rationale: 'r', records: [{ toolUseId: 'tu-1', collection: 'form-templates', payload }] } });
+      await runs.start({ workflowType: 'erpBuildWorkflow', taskQueue: 'tq', workflowId, args: [], searchAttributes: [] });
+      return { id, workflowId };
+    };
+    const { id, workflowId } = await waitingBuild(organizationId);
+    const theirs = await waitingBuild(other.organizationId);
+
+    // A reviewer's role may not decide builds: not in their inbox, and the page is for admin keys.
+    const aliceCookie = await signIn(alice);
+    expect((await page('/console/inbox', aliceCookie)).body).not.toContain(id);
+    expect((await page(`/console/builds/${id}`, aliceCookie)).status).toBe(403);
+
+    const cookie = await signIn(olivia);
+    const inbox = await page('/console/inbox', cookie);
+    expect(inbox.body).toContain(`<a href="/console/builds/${id}">Form Generator, round 1</a>`);
+    expect(inbox.body).toContain('Decision on a build');
+    expect(inbox.body).not.toContain(theirs.id);
+    expect((await page(`/console/builds/${theirs.id}`, cookie)).status).toBe(404);
+
+    const shown = await page(`/console/builds/${id}`, cookie);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain('Waiting for: a decision on round 1');
+    expect(shown.body).toContain('POST /form-templates');
+    expect(shown.body).not.toContain('<script>alert(1)');
+    expect(shown.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+
+    let received: unknown;
+    runs.answerUpdate(skillBuildDecisionUpdate, (run, decision) => {
+      if (run.request.workflowId !== workflowId) throw new Error('wrong run');
+      received = decision;
+      return { buildId: id, status: 'awaiting_approval' as const, round: 0, skill: null, version: null, updatedAt: new Date().toISOString() };
+    });
+    const csrf = csrfOf(shown.body);
+    const noComment = await postForm(`/console/builds/${id}/decision`, cookie, { csrf, decision: 'request_changes', comment: '' });
+    expect(noComment.status).toBe(422);
+    expect(received).toBeUndefined();
+    expect((await postForm(`/console/builds/${id}/decision`, aliceCookie, { csrf: csrfOf((await page('/console/inbox', aliceCookie)).body), decision: 'approve' })).status).toBe(403);
+    expect(received).toBeUndefined();
+    const approved = await postForm(`/console/builds/${id}/decision`, cookie, { csrf, decision: 'approve', comment: 'Looks right' });
+    expect(approved.status).toBe(303);
+    expect(approved.headers.get('location')).toBe(`/console/builds/${id}?done=build_approve`);
+    expect(received).toEqual({ decision: 'approve', reviewer: 'olivia', comment: 'Looks right' });
+    const audit = await db.db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+    expect(audit.map((event) => [event.action, event.outcome, event.actor, event.details['via']]).sort()).toEqual([
+      ['build.decide', 'ok', 'olivia', 'console'],
+      ['build.decide', 'refused', 'alice', 'console'],
+      ['build.decide', 'refused', 'olivia', 'console'],
+    ]);
   });
 
   it('refuses cross-site and token-less form posts (CSRF) before acting', async () => {

@@ -30,9 +30,10 @@ export function InboxPage(props: { viewer: Viewer; person: { userId: string; rol
             {props.items.map((item) => (
               <tr data-id={item.id}>
                 <td class="title">
-                  <a href={`/console/${item.kind === 'issue' ? 'issues' : 'invocations'}/${item.id}`}>{item.title}</a>
+                  <a href={`/console/${item.kind === 'issue' ? 'issues' : item.kind === 'build' ? 'builds' : 'invocations'}/${item.id}`}>{item.title}</a>
                   {item.prompt ? <div class="muted">{item.prompt.slice(0, 300)}</div> : null}
                   {item.kind === 'invocation' ? <div class="hint">A skill run.</div> : null}
+                  {item.kind === 'build' ? <div class="hint">A builder's draft or proposal.</div> : null}
                 </td>
                 <td>{waitLabel(item)}</td>
                 <td>
