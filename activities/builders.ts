@@ -53,7 +53,8 @@ const DRAFT_TOOL: LlmTool = {
   input_schema: jsonSchemaOf(draftInputSchema) as LlmTool['input_schema'],
 };
 
-export type SkillBuilderTurnResult = { kind: 'final'; costUsd: number; skill: string; version: string } | BuilderToolsTurn;
+/** `checksum`: the draft's (its source's sha256), which the approval publishes and nothing else. */
+export type SkillBuilderTurnResult = { kind: 'final'; costUsd: number; skill: string; version: string; checksum: string } | BuilderToolsTurn;
 export type SkillBuilderTurnInput = BuilderTurnInput;
 /** Feedback the refine prompt shows (newest first). */
 const MAX_FEEDBACK = 50;
@@ -201,7 +202,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
       }
       await storeToolResult(db, ref, submitted.id, { output: `accepted as ${checked.draft.slug} ${checked.draft.version} (draft)`, isError: false, executed: false });
       await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { draft: checked.draft, skillSlug: checked.draft.slug, round: input.round });
-      return { kind: 'final', costUsd, skill: checked.draft.slug, version: checked.draft.version };
+      return { kind: 'final', costUsd, skill: checked.draft.slug, version: checked.draft.version, checksum: checked.draft.compiled.checksum };
     },
 
     /** The build's state as the workflow moves it (and each reviewer's decision, once per round). */
@@ -229,10 +230,14 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
      * serving now (10 %). Idempotent: the same content publishes once, the rollout is set to the
      * same value again.
      */
-    async publishSkillBuild(input: { organizationId: string; buildId: string; reviewer: string }): Promise<{ version: string }> {
+    async publishSkillBuild(input: { organizationId: string; buildId: string; reviewer: string; checksum?: string }): Promise<{ version: string }> {
       const build = await requireBuild(input);
       const draft = build.draft;
       if (!draft) throw toActivityFailure(new AppError('CONFLICT', `build ${build.id} has no draft to publish`));
+      // The draft the reviewer approved, not one a late retry of an earlier turn put in its place (builds begun before the checksum carry none).
+      if (input.checksum !== undefined && draft.compiled.checksum !== input.checksum) {
+        throw toActivityFailure(new AppError('CONFLICT', `build ${build.id}: the draft in the record is not the one approved; nothing is published`));
+      }
       const current = await currentOf(build);
       const source = withFrontmatter(draft.source, { version: draft.version, status: 'active' });
       // What goes out is what was reviewed and dry-run: only its status may differ.

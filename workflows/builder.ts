@@ -33,12 +33,12 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
   const bookkeeping = proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS);
   const models = proxyActivities<ModelActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', retry: MODEL_RETRY });
 
-  return runBuildRounds<{ skill: string; version: string }>(request, bookkeeping, {
+  return runBuildRounds<{ skill: string; version: string; checksum?: string }>(request, bookkeeping, {
     title: TITLES[request.mode],
     describe: (progress) => (progress.skill ? `${progress.skill} ${progress.version}` : ''),
 
     draft: async (round, build) => {
-      const drafted = await runAgentLoop<{ skill: string; version: string }, { toolUseId: string; name: string }>(
+      const drafted = await runAgentLoop<{ skill: string; version: string; checksum?: string }, { toolUseId: string; name: string }>(
         { forceFinalFrom: MAX_TURNS - 1, turnLimit: MAX_TURNS, maxRepairs: MAX_REPAIRS, stopAtForcedTurnWithoutTools: false },
         {
           beforeTurn: async () => undefined,
@@ -47,7 +47,7 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
             const result = await models.skillBuilderTurn.executeWithOptions({ summary: `build · draft turn ${turn + 1} (round ${round + 1})` }, [
               { organizationId, buildId, round, turn, forceFinal },
             ]);
-            return result.kind === 'final' ? { kind: 'final', final: { skill: result.skill, version: result.version } } : result;
+            return result.kind === 'final' ? { kind: 'final', final: { skill: result.skill, version: result.version, checksum: result.checksum } } : result;
           },
           runTool: async () => undefined,
           giveUp: async (why: LoopGiveUp) => {
@@ -80,7 +80,8 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
     },
 
     apply: async (drafted, decided, build) => {
-      const published = await bookkeeping.publishSkillBuild({ organizationId, buildId, reviewer: decided.reviewer });
+      // Runs drafted before the checksum existed have none: their result said only skill and version.
+      const published = await bookkeeping.publishSkillBuild({ organizationId, buildId, reviewer: decided.reviewer, ...(drafted.checksum ? { checksum: drafted.checksum } : {}) });
       build.progress.status = 'published';
       build.show(`published ${drafted.skill} ${published.version}`);
       return { status: 'published', version: published.version, summary: `${drafted.skill} ${published.version} published, approved by ${decided.reviewer}` };
