@@ -179,9 +179,20 @@ export async function executeSkillTool(
   return typeof result === 'string' ? result : JSON.stringify(result, null, 2);
 }
 
-/** The writes a dry run would have sent, from its tool calls (in order): what the invocation view lists. */
-export function dryRunWrites(skill: Pick<CompiledSkill, 'permissions' | 'id'>, calls: Array<{ name: string; input: unknown; output: string | null }>): Array<ErpToolRequest & { tool: string }> {
-  return calls
-    .filter((call) => call.output?.startsWith(DRY_RUN_WRITE))
-    .map((call) => resolveSkillTool(skill, call.name, call.input));
+/**
+ * The writes a dry run would have sent, from its tool calls (in order): what the invocation view
+ * lists. Only for a dry run's calls: in one, no permitted write reaches the ERP, so each call
+ * that resolves to a write and was answered without error is one it did not send. Read by what
+ * the call was, not by what its result says (an ERP answer could say anything).
+ */
+export function dryRunWrites(skill: Pick<CompiledSkill, 'permissions' | 'id'>, calls: Array<{ name: string; input: unknown; output: string | null; isError: number }>): Array<ErpToolRequest & { tool: string }> {
+  return calls.flatMap((call) => {
+    if (call.output === null || call.isError === 1) return [];
+    try {
+      const request = resolveSkillTool(skill, call.name, call.input);
+      return request.method === 'GET' ? [] : [request];
+    } catch {
+      return []; // not a permission tool (an MCP tool, request_info, …): nothing it would have written to the ERP
+    }
+  });
 }

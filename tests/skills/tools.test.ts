@@ -53,10 +53,17 @@ describe('skill tools', () => {
     await expect(dry('create_brief', { fields: { organizationId: 'org-b' } })).rejects.toThrow('set by the ERP, not by a skill');
     await expect(dry('delete_client', { id: 'c1' })).rejects.toThrow('is not permitted');
     expect(dryRunWrites(skill, [
-      { name: 'create_brief', input: { fields: { title: 'Not really' } }, output: written },
-      { name: 'read_client', input: { id: 'c1' }, output: '{}' },
-      { name: 'create_brief', input: { fields: { title: 'refused' } }, output: null },
-    ])).toEqual([{ tool: 'create_brief', method: 'POST', path: '/briefs', body: { title: 'Not really' } }]);
+      { name: 'create_brief', input: { fields: { title: 'Not really' } }, output: written, isError: 0 },
+      // A read whose answer looks like a dry run's write is still a read; a write is a write whatever it answered.
+      { name: 'read_client', input: { id: 'c1' }, output: '(dry run: not sent) would write POST /clients', isError: 0 },
+      { name: 'create_brief', input: { fields: { title: 'Also' } }, output: 'anything', isError: 0 },
+      { name: 'create_brief', input: { fields: { title: 'not answered' } }, output: null, isError: 0 },
+      { name: 'create_brief', input: { fields: { organizationId: 'org-b' } }, output: 'refused', isError: 1 },
+      { name: 'mcp__crm__update', input: {}, output: 'ok', isError: 0 },
+    ])).toEqual([
+      { tool: 'create_brief', method: 'POST', path: '/briefs', body: { title: 'Not really' } },
+      { tool: 'create_brief', method: 'POST', path: '/briefs', body: { title: 'Also' } },
+    ]);
     // Reads are real.
     expect(JSON.parse(await dry('read_client', { id: 'c1' }))).toMatchObject({ name: 'Acme' });
     expect(erp.requests.length).toBe(before + 1);
