@@ -3,7 +3,7 @@ import { BUILDER_NAMES, type StartErpBuild, type StartFeatureBuild, type StartSk
 import type { DecisionRequest } from '../contracts/people';
 import type { Database } from '../db/client';
 import { proposalChecksum } from './proposal';
-import { getSkillBuild, insertSkillBuild, type NewSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
+import { buildModelCost, getSkillBuild, insertSkillBuild, type NewSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
 import { getOrganization } from '../db/organizations';
 import { getPersona, getSkill } from '../db/skills';
 import { organizationSettingsSchema } from '../contracts/policy';
@@ -34,12 +34,15 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
 
   async function view(row: SkillBuildRecord) {
     const live = ENDED.has(row.status) ? undefined : await deps.runs.query(row.workflowId, skillBuildStatusQuery);
-    const dryRuns = await Promise.all(
-      row.dryRuns.map(async (run) => {
-        const invocation = await deps.skills.getInvocation(row.organizationId, run.invocationId).catch(() => undefined);
-        return { ...run, wouldWrite: invocation?.wouldWrite ?? [], requests: invocation?.requests ?? [] };
-      }),
-    );
+    const [dryRuns, modelCost] = await Promise.all([
+      Promise.all(
+        row.dryRuns.map(async (run) => {
+          const invocation = await deps.skills.getInvocation(row.organizationId, run.invocationId).catch(() => undefined);
+          return { ...run, costUsd: invocation?.costUsd ?? 0, wouldWrite: invocation?.wouldWrite ?? [], requests: invocation?.requests ?? [] };
+        }),
+      ),
+      buildModelCost(db, row.organizationId, row.id),
+    ]);
     const draft = row.draft;
     const proposal = row.proposal;
     return {
@@ -50,6 +53,8 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
       mode: row.mode,
       status: live?.status ?? row.status,
       round: live?.round ?? row.round,
+      /** The build's own model calls and its dry runs, in USD (the organization's spend cap bounds both). */
+      costUsd: Math.round((modelCost + dryRuns.reduce((sum, run) => sum + run.costUsd, 0)) * 1e6) / 1e6,
       skill: row.skillSlug,
       description: row.description,
       examples: row.examples,

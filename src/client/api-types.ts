@@ -1168,6 +1168,8 @@ export interface components {
         Build: {
             /** @enum {string} */
             builder: "Skill Builder" | "Feature Builder" | "Form Generator" | "Workflow Designer";
+            /** @description What the build cost: its own model calls and its dry runs, in USD */
+            costUsd: number;
             created: {
                 /** @enum {string} */
                 collection: "form-templates" | "content-triggers";
@@ -1200,6 +1202,7 @@ export interface components {
                 version: string;
             } | null;
             dryRuns: {
+                costUsd: number;
                 error: string | null;
                 input: Record<string, never>;
                 invocationId: string;

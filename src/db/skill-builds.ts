@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { type ErpBuildCreated, type ErpBuildProposal, type SkillBuildDecision, type SkillBuildDraft, type SkillBuildDryRun, skillBuilds } from './schema';
+import { llmCalls, type ErpBuildCreated, type ErpBuildProposal, type SkillBuildDecision, type SkillBuildDraft, type SkillBuildDryRun, skillBuilds } from './schema';
 
 export type SkillBuildRecord = typeof skillBuilds.$inferSelect;
 export type NewSkillBuild = Pick<typeof skillBuilds.$inferInsert, 'id' | 'organizationId' | 'workflowId' | 'kind' | 'mode' | 'skillSlug' | 'description' | 'examples' | 'personaSlug' | 'requestedBy' | 'createdByKeyId'>;
@@ -56,4 +56,16 @@ export async function updateSkillBuild(
       updatedAt: sql`now()`,
     })
     .where(and(eq(skillBuilds.organizationId, ref.organizationId), eq(skillBuilds.id, ref.id)));
+}
+
+/** The builders' prompts: the stages their model calls are recorded under (llm_calls.stage). */
+export const BUILDER_STAGES = ['skill-builder', 'form-generator', 'workflow-designer'];
+
+/** What a build's own model calls cost (its dry runs are skill runs, counted there), in USD. */
+export async function buildModelCost(db: Database, organizationId: string, buildId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)` })
+    .from(llmCalls)
+    .where(and(eq(llmCalls.organizationId, organizationId), inArray(llmCalls.stage, BUILDER_STAGES), sql`${llmCalls.request}->>'buildId' = ${buildId}`));
+  return Number(row?.total ?? 0);
 }

@@ -75,6 +75,8 @@ describe('builder agents that write to the ERP, and the Feature Builder', () => 
     const id = started.body['id'] as string;
 
     const waiting = await waitForBuild(id, (build) => build['status'] === 'awaiting_approval');
+    // Its model calls are counted (the fake Claude prices them as the real one would).
+    expect(waiting['costUsd']).toBeGreaterThan(0);
     expect(waiting['proposal']).toMatchObject({ round: 0, summary: 'One form: the campaign request', records: [{ collection: 'form-templates', payload: intakeForm }], checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // It read the existing forms (scoped to the organization), and its invalid payload went back to it.
     const turns = h.fake.requests.filter((request) => request.key === 'submit_proposal');

@@ -1,5 +1,5 @@
 import type { SkillBuildService } from '../../builds/service';
-import { formatTime } from '../format';
+import { formatTime, formatUsd } from '../format';
 import { Flash, Layout, OptionalFact, type Viewer } from '../layout';
 import type { FormValues } from './issue-actions';
 
@@ -35,6 +35,8 @@ export function BuildPage(props: { viewer: Viewer; view: BuildView; error?: stri
           </span>{' '}
           <span class="muted">round {view.round + 1}</span>
         </dd>
+        <dt>Cost</dt>
+        <dd id="build-cost">{formatUsd(view.costUsd)}</dd>
         <dt>Asked by</dt>
         <dd>
           {view.requestedBy}, {formatTime(view.createdAt)}
