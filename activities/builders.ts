@@ -140,9 +140,10 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
     // The version and status are ours to set: the change decides the version, and it is a draft until approved.
     const change = current ? requiredBump(current.compiled, compiled) : undefined;
     if (current && change && build.mode === 'extend') {
-      // A feature is at least a minor version, and there must be one.
-      change.reasons.push(...addedSections(current.compiled, compiled));
-      if (change.reasons.length === 0) {
+      // A feature is at least a minor version, and it must add something (a removal is no feature).
+      const sections = addedSections(current.compiled, compiled);
+      change.reasons.push(...sections);
+      if (change.additions.length + sections.length === 0) {
         return { problem: 'This draft adds no capability: add what the request asks for — a permission, an input, an output, or a section (Founder Knowledge, an Error Handling rule).' };
       }
       if (change.bump === 'patch') change.bump = 'minor';
@@ -168,6 +169,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
         rationale: input.rationale,
         citedFeedback: input.citedFeedback,
         compiled: normalized,
+        ...(current ? { baseVersion: current.version } : {}),
       },
     };
   }
@@ -201,7 +203,7 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
         return { kind: 'tools', costUsd, toolCalls: [], repairs: 1, problem: truncate(checked.problem, 500) };
       }
       await storeToolResult(db, ref, submitted.id, { output: `accepted as ${checked.draft.slug} ${checked.draft.version} (draft)`, isError: false, executed: false });
-      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { draft: checked.draft, skillSlug: checked.draft.slug, round: input.round });
+      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { draft: checked.draft, skillSlug: checked.draft.slug }, { round: input.round });
       return { kind: 'final', costUsd, skill: checked.draft.slug, version: checked.draft.version, checksum: checked.draft.compiled.checksum };
     },
 
@@ -239,6 +241,9 @@ export function createSkillBuildActivities(deps: SkillBuildDeps) {
         throw toActivityFailure(new AppError('CONFLICT', `build ${build.id}: the draft in the record is not the one approved; nothing is published`));
       }
       const current = await currentOf(build);
+      if (draft.baseVersion && current && current.version !== draft.baseVersion) {
+        throw toActivityFailure(new AppError('CONFLICT', `${draft.slug} ${current.version} came out while ${draft.version} (drafted from ${draft.baseVersion}) was reviewed: publishing it would drop that version's changes; start a new build from ${current.version}`));
+      }
       const source = withFrontmatter(draft.source, { version: draft.version, status: 'active' });
       // What goes out is what was reviewed and dry-run: only its status may differ.
       const final = await compiler.compile('build.md', source);

@@ -143,7 +143,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
     const inputs = current.compiled.inputs;
     const unknown = Object.keys(action.inputMapping).filter((name) => !inputs.some((input) => input.name === name));
     if (unknown.length > 0) return `action.inputMapping: ${action.skill} has no input ${unknown.join(', ')} (its inputs: ${inputs.map((input) => input.name).join(', ')})`;
-    const unmapped = inputs.filter((input) => input.required && !(input.name in action.inputMapping)).map((input) => input.name);
+    const unmapped = inputs.filter((input) => input.required && !Object.hasOwn(action.inputMapping, input.name)).map((input) => input.name);
     if (unmapped.length > 0) return `action.inputMapping: map the required input(s) ${unmapped.join(', ')} of ${action.skill}`;
     return null;
   }
@@ -164,6 +164,30 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       if (cycle) return { problem: `The triggers would loop: ${cycle.join(' → ')}` };
     }
     return { payload };
+  }
+
+  /**
+   * Before the first record is created (once: the ledger says so), what may have changed in the
+   * ERP since the proposal: a name taken since, a chain that would now loop. Refused then,
+   * nothing is created; after the first create it is not asked again (our own records would
+   * look like conflicts).
+   */
+  async function preflight(erp: ErpClient, build: SkillBuildRecord, proposal: ErpBuildProposal): Promise<void> {
+    const effect = 'erp-build-preflight';
+    if (await findEffect(db, build.workflowId, effect)) return;
+    const problems: string[] = [];
+    for (const collection of [...new Set(proposal.records.map((record) => record.collection))]) {
+      const existing = itemsOf(await erp.request({ method: 'GET', path: `/${collection}` }));
+      const taken = new Set(existing.map((item) => (item as { name?: unknown } | null)?.name).filter((name): name is string => typeof name === 'string'));
+      const clashes = proposal.records.filter((record) => record.collection === collection && taken.has(String(record.payload['name']))).map((record) => String(record.payload['name']));
+      if (clashes.length > 0) problems.push(`${collection}: ${clashes.join(', ')} exist(s) in the ERP now`);
+      if (collection === 'content-triggers') {
+        const cycle = triggerCycle([...existing.flatMap(chainLinkOf), ...proposal.records.filter((record) => record.collection === collection).map((record) => record.payload as unknown as ContentTrigger)]);
+        if (cycle) problems.push(`with the ERP's triggers now, the chain would loop: ${cycle.join(' → ')}`);
+      }
+    }
+    if (problems.length > 0) throw new AppError('CONFLICT', `the ERP changed since the proposal; nothing was created: ${problems.join('; ')}`);
+    await recordEffect(db, { organizationId: build.organizationId, workflowId: build.workflowId, effect, result: { checkedAt: new Date().toISOString() } });
   }
 
   return {
@@ -226,7 +250,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
         }
       }
       // Save what this turn added before any answer to submit_proposal: a retried turn finds it.
-      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { proposal });
+      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { proposal }, { round: input.round });
 
       if (!submitted) return { kind: 'tools', costUsd, toolCalls, repairs: 0 };
       const refuse = async (problem: string) => {
@@ -239,15 +263,20 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       if (proposal.records.length === 0) return refuse('The proposal is empty: propose the records first (the erp_create_* tools).');
       if (build.kind === 'workflow') {
         // A chain must not loop through the organization's existing triggers either.
-        const existing = await (await erpOf(input.organizationId)).request({ method: 'GET', path: '/content-triggers' }).catch((error: unknown) => {
+        let existing: unknown;
+        try {
+          existing = await (await erpOf(input.organizationId)).request({ method: 'GET', path: '/content-triggers' });
+        } catch (error) {
+          // The ERP refused (or is no longer configured): the agent hears why; an outage is retried.
+          if (error instanceof AppError && !error.retryable) return refuse(`The organization's triggers could not be read to check the chain: ${error.message}`);
           throw toActivityFailure(error);
-        });
-        const items = ((existing as { items?: unknown[] } | null)?.items ?? []).flatMap(chainLinkOf);
+        }
+        const items = itemsOf(existing).flatMap(chainLinkOf);
         const cycle = triggerCycle([...items, ...proposal.records.filter((record) => record.collection === 'content-triggers').map((record) => record.payload as unknown as ContentTrigger)]);
         if (cycle) return refuse(`With the organization's existing triggers, the chain would loop: ${cycle.join(' → ')}`);
       }
       const final: ErpBuildProposal = { ...proposal, summary: parsed.data.summary, rationale: parsed.data.rationale };
-      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { proposal: final, round: input.round });
+      await updateSkillBuild(db, { organizationId: input.organizationId, id: input.buildId }, { proposal: final }, { round: input.round });
       await storeToolResult(db, ref, submitted.id, { output: `Submitted: ${final.records.length} record(s) for review.`, isError: false, executed: false });
       return { kind: 'final', costUsd, records: final.records.length, checksum: proposalChecksum(final.records) };
     },
@@ -309,13 +338,15 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       const runtime = currentActivity();
       try {
         const erp = await erpOf(input.organizationId);
+        await preflight(erp, build, proposal);
         answer = await withHeartbeat(
           runtime,
           erp.request({
             method: 'POST',
             path: `/${record.collection}`,
             body: record.payload,
-            idempotencyKey: `build-${build.id}-round-${proposal.round}-record-${input.index}`,
+            // The approved proposal's checksum, not anything the row says of it: the same record of the same proposal, the same key.
+            idempotencyKey: `build-${build.id}-${input.checksum.slice(0, 32)}-record-${input.index}`,
             signal: runtime.signal,
           }),
         );
@@ -330,6 +361,12 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       return kept;
     },
   };
+}
+
+/** A list answer's records (`{ items: [...] }`); anything else holds none. */
+function itemsOf(answer: unknown): unknown[] {
+  const items = (answer as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? items : [];
 }
 
 /** What an existing ERP trigger adds to a chain (its event and the event it emits), whatever else it holds. */

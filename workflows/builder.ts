@@ -61,6 +61,7 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
       );
       build.progress.skill = drafted.skill;
       build.progress.version = drafted.version;
+      if (drafted.checksum) build.progress.checksum = drafted.checksum;
       return drafted;
     },
 
@@ -90,6 +91,7 @@ export async function skillBuildWorkflow(request: SkillBuildRequest): Promise<Sk
     reset: (progress) => {
       progress.skill = null;
       progress.version = null;
+      delete progress.checksum;
     },
   });
 }

@@ -405,6 +405,8 @@ export interface SkillBuildProgress {
   /** ERP builds: the records proposed this round, and those created once approved. */
   proposed?: number;
   created?: number;
+  /** The current draft's or proposal's checksum, once there is one: what an approval approves. */
+  checksum?: string;
   updatedAt: string;
 }
 
@@ -416,7 +418,14 @@ export interface SkillBuildOutcome {
 }
 
 /** The reviewer's decision on the draft (the body of an issue's approval, the person named). */
-export type SkillBuildDecisionInput = { decision: 'approve' | 'reject' | 'request_changes'; reviewer: string; comment?: string };
+export type SkillBuildDecisionInput = {
+  decision: 'approve' | 'reject' | 'request_changes';
+  reviewer: string;
+  comment?: string;
+  /** Guards (what the person saw): refused unless this round waits, with this draft or proposal. */
+  round?: number;
+  checksum?: string;
+};
 
 export const skillBuildStatusQuery = defineQuery<SkillBuildProgress>('skillBuildStatus');
 export const skillBuildDecisionUpdate = defineUpdate<SkillBuildProgress, [SkillBuildDecisionInput]>('skillBuildDecision');

@@ -12,7 +12,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./; everything else is types.
  */
-import { ApplicationFailure, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { BookkeepingActivities, ErpActivities, ModelActivities, ToolActivities } from '../activities';
 import { BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from './shared/activity-options';
 import { type LoopGiveUp, runAgentLoop } from './shared/agent-loop';
@@ -56,6 +56,7 @@ export async function erpBuildWorkflow(request: ErpBuildRequest): Promise<SkillB
             ]);
             if (result.kind === 'final') {
               build.progress.proposed = result.records;
+              build.progress.checksum = result.checksum;
               return { kind: 'final', final: { records: result.records, checksum: result.checksum } };
             }
             return result;
@@ -77,11 +78,18 @@ export async function erpBuildWorkflow(request: ErpBuildRequest): Promise<SkillB
     apply: async (drafted, decided, build) => {
       await build.record('creating');
       const created: string[] = [];
-      for (let index = 0; index < drafted.records; index++) {
-        build.show(`creating ${index + 1} of ${drafted.records}`);
-        const record = await erp.createErpBuildRecord.executeWithOptions({ summary: `build · create record ${index + 1} of ${drafted.records}` }, [{ organizationId, buildId, index, checksum: drafted.checksum }]);
-        created.push(`${record.collection} ${record.name} (${record.id})`);
-        build.progress.created = index + 1;
+      try {
+        for (let index = 0; index < drafted.records; index++) {
+          build.show(`creating ${index + 1} of ${drafted.records}`);
+          const record = await erp.createErpBuildRecord.executeWithOptions({ summary: `build · create record ${index + 1} of ${drafted.records}` }, [{ organizationId, buildId, index, checksum: drafted.checksum }]);
+          created.push(`${record.collection} ${record.name} (${record.id})`);
+          build.progress.created = index + 1;
+        }
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // Say what is in the ERP already: the build's `created` lists it too.
+        const why = err instanceof Error ? ((err as { cause?: Error }).cause?.message ?? err.message) : String(err);
+        throw ApplicationFailure.create({ type: 'BuildFailed', message: `${created.length > 0 ? `created ${created.join(', ')}, then` : 'nothing was created:'} ${why}`, nonRetryable: true });
       }
       await build.record('created');
       return { status: 'created', version: null, summary: `created ${created.join(', ')}; approved by ${decided.reviewer}` };
@@ -90,6 +98,7 @@ export async function erpBuildWorkflow(request: ErpBuildRequest): Promise<SkillB
     reset: (progress) => {
       progress.proposed = 0;
       progress.created = 0;
+      delete progress.checksum;
     },
   });
 }

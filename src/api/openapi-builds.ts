@@ -1,5 +1,4 @@
-import { startErpBuildSchema, startFeatureBuildSchema, startSkillBuildSchema } from '../contracts/builds';
-import { decisionSchema } from '../contracts/people';
+import { buildDecisionSchema, startErpBuildSchema, startFeatureBuildSchema, startSkillBuildSchema } from '../contracts/builds';
 import { answer, errorResponse, requestBody } from './openapi-parts';
 
 type Paths = Record<string, Record<string, unknown>>;
@@ -62,12 +61,12 @@ export function buildPaths(): Paths {
         summary:
           "Decide on the build's draft or proposal, with an issue approval's body: approve publishes the skill version (a refined or extended skill as a 10 % canary) or creates the proposed ERP records, request_changes (with a comment) starts the next round, reject ends the build. The person's role must allow publishSkill (admins, by default); audited (scope admin)",
         parameters: [id],
-        requestBody: requestBody(decisionSchema),
+        requestBody: requestBody(buildDecisionSchema),
         responses: {
           200: answer('The build after the decision', 'Build'),
           403: errorResponse("The person's role may not publish skills (publishSkill: every builder's output)"),
           404: errorResponse('No such build in your organization'),
-          409: errorResponse('The build is not waiting for a decision, or has ended'),
+          409: errorResponse('The build is not waiting for a decision, has ended, or waits on another round or draft than `round` / `checksum` name'),
         },
       },
     },

@@ -316,6 +316,7 @@ const build = object(
     mode: oneOfStrings(['create', 'refine', 'extend']),
     status: oneOfStrings(['drafting', 'testing', 'awaiting_approval', 'creating', 'published', 'created', 'rejected', 'failed'], 'published: a skill version went out; created: the ERP records were created'),
     round: integer,
+    checksum: nullable(string('What an approval approves now: the checksum of the draft or proposal waiting (the decision may name it, with round, as a guard)')),
     skill: nullable(string('Skill builds: the skill refined or extended, or the one the draft names')),
     description: string(),
     examples: array(openObject()),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BUILDER_NAMES, type StartErpBuild, type StartFeatureBuild, type StartSkillBuild } from '../contracts/builds';
-import type { DecisionRequest } from '../contracts/people';
+import { BUILDER_NAMES, type BuildDecisionRequest, type StartErpBuild, type StartFeatureBuild, type StartSkillBuild } from '../contracts/builds';
 import type { Database } from '../db/client';
 import { proposalChecksum } from './proposal';
 import { buildModelCost, getSkillBuild, insertSkillBuild, type NewSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
@@ -45,6 +44,8 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
     ]);
     const draft = row.draft;
     const proposal = row.proposal;
+    const proposalSum = proposal ? proposalChecksum(proposal.records) : null;
+    const erp = row.kind === 'form' || row.kind === 'workflow';
     return {
       id: row.id,
       workflowId: row.workflowId,
@@ -53,6 +54,8 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
       mode: row.mode,
       status: live?.status ?? row.status,
       round: live?.round ?? row.round,
+      /** What an approval approves now (the draft's or the proposal's checksum): the decision's `checksum` guard. */
+      checksum: live?.checksum ?? (erp ? proposalSum : (draft?.compiled.checksum ?? null)),
       /** The build's own model calls and its dry runs, in USD (the organization's spend cap bounds both). */
       costUsd: Math.round((modelCost + dryRuns.reduce((sum, run) => sum + run.costUsd, 0)) * 1e6) / 1e6,
       skill: row.skillSlug,
@@ -71,7 +74,7 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
             summary: proposal.summary,
             rationale: proposal.rationale,
             records: proposal.records.map(({ collection, payload }) => ({ collection, payload })),
-            checksum: proposalChecksum(proposal.records),
+            checksum: proposalSum as string,
           }
         : null,
       created: row.created,
@@ -146,9 +149,15 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
     },
 
     /** The reviewer's decision on the current draft; the workflow checks the person's role again. */
-    async decide(organizationId: string, id: string, decision: DecisionRequest & { reviewer: string }) {
+    async decide(organizationId: string, id: string, decision: BuildDecisionRequest & { reviewer: string }) {
       const row = await requireBuild(organizationId, id);
-      await deps.runs.update(row.workflowId, skillBuildDecisionUpdate, { decision: decision.decision, reviewer: decision.reviewer, ...(decision.comment ? { comment: decision.comment } : {}) }, 'the build has already ended');
+      const { decision: choice, reviewer, comment, round, checksum } = decision;
+      await deps.runs.update(
+        row.workflowId,
+        skillBuildDecisionUpdate,
+        { decision: choice, reviewer, ...(comment ? { comment } : {}), ...(round !== undefined ? { round } : {}), ...(checksum ? { checksum } : {}) },
+        'the build has already ended',
+      );
       return view(await requireBuild(organizationId, id));
     },
   };

@@ -1168,6 +1168,7 @@ export interface components {
         Build: {
             /** @enum {string} */
             builder: "Skill Builder" | "Feature Builder" | "Form Generator" | "Workflow Designer";
+            checksum: string | null;
             /** @description What the build cost: its own model calls and its dry runs, in USD */
             costUsd: number;
             created: {
@@ -2850,12 +2851,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    checksum?: string;
                     comment?: string;
                     /** @enum {string} */
                     decision: "approve" | "reject" | "request_changes";
-                    /** @enum {string} */
-                    gate?: "plan" | "final";
                     reviewer?: string;
+                    round?: number;
                 };
             };
         };
@@ -2905,7 +2906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The build is not waiting for a decision, or has ended */
+            /** @description The build is not waiting for a decision, has ended, or waits on another round or draft than `round` / `checksum` name */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -14,6 +14,7 @@ import type { SkillService } from '../skills/service';
 import type { InvocationView } from './pages/invocation';
 import type { SkillBuildService } from '../builds/service';
 import type { BuildView } from './pages/build';
+import { buildDecisionSchema } from '../contracts/builds';
 import { outageError } from '../upstream/unavailable';
 import type { ConsoleContext } from './session';
 
@@ -119,7 +120,10 @@ export function decideBuild(c: ConsoleContext, deps: ActionDeps, buildId: string
     requireScope(c, 'admin');
     if (!deps.builds) throw new AppError('NOT_FOUND', 'builds are not served by this API');
     const comment = filled(text(form, 'comment'));
-    const body = parsed(decisionSchema, { decision, ...(comment ? { comment } : {}) });
+    const round = filled(text(form, 'round'));
+    const checksum = filled(text(form, 'checksum'));
+    // The page's round and checksum: a decision made on a page another round replaced is refused.
+    const body = parsed(buildDecisionSchema, { decision, ...(comment ? { comment } : {}), ...(round !== undefined ? { round: Number(round) } : {}), ...(checksum ? { checksum } : {}) });
     const person = await actingPerson(asApi(c), deps.access, undefined, 'publishSkill');
     return deps.builds.decide(c.get('organization').id, buildId, { ...body, reviewer: person.userId });
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { caseInsensitiveEnum } from './enums';
 import { slug } from './skills';
 
 /** Each builder's name, as the API, the console and the Web UI show it, by the kind of build. */
@@ -48,3 +49,22 @@ export const startErpBuildSchema = z.strictObject({
   description: z.string().trim().min(1).max(10_000),
 });
 export type StartErpBuild = z.infer<typeof startErpBuildSchema>;
+
+/**
+ * POST /api/builds/:id/approval: an issue approval's body, with the build's own optional guards
+ * in place of `gate` — the decision is refused unless `round` is the round waiting and
+ * `checksum` that of its draft or proposal (what the person saw). The console always sends both.
+ */
+export const buildDecisionSchema = z
+  .strictObject({
+    decision: caseInsensitiveEnum(['approve', 'reject', 'request_changes']),
+    reviewer: z.string().trim().min(1).max(200).optional(),
+    comment: z.string().max(10_000).optional(),
+    round: z.number().int().min(0).max(100).optional(),
+    checksum: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').optional(),
+  })
+  .refine((d) => d.decision !== 'request_changes' || (d.comment?.trim().length ?? 0) > 0, {
+    message: 'request_changes needs a comment saying what to change',
+    path: ['comment'],
+  });
+export type BuildDecisionRequest = z.infer<typeof buildDecisionSchema>;

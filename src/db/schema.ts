@@ -791,6 +791,8 @@ export interface SkillBuildDraft {
   /** Refine: the feedback ids the proposal answers. */
   citedFeedback: string[];
   compiled: CompiledSkill;
+  /** The version it was drafted from (refine, extend): publishing refuses when another came out meanwhile. */
+  baseVersion?: string;
 }
 
 export interface SkillBuildDryRun {

@@ -35,6 +35,8 @@ export async function updateSkillBuild(
     publishedVersion?: string;
     error?: string | null;
   },
+  /** Only while the build drafts this round: a late attempt of an earlier turn or round changes nothing. */
+  onlyWhileDrafting?: { round: number },
 ): Promise<void> {
   const { decision, createdRecord, ...fields } = change;
   await db
@@ -55,7 +57,13 @@ export async function updateSkillBuild(
         : {}),
       updatedAt: sql`now()`,
     })
-    .where(and(eq(skillBuilds.organizationId, ref.organizationId), eq(skillBuilds.id, ref.id)));
+    .where(
+      and(
+        eq(skillBuilds.organizationId, ref.organizationId),
+        eq(skillBuilds.id, ref.id),
+        ...(onlyWhileDrafting ? [eq(skillBuilds.status, 'drafting'), eq(skillBuilds.round, onlyWhileDrafting.round)] : []),
+      ),
+    );
 }
 
 /** The builders' prompts: the stages their model calls are recorded under (llm_calls.stage). */

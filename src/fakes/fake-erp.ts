@@ -41,7 +41,8 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
   const serviceKey = options.serviceKey ?? 'erp-service-key-test';
   const requests: FakeErpRequest[] = [];
   const records = new Map<string, Map<string, Record<string, unknown>>>();
-  const byIdempotencyKey = new Map<string, Record<string, unknown>>();
+  /** organization + Idempotency-Key → the request's body and the record it made. */
+  const byIdempotencyKey = new Map<string, { body: string; record: Record<string, unknown> }>();
   const delays = new Map<string, number>();
   const collectionOf = (name: string) => {
     const existing = records.get(name) ?? new Map<string, Record<string, unknown>>();
@@ -74,7 +75,10 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
       return send(res, 200, { items: found });
     }
     if (req.method === 'POST' && !id) {
-      if (typeof idempotencyKey === 'string' && byIdempotencyKey.has(idempotencyKey)) return send(res, 200, byIdempotencyKey.get(idempotencyKey));
+      // Keys are the organization's own; a key reused for another body is refused (as Stripe-like APIs do).
+      const keyed = typeof idempotencyKey === 'string' ? `${organizationId}\u0000${idempotencyKey}` : undefined;
+      const earlier = keyed ? byIdempotencyKey.get(keyed) : undefined;
+      if (earlier) return earlier.body === JSON.stringify(req.body ?? {}) ? send(res, 200, earlier.record) : send(res, 422, { error: `Idempotency-Key ${String(idempotencyKey)} was used for another request` });
       let fields = (req.body ?? {}) as Record<string, unknown>;
       if (collection in ERP_BUILD_COLLECTIONS) {
         const refused = validateBuilderRecord(collection as ErpBuildCollection, fields, organizationId);
@@ -85,7 +89,7 @@ export async function startFakeErp(options: { serviceKey?: string } = {}): Promi
       const existing = collection === 'agent-skills' ? [...items.values()].find((r) => r['organizationId'] === organizationId && r['slug'] === fields['slug']) : undefined;
       const record = { ...existing, ...fields, id: existing?.['id'] ?? randomUUID(), organizationId }; // the scope is ours, not the body's
       items.set(record.id as string, record);
-      if (typeof idempotencyKey === 'string') byIdempotencyKey.set(idempotencyKey, record);
+      if (keyed) byIdempotencyKey.set(keyed, { body: JSON.stringify(req.body ?? {}), record });
       return send(res, existing ? 200 : 201, record);
     }
     if (req.method === 'PATCH' && id) {

@@ -39,13 +39,14 @@ export async function ensureDevApiKey(db: Database, keyFile: string, keyName: st
  * Offline (`npm run dev` with recorded model replies), the local organization's ERP is the
  * in-memory fake (src/fakes/fake-erp.ts), with a client, a form template and the shipped skills
  * in it, so skills read and write something and the builders have an ERP to read and create in.
- * An ERP the organization was given is kept; a loopback one (an earlier run's fake) is replaced.
+ * An ERP the organization was given is kept; an earlier run's fake (loopback, the fake's key) is replaced.
  */
 export async function connectDevErp(db: Database, erp: FakeErp): Promise<boolean> {
   const organization = await getOrganization(db, DEV_ORGANIZATION_ID);
   const settings = (organization?.settings ?? {}) as Record<string, unknown>;
-  const current = organizationSettingsSchema.parse(settings).erp.apiUrl;
-  if (current && !current.startsWith('http://127.0.0.1:')) return false;
+  const current = organizationSettingsSchema.parse(settings).erp;
+  // Replaced only when unset or an earlier run's fake (a loopback URL with the fake's key): a real local ERP is kept.
+  if (current.apiUrl && !(current.apiUrl.startsWith('http://127.0.0.1:') && current.serviceKey === erp.serviceKey)) return false;
   const erpSettings = { ...((settings['erp'] as Record<string, unknown> | undefined) ?? {}), apiUrl: erp.apiUrl, serviceKey: erp.serviceKey };
   await db.update(organizations).set({ settings: { ...settings, erp: erpSettings } }).where(eq(organizations.id, DEV_ORGANIZATION_ID));
   const organizationId = DEV_ORGANIZATION_ID;

@@ -21,6 +21,8 @@ export interface RequiredBump {
   bump: Bump;
   /** Why, one line per change that asks for more than a patch (breaking ones first). */
   reasons: string[];
+  /** Those of the reasons that add to the interface (an input, output, permission or trigger): what a feature is. */
+  additions: string[];
 }
 
 const triggerName = (trigger: CompiledSkill['triggers'][number]) => ('event' in trigger ? `event ${trigger.event}` : `schedule ${trigger.schedule}`);
@@ -29,6 +31,7 @@ const triggerName = (trigger: CompiledSkill['triggers'][number]) => ('event' in 
 export function requiredBump(previous: Interface, next: Interface): RequiredBump {
   const breaking: string[] = [];
   const features: string[] = [];
+  const additions: string[] = [];
   const byName = <F extends { name: string }>(fields: F[]) => new Map(fields.map((field) => [field.name, field]));
 
   const inputsBefore = byName(previous.inputs);
@@ -42,8 +45,9 @@ export function requiredBump(previous: Interface, next: Interface): RequiredBump
   }
   for (const [name, after] of inputsAfter) {
     if (inputsBefore.has(name)) continue;
-    if (after.required) breaking.push(`input ${name} is added as required`);
-    else features.push(`input ${name} is added`);
+    const added = after.required ? `input ${name} is added as required` : `input ${name} is added`;
+    (after.required ? breaking : features).push(added);
+    additions.push(added);
   }
 
   const outputsBefore = byName(previous.outputs);
@@ -54,19 +58,24 @@ export function requiredBump(previous: Interface, next: Interface): RequiredBump
     else if (after.type !== before.type) breaking.push(`output ${name} changes type (${before.type} → ${after.type})`);
     else if (!after.required && before.required) breaking.push(`output ${name} is no longer promised`);
   }
-  for (const name of outputsAfter.keys()) if (!outputsBefore.has(name)) features.push(`output ${name} is added`);
+  /** A change that adds to the interface: a feature, and an addition. */
+  const add = (reason: string) => {
+    features.push(reason);
+    additions.push(reason);
+  };
+  for (const name of outputsAfter.keys()) if (!outputsBefore.has(name)) add(`output ${name} is added`);
 
   const triggersBefore = new Set(previous.triggers.map(triggerName));
   const triggersAfter = new Set(next.triggers.map(triggerName));
   for (const trigger of triggersBefore) if (!triggersAfter.has(trigger)) breaking.push(`trigger ${trigger} is removed`);
-  for (const trigger of triggersAfter) if (!triggersBefore.has(trigger)) features.push(`trigger ${trigger} is added`);
+  for (const trigger of triggersAfter) if (!triggersBefore.has(trigger)) add(`trigger ${trigger} is added`);
 
   const permissionsBefore = new Set(previous.permissions);
   const permissionsAfter = new Set(next.permissions);
-  for (const permission of permissionsAfter) if (!permissionsBefore.has(permission)) features.push(`permission ${permission} is added`);
+  for (const permission of permissionsAfter) if (!permissionsBefore.has(permission)) add(`permission ${permission} is added`);
   for (const permission of permissionsBefore) if (!permissionsAfter.has(permission)) features.push(`permission ${permission} is dropped`);
 
-  return { bump: breaking.length > 0 ? 'major' : features.length > 0 ? 'minor' : 'patch', reasons: [...breaking, ...features] };
+  return { bump: breaking.length > 0 ? 'major' : features.length > 0 ? 'minor' : 'patch', reasons: [...breaking, ...features], additions };
 }
 
 /** How far `to` moves from `from` (pre-release tags aside); `none` when it does not move forward. */

@@ -169,7 +169,13 @@ describe('builder agents that write to the ERP, and the Feature Builder', () => 
     expect(JSON.stringify(h.fake.requests.filter((request) => request.key === 'submit_proposal').at(-2)?.body.messages[0])).toContain('Only requests that name a budget');
     expect(erpRecords('content-triggers')).toHaveLength(1);
 
-    expect((await post(`/api/builds/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER })).status).toBe(200);
+    // An approval made on what round 1 replaced is refused: the round, or the proposal, it names is not the one waiting.
+    expect(second['checksum']).toBe(second['proposal']['checksum']);
+    expect(second['checksum']).not.toBe(first['checksum']);
+    const stale = await post(`/api/builds/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, round: 0 });
+    expect(stale).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('round 2 is the one waiting') } } });
+    expect((await post(`/api/builds/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, round: 1, checksum: first['checksum'] })).status).toBe(409);
+    expect((await post(`/api/builds/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, round: 1, checksum: second['checksum'] })).status).toBe(200);
     const done = await waitForBuild(id, (build) => ['created', 'failed'].includes(build['status']));
     await recordHistoryIfAsked(h.temporal.client, done['workflowId'], 'erp-build-workflow-changed');
     expect(done).toMatchObject({ status: 'created', created: [{ index: 0, name: 'Route client requests' }, { index: 1, name: 'Draft the brief' }] });

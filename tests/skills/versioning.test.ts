@@ -11,20 +11,28 @@ describe('skill versioning', () => {
   const changed = (edit: (text: string) => string, version = '1.0.1') => compileSkill('brief-creator.md', edit(source).replace('version: 1.0.0', `version: ${version}`));
 
   it('calls a text change a patch, an addition a minor change and a break a major one, saying why', () => {
-    expect(requiredBump(v1, changed((text) => text.replace('A brief is a promise.', 'A brief is a contract.')))).toEqual({ bump: 'patch', reasons: [] });
+    expect(requiredBump(v1, changed((text) => text.replace('A brief is a promise.', 'A brief is a contract.')))).toEqual({ bump: 'patch', reasons: [], additions: [] });
     expect(requiredBump(v1, changed((text) => text.replace('  - name: openQuestions\n    type: string[]', '  - name: openQuestions\n    type: string[]\n  - name: budget\n    type: number')))).toEqual({
       bump: 'minor',
       reasons: ['output budget is added'],
+      additions: ['output budget is added'],
     });
-    expect(requiredBump(v1, changed((text) => text.replace('  - brief:create\n', '  - brief:create\n  - brief:update\n')))).toEqual({ bump: 'minor', reasons: ['permission brief:update is added'] });
+    expect(requiredBump(v1, changed((text) => text.replace('  - brief:create\n', '  - brief:create\n  - brief:update\n')))).toEqual({ bump: 'minor', reasons: ['permission brief:update is added'], additions: ['permission brief:update is added'] });
     expect(requiredBump(v1, changed((text) => text.replace('  - name: deadline\n    type: date', '  - name: deadline\n    type: date\n    required: true')))).toEqual({
       bump: 'major',
       reasons: ['input deadline becomes required'],
+      additions: [],
     });
     const broken = requiredBump(v1, changed((text) => text.replace('  - name: openQuestions\n    type: string[]\n', '').replace('  - event: client_request_received\n', '').replace('  - name: clientId\n    type: string', '  - name: clientId\n    type: number')));
     expect(broken).toEqual({
       bump: 'major',
       reasons: ['input clientId changes type (string → number)', 'output openQuestions is removed', 'trigger event client_request_received is removed'],
+      // Removals are changes, not additions: the Feature Builder does not take them as a capability.
+      additions: [],
+    });
+    expect(requiredBump(v1, changed((text) => text.replace('  - name: clientId\n    type: string\n    required: true\n', '  - name: clientId\n    type: string\n    required: true\n  - name: brandId\n    type: string\n    required: true\n')))).toMatchObject({
+      bump: 'major',
+      additions: ['input brandId is added as required'],
     });
   });
 

@@ -80,9 +80,12 @@ export async function runBuildRounds<Drafted>(
   setHandler(
     skillBuildDecisionUpdate,
     async (input) => {
-      await people.perform({ via: 'update', person: input.reviewer, action: 'build.decide', details: { decision: input.decision, round: progress.round } }, async () => {
+      // The round this decision was validated against: checking the person may take a while, and the build may move on meanwhile.
+      const round = progress.round;
+      await people.perform({ via: 'update', person: input.reviewer, action: 'build.decide', details: { decision: input.decision, round } }, async () => {
         await people.authorize(input.reviewer, 'publishSkill');
-        if (!waiting || progress.status !== 'awaiting_approval' || decision) throw ApplicationFailure.create({ type: 'NotWaiting', message: `the build is not waiting for a decision (${progress.status})`, nonRetryable: true });
+        const stale = staleDecision(input) ?? (progress.round !== round ? `round ${round + 1} is no longer the one waiting` : undefined);
+        if (stale) throw ApplicationFailure.create({ type: 'NotWaiting', message: stale, nonRetryable: true });
         decision = input;
       });
       return progress;
@@ -92,10 +95,19 @@ export async function runBuildRounds<Drafted>(
         if (!input || !['approve', 'reject', 'request_changes'].includes(input.decision)) throw new Error('decision must be approve, reject or request_changes');
         if (typeof input.reviewer !== 'string' || !input.reviewer.trim()) throw new Error('reviewer is required');
         if (input.decision === 'request_changes' && !input.comment?.trim()) throw new Error('request_changes needs a comment saying what to change');
-        if (!waiting || progress.status !== 'awaiting_approval' || decision) throw new Error(`the build is not waiting for a decision (${progress.status})`);
+        const stale = staleDecision(input);
+        if (stale) throw new Error(stale);
       },
     },
   );
+
+  /** Why a decision cannot be taken now, or undefined: the build must wait, and for what the person saw when they say what that was. */
+  function staleDecision(input: SkillBuildDecisionInput): string | undefined {
+    if (!waiting || progress.status !== 'awaiting_approval' || decision) return `the build is not waiting for a decision (${progress.status})`;
+    if (input.round !== undefined && input.round !== progress.round) return `the decision is on round ${input.round + 1}, but round ${progress.round + 1} is the one waiting: look at it first`;
+    if (input.checksum !== undefined && input.checksum !== progress.checksum) return 'the decision is on another draft or proposal than the one waiting: look at it first';
+    return undefined;
+  }
 
   const build: BuildContext = {
     progress,
@@ -107,6 +119,8 @@ export async function runBuildRounds<Drafted>(
     },
   };
 
+  /** AwaitingHuman is set while a decision is awaited (patched runs): unset again however the wait ends. */
+  let flaggedWaiting = false;
   try {
     for (;;) {
       await build.record('drafting');
@@ -120,11 +134,11 @@ export async function runBuildRounds<Drafted>(
       await build.record('awaiting_approval', tested);
       // Operators find what waits for a person with `AwaitingHuman = true` in the Web UI, builds included.
       const showsWait = patched(BUILD_AWAITING_HUMAN);
-      if (showsWait) upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: true }]);
+      if (showsWait) upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: (flaggedWaiting = true) }]);
       waiting = true;
       await condition(() => decision !== null);
       waiting = false;
-      if (showsWait) upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: false }]);
+      if (showsWait) upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: (flaggedWaiting = false) }]);
       const decided = decision as unknown as SkillBuildDecisionInput;
       decision = null;
       const round = progress.round;
@@ -144,6 +158,8 @@ export async function runBuildRounds<Drafted>(
       steps.reset?.(progress);
     }
   } catch (err) {
+    // Cancelled while waiting: the Web UI's filter for what waits on people must not keep listing it.
+    if (flaggedWaiting) upsertSearchAttributes([{ key: searchAttributes.awaitingHuman, value: false }]);
     if (isCancellation(err)) throw err;
     const message = err instanceof Error ? ((err as { cause?: Error }).cause?.message ?? err.message) : String(err);
     await build.record('failed', { error: message });

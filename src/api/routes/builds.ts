@@ -1,7 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { type StartErpBuild, startErpBuildSchema, startFeatureBuildSchema, startSkillBuildSchema } from '../../contracts/builds';
-import { decisionSchema } from '../../contracts/people';
+import { buildDecisionSchema, type StartErpBuild, startErpBuildSchema, startFeatureBuildSchema, startSkillBuildSchema } from '../../contracts/builds';
 import type { SkillBuildService } from '../../builds/service';
 import type { AccessService } from '../../identity/service';
 import { actingPerson, auditRoute, namesPerson } from '../acting';
@@ -51,7 +50,7 @@ export function builderRoutes(builds: SkillBuildService, access: AccessService) 
 export function buildRoutes(builds: SkillBuildService, access: AccessService) {
   return new Hono<{ Variables: AuthVariables }>()
     .get('/:id', requireScope('admin'), validate('param', idParam), async (c) => c.json(await builds.get(c.get('organization').id, c.req.valid('param').id)))
-    .post('/:id/approval', auditRoute(access, 'build.decide', 'build', 'id'), requireScope('admin'), validate('param', idParam), validate('json', decisionSchema), async (c) => {
+    .post('/:id/approval', auditRoute(access, 'build.decide', 'build', 'id'), requireScope('admin'), validate('param', idParam), validate('json', buildDecisionSchema), async (c) => {
       const body = c.req.valid('json');
       c.set('auditDetails', { decision: body.decision });
       const person = await actingPerson(c, access, body.reviewer, 'publishSkill');

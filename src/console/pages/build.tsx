@@ -59,6 +59,8 @@ export function BuildPage(props: { viewer: Viewer; view: BuildView; error?: stri
           <p>Approving {outcome}. Only a person whose role may publish skills decides.</p>
           <form method="post" action={`/console/builds/${view.id}/decision`} class="stack" id="build-decision-form">
             {csrf}
+            <input type="hidden" name="round" value={String(view.round)} />
+            {view.checksum ? <input type="hidden" name="checksum" value={view.checksum} /> : null}
             <label for="build-comment">
               Comment <span class="hint">(needed to request changes: the agent reads it in the next round)</span>
             </label>
