@@ -159,8 +159,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
     if (collection === 'content-triggers') {
       const problem = await triggerProblem(build.organizationId, payload as unknown as ContentTrigger);
       if (problem) return { problem };
-      const chain = [...others.filter((record) => record.collection === collection).map((record) => record.payload as unknown as ContentTrigger), payload as unknown as ContentTrigger];
-      const cycle = triggerCycle(chain);
+      const cycle = triggerCycle([...proposedTriggers(others), payload as unknown as ContentTrigger]);
       if (cycle) return { problem: `The triggers would loop: ${cycle.join(' → ')}` };
     }
     return { payload };
@@ -182,7 +181,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       const clashes = proposal.records.filter((record) => record.collection === collection && taken.has(String(record.payload['name']))).map((record) => String(record.payload['name']));
       if (clashes.length > 0) problems.push(`${collection}: ${clashes.join(', ')} exist(s) in the ERP now`);
       if (collection === 'content-triggers') {
-        const cycle = triggerCycle([...existing.flatMap(chainLinkOf), ...proposal.records.filter((record) => record.collection === collection).map((record) => record.payload as unknown as ContentTrigger)]);
+        const cycle = loopThrough(existing, proposal.records);
         if (cycle) problems.push(`with the ERP's triggers now, the chain would loop: ${cycle.join(' → ')}`);
       }
     }
@@ -271,8 +270,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
           if (error instanceof AppError && !error.retryable) return refuse(`The organization's triggers could not be read to check the chain: ${error.message}`);
           throw toActivityFailure(error);
         }
-        const items = itemsOf(existing).flatMap(chainLinkOf);
-        const cycle = triggerCycle([...items, ...proposal.records.filter((record) => record.collection === 'content-triggers').map((record) => record.payload as unknown as ContentTrigger)]);
+        const cycle = loopThrough(itemsOf(existing), proposal.records);
         if (cycle) return refuse(`With the organization's existing triggers, the chain would loop: ${cycle.join(' → ')}`);
       }
       const final: ErpBuildProposal = { ...proposal, summary: parsed.data.summary, rationale: parsed.data.rationale };
@@ -361,6 +359,16 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
       return kept;
     },
   };
+}
+
+/** The triggers among proposed records (checked against the contract when proposed). */
+function proposedTriggers(records: ErpBuildProposal['records']): ContentTrigger[] {
+  return records.filter((record) => record.collection === 'content-triggers').map((record) => record.payload as unknown as ContentTrigger);
+}
+
+/** The loop the proposed triggers would close with the ERP's existing ones (as listed), or null. */
+function loopThrough(existing: unknown[], records: ErpBuildProposal['records']): string[] | null {
+  return triggerCycle([...existing.flatMap(chainLinkOf), ...proposedTriggers(records)]);
 }
 
 /** A list answer's records (`{ items: [...] }`); anything else holds none. */

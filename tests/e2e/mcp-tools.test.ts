@@ -1,13 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 import { listToolCalls } from '../../src/db/agent-transcripts';
 import { listLogs } from '../../src/db/logs';
 import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { customSkill } from '../support/skills';
+import { startMcpHttpServer } from '../support/mcp-http-server';
 import { allRepliesUsed, type PipelineHarness, reply, startPipelineHarness, startWorkerProcess } from '../support/pipeline';
 
 /**
@@ -25,46 +22,23 @@ interface Call {
 
 async function startMcpServer(onTicket: () => void): Promise<{ url: string; calls: Call[]; close(): Promise<void> }> {
   const calls: Call[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      void (async () => {
-        const authorization = request.headers.authorization;
-        // Stateless: a server and transport per request, as the SDK's examples do.
-        const mcp = new McpServer({ name: 'billing', version: '1.0.0' });
-        mcp.registerTool('lookup_invoice', { description: 'Look up an invoice by id', inputSchema: { id: z.string() } }, async ({ id }) => {
-          calls.push({ tool: 'lookup_invoice', args: { id }, authorization });
-          return { content: [{ type: 'text', text: `Invoice ${id}: two lines of 10.4 cents, total 21 cents` }] };
-        });
-        mcp.registerTool('create_ticket', { description: 'Open a support ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
-          calls.push({ tool: 'create_ticket', args: { title }, authorization });
-          onTicket();
-          return { content: [{ type: 'text', text: 'ticket T-1 opened' }] };
-        });
-        mcp.registerTool('drop_database', { description: 'Not for agents', inputSchema: {} }, async () => {
-          calls.push({ tool: 'drop_database', args: {}, authorization });
-          return { content: [{ type: 'text', text: 'dropped' }] };
-        });
-        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-        response.on('close', () => {
-          void transport.close();
-          void mcp.close();
-        });
-        await mcp.connect(transport);
-        const text = Buffer.concat(chunks).toString('utf8');
-        await transport.handleRequest(request, response, text ? JSON.parse(text) : undefined);
-      })().catch(() => {
-        if (!response.headersSent) response.writeHead(500).end();
-      });
+  const server = await startMcpHttpServer('billing', (mcp, request) => {
+    const authorization = request.headers.authorization;
+    mcp.registerTool('lookup_invoice', { description: 'Look up an invoice by id', inputSchema: { id: z.string() } }, async ({ id }) => {
+      calls.push({ tool: 'lookup_invoice', args: { id }, authorization });
+      return { content: [{ type: 'text', text: `Invoice ${id}: two lines of 10.4 cents, total 21 cents` }] };
+    });
+    mcp.registerTool('create_ticket', { description: 'Open a support ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
+      calls.push({ tool: 'create_ticket', args: { title }, authorization });
+      onTicket();
+      return { content: [{ type: 'text', text: 'ticket T-1 opened' }] };
+    });
+    mcp.registerTool('drop_database', { description: 'Not for agents', inputSchema: {} }, async () => {
+      calls.push({ tool: 'drop_database', args: {}, authorization });
+      return { content: [{ type: 'text', text: 'dropped' }] };
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { ...server, calls };
 }
 
 describe('MCP tools', () => {

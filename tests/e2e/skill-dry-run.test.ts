@@ -1,8 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { organizations } from '../../src/db/schema';
@@ -13,6 +9,7 @@ import { SKILL_LIBRARY_DIR } from '../../src/skills/library';
 import { listToolCalls } from '../../src/db/agent-transcripts';
 import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline';
+import { startMcpHttpServer } from '../support/mcp-http-server';
 
 /**
  * Dry runs of a skill (README "Dry runs"): a version — a draft included — runs against a real
@@ -101,27 +98,14 @@ describe('skill dry runs', () => {
   it("offers a dry run no MCP tool, and calls none it names (an MCP tool may write)", async () => {
     // A server that offers its tools to every skill, and counts what is called.
     const calls: string[] = [];
-    const server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void (async () => {
-          const mcp = new McpServer({ name: 'tickets', version: '1.0.0' });
-          mcp.registerTool('create_ticket', { description: 'Open a ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
-            calls.push(title);
-            return { content: [{ type: 'text', text: 'opened' }] };
-          });
-          const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-          response.on('close', () => void transport.close());
-          await mcp.connect(transport);
-          const text = Buffer.concat(chunks).toString('utf8');
-          await transport.handleRequest(request, response, text ? JSON.parse(text) : undefined);
-        })();
+    const server = await startMcpHttpServer('tickets', (mcp) => {
+      mcp.registerTool('create_ticket', { description: 'Open a ticket', inputSchema: { title: z.string() } }, async ({ title }) => {
+        calls.push(title);
+        return { content: [{ type: 'text', text: 'opened' }] };
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+      const { url } = server;
       await setSettings({ mcp: { servers: [{ name: 'tickets', url, stages: [], skills: ['*'] }] } });
       h.fake.onTool(
         'submit_output',
@@ -138,7 +122,7 @@ describe('skill dry runs', () => {
       expect(calls).toEqual([]);
     } finally {
       await setSettings({ mcp: { servers: [] } });
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 
