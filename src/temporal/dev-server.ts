@@ -32,17 +32,22 @@ export interface DevServerOptions {
 }
 
 /**
- * Dynamic config every dev server we start gets. The dev server runs one history shard, and
- * each of its task queues (transfer: every activity and workflow task on its way to matching;
- * timer; visibility) reads at most `…MaxPollRPS` times a second (default 20, a burst of 20):
- * past the burst every activity step waited ~40 ms per hop, ~104 ms a step instead of ~27
- * (issue 13; temporalio/temporal common/dynamicconfig/constants.go, service/history/queues/
- * reader.go). A production cluster spreads the same limit over many shards.
+ * Dynamic config every dev server we start gets (issue 13):
+ * - The dev server runs one history shard, and each of its task queues (transfer: every
+ *   activity and workflow task on its way to matching; timer; visibility) reads at most
+ *   `…MaxPollRPS` times a second (default 20, a burst of 20): past the burst every activity
+ *   step waited ~40 ms per hop, ~104 ms a step instead of ~27 (temporalio/temporal
+ *   common/dynamicconfig/constants.go, service/history/queues/reader.go). A production
+ *   cluster spreads the same limit over many shards.
+ * - Eager activity dispatch (off by default in the server): an activity scheduled on the
+ *   completing worker's own task queue comes back with the workflow task's completion, with
+ *   no trip through matching. The cluster has it too (src/cluster/temporal-dynamic-config.yaml).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.transferProcessorMaxPollRPS': 10_000,
   'history.timerProcessorMaxPollRPS': 10_000,
   'history.visibilityProcessorMaxPollRPS': 10_000,
+  'system.enableActivityEagerExecution': true,
 };
 
 /** The persisted dev server the local entry points run (`.data/temporal/dev.sqlite`). */
