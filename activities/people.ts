@@ -5,8 +5,9 @@ import type { ClarificationPolicy, ModelTier } from '../src/contracts/policy';
 import { channelsTaking } from '../src/notifications/deliver';
 import type { NoticeDetails } from '../src/notifications/messages';
 import { getIssue } from '../src/db/issues';
-import { appendLog } from '../src/db/logs';
-import { createQuestion, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
+import { appendLog, logWrite } from '../src/db/logs';
+import { createQuestion, decisionWrite, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
+import { writeTogether } from '../src/db/together';
 import { issues } from '../src/db/schema';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { AppError } from '../src/errors';
@@ -41,24 +42,67 @@ const controllerAnswerSchema = z.object({
   confident: z.boolean(),
 });
 
+export interface ReviewerCheck {
+  allowed: boolean;
+  role: string | null;
+  reason?: string;
+}
+
+export interface GateDecisionInput {
+  organizationId: string;
+  issueId: string;
+  gate: Gate;
+  gateRound: number;
+  decision: 'approve' | 'reject' | 'request_changes';
+  reviewer: string;
+  comment: string | null;
+  via: 'update' | 'signal';
+}
+
+const gateDecisionLine = (input: GateDecisionInput) => `${input.gate} gate: ${input.decision} by ${input.reviewer} (${input.via})${input.comment ? `: ${input.comment}` : ''}`;
+
 export function createPeopleActivities(deps: PeopleDeps) {
   const { db } = deps;
 
+  /**
+   * Whether `reviewer` is a registered person of the organization whose role its current
+   * permissions allow `action` (the workflow's own check: signals from the Temporal UI and
+   * CLI never pass the API). Without `action` (runs from before roles): registered is enough.
+   */
+  async function checkReviewer(input: { organizationId: string; reviewer: string; action?: PersonAction }): Promise<ReviewerCheck> {
+    const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
+    if (!reviewer) return { allowed: false, role: null, reason: notAReviewer(input.reviewer, input.organizationId) };
+    if (input.action) {
+      const organization = await getOrganization(db, input.organizationId);
+      const reason = roleRefusal({ id: input.organizationId, settings: organization?.settings ?? {} }, reviewer, [input.action]);
+      if (reason) return { allowed: false, role: reviewer.role, reason };
+    }
+    return { allowed: true, role: reviewer.role };
+  }
+
   return {
+    verifyReviewer: checkReviewer,
+
     /**
-     * Whether `reviewer` is a registered person of the organization whose role its current
-     * permissions allow `action` (the workflow's own check: signals from the Temporal UI and
-     * CLI never pass the API). Without `action` (runs from before roles): registered is enough.
+     * A gate decision's whole path in one local activity (issue 13; the workflow's
+     * `gate-decision-in-one-step` patch): the reviewer's check, then — only when it passes —
+     * the decision, its log line and, with `settlesStatus`, the issue's status back to
+     * `processing`, in one statement. A refused check writes nothing. Idempotent like
+     * recordGateDecision: a retried write keeps the first decision.
      */
-    async verifyReviewer(input: { organizationId: string; reviewer: string; action?: PersonAction }): Promise<{ allowed: boolean; role: string | null; reason?: string }> {
-      const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
-      if (!reviewer) return { allowed: false, role: null, reason: notAReviewer(input.reviewer, input.organizationId) };
-      if (input.action) {
-        const organization = await getOrganization(db, input.organizationId);
-        const reason = roleRefusal({ id: input.organizationId, settings: organization?.settings ?? {} }, reviewer, [input.action]);
-        if (reason) return { allowed: false, role: reviewer.role, reason };
-      }
-      return { allowed: true, role: reviewer.role };
+    async decideGate(input: GateDecisionInput & { action: PersonAction; settlesStatus: boolean }): Promise<ReviewerCheck> {
+      const check = await checkReviewer({ organizationId: input.organizationId, reviewer: input.reviewer, action: input.action });
+      if (!check.allowed) return check;
+      await writeTogether(db, [
+        decisionWrite(db, { organizationId: input.organizationId, issueId: input.issueId, gate: input.gate, gateRound: input.gateRound, decision: input.decision, reviewer: input.reviewer, comment: input.comment, via: input.via }),
+        logWrite(db, { organizationId: input.organizationId, issueId: input.issueId, level: 'INFO', message: gateDecisionLine(input) }),
+        input.settlesStatus &&
+          db
+            .update(issues)
+            .set({ status: 'processing', pending: null, updatedAt: sql`now()` })
+            .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId))),
+      ]);
+      return check;
     },
 
     /** Appends the workflow's own audit entry for an action it received (workflows/people.ts). */
@@ -67,23 +111,9 @@ export function createPeopleActivities(deps: PeopleDeps) {
     },
 
     /** Idempotent per gate opening: a retried write keeps the first decision. */
-    async recordGateDecision(input: {
-      organizationId: string;
-      issueId: string;
-      gate: Gate;
-      gateRound: number;
-      decision: 'approve' | 'reject' | 'request_changes';
-      reviewer: string;
-      comment: string | null;
-      via: 'update' | 'signal';
-    }): Promise<void> {
+    async recordGateDecision(input: GateDecisionInput): Promise<void> {
       await recordDecision(db, input);
-      await appendLog(db, {
-        organizationId: input.organizationId,
-        issueId: input.issueId,
-        level: 'INFO',
-        message: `${input.gate} gate: ${input.decision} by ${input.reviewer} (${input.via})${input.comment ? `: ${input.comment}` : ''}`,
-      });
+      await appendLog(db, { organizationId: input.organizationId, issueId: input.issueId, level: 'INFO', message: gateDecisionLine(input) });
     },
 
     /**

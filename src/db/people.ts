@@ -79,7 +79,12 @@ export async function listQuestions(db: Database, organizationId: string, issueI
 
 /** One decision per gate opening; a retried write keeps the first. */
 export async function recordDecision(db: Database, decision: typeof decisions.$inferInsert): Promise<void> {
-  await db
+  await decisionWrite(db, decision);
+}
+
+/** The insert of a gate decision, unsent (for writeTogether); the first decision of a gate opening stays. */
+export function decisionWrite(db: Database, decision: typeof decisions.$inferInsert) {
+  return db
     .insert(decisions)
     .values(decision)
     .onConflictDoNothing({ target: [decisions.issueId, decisions.gate, decisions.gateRound] });

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { issueApiKey } from '../../src/db/organizations';
 import { listDecisions } from '../../src/db/people';
+import { getIssue } from '../../src/db/issues';
+import { listLogs } from '../../src/db/logs';
 import type { ApiKeyScope } from '../../src/identity/scopes';
 import { decisionSignal } from '../../workflows/definitions';
 import { eventually, recordHistoryIfAsked } from '../support/harness';
@@ -180,6 +182,10 @@ describe('roles, keys and the audit trail', () => {
     const waiting = await h.get(apiKey, id);
     expect(waiting.pending).toMatchObject({ kind: 'approval', gate: 'plan' });
     expect(await listDecisions(h.db.db, organizationId, id)).toEqual([]);
+    // The check and the records are one local activity (decideGate): a refused one wrote no
+    // log line and left the row waiting.
+    expect((await getIssue(h.db.db, organizationId, id))?.status).toBe('awaiting_approval');
+    expect((await listLogs(h.db.db, organizationId, id, 200)).filter((line) => line.message.includes('gate:'))).toEqual([]);
     // The senders of those signals heard nothing: the issue itself shows them refused, with why.
     const shownRefused = [
       { kind: 'decision', person: 'mallory', reason: `mallory is not a reviewer of organization ${organizationId}`, at: expect.any(String) },

@@ -70,6 +70,12 @@ describe('replay of recorded workflow histories', () => {
         'erp-build-workflow-changed.json',
         // The Feature Builder: a draft without a capability repaired, a minor version published as a canary.
         'skill-build-feature.json',
+        // A gate decision's check and records as one local activity (patched 'gate-decision-in-one-step'):
+        // approved, refused at the plan gate, changes requested, and approved with the slot to wait for again.
+        'pipeline-happy-path-one-step.json',
+        'pipeline-signals-audited-one-step.json',
+        'pipeline-review-rounds-one-step.json',
+        'pipeline-slot-released-one-step.json',
       ]),
     );
   });

@@ -4,7 +4,7 @@
  * and audited (shared/people.ts), then handed to the waiting pipeline through `run.inbox`.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setHandler } from '@temporalio/workflow';
 import type { Answer, Decision, RaiseBudget } from '../../src/contracts/people';
 import {
   answerSignal,
@@ -83,6 +83,13 @@ function showRefused(run: IssueRun, kind: RefusedSignal['kind'], person: unknown
   touch(run);
 }
 
+/**
+ * patched() id: a gate decision's reviewer check and its records (decision, log line, status)
+ * run as one local activity, `decideGate`, instead of three (issue 13: the approval → next step
+ * path). Runs from before keep their verifyReviewer, recordGateDecision and recordIssueStatus.
+ */
+const GATE_DECISION_IN_ONE_STEP = 'gate-decision-in-one-step';
+
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 // ---- gate decisions ----------------------------------------------------------------------
@@ -114,18 +121,29 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
   if (problem) throw refuse('InvalidDecision', problem);
   const { progress, inbox, people } = run;
   const pending = progress.pending as Extract<PendingHuman, { kind: 'approval' }>;
+  const action = pending.gate === 'plan' ? 'approvePlan' : 'approveFinal';
+  const record = {
+    ...run.ref,
+    gate: pending.gate,
+    gateRound: pending.gateRound,
+    decision: decision.decision,
+    reviewer: decision.reviewer,
+    comment: decision.comment ?? null,
+    via,
+  };
   await inbox.desk.record(async () => {
-    await people.authorize(decision.reviewer, pending.gate === 'plan' ? 'approvePlan' : 'approveFinal');
-    if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
-    await personPathBookkeeping(run).recordGateDecision({
-      ...run.ref,
-      gate: pending.gate,
-      gateRound: pending.gateRound,
-      decision: decision.decision,
-      reviewer: decision.reviewer,
-      comment: decision.comment ?? null,
-      via,
-    });
+    if (patched(GATE_DECISION_IN_ONE_STEP)) {
+      // The check and the records in one local activity. The gate cannot close meanwhile: a
+      // wait that expires lets the input in flight land (waits.ts), and a cancel ends the run.
+      const settlesStatus = run.policy.concurrency === undefined;
+      await people.authorize(decision.reviewer, action, () => run.activities.localBookkeeping.decideGate({ ...record, action, settlesStatus }));
+      if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
+      inbox.statusRecorded = settlesStatus;
+    } else {
+      await people.authorize(decision.reviewer, action);
+      if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
+      await personPathBookkeeping(run).recordGateDecision(record);
+    }
     progress.decisions.push({
       gate: pending.gate,
       decision: decision.decision,

@@ -31,6 +31,8 @@ export interface IssueRun {
     commandAnswer?: { decision: 'approve' | 'approve_for_issue' | 'deny'; by: string; comment: string | null } | null;
     slotGranted: boolean;
     desk: InputDesk;
+    /** The gate decision's own statement already set the issue's status back to processing (people.ts). */
+    statusRecorded?: boolean;
   };
   /** Numbers the ERP callbacks of this run (their delivery ids). */
   callbackSequence: number;
@@ -45,7 +47,7 @@ export interface IssueActivities {
   workspace: ActivityInterfaceFor<WorkspaceActivities>;
   bookkeeping: ActivityInterfaceFor<BookkeepingActivities>;
   /** What runs as a local activity (after patched(LOCAL_BOOKKEEPING); see activity-options.ts). */
-  localBookkeeping: LocalActivityInterfaceFor<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus'>>;
+  localBookkeeping: LocalActivityInterfaceFor<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus' | 'decideGate'>>;
 }
 
 function issueActivities(policy: IssuePolicy): IssueActivities {
@@ -61,7 +63,7 @@ function issueActivities(policy: IssuePolicy): IssueActivities {
       retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
     }),
     bookkeeping: proxyActivities<BookkeepingActivities>(BOOKKEEPING_OPTIONS),
-    localBookkeeping: proxyLocalActivities<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus'>>(LOCAL_BOOKKEEPING_OPTIONS),
+    localBookkeeping: proxyLocalActivities<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus' | 'decideGate'>>(LOCAL_BOOKKEEPING_OPTIONS),
   };
 }
 

@@ -35,6 +35,7 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     state.slotHeld = false;
     run.inbox.slotGranted = false;
   }
+  run.inbox.statusRecorded = false;
   const opened = Date.now();
   pending.deadline = new Date(opened + timers.expirySeconds * 1000).toISOString();
   progress.pending = pending;
@@ -107,7 +108,9 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     if (releasedSlot) await waitForSlot(run, { again: true });
     progress.status = 'processing';
     touch(run);
-    await personPathBookkeeping(run).recordIssueStatus({ ...ref, status: 'processing' });
+    // A gate decision wrote the status with itself (people.ts, gate-decision-in-one-step).
+    if (!run.inbox.statusRecorded) await personPathBookkeeping(run).recordIssueStatus({ ...ref, status: 'processing' });
+    run.inbox.statusRecorded = false;
     if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status: 'processing', stage: progress.stage });
   }
   return outcome;

@@ -13,6 +13,7 @@
  */
 import { ApplicationFailure, CancellationScope, log, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../../activities';
+import type { ReviewerCheck } from '../../activities/people';
 import type { ActionOrigin } from '../../src/identity/acting';
 import type { PersonAction } from '../../src/identity/scopes';
 import { LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS } from './activity-options';
@@ -39,10 +40,14 @@ export function personChecks(activities: PeopleActivities, organizationId: strin
   const roles = new Map<string, string>();
   const local = proxyLocalActivities<Pick<BookkeepingActivities, 'verifyReviewer'>>(LOCAL_BOOKKEEPING_OPTIONS);
 
-  /** Throws a non-retryable `Forbidden` failure unless `person` may perform `action`. */
-  async function authorize(person: string, action: PersonAction): Promise<void> {
-    const verify = patched(LOCAL_BOOKKEEPING) ? local.verifyReviewer : activities.verifyReviewer;
-    const result = await verify({ organizationId, reviewer: person, action });
+  /**
+   * Throws a non-retryable `Forbidden` failure unless `person` may perform `action`. `check`
+   * replaces the reviewer check with one that also records what the person did when allowed
+   * (an issue's gate decision: one local activity, see issue/people.ts).
+   */
+  async function authorize(person: string, action: PersonAction, check?: () => Promise<ReviewerCheck>): Promise<void> {
+    const verify = check ?? (() => (patched(LOCAL_BOOKKEEPING) ? local.verifyReviewer : activities.verifyReviewer)({ organizationId, reviewer: person, action }));
+    const result = await verify();
     if (result.role) roles.set(person, result.role);
     if (!result.allowed) {
       throw ApplicationFailure.create({
