@@ -112,7 +112,9 @@ const TITLE = 'Invoice totals off by a cent <img src=x onerror=alert(1)>';
     await expectAccessible(page);
 
     // Approve with a comment; the page comes back with the live timeline, and no reload happens after that.
-    h.fake.onTool('submit_change', reply.change());
+    // The code stage's answer takes a second, so the pipeline is still running when the page
+    // has loaded: what it logs next must arrive through the event stream, however fast the steps.
+    h.fake.onTool('submit_change', { ...reply.change(), delayMs: 1_000 });
     h.fake.onTool('submit_review', reply.review('approve'));
     await page.getByLabel(/^Comment/).fill('Plan looks right');
     await Promise.all([page.waitForURL(`${base}/console/issues/${issue.id}?done=approve`), page.getByRole('button', { name: 'Approve the plan' }).click()]);
