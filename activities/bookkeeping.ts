@@ -1,7 +1,7 @@
 import type { IssueStatus } from '../src/contracts/issue';
 import type { PendingHuman } from '../workflows/definitions';
 import type { Database } from '../src/db/client';
-import { recordIssueOutcome } from '../src/db/issues';
+import { issueStatusWrite, recordIssueOutcome } from '../src/db/issues';
 import { issues } from '../src/db/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { appendLog } from '../src/db/logs';
@@ -24,10 +24,7 @@ export function createBookkeepingActivities(deps: { db: Database; workspacesDir?
      * what a person owes the issue while it waits (absent: nothing, the wait is over).
      */
     async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus; pending?: PendingHuman | null }): Promise<void> {
-      await deps.db
-        .update(issues)
-        .set({ status: input.status, pending: input.pending ?? null, updatedAt: sql`now()` })
-        .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId)));
+      await issueStatusWrite(deps.db, input);
     },
 
     /** A person raised the issue's budget. */

@@ -4,7 +4,7 @@ import type { NotificationChannel, NotificationKind } from '../src/contracts/not
 import type { ClarificationPolicy, ModelTier } from '../src/contracts/policy';
 import { channelsTaking } from '../src/notifications/deliver';
 import type { NoticeDetails } from '../src/notifications/messages';
-import { getIssue } from '../src/db/issues';
+import { getIssue, issueStatusWrite } from '../src/db/issues';
 import { appendLog, logWrite } from '../src/db/logs';
 import { createQuestion, decisionWrite, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
 import { writeTogether } from '../src/db/together';
@@ -91,16 +91,13 @@ export function createPeopleActivities(deps: PeopleDeps) {
      * recordGateDecision: a retried write keeps the first decision.
      */
     async decideGate(input: GateDecisionInput & { action: PersonAction; settlesStatus: boolean }): Promise<ReviewerCheck> {
-      const check = await checkReviewer({ organizationId: input.organizationId, reviewer: input.reviewer, action: input.action });
+      const { action, settlesStatus, ...decision } = input;
+      const check = await checkReviewer({ organizationId: decision.organizationId, reviewer: decision.reviewer, action });
       if (!check.allowed) return check;
       await writeTogether(db, [
-        decisionWrite(db, { organizationId: input.organizationId, issueId: input.issueId, gate: input.gate, gateRound: input.gateRound, decision: input.decision, reviewer: input.reviewer, comment: input.comment, via: input.via }),
-        logWrite(db, { organizationId: input.organizationId, issueId: input.issueId, level: 'INFO', message: gateDecisionLine(input) }),
-        input.settlesStatus &&
-          db
-            .update(issues)
-            .set({ status: 'processing', pending: null, updatedAt: sql`now()` })
-            .where(and(eq(issues.organizationId, input.organizationId), eq(issues.id, input.issueId))),
+        decisionWrite(db, decision),
+        logWrite(db, { organizationId: decision.organizationId, issueId: decision.issueId, level: 'INFO', message: gateDecisionLine(decision) }),
+        settlesStatus && issueStatusWrite(db, { organizationId: decision.organizationId, issueId: decision.issueId, status: 'processing' }),
       ]);
       return check;
     },

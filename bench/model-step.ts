@@ -37,7 +37,7 @@ export function modelStepActivity(options: { db: Database; fakeUrl: string; mode
       messages: [{ role: 'user', content: 'Title: Bench issue\n\nbench' }],
     });
     await options.db.execute(
-      sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowExecution?.workflowId ?? ""}, ${step}, ${JSON.stringify(message.content)}::jsonb, ${JSON.stringify(message.usage)}::jsonb)`,
+      sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowExecution?.workflowId ?? ''}, ${step}, ${JSON.stringify(message.content)}::jsonb, ${JSON.stringify(message.usage)}::jsonb)`,
     );
   };
 }

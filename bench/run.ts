@@ -333,7 +333,13 @@ async function measureTopology(
   const anthropic = createAnthropicClient({ apiKey: undefined, baseUrl: fake.url, timeoutMs: 30_000 });
   // Counts the pipeline's model calls: the same-I/O baseline makes as many.
   let modelCalls = 0;
-  const llm: typeof anthropic = { ...anthropic, createMessage: (request) => ((modelCalls += 1), anthropic.createMessage(request)) };
+  const llm: typeof anthropic = {
+    ...anthropic,
+    createMessage: (request) => {
+      modelCalls += 1;
+      return anthropic.createMessage(request);
+    },
+  };
   const activities = createActivities({
     db: db.db,
     llm,

@@ -242,3 +242,14 @@ export async function issueHealthStats(db: Database, organizationId: string): Pr
   const n = (name: string) => Number(row?.[name] ?? 0);
   return { pending: n('pending'), running: n('running'), waitingForPeople: n('waiting'), failedLastHour: n('failed') };
 }
+
+/**
+ * An issue's non-final status (and what a person owes it while it waits; null: nothing), unsent:
+ * for an activity's own statement or writeTogether.
+ */
+export function issueStatusWrite(db: Database, issue: { organizationId: string; issueId: string; status: IssueStatus; pending?: (typeof issues.$inferInsert)['pending'] }) {
+  return db
+    .update(issues)
+    .set({ status: issue.status, pending: issue.pending ?? null, updatedAt: sql`now()` })
+    .where(and(eq(issues.organizationId, issue.organizationId), eq(issues.id, issue.issueId)));
+}

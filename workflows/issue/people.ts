@@ -135,10 +135,10 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
     if (patched(GATE_DECISION_IN_ONE_STEP)) {
       // The check and the records in one local activity. The gate cannot close meanwhile: a
       // wait that expires lets the input in flight land (waits.ts), and a cancel ends the run.
-      const settlesStatus = run.policy.concurrency === undefined;
+      const settlesStatus = inbox.statusWithDecision === 'may';
       await people.authorize(decision.reviewer, action, () => run.activities.localBookkeeping.decideGate({ ...record, action, settlesStatus }));
       if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
-      inbox.statusRecorded = settlesStatus;
+      if (settlesStatus) inbox.statusWithDecision = 'written';
     } else {
       await people.authorize(decision.reviewer, action);
       if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);

@@ -31,8 +31,12 @@ export interface IssueRun {
     commandAnswer?: { decision: 'approve' | 'approve_for_issue' | 'deny'; by: string; comment: string | null } | null;
     slotGranted: boolean;
     desk: InputDesk;
-    /** The gate decision's own statement already set the issue's status back to processing (people.ts). */
-    statusRecorded?: boolean;
+    /**
+     * Whether the decision that settles the open gate writes the issue's status back to
+     * processing itself (`may`: set by waits.ts when no slot must be waited for again) and
+     * whether it did (`written`: then the wait records no status of its own). See people.ts.
+     */
+    statusWithDecision?: 'may' | 'written';
   };
   /** Numbers the ERP callbacks of this run (their delivery ids). */
   callbackSequence: number;

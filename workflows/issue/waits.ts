@@ -22,6 +22,9 @@ const NOTICE_WHEN_WAITING = 'notice-when-waiting';
 
 type HumanWaitStatus = Extract<IssueStatus, 'awaiting_approval' | 'awaiting_answer' | 'awaiting_budget'>;
 
+/** Whether the decision that settled the gate wrote the status itself (a handler sets it, meanwhile). */
+const statusWrittenByDecision = (run: IssueRun) => run.inbox.statusWithDecision === 'written';
+
 /** Waits until `settled()` or the expiry, reminding and escalating on the way. */
 export async function waitForPeople(run: IssueRun, pending: PendingHuman, settled: () => boolean, status: HumanWaitStatus, what: string): Promise<'settled' | 'expired'> {
   const { policy, progress, state, ref } = run;
@@ -35,7 +38,8 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     state.slotHeld = false;
     run.inbox.slotGranted = false;
   }
-  run.inbox.statusRecorded = false;
+  // Without a slot to wait for again, the decision that settles a gate may write the status itself.
+  run.inbox.statusWithDecision = releasedSlot ? undefined : 'may';
   const opened = Date.now();
   pending.deadline = new Date(opened + timers.expirySeconds * 1000).toISOString();
   progress.pending = pending;
@@ -53,6 +57,7 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     if (recorded.channels?.length) await deliverToChannels(run, recorded);
   }
   let outcome: 'settled' | 'expired' = 'expired';
+  let statusWritten: boolean;
   try {
     const steps: Array<{ after: number; act: 'reminder' | 'escalation' | 'expire' }> = [
       { after: timers.reminderSeconds, act: 'reminder' },
@@ -103,14 +108,15 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     // Also on cancel: the issue is no longer waiting for anyone.
     progress.pending = null;
     show(run, [{ key: searchAttributes.awaitingHuman, value: false }]);
+    statusWritten = statusWrittenByDecision(run);
+    run.inbox.statusWithDecision = undefined;
   }
   if (outcome === 'settled') {
     if (releasedSlot) await waitForSlot(run, { again: true });
     progress.status = 'processing';
     touch(run);
-    // A gate decision wrote the status with itself (people.ts, gate-decision-in-one-step).
-    if (!run.inbox.statusRecorded) await personPathBookkeeping(run).recordIssueStatus({ ...ref, status: 'processing' });
-    run.inbox.statusRecorded = false;
+    // A gate decision may have written the status with itself (people.ts, gate-decision-in-one-step).
+    if (!statusWritten) await personPathBookkeeping(run).recordIssueStatus({ ...ref, status: 'processing' });
     if (policy.statusCallbacks) await notifyErp(run, 'issue.status_changed', { status: 'processing', stage: progress.stage });
   }
   return outcome;
