@@ -33,6 +33,7 @@ import { listeningPrincipalCache } from '../src/identity/principal-cache';
 import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
+import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
 import { createModelStepTable, modelStepActivity } from './model-step';
 import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
@@ -269,6 +270,13 @@ async function main(): Promise<void> {
   const ourFloor = await measureStepFloor({ ...floorOptions, stock: false });
   results.stepFloor = { stock: stockFloor, ours: ourFloor, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG };
   row('One bare activity step (dev server)', `${round(ourFloor.msPerStep, 1)} ms (queue read limits lifted, eager activities)`, `${round(stockFloor.msPerStep, 1)} ms stock dev server`, ourFloor.msPerStep / stockFloor.msPerStep, '—');
+
+  log('10. one hot statement (an agent loop\'s stage entry) prepared per connection vs not');
+  const statementCost = await measurePreparedStatements(await ensureBenchDatabase(), QUICK ? 500 : 2000);
+  results.preparedStatements = statementCost;
+  const costOf = (cost: typeof statementCost.prepared) => `${round(cost.wallMs, 2)} ms (Postgres CPU ${round(cost.postgresCpuMs, 2)} ms, client CPU ${round(cost.clientCpuMs, 2)} ms)`;
+  row('Stage-entry statement, prepared', costOf(statementCost.prepared), `${costOf(statementCost.unprepared)} unprepared`, statementCost.prepared.wallMs / statementCost.unprepared.wallMs, '—');
+  row('Its Postgres CPU, prepared', `${round(statementCost.prepared.postgresCpuMs, 2)} ms`, `${round(statementCost.unprepared.postgresCpuMs, 2)} ms unprepared`, statementCost.prepared.postgresCpuMs / statementCost.unprepared.postgresCpuMs, '—');
 
   // ---- report -------------------------------------------------------------------------------
   results.durationSeconds = Math.round((Date.now() - benchStarted) / 1000);

@@ -101,6 +101,8 @@ const envSchema = z.object({
   /** postgres:// URL. Unset: embedded PGlite under DATA_DIR (same schema and migrations). */
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Prepared statements per connection (src/db/client.ts); false behind a pooler that cannot keep them. */
+  DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
   /** Local state: the dev server's SQLite file, PGlite data, the Temporal CLI cache. */
   DATA_DIR: z.string().default('.data'),
 
@@ -221,7 +223,7 @@ export interface Config {
   http: { port: number; host: string; publicBaseUrl: string };
   metrics: { token: string | undefined; workerPort: number | undefined; workerHost: string; temporalBindAddress: string | undefined };
   temporal: TemporalConfig;
-  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  database: { url: string | undefined; poolSize: number; preparedStatements: boolean; pgliteDir: string };
   dataDir: string;
   workspacesDir: string;
   mirrorsDir: string;
@@ -355,6 +357,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
       pgliteDir: path.join(dataDir, 'pglite'),
     },
     dataDir,

@@ -31,8 +31,30 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Seconds to wait for a connection before a statement fails (default 3). */
   connectTimeoutSeconds?: number;
+  /**
+   * Postgres only, default true: each connection prepares a statement text once and reuses its
+   * plan (see `preparePerConnection`). False for a pooler that cannot keep prepared statements
+   * (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
   /** Called for every statement sent (Postgres only): benchmarks count writes with it. */
   onQuery?: (query: string) => void;
+}
+
+/**
+ * Drizzle sends every statement it did not name with `.prepare(name)` unprepared, so Postgres
+ * parses and plans our composed CTEs on every call. postgres.js prepares by default: a
+ * connection names each distinct text once and binds to it afterwards. That default is put back
+ * here for the pool's statements (issue 13: Postgres CPU per issue fell by about a third).
+ *
+ * Bounded: every statement text comes from code (values are always parameters; `sql.raw` only
+ * takes constants), and postgres.js closes a connection after 30–60 minutes by default, with its
+ * statements. A schema change under a prepared statement is retried by postgres.js once the
+ * plan is invalid. Statements inside `client.begin` transactions keep drizzle's choice.
+ */
+function preparePerConnection(client: { unsafe: (...args: never[]) => unknown }): void {
+  const unsafe = client.unsafe.bind(client) as (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
+  (client as { unsafe: typeof unsafe }).unsafe = (query, params, options) => unsafe(query, params, { ...options, prepare: true });
 }
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
@@ -61,6 +83,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       backoff: (attempt: number) => Math.min(0.1 * 2 ** attempt, 1),
       ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
     });
+    if (options.preparedStatements !== false) preparePerConnection(client);
     return {
       db: drizzle(client, { schema }) as unknown as Database,
       driver: 'postgres',

@@ -39,6 +39,7 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
       url: config.database.url,
       pgliteDir: config.database.pgliteDir,
       poolSize: config.database.poolSize,
+      preparedStatements: config.database.preparedStatements,
     });
   } catch (error) {
     release?.();
