@@ -18,7 +18,39 @@ export async function createModelStepTable(db: Database): Promise<void> {
     answer jsonb not null, usage jsonb not null, created_at timestamptz not null default now())`);
 }
 
-export function modelStepActivity(options: { db: Database; fakeUrl: string; model: string; root: string }): (step: number) => Promise<void> {
+type ModelStepOptions = { db: Database; fakeUrl: string; model: string; root: string };
+
+export function modelStepActivity(options: ModelStepOptions): (step: number) => Promise<void> {
+  const callModel = modelCall(options);
+  return async (step) => {
+    const { workflowExecution } = Context.current().info;
+    const message = await callModel();
+    await options.db.execute(
+      sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowExecution?.workflowId ?? ''}, ${step}, ${JSON.stringify(message.content)}::jsonb, ${JSON.stringify(message.usage)}::jsonb)`,
+    );
+  };
+}
+
+/**
+ * The same-bookkeeping baseline's step (bench/workflows.ts `bareBookkeepingWorkflow`): the model
+ * call when the step has one, then `statements` single-row inserts, each its own statement (the
+ * first holds the answer). The least a step that writes that often can cost.
+ */
+export function bookkeepingStepActivity(options: ModelStepOptions): (step: number, callModel: boolean, statements: number) => Promise<void> {
+  const call = modelCall(options);
+  return async (step, callModel, statements) => {
+    const { workflowExecution } = Context.current().info;
+    const workflowId = workflowExecution?.workflowId ?? '';
+    const message = callModel ? await call() : undefined;
+    for (let i = 0; i < statements; i++) {
+      const answer = i === 0 && message ? JSON.stringify(message.content) : '{}';
+      const usage = i === 0 && message ? JSON.stringify(message.usage) : '{}';
+      await options.db.execute(sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowId}, ${step}, ${answer}::jsonb, ${usage}::jsonb)`);
+    }
+  };
+}
+
+function modelCall(options: ModelStepOptions): () => Promise<Anthropic.Message> {
   const anthropic = new Anthropic({ baseURL: options.fakeUrl, apiKey: 'bench', maxRetries: 0 });
   const system = fs.readFileSync(path.join(options.root, 'src', 'prompts', 'classify.v1.md'), 'utf8');
   const tool = {
@@ -26,9 +58,8 @@ export function modelStepActivity(options: { db: Database; fakeUrl: string; mode
     description: 'Submit the result of this step',
     input_schema: { type: 'object' as const, properties: { summary: { type: 'string' } }, required: ['summary'] },
   };
-  return async (step) => {
-    const { workflowExecution } = Context.current().info;
-    const message = await anthropic.messages.create({
+  return () =>
+    anthropic.messages.create({
       model: options.model,
       max_tokens: 1024,
       system,
@@ -36,8 +67,4 @@ export function modelStepActivity(options: { db: Database; fakeUrl: string; mode
       tool_choice: { type: 'tool', name: tool.name },
       messages: [{ role: 'user', content: 'Title: Bench issue\n\nbench' }],
     });
-    await options.db.execute(
-      sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowExecution?.workflowId ?? ''}, ${step}, ${JSON.stringify(message.content)}::jsonb, ${JSON.stringify(message.usage)}::jsonb)`,
-    );
-  };
 }

@@ -35,7 +35,8 @@ import { costUsd } from '../src/llm/pricing';
 import { bestAvailableSandbox as benchSandbox } from '../src/sandbox';
 import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
-import { createModelStepTable, modelStepActivity } from './model-step';
+import { bookkeepingStepActivity, createModelStepTable, modelStepActivity } from './model-step';
+import type { BookkeepingShape } from './workflows';
 import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
@@ -157,6 +158,40 @@ function logEventTypes(what: string, events: temporal.api.history.v1.IHistoryEve
   }
   log(`  events of ${what}: ${events.length}`);
   for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1])) log(`    ${String(n).padStart(3)}  ${key.replace('EVENT_TYPE_', '')}`);
+}
+
+/**
+ * BENCH_EVENTS=1: where a run's time went, from its history's timestamps: inside activities
+ * (scheduled → completed, dispatch included) and between them (a completion → the next
+ * schedule: the workflow task that decides it, our workflow code included), by activity type.
+ */
+function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEvent[]): void {
+  const at = (event: temporal.api.history.v1.IHistoryEvent) => Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+  const scheduled = new Map<number, { type: string; at: number }>();
+  const inActivities = new Map<string, { n: number; ms: number }>();
+  let between = 0;
+  let lastCompleted: number | undefined;
+  for (const event of events) {
+    const schedule = event.activityTaskScheduledEventAttributes;
+    if (schedule) {
+      scheduled.set(Number(event.eventId), { type: schedule.activityType?.name ?? '?', at: at(event) });
+      if (lastCompleted !== undefined) between += at(event) - lastCompleted;
+      lastCompleted = undefined;
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const start = scheduled.get(Number(completed.scheduledEventId));
+      if (start) {
+        const sum = inActivities.get(start.type) ?? { n: 0, ms: 0 };
+        inActivities.set(start.type, { n: sum.n + 1, ms: sum.ms + at(event) - start.at });
+      }
+      lastCompleted = at(event);
+    }
+  }
+  const total = events.length > 1 ? at(events[events.length - 1]!) - at(events[0]!) : 0;
+  const inside = [...inActivities.values()].reduce((sum, { ms }) => sum + ms, 0);
+  log(`  time of ${what}: ${total.toFixed(0)} ms from start to end; ${inside.toFixed(0)} ms in activities, ${between.toFixed(0)} ms between them, ${(total - inside - between).toFixed(0)} ms before the first and after the last`);
+  for (const [type, { n, ms }] of [...inActivities].sort((a, b) => b[1].ms - a[1].ms)) log(`    ${ms.toFixed(0).padStart(5)} ms  ${n} × ${type} (${(ms / n).toFixed(1)} ms each)`);
 }
 
 /** BENCH_EVENTS=1: the events from `after` on, in ms since then (where a resume's time goes). */
@@ -362,8 +397,9 @@ async function measureTopology(
   });
   const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds' });
   await createModelStepTable(db.db);
-  const modelStep = modelStepActivity({ db: db.db, fakeUrl: fake.url, model: MODELS.small, root: ROOT });
-  const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: { noop: async () => undefined, modelStep }, workflowBundle: bareBundle });
+  const modelStepOptions = { db: db.db, fakeUrl: fake.url, model: MODELS.small, root: ROOT };
+  const bareActivities = { noop: async () => undefined, modelStep: modelStepActivity(modelStepOptions), bookkeepingStep: bookkeepingStepActivity(modelStepOptions) };
+  const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: bareActivities, workflowBundle: bareBundle });
   // The workspace pool (README "Worker pools"): one workspace worker in this process, as a host of its own.
   const workspacePool = { taskQueue: 'bench-workspace', capabilities: [] };
   const workspaceWorkers = await createWorkspaceWorkers({
@@ -433,6 +469,14 @@ async function measureTopology(
     await instance;
     return stats(latencies);
   }
+  /** The search attributes the API starts an issue's run with (src/issues/service.ts). */
+  const apiStartAttributes = [
+    { key: searchAttributes.organizationId, value: 'bench-idle' },
+    { key: searchAttributes.issueType, value: 'bug' },
+    { key: searchAttributes.issuePriority, value: 'high' },
+    { key: searchAttributes.issueStage, value: 'queued' },
+    { key: searchAttributes.awaitingHuman, value: false },
+  ];
   /**
    * `asTheApi`: the start request the API sends (its search attributes, which the dev server's
    * visibility store indexes, summary and details), so the comparison isolates what the API
@@ -453,13 +497,7 @@ async function measureTopology(
             ...(asTheApi
               ? {
                   workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-                  typedSearchAttributes: [
-                    { key: searchAttributes.organizationId, value: 'bench-idle' },
-                    { key: searchAttributes.issueType, value: 'bug' },
-                    { key: searchAttributes.issuePriority, value: 'high' },
-                    { key: searchAttributes.issueStage, value: 'queued' },
-                    { key: searchAttributes.awaitingHuman, value: false },
-                  ],
+                  typedSearchAttributes: apiStartAttributes,
                   staticSummary: 'bug: Bench issue',
                   staticDetails: '**Bench issue**\n\n- organization: `bench-idle`\n- source: `erp`',
                 }
@@ -499,6 +537,7 @@ async function measureTopology(
   const pipelineTimes: number[] = [];
   let pipelineSteps = 0;
   let pipelineEvents = 0;
+  let pipelineUpserts = 0;
   const cpuBefore = { own: ownCpuSeconds(), server: serverCpuSeconds(), fake: processCpuSeconds(fakeClaudePid) };
   const statementsBefore = statements;
   const modelCallsBefore = modelCalls;
@@ -512,7 +551,11 @@ async function measureTopology(
     const events = await historyOf(handle);
     pipelineSteps += activityCount(events);
     pipelineEvents += events.length;
-    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logEventTypes('a pipeline', events);
+    pipelineUpserts += events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length;
+    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) {
+      logEventTypes('a pipeline', events);
+      logTimeSplit('a pipeline', events);
+    }
   }
   const pipelineStatements = statements - statementsBefore;
   countTexts = false;
@@ -544,12 +587,32 @@ async function measureTopology(
     await handle.result();
     sameIoTimes.push(performance.now() - started);
   }
+  // The same-bookkeeping baseline: the same I/O plus as many statements and upserts.
+  const bookkeeping: BookkeepingShape = { steps: stepsPerRun, modelSteps: modelCallsPerRun, statements: Math.round(pipelineStatements / sequentialRuns), upserts: Math.round(pipelineUpserts / sequentialRuns) };
+  const startBookkeeping = (workflowId: string) =>
+    client.workflow.start('bareBookkeepingWorkflow', { taskQueue: 'bench-bare', workflowId, args: [bookkeeping], typedSearchAttributes: apiStartAttributes, staticSummary: 'bug: Bench issue', staticDetails: '**Bench issue**\n\n- organization: `bench-idle`\n- source: `erp`' });
+  const bookkeepingTimes: number[] = [];
+  for (let i = 0; i < sequentialRuns; i++) {
+    const started = performance.now();
+    const handle = await startBookkeeping(`bare-books-seq-${++seq}`);
+    await handle.result();
+    bookkeepingTimes.push(performance.now() - started);
+    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logTimeSplit('a same-bookkeeping run', await historyOf(handle));
+  }
   const p = stats(pipelineTimes);
   const b = stats(bareTimes);
   const io = stats(sameIoTimes);
-  results.orchestrationOverhead = { runs: sequentialRuns, stepsPerRun, modelCallsPerRun, pipelineMs: p, bareMs: b, sameIoBareMs: io, extraMsPerStep: (p.mean - b.mean) / stepsPerRun };
+  const books = stats(bookkeepingTimes);
+  results.orchestrationOverhead = { runs: sequentialRuns, stepsPerRun, modelCallsPerRun, pipelineMs: p, bareMs: b, sameIoBareMs: io, extraMsPerStep: (p.mean - b.mean) / stepsPerRun, bookkeeping, sameBookkeepingBareMs: books };
   row('Pipeline end to end (instant model)', `${round(p.mean, 0)} ms for ${stepsPerRun} steps`, `${round(b.mean, 0)} ms bare`, p.mean / b.mean, '≤ 1.15×');
   row('Pipeline end to end vs the same I/O', `${round(p.mean, 0)} ms`, `${round(io.mean, 0)} ms bare with ${modelCallsPerRun} model calls + inserts`, p.mean / io.mean, '—');
+  row(
+    'Pipeline end to end vs the same bookkeeping',
+    `${round(p.mean, 0)} ms`,
+    `${round(books.mean, 0)} ms bare with ${modelCallsPerRun} model calls, ${bookkeeping.statements} statements, ${bookkeeping.upserts} upserts`,
+    p.mean / books.mean,
+    '—',
+  );
   row('Extra time per step', `${round((p.mean - b.mean) / stepsPerRun, 1)} ms`, '—', '—', 'small');
   const statementsPerStep = pipelineStatements / pipelineSteps;
   results.writeAmplification = {
@@ -633,7 +696,13 @@ async function measureTopology(
     await Promise.all(sameIo.map((h) => h.result()));
     const sameIoCompletedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
     const sameIoCpu = cpuSince(cpuAt, inFlight);
-    throughput[`inFlight${inFlight}`] = { acceptedPerMin, acceptedCpuMsPerIssue: acceptCpu, completedPerMin, bareCompletedPerMin, sameIoBareCompletedPerMin: sameIoCompletedPerMin, cpuMsPerIssue: pipelineCpu, bareCpuMsPerIssue: bareCpu, sameIoBareCpuMsPerIssue: sameIoCpu };
+    cpuAt = cpuNow();
+    started = performance.now();
+    const booked = await Promise.all(Array.from({ length: inFlight }, () => startBookkeeping(`bare-books-thr-${++seq}`)));
+    await Promise.all(booked.map((h) => h.result()));
+    const bookkeepingCompletedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
+    const bookkeepingCpu = cpuSince(cpuAt, inFlight);
+    throughput[`inFlight${inFlight}`] = { acceptedPerMin, acceptedCpuMsPerIssue: acceptCpu, completedPerMin, bareCompletedPerMin, sameIoBareCompletedPerMin: sameIoCompletedPerMin, cpuMsPerIssue: pipelineCpu, bareCpuMsPerIssue: bareCpu, sameIoBareCpuMsPerIssue: sameIoCpu, sameBookkeepingBareCompletedPerMin: bookkeepingCompletedPerMin, sameBookkeepingBareCpuMsPerIssue: bookkeepingCpu };
     row(`Accepted issues/min @${inFlight}`, `${round(acceptedPerMin, 0)} (CPU per issue: bench ${round(acceptCpu.benchProcess, 1)} ms, Temporal ${round(acceptCpu.temporalServer, 1)} ms)`, '—', '—', '≥ 3000');
     row(`Completed issues/min @${inFlight}`, `${round(completedPerMin, 0)}`, `${round(bareCompletedPerMin, 0)} bare`, completedPerMin / bareCompletedPerMin, '≥ 0.9×');
     row(`Completed issues/min @${inFlight} vs the same I/O`, `${round(completedPerMin, 0)}`, `${round(sameIoCompletedPerMin, 0)} bare with the same model calls + inserts`, completedPerMin / sameIoCompletedPerMin, '—');
@@ -641,8 +710,22 @@ async function measureTopology(
       `${round(cpu.total, 0)} ms (bench ${round(cpu.benchProcess, 0)}, Temporal ${round(cpu.temporalServer, 0)}, Postgres ${round(cpu.postgres, 0)}, fake Claude ${round(cpu.fakeClaude, 0)})`;
     row(`CPU per completed issue @${inFlight}`, split(pipelineCpu), `${split(bareCpu)} bare`, pipelineCpu.total / bareCpu.total, '—');
     row(`CPU per completed issue @${inFlight} vs the same I/O`, split(pipelineCpu), `${split(sameIoCpu)} same I/O`, pipelineCpu.total / sameIoCpu.total, '—');
-    row(`Worker + API CPU per issue @${inFlight}`, `${round(pipelineCpu.benchProcess, 0)} ms`, `${round(bareCpu.benchProcess, 0)} ms bare worker; ${round(sameIoCpu.benchProcess, 0)} ms same I/O`, pipelineCpu.benchProcess / bareCpu.benchProcess, '≤ 1.3×');
-    row(`Temporal server CPU per issue @${inFlight}`, `${round(pipelineCpu.temporalServer, 0)} ms`, `${round(bareCpu.temporalServer, 0)} ms bare; ${round(sameIoCpu.temporalServer, 0)} ms same I/O`, pipelineCpu.temporalServer / bareCpu.temporalServer, '≤ 1.1×');
+    row(`Completed issues/min @${inFlight} vs the same bookkeeping`, `${round(completedPerMin, 0)}`, `${round(bookkeepingCompletedPerMin, 0)} bare with the same model calls, statements and upserts`, completedPerMin / bookkeepingCompletedPerMin, '—');
+    row(`CPU per completed issue @${inFlight} vs the same bookkeeping`, split(pipelineCpu), `${split(bookkeepingCpu)} same bookkeeping`, pipelineCpu.total / bookkeepingCpu.total, '—');
+    row(
+      `Worker + API CPU per issue @${inFlight}`,
+      `${round(pipelineCpu.benchProcess, 0)} ms`,
+      `${round(bareCpu.benchProcess, 0)} ms bare worker; ${round(sameIoCpu.benchProcess, 0)} ms same I/O; ${round(bookkeepingCpu.benchProcess, 0)} ms same bookkeeping`,
+      pipelineCpu.benchProcess / bareCpu.benchProcess,
+      '≤ 1.3×',
+    );
+    row(
+      `Temporal server CPU per issue @${inFlight}`,
+      `${round(pipelineCpu.temporalServer, 0)} ms`,
+      `${round(bareCpu.temporalServer, 0)} ms bare; ${round(sameIoCpu.temporalServer, 0)} ms same I/O; ${round(bookkeepingCpu.temporalServer, 0)} ms same bookkeeping`,
+      pipelineCpu.temporalServer / bareCpu.temporalServer,
+      '≤ 1.1×',
+    );
     if (profile) {
       const owners = summarizeProfile(profile, ROOT);
       fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-throughput.cpuprofile`), JSON.stringify(profile));
