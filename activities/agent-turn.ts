@@ -39,6 +39,11 @@ export interface PeopleMessage {
 
 export interface ModelTurnRequest {
   turn: number;
+  /**
+   * The loop's first message when this turn opened the loop: used when the transcript holds
+   * none yet, and written with the answer (kept if an earlier attempt wrote it first).
+   */
+  opening?: string;
   /** Messages people sent the loop: each goes with the user message before the turn it was given at. */
   messages?: PeopleMessage[];
   /** The loop's last turn: the model must call `finalTool`. */
@@ -70,11 +75,21 @@ export async function takeModelTurn(
   cache?: TranscriptCache,
 ): Promise<ModelTurn> {
   const { db } = deps;
-  const { stored, toolCalls } = await transcriptFor(db, runtime, ref, request.turn, cache);
+  const transcript = await transcriptFor(db, runtime, ref, request.turn, cache);
+  const { toolCalls } = transcript;
+  let { stored } = transcript;
+  const writes = new PendingWrites(db);
+  if (request.opening !== undefined) {
+    writes.add(agentMessageWrite(db, ref, 0, 'user', request.opening));
+    // Nothing stored yet (an earlier attempt failed before its answer was written): ours is the first message.
+    if (stored.length === 0) {
+      stored = [{ seq: 0, role: 'user', content: request.opening, loopId: ref.loopId }];
+      cache?.started(ref.loopId, request.opening);
+    }
+  }
   let content: LlmContentBlock[];
   let costUsd: number;
   const existing = stored.find((message) => message.seq === request.turn + 1);
-  const writes = new PendingWrites(db);
   let answer: Write | undefined;
   if (existing) {
     // A retry after the answer was stored: the call was paid for once; count it once.

@@ -90,8 +90,13 @@ export interface AgentModelTurnInput extends AgentLoopRef {
   modelTier: ModelTier;
   /** Out of turns: the model must call the stage's final tool now. */
   forceFinal: boolean;
-  /** The loop's step row, from startAgentLoop (older runs did not pass it). */
+  /** The loop's step row, from startAgentLoop or the first turn's result (older runs did not pass it). */
   stepId?: string;
+  /**
+   * The first turn of a loop no activity opened (workflows/issue/agents.ts): the turn enters
+   * the stage and writes the loop's first message, as startAgentLoop did, and returns the step.
+   */
+  start?: Pick<StartAgentLoopInput, 'repositoryElsewhere'>;
   /** Messages people sent this loop, each at the turn it was first given (workflows/issue/steering.ts). */
   messages?: PeopleMessage[];
   /** MCP tools the run was given for this stage (discoverMcpTools): offered with the stage's own. */
@@ -119,9 +124,10 @@ export interface CommandCheck {
   gateAfterFailure: CommandGate;
 }
 
+/** `stepId`: the loop's step, when this turn opened the loop (`start`). */
 export type AgentModelTurnResult =
-  | { kind: 'final'; costUsd: number; summary: AgentStageSummary }
-  | { kind: 'tools'; costUsd: number; toolCalls: ToolCallRef[]; repairs: number; problem?: string };
+  | { kind: 'final'; costUsd: number; summary: AgentStageSummary; stepId?: string }
+  | { kind: 'tools'; costUsd: number; toolCalls: ToolCallRef[]; repairs: number; problem?: string; stepId?: string };
 
 export interface RunAgentToolInput extends Omit<AgentLoopRef, 'round' | 'stage'> {
   toolUseId: string;
@@ -162,6 +168,34 @@ export function createAgentActivities(deps: AgentDeps) {
       attempt,
       maxAttempts,
     });
+  }
+
+  /**
+   * Entering the loop's stage, in one statement (the stage, its step and log line, the issue
+   * and its context), and the loop's first message built from what it read: not yet written.
+   */
+  async function openLoop(input: StartAgentLoopInput, runtime: ActivityRuntime, root?: string): Promise<{ stepId: string; opening: string }> {
+    const model = deps.models[input.modelTier];
+    const entered = await enterStage(
+      db,
+      input,
+      {
+        stage: input.stage,
+        round: input.round,
+        agentType: AGENT_TYPES[input.stage],
+        model,
+        attempt: runtime.attempt,
+        maxAttempts: runtime.maxAttempts,
+        message: `${input.stage} agent started (round ${input.round}, model ${model})`,
+      },
+      { withContext: true },
+    );
+    if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+    const instructions = await projectInstructionsAtStart(
+      input.repositoryElsewhere ? undefined : (root ?? (await repositoryRootFor(deps, input)).root),
+      input.stage === 'research' ? undefined : latestOf(entered.context, 'CODE_CHANGE')?.diffPatch,
+    );
+    return { stepId: entered.stepId, opening: [initialPrompt(input.stage, entered.issue, entered.context, input), instructions].filter(Boolean).join('\n\n') };
   }
 
   /**
@@ -260,36 +294,19 @@ export function createAgentActivities(deps: AgentDeps) {
   }
 
   return {
-    /** Opens (or reopens after a retry) the step and writes the loop's first message. */
+    /**
+     * Opens (or reopens after a retry) the step and writes the loop's first message. Runs that
+     * start their loops in the first turn (`AgentModelTurnInput.start`) do not call it unless
+     * the loop waits before that turn.
+     */
     async startAgentLoop(input: StartAgentLoopInput): Promise<{ stepId: string }> {
       const runtime = currentActivity();
-      const model = deps.models[input.modelTier];
-      // One statement in (the stage, its step and log line, the issue and its context), one out (the first message).
-      const entered = await enterStage(
-        db,
-        input,
-        {
-          stage: input.stage,
-          round: input.round,
-          agentType: AGENT_TYPES[input.stage],
-          model,
-          attempt: runtime.attempt,
-          maxAttempts: runtime.maxAttempts,
-          message: `${input.stage} agent started (round ${input.round}, model ${model})`,
-        },
-        { withContext: true },
-      );
-      if (!entered) throw toActivityFailure(new AppError('NOT_FOUND', `issue ${input.issueId} not found`));
+      const { stepId, opening } = await openLoop(input, runtime);
       // Written now (a worker of the previous release, which reads it back, may take the first
       // turn), and kept for this worker's turns.
-      const instructions = await projectInstructionsAtStart(
-        input.repositoryElsewhere ? undefined : (await repositoryRootFor(deps, input)).root,
-        input.stage === 'research' ? undefined : latestOf(entered.context, 'CODE_CHANGE')?.diffPatch,
-      );
-      const first = [initialPrompt(input.stage, entered.issue, entered.context, input), instructions].filter(Boolean).join('\n\n');
-      await putAgentMessage(db, input, 0, 'user', first);
-      transcripts.started(input.loopId, first);
-      return { stepId: entered.stepId };
+      await putAgentMessage(db, input, 0, 'user', opening);
+      transcripts.started(input.loopId, opening);
+      return { stepId };
     },
 
     /**
@@ -300,10 +317,15 @@ export function createAgentActivities(deps: AgentDeps) {
       const runtime = currentActivity();
       const model = deps.models[input.modelTier];
       const finalTool = finalToolName(input.stage);
-      const { writable, settings: repositorySettings } = await repositoryRootFor(deps, input);
-      const step = input.stepId ? { id: input.stepId } : await openLoopStep(input, input.modelTier);
+      const { root, writable, settings: repositorySettings } = await repositoryRootFor(deps, input);
+      // The loop starts with this turn: the stage is entered here, and the first message goes with the answer.
+      const opened = input.start && input.turn === 0 ? await openLoop({ ...input, ...input.start }, runtime, root) : undefined;
+      const step = opened ? { id: opened.stepId } : input.stepId ? { id: input.stepId } : await openLoopStep(input, input.modelTier);
+      const started = opened ? { stepId: opened.stepId } : {};
       const prompt = loadPrompt(input.stage);
+      if (opened) transcripts.started(input.loopId, opened.opening);
       const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
+        ...(opened ? { opening: opened.opening } : {}),
         turn: input.turn,
         forceFinal: input.forceFinal,
         ...(input.messages ? { messages: input.messages } : {}),
@@ -359,7 +381,7 @@ export function createAgentActivities(deps: AgentDeps) {
           const { artifact } = await writes.flush({ artifact: stored.artifact });
           transcripts.forget(input.loopId); // the loop is over
           if (typeof artifact?.['id'] !== 'string') throw toActivityFailure(new Error('artifact upsert returned no row'));
-          return { kind: 'final', costUsd: cost, summary: stored.summarize(artifact['id']) };
+          return { kind: 'final', costUsd: cost, summary: stored.summarize(artifact['id']), ...started };
         }
         repairs = 1;
         problem = z.prettifyError(parsed.error);
@@ -383,7 +405,7 @@ export function createAgentActivities(deps: AgentDeps) {
       }
       await writes.flush();
       for (const [toolUseId, output, isError] of answeredHere) transcripts.toolResult(input.loopId, toolUseId, output, isError);
-      return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) };
+      return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}), ...started };
     },
 
     /**

@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { eq } from 'drizzle-orm';
 import { insertIssueIfAbsent } from '../../src/db/issues';
-import { agentMessages } from '../../src/db/schema';
+import { agentMessages, issueLogs, issues, issueSteps } from '../../src/db/schema';
 import { issueCostTotals } from '../../src/db/llm-calls';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { newTestIssue, testWorkspaceDeps } from '../support/harness';
@@ -123,6 +123,107 @@ describe('a retried agent turn', () => {
       expect(onA.costUsd).toBeCloseTo((await issueCostTotals(h.db.db, loop.organizationId, loop.issueId)).costUsd, 9);
       expect(onA.costUsd).toBeGreaterThan(onB.costUsd);
     });
+  });
+});
+
+/**
+ * A loop opened by its first model turn (workflows/issue/agents.ts, issue 13): the turn enters
+ * the stage and writes the loop's first message with its answer, as startAgentLoop did in an
+ * activity of its own. Its retries keep the same promises as any turn's.
+ */
+describe('a loop opened by its first turn', () => {
+  let h: PipelineHarness;
+  beforeAll(async () => {
+    h = await startPipelineHarness();
+  });
+  afterAll(() => h.close());
+
+  type TurnResult = Awaited<ReturnType<ReturnType<typeof createActivities>['agentModelTurn']>>;
+  async function newLoop() {
+    const { organizationId } = await h.newOrganization({});
+    const { issue } = await insertIssueIfAbsent(h.db.db, newTestIssue(organizationId));
+    const loop = { organizationId, issueId: issue.id, loopId: `${issue.id}:research:0`, stage: 'research' as const, round: 0 };
+    return { issue, loop, firstTurn: { ...loop, turn: 0, modelTier: 'medium' as const, forceFinal: false, start: {} } };
+  }
+  const stored = (loopId: string) => h.db.db.select().from(agentMessages).where(eq(agentMessages.loopId, loopId)).orderBy(agentMessages.seq);
+  const sentMessages = (index: number) => (h.fake.requests[index]!.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+
+  it('enters the stage, sends the first message and stores it with the answer; later turns use the step it returns', async () => {
+    const { issue, loop, firstTurn } = await newLoop();
+    const activities = activitiesOn(h);
+    h.fake.onTool('submit_research', reply.call('read_file', { path: 'README.md' }), reply.research());
+    const before = h.fake.requests.length;
+    const first = (await new MockActivityEnvironment({ attempt: 1 }).run(activities.agentModelTurn, firstTurn)) as TurnResult;
+    expect(first.kind).toBe('tools');
+    // The stage is entered: the issue is in it, its step runs, the log says so.
+    const [row] = await h.db.db.select().from(issues).where(eq(issues.id, issue.id));
+    expect(row).toMatchObject({ stage: 'research', status: 'processing' });
+    const steps = await h.db.db.select().from(issueSteps).where(eq(issueSteps.issueId, issue.id));
+    expect(steps.map((step) => [step.stage, step.status, step.id])).toEqual([['research', 'running', first.stepId]]);
+    const logs = await h.db.db.select().from(issueLogs).where(eq(issueLogs.issueId, issue.id));
+    expect(logs.map((line) => line.message)).toContain(`research agent started (round 0, model ${MODELS.medium})`);
+    // The model got the issue in the first message, which is stored with the answer.
+    expect(JSON.stringify(sentMessages(before)[0])).toContain(issue.title);
+    expect((await stored(loop.loopId)).map((message) => [message.seq, message.role])).toEqual([
+      [0, 'user'],
+      [1, 'assistant'],
+    ]);
+    // The next turn, on another worker, reads the same transcript back and works on the same step.
+    const toolUseId = (first as Extract<TurnResult, { kind: 'tools' }>).toolCalls[0]!.toolUseId;
+    const other = activitiesOn(h);
+    await new MockActivityEnvironment({ attempt: 1 }).run(other.runAgentTool, { ...loop, toolUseId });
+    const second = (await new MockActivityEnvironment({ attempt: 1 }).run(other.agentModelTurn, { ...loop, turn: 1, modelTier: 'medium' as const, forceFinal: false, stepId: first.stepId })) as TurnResult;
+    expect(second.kind).toBe('final');
+    expect(second.stepId).toBeUndefined();
+    expect(sentMessages(before + 1).map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+    // The same first message (the later request marks it for the prompt cache, as blocks).
+    const textOf = (message: { content: unknown }) =>
+      typeof message.content === 'string' ? message.content : (message.content as Array<{ text?: string }>).map((block) => block.text ?? '').join('');
+    expect(textOf(sentMessages(before + 1)[0]!)).toEqual(textOf(sentMessages(before)[0]!));
+    const [step] = await h.db.db.select().from(issueSteps).where(eq(issueSteps.issueId, issue.id));
+    expect(step).toMatchObject({ id: first.stepId, status: 'completed' });
+  });
+
+  it('a retry after the model call failed opens the same step again and writes the first message once', async () => {
+    const { issue, loop, firstTurn } = await newLoop();
+    const activities = activitiesOn(h);
+    h.fake.onTool('submit_research', { error: { status: 400, type: 'invalid_request_error', message: 'scripted failure' } }, reply.research());
+    await expect(new MockActivityEnvironment({ attempt: 1 }).run(activities.agentModelTurn, firstTurn)).rejects.toThrow();
+    // Nothing of the loop is stored: the failed attempt wrote its model call's record only.
+    expect(await stored(loop.loopId)).toEqual([]);
+    const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activities.agentModelTurn, firstTurn)) as TurnResult;
+    expect(retried.kind).toBe('final');
+    expect((await stored(loop.loopId)).map((message) => [message.seq, message.role])).toEqual([
+      [0, 'user'],
+      [1, 'assistant'],
+    ]);
+    const steps = await h.db.db.select().from(issueSteps).where(eq(issueSteps.issueId, issue.id));
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ id: retried.stepId, status: 'completed', attempts: 2 });
+  });
+
+  it('a retry after its answer was stored (the worker died before reporting) pays nothing and reports the same step', async () => {
+    const { loop, firstTurn } = await newLoop();
+    h.fake.onTool('submit_research', reply.call('read_file', { path: 'README.md' }));
+    const before = h.fake.requests.length;
+    const first = (await new MockActivityEnvironment({ attempt: 1 }).run(activitiesOn(h).agentModelTurn, firstTurn)) as TurnResult;
+    const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activitiesOn(h).agentModelTurn, firstTurn)) as TurnResult;
+    expect(h.fake.requests.length - before).toBe(1);
+    expect(retried).toMatchObject({ kind: 'tools', stepId: first.stepId, costUsd: first.costUsd });
+    expect((await stored(loop.loopId)).map((message) => message.seq)).toEqual([0, 1]);
+  });
+
+  it('refuses an issue of another organization, writing nothing', async () => {
+    const { issue, firstTurn } = await newLoop();
+    const { organizationId: otherOrganization } = await h.newOrganization({});
+    const before = h.fake.requests.length;
+    await expect(
+      new MockActivityEnvironment({ attempt: 1 }).run(activitiesOn(h).agentModelTurn, { ...firstTurn, organizationId: otherOrganization }),
+    ).rejects.toThrow(/not found/);
+    expect(h.fake.requests.length).toBe(before);
+    const [row] = await h.db.db.select().from(issues).where(eq(issues.id, issue.id));
+    expect(row!.stage).not.toBe('research');
+    expect(await h.db.db.select().from(issueSteps).where(eq(issueSteps.issueId, issue.id))).toEqual([]);
   });
 });
 

@@ -288,6 +288,32 @@ describe('agent pipeline', () => {
     await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-budget');
   });
 
+  it('a loop that must wait for a budget raise before its first turn enters its stage first: lists show it while people decide', async () => {
+    const { organizationId, apiKey } = await h.newOrganization({ finalApproval: 'never' });
+    const usage = { input_tokens: 39_500, output_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    // Classify is cheap; triage costs $0.04, so research's first call (assumed to cost as much) does not fit $0.05.
+    h.fake.onTool('submit_classification', reply.classify({ complexity: 1 }));
+    h.fake.onTool('submit_triage', { ...reply.triage(), usage } as never);
+    h.fake.onTool('submit_research', reply.research());
+    h.fake.onTool('submit_change', reply.change());
+    h.fake.onTool('submit_review', reply.review('approve'));
+    const researchBefore = h.fake.requests.filter((request) => request.key === 'submit_research').length;
+    const { id, workflowId } = await h.submit(apiKey, { budgetUsd: 0.05 });
+
+    const paused = await h.waitFor(apiKey, id, awaiting('awaiting_budget'));
+    expect(paused).toMatchObject({ stage: 'research', pending: { kind: 'budget' } });
+    // The row people list from is in the stage, and the stage's step is open, before any research call.
+    expect(await getIssue(h.db.db, organizationId, id)).toMatchObject({ stage: 'research', status: 'awaiting_budget' });
+    expect((await listSteps(h.db.db, organizationId, id)).map((step) => [step.stage, step.status])).toContainEqual(['research', 'running']);
+    expect(h.fake.requests.filter((request) => request.key === 'submit_research').length).toBe(researchBefore);
+
+    expect((await h.post(apiKey, `/api/issues/${id}/budget`, { budgetUsd: 1, reviewer: ADMIN_REVIEWER })).status).toBe(200);
+    expect(await h.waitForEnd(apiKey, id)).toMatchObject({ status: 'completed' });
+    // One research step: the loop's first turn did not open it again.
+    expect((await listSteps(h.db.db, organizationId, id)).filter((step) => step.stage === 'research')).toHaveLength(1);
+    await recordHistoryIfAsked(h.temporal.client, workflowId, 'pipeline-budget-before-first-turn');
+  });
+
   it('cancel mid-code stops the model call (the HTTP request is aborted) and records cancelled', async () => {
     const { apiKey } = await h.newOrganization();
     h.fake.onTool('submit_classification', reply.classify());

@@ -76,6 +76,15 @@ describe('replay of recorded workflow histories', () => {
         'pipeline-signals-audited-one-step.json',
         'pipeline-review-rounds-one-step.json',
         'pipeline-slot-released-one-step.json',
+        // A loop opened by its first model turn (patched 'loop-opens-in-first-turn'); one that
+        // waits for a budget raise before that turn opens with startAgentLoop, as before.
+        'pipeline-happy-path-first-turn.json',
+        'pipeline-review-rounds-first-turn.json',
+        'pipeline-clarification-human-first-turn.json',
+        'pipeline-cancelled-first-turn.json',
+        'issue-workspace-pool-first-turn.json',
+        'issue-interrupted-and-messaged-first-turn.json',
+        'pipeline-budget-before-first-turn.json',
       ]),
     );
   });

@@ -11,7 +11,7 @@ import type { ModelTier } from '../../src/contracts/policy';
 import { type LoopGiveUp, runAgentLoop } from '../shared/agent-loop';
 import { failureMessage, type IssueRun, PipelineEnd } from './run';
 import { addCost, step } from './visibility';
-import { clarify, ensureBudget, holdWhile } from './waits';
+import { budgetFits, clarify, ensureBudget, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
 import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
 import { approveCommand } from './commands';
@@ -19,6 +19,13 @@ import { runPooledTool, usesWorkspacePool } from './workspace-pool';
 
 /** patched() id: a run with MCP servers lists their tools (recorded only by such runs). */
 const MCP_TOOLS = 'mcp-tools';
+
+/**
+ * patched() id: a loop is opened by its first model turn (the stage entered, the first message
+ * written with the answer) instead of an activity of its own (issue 13: one activity, one
+ * workflow task and one statement fewer per loop). Runs from before keep startAgentLoop.
+ */
+const LOOP_OPENS_IN_FIRST_TURN = 'loop-opens-in-first-turn';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -38,14 +45,23 @@ export async function runAgent(run: IssueRun, stage: AgentStage, round: number, 
 
 const loopIdOf = (run: IssueRun, stage: AgentStage, round: number) => `${run.ref.issueId}:${stage}:${round}`;
 
+/** Whether the loop's next turn waits first (beforeTurn below): held, interrupted, or over budget. */
+function waitsBeforeTurn(run: IssueRun, stage: AgentStage): boolean {
+  return holdReason(run.state.controls, stage) !== null || isInterrupted(run) || !budgetFits(run);
+}
+
 async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: ModelTier): Promise<AgentStageSummary> {
   const { ref, policy, progress } = run;
   const { bookkeeping, models, tools } = run.activities;
   const loopId = loopIdOf(run, stage, round);
   const loop = { ...ref, loopId, stage, round };
-  const { stepId } = await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [
-    { ...loop, modelTier: tier, ...(usesWorkspacePool(run) ? { repositoryElsewhere: true } : {}) },
-  ]);
+  const start = usesWorkspacePool(run) ? { repositoryElsewhere: true } : {};
+  // A loop that waits before its first turn (held, interrupted, over budget) enters its stage
+  // first, as before: what people list shows the stage and its step while they decide.
+  const opensInFirstTurn = patched(LOOP_OPENS_IN_FIRST_TURN) && !waitsBeforeTurn(run, stage);
+  let stepId = opensInFirstTurn
+    ? undefined
+    : (await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [{ ...loop, modelTier: tier, ...start }])).stepId;
   const maxTurns = policy.maxAgentTurns;
   // The organization's MCP tools, listed once per run (the first agent to start lists them).
   if (policy.mcp && run.state.mcpTools === undefined && patched(MCP_TOOLS)) {
@@ -90,8 +106,20 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
         const messages = messagesForTurn(run, stage, loopId, turn);
         const result = await models.agentModelTurn.executeWithOptions(
           { summary: `${stage} · model turn ${turn + 1}${forceFinal ? ' (final)' : ''}` },
-          [{ ...loop, turn, modelTier: tierForTurn(run, tier), forceFinal, stepId, ...(messages.length > 0 ? { messages } : {}), ...(mcpTools.length > 0 ? { mcpTools } : {}), ...typed }],
+          [
+            {
+              ...loop,
+              turn,
+              modelTier: tierForTurn(run, tier),
+              forceFinal,
+              ...(stepId === undefined ? { start } : { stepId }),
+              ...(messages.length > 0 ? { messages } : {}),
+              ...(mcpTools.length > 0 ? { mcpTools } : {}),
+              ...typed,
+            },
+          ],
         );
+        stepId ??= result.stepId;
         addCost(run, result.costUsd);
         return result.kind === 'final' ? { kind: 'final', final: result.summary } : result;
       },

@@ -196,9 +196,14 @@ export async function clarify(run: IssueRun, stage: string, question: string): P
 }
 
 /** Before a model call that would overrun the budget, wait for more budget (or a cancel). */
+/** Whether the next model call, assumed to cost what the last one did, fits the budget. */
+export function budgetFits(run: IssueRun): boolean {
+  return run.progress.costUsd + run.state.lastCallCostUsd <= run.progress.budgetUsd;
+}
+
 export async function ensureBudget(run: IssueRun): Promise<void> {
-  const { progress, state } = run;
-  const fits = () => progress.costUsd + state.lastCallCostUsd <= progress.budgetUsd;
+  const { progress } = run;
+  const fits = () => budgetFits(run);
   if (fits()) return;
   const pending: PendingHuman = {
     kind: 'budget',
