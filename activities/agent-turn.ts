@@ -57,23 +57,42 @@ export interface ModelTurnRequest {
   record: CallRecord;
 }
 
-export interface ModelTurn {
+export interface ModelTurn<Settled = undefined> {
   content: LlmContentBlock[];
   /** What this turn's model call cost, once: also when a retry reuses the stored answer. */
   costUsd: number;
   uses: ToolUse[];
+  /** What the caller's `settle` made of the answer, and the rows its `returning` writes gave back. */
+  settled?: Settled;
+  written: Record<string, Record<string, unknown> | undefined>;
 }
+
+/**
+ * What the caller makes of the answer before it is stored, so that the answer and all it
+ * settles are one statement (issue 13): results given at once to some of its tool calls (a
+ * refusal, the final tool's), registered with the calls; other writes it adds to `writes`;
+ * `returning` writes whose first row it needs back (`ModelTurn.written`).
+ *
+ * Called again with the stored answer's tool calls when another attempt stored this turn's
+ * answer first, so what is settled is always the stored answer (the first call's writes went
+ * out with our own answer, then).
+ */
+export type SettleAnswer<Settled> = (
+  uses: ToolUse[],
+  writes: PendingWrites,
+) => { results?: Map<string, { output: string; isError: boolean }>; returning?: Record<string, Write>; value: Settled };
 
 type StoredMessage = CachedLoop['messages'][number];
 
-export async function takeModelTurn(
+export async function takeModelTurn<Settled = undefined>(
   deps: ModelCallDeps,
   runtime: ActivityRuntime,
   ref: LoopTurnRef,
   request: ModelTurnRequest,
   /** This worker's copy of the loops it runs (transcript-cache.ts); without it, Postgres is read every turn. */
   cache?: TranscriptCache,
-): Promise<ModelTurn> {
+  settle?: SettleAnswer<Settled>,
+): Promise<ModelTurn<Settled>> {
   const { db } = deps;
   const transcript = await transcriptFor(db, runtime, ref, request.turn, cache);
   const { toolCalls } = transcript;
@@ -125,11 +144,10 @@ export async function takeModelTurn(
     answer = agentMessageWrite(db, ref, request.turn + 1, 'assistant', content).returning({ seq: agentMessages.seq });
   }
   let uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
-  // Registered again on a retry: kept as they are (ON CONFLICT DO NOTHING).
-  writes.add(toolCallsWrite(db, ref, uses.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input }))));
-  let written: { answer?: Record<string, unknown> };
+  let settled = settleInto(writes, uses);
+  let written: Record<string, Record<string, unknown> | undefined>;
   try {
-    written = await writes.flush({ answer });
+    written = await writes.flush({ ...settled?.returning, answer });
   } catch (error) {
     // The answer is not stored, so a retry calls the model again: the paid call is recorded at least.
     await writes.salvage();
@@ -143,10 +161,20 @@ export async function takeModelTurn(
     content = reread.messages.find((message) => message.seq === request.turn + 1)?.content as LlmContentBlock[];
     costUsd = await costOfLoopTurn(db, ref, request.turn);
     uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
-    return { content, costUsd, uses };
+    const again = new PendingWrites(db);
+    settled = settleInto(again, uses);
+    written = await again.flush({ ...settled?.returning });
+    return { content, costUsd, uses, settled: settled?.value, written };
   }
   cache?.answered(ref.loopId, request.turn, content, uses.map((use) => ({ toolUseId: use.id, name: use.name })));
-  return { content, costUsd, uses };
+  return { content, costUsd, uses, settled: settled?.value, written };
+
+  /** The answer's tool calls, registered (again, on a retry) with the results settled at once, and the caller's writes. */
+  function settleInto(into: PendingWrites, calls: ToolUse[]) {
+    const outcome = settle?.(calls, into);
+    into.add(toolCallsWrite(db, ref, calls.map((use) => ({ toolUseId: use.id, name: use.name, input: use.input, ...(outcome?.results?.has(use.id) ? { result: outcome.results.get(use.id) } : {}) }))));
+    return outcome;
+  }
 }
 
 /**

@@ -17,12 +17,10 @@ import {
   getToolCall,
   putAgentMessage,
   storeToolResult,
-  toolResultWrite,
 } from '../src/db/agent-transcripts';
 import { appendLog, logWrite } from '../src/db/logs';
 import { enterStage } from '../src/db/stage-entry';
 import { failStep, startStep, stepCompletedWrite } from '../src/db/steps';
-import { PendingWrites } from '../src/db/together';
 import { AppError } from '../src/errors';
 import { loadPrompt } from '../src/prompts';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
@@ -35,7 +33,7 @@ import { executeRepositoryTool, type Notice, type RepositoryToolRequest, stopEar
 import { type ActivityRuntime, currentActivity, withHeartbeat } from './context';
 import { toActivityFailure } from './failures';
 import type { ModelCallDeps } from './model-call';
-import { type PeopleMessage, takeModelTurn } from './agent-turn';
+import { type PeopleMessage, type SettleAnswer, takeModelTurn } from './agent-turn';
 import { type AgentStageSummary, initialPrompt, storeStageOutput } from './stage-results';
 import { TranscriptCache } from './transcript-cache';
 import { pathTouchedBy, projectInstructionsAtStart, unseenOf, unseenProjectInstructions } from './project-instructions';
@@ -148,6 +146,12 @@ export interface AgentToolResult {
 }
 
 const QUESTION_MAX_CHARS = 2000;
+
+/** What agentModelTurn makes of an answer (its `settle`), before the result the workflow gets. */
+type SettledTurn =
+  | { kind: 'no_tool' }
+  | { kind: 'final'; summarize(artifactId: string): AgentStageSummary }
+  | { kind: 'tools'; toolCalls: ToolCallRef[]; repairs: number; problem?: string };
 
 export function createAgentActivities(deps: AgentDeps) {
   const { db } = deps;
@@ -324,88 +328,93 @@ export function createAgentActivities(deps: AgentDeps) {
       const started = opened ? { stepId: opened.stepId } : {};
       const prompt = loadPrompt(input.stage);
       if (opened) transcripts.started(input.loopId, opened.opening);
-      const { costUsd: cost, uses } = await takeModelTurn(deps, runtime, input, {
-        ...(opened ? { opening: opened.opening } : {}),
-        turn: input.turn,
-        forceFinal: input.forceFinal,
-        ...(input.messages ? { messages: input.messages } : {}),
-        finalTool,
-        model,
-        system: prompt.text,
-        // The stage's final tool stays last (its answer is what the loop waits for).
-        tools: [...(await mcp.definitions(input.organizationId, { issueId: input.issueId }, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable, input.workerType)],
-        maxTokens: deps.maxOutputTokens,
-        record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
-      }, transcripts);
-      if (uses.length === 0) {
+      // Only what this stage was offered runs: a research or review agent's write_file or
+      // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
+      const offered = new Set<string>([...agentTools(input.stage, writable, input.workerType), finalTool, ...(input.mcpTools ?? [])]);
+      // Results answered at once, for this worker's copy of the transcript once they are written.
+      let answeredHere = new Map<string, { output: string; isError: boolean }>();
+      // What the answer settles goes out in the statement that stores it (agent-turn.ts).
+      const settle: SettleAnswer<SettledTurn> = (uses, writes) => {
+        answeredHere = new Map();
+        const result = (toolUseId: string, output: string, isError: boolean) => answeredHere.set(toolUseId, { output, isError });
+        if (uses.length === 0) return { value: { kind: 'no_tool' } };
+        const refused = uses.filter((use) => !offered.has(use.name));
+        for (const use of refused) {
+          result(use.id, notAvailable(use.name, input.stage, offered), true);
+          writes.add(logWrite(db, { ...input, stepId: step.id, level: 'WARN', message: `${input.stage} agent called ${truncate(use.name, 100)}, which this stage does not offer: refused` }));
+        }
+        const final = uses.find((use) => use.name === finalTool);
+        let repairs = 0;
+        let problem: string | undefined;
+        if (final) {
+          const parsed = stageOutputSchemas[input.stage].safeParse(final.input);
+          if (parsed.success) {
+            const stored = storeStageOutput(db, input.stage, parsed.data as StageOutput<AgentStage>, { ...input, stepId: step.id }, writes);
+            // Calls made alongside the final answer are not run: the loop is over.
+            for (const use of uses.filter((u) => u.id !== final.id && !refused.includes(u))) result(use.id, 'not run: the stage was submitted', true);
+            result(final.id, 'accepted', false);
+            // The summary names the artifact; its text is the same before and after the id is known.
+            const completed = summaryOf(stored.summarize(''));
+            writes.add(
+              stepCompletedWrite(db, step.id, completed),
+              logWrite(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${completed}` }),
+            );
+            return { results: answeredHere, returning: { artifact: stored.artifact }, value: { kind: 'final', summarize: stored.summarize } };
+          }
+          repairs = 1;
+          problem = z.prettifyError(parsed.error);
+          result(final.id, `The input does not match the schema:\n${problem}\nCall ${finalTool} again with a corrected input.`, true);
+        }
+        const toolCalls: ToolCallRef[] = [];
+        for (const use of uses) {
+          if (use.id === final?.id || refused.includes(use)) continue;
+          if (use.name === ASK_CLARIFICATION) {
+            const parsed = toolInputSchemas[ASK_CLARIFICATION].safeParse(use.input);
+            if (!parsed.success) {
+              result(use.id, 'ask_clarification needs a "question" string', true);
+              continue;
+            }
+            toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
+            continue;
+          }
+          const command = use.name === 'run_command' ? commandCheck(use.input, repositorySettings, input.workerType) : undefined;
+          toolCalls.push({ toolUseId: use.id, name: use.name, ...(command ? { command } : {}) });
+        }
+        return { results: answeredHere, value: { kind: 'tools', toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}) } };
+      };
+      const { costUsd: cost, settled, written } = await takeModelTurn(
+        deps,
+        runtime,
+        input,
+        {
+          ...(opened ? { opening: opened.opening } : {}),
+          turn: input.turn,
+          forceFinal: input.forceFinal,
+          ...(input.messages ? { messages: input.messages } : {}),
+          finalTool,
+          model,
+          system: prompt.text,
+          // The stage's final tool stays last (its answer is what the loop waits for).
+          tools: [...(await mcp.definitions(input.organizationId, { issueId: input.issueId }, input.mcpTools ?? [])), ...toolDefinitionsFor(input.stage, writable, input.workerType)],
+          maxTokens: deps.maxOutputTokens,
+          record: { organizationId: input.organizationId, issueId: input.issueId, stepId: step.id, stage: input.stage, request: { promptId: prompt.id } },
+        },
+        transcripts,
+        settle,
+      );
+      if (!settled || settled.kind === 'no_tool') {
         const reason = `the ${input.stage} agent answered without calling a tool`;
         await failStep(db, step.id, reason);
         throw toActivityFailure(new AppError('INVALID_MODEL_OUTPUT', reason));
       }
-
-      // What the answer settles is written together, in one statement, at the end.
-      const writes = new PendingWrites(db);
-      // Results answered here, for this worker's copy of the transcript once they are written.
-      const answeredHere: Array<[toolUseId: string, output: string, isError: boolean]> = [];
-      const result = (toolUseId: string, output: string, isError: boolean) => {
-        answeredHere.push([toolUseId, output, isError]);
-        return toolResultWrite(db, input, toolUseId, { output, isError, executed: false });
-      };
-      // Only what this stage was offered runs: a research or review agent's write_file or
-      // run_command (prompt-injected, or simply made up) is answered, recorded, never executed.
-      const offered = new Set<string>([...agentTools(input.stage, writable, input.workerType), finalTool, ...(input.mcpTools ?? [])]);
-      const refused = uses.filter((use) => !offered.has(use.name));
-      for (const use of refused) {
-        writes.add(
-          result(use.id, notAvailable(use.name, input.stage, offered), true),
-          logWrite(db, { ...input, stepId: step.id, level: 'WARN', message: `${input.stage} agent called ${truncate(use.name, 100)}, which this stage does not offer: refused` }),
-        );
+      if (settled.kind === 'final') {
+        transcripts.forget(input.loopId); // the loop is over
+        const artifactId = written['artifact']?.['id'];
+        if (typeof artifactId !== 'string') throw toActivityFailure(new Error('artifact upsert returned no row'));
+        return { kind: 'final', costUsd: cost, summary: settled.summarize(artifactId), ...started };
       }
-
-      const final = uses.find((use) => use.name === finalTool);
-      let repairs = 0;
-      let problem: string | undefined;
-      if (final) {
-        const parsed = stageOutputSchemas[input.stage].safeParse(final.input);
-        if (parsed.success) {
-          const stored = storeStageOutput(db, input.stage, parsed.data as StageOutput<AgentStage>, { ...input, stepId: step.id }, writes);
-          // Calls made alongside the final answer are not run: the loop is over.
-          for (const use of uses.filter((u) => u.id !== final.id && !refused.includes(u))) writes.add(result(use.id, 'not run: the stage was submitted', true));
-          writes.add(result(final.id, 'accepted', false));
-          // The summary names the artifact; its text is the same before and after the id is known.
-          const completed = summaryOf(stored.summarize(''));
-          writes.add(
-            stepCompletedWrite(db, step.id, completed),
-            logWrite(db, { ...input, stepId: step.id, level: 'INFO', message: `${input.stage} completed: ${completed}` }),
-          );
-          const { artifact } = await writes.flush({ artifact: stored.artifact });
-          transcripts.forget(input.loopId); // the loop is over
-          if (typeof artifact?.['id'] !== 'string') throw toActivityFailure(new Error('artifact upsert returned no row'));
-          return { kind: 'final', costUsd: cost, summary: stored.summarize(artifact['id']), ...started };
-        }
-        repairs = 1;
-        problem = z.prettifyError(parsed.error);
-        writes.add(result(final.id, `The input does not match the schema:\n${problem}\nCall ${finalTool} again with a corrected input.`, true));
-      }
-
-      const toolCalls: ToolCallRef[] = [];
-      for (const use of uses) {
-        if (use.id === final?.id || refused.includes(use)) continue;
-        if (use.name === ASK_CLARIFICATION) {
-          const parsed = toolInputSchemas[ASK_CLARIFICATION].safeParse(use.input);
-          if (!parsed.success) {
-            writes.add(result(use.id, 'ask_clarification needs a "question" string', true));
-            continue;
-          }
-          toolCalls.push({ toolUseId: use.id, name: use.name, question: truncate(parsed.data.question, QUESTION_MAX_CHARS) });
-          continue;
-        }
-        const command = use.name === 'run_command' ? commandCheck(use.input, repositorySettings, input.workerType) : undefined;
-        toolCalls.push({ toolUseId: use.id, name: use.name, ...(command ? { command } : {}) });
-      }
-      await writes.flush();
-      for (const [toolUseId, output, isError] of answeredHere) transcripts.toolResult(input.loopId, toolUseId, output, isError);
-      return { kind: 'tools', costUsd: cost, toolCalls, repairs, ...(problem ? { problem: truncate(problem) } : {}), ...started };
+      for (const [toolUseId, { output, isError }] of answeredHere) transcripts.toolResult(input.loopId, toolUseId, output, isError);
+      return { ...settled, costUsd: cost, ...started };
     },
 
     /**

@@ -82,7 +82,13 @@ export function toolCallsWrite(db: Database, ref: LoopRef, calls: Array<{ toolUs
         ...(call.result ? { output: call.result.output, isError: call.result.isError ? 1 : 0, completedAt: sql`now()` } : {}),
       })),
     )
-    .onConflictDoNothing({ target: [agentToolCalls.loopId, agentToolCalls.toolUseId] });
+    // Registered again (a retry): kept as it is, but given the result now settled if it has
+    // none yet (registered without one, by a release that wrote results apart).
+    .onConflictDoUpdate({
+      target: [agentToolCalls.loopId, agentToolCalls.toolUseId],
+      set: { output: sql`excluded.output`, isError: sql`excluded.is_error`, completedAt: sql`excluded.completed_at` },
+      setWhere: sql`${agentToolCalls.output} is null and excluded.output is not null`,
+    });
 }
 
 export async function getToolCall(db: Database, ref: LoopRef, toolUseId: string): Promise<AgentToolCallRecord | undefined> {

@@ -2,7 +2,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { eq } from 'drizzle-orm';
 import { insertIssueIfAbsent } from '../../src/db/issues';
-import { agentMessages, issueLogs, issues, issueSteps } from '../../src/db/schema';
+import { agentMessages, agentToolCalls, issueLogs, issues, issueSteps } from '../../src/db/schema';
+import { listToolCalls } from '../../src/db/agent-transcripts';
+import { openDatabase } from '../../src/db/client';
+import { testEnv } from '../support/env';
 import { issueCostTotals } from '../../src/db/llm-calls';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import { newTestIssue, testWorkspaceDeps } from '../support/harness';
@@ -211,6 +214,57 @@ describe('a loop opened by its first turn', () => {
     expect(h.fake.requests.length - before).toBe(1);
     expect(retried).toMatchObject({ kind: 'tools', stepId: first.stepId, costUsd: first.costUsd });
     expect((await stored(loop.loopId)).map((message) => message.seq)).toEqual([0, 1]);
+  });
+
+  it('stores the answer with all it settles in one statement: a refused call with its refusal, the output, the step completed', async () => {
+    const statements: string[] = [];
+    const counted = await openDatabase({ url: testEnv('databaseUrl'), pgliteDir: '', poolSize: 2, onQuery: (query) => statements.push(query) });
+    try {
+      const activities = createActivities({
+        db: counted.db,
+        llm: createAnthropicClient({ apiKey: 'k', baseUrl: h.fake.url, timeoutMs: 10_000 }),
+        models: MODELS,
+        maxOutputTokens: 1024,
+        ...testWorkspaceDeps(),
+      });
+      const { issue, loop, firstTurn } = await newLoop();
+      const research = reply.research() as { input: unknown };
+      // A research agent may not write: its write_file is refused, and the final answer next to it is taken.
+      h.fake.onTool('submit_research', { calls: [{ name: 'write_file', input: { path: 'src/x.js', content: 'x' } }, { name: 'submit_research', input: research.input }] });
+      const result = (await new MockActivityEnvironment({ attempt: 1 }).run(activities.agentModelTurn, firstTurn)) as TurnResult;
+      expect(result.kind).toBe('final');
+      const touchingCalls = statements.filter((text) => text.includes('"agent_tool_calls"'));
+      expect(touchingCalls).toHaveLength(1);
+      for (const table of ['"llm_calls"', '"agent_messages"', '"artifacts"', '"issue_steps"', '"issue_logs"']) expect(touchingCalls[0]).toContain(table);
+      const calls = await listToolCalls(h.db.db, { organizationId: loop.organizationId, issueId: issue.id, loopId: loop.loopId });
+      expect(calls.map((call) => [call.name, call.isError, call.output?.slice(0, 20)])).toEqual(
+        expect.arrayContaining([
+          ['write_file', 1, expect.stringContaining('write_file')],
+          ['submit_research', 0, 'accepted'],
+        ]),
+      );
+      const logs = (await h.db.db.select().from(issueLogs).where(eq(issueLogs.issueId, issue.id))).map((line) => line.message);
+      expect(logs).toEqual(expect.arrayContaining([expect.stringContaining('which this stage does not offer: refused'), expect.stringContaining('research completed')]));
+      expect(await h.db.db.select().from(issueSteps).where(eq(issueSteps.issueId, issue.id))).toEqual([expect.objectContaining({ id: result.stepId, status: 'completed' })]);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('a retry of a turn whose calls were registered without their results (a release that wrote them apart) gives them their results', async () => {
+    const { loop, firstTurn } = await newLoop();
+    const activities = activitiesOn(h);
+    const research = reply.research() as { input: unknown };
+    h.fake.onTool('submit_research', { calls: [{ name: 'write_file', input: { path: 'src/x.js', content: 'x' } }, { name: 'submit_research', input: research.input }] });
+    await new MockActivityEnvironment({ attempt: 1 }).run(activities.agentModelTurn, firstTurn);
+    // As the previous release left it when its worker died between its two statements.
+    await h.db.db.update(agentToolCalls).set({ output: null, isError: 0, completedAt: null }).where(eq(agentToolCalls.loopId, loop.loopId));
+    const before = h.fake.requests.length;
+    const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activitiesOn(h).agentModelTurn, firstTurn)) as TurnResult;
+    expect(retried.kind).toBe('final');
+    expect(h.fake.requests.length).toBe(before);
+    const calls = await listToolCalls(h.db.db, { organizationId: loop.organizationId, issueId: loop.issueId, loopId: loop.loopId });
+    expect(calls.map((call) => [call.name, call.output === null])).toEqual(expect.arrayContaining([['write_file', false], ['submit_research', false]]));
   });
 
   it('refuses an issue of another organization, writing nothing', async () => {
