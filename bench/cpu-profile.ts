@@ -8,6 +8,18 @@
 import fs from 'node:fs';
 import { Session, type Profiler } from 'node:inspector';
 
+/** CPU seconds one process has used so far (NaN without it or without /proc). */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU seconds used so far by every process named `postgres` on this machine (NaN without /proc). */
 export function postgresCpuSeconds(): number {
   let ticks = 0;

@@ -4,32 +4,19 @@
  * context). Each way runs on its own single connection, so the Postgres backend's CPU is read
  * from /proc for that backend alone.
  */
-import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { migrateDatabase, openDatabase } from '../src/db/client';
 import { insertIssueIfAbsent } from '../src/db/issues';
 import { createOrganization } from '../src/db/organizations';
 import { executedRows } from '../src/db/json-rows';
 import { enterStage } from '../src/db/stage-entry';
+import { processCpuSeconds } from './cpu-profile';
 
 export interface StatementCost {
   /** Per statement: wall time, this process's CPU and the Postgres backend's CPU, in ms. */
   wallMs: number;
   clientCpuMs: number;
   postgresCpuMs: number;
-}
-
-/** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/** CPU seconds a Postgres backend has used, or undefined where /proc cannot tell (another host). */
-function backendCpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
 }
 
 async function measureOne(databaseUrl: string, prepared: boolean, statements: number): Promise<StatementCost> {
@@ -55,16 +42,16 @@ async function measureOne(databaseUrl: string, prepared: boolean, statements: nu
       enterStage(handle.db, { organizationId, issueId: issue.id }, { stage: 'research', round: i % 3, agentType: 'research', model: 'bench', attempt: 1, message: 'research agent started' }, { withContext: true });
     for (let i = 0; i < 50; i++) await enter(i); // warm-up: the statement prepared, the JIT warm
     const cpuBefore = process.cpuUsage();
-    const backendBefore = backendCpuSeconds(pid);
+    const backendBefore = processCpuSeconds(pid);
     const started = performance.now();
     for (let i = 0; i < statements; i++) await enter(i);
     const wallMs = (performance.now() - started) / statements;
     const cpu = process.cpuUsage(cpuBefore);
-    const backendAfter = backendCpuSeconds(pid);
+    const backendAfter = processCpuSeconds(pid);
     return {
       wallMs,
       clientCpuMs: (cpu.user + cpu.system) / 1000 / statements,
-      postgresCpuMs: backendBefore === undefined || backendAfter === undefined ? Number.NaN : ((backendAfter - backendBefore) * 1000) / statements,
+      postgresCpuMs: ((backendAfter - backendBefore) * 1000) / statements, // NaN where /proc cannot tell (another host)
     };
   } finally {
     await handle.close();

@@ -37,7 +37,7 @@ import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
 import { bookkeepingStepActivity, createModelStepTable, modelStepActivity } from './model-step';
 import type { BookkeepingShape } from './workflows';
-import { postgresCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
+import { postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
@@ -65,16 +65,6 @@ const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** di
 const log = (message: string) => process.stderr.write(`[bench +${Math.round(process.uptime())}s] ${message}\n`);
 
 /** CPU seconds of another process (the Temporal server), from /proc. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
-}
 const ownCpuSeconds = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
