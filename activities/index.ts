@@ -18,6 +18,7 @@ import { createPeopleActivities } from './people';
 import { createSkillActivities } from './skills';
 import { createStageActivities } from './stages';
 import { createWorkspaceActivities } from './workspace';
+import type { PeopleDirectory } from '../src/identity/people-directory';
 
 export interface ActivityDeps {
   db: Database;
@@ -41,6 +42,8 @@ export interface ActivityDeps {
   spend?: SpendGuard;
   /** Where status callbacks and notifications may go (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
   outbound?: OutboundPolicy;
+  /** Where reviewer checks find people: the worker passes a notification-fed cache; Postgres is read when absent. */
+  people?: PeopleDirectory;
   /** MCP_STDIO_DIR: where organizations' stdio MCP servers are installed (run in the sandbox); absent: none run. */
   mcpStdioDir?: string;
   /** TRANSFER_DIR: where bundles pass to and from the workspace pool (absent: this worker hands none over). */

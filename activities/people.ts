@@ -6,7 +6,7 @@ import { channelsTaking } from '../src/notifications/deliver';
 import type { NoticeDetails } from '../src/notifications/messages';
 import { getIssue, issueStatusWrite } from '../src/db/issues';
 import { appendLog, logWrite } from '../src/db/logs';
-import { createQuestion, decisionWrite, findReviewer, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
+import { createQuestion, decisionWrite, recordDecision, recordNotification, updateQuestion } from '../src/db/people';
 import { writeTogether } from '../src/db/together';
 import { issues } from '../src/db/schema';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
@@ -19,8 +19,8 @@ import { describeClarifications, describeIssue, json } from './stages';
 import { callForStructuredOutput } from './structured-output';
 import { startStep, completeStep } from '../src/db/steps';
 import { type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
-import { getOrganization } from '../src/db/organizations';
 import { notAReviewer, roleRefusal } from '../src/identity/acting';
+import { type PeopleDirectory, uncachedPeopleDirectory } from '../src/identity/people-directory';
 import type { PersonAction } from '../src/identity/scopes';
 import { truncate } from './stages';
 
@@ -33,6 +33,8 @@ import { truncate } from './stages';
 export interface PeopleDeps extends ModelCallDeps {
   models: Record<ModelTier, string>;
   maxOutputTokens: number;
+  /** Where reviewer checks find people (the worker's is notification-fed); reads Postgres when absent. */
+  people?: PeopleDirectory;
 }
 
 const PRIORITY_UP: Record<string, string> = { low: 'medium', medium: 'high', high: 'critical', critical: 'critical' };
@@ -63,6 +65,7 @@ const gateDecisionLine = (input: GateDecisionInput) => `${input.gate} gate: ${in
 
 export function createPeopleActivities(deps: PeopleDeps) {
   const { db } = deps;
+  const people = deps.people ?? uncachedPeopleDirectory(db);
 
   /**
    * Whether `reviewer` is a registered person of the organization whose role its current
@@ -70,11 +73,11 @@ export function createPeopleActivities(deps: PeopleDeps) {
    * CLI never pass the API). Without `action` (runs from before roles): registered is enough.
    */
   async function checkReviewer(input: { organizationId: string; reviewer: string; action?: PersonAction }): Promise<ReviewerCheck> {
-    const reviewer = await findReviewer(db, input.organizationId, input.reviewer);
-    if (!reviewer) return { allowed: false, role: null, reason: notAReviewer(input.reviewer, input.organizationId) };
+    const person = await people.find(input.organizationId, input.reviewer);
+    if (!person) return { allowed: false, role: null, reason: notAReviewer(input.reviewer, input.organizationId) };
+    const { reviewer, settings } = person;
     if (input.action) {
-      const organization = await getOrganization(db, input.organizationId);
-      const reason = roleRefusal({ id: input.organizationId, settings: organization?.settings ?? {} }, reviewer, [input.action]);
+      const reason = roleRefusal({ id: input.organizationId, settings }, reviewer, [input.action]);
       if (reason) return { allowed: false, role: reviewer.role, reason };
     }
     return { allowed: true, role: reviewer.role };

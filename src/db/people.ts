@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { apiKeys, decisions, notifications, questions, reviewers } from './schema';
+import { apiKeys, decisions, notifications, organizations, questions, reviewers } from './schema';
 
 export type ReviewerRecord = typeof reviewers.$inferSelect;
 export type QuestionRecord = typeof questions.$inferSelect;
@@ -47,6 +47,24 @@ export async function findReviewer(db: Database, organizationId: string, userId:
   const [row] = await db
     .select()
     .from(reviewers)
+    .where(and(eq(reviewers.organizationId, organizationId), eq(reviewers.userId, userId)));
+  return row;
+}
+
+/**
+ * A registered person with their organization's settings (which say what each role may do):
+ * everything a check of a person's action reads, in one statement. Undefined for a name that
+ * is not a reviewer of the organization.
+ */
+export async function findPersonWithSettings(
+  db: Database,
+  organizationId: string,
+  userId: string,
+): Promise<{ reviewer: ReviewerRecord; settings: Record<string, unknown> } | undefined> {
+  const [row] = await db
+    .select({ reviewer: reviewers, settings: organizations.settings })
+    .from(reviewers)
+    .innerJoin(organizations, eq(organizations.id, reviewers.organizationId))
     .where(and(eq(reviewers.organizationId, organizationId), eq(reviewers.userId, userId)));
   return row;
 }

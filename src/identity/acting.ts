@@ -1,9 +1,8 @@
-import type { Database } from '../db/client';
-import { findReviewer } from '../db/people';
 import type { Principal } from '../db/organizations';
 import { AppError } from '../errors';
 import { organizationSettingsSchema } from '../contracts/policy';
 import type { Organization } from '../db/organizations';
+import type { PeopleDirectory } from './people-directory';
 import { type AuditChannel, keyHasScope, type PersonAction, type Role, roleMay } from './scopes';
 
 /** A registered reviewer of the organization, as checked at the time of the action. */
@@ -38,7 +37,7 @@ export const ACTING_USER_HEADER = 'X-Acting-User';
  *  - anything else is refused: no key speaks for someone it has not been trusted to.
  */
 export async function resolveActingPerson(
-  db: Database,
+  people: PeopleDirectory,
   principal: Principal,
   claimed: { header?: string | undefined; body?: string | undefined },
 ): Promise<Person> {
@@ -66,9 +65,9 @@ export async function resolveActingPerson(
     }
     userId = named;
   }
-  const reviewer = await findReviewer(db, organizationId, userId);
-  if (!reviewer) throw new AppError('FORBIDDEN', notAReviewer(userId, organizationId));
-  return { userId: reviewer.userId, role: reviewer.role };
+  const person = await people.find(organizationId, userId);
+  if (!person) throw new AppError('FORBIDDEN', notAReviewer(userId, organizationId));
+  return { userId: person.reviewer.userId, role: person.reviewer.role };
 }
 
 /** Refuses (403) a person whose role the organization does not allow `action`. */

@@ -1,6 +1,7 @@
 /** The HTTP API process. */
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config';
+import { listeningPeopleDirectory } from '../identity/people-directory';
 import { listeningPrincipalCache } from '../identity/principal-cache';
 import { connectClient } from '../temporal/connection';
 import { requireTemporalAddress } from './require-temporal';
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const db = await openConfiguredDatabase(config, log);
   const client = await connectClient(config.temporal, address, tracing?.client);
   const principals = await listeningPrincipalCache(db);
-  const services = createConfiguredServices(config, { client, db, principals });
+  const people = await listeningPeopleDirectory(db);
+  const services = createConfiguredServices(config, { client, db, principals, people });
   const app = createConfiguredApp(config, { client, db, log }, services);
   const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) =>
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopRecovery();
     server.close(() => {
-      void Promise.all([client.connection.close(), principals.close().then(() => db.close()), tracing?.shutdown()]).then(() => process.exit(0));
+      void Promise.all([client.connection.close(), Promise.all([principals.close(), people.close()]).then(() => db.close()), tracing?.shutdown()]).then(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

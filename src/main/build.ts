@@ -13,6 +13,7 @@ import { createIssueChangeFeed } from '../issues/changes';
 import { createDeliveryLogService } from '../erp/delivery-log';
 import { createNotificationSettingsService } from '../notifications/settings';
 import { type OutboundPolicy, STRICT_OUTBOUND } from '../outbound/url-policy';
+import type { PeopleDirectory } from '../identity/people-directory';
 import type { PrincipalCache } from '../identity/principal-cache';
 import { createAccessService } from '../identity/service';
 import { createErpWebhookHandler } from '../issues/erp-webhook';
@@ -47,6 +48,8 @@ export interface ServiceDeps {
   queryTimeoutMs?: number;
   /** Authenticates API keys from this cache instead of a statement per request. */
   principals?: PrincipalCache;
+  /** Finds the people requests act for here (a notification-fed cache) instead of a statement per request. */
+  people?: PeopleDirectory;
   /** Where status callbacks and notifications may be sent (OUTBOUND_ALLOW_PRIVATE); strict when absent. */
   outbound?: OutboundPolicy;
 }
@@ -72,7 +75,7 @@ export function buildServices(deps: ServiceDeps) {
     skills,
     builds: createSkillBuildService({ db, runs, taskQueue, skills }),
     schedules: createScheduleService({ db, temporal, taskQueue }),
-    access: createAccessService(db, deps.principals ? { principals: deps.principals } : {}),
+    access: createAccessService(db, { ...(deps.principals ? { principals: deps.principals } : {}), ...(deps.people ? { people: deps.people } : {}) }),
     deliveries: createDeliveryLogService(db, { publicBaseUrl: deps.publicBaseUrl, outbound }),
     notificationSettings: createNotificationSettingsService(db, { outbound }),
     controls: createControlsService({ db, runs, taskQueue }),

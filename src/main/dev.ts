@@ -17,6 +17,7 @@ import { loadConfig } from '../config';
 import { migrateDatabase } from '../db/client';
 import { connectDevErp, DEV_ORGANIZATION_ID, DEV_REVIEWER, ensureDevApiKey } from './local-organization';
 import { startFakeErp } from '../fakes/fake-erp';
+import { listeningPeopleDirectory } from '../identity/people-directory';
 import { listeningPrincipalCache } from '../identity/principal-cache';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { type DevServer, localDevServerOptions, startDevServer } from '../temporal/dev-server';
@@ -102,7 +103,10 @@ async function main(): Promise<void> {
     cleanups.push(() => client.connection.close());
     const workerConnection = await connectWorker(config.temporal, address);
     cleanups.push(() => workerConnection.close());
-    const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
+    // The worker's reviewer checks and the API's acting person, from one notification-fed cache.
+    const people = await listeningPeopleDirectory(db);
+    cleanups.push(() => people.close());
+    const { worker, version } = await createConfiguredWorker(config, { connection: workerConnection, db, llm: llm.llm, client, sandbox, people, tracing: tracing?.worker });
     const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, transferDir: config.transferDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
     cleanups.push(async () => stopSweep());
     const workerRun = worker.run();
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
 
     const principals = await listeningPrincipalCache(db);
     cleanups.push(() => principals.close());
-    const services = createConfiguredServices(config, { client, db, principals });
+    const services = createConfiguredServices(config, { client, db, principals, people });
     const app = createConfiguredApp(config, { client, db, log }, services);
     const stopRecovery = startRecoverySweep({ ...services, db: db.db }, log);
     cleanups.push(async () => stopRecovery());

@@ -7,6 +7,7 @@ import { createActivities } from '../../activities';
 import { type Config, workspacePoolPolicy } from '../config';
 import { createTransferStore } from '../workspace/transfers';
 import { type DatabaseHandle, openDatabase } from '../db/client';
+import type { PeopleDirectory } from '../identity/people-directory';
 import type { PrincipalCache } from '../identity/principal-cache';
 import { cachedHealthChecks } from './health';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic';
@@ -91,7 +92,7 @@ export async function createConfiguredLlm(config: Config, log: Logger): Promise<
 
 export async function createConfiguredWorker(
   config: Config,
-  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox; tracing?: WorkerTracing | undefined },
+  deps: { connection: NativeConnection; db: DatabaseHandle; llm: LlmClient; client: Client; sandbox: CommandSandbox; people?: PeopleDirectory; tracing?: WorkerTracing | undefined },
 ): Promise<IssueWorker> {
   // Tracing on: the traced bundle `npm run build:workflows` writes beside the plain one.
   const bundlePath = config.temporal.workflowBundlePath && deps.tracing ? tracedBundlePath(config.temporal.workflowBundlePath) : config.temporal.workflowBundlePath;
@@ -104,6 +105,7 @@ export async function createConfiguredWorker(
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
       db: deps.db.db,
+      ...(deps.people ? { people: deps.people } : {}),
       llm: deps.llm,
       models: config.llm.models,
       maxOutputTokens: config.llm.maxOutputTokens,
@@ -168,10 +170,11 @@ function poolQueues(pool: WorkspacePoolPolicy): string[] {
 }
 
 /** The services the API calls (also swept for recovery by the API process). */
-export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle; principals?: PrincipalCache }): Services {
+export function createConfiguredServices(config: Config, deps: { client: Client; db: DatabaseHandle; principals?: PrincipalCache; people?: PeopleDirectory }): Services {
   const pool = workspacePoolPolicy(config);
   return buildServices({
     ...(deps.principals ? { principals: deps.principals } : {}),
+    ...(deps.people ? { people: deps.people } : {}),
     db: deps.db.db,
     temporal: deps.client,
     taskQueue: config.temporal.taskQueue,

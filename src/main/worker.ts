@@ -1,5 +1,6 @@
 /** The Temporal worker process: workflows (prebuilt bundle) and activities. */
 import { loadConfig } from '../config';
+import { listeningPeopleDirectory } from '../identity/people-directory';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { serveMetrics } from '../metrics/server';
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   const llm = await createConfiguredLlm(config, log);
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address, tracing?.client); // the limiter's signals
-  const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox, tracing: tracing?.worker });
+  // Reviewer checks find people here: a cache the database's change notifications keep current.
+  const people = await listeningPeopleDirectory(db);
+  const { worker, version } = await createConfiguredWorker(config, { connection, db, llm: llm.llm, client, sandbox, people, tracing: tracing?.worker });
   const stopSweep = startWorkspaceSweep({ db: db.db, workspacesDir: config.workspacesDir, mirrorsDir: config.mirrorsDir, transferDir: config.transferDir, ttlMs: config.workspaceTtlHours * 3_600_000, log });
   const metrics = config.metrics.workerPort === undefined ? undefined : await serveMetrics({ host: config.metrics.workerHost, port: config.metrics.workerPort });
   if (metrics) log.info(`Worker metrics at ${metrics.url}`);
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     await connection.close();
     await client.connection.close();
     await llm.close();
+    await people.close();
     await db.close();
     await tracing?.shutdown(); // last: what the shutdown itself traced is sent too
   }

@@ -14,6 +14,7 @@ import { organizations } from '../../src/db/schema';
 import { type FakeAnthropic, type FakeReply, startFakeAnthropic } from '../../src/fakes/fake-anthropic';
 import type { IssueView } from '../../src/issues/service';
 import { buildApp, buildServices } from '../../src/main/build';
+import { listeningPeopleDirectory } from '../../src/identity/people-directory';
 import { listeningPrincipalCache } from '../../src/identity/principal-cache';
 import { createAnthropicClient } from '../../src/llm/anthropic';
 import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
@@ -102,8 +103,12 @@ export async function startPipelineHarness(
   const temporal = await connectTemporal(options.clientInterceptors);
   const fake = await startFakeAnthropic();
   const llm = createAnthropicClient({ apiKey: options.anthropicApiKey ?? 'sk-test', baseUrl: fake.url, timeoutMs: 30_000 });
+  // As in production: people are found (API and reviewer checks) in a notification-fed cache;
+  // a test that gives the activities a database of their own has them read everything there.
+  const people = await listeningPeopleDirectory(db);
   const activities = createActivities({
     db: (options.activityDb ?? db).db,
+    ...(options.activityDb ? {} : { people }),
     llm,
     models: MODELS,
     maxOutputTokens: 1024,
@@ -122,6 +127,7 @@ export async function startPipelineHarness(
   const services = buildServices({
     db: db.db,
     principals,
+    people,
     temporal: temporal.client,
     taskQueue,
     namespace: 'default',
@@ -214,6 +220,7 @@ export async function startPipelineHarness(
       await fake.close();
       await temporal.close();
       await principals.close();
+      await people.close();
       await db.close();
     },
   };
