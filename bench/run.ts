@@ -29,6 +29,7 @@ import { addReviewer } from '../src/db/people';
 import { organizations } from '../src/db/schema';
 import { startFakeAnthropic } from '../src/fakes/fake-anthropic';
 import { buildApp, buildServices } from '../src/main/build';
+import { listeningPeopleDirectory } from '../src/identity/people-directory';
 import { listeningPrincipalCache } from '../src/identity/principal-cache';
 import { createAnthropicClient } from '../src/llm/anthropic';
 import { costUsd } from '../src/llm/pricing';
@@ -373,8 +374,11 @@ async function measureTopology(
       return anthropic.createMessage(request);
     },
   };
+  // As in production (src/main/worker.ts, api.ts): people found in the notification-fed cache.
+  const people = await listeningPeopleDirectory(db);
   const activities = createActivities({
     db: db.db,
+    people,
     llm,
     models: MODELS,
     maxOutputTokens: 1024,
@@ -420,7 +424,7 @@ async function measureTopology(
   // As in production (src/main/api.ts): keys authenticated from the notification-fed cache.
   const principals = await listeningPrincipalCache(db);
   const appFor = (taskQueue: string, pool?: typeof workspacePool) =>
-    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default', principals, ...(pool ? { workspacePool: pool } : {}) }), { db: db.db, health: async () => ({}) });
+    buildApp(buildServices({ db: db.db, temporal: client, taskQueue, publicBaseUrl: 'http://127.0.0.1', namespace: 'default', principals, people, ...(pool ? { workspacePool: pool } : {}) }), { db: db.db, health: async () => ({}) });
   const idleApp = appFor('bench-no-worker');
   const runApp = appFor('bench-pipeline');
   const root = new Hono();
@@ -504,9 +508,23 @@ async function measureTopology(
     await loadTest('/noop', c); // warm-up
     const noop = await loadTest('/noop', c);
     const direct = await directStarts(c);
+    let cpuAt = cpuNow();
     const directAsTheApi = await directStarts(c, true);
+    const directCpu = cpuSince(cpuAt, amount);
+    // BENCH_PROFILE=1: where the bench process's main thread (the API here) spends the busiest load.
+    const profiling = process.env.BENCH_PROFILE === '1' && c === concurrencies[concurrencies.length - 1] ? await startMainThreadProfile() : undefined;
+    cpuAt = cpuNow();
     const viaApi = await loadTest('/idle/api/issues', c, () => issueBody('lat'), idleKey);
-    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, honoNoop: noop };
+    const apiCpu = cpuSince(cpuAt, amount);
+    const profile = await profiling?.();
+    log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}`);
+    if (profile) {
+      const file = path.join(WORK, `api-starts-c${c}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      log(`  bench process main thread during the API starts at concurrency ${c}, by owner (BENCH_PROFILE=1; the whole profile: ${file}):`);
+      for (const { owner, seconds, share } of summarizeProfile(profile, ROOT).slice(0, 15)) log(`    ${(share * 100).toFixed(1).padStart(5)} %  ${seconds.toFixed(2)} s  ${owner}`);
+    }
+    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, honoNoop: noop, cpuPerStart: { api: apiCpu, directStartAsTheApi: directCpu } };
     row(`API start p95 @${c}`, `${round(viaApi.p95, 1)} ms`, `${round(direct.p95, 1)} ms direct start (no-op route ${round(noop.p95, 1)} ms)`, viaApi.p95 / direct.p95, '≤ 1.2× and < 25 ms');
     row(`API start p95 @${c} vs the same start request`, `${round(viaApi.p95, 1)} ms`, `${round(directAsTheApi.p95, 1)} ms direct start with the API's search attributes`, viaApi.p95 / directAsTheApi.p95, '—');
   }
@@ -731,6 +749,7 @@ async function measureTopology(
   const resumeRuns = QUICK ? 3 : 8;
   const ours: number[] = [];
   const bare: number[] = [];
+  const bareGate: number[] = [];
   /**
    * When the workflow's next step started: the first activity started after `after`,
    * skipping the ones the approval update itself runs (reviewer check, recording the
@@ -780,11 +799,24 @@ async function measureTopology(
     bare.push((await nextActivityStart(bareHandle, bareSent)) - bareSent);
     await bareHandle.result();
     if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the bare signal', await historyOf(bareHandle), bareSent);
+
+    // The same-work baseline: an update (the caller learns the outcome) whose handler checks
+    // and records in one local activity of one statement, sent straight to Temporal.
+    const gateHandle = await client.workflow.start('bareGateWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-gate-${++seq}` });
+    while (activityCount(await historyOf(gateHandle)) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const gateSent = Date.now();
+    await gateHandle.executeUpdate('decide');
+    bareGate.push((await nextActivityStart(gateHandle, gateSent)) - gateSent);
+    await gateHandle.result();
+    if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the bare gate update', await historyOf(gateHandle), gateSent);
   }
   const o = stats(ours);
   const s2 = stats(bare);
-  results.signalToResume = { api: o, bareSignal: s2 };
+  const g = stats(bareGate);
+  results.signalToResume = { api: o, bareSignal: s2, bareGateUpdate: g };
   row('Approval → next pipeline step (p50)', `${round(o.p50, 1)} ms via API update`, `${round(s2.p50, 1)} ms bare signal`, o.p50 / s2.p50, '≤ 1.2×');
+  row('Approval → next pipeline step vs the same work (p50)', `${round(o.p50, 1)} ms via API update`, `${round(g.p50, 1)} ms bare update, checked and recorded in one local activity`, o.p50 / g.p50, '—');
 
   // ---- 6. Worker cold start -----------------------------------------------------------------
   log('6. worker cold start (fresh processes, prebuilt bundles)');
@@ -835,6 +867,7 @@ async function measureTopology(
   await native.close();
   await connection.close();
   await principals.close();
+  await people.close();
   await db.close();
 }
 

@@ -6,18 +6,20 @@
  * search-attribute upserts as the pipeline does. Bundled separately from workflows/.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { condition, defineSignal, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 
 const { noop, modelStep, bookkeepingStep } = proxyActivities<{
   noop(): Promise<void>;
   modelStep(step: number): Promise<void>;
   bookkeepingStep(step: number, callModel: boolean, statements: number): Promise<void>;
 }>({ startToCloseTimeout: '1 minute' });
+const local = proxyLocalActivities<{ bookkeepingStep(step: number, callModel: boolean, statements: number): Promise<void> }>({ startToCloseTimeout: '1 minute' });
 
 /** The attribute the pipeline upserts most (its stage); registered on every server we start. */
 const STAGE = defineSearchAttributeKey('IssueStage', 'KEYWORD');
 
 export const goSignal = defineSignal('go');
+export const decideUpdate = defineUpdate<void>('decide');
 
 export async function bareStepsWorkflow(steps: number): Promise<void> {
   for (let i = 0; i < steps; i++) await noop();
@@ -64,4 +66,22 @@ export async function bareSignalWorkflow(): Promise<void> {
 export async function helloWorkflow(): Promise<string> {
   await noop();
   return 'hello';
+}
+
+/**
+ * The approval's same-work baseline: one step, then a gate that an update decides, its handler
+ * checking and recording the decision in one local activity of one statement (what the
+ * pipeline's `decideGate` costs with the person cached), then one more step. Against it, the
+ * approval through the API shows what the HTTP request and our own handler add beyond the
+ * answered, checked and recorded decision any human gate needs.
+ */
+export async function bareGateWorkflow(): Promise<void> {
+  let decided = false;
+  setHandler(decideUpdate, async () => {
+    await local.bookkeepingStep(0, false, 1);
+    decided = true;
+  });
+  await noop();
+  await condition(() => decided);
+  await noop();
 }
