@@ -519,7 +519,7 @@ async function measureTopology(
     const profile = await profiling?.();
     log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}`);
     if (profile) {
-      const file = path.join(WORK, `api-starts-c${c}.cpuprofile`);
+      const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-api-starts-c${c}.cpuprofile`);
       fs.writeFileSync(file, JSON.stringify(profile));
       log(`  bench process main thread during the API starts at concurrency ${c}, by owner (BENCH_PROFILE=1; the whole profile: ${file}):`);
       for (const { owner, seconds, share } of summarizeProfile(profile, ROOT).slice(0, 15)) log(`    ${(share * 100).toFixed(1).padStart(5)} %  ${seconds.toFixed(2)} s  ${owner}`);
