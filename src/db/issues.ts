@@ -153,35 +153,79 @@ export async function findIssueByBusinessKey(
   return row;
 }
 
+/** What a submission's checks read: the windows, the spend, the kill switch, and a repeat's row. */
+export interface SubmissionSnapshot {
+  /** The issue already known under the business key (a repeated delivery). */
+  existing: IssueRecord | undefined;
+  /** The organization's submissions in the sliding hour and day. */
+  windows: Windows;
+  /** What it has spent on models today and this month (UTC). */
+  spent: { today: number; month: number };
+  controls: AgentControls;
+}
+
 /**
- * What a submission checks, read in one statement: the issue already known under the business
- * key (a repeated delivery), the organization's submissions in the sliding hour and day, and
- * what it has spent on models today and this month (UTC).
+ * The limits a new submission must be within, as `assertWithinWindows` (count + 1 ≤ limit) and
+ * `assertSpentUnderCaps` (spent < cap) apply them; null: no limit. `allowed` is what the
+ * caller checked without the database (the request's own budget).
  */
-export async function submissionSnapshot(
+export interface SubmissionGuard {
+  perHour: number | null;
+  perDay: number | null;
+  dailySpendUsd: number | null;
+  monthlySpendUsd: number | null;
+  allowed: boolean;
+}
+
+/**
+ * A submission in one statement: the snapshot its checks read and, when the snapshot passes
+ * `guard` and names no existing issue, the insert. `inserted` is the new row; without it the
+ * caller runs its checks on the snapshot to say why (a repeat, a limit, a cap) — the guard
+ * makes the same comparisons on the same figures (spend compared as float8, as JavaScript
+ * reads it), so a refused submission never leaves a row behind. Neither inserted nor
+ * existing and every check passing: the business key or the workflow id was taken by a
+ * concurrent submission after the snapshot (read it with `findIssueByBusinessKey`).
+ */
+export async function submitIssue(
   db: Database,
-  organizationId: string,
+  issue: NewIssue,
   key: { source: string; externalId: string } | undefined,
-): Promise<{ existing: IssueRecord | undefined; windows: Windows; spent: { today: number; month: number }; controls: AgentControls }> {
+  guard: SubmissionGuard,
+): Promise<SubmissionSnapshot & { inserted: IssueRecord | undefined }> {
+  const { organizationId } = issue;
   const submitted = { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt };
-  const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId)).as('w');
-  const [row] = await db
-    .select({
-      existing: key
-        ? sql<Record<string, unknown> | null>`(select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${key.source} and i.external_id = ${key.externalId})`
-        : sql<null>`null::json`,
-      hour: windows.hour,
-      day: windows.day,
-      hourOldest: windows.hourOldest,
-      dayOldest: windows.dayOldest,
-      today: modelSpendSince(organizationId, 'day'),
-      month: modelSpendSince(organizationId, 'month'),
-      controls: controlsRowsOf(organizationId),
-    })
-    .from(windows);
+  const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId));
+  const existing = key
+    ? sql`(select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${key.source} and i.external_id = ${key.externalId})`
+    : sql`null::json`;
+  const within = (value: SQL, limit: number | null, comparison: '<' | '<=') => (limit === null ? sql`true` : sql`${value} ${sql.raw(comparison)} ${limit}::float8`);
+  const result = await db.execute(sql`
+    with w as (${windows}),
+    snapshot as (
+      select ${existing} as existing, w.hour, w.day, w.hour_oldest, w.day_oldest,
+        ${modelSpendSince(organizationId, 'day')} as today,
+        ${modelSpendSince(organizationId, 'month')} as month,
+        ${controlsRowsOf(organizationId)} as controls
+      from w
+    ),
+    inserted as (
+      insert into ${issues} (organization_id, source, external_id, type, priority, title, description, module, context, budget_usd, workflow_id, created_by_key_id)
+      select ${organizationId}, ${issue.source}, ${issue.externalId}, ${issue.type}, ${issue.priority}, ${issue.title}, ${issue.description ?? ''}, ${issue.module ?? null},
+        ${JSON.stringify(issue.context ?? {})}::jsonb, ${issue.budgetUsd ?? null}::numeric, ${issue.workflowId}, ${issue.createdByKeyId ?? null}::uuid
+      from snapshot
+      where snapshot.existing is null and ${guard.allowed}
+        and ${within(sql`snapshot.hour + 1`, guard.perHour, '<=')} and ${within(sql`snapshot.day + 1`, guard.perDay, '<=')}
+        and ${within(sql`snapshot.today::float8`, guard.dailySpendUsd, '<')} and ${within(sql`snapshot.month::float8`, guard.monthlySpendUsd, '<')}
+      on conflict do nothing
+      returning *
+    )
+    select snapshot.*, (select row_to_json(inserted) from inserted) as inserted from snapshot`);
+  const [row] = executedRows(result) as Array<{ existing: unknown; hour: number; day: number; hour_oldest: string | null; day_oldest: string | null; today: string; month: string; controls: unknown; inserted: unknown }>;
+  const asIssue = (json: unknown) => (json ? rowFromJson(issues, decodedJson(json) as Record<string, unknown>) : undefined);
   return {
-    existing: row?.existing ? rowFromJson(issues, decodedJson(row.existing) as Record<string, unknown>) : undefined,
-    windows: windowsOf(row),
+    existing: asIssue(row?.existing),
+    inserted: asIssue(row?.inserted),
+    windows: windowsOf(row ? { hour: row.hour, day: row.day, hourOldest: row.hour_oldest, dayOldest: row.day_oldest } : undefined),
     spent: { today: Number(row?.today ?? 0), month: Number(row?.month ?? 0) },
     controls: effectiveFromRows(organizationId, row?.controls),
   };

@@ -5,7 +5,7 @@ import { canonicalJson } from '../canonical-json';
 import type { WorkflowRuns } from '../temporal/runs';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Answer, CommandDecision, Decision, Interrupt, RaiseBudget, SteeringMessage } from '../contracts/people';
-import { requestBudgetProblem, resolvePolicy, submissionLimits } from '../contracts/policy';
+import { requestBudgetProblem, resolvePolicy, spendCaps, submissionLimits } from '../contracts/policy';
 import type { WorkspacePoolPolicy } from '../../workflows/shared/workspace-pool';
 import { assertWithinWindows } from '../rate-limits';
 import { assertSpentUnderCaps } from '../spend-caps';
@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { getIssue, insertIssueIfAbsent, type IssueHealthStats, issueHealthStats, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submissionSnapshot } from '../db/issues';
+import { findIssueByBusinessKey, getIssue, type IssueHealthStats, issueHealthStats, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submitIssue } from '../db/issues';
 import { listAuditEvents } from '../db/audit';
 import type { AgentControls } from '../contracts/controls';
 import { readControls } from '../db/controls';
@@ -71,6 +71,9 @@ export interface SubmitResult {
   startDeferred?: true;
 }
 
+
+/** A limit as the submission's guard takes it: none (null) rather than Infinity. */
+const finite = (limit: number | undefined) => (limit === undefined || !Number.isFinite(limit) ? null : limit);
 
 export function createIssueService(deps: IssueServiceDeps) {
   const trackingUrl = (id: string) => issueTrackingUrl(deps.publicBaseUrl, id);
@@ -146,6 +149,14 @@ export function createIssueService(deps: IssueServiceDeps) {
   async function queuePosition(workflowId: string): Promise<number | null> {
     const position = await deps.runs.query(LIMITER_WORKFLOW_ID, slotPositionQuery, workflowId);
     return position?.state === 'waiting' ? position.position : null;
+  }
+
+  /** The issue a concurrent submission stored under the business key after this one's snapshot. */
+  async function takenConcurrently(organizationId: string, source: string, externalId: string): Promise<IssueRecord> {
+    const existing = await findIssueByBusinessKey(deps.db, { organizationId, source, externalId });
+    // Not there: the conflict was on the workflow id alone, which derives from the business key.
+    if (!existing) throw new Error(`issue ${organizationId}/${source}/${externalId}: its workflow id exists under another key`);
+    return existing;
   }
 
   async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
@@ -259,36 +270,44 @@ export function createIssueService(deps: IssueServiceDeps) {
       const derivedId = submittedBy.idempotencyKey ? uuidFrom(`${organization.id}:issue:${submittedBy.idempotencyKey}:${canonicalJson(request)}`) : undefined;
       const externalId = request.externalId ?? derivedId ?? randomUUID();
       const module = request.module ?? request.context.module ?? null;
-      // One statement reads all it checks. A repeated delivery is answered from the first and
-      // never counted against the limits the others check. Sliding windows are counted from the
-      // issues table itself (no limiter state): concurrent submissions can pass together, so a
-      // burst may overshoot by the number of requests in flight.
-      const snapshot = await submissionSnapshot(deps.db, organization.id, request.externalId || derivedId ? { source: request.source, externalId } : undefined);
-      if (snapshot.existing) {
-        const deferred = await startUnlessTemporalIsDown(snapshot.existing, organization, snapshot.controls);
-        return { created: false, issue: toView(snapshot.existing, undefined), ...deferred };
-      }
-      assertWithinWindows(snapshot.windows, submissionLimits(organization.tier, organization.settings), { noun: 'issues', setting: 'issues' });
-      assertSpentUnderCaps(organization, snapshot.spent);
+      const limits = submissionLimits(organization.tier, organization.settings);
+      const caps = spendCaps(organization.tier, organization.settings);
       const budgetProblem = requestBudgetProblem(organization.tier, request.budgetUsd);
-      if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
-      const { issue, created } = await insertIssueIfAbsent(deps.db, {
-        organizationId: organization.id,
-        source: request.source,
-        externalId,
-        type: request.type,
-        priority: request.priority,
-        title: request.title,
-        description: request.description,
-        module,
-        context: request.context,
-        budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
-        workflowId: issueWorkflowId(organization.id, request.source, externalId),
-        createdByKeyId: submittedBy.keyId ?? null,
-      });
-      // Also for duplicates: heals a crash between the insert and the start.
-      const deferred = await startUnlessTemporalIsDown(issue, organization, snapshot.controls);
-      return { created, issue: toView(issue, undefined), ...deferred };
+      // One statement reads all it checks and inserts when they pass. A repeated delivery is
+      // answered from the first and never counted against the limits the others check.
+      // Sliding windows are counted from the issues table itself (no limiter state):
+      // concurrent submissions can pass together, so a burst may overshoot by the number of
+      // requests in flight.
+      const submission = await submitIssue(
+        deps.db,
+        {
+          organizationId: organization.id,
+          source: request.source,
+          externalId,
+          type: request.type,
+          priority: request.priority,
+          title: request.title,
+          description: request.description,
+          module,
+          context: request.context,
+          budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
+          workflowId: issueWorkflowId(organization.id, request.source, externalId),
+          createdByKeyId: submittedBy.keyId ?? null,
+        },
+        request.externalId || derivedId ? { source: request.source, externalId } : undefined,
+        { perHour: finite(limits.perHour), perDay: finite(limits.perDay), dailySpendUsd: finite(caps.daily), monthlySpendUsd: finite(caps.monthly), allowed: !budgetProblem },
+      );
+      if (!submission.existing && !submission.inserted) {
+        // Refused by a check (thrown here, in the order callers see them), or every check
+        // passed and a concurrent submission took the business key after the snapshot.
+        assertWithinWindows(submission.windows, limits, { noun: 'issues', setting: 'issues' });
+        assertSpentUnderCaps(organization, submission.spent);
+        if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
+      }
+      const issue = submission.existing ?? submission.inserted ?? (await takenConcurrently(organization.id, request.source, externalId));
+      // Also for a repeat: heals a crash between the insert and the start.
+      const deferred = await startUnlessTemporalIsDown(issue, organization, submission.controls);
+      return { created: issue === submission.inserted, issue: toView(issue, undefined), ...deferred };
     },
 
     get: currentView,

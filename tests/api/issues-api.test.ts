@@ -503,6 +503,32 @@ describe('submission limits', () => {
     expect((await post('L-4')).status).toBe(201);
   });
 
+  it('a submission a check refuses leaves no row, and one of many racing for the same key is stored once', async () => {
+    // The read of the checks and the insert are one statement, the insert guarded by the
+    // same comparisons: a refusal must never leave a row behind for the recovery sweep to start.
+    const { organization, apiKey } = await createTestOrganization(db, 'pro');
+    await db.db.update(organizations).set({ settings: { limits: { issuesPerHour: 2, dailySpendUsd: 1 } } }).where(eq(organizations.id, organization.id));
+    const post = (body: Record<string, unknown>) =>
+      app.request('/api/issues', { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'bug', title: 'guarded', ...body }) });
+    const stored = async () => (await db.db.select({ externalId: issues.externalId }).from(issues).where(eq(issues.organizationId, organization.id))).map((row) => row.externalId).sort();
+
+    // The request's own budget over the plan's maximum: refused before any limit is reached.
+    expect((await post({ externalId: 'G-budget', budgetUsd: 5000 })).status).toBe(422);
+    // Racing deliveries of one issue: one row, one id, one of them created.
+    const racing = await Promise.all(Array.from({ length: 8 }, () => post({ externalId: 'G-1' })));
+    expect(racing.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(await Promise.all(racing.map(async (response) => ((await response.json()) as { id: string }).id))).size).toBe(1);
+    expect((await post({ externalId: 'G-2' })).status).toBe(201); // the second of two an hour: at the limit, allowed
+    expect((await post({ externalId: 'G-3' })).status).toBe(429); // one over
+    // Spent exactly the cap today: refused too (spent < cap is the rule), once the hour has room.
+    await db.db.update(issues).set({ createdAt: sql`now() - interval '2 hours'` }).where(eq(issues.organizationId, organization.id));
+    await db.db.execute(sql`insert into llm_calls (organization_id, stage, model, status, attempt, input_tokens, output_tokens, cost_usd, duration_ms) values (${organization.id}, 'classify', 'm', 'ok', 1, 0, 0, 1, 1)`);
+    expect(await post({ externalId: 'G-4' })).toMatchObject({ status: 429 });
+    expect(await stored()).toEqual(['G-1', 'G-2']);
+    // And a repeat is still answered while every limit refuses new work.
+    expect((await post({ externalId: 'G-1' })).status).toBe(200);
+  });
+
   it('applies the plan quota per day (free: 10)', async () => {
     const { organization, apiKey } = await createTestOrganization(db, 'free');
     const post = (externalId: string) =>
