@@ -506,9 +506,11 @@ async function measureTopology(
   for (const c of concurrencies) {
     log(`1. API start latency at concurrency ${c}`);
     await loadTest('/noop', c); // warm-up
-    const noop = await loadTest('/noop', c);
-    const direct = await directStarts(c);
     let cpuAt = cpuNow();
+    const noop = await loadTest('/noop', c);
+    const noopCpu = cpuSince(cpuAt, amount); // what serving any request costs: the client's and Hono's
+    const direct = await directStarts(c);
+    cpuAt = cpuNow();
     const directAsTheApi = await directStarts(c, true);
     const directCpu = cpuSince(cpuAt, amount);
     // BENCH_PROFILE=1: where the bench process's main thread (the API here) spends the busiest load.
@@ -517,14 +519,14 @@ async function measureTopology(
     const viaApi = await loadTest('/idle/api/issues', c, () => issueBody('lat'), idleKey);
     const apiCpu = cpuSince(cpuAt, amount);
     const profile = await profiling?.();
-    log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}`);
+    log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}; a request to the no-op route ${round(noopCpu.benchProcess, 2)} bench process`);
     if (profile) {
       const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-api-starts-c${c}.cpuprofile`);
       fs.writeFileSync(file, JSON.stringify(profile));
       log(`  bench process main thread during the API starts at concurrency ${c}, by owner (BENCH_PROFILE=1; the whole profile: ${file}):`);
       for (const { owner, seconds, share } of summarizeProfile(profile, ROOT).slice(0, 15)) log(`    ${(share * 100).toFixed(1).padStart(5)} %  ${seconds.toFixed(2)} s  ${owner}`);
     }
-    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, honoNoop: noop, cpuPerStart: { api: apiCpu, directStartAsTheApi: directCpu } };
+    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, honoNoop: noop, cpuPerStart: { api: apiCpu, directStartAsTheApi: directCpu, honoNoopRequest: noopCpu } };
     row(`API start p95 @${c}`, `${round(viaApi.p95, 1)} ms`, `${round(direct.p95, 1)} ms direct start (no-op route ${round(noop.p95, 1)} ms)`, viaApi.p95 / direct.p95, '≤ 1.2× and < 25 ms');
     row(`API start p95 @${c} vs the same start request`, `${round(viaApi.p95, 1)} ms`, `${round(directAsTheApi.p95, 1)} ms direct start with the API's search attributes`, viaApi.p95 / directAsTheApi.p95, '—');
   }
