@@ -39,8 +39,11 @@ export interface FakeUsage {
   cache_creation_input_tokens: number;
 }
 
-/** One scripted answer. */
-export type FakeReply =
+/**
+ * One scripted answer. `delayMs` holds it that long; `after` holds it until the promise
+ * settles (a test keeps a step from finishing until the moment it means to observe).
+ */
+export type FakeReply = (
   | { tool: string; input: unknown; text?: string; usage?: Partial<FakeUsage>; delayMs?: number }
   | { calls: Array<{ name: string; input: unknown }>; text?: string; usage?: Partial<FakeUsage>; delayMs?: number }
   | { text: string; usage?: Partial<FakeUsage>; delayMs?: number }
@@ -48,7 +51,8 @@ export type FakeReply =
       error: { status: number; type: string; message: string };
       headers?: Record<string, string>;
       delayMs?: number;
-    };
+    }
+) & { after?: PromiseLike<unknown> };
 
 export type FakeResponder = (request: RecordedRequest) => FakeReply | undefined;
 
@@ -196,6 +200,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendError(res, 400, 'invalid_request_error', `fake-anthropic: no scripted reply for ${recorded.key}`);
       return;
     }
+    // Held no longer than the caller waits: a request it gave up on (or a fake closing) ends the hold.
+    if (reply.after) await Promise.race([Promise.resolve(reply.after).catch(() => undefined), new Promise((resolve) => res.once('close', resolve))]);
     if (reply.delayMs) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, reply.delayMs);

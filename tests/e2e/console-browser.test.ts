@@ -112,14 +112,18 @@ const TITLE = 'Invoice totals off by a cent <img src=x onerror=alert(1)>';
     await expectAccessible(page);
 
     // Approve with a comment; the page comes back with the live timeline, and no reload happens after that.
-    // The code stage's answer takes a second, so the pipeline is still running when the page
-    // has loaded: what it logs next must arrive through the event stream, however fast the steps.
-    h.fake.onTool('submit_change', { ...reply.change(), delayMs: 1_000 });
+    // The code stage's answer waits until the page is following the event stream, so the
+    // pipeline is still running when the page has loaded: what it logs next must arrive
+    // through the stream, however fast the steps and however slow the page (a busy machine).
+    let releaseCode!: () => void;
+    h.fake.onTool('submit_change', { ...reply.change(), after: new Promise<void>((resolve) => (releaseCode = resolve)) });
     h.fake.onTool('submit_review', reply.review('approve'));
     await page.getByLabel(/^Comment/).fill('Plan looks right');
     await Promise.all([page.waitForURL(`${base}/console/issues/${issue.id}?done=approve`), page.getByRole('button', { name: 'Approve the plan' }).click()]);
     expect(await page.locator('#notice').textContent()).toContain('Approved');
     await inBrowser(page, 'window.notReloaded = true');
+    await page.locator('#live-state', { hasText: 'Live: following' }).waitFor();
+    releaseCode();
     await page.locator('#issue-status', { hasText: 'completed' }).waitFor({ timeout: 60_000 });
     expect(await inBrowser<boolean>(page, 'window.notReloaded === true')).toBe(true);
     expect(await page.locator('#timeline li.new').count()).toBeGreaterThan(0); // appended from the event stream
