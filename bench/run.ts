@@ -776,6 +776,21 @@ async function measureTopology(
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
+  /**
+   * A bare workflow run to its wait (one step done, the same settling time as the pipeline's
+   * gate gets), resumed by `send`: ms from sending to its next step's start.
+   */
+  const resumeBare = async (workflowType: string, what: string, send: (handle: WorkflowHandle) => Promise<unknown>, showTimeline: boolean) => {
+    const handle = await client.workflow.start(workflowType, { taskQueue: 'bench-bare', workflowId: `${workflowType}-${++seq}` });
+    while (activityCount(await historyOf(handle)) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sent = Date.now();
+    await send(handle);
+    const resumed = (await nextActivityStart(handle, sent)) - sent;
+    await handle.result();
+    if (process.env.BENCH_EVENTS === '1' && showTimeline) logTimeline(what, await historyOf(handle), sent);
+    return resumed;
+  };
   for (let i = 0; i < resumeRuns; i++) {
     const { id, workflowId } = await submit(approvalKey, 'sig');
     const handle = client.workflow.getHandle(workflowId);
@@ -793,25 +808,10 @@ async function measureTopology(
     await handle.result();
     if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the approval', await historyOf(handle), sent);
 
-    const bareHandle = await client.workflow.start('bareSignalWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-sig-${++seq}` });
-    while (activityCount(await historyOf(bareHandle)) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const bareSent = Date.now();
-    await bareHandle.signal('go');
-    bare.push((await nextActivityStart(bareHandle, bareSent)) - bareSent);
-    await bareHandle.result();
-    if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the bare signal', await historyOf(bareHandle), bareSent);
-
+    bare.push(await resumeBare('bareSignalWorkflow', 'the bare signal', (handle) => handle.signal('go'), i === resumeRuns - 1));
     // The same-work baseline: an update (the caller learns the outcome) whose handler checks
     // and records in one local activity of one statement, sent straight to Temporal.
-    const gateHandle = await client.workflow.start('bareGateWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-gate-${++seq}` });
-    while (activityCount(await historyOf(gateHandle)) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const gateSent = Date.now();
-    await gateHandle.executeUpdate('decide');
-    bareGate.push((await nextActivityStart(gateHandle, gateSent)) - gateSent);
-    await gateHandle.result();
-    if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the bare gate update', await historyOf(gateHandle), gateSent);
+    bareGate.push(await resumeBare('bareGateWorkflow', 'the bare gate update', (handle) => handle.executeUpdate('decide'), i === resumeRuns - 1));
   }
   const o = stats(ours);
   const s2 = stats(bare);

@@ -24,21 +24,18 @@ export async function insertIssueIfAbsent(
 ): Promise<{ issue: IssueRecord; created: boolean }> {
   const [inserted] = await db.insert(issues).values(issue).onConflictDoNothing().returning();
   if (inserted) return { issue: inserted, created: true };
-  const [existing] = await db
-    .select()
-    .from(issues)
-    .where(
-      and(
-        eq(issues.organizationId, issue.organizationId),
-        eq(issues.source, issue.source),
-        eq(issues.externalId, issue.externalId),
-      ),
-    );
-  if (!existing) {
-    // The conflict was on the workflow id alone, which derives from the business key.
-    throw new Error(`issue with workflow id ${issue.workflowId} exists under another key`);
-  }
-  return { issue: existing, created: false };
+  return { issue: await issueThatTookTheKey(db, issue), created: false };
+}
+
+/**
+ * The issue stored under `issue`'s business key by someone else first (its insert did
+ * nothing on conflict). Throws if there is none: the conflict was on the workflow id alone,
+ * which derives from the business key.
+ */
+export async function issueThatTookTheKey(db: Database, issue: Pick<NewIssue, 'organizationId' | 'source' | 'externalId' | 'workflowId'>): Promise<IssueRecord> {
+  const existing = await findIssueByBusinessKey(db, issue);
+  if (!existing) throw new Error(`issue with workflow id ${issue.workflowId} exists under another key`);
+  return existing;
 }
 
 /** Scoped by organization: another organization's issue is simply not found. */
@@ -184,7 +181,7 @@ export interface SubmissionGuard {
  * makes the same comparisons on the same figures (spend compared as float8, as JavaScript
  * reads it), so a refused submission never leaves a row behind. Neither inserted nor
  * existing and every check passing: the business key or the workflow id was taken by a
- * concurrent submission after the snapshot (read it with `findIssueByBusinessKey`).
+ * concurrent submission after the snapshot (read it with `issueThatTookTheKey`).
  */
 export async function submitIssue(
   db: Database,

@@ -1,6 +1,6 @@
 import type { Database, DatabaseHandle } from '../db/client';
 import { findPersonWithSettings, type ReviewerRecord } from '../db/people';
-import { listeningOrganizationCache, type OrganizationCache, type OrganizationCacheOptions } from './organization-cache';
+import { listeningOrganizationCache, type OrganizationCacheOptions } from './organization-cache';
 
 /** A registered person and what their organization's settings let each role do. */
 export interface OrganizationPerson {
@@ -27,10 +27,9 @@ export function uncachedPeopleDirectory(db: Database): PeopleDirectory {
 }
 
 /** Lookups answered from a cache that the database's change notifications keep current. */
-export async function listeningPeopleDirectory(database: Pick<DatabaseHandle, 'db' | 'listen'>, options: OrganizationCacheOptions = {}): Promise<PeopleDirectory & { readonly cache: OrganizationCache<OrganizationPerson> }> {
+export async function listeningPeopleDirectory(database: Pick<DatabaseHandle, 'db' | 'listen'>, options: OrganizationCacheOptions = {}): Promise<PeopleDirectory> {
   const cache = await listeningOrganizationCache<OrganizationPerson>(database, (person) => person.reviewer.organizationId, options);
   return {
-    cache,
     // JSON: no organization and name pair can spell another's key.
     find: (organizationId, userId) => cache.get(JSON.stringify([organizationId, userId]), () => findPersonWithSettings(database.db, organizationId, userId)),
     close: () => cache.close(),

@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import { listArtifacts } from '../db/artifacts';
 import type { CreateIssueRequest, ListIssuesQuery } from '../contracts/issue';
 import type { Database } from '../db/client';
-import { findIssueByBusinessKey, getIssue, type IssueHealthStats, issueHealthStats, type IssueRecord, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submitIssue } from '../db/issues';
+import { getIssue, type IssueHealthStats, issueHealthStats, type IssueRecord, issueThatTookTheKey, listIssues, listUnstartedIssuesOlderThan, markIssueWorkflowStarted, recordIssueOutcome, submitIssue } from '../db/issues';
 import { listAuditEvents } from '../db/audit';
 import type { AgentControls } from '../contracts/controls';
 import { readControls } from '../db/controls';
@@ -151,14 +151,6 @@ export function createIssueService(deps: IssueServiceDeps) {
     return position?.state === 'waiting' ? position.position : null;
   }
 
-  /** The issue a concurrent submission stored under the business key after this one's snapshot. */
-  async function takenConcurrently(organizationId: string, source: string, externalId: string): Promise<IssueRecord> {
-    const existing = await findIssueByBusinessKey(deps.db, { organizationId, source, externalId });
-    // Not there: the conflict was on the workflow id alone, which derives from the business key.
-    if (!existing) throw new Error(`issue ${organizationId}/${source}/${externalId}: its workflow id exists under another key`);
-    return existing;
-  }
-
   async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
     const row = await getIssue(deps.db, organizationId, issueId);
     if (!row) throw new AppError('NOT_FOUND', `Issue ${issueId} not found`);
@@ -278,22 +270,23 @@ export function createIssueService(deps: IssueServiceDeps) {
       // Sliding windows are counted from the issues table itself (no limiter state):
       // concurrent submissions can pass together, so a burst may overshoot by the number of
       // requests in flight.
+      const issueRow = {
+        organizationId: organization.id,
+        source: request.source,
+        externalId,
+        type: request.type,
+        priority: request.priority,
+        title: request.title,
+        description: request.description,
+        module,
+        context: request.context,
+        budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
+        workflowId: issueWorkflowId(organization.id, request.source, externalId),
+        createdByKeyId: submittedBy.keyId ?? null,
+      };
       const submission = await submitIssue(
         deps.db,
-        {
-          organizationId: organization.id,
-          source: request.source,
-          externalId,
-          type: request.type,
-          priority: request.priority,
-          title: request.title,
-          description: request.description,
-          module,
-          context: request.context,
-          budgetUsd: (request.budgetUsd ?? resolvePolicy(organization.tier, organization.settings).budgetUsd).toFixed(4),
-          workflowId: issueWorkflowId(organization.id, request.source, externalId),
-          createdByKeyId: submittedBy.keyId ?? null,
-        },
+        issueRow,
         request.externalId || derivedId ? { source: request.source, externalId } : undefined,
         { perHour: finite(limits.perHour), perDay: finite(limits.perDay), dailySpendUsd: finite(caps.daily), monthlySpendUsd: finite(caps.monthly), allowed: !budgetProblem },
       );
@@ -304,7 +297,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         assertSpentUnderCaps(organization, submission.spent);
         if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       }
-      const issue = submission.existing ?? submission.inserted ?? (await takenConcurrently(organization.id, request.source, externalId));
+      const issue = submission.existing ?? submission.inserted ?? (await issueThatTookTheKey(deps.db, issueRow));
       // Also for a repeat: heals a crash between the insert and the start.
       const deferred = await startUnlessTemporalIsDown(issue, organization, submission.controls);
       return { created: issue === submission.inserted, issue: toView(issue, undefined), ...deferred };
