@@ -4,6 +4,7 @@ import { addReviewer, removeReviewer } from '../../src/db/people';
 import { organizations } from '../../src/db/schema';
 import { listeningPeopleDirectory, type PeopleDirectory } from '../../src/identity/people-directory';
 import { createPeopleActivities } from '../../activities/people';
+import { accessChangesHeard } from '../support/access-changes';
 import { testEnv } from '../support/env';
 import { createTestOrganization, eventually, openTestDatabase } from '../support/harness';
 
@@ -37,14 +38,14 @@ describe('people directory', () => {
   async function organizationWith(userId: string, role: 'reviewer' | 'admin' = 'reviewer') {
     const { organization } = await createTestOrganization(admin);
     await addReviewer(admin.db, { organizationId: organization.id, userId, name: userId, role });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the additions are announced too
+    await accessChangesHeard(worker); // the additions are announced too: heard before anything is cached
     return organization.id;
   }
 
   it('answers repeated checks without a statement, the role and the settings from one', async () => {
     const organizationId = await organizationWith('rita');
     await admin.db.update(organizations).set({ settings: { permissions: { answer: ['admin'] } } }).where(eq(organizations.id, organizationId));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await accessChangesHeard(worker);
     statements = 0;
     for (let n = 0; n < 5; n += 1) {
       expect(await people.find(organizationId, 'rita')).toMatchObject({ reviewer: { userId: 'rita', role: 'reviewer' }, settings: { permissions: { answer: ['admin'] } } });

@@ -4,6 +4,7 @@ import { findPrincipalByApiKey, issueApiKey, type Principal, revokeApiKey } from
 import { organizations } from '../../src/db/schema';
 import { createPrincipalCache, listeningPrincipalCache, type PrincipalCache } from '../../src/identity/principal-cache';
 import { createAccessService } from '../../src/identity/service';
+import { accessChangesHeard } from '../support/access-changes';
 import { createTestOrganization, openTestDatabase } from '../support/harness';
 
 /**
@@ -47,7 +48,7 @@ describe('principal cache', () => {
 
   it('answers repeated requests without a statement', async () => {
     const { organization, apiKey } = await createTestOrganization(api);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the key's own creation is announced too
+    await accessChangesHeard(api); // the key's own creation is announced too: heard before caching
     for (let n = 0; n < 5; n += 1) expect((await access.authenticate(apiKey))?.organization.id).toBe(organization.id);
     expect(loads).toBe(1);
   });
@@ -77,7 +78,7 @@ describe('principal cache', () => {
     const one = await createTestOrganization(api);
     const other = await createTestOrganization(api);
     // The keys' own creation is announced too: a late announcement would drop what is cached next.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await accessChangesHeard(api);
     await access.authenticate(one.apiKey);
     await access.authenticate(other.apiKey);
     loads = 0;

@@ -3,9 +3,9 @@ import { issueApiKey } from '../../src/db/organizations';
 import { listDecisions } from '../../src/db/people';
 import { getIssue } from '../../src/db/issues';
 import { listLogs } from '../../src/db/logs';
-import { ACCESS_CHANGED_CHANNEL } from '../../src/identity/organization-cache';
 import type { ApiKeyScope } from '../../src/identity/scopes';
 import { decisionSignal } from '../../workflows/definitions';
+import { accessChangesHeard } from '../support/access-changes';
 import { eventually, recordHistoryIfAsked } from '../support/harness';
 import { ADMIN_REVIEWER, type PipelineHarness, reply, REVIEWER, startPipelineHarness } from '../support/pipeline';
 
@@ -39,27 +39,6 @@ describe('roles, keys and the audit trail', () => {
   type AuditEvent = Record<string, unknown> & { reason: string | null; details: Record<string, unknown> };
   type AuditPage = { items: AuditEvent[]; total: number; limit: number; offset: number };
   const audit = async (adminKey: string, query: string) => (await send(adminKey, 'GET', `/api/audit?${query}`)).body as unknown as AuditPage;
-
-  /**
-   * Runs `change` and returns once the change's `access_changed` notification has reached this
-   * process. The harness's caches (the API's and the worker's, one process here) listen on the
-   * same connection and were registered first, so they have dropped the entry by then: what a
-   * request sent afterwards sees is the change, as it is for any request a NOTIFY's few
-   * milliseconds after a change in production.
-   */
-  async function announced(organizationId: string, change: () => Promise<unknown>): Promise<void> {
-    let heard!: () => void;
-    const arrived = new Promise<void>((resolve) => (heard = resolve));
-    const stop = await h.db.listen(ACCESS_CHANGED_CHANNEL, (payload) => payload === organizationId && heard(), () => undefined);
-    try {
-      await change();
-      // At most 2 s: without the trigger nothing is announced, and the checks that follow
-      // show what a stale cache lets through.
-      await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    } finally {
-      await stop();
-    }
-  }
 
   /** An issue waiting at its plan gate. */
   async function issueAtPlanGate(settings: Record<string, unknown> = {}) {
@@ -239,7 +218,8 @@ describe('roles, keys and the audit trail', () => {
     expect((await send(apiKey, 'POST', `/api/issues/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, gate: 'plan' })).status).toBe(200);
     await h.waitFor(apiKey, id, (issue) => issue.pending?.kind === 'approval' && issue.pending.gate === 'final');
 
-    await announced(organizationId, () => h.db.db.execute(sql`update reviewers set role = 'reviewer' where organization_id = ${organizationId} and user_id = ${ADMIN_REVIEWER}`));
+    await h.db.db.execute(sql`update reviewers set role = 'reviewer' where organization_id = ${organizationId} and user_id = ${ADMIN_REVIEWER}`);
+    await accessChangesHeard(h.db); // the caches have dropped what the change touched
     const demoted = `${ADMIN_REVIEWER} (reviewer) may not decide at the final gate in organization ${organizationId}`;
     expect(await send(apiKey, 'POST', `/api/issues/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, gate: 'final' })).toMatchObject({ status: 403, body: { error: { message: demoted } } });
     const handle = h.temporal.client.workflow.getHandle(workflowId);
@@ -249,7 +229,8 @@ describe('roles, keys and the audit trail', () => {
     expect((await h.get(apiKey, id)).pending).toMatchObject({ kind: 'approval', gate: 'final' });
 
     // Removed altogether: the same, with the reason a stranger gets.
-    await announced(organizationId, () => h.db.db.execute(sql`delete from reviewers where organization_id = ${organizationId} and user_id = ${ADMIN_REVIEWER}`));
+    await h.db.db.execute(sql`delete from reviewers where organization_id = ${organizationId} and user_id = ${ADMIN_REVIEWER}`);
+    await accessChangesHeard(h.db);
     const gone = `${ADMIN_REVIEWER} is not a reviewer of organization ${organizationId}`;
     expect(await send(apiKey, 'POST', `/api/issues/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, gate: 'final' })).toMatchObject({ status: 403, body: { error: { message: gone } } });
     await handle.signal(decisionSignal, { decision: 'approve', reviewer: ADMIN_REVIEWER, gate: 'final' });
@@ -257,7 +238,8 @@ describe('roles, keys and the audit trail', () => {
     expect(both[0]).toMatchObject({ reason: gone });
 
     // Given the role back, they decide; nothing refused was recorded as a decision.
-    await announced(organizationId, () => h.db.db.execute(sql`insert into reviewers (organization_id, user_id, name, role) values (${organizationId}, ${ADMIN_REVIEWER}, 'Admin', 'admin')`));
+    await h.db.db.execute(sql`insert into reviewers (organization_id, user_id, name, role) values (${organizationId}, ${ADMIN_REVIEWER}, 'Admin', 'admin')`);
+    await accessChangesHeard(h.db);
     expect((await send(apiKey, 'POST', `/api/issues/${id}/approval`, { decision: 'approve', reviewer: ADMIN_REVIEWER, gate: 'final' })).status).toBe(200);
     expect((await h.waitForEnd(apiKey, id)).status).toBe('completed');
     expect((await listDecisions(h.db.db, organizationId, id)).map((decision) => [decision.gate, decision.reviewer, decision.via])).toEqual([
