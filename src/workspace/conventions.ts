@@ -1,4 +1,4 @@
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { openRegularFile, resolveInside, ToolInputError } from './read-tools';
@@ -47,13 +47,26 @@ export async function instructionsFor(root: string, relativePath = '.'): Promise
     for (const name of CONVENTION_FILES) {
       const file = dir === '.' ? name : `${dir}/${name}`;
       // Most candidates do not exist: one lstat says so before the confined read's checks run.
-      const stat = await fs.lstat(path.join(realRoot, file)).catch(() => undefined);
-      if (!stat?.isFile()) continue;
+      if (!entryAt(path.join(realRoot, file))?.isFile()) continue;
       const read = await readInstructionFile(root, file);
       if (read) found.push(read);
     }
   }
   return found;
+}
+
+/**
+ * What is at `file` without following a symlink; undefined when nothing is (or a parent is a
+ * file). Synchronous on purpose: this probe runs for every candidate name at every level on
+ * every tool call, almost always answers "absent", and the promise version spends ~10× the
+ * CPU (a thread-pool hop plus an ENOENT error with its stack) on a workspace that is local.
+ */
+function entryAt(file: string): Stats | undefined {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR and the like: nothing readable there either
+  }
 }
 
 /** `a/b/c.ts` → ['.', 'a', 'a/b'] (a directory itself is included: `a/b` → ['.', 'a', 'a/b']). */

@@ -29,6 +29,10 @@ describe('repository conventions', () => {
     expect((await instructionsFor(root, '../../etc/passwd')).map((found) => found.path)).toEqual(['AGENTS.md']);
     expect((await instructionsFor(root, './src/../src/x.ts')).map((found) => found.path)).toEqual(['AGENTS.md', 'src/CLAUDE.md']);
     expect((await instructionsFor(root, '/etc')).map((found) => found.path)).toEqual(['AGENTS.md']);
+    // A file taken for a directory (no extension), or a path through a file: the levels above it.
+    fs.writeFileSync(path.join(root, 'src', 'Makefile'), 'all:');
+    expect((await instructionsFor(root, 'src/Makefile')).map((found) => found.path)).toEqual(['AGENTS.md', 'src/CLAUDE.md']);
+    expect((await instructionsFor(root, 'src/Makefile/deeper/x.ts')).map((found) => found.path)).toEqual(['AGENTS.md', 'src/CLAUDE.md']);
   });
 
   it('reads no symlink — out of the repository or inside it — and no directory or FIFO by that name', async () => {
