@@ -38,7 +38,7 @@ import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
 import { bookkeepingStepActivity, createModelStepTable, modelStepActivity } from './model-step';
 import type { BookkeepingShape } from './workflows';
-import { postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile } from './cpu-profile';
+import { postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile, threadCpuSeconds, threadCpuSince } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
@@ -682,11 +682,13 @@ async function measureTopology(
     // per completed issue, in each process: on 2 cores throughput follows the total.
     const profiling = process.env.BENCH_PROFILE === '1' && inFlight === 20 ? await startMainThreadProfile() : undefined;
     let cpuAt = cpuNow();
+    let threadsAt = threadCpuSeconds();
     let started = performance.now();
     const submitted = await Promise.all(Array.from({ length: inFlight }, () => submit(runKey, 'thr')));
     await Promise.all(submitted.map((s) => client.workflow.getHandle(s.workflowId).result()));
     const completedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
     const pipelineCpu = cpuSince(cpuAt, inFlight);
+    const pipelineThreads = threadCpuSince(threadsAt, inFlight);
     const profile = await profiling?.();
     cpuAt = cpuNow();
     started = performance.now();
@@ -707,12 +709,18 @@ async function measureTopology(
     const sameIoCompletedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
     const sameIoCpu = cpuSince(cpuAt, inFlight);
     cpuAt = cpuNow();
+    threadsAt = threadCpuSeconds();
     started = performance.now();
     const booked = await Promise.all(Array.from({ length: inFlight }, () => startBookkeeping(`bare-books-thr-${++seq}`)));
     await Promise.all(booked.map((h) => h.result()));
     const bookkeepingCompletedPerMin = (inFlight / ((performance.now() - started) / 1000)) * 60;
     const bookkeepingCpu = cpuSince(cpuAt, inFlight);
-    throughput[`inFlight${inFlight}`] = { acceptedPerMin, acceptedCpuMsPerIssue: acceptCpu, completedPerMin, bareCompletedPerMin, sameIoBareCompletedPerMin: sameIoCompletedPerMin, cpuMsPerIssue: pipelineCpu, bareCpuMsPerIssue: bareCpu, sameIoBareCpuMsPerIssue: sameIoCpu, sameBookkeepingBareCompletedPerMin: bookkeepingCompletedPerMin, sameBookkeepingBareCpuMsPerIssue: bookkeepingCpu };
+    const bookkeepingThreads = threadCpuSince(threadsAt, inFlight);
+    throughput[`inFlight${inFlight}`] = { acceptedPerMin, acceptedCpuMsPerIssue: acceptCpu, completedPerMin, bareCompletedPerMin, sameIoBareCompletedPerMin: sameIoCompletedPerMin, cpuMsPerIssue: pipelineCpu, bareCpuMsPerIssue: bareCpu, sameIoBareCpuMsPerIssue: sameIoCpu, sameBookkeepingBareCompletedPerMin: bookkeepingCompletedPerMin, sameBookkeepingBareCpuMsPerIssue: bookkeepingCpu, benchThreadsCpuMsPerIssue: pipelineThreads, sameBookkeepingBenchThreadsCpuMsPerIssue: bookkeepingThreads };
+    // The bench process's CPU by thread: the V8 profile below covers the main thread only.
+    const threads = (split: Array<{ kind: string; ms: number }>) => split.map(({ kind, ms }) => `${kind} ${round(ms, 1)}`).join(', ');
+    log(`  bench process CPU per issue by thread (ms): pipeline: ${threads(pipelineThreads)}`);
+    log(`  bench process CPU per issue by thread (ms): same bookkeeping: ${threads(bookkeepingThreads)}`);
     row(`Accepted issues/min @${inFlight}`, `${round(acceptedPerMin, 0)} (CPU per issue: bench ${round(acceptCpu.benchProcess, 1)} ms, Temporal ${round(acceptCpu.temporalServer, 1)} ms)`, '—', '—', '≥ 3000');
     row(`Completed issues/min @${inFlight}`, `${round(completedPerMin, 0)}`, `${round(bareCompletedPerMin, 0)} bare`, completedPerMin / bareCompletedPerMin, '≥ 0.9×');
     row(`Completed issues/min @${inFlight} vs the same I/O`, `${round(completedPerMin, 0)}`, `${round(sameIoCompletedPerMin, 0)} bare with the same model calls + inserts`, completedPerMin / sameIoCompletedPerMin, '—');
