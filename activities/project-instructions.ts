@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { type LoopRef, loadLoopTranscript } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import { formatInstructions, instructionsFor, type ProjectInstructions } from '../src/workspace/conventions';
@@ -33,7 +33,7 @@ export function pathTouchedBy(toolInput: unknown): string {
  * a fresh host's loop gets them with its first tool results instead.
  */
 export async function projectInstructionsAtStart(root: string | undefined, diffPatch: string | null | undefined): Promise<string> {
-  if (!root || !(await isDirectory(root))) return '';
+  if (!root || !isDirectory(root)) return '';
   const touched = ['.', ...changedPaths(diffPatch ?? '')];
   const byPath = new Map<string, Awaited<ReturnType<typeof instructionsFor>>[number]>();
   for (const file of touched) for (const found of await instructionsFor(root, file)) byPath.set(found.path, found);
@@ -50,6 +50,14 @@ export function changedPaths(diffPatch: string): string[] {
   return [...paths];
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
-  return (await fs.stat(dir).catch(() => undefined))?.isDirectory() === true;
+/**
+ * Synchronous, as conventions.ts probes: the answer is often "absent" (a loop on a host without
+ * the clone), which the promise API answers by building an error with its stack.
+ */
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
 }
