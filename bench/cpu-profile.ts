@@ -91,6 +91,108 @@ export function threadCpuSince(before: Map<string, number>, per: number): Array<
     .sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * The calling thread's CPU time so far, ms, and its time spent runnable but waiting for a
+ * core: exact (the scheduler's nanosecond accounting in /proc/thread-self/schedstat), where
+ * /proc's stat counts 10 ms ticks. NaN without it.
+ */
+export function threadCpuNow(): { cpuMs: number; waitMs: number } {
+  try {
+    const [run, wait] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return { cpuMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
+  } catch {
+    return { cpuMs: NaN, waitMs: NaN };
+  }
+}
+
+/**
+ * Main-thread CPU by activity type, for runs one at a time: an activity interceptor reads the
+ * thread's CPU when each activity (local ones included) starts and ends. An activity is charged
+ * for what the thread did meanwhile, so only with little else running is this its own cost.
+ */
+export function activityCpuMeter() {
+  const byType = new Map<string, { calls: number; cpuMs: number; waitMs: number }>();
+  let measuring = false;
+  return {
+    interceptor: (context: { info: { activityType: string } }) => ({
+      inbound: {
+        async execute<T>(input: unknown, next: (input: unknown) => Promise<T>): Promise<T> {
+          if (!measuring) return next(input);
+          const before = threadCpuNow();
+          try {
+            return await next(input);
+          } finally {
+            const after = threadCpuNow();
+            const entry = byType.get(context.info.activityType) ?? { calls: 0, cpuMs: 0, waitMs: 0 };
+            entry.calls += 1;
+            entry.cpuMs += after.cpuMs - before.cpuMs;
+            entry.waitMs += after.waitMs - before.waitMs;
+            byType.set(context.info.activityType, entry);
+          }
+        },
+      },
+    }),
+    /** Starts counting afresh; the returned function stops and gives the totals. */
+    start(): () => Map<string, { calls: number; cpuMs: number; waitMs: number }> {
+      byType.clear();
+      measuring = true;
+      return () => {
+        measuring = false;
+        return new Map(byType);
+      };
+    },
+  };
+}
+
+/** A span of wall-clock time (ms since the epoch) named by what ran in it, e.g. an activity. */
+export interface TimeWindow {
+  label: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The main thread's busy time (ms) by the window each sample falls in: which activity was
+ * running, from the run's history. Meant for runs one at a time, where the windows seldom
+ * overlap (a sample in two counts for the first). Samples in no window — workflow tasks and
+ * their local activities, the API, polling — are `outside`. The profile's clock is
+ * CLOCK_MONOTONIC, as `process.hrtime` is: `clock` pairs the two, read when profiling began.
+ */
+export function busyByWindow(
+  profile: Profiler.Profile,
+  clock: { wallMs: number; monotonicUs: number },
+  windows: TimeWindow[],
+  root: string,
+): Map<string, { ms: number; byOwner: Map<string, number> }> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame.functionName]));
+  const ownerOfNode = ownerResolver(profile, root);
+  const sorted = [...windows].sort((a, b) => a.from - b.from);
+  const busy = new Map<string, { ms: number; byOwner: Map<string, number> }>();
+  let at = profile.startTime;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, index) => {
+    at += deltas[index] ?? 0;
+    const name = byId.get(id);
+    if (name === '(idle)' || name === '(program)') return;
+    const wall = clock.wallMs + (at - clock.monotonicUs) / 1000;
+    const label = sorted.find((candidate) => candidate.from <= wall && wall <= candidate.to)?.label ?? 'outside';
+    const owner = name === '(garbage collector)' ? name : ownerOfNode(id);
+    if (owner === 'bench/cpu-profile.ts') return; // the profiler stopping, not the runs
+    const ms = (deltas[index] ?? 0) / 1000;
+    const entry = busy.get(label) ?? { ms: 0, byOwner: new Map<string, number>() };
+    entry.ms += ms;
+    entry.byOwner.set(owner, (entry.byOwner.get(owner) ?? 0) + ms);
+    busy.set(label, entry);
+  });
+  return busy;
+}
+
+/** Now on both clocks, for `busyByWindow`. */
+export function clockPair(): { wallMs: number; monotonicUs: number } {
+  return { wallMs: Date.now(), monotonicUs: Number(process.hrtime.bigint() / 1000n) };
+}
+
 /** Starts profiling the main thread; the returned function stops and returns the profile. */
 export async function startMainThreadProfile(): Promise<() => Promise<Profiler.Profile>> {
   const session = new Session();
@@ -118,16 +220,16 @@ function ownerOf(url: string, root: string): string | undefined {
 }
 
 /**
- * Busy time by owner: each sample is charged to the nearest frame up its stack that belongs
- * to a package or a source directory (so node's own HTTP parsing under the fake Claude's
- * server counts as the fake's, under postgres.js as postgres's). Idle time is left out.
+ * Who owns a profile node: the nearest frame up its stack that belongs to a package or a
+ * source directory (so node's own HTTP parsing under the fake Claude's server counts as the
+ * fake's, under postgres.js as postgres's).
  */
-export function summarizeProfile(profile: Profiler.Profile, root: string): Array<{ owner: string; seconds: number; share: number }> {
+function ownerResolver(profile: Profiler.Profile, root: string): (id: number) => string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const owners = new Map<number, string>();
-  const ownerOfNode = (id: number): string => {
+  return (id: number): string => {
     const chain: number[] = [];
     let current: number | undefined = id;
     let owner: string | undefined;
@@ -149,6 +251,16 @@ export function summarizeProfile(profile: Profiler.Profile, root: string): Array
     for (const node of chain) owners.set(node, name);
     return name;
   };
+}
+
+/**
+ * Busy time by owner: each sample is charged to the nearest frame up its stack that belongs
+ * to a package or a source directory (so node's own HTTP parsing under the fake Claude's
+ * server counts as the fake's, under postgres.js as postgres's). Idle time is left out.
+ */
+export function summarizeProfile(profile: Profiler.Profile, root: string): Array<{ owner: string; seconds: number; share: number }> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const ownerOfNode = ownerResolver(profile, root);
   const time = new Map<string, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];

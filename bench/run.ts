@@ -11,14 +11,15 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type ActivityInterceptorsFactory, bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import autocannon from 'autocannon';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import postgres from 'postgres';
 import { createActivities } from '../activities';
@@ -38,7 +39,7 @@ import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
 import { bookkeepingStepActivity, createModelStepTable, modelStepActivity } from './model-step';
 import type { BookkeepingShape } from './workflows';
-import { postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile, threadCpuSeconds, threadCpuSince } from './cpu-profile';
+import { activityCpuMeter, busyByWindow, clockPair, postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile, threadCpuSeconds, threadCpuNow, threadCpuSince, type TimeWindow } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
@@ -183,6 +184,69 @@ function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEven
   const inside = [...inActivities.values()].reduce((sum, { ms }) => sum + ms, 0);
   log(`  time of ${what}: ${total.toFixed(0)} ms from start to end; ${inside.toFixed(0)} ms in activities, ${between.toFixed(0)} ms between them, ${(total - inside - between).toFixed(0)} ms before the first and after the last`);
   for (const [type, { n, ms }] of [...inActivities].sort((a, b) => b[1].ms - a[1].ms)) log(`    ${ms.toFixed(0).padStart(5)} ms  ${n} × ${type} (${(ms / n).toFixed(1)} ms each)`);
+}
+
+/** When each activity of a run was running (started → completed), by type. */
+function activityWindows(events: temporal.api.history.v1.IHistoryEvent[]): TimeWindow[] {
+  const at = (event: temporal.api.history.v1.IHistoryEvent) => Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+  const types = new Map<number, string>();
+  const started = new Map<number, number>();
+  const windows: TimeWindow[] = [];
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) types.set(Number(event.eventId), scheduled.activityType?.name ?? '?');
+    const start = event.activityTaskStartedEventAttributes;
+    if (start) started.set(Number(start.scheduledEventId), at(event));
+    const done = event.activityTaskCompletedEventAttributes;
+    const from = done ? started.get(Number(done.scheduledEventId)) : undefined;
+    if (done && from !== undefined) windows.push({ label: types.get(Number(done.scheduledEventId)) ?? '?', from, to: at(event) });
+  }
+  return windows;
+}
+
+/**
+ * The main thread's CPU per run during runs one at a time (exact, from the scheduler), and
+ * the part spent while each activity type ran; the rest is workflow-task plumbing, the API
+ * and polling (this bench reading histories is taken out).
+ */
+function logActivityCpu(
+  what: string,
+  byType: Map<string, { calls: number; cpuMs: number; waitMs: number }>,
+  now: ReturnType<typeof threadCpuNow>,
+  before: ReturnType<typeof threadCpuNow>,
+  benchReadingMs: number,
+  runs: number,
+): Record<string, { cpuMsPerRun: number; callsPerRun: number }> {
+  const total = now.cpuMs - before.cpuMs - benchReadingMs;
+  const inActivities = [...byType.values()].reduce((sum, { cpuMs }) => sum + cpuMs, 0);
+  log(`  main thread CPU per run during ${what}: ${round(total / runs, 1)} ms (waiting for a core ${round((now.waitMs - before.waitMs) / runs, 1)} ms); ${round((total - inActivities) / runs, 1)} ms outside activities`);
+  const out: Record<string, { cpuMsPerRun: number; callsPerRun: number }> = { outside: { cpuMsPerRun: (total - inActivities) / runs, callsPerRun: 0 } };
+  for (const [type, { calls, cpuMs }] of [...byType].sort((a, b) => b[1].cpuMs - a[1].cpuMs)) {
+    out[type] = { cpuMsPerRun: cpuMs / runs, callsPerRun: calls / runs };
+    log(`    ${round(cpuMs / runs, 1).toString().padStart(6)} ms  ${round(calls / runs, 1)} × ${type} (${round(cpuMs / calls, 2)} ms each)`);
+  }
+  return out;
+}
+
+/**
+ * BENCH_PROFILE=1: the main thread's busy time per run during runs one at a time, by the
+ * activity running then (the rest — workflow tasks with their local activities, the API,
+ * polling, this bench reading histories — is "outside activities").
+ */
+function logBusyByActivity(what: string, profile: Profiler.Profile, clock: ReturnType<typeof clockPair>, windows: TimeWindow[], runs: number): Record<string, { msPerRun: number; callsPerRun: number }> {
+  const busy = busyByWindow(profile, clock, windows, ROOT);
+  const calls = new Map<string, number>();
+  for (const window of windows) calls.set(window.label, (calls.get(window.label) ?? 0) + 1);
+  const total = [...busy.values()].reduce((sum, { ms }) => sum + ms, 0);
+  log(`  main thread busy per run during ${what} (BENCH_PROFILE=1): ${round(total / runs, 1)} ms; by the activity running then, and its top owners`);
+  const out: Record<string, { msPerRun: number; callsPerRun: number }> = {};
+  for (const [label, { ms, byOwner }] of [...busy].sort((a, b) => b[1].ms - a[1].ms)) {
+    const perRun = (calls.get(label) ?? 0) / runs;
+    out[label] = { msPerRun: ms / runs, callsPerRun: perRun };
+    const owners = [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([owner, ownerMs]) => `${owner} ${round(ownerMs / runs, 1)}`).join(', ');
+    log(`    ${round(ms / runs, 1).toString().padStart(6)} ms  ${label === 'outside' ? 'outside activities' : `${round(perRun, 1)} × ${label}`}: ${owners}`);
+  }
+  return out;
 }
 
 /** BENCH_EVENTS=1: the events from `after` on, in ms since then (where a resume's time goes). */
@@ -389,11 +453,14 @@ async function measureTopology(
     publicBaseUrl: 'http://127.0.0.1',
     transfers: createTransferStore(path.join(WORK, 'transfers')),
   });
-  const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds' });
+  // Main-thread CPU by activity type, read during the sequential runs of section 2.
+  const activityCpu = activityCpuMeter();
+  const interceptors = { activity: [activityCpu.interceptor as unknown as ActivityInterceptorsFactory] };
+  const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds', interceptors });
   await createModelStepTable(db.db);
   const modelStepOptions = { db: db.db, fakeUrl: fake.url, model: MODELS.small, root: ROOT };
   const bareActivities = { noop: async () => undefined, modelStep: modelStepActivity(modelStepOptions), bookkeepingStep: bookkeepingStepActivity(modelStepOptions) };
-  const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: bareActivities, workflowBundle: bareBundle });
+  const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: bareActivities, workflowBundle: bareBundle, interceptors });
   // The workspace pool (README "Worker pools"): one workspace worker in this process, as a host of its own.
   const workspacePool = { taskQueue: 'bench-workspace', capabilities: [] };
   const workspaceWorkers = await createWorkspaceWorkers({
@@ -474,18 +541,25 @@ async function measureTopology(
   /**
    * `asTheApi`: the start request the API sends (its search attributes, which the dev server's
    * visibility store indexes, summary and details), so the comparison isolates what the API
-   * adds around the start; without it, a minimal start.
+   * adds around the start; without it, a minimal start. `durable`: the same, after one
+   * single-row insert of the request — the least a durable intake does (nothing accepted is
+   * lost if the start fails), so against it the API shows what its HTTP, checks and bookkeeping
+   * add beyond that work.
    */
-  async function directStarts(connections: number, asTheApi = false): Promise<Stats> {
+  async function directStarts(connections: number, asTheApi = false, durable = false): Promise<Stats> {
     const latencies: number[] = [];
     let remaining = amount;
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (remaining-- > 0) {
           const started = performance.now();
+          const workflowId = `direct-${++seq}`;
+          if (durable) {
+            await db.db.execute(sql`insert into bench_model_steps (workflow_id, step, answer, usage) values (${workflowId}, 0, ${issueBody('durable')}::jsonb, '{}'::jsonb)`);
+          }
           await client.workflow.start('issueWorkflow', {
             taskQueue: 'bench-no-worker',
-            workflowId: `direct-${++seq}`,
+            workflowId,
             args: [{ issueId: 'x', organizationId: 'bench-idle', title: 'x', policy: {} as never }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             ...(asTheApi
@@ -513,22 +587,26 @@ async function measureTopology(
     cpuAt = cpuNow();
     const directAsTheApi = await directStarts(c, true);
     const directCpu = cpuSince(cpuAt, amount);
+    cpuAt = cpuNow();
+    const durable = await directStarts(c, true, true);
+    const durableCpu = cpuSince(cpuAt, amount);
     // BENCH_PROFILE=1: where the bench process's main thread (the API here) spends the busiest load.
     const profiling = process.env.BENCH_PROFILE === '1' && c === concurrencies[concurrencies.length - 1] ? await startMainThreadProfile() : undefined;
     cpuAt = cpuNow();
     const viaApi = await loadTest('/idle/api/issues', c, () => issueBody('lat'), idleKey);
     const apiCpu = cpuSince(cpuAt, amount);
     const profile = await profiling?.();
-    log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}; a request to the no-op route ${round(noopCpu.benchProcess, 2)} bench process`);
+    log(`  CPU per start (ms): API ${round(apiCpu.benchProcess, 2)} bench process (client and API), ${round(apiCpu.temporalServer, 2)} Temporal, ${round(apiCpu.postgres, 2)} Postgres; the same start request sent directly ${round(directCpu.benchProcess, 2)}, ${round(directCpu.temporalServer, 2)}, ${round(directCpu.postgres, 2)}; after a one-row insert ${round(durableCpu.benchProcess, 2)}, ${round(durableCpu.temporalServer, 2)}, ${round(durableCpu.postgres, 2)}; a request to the no-op route ${round(noopCpu.benchProcess, 2)} bench process`);
     if (profile) {
       const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-api-starts-c${c}.cpuprofile`);
       fs.writeFileSync(file, JSON.stringify(profile));
       log(`  bench process main thread during the API starts at concurrency ${c}, by owner (BENCH_PROFILE=1; the whole profile: ${file}):`);
       for (const { owner, seconds, share } of summarizeProfile(profile, ROOT).slice(0, 15)) log(`    ${(share * 100).toFixed(1).padStart(5)} %  ${seconds.toFixed(2)} s  ${owner}`);
     }
-    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, honoNoop: noop, cpuPerStart: { api: apiCpu, directStartAsTheApi: directCpu, honoNoopRequest: noopCpu } };
+    api[`c${c}`] = { api: viaApi, directStart: direct, directStartAsTheApi: directAsTheApi, directStartAfterInsert: durable, honoNoop: noop, cpuPerStart: { api: apiCpu, directStartAsTheApi: directCpu, directStartAfterInsert: durableCpu, honoNoopRequest: noopCpu } };
     row(`API start p95 @${c}`, `${round(viaApi.p95, 1)} ms`, `${round(direct.p95, 1)} ms direct start (no-op route ${round(noop.p95, 1)} ms)`, viaApi.p95 / direct.p95, '≤ 1.2× and < 25 ms');
     row(`API start p95 @${c} vs the same start request`, `${round(viaApi.p95, 1)} ms`, `${round(directAsTheApi.p95, 1)} ms direct start with the API's search attributes`, viaApi.p95 / directAsTheApi.p95, '—');
+    row(`API start p95 @${c} vs the same work`, `${round(viaApi.p95, 1)} ms`, `${round(durable.p95, 1)} ms the same start after a one-row insert`, viaApi.p95 / durable.p95, '—');
   }
   results.apiStartLatency = api;
 
@@ -537,7 +615,16 @@ async function measureTopology(
     const response = await fetch(`${base}${pathPrefix}/api/issues`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: issueBody(prefix) });
     return (await response.json()) as { id: string; workflowId: string };
   };
-  const historyOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
+  // The main thread's CPU spent reading histories here, kept out of the runs' own figures.
+  let historyReadingMs = 0;
+  const historyOf = async (handle: WorkflowHandle) => {
+    const before = threadCpuNow().cpuMs;
+    try {
+      return (await handle.fetchHistory()).events ?? [];
+    } finally {
+      historyReadingMs += threadCpuNow().cpuMs - before;
+    }
+  };
   const activityCount = (events: Awaited<ReturnType<typeof historyOf>>) => events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length;
 
   // ---- 2 + 5. Orchestration overhead and write amplification ----------------------------
@@ -552,6 +639,13 @@ async function measureTopology(
   const statementsBefore = statements;
   const modelCallsBefore = modelCalls;
   countTexts = process.env.BENCH_SQL === '1';
+  const profilingActivities = process.env.BENCH_PROFILE === '1';
+  let clock = clockPair();
+  let activityProfile = profilingActivities ? await startMainThreadProfile() : undefined;
+  let mainThreadAt = threadCpuNow();
+  let readingAt = historyReadingMs;
+  let stopActivityCpu = activityCpu.start();
+  const pipelineWindows: TimeWindow[] = [];
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const { workflowId } = await submit(runKey, 'seq');
@@ -559,6 +653,7 @@ async function measureTopology(
     await handle.result();
     pipelineTimes.push(performance.now() - started);
     const events = await historyOf(handle);
+    pipelineWindows.push(...activityWindows(events));
     pipelineSteps += activityCount(events);
     pipelineEvents += events.length;
     pipelineUpserts += events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length;
@@ -569,6 +664,14 @@ async function measureTopology(
   }
   const pipelineStatements = statements - statementsBefore;
   countTexts = false;
+  const mainThreadCpu: Record<string, unknown> = { pipeline: logActivityCpu('the pipelines', stopActivityCpu(), threadCpuNow(), mainThreadAt, historyReadingMs - readingAt, sequentialRuns) };
+  const activityBusy: Record<string, unknown> = {};
+  if (activityProfile) {
+    const profile = await activityProfile();
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-sequential.cpuprofile`), JSON.stringify(profile));
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-sequential-windows.json`), JSON.stringify({ clock, windows: pipelineWindows }));
+    activityBusy.pipeline = logBusyByActivity('the pipelines', profile, clock, pipelineWindows, sequentialRuns);
+  }
   if (process.env.BENCH_SQL === '1') {
     for (const [text, n] of [...statementTexts].sort((a, b) => b[1] - a[1])) log(`  ${(n / sequentialRuns).toFixed(1)} per pipeline  ${text.replace(/\s+/g, ' ')}`);
     log(`  ${wholeTexts.size} distinct statement texts in ${pipelineStatements} statements`);
@@ -602,12 +705,27 @@ async function measureTopology(
   const startBookkeeping = (workflowId: string) =>
     client.workflow.start('bareBookkeepingWorkflow', { taskQueue: 'bench-bare', workflowId, args: [bookkeeping], typedSearchAttributes: apiStartAttributes, staticSummary: 'bug: Bench issue', staticDetails: '**Bench issue**\n\n- organization: `bench-idle`\n- source: `erp`' });
   const bookkeepingTimes: number[] = [];
+  clock = clockPair();
+  activityProfile = profilingActivities ? await startMainThreadProfile() : undefined;
+  mainThreadAt = threadCpuNow();
+  readingAt = historyReadingMs;
+  stopActivityCpu = activityCpu.start();
+  const bookkeepingWindows: TimeWindow[] = [];
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const handle = await startBookkeeping(`bare-books-seq-${++seq}`);
     await handle.result();
     bookkeepingTimes.push(performance.now() - started);
-    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logTimeSplit('a same-bookkeeping run', await historyOf(handle));
+    // Read for every run, as the pipelines' are, so the CPU outside activities compares alike.
+    const events = await historyOf(handle);
+    bookkeepingWindows.push(...activityWindows(events));
+    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logTimeSplit('a same-bookkeeping run', events);
+  }
+  mainThreadCpu.sameBookkeeping = logActivityCpu('the same-bookkeeping runs', stopActivityCpu(), threadCpuNow(), mainThreadAt, historyReadingMs - readingAt, sequentialRuns);
+  results.mainThreadCpuByActivity = mainThreadCpu;
+  if (activityProfile) {
+    activityBusy.sameBookkeeping = logBusyByActivity('the same-bookkeeping runs', await activityProfile(), clock, bookkeepingWindows, sequentialRuns);
+    results.mainThreadBusyByActivity = activityBusy;
   }
   const p = stats(pipelineTimes);
   const b = stats(bareTimes);
