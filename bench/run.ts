@@ -625,6 +625,26 @@ async function measureTopology(
       historyReadingMs += threadCpuNow().cpuMs - before;
     }
   };
+  /**
+   * BENCH_PROFILE=1: runs one at a time under the profiler, each sample charged to the activity
+   * running then; the profile and the activities' windows are saved for a closer look.
+   */
+  async function profileRunsByActivity(what: string, name: string, start: () => Promise<WorkflowHandle>) {
+    const runs = QUICK ? 3 : 5;
+    const clock = clockPair();
+    const stop = await startMainThreadProfile();
+    const windows: TimeWindow[] = [];
+    for (let i = 0; i < runs; i++) {
+      const handle = await start();
+      await handle.result();
+      windows.push(...activityWindows(await historyOf(handle)));
+    }
+    const profile = await stop();
+    const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-sequential-${name}`);
+    fs.writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
+    fs.writeFileSync(`${file}-windows.json`, JSON.stringify({ clock, windows }));
+    return logBusyByActivity(what, profile, clock, windows, runs);
+  }
   const activityCount = (events: Awaited<ReturnType<typeof historyOf>>) => events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length;
 
   // ---- 2 + 5. Orchestration overhead and write amplification ----------------------------
@@ -639,13 +659,9 @@ async function measureTopology(
   const statementsBefore = statements;
   const modelCallsBefore = modelCalls;
   countTexts = process.env.BENCH_SQL === '1';
-  const profilingActivities = process.env.BENCH_PROFILE === '1';
-  let clock = clockPair();
-  let activityProfile = profilingActivities ? await startMainThreadProfile() : undefined;
   let mainThreadAt = threadCpuNow();
   let readingAt = historyReadingMs;
   let stopActivityCpu = activityCpu.start();
-  const pipelineWindows: TimeWindow[] = [];
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const { workflowId } = await submit(runKey, 'seq');
@@ -653,7 +669,6 @@ async function measureTopology(
     await handle.result();
     pipelineTimes.push(performance.now() - started);
     const events = await historyOf(handle);
-    pipelineWindows.push(...activityWindows(events));
     pipelineSteps += activityCount(events);
     pipelineEvents += events.length;
     pipelineUpserts += events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length;
@@ -665,13 +680,6 @@ async function measureTopology(
   const pipelineStatements = statements - statementsBefore;
   countTexts = false;
   const mainThreadCpu: Record<string, unknown> = { pipeline: logActivityCpu('the pipelines', stopActivityCpu(), threadCpuNow(), mainThreadAt, historyReadingMs - readingAt, sequentialRuns) };
-  const activityBusy: Record<string, unknown> = {};
-  if (activityProfile) {
-    const profile = await activityProfile();
-    fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-sequential.cpuprofile`), JSON.stringify(profile));
-    fs.writeFileSync(path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-sequential-windows.json`), JSON.stringify({ clock, windows: pipelineWindows }));
-    activityBusy.pipeline = logBusyByActivity('the pipelines', profile, clock, pipelineWindows, sequentialRuns);
-  }
   if (process.env.BENCH_SQL === '1') {
     for (const [text, n] of [...statementTexts].sort((a, b) => b[1] - a[1])) log(`  ${(n / sequentialRuns).toFixed(1)} per pipeline  ${text.replace(/\s+/g, ' ')}`);
     log(`  ${wholeTexts.size} distinct statement texts in ${pipelineStatements} statements`);
@@ -705,27 +713,24 @@ async function measureTopology(
   const startBookkeeping = (workflowId: string) =>
     client.workflow.start('bareBookkeepingWorkflow', { taskQueue: 'bench-bare', workflowId, args: [bookkeeping], typedSearchAttributes: apiStartAttributes, staticSummary: 'bug: Bench issue', staticDetails: '**Bench issue**\n\n- organization: `bench-idle`\n- source: `erp`' });
   const bookkeepingTimes: number[] = [];
-  clock = clockPair();
-  activityProfile = profilingActivities ? await startMainThreadProfile() : undefined;
   mainThreadAt = threadCpuNow();
   readingAt = historyReadingMs;
   stopActivityCpu = activityCpu.start();
-  const bookkeepingWindows: TimeWindow[] = [];
   for (let i = 0; i < sequentialRuns; i++) {
     const started = performance.now();
     const handle = await startBookkeeping(`bare-books-seq-${++seq}`);
     await handle.result();
     bookkeepingTimes.push(performance.now() - started);
-    // Read for every run, as the pipelines' are, so the CPU outside activities compares alike.
-    const events = await historyOf(handle);
-    bookkeepingWindows.push(...activityWindows(events));
-    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logTimeSplit('a same-bookkeeping run', events);
+    if (process.env.BENCH_EVENTS === '1' && i === sequentialRuns - 1) logTimeSplit('a same-bookkeeping run', await historyOf(handle));
   }
   mainThreadCpu.sameBookkeeping = logActivityCpu('the same-bookkeeping runs', stopActivityCpu(), threadCpuNow(), mainThreadAt, historyReadingMs - readingAt, sequentialRuns);
   results.mainThreadCpuByActivity = mainThreadCpu;
-  if (activityProfile) {
-    activityBusy.sameBookkeeping = logBusyByActivity('the same-bookkeeping runs', await activityProfile(), clock, bookkeepingWindows, sequentialRuns);
-    results.mainThreadBusyByActivity = activityBusy;
+  if (process.env.BENCH_PROFILE === '1') {
+    // Profiled apart from the timed runs above (a profiler slows what it watches).
+    results.mainThreadBusyByActivity = {
+      pipeline: await profileRunsByActivity('the pipelines', 'pipeline', async () => client.workflow.getHandle((await submit(runKey, 'prof')).workflowId)),
+      sameBookkeeping: await profileRunsByActivity('the same-bookkeeping runs', 'same-bookkeeping', () => startBookkeeping(`bare-books-prof-${++seq}`)),
+    };
   }
   const p = stats(pipelineTimes);
   const b = stats(bareTimes);
