@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as PgliteDriver from 'drizzle-orm/pglite';
+import type * as PgliteMigrator from 'drizzle-orm/pglite/migrator';
+import type * as PostgresJsDriver from 'drizzle-orm/postgres-js';
+import type * as PostgresJsMigrator from 'drizzle-orm/postgres-js/migrator';
+import type Postgres from 'postgres';
 import { schema } from './schema';
 
 /** Either driver behind one type: repositories never know which one they run on. */
@@ -60,14 +65,25 @@ function preparePerConnection(client: { unsafe: (...args: never[]) => unknown })
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
 /**
+ * Loads a database driver module when first needed (a process uses one of the two), through
+ * `require`. Under tsx, `import()` would load drizzle's (and postgres.js's) ES-module build
+ * beside the CommonJS one this code's static imports use: a second copy of drizzle, whose
+ * objects fail the first's `instanceof`, and ~200 ms more at every process start.
+ */
+function loadDriver<Module>(id: string): Module {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy and CommonJS on purpose, see above
+  return require(id) as Module;
+}
+
+/**
  * Opens Postgres (postgres.js) when a URL is given, else embedded PGlite persisted in a
  * directory. PGlite is one in-process connection: run the worker and the API in the same
  * process with it (the all-in-one `npm run dev` does), or set DATABASE_URL.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const postgres = loadDriver<typeof Postgres>('postgres');
+    const { drizzle } = loadDriver<typeof PostgresJsDriver>('drizzle-orm/postgres-js');
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => undefined,
@@ -109,7 +125,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   fs.mkdirSync(options.pgliteDir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
+  const { drizzle } = loadDriver<typeof PgliteDriver>('drizzle-orm/pglite');
   const client = await PGlite.create({ dataDir: options.pgliteDir });
   return {
     db: drizzle(client, { schema }) as unknown as Database,
@@ -133,11 +149,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_DIR };
   if (handle.driver === 'pglite') {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const { migrate } = loadDriver<typeof PgliteMigrator>('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, config);
     return;
   }
-  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const { migrate } = loadDriver<typeof PostgresJsMigrator>('drizzle-orm/postgres-js/migrator');
   await handle.withMigrationLock(() => migrate(handle.db as never, config));
 }
 
