@@ -1,14 +1,25 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentStage } from '../src/agents/tools';
 import { type McpServerSettings, offersToSkill, parseMcpToolName } from '../src/contracts/mcp';
 import { claimToolRun, type LoopRef } from '../src/db/agent-transcripts';
 import type { Database } from '../src/db/client';
 import type { LlmTool } from '../src/llm/client';
-import { callServerTool, listServerTools, type McpConnection, type McpToolDefinition } from '../src/mcp/client';
+import type * as McpClient from '../src/mcp/client';
+import type { McpConnection, McpToolDefinition } from '../src/mcp/client';
 import type { CommandSandbox } from '../src/sandbox/sandbox';
 import { type OutboundPolicy, STRICT_OUTBOUND } from '../src/outbound/url-policy';
 import { ToolInputError } from '../src/workspace/read-tools';
 import { organizationSettings } from './workspace';
+
+/**
+ * The MCP client — its SDK, ajv and undici, ~0.2 s to load — is loaded when a loop first
+ * needs it: most organizations configure no MCP server, and every worker start paid for it.
+ * `require`, not `import()`: under tsx that would load a second copy of our modules.
+ */
+let loadedMcpClient: typeof McpClient | undefined;
+function mcpClient(): typeof McpClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return (loadedMcpClient ??= require('../src/mcp/client') as typeof McpClient);
+}
 
 /**
  * An organization's MCP tools for its agents (README "MCP tools"): discovered once per run —
@@ -63,7 +74,7 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
   /** Lists every server the run is offered; one that does not answer is left out (named in `unreachable`), not fatal. */
   async function listAll(organizationId: string, run: McpRun): Promise<{ tools: McpToolDefinition[]; unreachable: Array<{ server: string; error: string }> }> {
     const configured = (await servers(organizationId)).filter((server) => servesCaller(server, run));
-    const listed = await Promise.allSettled(configured.map((server) => listServerTools(server, connection)));
+    const listed = await Promise.allSettled(configured.map((server) => mcpClient().listServerTools(server, connection)));
     const tools: McpToolDefinition[] = [];
     const unreachable: Array<{ server: string; error: string }> = [];
     listed.forEach((result, index) => {
@@ -116,11 +127,11 @@ export function createMcpTools(deps: { db: Database; outbound?: OutboundPolicy |
       if (server.atMostOnce.includes(parsed.tool) && !(await claimToolRun(deps.db, loop, toolUseId))) throw new ToolInputError(MAY_HAVE_RUN);
       let answer: { text: string; isError: boolean };
       try {
-        answer = await callServerTool(server, parsed.tool, input as Record<string, unknown>, connection);
+        answer = await mcpClient().callServerTool(server, parsed.tool, input as Record<string, unknown>, connection);
       } catch (error) {
         // The server answered with a protocol error (no such tool, bad arguments): the agent's to read.
         // Anything else (unreachable, timed out) fails the attempt and is retried.
-        if (error instanceof McpError) throw new ToolInputError(`${name}: ${error.message}`);
+        if (mcpClient().isMcpError(error)) throw new ToolInputError(`${name}: ${error.message}`);
         throw error;
       }
       const { text, isError } = answer;

@@ -41,6 +41,11 @@ export interface McpToolDefinition {
   inputSchema: Record<string, unknown>;
 }
 
+/** The server's own protocol error (a tool's input refused, a method unknown), not a failure to reach it. */
+export function isMcpError(error: unknown): error is McpError {
+  return error instanceof McpError;
+}
+
 async function withSession<T>(server: McpServerSettings, connection: McpConnection, timeoutMs: number, work: (client: Client, signal: AbortSignal) => Promise<T>): Promise<T> {
   if (server.command) return withStdioSession(server, server.command, connection, timeoutMs, work);
   return withHttpSession(server, server.url ?? '', connection.outbound, timeoutMs, work);
