@@ -61,16 +61,20 @@ export function threadCpuSeconds(): Map<string, number> {
   }
   for (const tid of tasks) {
     try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const kind = threadKind(tid === String(process.pid) ? 'main' : name);
-      byKind.set(kind, (byKind.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      byKind.set(kind, (byKind.get(kind) ?? 0) + schedstat(`/proc/self/task/${tid}/schedstat`).cpuMs / 1000);
     } catch {
       // the thread ended while we read
     }
   }
   return byKind;
+}
+
+/** A thread's CPU time and time runnable but waiting for a core, ms, from the scheduler's nanosecond accounting. */
+function schedstat(file: string): { cpuMs: number; waitMs: number } {
+  const [run, wait] = fs.readFileSync(file, 'utf8').split(' ');
+  return { cpuMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
 }
 
 function threadKind(name: string): string {
@@ -98,8 +102,7 @@ export function threadCpuSince(before: Map<string, number>, per: number): Array<
  */
 export function threadCpuNow(): { cpuMs: number; waitMs: number } {
   try {
-    const [run, wait] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
-    return { cpuMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
+    return schedstat('/proc/thread-self/schedstat');
   } catch {
     return { cpuMs: NaN, waitMs: NaN };
   }

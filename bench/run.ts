@@ -152,13 +152,17 @@ function logEventTypes(what: string, events: temporal.api.history.v1.IHistoryEve
   for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1])) log(`    ${String(n).padStart(3)}  ${key.replace('EVENT_TYPE_', '')}`);
 }
 
+/** When the server recorded an event, ms since the epoch. */
+function eventTimeMs(event: temporal.api.history.v1.IHistoryEvent): number {
+  return Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+}
+
 /**
  * BENCH_EVENTS=1: where a run's time went, from its history's timestamps: inside activities
  * (scheduled → completed, dispatch included) and between them (a completion → the next
  * schedule: the workflow task that decides it, our workflow code included), by activity type.
  */
 function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEvent[]): void {
-  const at = (event: temporal.api.history.v1.IHistoryEvent) => Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
   const scheduled = new Map<number, { type: string; at: number }>();
   const inActivities = new Map<string, { n: number; ms: number }>();
   let between = 0;
@@ -166,8 +170,8 @@ function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEven
   for (const event of events) {
     const schedule = event.activityTaskScheduledEventAttributes;
     if (schedule) {
-      scheduled.set(Number(event.eventId), { type: schedule.activityType?.name ?? '?', at: at(event) });
-      if (lastCompleted !== undefined) between += at(event) - lastCompleted;
+      scheduled.set(Number(event.eventId), { type: schedule.activityType?.name ?? '?', at: eventTimeMs(event) });
+      if (lastCompleted !== undefined) between += eventTimeMs(event) - lastCompleted;
       lastCompleted = undefined;
     }
     const completed = event.activityTaskCompletedEventAttributes;
@@ -175,12 +179,12 @@ function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEven
       const start = scheduled.get(Number(completed.scheduledEventId));
       if (start) {
         const sum = inActivities.get(start.type) ?? { n: 0, ms: 0 };
-        inActivities.set(start.type, { n: sum.n + 1, ms: sum.ms + at(event) - start.at });
+        inActivities.set(start.type, { n: sum.n + 1, ms: sum.ms + eventTimeMs(event) - start.at });
       }
-      lastCompleted = at(event);
+      lastCompleted = eventTimeMs(event);
     }
   }
-  const total = events.length > 1 ? at(events[events.length - 1]!) - at(events[0]!) : 0;
+  const total = events.length > 1 ? eventTimeMs(events[events.length - 1]!) - eventTimeMs(events[0]!) : 0;
   const inside = [...inActivities.values()].reduce((sum, { ms }) => sum + ms, 0);
   log(`  time of ${what}: ${total.toFixed(0)} ms from start to end; ${inside.toFixed(0)} ms in activities, ${between.toFixed(0)} ms between them, ${(total - inside - between).toFixed(0)} ms before the first and after the last`);
   for (const [type, { n, ms }] of [...inActivities].sort((a, b) => b[1].ms - a[1].ms)) log(`    ${ms.toFixed(0).padStart(5)} ms  ${n} × ${type} (${(ms / n).toFixed(1)} ms each)`);
@@ -188,7 +192,6 @@ function logTimeSplit(what: string, events: temporal.api.history.v1.IHistoryEven
 
 /** When each activity of a run was running (started → completed), by type. */
 function activityWindows(events: temporal.api.history.v1.IHistoryEvent[]): TimeWindow[] {
-  const at = (event: temporal.api.history.v1.IHistoryEvent) => Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
   const types = new Map<number, string>();
   const started = new Map<number, number>();
   const windows: TimeWindow[] = [];
@@ -196,10 +199,10 @@ function activityWindows(events: temporal.api.history.v1.IHistoryEvent[]): TimeW
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) types.set(Number(event.eventId), scheduled.activityType?.name ?? '?');
     const start = event.activityTaskStartedEventAttributes;
-    if (start) started.set(Number(start.scheduledEventId), at(event));
+    if (start) started.set(Number(start.scheduledEventId), eventTimeMs(event));
     const done = event.activityTaskCompletedEventAttributes;
     const from = done ? started.get(Number(done.scheduledEventId)) : undefined;
-    if (done && from !== undefined) windows.push({ label: types.get(Number(done.scheduledEventId)) ?? '?', from, to: at(event) });
+    if (done && from !== undefined) windows.push({ label: types.get(Number(done.scheduledEventId)) ?? '?', from, to: eventTimeMs(event) });
   }
   return windows;
 }
@@ -253,7 +256,7 @@ function logBusyByActivity(what: string, profile: Profiler.Profile, clock: Retur
 function logTimeline(what: string, events: temporal.api.history.v1.IHistoryEvent[], after: number): void {
   log(`  events after ${what} was sent:`);
   for (const event of events) {
-    const at = Number(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6 - after;
+    const at = eventTimeMs(event) - after;
     if (at < 0) continue;
     const name = (EventType[event.eventType ?? 0] ?? String(event.eventType)).replace('EVENT_TYPE_', '');
     const detail = event.markerRecordedEventAttributes?.markerName ?? event.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
@@ -901,9 +904,9 @@ async function measureTopology(
         (e) =>
           e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED &&
           !HANDLER_ACTIVITIES.has(types.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) ?? '') &&
-          Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6 >= after,
+          eventTimeMs(e) >= after,
       );
-      if (hit) return Number(hit.eventTime?.seconds) * 1000 + (hit.eventTime?.nanos ?? 0) / 1e6;
+      if (hit) return eventTimeMs(hit);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
