@@ -31,8 +31,13 @@ const ENDED = new Set(['published', 'created', 'rejected', 'failed']);
 export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns; taskQueue: string; skills: Pick<SkillService, 'getInvocation'> }) {
   const { db } = deps;
 
-  async function view(row: SkillBuildRecord) {
+  async function view(read: SkillBuildRecord) {
+    let row = read;
     const live = ENDED.has(row.status) ? undefined : await deps.runs.query(row.workflowId, skillBuildStatusQuery);
+    // The workflow writes the row before its live status moves (build-rounds `record`). A live
+    // status ahead of the row read means the row moved since: read it again, so a build shown
+    // as awaiting approval carries the dry runs recorded with that status.
+    if (live && (live.status !== row.status || live.round !== row.round)) row = (await getSkillBuild(db, row.organizationId, row.id)) ?? row;
     const [dryRuns, modelCost] = await Promise.all([
       Promise.all(
         row.dryRuns.map(async (run) => {
