@@ -4,7 +4,7 @@ import { httpMetrics } from '../metrics/http';
 import { httpTracing } from '../telemetry/http';
 import { activeTracer } from '../telemetry/spans';
 import { metricsRegistry } from '../metrics/registry';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './body-limit';
 import { requestId } from 'hono/request-id';
 import { ERP_WEBHOOK_HEADERS, type ErpWebhookHeaders } from '../issues/erp-webhook';
 import { GITHUB_WEBHOOK_HEADERS, type GitHubWebhookHeaders } from '../issues/github-webhook';
