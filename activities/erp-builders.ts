@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { proposalChecksum } from '../src/builds/proposal';
 import { type ContentTrigger, ERP_BUILD_COLLECTIONS, type ErpBuildCollection, triggerCycle } from '../src/contracts/erp-records';
 import { jsonSchemaOf } from '../src/contracts/json-schema';
-import { type ModelTier, organizationSettingsSchema } from '../src/contracts/policy';
+import { type ModelTier, settingsOf } from '../src/contracts/policy';
 import { getToolCall, putAgentMessage, storeToolResult } from '../src/db/agent-transcripts';
 import { getOrganization } from '../src/db/organizations';
 import type { ErpBuildCreated, ErpBuildProposal } from '../src/db/schema';
@@ -107,7 +107,7 @@ export function createErpBuildActivities(deps: ErpBuildDeps) {
 
   async function erpOf(organizationId: string): Promise<ErpClient> {
     const organization = await getOrganization(db, organizationId);
-    const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+    const erp = settingsOf(organization?.settings).erp;
     if (!erp.apiUrl) throw new AppError('VALIDATION_FAILED', 'no ERP API is configured for this organization (settings.erp.apiUrl)');
     return createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, organizationId);
   }

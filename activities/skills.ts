@@ -3,7 +3,7 @@ import type { AgentControls } from '../src/contracts/controls';
 import { readControls } from '../src/db/controls';
 import { toolCalls } from '../src/metrics/registry';
 import { z } from 'zod';
-import { type ModelTier, organizationSettingsSchema, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
+import { type ModelTier, settingsOf, resolvePolicy, skillRunConcurrency } from '../src/contracts/policy';
 import {
   getToolCall,
   putAgentMessage,
@@ -136,7 +136,7 @@ export function createSkillActivities(deps: SkillDeps) {
       const organization = await getOrganization(db, organizationId);
       if (!organization) throw toActivityFailure(new AppError('NOT_FOUND', `organization ${organizationId} not found`));
       const policy = resolvePolicy(organization.tier, organization.settings);
-      const timers = organizationSettingsSchema.parse(organization.settings ?? {}).timers;
+      const timers = settingsOf(organization.settings).timers;
       const budgetUsd = request.budgetUsd ?? policy.budgetUsd;
       const row = invocationRowOf(request, request.workflowId);
       let version: string | null = request.version ?? null;
@@ -192,7 +192,7 @@ export function createSkillActivities(deps: SkillDeps) {
         'user',
         `Run the skill "${compiled.title}" (triggered by ${request.triggeredBy}).${entity}\n\nInput:\n${JSON.stringify(input.data, null, 2)}\n\nWhen done, call ${SUBMIT_OUTPUT}.`,
       );
-      const settings = organizationSettingsSchema.parse(organization.settings ?? {});
+      const settings = settingsOf(organization.settings);
       const erpSettings = settings.erp;
       return {
         ok: true,
@@ -298,7 +298,7 @@ export function createSkillActivities(deps: SkillDeps) {
       if (call.output !== null) return { isError: call.isError === 1, refused: false, summary: truncate(call.output, 200), executed: false };
       const context = await runContext(input);
       const organization = await getOrganization(db, input.organizationId);
-      const erpSettings = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+      const erpSettings = settingsOf(organization?.settings).erp;
       const erp = erpSettings.apiUrl ? createErpClient({ apiUrl: erpSettings.apiUrl, serviceKey: erpSettings.serviceKey }, input.organizationId) : undefined;
       let output: string;
       let isError = false;
@@ -386,7 +386,7 @@ export function createSkillActivities(deps: SkillDeps) {
      */
     async syncInvocationToErp(input: { organizationId: string; invocationId: string }): Promise<{ status: 'synced' | 'skipped' | 'refused'; detail?: string }> {
       const [invocation, organization] = await Promise.all([getInvocation(db, input.organizationId, input.invocationId), getOrganization(db, input.organizationId)]);
-      const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+      const erp = settingsOf(organization?.settings).erp;
       if (!invocation || !erp.apiUrl) return { status: 'skipped' };
       try {
         await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, input.organizationId).request({

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { CodeHost } from '../src/codehost/code-host';
 import { createGitHubCodeHost } from '../src/codehost/github';
 import { createLocalCodeHost } from '../src/codehost/local';
-import { type OrganizationSettings, organizationSettingsSchema, type RepositorySettings, type SandboxSettings } from '../src/contracts/policy';
+import { type OrganizationSettings, settingsOf, type RepositorySettings, type SandboxSettings } from '../src/contracts/policy';
 import { latestArtifact, saveArtifact } from '../src/db/artifacts';
 import type { Database } from '../src/db/client';
 import { getIssue, type IssueRecord } from '../src/db/issues';
@@ -106,7 +106,7 @@ export async function organizationSettings(db: Database, organizationId: string)
   const cached = settingsCache.get(organizationId);
   if (cached && cached.until > Date.now()) return cached.settings;
   const organization = await getOrganization(db, organizationId);
-  const settings = organizationSettingsSchema.parse(organization?.settings ?? {});
+  const settings = settingsOf(organization?.settings);
   settingsCache.set(organizationId, { settings, until: Date.now() + SETTINGS_TTL_MS });
   return settings;
 }

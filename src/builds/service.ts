@@ -5,7 +5,7 @@ import { proposalChecksum } from './proposal';
 import { buildModelCost, getSkillBuild, insertSkillBuild, type NewSkillBuild, type SkillBuildRecord } from '../db/skill-builds';
 import { getOrganization } from '../db/organizations';
 import { getPersona, getSkill } from '../db/skills';
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import { AppError } from '../errors';
 import type { SkillService } from '../skills/service';
 import type { WorkflowRuns } from '../temporal/runs';
@@ -139,7 +139,7 @@ export function createSkillBuildService(deps: { db: Database; runs: WorkflowRuns
     /** A Form Generator (`form`) or Workflow Designer (`workflow`) build: it needs the organization's ERP. */
     async startErp(organizationId: string, kind: 'form' | 'workflow', body: StartErpBuild, requestedBy: { person: string; keyId?: string }) {
       const organization = await getOrganization(db, organizationId);
-      if (!organizationSettingsSchema.parse(organization?.settings ?? {}).erp.apiUrl) {
+      if (!settingsOf(organization?.settings).erp.apiUrl) {
         throw new AppError('VALIDATION_FAILED', `the ${BUILDER_NAMES[kind]} works through the ERP's API: set settings.erp.apiUrl (and serviceKey) first`, { details: [{ path: 'settings.erp.apiUrl', message: 'not set' }] });
       }
       return launch(

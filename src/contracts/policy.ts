@@ -216,6 +216,34 @@ export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 /** Settings as stored and written (defaults not yet applied). */
 export type OrganizationSettingsInput = z.input<typeof organizationSettingsSchema>;
 
+const parsedSettings = new WeakMap<object, OrganizationSettings>();
+let defaultSettings: OrganizationSettings | undefined;
+
+/**
+ * An organization's stored settings, parsed with their defaults. Parsed once per settings
+ * object: the organizations the API and the workers hold come from caches, and a submission
+ * reads its settings four times (limits, caps, budget, policy) — 12–34 µs a parse with real
+ * settings. The result is shared, so it is frozen. Invalid settings throw, as a parse does.
+ */
+export function settingsOf(settings: unknown): OrganizationSettings {
+  if (settings === null || settings === undefined) return (defaultSettings ??= deepFreeze(organizationSettingsSchema.parse({})));
+  if (typeof settings !== 'object') return organizationSettingsSchema.parse(settings);
+  let parsed = parsedSettings.get(settings);
+  if (!parsed) {
+    parsed = deepFreeze(organizationSettingsSchema.parse(settings));
+    parsedSettings.set(settings, parsed);
+  }
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** The resolved policy one workflow run works with. JSON-native. */
 export interface IssuePolicy {
   budgetUsd: number;
@@ -270,7 +298,7 @@ export function organizationConcurrency(plan: 'free' | 'pro' | 'enterprise', con
 
 /** Skill runs one organization may have running at once (the same rule as pipelines). */
 export function skillRunConcurrency(plan: 'free' | 'pro' | 'enterprise', settings: unknown, globalLimit: number): { organizationLimit: number; globalLimit: number } {
-  const configured = organizationSettingsSchema.parse(settings ?? {}).limits.maxConcurrentSkillRuns;
+  const configured = settingsOf(settings).limits.maxConcurrentSkillRuns;
   return { organizationLimit: organizationConcurrency(plan, configured, globalLimit), globalLimit };
 }
 
@@ -285,7 +313,7 @@ export function resolvePolicy(
   settings: unknown,
   overrides: { budgetUsd?: number; globalConcurrency?: number; workspacePool?: WorkspacePoolPolicy } = {},
 ): IssuePolicy {
-  const parsed = organizationSettingsSchema.parse(settings ?? {});
+  const parsed = settingsOf(settings);
   return {
     budgetUsd: overrides.budgetUsd ?? parsed.budgetUsd,
     planApproval: parsed.planApproval,
@@ -317,7 +345,7 @@ const ISSUES_PER_DAY_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { 
 
 /** How many issues an organization may submit per sliding hour and per sliding day. */
 export function submissionLimits(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { perHour: number; perDay: number } {
-  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  const limits = settingsOf(settings).limits;
   return { perHour: limits.issuesPerHour, perDay: limits.issuesPerDay ?? ISSUES_PER_DAY_BY_PLAN[plan] };
 }
 
@@ -330,14 +358,14 @@ const SCHEDULES_BY_PLAN: Record<'free' | 'pro' | 'enterprise', number> = { free:
 
 /** How many skill runs an organization may start (API and ERP events) per sliding hour and day. */
 export function skillRunLimits(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { perHour: number; perDay: number } {
-  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  const limits = settingsOf(settings).limits;
   const byPlan = SKILL_RUNS_BY_PLAN[plan];
   return { perHour: limits.skillRunsPerHour ?? byPlan.perHour, perDay: limits.skillRunsPerDay ?? byPlan.perDay };
 }
 
 /** How many skill schedules an organization may have. */
 export function scheduleLimit(plan: 'free' | 'pro' | 'enterprise', settings: unknown): number {
-  return organizationSettingsSchema.parse(settings ?? {}).limits.maxSchedules ?? SCHEDULES_BY_PLAN[plan];
+  return settingsOf(settings).limits.maxSchedules ?? SCHEDULES_BY_PLAN[plan];
 }
 
 const SPEND_CAPS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', { daily: number; monthly: number }> = {
@@ -348,7 +376,7 @@ const SPEND_CAPS_BY_PLAN: Record<'free' | 'pro' | 'enterprise', { daily: number;
 
 /** An organization's model spend caps per UTC day and month. */
 export function spendCaps(plan: 'free' | 'pro' | 'enterprise', settings: unknown): { daily: number; monthly: number } {
-  const limits = organizationSettingsSchema.parse(settings ?? {}).limits;
+  const limits = settingsOf(settings).limits;
   const byPlan = SPEND_CAPS_BY_PLAN[plan];
   return { daily: limits.dailySpendUsd ?? byPlan.daily, monthly: limits.monthlySpendUsd ?? byPlan.monthly };
 }

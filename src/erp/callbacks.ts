@@ -1,4 +1,4 @@
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import { type IssueStatus, toErpIssueStatus } from '../contracts/issue';
 import type { Database } from '../db/client';
 import { getIssue } from '../db/issues';
@@ -36,7 +36,7 @@ export interface StatusCallbackInput {
 /** POSTs one signed event to the callback URL and records the attempt (src/outbound/send.ts). */
 export async function deliverCallback(db: Database, input: StatusCallbackInput, attempt: Attempt, policy: OutboundPolicy): Promise<DeliveryResult> {
   const organization = await getOrganization(db, input.organizationId);
-  const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+  const erp = settingsOf(organization?.settings).erp;
   if (!erp.callbackUrl) return { outcome: 'skipped' };
   const body = JSON.stringify(await eventBody(db, input, attempt.occurredAt ?? new Date().toISOString()));
   return sendAndRecord(

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { createIssueRequestSchema, issuePrioritySchema, issueSourceSchema } from '../contracts/issue';
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import type { Database } from '../db/client';
 import { appendLog } from '../db/logs';
 import { getOrganization, type Organization } from '../db/organizations';
@@ -56,7 +56,7 @@ export function createErpWebhookHandler(deps: { db: Database; runs: WorkflowRuns
   /** Refuses anything not signed by the organization's secret, with one message for all causes. */
   async function authenticate(headers: ErpWebhookHeaders, rawBody: string): Promise<Organization> {
     const organization = headers.organizationId ? await getOrganization(db, headers.organizationId) : undefined;
-    const secret = organization ? organizationSettingsSchema.parse(organization.settings).erp.webhookSecret : undefined;
+    const secret = organization ? settingsOf(organization.settings).erp.webhookSecret : undefined;
     const result = secret ? verify({ secret, body: rawBody, signature: headers.signature, timestamp: headers.timestamp, deliveryId: headers.deliveryId }) : { ok: false as const, reason: 'unknown organization or no secret' };
     if (!result.ok || !organization) throw new AppError('UNAUTHORIZED', 'invalid webhook signature');
     return organization;

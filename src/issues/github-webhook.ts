@@ -8,7 +8,7 @@ import { organizations, webhookDeliveries } from '../db/schema';
 import { AppError, errorMessage } from '../errors';
 import { notAReviewer } from '../identity/acting';
 import { audited } from '../identity/audit';
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import type { IssueService } from './service';
 
 /**
@@ -59,7 +59,7 @@ export function createGitHubWebhookHandler(deps: { db: Database; issues: IssueSe
     const owner = payload.repository?.owner?.login;
     const repo = payload.repository?.name;
     const organization = owner && repo ? await organizationFor(owner, repo) : undefined;
-    const github = organization ? organizationSettingsSchema.parse(organization.settings).repository.github : undefined;
+    const github = organization ? settingsOf(organization.settings).repository.github : undefined;
     const { Webhooks } = await import('@octokit/webhooks');
     const verified =
       github?.webhookSecret && headers.signature

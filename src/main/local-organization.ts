@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/client';
 import { eq } from 'drizzle-orm';
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import { createOrganization, findPrincipalByApiKey, getOrganization, issueApiKey } from '../db/organizations';
 import { organizations } from '../db/schema';
 import type { FakeErp } from '../fakes/fake-erp';
@@ -44,7 +44,7 @@ export async function ensureDevApiKey(db: Database, keyFile: string, keyName: st
 export async function connectDevErp(db: Database, erp: FakeErp): Promise<boolean> {
   const organization = await getOrganization(db, DEV_ORGANIZATION_ID);
   const settings = (organization?.settings ?? {}) as Record<string, unknown>;
-  const current = organizationSettingsSchema.parse(settings).erp;
+  const current = settingsOf(settings).erp;
   // Replaced only when unset or an earlier run's fake (a loopback URL with the fake's key): a real local ERP is kept.
   if (current.apiUrl && !(current.apiUrl.startsWith('http://127.0.0.1:') && current.serviceKey === erp.serviceKey)) return false;
   const erpSettings = { ...((settings['erp'] as Record<string, unknown> | undefined) ?? {}), apiUrl: erp.apiUrl, serviceKey: erp.serviceKey };

@@ -1,5 +1,5 @@
 import { type NotificationChannel, type NotificationKind, NOTIFICATION_KINDS, channelsFor, notificationEvent } from '../contracts/notifications';
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import type { Database } from '../db/client';
 import { getIssue } from '../db/issues';
 import { getOrganization } from '../db/organizations';
@@ -34,7 +34,7 @@ export function notificationDeliveryId(notificationId: string, channel: Notifica
 /** The organization's channels that take `kind` now (what the issue workflow hands a delivery). */
 export async function channelsTaking(db: Database, organizationId: string, kind: NotificationKind): Promise<NotificationChannel[]> {
   const organization = await getOrganization(db, organizationId);
-  return channelsFor(organizationSettingsSchema.parse(organization?.settings ?? {}).notifications, kind);
+  return channelsFor(settingsOf(organization?.settings).notifications, kind);
 }
 
 export async function deliverNotification(
@@ -47,7 +47,7 @@ export async function deliverNotification(
   if (!row || !(NOTIFICATION_KINDS as readonly string[]).includes(row.kind)) return { outcome: 'skipped' };
   const kind = row.kind as NotificationKind;
   const organization = await getOrganization(db, input.organizationId);
-  const settings = organizationSettingsSchema.parse(organization?.settings ?? {}).notifications;
+  const settings = settingsOf(organization?.settings).notifications;
   // The channel as set now: removed since, or no longer taking this kind, it gets nothing.
   if (!channelsFor(settings, kind).includes(input.channel)) return { outcome: 'skipped' };
   const issue = await getIssue(db, input.organizationId, row.issueId);

@@ -1,4 +1,4 @@
-import { organizationSettingsSchema } from '../contracts/policy';
+import { settingsOf } from '../contracts/policy';
 import type { Database } from '../db/client';
 import { getOrganization } from '../db/organizations';
 import { getSkill, listSkillVersions, publishSkillVersion, type SkillRecord, type SkillVersionRecord } from '../db/skills';
@@ -74,7 +74,7 @@ export async function publishSkill(
 /** Upserts the ERP's AgentSkill; `change` names this change, so an ERP-side retry applies it once. */
 export async function syncSkillToErp(db: Database, organizationId: string, compiled: CompiledSkill, enabled: boolean, change: string): Promise<ErpSyncResult> {
   const organization = await getOrganization(db, organizationId);
-  const erp = organizationSettingsSchema.parse(organization?.settings ?? {}).erp;
+  const erp = settingsOf(organization?.settings).erp;
   if (!erp.apiUrl) return { status: 'skipped', detail: 'settings.erp.apiUrl is not set' };
   try {
     await createErpClient({ apiUrl: erp.apiUrl, serviceKey: erp.serviceKey }, organizationId).request({

@@ -1,6 +1,6 @@
 import { createIssueRequestSchema, ISSUE_STATUSES, toErpIssueStatus } from '../../src/contracts/issue';
 import { issueWorkflowId } from '../../workflows/definitions';
-import { resolvePolicy, submissionLimits } from '../../src/contracts/policy';
+import { resolvePolicy, settingsOf, submissionLimits } from '../../src/contracts/policy';
 
 describe('createIssueRequestSchema', () => {
   const erpBody = {
@@ -76,5 +76,30 @@ describe('resolvePolicy', () => {
 
   it('refuses timers that do not escalate in order', () => {
     expect(() => resolvePolicy('pro', { timers: { reminderSeconds: 100, escalationSeconds: 50, expirySeconds: 200 } })).toThrow(/reminderSeconds ≤ escalationSeconds/);
+  });
+});
+
+describe('settingsOf', () => {
+  it('parses a settings object once, with its defaults, and shares the result frozen', () => {
+    const stored = { finalApproval: 'never', limits: { issuesPerHour: 7 } };
+    const parsed = settingsOf(stored);
+    expect(parsed.finalApproval).toBe('never');
+    expect(parsed.limits.issuesPerHour).toBe(7);
+    expect(parsed.budgetUsd).toBe(5); // a default filled in
+    expect(settingsOf(stored)).toBe(parsed);
+    expect(Object.isFrozen(parsed) && Object.isFrozen(parsed.limits)).toBe(true);
+    expect(() => {
+      (parsed.limits as { issuesPerHour: number }).issuesPerHour = 1;
+    }).toThrow(TypeError);
+    // Another object with the same content is parsed on its own; none at all is the defaults.
+    expect(settingsOf({ ...stored })).not.toBe(parsed);
+    expect(settingsOf(undefined)).toBe(settingsOf(null));
+    expect(submissionLimits('pro', stored).perHour).toBe(7);
+  });
+
+  it('throws on invalid settings, every time', () => {
+    const invalid = { finalApproval: 'sometimes' };
+    expect(() => settingsOf(invalid)).toThrow();
+    expect(() => settingsOf(invalid)).toThrow();
   });
 });
