@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, isNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, notInArray, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type AgentControls, applyChange, type ControlsChange, effectiveControls, NO_CONTROLS } from '../contracts/controls';
 import { TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import type { Database } from './client';
@@ -30,7 +30,7 @@ const plain = ({ paused, disabledStages, reason }: AgentControls): AgentControls
  * The installation's and the organization's rows as one JSON value, for statements that read
  * the controls along with other things (the submission snapshot); `effectiveFromRows` reads it.
  */
-export function controlsRowsOf(organizationId: string): SQL<unknown> {
+export function controlsRowsOf(organizationId: string | Placeholder): SQL<unknown> {
   return sql`(select coalesce(json_agg(json_build_object('organizationId', c.organization_id, 'paused', c.paused, 'disabledStages', c.disabled_stages, 'reason', c.reason)), '[]'::json)
     from ${agentControls} c where c.organization_id is null or c.organization_id = ${organizationId})`;
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, lt, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { type IssueStatus, type ListIssuesQuery, type Stage, TERMINAL_ISSUE_STATUSES } from '../contracts/issue';
 import { type Page, pageOf } from '../contracts/pages';
 import type { Database } from './client';
@@ -9,6 +9,7 @@ import { modelSpendSince } from './llm-calls';
 import type { AgentControls } from '../contracts/controls';
 import { controlsRowsOf, effectiveFromRows } from './controls';
 import { issueLogs, issues, type LogLevel } from './schema';
+import { compiledStatement } from './compiled';
 
 export type IssueRecord = typeof issues.$inferSelect;
 export type NewIssue = Omit<typeof issues.$inferInsert, 'id' | 'status' | 'createdAt' | 'updatedAt'>;
@@ -190,33 +191,27 @@ export async function submitIssue(
   guard: SubmissionGuard,
 ): Promise<SubmissionSnapshot & { inserted: IssueRecord | undefined }> {
   const { organizationId } = issue;
-  const submitted = { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt };
-  const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId));
-  const existing = key
-    ? sql`(select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${key.source} and i.external_id = ${key.externalId})`
-    : sql`null::json`;
-  const within = (value: SQL, limit: number | null, comparison: '<' | '<=') => (limit === null ? sql`true` : sql`${value} ${sql.raw(comparison)} ${limit}::float8`);
-  const result = await db.execute(sql`
-    with w as (${windows}),
-    snapshot as (
-      select ${existing} as existing, w.hour, w.day, w.hour_oldest, w.day_oldest,
-        ${modelSpendSince(organizationId, 'day')} as today,
-        ${modelSpendSince(organizationId, 'month')} as month,
-        ${controlsRowsOf(organizationId)} as controls
-      from w
-    ),
-    inserted as (
-      insert into ${issues} (organization_id, source, external_id, type, priority, title, description, module, context, budget_usd, workflow_id, created_by_key_id)
-      select ${organizationId}, ${issue.source}, ${issue.externalId}, ${issue.type}, ${issue.priority}, ${issue.title}, ${issue.description ?? ''}, ${issue.module ?? null},
-        ${JSON.stringify(issue.context ?? {})}::jsonb, ${issue.budgetUsd ?? null}::numeric, ${issue.workflowId}, ${issue.createdByKeyId ?? null}::uuid
-      from snapshot
-      where snapshot.existing is null and ${guard.allowed}
-        and ${within(sql`snapshot.hour + 1`, guard.perHour, '<=')} and ${within(sql`snapshot.day + 1`, guard.perDay, '<=')}
-        and ${within(sql`snapshot.today::float8`, guard.dailySpendUsd, '<')} and ${within(sql`snapshot.month::float8`, guard.monthlySpendUsd, '<')}
-      on conflict do nothing
-      returning *
-    )
-    select snapshot.*, (select row_to_json(inserted) from inserted) as inserted from snapshot`);
+  const result = await submissionStatement(db, {
+    organizationId,
+    keySource: key?.source ?? null,
+    keyExternalId: key?.externalId ?? null,
+    source: issue.source,
+    externalId: issue.externalId,
+    type: issue.type,
+    priority: issue.priority,
+    title: issue.title,
+    description: issue.description ?? '',
+    module: issue.module ?? null,
+    context: JSON.stringify(issue.context ?? {}),
+    budgetUsd: issue.budgetUsd ?? null,
+    workflowId: issue.workflowId,
+    createdByKeyId: issue.createdByKeyId ?? null,
+    allowed: guard.allowed,
+    perHour: guard.perHour,
+    perDay: guard.perDay,
+    dailySpendUsd: guard.dailySpendUsd,
+    monthlySpendUsd: guard.monthlySpendUsd,
+  });
   const [row] = executedRows(result) as Array<{ existing: unknown; hour: number; day: number; hour_oldest: string | null; day_oldest: string | null; today: string; month: string; controls: unknown; inserted: unknown }>;
   const asIssue = (json: unknown) => (json ? rowFromJson(issues, decodedJson(json) as Record<string, unknown>) : undefined);
   return {
@@ -227,6 +222,59 @@ export async function submitIssue(
     controls: effectiveFromRows(organizationId, row?.controls),
   };
 }
+
+/**
+ * `submitIssue`'s statement, compiled once (compiled.ts): one shape for every submission — no
+ * business key is a null key that matches nothing, no limit a null limit that passes.
+ */
+const submissionStatement = compiledStatement<{
+  organizationId: string;
+  keySource: string | null;
+  keyExternalId: string | null;
+  source: string;
+  externalId: string;
+  type: string;
+  priority: string;
+  title: string;
+  description: string;
+  module: string | null;
+  context: string;
+  budgetUsd: string | null;
+  workflowId: string;
+  createdByKeyId: string | null;
+  allowed: boolean;
+  perHour: number | null;
+  perDay: number | null;
+  dailySpendUsd: number | null;
+  monthlySpendUsd: number | null;
+}>((value, db) => {
+  const organizationId = value('organizationId');
+  const submitted = { table: issues, organizationId: issues.organizationId, createdAt: issues.createdAt };
+  const windows = db.select(windowAggregates(issues.createdAt)).from(issues).where(inLastDay(submitted, organizationId));
+  const within = (figure: SQL, limit: Placeholder, comparison: '<' | '<=') => sql`(${limit}::float8 is null or ${figure} ${sql.raw(comparison)} ${limit}::float8)`;
+  return sql`
+    with w as (${windows}),
+    snapshot as (
+      select (select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.source = ${value('keySource')}::text and i.external_id = ${value('keyExternalId')}::text) as existing,
+        w.hour, w.day, w.hour_oldest, w.day_oldest,
+        ${modelSpendSince(organizationId, 'day')} as today,
+        ${modelSpendSince(organizationId, 'month')} as month,
+        ${controlsRowsOf(organizationId)} as controls
+      from w
+    ),
+    inserted as (
+      insert into ${issues} (organization_id, source, external_id, type, priority, title, description, module, context, budget_usd, workflow_id, created_by_key_id)
+      select ${organizationId}, ${value('source')}, ${value('externalId')}, ${value('type')}, ${value('priority')}, ${value('title')}, ${value('description')}, ${value('module')},
+        ${value('context')}::jsonb, ${value('budgetUsd')}::numeric, ${value('workflowId')}, ${value('createdByKeyId')}::uuid
+      from snapshot
+      where snapshot.existing is null and ${value('allowed')}::boolean
+        and ${within(sql`snapshot.hour + 1`, value('perHour'), '<=')} and ${within(sql`snapshot.day + 1`, value('perDay'), '<=')}
+        and ${within(sql`snapshot.today::float8`, value('dailySpendUsd'), '<')} and ${within(sql`snapshot.month::float8`, value('monthlySpendUsd'), '<')}
+      on conflict do nothing
+      returning *
+    )
+    select snapshot.*, (select row_to_json(inserted) from inserted) as inserted from snapshot`;
+});
 
 /**
  * Recovery sweep: issues still queued `seconds` after submission whose workflow is not known

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type Placeholder, sql } from 'drizzle-orm';
 import type { LlmUsage } from '../llm/client';
 import type { Database } from './client';
 import { llmCalls, organizations } from './schema';
@@ -132,7 +132,7 @@ export async function costOfLoopTurn(db: Database, ref: { organizationId: string
  * subquery to select). Qualified by hand: inside select fields drizzle writes bare column
  * names, and a bare "id" in the subquery would be llm_calls.id.
  */
-export function modelSpendSince(organizationId: string, start: 'day' | 'month') {
+export function modelSpendSince(organizationId: string | Placeholder, start: 'day' | 'month') {
   return sql<string>`(select coalesce(sum(l.cost_usd), 0)::text from llm_calls l where l.organization_id = ${organizationId} and l.created_at >= date_trunc(${start}, now() at time zone 'UTC') at time zone 'UTC')`;
 }
 

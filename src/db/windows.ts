@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type Placeholder, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from './client';
 
@@ -25,7 +25,7 @@ export interface Windows {
 }
 
 /** The rows one organization created in the last day: what the windows are counted over. */
-export const inLastDay = (rows: CountedRows, organizationId: string) => and(eq(rows.organizationId, organizationId), sql`${rows.createdAt} > now() - interval '1 day'`);
+export const inLastDay = (rows: CountedRows, organizationId: string | Placeholder) => and(eq(rows.organizationId, organizationId), sql`${rows.createdAt} > now() - interval '1 day'`);
 
 /** The aggregates the windows are made of, over rows already limited to the last day. */
 export function windowAggregates(createdAt: PgColumn) {

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { loadLoopTranscript, putAgentMessage, registerToolCalls, storeToolResult } from '../../src/db/agent-transcripts';
 import { artifactWrite, listArtifacts, saveArtifact } from '../../src/db/artifacts';
 import { type DatabaseHandle, migrateDatabase, openDatabase } from '../../src/db/client';
-import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome } from '../../src/db/issues';
+import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome, submitIssue } from '../../src/db/issues';
 import { issueCostTotals, recordLlmCall } from '../../src/db/llm-calls';
 import { appendLog, listLogs, logWrite } from '../../src/db/logs';
 import { createQuestion } from '../../src/db/people';
@@ -62,6 +62,33 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => insertIssueIfAbsent(handle.db, issue)));
     expect(new Set(results.map((result) => result.issue.id)).size).toBe(1);
     expect(results.filter((result) => result.created)).toHaveLength(1);
+  });
+
+  it('submits in one compiled statement: inserts within the guard, answers a repeat with the first, refuses past a limit', async () => {
+    const org = (await createOrganization(handle.db, { id: uniqueId('org'), name: 'Submitter', tier: 'pro' })).id;
+    const open = { perHour: null, perDay: null, dailySpendUsd: null, monthlySpendUsd: null, allowed: true };
+    const first = newTestIssue(org, { budgetUsd: '2.5000', context: { module: 'billing', nested: { a: [1, 2] } } });
+    const key = { source: first.source, externalId: first.externalId };
+    const made = await submitIssue(handle.db, first, key, open);
+    expect(made.existing).toBeUndefined();
+    expect(made.inserted).toMatchObject({ organizationId: org, externalId: first.externalId, context: { nested: { a: [1, 2] } }, status: 'queued' });
+    expect(Number(made.inserted?.budgetUsd)).toBe(2.5);
+    expect(made.windows).toMatchObject({ hour: { count: 0 }, day: { count: 0 } });
+    expect(made.spent).toEqual({ today: 0, month: 0 });
+    // The same business key again: the first, nothing inserted.
+    const repeat = await submitIssue(handle.db, first, key, open);
+    expect(repeat.inserted).toBeUndefined();
+    expect(repeat.existing?.id).toBe(made.inserted?.id);
+    // No business key (an Idempotency-Key-less API submission): a new row each time.
+    const unkeyed = await submitIssue(handle.db, newTestIssue(org), undefined, open);
+    expect(unkeyed.inserted).toBeDefined();
+    expect(unkeyed.windows.hour.count).toBe(1);
+    // Two issues this hour: a limit of two refuses the third, a refused guard refuses any.
+    expect((await submitIssue(handle.db, newTestIssue(org), undefined, { ...open, perHour: 2 })).inserted).toBeUndefined();
+    expect((await submitIssue(handle.db, newTestIssue(org), undefined, { ...open, perDay: 3 })).inserted).toBeDefined();
+    expect((await submitIssue(handle.db, newTestIssue(org), undefined, { ...open, allowed: false })).inserted).toBeUndefined();
+    expect((await submitIssue(handle.db, newTestIssue(org), undefined, { ...open, dailySpendUsd: 0 })).inserted).toBeUndefined();
+    expect((await listIssues(handle.db, org, { limit: 100, offset: 0 })).total).toBe(3);
   });
 
   it('scopes reads to the organization', async () => {
