@@ -633,7 +633,7 @@ async function measureTopology(
    * running then; the profile and the activities' windows are saved for a closer look.
    */
   async function profileRunsByActivity(what: string, name: string, start: () => Promise<WorkflowHandle>) {
-    const runs = QUICK ? 3 : 5;
+    const runs = Number(process.env.BENCH_PROFILE_RUNS ?? (QUICK ? 3 : 5));
     const clock = clockPair();
     const stop = await startMainThreadProfile();
     const windows: TimeWindow[] = [];

@@ -9,7 +9,7 @@ const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * first, which under @hono/node-server turns the lazy request into a whole fetch `Request`
  * (an AbortController, a web stream over the socket) and sends every later read of the body
  * down that stream instead of the server's direct read: with the settings parse, a third of an
- * issue submission's CPU in the API (tmp measurements in the commit).
+ * issue submission's CPU in the API (measured as its commit says).
  *
  * A request that declares its length (and no transfer coding) is judged by that length, as
  * Hono's own does: Node's HTTP parser never delivers more body than `Content-Length` says.
