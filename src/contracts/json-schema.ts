@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from '../deep-freeze';
 
 /**
  * JSON Schema for a zod schema, without the `$schema` header: what tool definitions (the
@@ -16,11 +17,3 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output
 }
 
 const converted = { input: new WeakMap<z.ZodType, Record<string, unknown>>(), output: new WeakMap<z.ZodType, Record<string, unknown>>() };
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from '../deep-freeze';
 import { parseAllowedHost } from '../sandbox/egress-proxy';
 import { ROLES } from '../identity/scopes';
 import { notificationSettingsSchema } from './notifications';
@@ -234,14 +235,6 @@ export function settingsOf(settings: unknown): OrganizationSettings {
     parsedSettings.set(settings, parsed);
   }
   return parsed;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** The resolved policy one workflow run works with. JSON-native. */
