@@ -370,7 +370,18 @@ async function runScenario(
 /** Once every issue has ended: the old build drains, its workers stop, and it is retired. */
 async function retireOldBuild(topology: Topology, temporalClient: Client): Promise<boolean> {
   try {
-    await until(`${OLD_BUILD} to drain`, 120_000, async () => (await describeDeployment(temporalClient, DEPLOYMENT))?.versions.find((v) => v.buildId === OLD_BUILD)?.status === 'drained');
+    // Two waits, so a failure says which side is slow: our runs still open on the old build
+    // (a defect of ours), or the server's own drainage status lagging behind visibility (its
+    // refresh backs off after the cluster and its database were down; not ours).
+    try {
+      await until(`the runs pinned to ${OLD_BUILD} to end`, 120_000, async () => (await openPinnedRuns(temporalClient, DEPLOYMENT, OLD_BUILD)) === 0);
+    } catch (error) {
+      const open = await pinnedRunsOf(temporalClient, OLD_BUILD);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; still open: ${open.join(', ') || 'none listed'}`, { cause: error });
+    }
+    const drainedBy = Date.now();
+    await until(`the server to read ${OLD_BUILD} as drained`, 300_000, async () => (await describeDeployment(temporalClient, DEPLOYMENT))?.versions.find((v) => v.buildId === OLD_BUILD)?.status === 'drained');
+    log(`${OLD_BUILD}: no pinned run open; the server read it as drained ${((Date.now() - drainedBy) / 1000).toFixed(0)} s later`);
     for (const name of topology.workerNames) await topology.supervisor.stop(name);
     await until(`${OLD_BUILD} to be retired`, 120_000, async () => {
       try {
@@ -387,6 +398,14 @@ async function retireOldBuild(topology: Topology, temporalClient: Client): Promi
     log(`retiring ${OLD_BUILD} failed: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
+}
+
+/** `workflowId (type)` of every run still open and pinned to `buildId`, for a failure message. */
+async function pinnedRunsOf(client: Client, buildId: string): Promise<string[]> {
+  const query = `TemporalWorkerDeploymentVersion = '${DEPLOYMENT}:${buildId}' AND TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'`;
+  const runs: string[] = [];
+  for await (const run of client.workflow.list({ query })) runs.push(`${run.workflowId} (${run.type})`);
+  return runs;
 }
 
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
