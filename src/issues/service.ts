@@ -72,6 +72,18 @@ export interface SubmitResult {
 }
 
 
+/** Issues whose workflow id an API process keeps (`workflowOfIssue`): ~1 MB. */
+const KNOWN_WORKFLOWS = 10_000;
+
+/** A promise's outcome as a value, so two can run at once and both be looked at. */
+async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /** A limit as the submission's guard takes it: none (null) rather than Infinity. */
 const finite = (limit: number | undefined) => (limit === undefined || !Number.isFinite(limit) ? null : limit);
 
@@ -151,18 +163,57 @@ export function createIssueService(deps: IssueServiceDeps) {
     return position?.state === 'waiting' ? position.position : null;
   }
 
-  async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
+  /**
+   * Issue → its workflow id, per organization, from the rows this process read or stored. An
+   * issue's workflow id is fixed when it is stored, so a person's action can go to the workflow
+   * while the row is read rather than after (`sendUpdate`; issue 13, the approval → next step
+   * path). Only a row read for an organization puts an entry under that organization's key.
+   * Bounded, the oldest out first; a miss reads the row first.
+   */
+  const workflowOfIssue = new Map<string, string>();
+  const issueKey = (organizationId: string, issueId: string) => `${organizationId}/${issueId}`;
+  function remember(row: IssueRecord): IssueRecord {
+    const key = issueKey(row.organizationId, row.id);
+    if (!workflowOfIssue.has(key)) {
+      if (workflowOfIssue.size >= KNOWN_WORKFLOWS) workflowOfIssue.delete(workflowOfIssue.keys().next().value as string);
+      workflowOfIssue.set(key, row.workflowId);
+    }
+    return row;
+  }
+
+  async function readIssue(organizationId: string, issueId: string): Promise<IssueRecord | undefined> {
     const row = await getIssue(deps.db, organizationId, issueId);
+    return row && remember(row);
+  }
+
+  async function requireIssue(organizationId: string, issueId: string): Promise<IssueRecord> {
+    const row = await readIssue(organizationId, issueId);
     if (!row) throw new AppError('NOT_FOUND', `Issue ${issueId} not found`);
     return row;
   }
 
-  /** Runs a workflow update; a refusal becomes a 403 (who) or 409 (state). */
+  const ended = (row: IssueRecord) => new AppError('CONFLICT', `the issue has already ended (${row.status})`);
+
+  /**
+   * Runs a workflow update; a refusal becomes a 403 (who) or 409 (state). The row's refusals
+   * come first, as if it had been read before sending: an issue that is not there is a 404, one
+   * that has ended a 409 naming its status (the workflow takes no update then either).
+   */
   async function sendUpdate<Arg>(organizationId: string, issueId: string, update: UpdateDefinition<IssueProgress, [Arg]>, arg: Arg): Promise<IssueView> {
-    const row = await requireIssue(organizationId, issueId);
-    if (isTerminal(row.status)) throw new AppError('CONFLICT', `the issue has already ended (${row.status})`);
-    const live = await deps.runs.update(row.workflowId, update, arg, 'the issue has already ended');
-    return toView({ ...row, status: live.status }, live);
+    const known = workflowOfIssue.get(issueKey(organizationId, issueId));
+    if (known === undefined) {
+      const row = await requireIssue(organizationId, issueId);
+      if (isTerminal(row.status)) throw ended(row);
+      const live = await deps.runs.update(row.workflowId, update, arg, 'the issue has already ended');
+      return toView({ ...row, status: live.status }, live);
+    }
+    const [read, sent] = await Promise.all([settle(readIssue(organizationId, issueId)), settle(deps.runs.update(known, update, arg, 'the issue has already ended'))]);
+    // The update landed but the row could not be read: once more, for the answer.
+    const row = read.ok || !sent.ok ? read : await settle(readIssue(organizationId, issueId));
+    if (!row.ok) throw row.error;
+    if (!row.value) throw new AppError('NOT_FOUND', `Issue ${issueId} not found`);
+    if (!sent.ok) throw isTerminal(row.value.status) ? ended(row.value) : sent.error;
+    return toView({ ...row.value, status: sent.value.status }, sent.value);
   }
 
   /** The running workflow's progress; undefined when it has ended or does not answer in time (Postgres has the rest). */
@@ -173,7 +224,7 @@ export function createIssueService(deps: IssueServiceDeps) {
 
   /** The issue as GET shows it: live while the workflow answers, from Postgres once it has ended. */
   async function currentView(organizationId: string, issueId: string): Promise<IssueView | undefined> {
-    const row = await getIssue(deps.db, organizationId, issueId);
+    const row = await readIssue(organizationId, issueId);
     if (!row) return undefined;
     const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
     const logLines = logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message }));
@@ -297,7 +348,7 @@ export function createIssueService(deps: IssueServiceDeps) {
         assertSpentUnderCaps(organization, submission.spent);
         if (budgetProblem) throw new AppError('VALIDATION_FAILED', budgetProblem, { details: [{ path: 'budgetUsd', message: budgetProblem }] });
       }
-      const issue = submission.existing ?? submission.inserted ?? (await issueThatTookTheKey(deps.db, issueRow));
+      const issue = remember(submission.existing ?? submission.inserted ?? (await issueThatTookTheKey(deps.db, issueRow)));
       // Also for a repeat: heals a crash between the insert and the start.
       const deferred = await startUnlessTemporalIsDown(issue, organization, submission.controls);
       return { created: issue === submission.inserted, issue: toView(issue, undefined), ...deferred };

@@ -185,6 +185,47 @@ describe('issues API', () => {
       expect(await ended.json()).toMatchObject({ error: { message: 'the issue has already ended' } });
     });
 
+    it("sends a person's action while it reads the issue, and answers as the row says all the same", async () => {
+      const { id, workflowId } = (await (await post(erpIssue())).json()) as { id: string; workflowId: string };
+      await addReviewer(db.db, { organizationId, userId: 'carol', name: 'Carol', role: 'reviewer' });
+      const reached: string[] = [];
+      runs.answerUpdate(decisionUpdate, (run, decision) => {
+        reached.push(run.request.workflowId);
+        return { ...runningProgress(id), status: 'processing', decisions: [{ gate: 'plan', decision: decision.decision, reviewer: decision.reviewer, comment: null, at: new Date().toISOString(), via: 'update' }] } as IssueProgress;
+      });
+      const approve = (via: ReturnType<typeof createApp>, key = apiKey, reviewer = 'carol') =>
+        via.request(`/api/issues/${id}/approval`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve', reviewer }),
+        });
+      // This process stored the issue, so it knows the workflow: the update goes out with the row read.
+      const approved = await approve(app);
+      expect(approved.status).toBe(200);
+      expect(await approved.json()).toMatchObject({ id, status: 'processing', decisions: [{ reviewer: 'carol', decision: 'approve' }] });
+      expect(reached).toEqual([workflowId]);
+
+      // Another organization's key (and its own reviewer) names the same issue: a 404, and nothing reaches the workflow.
+      expect((await approve(app, otherKey, 'x')).status).toBe(404);
+      expect(reached).toEqual([workflowId]);
+
+      // Ended, as the row records: the 409 names its status, from this process and from a fresh one.
+      await db.db.update(issues).set({ status: 'completed' }).where(eq(issues.id, id));
+      runs.end(workflowId, 'COMPLETED');
+      const fresh = checked(createApp({
+        issues: createIssueService({ db: db.db, runs, taskQueue, publicBaseUrl: 'https://orchestrator.example', namespace: 'default' }),
+        access: createAccessService(db.db),
+        health: async () => ({ database: true, temporal: true }),
+        logError: () => undefined,
+      }));
+      for (const via of [app, fresh]) {
+        const ended = await approve(via);
+        expect(ended.status).toBe(409);
+        expect(await ended.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'the issue has already ended (completed)' } });
+      }
+      expect(reached).toEqual([workflowId]);
+    });
+
     it('shows an issue with the ERP status view', async () => {
       const { id } = (await (await post(erpIssue())).json()) as { id: string };
       const response = await get(`/api/issues/${id}`);
@@ -547,3 +588,27 @@ describe('submission limits', () => {
     expect(await over.json()).toMatchObject({ error: { details: [{ path: 'limits.issuesPerDay', expected: '<= 10' }] } });
   });
 });
+
+/** A running issue's progress as the status query answers it, for updates the fake answers. */
+function runningProgress(issueId: string): IssueProgress {
+  return {
+    issueId,
+    status: 'awaiting_approval',
+    stage: 'research',
+    progress: 60,
+    currentStep: 'waiting: plan approval',
+    stagesCompleted: ['classify', 'triage', 'research'],
+    route: 'research_and_code',
+    error: null,
+    updatedAt: new Date().toISOString(),
+    round: 0,
+    codeTier: null,
+    costUsd: 0.25,
+    budgetUsd: 5,
+    pending: null,
+    questions: [],
+    decisions: [],
+    toolCalls: 3,
+    runs: 1,
+  } as IssueProgress;
+}
