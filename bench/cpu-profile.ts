@@ -47,10 +47,41 @@ export function postgresCpuSeconds(): number {
 
 /**
  * CPU seconds this process's threads have used so far, summed by kind: the main thread
- * (activities, the API), Temporal core's Rust runtime, and the rest (the SDK's workflow
- * threads, V8's helpers, libuv's pool). The V8 profile sees only the main thread; this shows
+ * (activities, the API), Temporal core's Rust runtime, the workflow threads named by
+ * `nameThreadsSince`, and the rest (V8's helpers, libuv's pool). The V8 profile sees only the main thread; this shows
  * how much it leaves out. Empty without /proc.
  */
+/** Threads given a kind of their own by `nameThreadsSince` (tid → kind). */
+const namedThreads = new Map<string, string>();
+
+/** This process's thread ids now; empty without /proc. */
+export function threadIds(): Set<string> {
+  try {
+    return new Set(fs.readdirSync('/proc/self/task'));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Counts the unnamed (`node`) threads started since `before` as `kind` from now on: what a
+ * Worker.create in between started are its workflow threads, where its workflow code runs.
+ */
+export function nameThreadsSince(before: Set<string>, kind: string): number {
+  let named = 0;
+  for (const tid of threadIds()) {
+    if (before.has(tid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() !== 'node') continue;
+    } catch {
+      continue;
+    }
+    namedThreads.set(tid, kind);
+    named += 1;
+  }
+  return named;
+}
+
 export function threadCpuSeconds(): Map<string, number> {
   const byKind = new Map<string, number>();
   let tasks: string[];
@@ -62,7 +93,7 @@ export function threadCpuSeconds(): Map<string, number> {
   for (const tid of tasks) {
     try {
       const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const kind = threadKind(tid === String(process.pid) ? 'main' : name);
+      const kind = namedThreads.get(tid) ?? threadKind(tid === String(process.pid) ? 'main' : name);
       byKind.set(kind, (byKind.get(kind) ?? 0) + schedstat(`/proc/self/task/${tid}/schedstat`).cpuMs / 1000);
     } catch {
       // the thread ended while we read
@@ -82,8 +113,9 @@ function threadKind(name: string): string {
   if (name === 'tokio-runtime-w') return 'Temporal core runtime';
   if (name === 'workflow-proces') return 'Temporal workflow processing';
   // Node 20 names none of its others: V8's helpers (GC, compilation), libuv's pool and the
-  // SDK's workflow threads (where workflow code runs) are all `node`.
-  return name === 'node' ? 'other node threads (GC, libuv, workflow code)' : name;
+  // SDK's workflow threads (where workflow code runs) are all `node`; the bench names the
+  // workflow threads of its workers by when they started (`nameThreadsSince`).
+  return name === 'node' ? 'other node threads (GC, libuv)' : name;
 }
 
 /** CPU per `per` (e.g. per issue) spent by each kind of thread between two readings, in ms. */

@@ -39,7 +39,7 @@ import { measurePreparedStatements } from './prepared-statements';
 import { measureSandboxOverhead } from './sandbox-overhead';
 import { bookkeepingStepActivity, createModelStepTable, modelStepActivity } from './model-step';
 import type { BookkeepingShape } from './workflows';
-import { activityCpuMeter, busyByWindow, clockPair, postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile, threadCpuSeconds, threadCpuNow, threadCpuSince, type TimeWindow } from './cpu-profile';
+import { activityCpuMeter, busyByWindow, clockPair, nameThreadsSince, postgresCpuSeconds, processCpuSeconds, startMainThreadProfile, summarizeProfile, threadCpuSeconds, threadCpuNow, threadCpuSince, threadIds, type TimeWindow } from './cpu-profile';
 import { floorCacheDir, measureStepFloor } from './dev-server-floor';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer } from '../src/temporal/dev-server';
 import { CLUSTER_SERVICES, clusterDatabaseFrom } from '../src/cluster/temporal-cluster';
@@ -265,6 +265,25 @@ function logTimeline(what: string, events: temporal.api.history.v1.IHistoryEvent
   }
 }
 
+/**
+ * Where a resume's time went: from sending to the server scheduling the workflow task, the
+ * task waiting for the worker, the task itself (the handler and its local activity), and from
+ * its completion to the next step starting. Milliseconds, from the run's history.
+ */
+function resumePhases(events: temporal.api.history.v1.IHistoryEvent[], sent: number, nextStart: number): number[] {
+  const after = events.filter((e) => eventTimeMs(e) >= sent);
+  const at = (type: temporal.api.enums.v1.EventType) => {
+    const event = after.find((e) => e.eventType === type);
+    return event ? eventTimeMs(event) : Number.NaN;
+  };
+  const scheduled = at(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+  const started = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  const completed = at(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  return [scheduled - sent, started - scheduled, completed - started, nextStart - completed];
+}
+
+const RESUME_PHASES = ['sent → task scheduled', 'scheduled → started', 'task', 'completed → next step'];
+
 type Row = (measure: string, ours: string, baseline: string, ratio: number | string, target: string) => void;
 const rowsInto = (table: string[][]): Row => (measure, ours, baseline, ratio, target) =>
   void table.push([measure, ours, baseline, typeof ratio === 'number' ? `${round(ratio)}×` : ratio, target]);
@@ -459,11 +478,15 @@ async function measureTopology(
   // Main-thread CPU by activity type, read during the sequential runs of section 2.
   const activityCpu = activityCpuMeter();
   const interceptors = { activity: [activityCpu.interceptor as unknown as ActivityInterceptorsFactory] };
+  let threadsBefore = threadIds();
   const pipelineWorker = await Worker.create({ connection: native, taskQueue: 'bench-pipeline', activities, workflowBundle: pipelineBundle, maxHeartbeatThrottleInterval: '2 seconds', interceptors });
+  nameThreadsSince(threadsBefore, 'workflow threads (pipeline worker)');
   await createModelStepTable(db.db);
   const modelStepOptions = { db: db.db, fakeUrl: fake.url, model: MODELS.small, root: ROOT };
   const bareActivities = { noop: async () => undefined, modelStep: modelStepActivity(modelStepOptions), bookkeepingStep: bookkeepingStepActivity(modelStepOptions) };
+  threadsBefore = threadIds();
   const bareWorker = await Worker.create({ connection: native, taskQueue: 'bench-bare', activities: bareActivities, workflowBundle: bareBundle, interceptors });
+  nameThreadsSince(threadsBefore, 'workflow threads (bare worker)');
   // The workspace pool (README "Worker pools"): one workspace worker in this process, as a host of its own.
   const workspacePool = { taskQueue: 'bench-workspace', capabilities: [] };
   const workspaceWorkers = await createWorkspaceWorkers({
@@ -882,10 +905,12 @@ async function measureTopology(
 
   // ---- 4. Signal → resume -------------------------------------------------------------------
   log('4. approval via the API → next step, vs a bare signal');
-  const resumeRuns = QUICK ? 3 : 8;
+  const resumeRuns = Number(process.env.BENCH_RESUME_RUNS ?? (QUICK ? 3 : 8));
   const ours: number[] = [];
   const bare: number[] = [];
   const bareGate: number[] = [];
+  /** Per run, `resumePhases` of the approval and of the bare gate update (BENCH_EVENTS=1). */
+  const phases: { api: number[][]; bareGate: number[][] } = { api: [], bareGate: [] };
   /**
    * When the workflow's next step started: the first activity started after `after`,
    * skipping the ones the approval update itself runs (reviewer check, recording the
@@ -914,16 +939,20 @@ async function measureTopology(
    * A bare workflow run to its wait (one step done, the same settling time as the pipeline's
    * gate gets), resumed by `send`: ms from sending to its next step's start.
    */
-  const resumeBare = async (workflowType: string, what: string, send: (handle: WorkflowHandle) => Promise<unknown>, showTimeline: boolean) => {
+  const resumeBare = async (workflowType: string, what: string, send: (handle: WorkflowHandle) => Promise<unknown>, showTimeline: boolean, phasesInto?: number[][]) => {
     const handle = await client.workflow.start(workflowType, { taskQueue: 'bench-bare', workflowId: `${workflowType}-${++seq}` });
     while (activityCount(await historyOf(handle)) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const sent = Date.now();
     await send(handle);
-    const resumed = (await nextActivityStart(handle, sent)) - sent;
+    const next = await nextActivityStart(handle, sent);
     await handle.result();
-    if (process.env.BENCH_EVENTS === '1' && showTimeline) logTimeline(what, await historyOf(handle), sent);
-    return resumed;
+    if (process.env.BENCH_EVENTS === '1') {
+      const events = await historyOf(handle);
+      phasesInto?.push(resumePhases(events, sent, next));
+      if (showTimeline) logTimeline(what, events, sent);
+    }
+    return next - sent;
   };
   for (let i = 0; i < resumeRuns; i++) {
     const { id, workflowId } = await submit(approvalKey, 'sig');
@@ -938,14 +967,24 @@ async function measureTopology(
     await new Promise((resolve) => setTimeout(resolve, 50));
     const sent = Date.now();
     await fetch(`${base}/api/issues/${id}/approval`, { method: 'POST', headers: { authorization: `Bearer ${approvalKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve', reviewer: 'bench' }) });
-    ours.push((await nextActivityStart(handle, sent)) - sent);
+    const next = await nextActivityStart(handle, sent);
+    ours.push(next - sent);
     await handle.result();
-    if (process.env.BENCH_EVENTS === '1' && i === resumeRuns - 1) logTimeline('the approval', await historyOf(handle), sent);
+    if (process.env.BENCH_EVENTS === '1') {
+      const events = await historyOf(handle);
+      phases.api.push(resumePhases(events, sent, next));
+      if (i === resumeRuns - 1) logTimeline('the approval', events, sent);
+    }
 
     bare.push(await resumeBare('bareSignalWorkflow', 'the bare signal', (handle) => handle.signal('go'), i === resumeRuns - 1));
     // The same-work baseline: an update (the caller learns the outcome) whose handler checks
     // and records in one local activity of one statement, sent straight to Temporal.
-    bareGate.push(await resumeBare('bareGateWorkflow', 'the bare gate update', (handle) => handle.executeUpdate('decide'), i === resumeRuns - 1));
+    bareGate.push(await resumeBare('bareGateWorkflow', 'the bare gate update', (handle) => handle.executeUpdate('decide'), i === resumeRuns - 1, phases.bareGate));
+  }
+  if (process.env.BENCH_EVENTS === '1') {
+    const medians = (runs: number[][]) => RESUME_PHASES.map((name, k) => `${name} ${round(stats(runs.map((run) => run[k] as number)).p50, 1)}`).join(', ');
+    log(`  approval phases, p50 ms: ${medians(phases.api)}`);
+    log(`  bare gate update phases, p50 ms: ${medians(phases.bareGate)}`);
   }
   const o = stats(ours);
   const s2 = stats(bare);
