@@ -167,18 +167,20 @@ export function createIssueService(deps: IssueServiceDeps) {
    * Issue → its workflow id, per organization, from the rows this process read or stored. An
    * issue's workflow id is fixed when it is stored, so a person's action can go to the workflow
    * while the row is read rather than after (`sendUpdate`; issue 13, the approval → next step
-   * path). Only a row read for an organization puts an entry under that organization's key.
-   * Bounded, the oldest out first; a miss reads the row first.
+   * path). An entry answers only for the organization its row belongs to. Bounded, the oldest
+   * out first; a miss reads the row first.
    */
-  const workflowOfIssue = new Map<string, string>();
-  const issueKey = (organizationId: string, issueId: string) => `${organizationId}/${issueId}`;
+  const workflowOfIssue = new Map<string, { organizationId: string; workflowId: string }>();
   function remember(row: IssueRecord): IssueRecord {
-    const key = issueKey(row.organizationId, row.id);
-    if (!workflowOfIssue.has(key)) {
+    if (!workflowOfIssue.has(row.id)) {
       if (workflowOfIssue.size >= KNOWN_WORKFLOWS) workflowOfIssue.delete(workflowOfIssue.keys().next().value as string);
-      workflowOfIssue.set(key, row.workflowId);
+      workflowOfIssue.set(row.id, { organizationId: row.organizationId, workflowId: row.workflowId });
     }
     return row;
+  }
+  function knownWorkflow(organizationId: string, issueId: string): string | undefined {
+    const known = workflowOfIssue.get(issueId);
+    return known?.organizationId === organizationId ? known.workflowId : undefined;
   }
 
   async function readIssue(organizationId: string, issueId: string): Promise<IssueRecord | undefined> {
@@ -200,7 +202,7 @@ export function createIssueService(deps: IssueServiceDeps) {
    * that has ended a 409 naming its status (the workflow takes no update then either).
    */
   async function sendUpdate<Arg>(organizationId: string, issueId: string, update: UpdateDefinition<IssueProgress, [Arg]>, arg: Arg): Promise<IssueView> {
-    const known = workflowOfIssue.get(issueKey(organizationId, issueId));
+    const known = knownWorkflow(organizationId, issueId);
     if (known === undefined) {
       const row = await requireIssue(organizationId, issueId);
       if (isTerminal(row.status)) throw ended(row);
