@@ -100,7 +100,7 @@ describe('Idempotency-Key', () => {
   it('runs concurrent retries once: the others wait (409, Retry-After) or get the stored answer', async () => {
     const key = uniqueId('key');
     const title = uniqueId('title');
-    const responses = await Promise.all(Array.from({ length: 8 }, () => post('/api/issues', issue(title), key)));
+    const responses = await Promise.all(Array.from({ length: 8 }, async () => post('/api/issues', issue(title), key)));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201).length).toBeGreaterThanOrEqual(1);
     for (const response of responses) {

@@ -109,7 +109,7 @@ describe('issues API', () => {
     it('returns the existing issue for a repeated delivery and never starts a second run', async () => {
       const payload = erpIssue();
       const first = (await (await post(payload)).json()) as { id: string; workflowId: string };
-      const responses = await Promise.all(Array.from({ length: 10 }, () => post(payload)));
+      const responses = await Promise.all(Array.from({ length: 10 }, async () => post(payload)));
       for (const response of responses) {
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ id: first.id, created: false });
@@ -556,7 +556,7 @@ describe('submission limits', () => {
     // The request's own budget over the plan's maximum: refused before any limit is reached.
     expect((await post({ externalId: 'G-budget', budgetUsd: 5000 })).status).toBe(422);
     // Racing deliveries of one issue: one row, one id, one of them created.
-    const racing = await Promise.all(Array.from({ length: 8 }, () => post({ externalId: 'G-1' })));
+    const racing = await Promise.all(Array.from({ length: 8 }, async () => post({ externalId: 'G-1' })));
     expect(racing.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(await Promise.all(racing.map(async (response) => ((await response.json()) as { id: string }).id))).size).toBe(1);
     expect((await post({ externalId: 'G-2' })).status).toBe(201); // the second of two an hour: at the limit, allowed

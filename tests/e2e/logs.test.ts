@@ -89,7 +89,7 @@ describe('logs of a run', () => {
 
   afterAll(async () => {
     for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve())));
     await model?.close();
     await h?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
