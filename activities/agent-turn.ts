@@ -1,5 +1,4 @@
-import { agentMessageWrite, loadLoopTranscript, toolCallsWrite } from '../src/db/agent-transcripts';
-import { agentMessages } from '../src/db/schema';
+import { agentMessageWrite, agentMessageWriteReturningSeq, loadLoopTranscript, toolCallsWrite } from '../src/db/agent-transcripts';
 import { PendingWrites, type Write } from '../src/db/together';
 import { costOfLoopTurn } from '../src/db/llm-calls';
 import type { LlmContentBlock, LlmTool } from '../src/llm/client';
@@ -141,7 +140,7 @@ export async function takeModelTurn<Settled = undefined>(
     } catch (error) {
       throw toActivityFailure(error);
     }
-    answer = agentMessageWrite(db, ref, request.turn + 1, 'assistant', content).returning({ seq: agentMessages.seq });
+    answer = agentMessageWriteReturningSeq(db, ref, request.turn + 1, 'assistant', content);
   }
   let uses = content.filter((block): block is ToolUse => block.type === 'tool_use');
   let settled = settleInto(writes, uses);

@@ -15,7 +15,7 @@ import { artifactWrite } from '../src/db/artifacts';
 import { listQuestions, type QuestionRecord } from '../src/db/people';
 import type { Database } from '../src/db/client';
 import { type IssueRecord, issueStageWrite } from '../src/db/issues';
-import { logWrite } from '../src/db/logs';
+import { appendLog, logWrite } from '../src/db/logs';
 import { enterStage, type IssueContext } from '../src/db/stage-entry';
 import { completedStageStep, stepCompletedWrite, stepFailedWrite } from '../src/db/steps';
 import { PendingWrites } from '../src/db/together';
@@ -82,7 +82,7 @@ export function createStageActivities(deps: StageActivityDeps) {
         // The summary only: these writes were made by the attempt that finished, and are not sent again.
         const unsent = new PendingWrites(db);
         const summary = store(parsed.data as z.infer<(typeof stageOutputSchemas)[S]>, { issue: done.issue, stepId: done.stepId, writes: unsent });
-        await logWrite(db, { ...ref, stepId: done.stepId, level: 'INFO', message: `${stage}: attempt ${runtime.attempt} reused the answer attempt before it stored (no new model call)` });
+        await appendLog(db, { ...ref, stepId: done.stepId, level: 'INFO', message: `${stage}: attempt ${runtime.attempt} reused the answer attempt before it stored (no new model call)` });
         return { ...summary, costUsd: done.costUsd } as R;
       }
     }

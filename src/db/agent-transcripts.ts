@@ -1,5 +1,7 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, type Placeholder, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { compiledWrite, placeholdersFor } from './compiled';
+import { writeTogether } from './together';
 import { executedRows, rowsFromJson } from './json-rows';
 import { agentMessages, agentToolCalls } from './schema';
 
@@ -24,16 +26,25 @@ const owner = (ref: LoopRef) => ({
 
 /** Appends a message at `seq`; a retried writer finds its own message already there. */
 export async function putAgentMessage(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown): Promise<void> {
-  await agentMessageWrite(db, ref, seq, role, content);
+  await writeTogether(db, [agentMessageWrite(db, ref, seq, role, content)]);
 }
 
 /** A message of the loop (kept if already stored), unsent: for PendingWrites (together.ts). */
 export function agentMessageWrite(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown) {
-  return db
-    .insert(agentMessages)
-    .values({ ...owner(ref), seq, role, content })
-    .onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
+  return agentMessage(db, { ...owner(ref), seq, role, content });
 }
+
+/** The same, giving back its `seq` when this write stored it (nothing when the message was there already). */
+export function agentMessageWriteReturningSeq(db: Database, ref: LoopRef, seq: number, role: 'user' | 'assistant', content: unknown) {
+  return agentMessageReturningSeq(db, { ...owner(ref), seq, role, content });
+}
+
+type AgentMessageValues = ReturnType<typeof owner> & { seq: number; role: 'user' | 'assistant'; content: unknown };
+const AGENT_MESSAGE_COLUMNS = ['organizationId', 'issueId', 'invocationId', 'loopId', 'seq', 'role', 'content'] as const satisfies ReadonlyArray<keyof AgentMessageValues>;
+const agentMessageInsert = (value: (name: keyof AgentMessageValues & string) => Placeholder, db: Database) =>
+  db.insert(agentMessages).values(placeholdersFor(value, AGENT_MESSAGE_COLUMNS)).onConflictDoNothing({ target: [agentMessages.loopId, agentMessages.seq] });
+const agentMessage = compiledWrite<AgentMessageValues>(agentMessageInsert);
+const agentMessageReturningSeq = compiledWrite<AgentMessageValues>((value, db) => agentMessageInsert(value, db).returning({ seq: agentMessages.seq }));
 
 /**
  * A loop's messages (by seq) and tool calls (oldest first), in one statement: what a model
@@ -64,31 +75,58 @@ export async function registerToolCalls(
   ref: LoopRef,
   calls: Array<{ toolUseId: string; name: string; input: unknown }>,
 ): Promise<void> {
-  await toolCallsWrite(db, ref, calls);
+  await writeTogether(db, [toolCallsWrite(db, ref, calls)]);
 }
 
 /** The registration of tool calls, unsent (undefined when there are none): for PendingWrites. */
 export function toolCallsWrite(db: Database, ref: LoopRef, calls: Array<{ toolUseId: string; name: string; input: unknown; result?: { output: string; isError: boolean } }>) {
   if (calls.length === 0) return undefined;
-  return db
-    .insert(agentToolCalls)
-    .values(
-      calls.map((call) => ({
-        ...owner(ref),
-        toolUseId: call.toolUseId,
-        name: call.name,
-        input: call.input ?? {},
-        // Registered with its result (a refusal, a repair request): nothing will run it.
-        ...(call.result ? { output: call.result.output, isError: call.result.isError ? 1 : 0, completedAt: sql`now()` } : {}),
-      })),
-    )
-    // Registered again (a retry): kept as it is, but given the result now settled if it has
-    // none yet (registered without one, by a release that wrote results apart).
-    .onConflictDoUpdate({
-      target: [agentToolCalls.loopId, agentToolCalls.toolUseId],
-      set: { output: sql`excluded.output`, isError: sql`excluded.is_error`, completedAt: sql`excluded.completed_at` },
-      setWhere: sql`${agentToolCalls.output} is null and excluded.output is not null`,
-    });
+  const values: Record<string, unknown> = owner(ref);
+  calls.forEach((call, row) => {
+    values[`toolUseId${row}`] = call.toolUseId;
+    values[`name${row}`] = call.name;
+    values[`input${row}`] = call.input ?? {};
+    // Registered with its result (a refusal, a repair request): nothing will run it.
+    values[`output${row}`] = call.result ? call.result.output : null;
+    values[`isError${row}`] = call.result?.isError ? 1 : 0;
+  });
+  return toolCallRows(calls.length)(db, values);
+}
+
+/** The insert of `rows` tool calls, compiled once per number of rows (an answer has a few). */
+const toolCallInserts = new Map<number, ReturnType<typeof compiledWrite<Record<string, unknown>>>>();
+function toolCallRows(rows: number) {
+  let insert = toolCallInserts.get(rows);
+  if (!insert) {
+    insert = compiledWrite<Record<string, unknown>>((value, db) =>
+      db
+        .insert(agentToolCalls)
+        .values(
+          Array.from({ length: rows }, (_, row) => ({
+            organizationId: value('organizationId'),
+            issueId: value('issueId'),
+            invocationId: value('invocationId'),
+            loopId: value('loopId'),
+            toolUseId: value(`toolUseId${row}`),
+            name: value(`name${row}`),
+            input: value(`input${row}`),
+            output: value(`output${row}`),
+            isError: value(`isError${row}`),
+            // Completed when registered with its result; a call still to run has none.
+            completedAt: sql`(case when ${value(`output${row}`)}::text is not null then now() end)`,
+          })),
+        )
+        // Registered again (a retry): kept as it is, but given the result now settled if it has
+        // none yet (registered without one, by a release that wrote results apart).
+        .onConflictDoUpdate({
+          target: [agentToolCalls.loopId, agentToolCalls.toolUseId],
+          set: { output: sql`excluded.output`, isError: sql`excluded.is_error`, completedAt: sql`excluded.completed_at` },
+          setWhere: sql`${agentToolCalls.output} is null and excluded.output is not null`,
+        }),
+    );
+    toolCallInserts.set(rows, insert);
+  }
+  return insert;
 }
 
 export async function getToolCall(db: Database, ref: LoopRef, toolUseId: string): Promise<AgentToolCallRecord | undefined> {
@@ -143,22 +181,31 @@ export async function storeToolResult(
   toolUseId: string,
   result: { output: string; isError: boolean; executed: boolean },
 ): Promise<boolean> {
-  const rows = await toolResultWrite(db, ref, toolUseId, result).returning({ id: agentToolCalls.id });
-  return rows.length > 0;
+  const { stored } = await writeTogether(db, [], { stored: toolResultRow(db, toolResultValues(ref, toolUseId, result)) });
+  return stored !== undefined;
 }
 
 /** A tool's result (kept if one is stored), unsent: for PendingWrites (together.ts). */
 export function toolResultWrite(db: Database, ref: LoopRef, toolUseId: string, result: { output: string; isError: boolean; executed: boolean }) {
-  return db
+  return toolResult(db, toolResultValues(ref, toolUseId, result));
+}
+
+function toolResultValues(ref: LoopRef, toolUseId: string, result: { output: string; isError: boolean; executed: boolean }) {
+  return { loopId: ref.loopId, toolUseId, output: result.output, isError: result.isError ? 1 : 0, executed: result.executed };
+}
+
+const toolResultUpdate = (value: (name: keyof ReturnType<typeof toolResultValues> & string) => Placeholder, db: Database) =>
+  db
     .update(agentToolCalls)
     .set({
-      output: result.output,
-      isError: result.isError ? 1 : 0,
-      executions: result.executed ? sql`${agentToolCalls.executions} + 1` : agentToolCalls.executions,
+      output: sql`${value('output')}`,
+      isError: sql`${value('isError')}`,
+      executions: sql`${agentToolCalls.executions} + (case when ${value('executed')}::boolean then 1 else 0 end)`,
       completedAt: sql`now()`,
     })
-    .where(and(eq(agentToolCalls.loopId, ref.loopId), eq(agentToolCalls.toolUseId, toolUseId), isNull(agentToolCalls.output)));
-}
+    .where(and(eq(agentToolCalls.loopId, value('loopId')), eq(agentToolCalls.toolUseId, value('toolUseId')), isNull(agentToolCalls.output)));
+const toolResult = compiledWrite<ReturnType<typeof toolResultValues>>(toolResultUpdate);
+const toolResultRow = compiledWrite<ReturnType<typeof toolResultValues>>((value, db) => toolResultUpdate(value, db).returning({ id: agentToolCalls.id }));
 
 /** Transcripts shown at most per issue (the console's issue page): the newest loops' turns past it are cut. */
 export const ISSUE_TRANSCRIPT_LIMIT = 500;

@@ -1,5 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { compiledWrite, placeholdersFor } from './compiled';
+import { writeTogether } from './together';
 import { artifacts, type ArtifactType } from './schema';
 
 export type ArtifactRecord = typeof artifacts.$inferSelect;
@@ -18,28 +20,37 @@ export interface NewArtifact {
 
 /** Idempotent per (step, name): a retried activity replaces its artifact, never duplicates it. */
 export async function saveArtifact(db: Database, artifact: NewArtifact): Promise<string> {
-  const [row] = await artifactWrite(db, artifact);
+  const { artifact: row } = await writeTogether(db, [], { artifact: artifactWrite(db, artifact) });
   if (!row) throw new Error('artifact upsert returned no row');
-  return row.id;
+  return String(row['id']);
 }
 
 /** The artifact's upsert returning its id, unsent: for PendingWrites (together.ts). */
 export function artifactWrite(db: Database, artifact: NewArtifact) {
-  const values = {
-    ...artifact,
+  return artifactUpsert(db, {
+    organizationId: artifact.organizationId,
+    issueId: artifact.issueId,
+    stepId: artifact.stepId,
+    type: artifact.type,
+    name: artifact.name,
+    content: artifact.content,
     filePath: artifact.filePath ?? null,
     diffPatch: artifact.diffPatch ?? null,
     metadata: artifact.metadata ?? {},
-  };
-  return db
+  });
+}
+
+const ARTIFACT_COLUMNS = ['organizationId', 'issueId', 'stepId', 'type', 'name', 'content', 'filePath', 'diffPatch', 'metadata'] as const satisfies ReadonlyArray<keyof NewArtifact>;
+const artifactUpsert = compiledWrite<Required<NewArtifact>>((value, db) =>
+  db
     .insert(artifacts)
-    .values(values)
+    .values(placeholdersFor(value, ARTIFACT_COLUMNS))
     .onConflictDoUpdate({
       target: [artifacts.stepId, artifacts.name],
-      set: { type: values.type, content: values.content, filePath: values.filePath, diffPatch: values.diffPatch, metadata: values.metadata },
+      set: { type: sql`excluded.type`, content: sql`excluded.content`, filePath: sql`excluded.file_path`, diffPatch: sql`excluded.diff_patch`, metadata: sql`excluded.metadata` },
     })
-    .returning({ id: artifacts.id });
-}
+    .returning({ id: artifacts.id }),
+);
 
 export async function listArtifacts(db: Database, organizationId: string, issueId: string): Promise<ArtifactRecord[]> {
   return db

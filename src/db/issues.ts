@@ -9,7 +9,7 @@ import { modelSpendSince } from './llm-calls';
 import type { AgentControls } from '../contracts/controls';
 import { controlsRowsOf, effectiveFromRows } from './controls';
 import { issueLogs, issues, type LogLevel } from './schema';
-import { compiledStatement } from './compiled';
+import { compiledStatement, compiledWrite } from './compiled';
 
 export type IssueRecord = typeof issues.$inferSelect;
 export type NewIssue = Omit<typeof issues.$inferInsert, 'id' | 'status' | 'createdAt' | 'updatedAt'>;
@@ -77,34 +77,36 @@ export async function listIssues(db: Database, organizationId: string, query: Li
   return { ...page, total: totals?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
-/** Records that the pipeline entered a stage; merges a short result into `result`. */
-export async function recordIssueStage(
-  db: Database,
-  ref: { organizationId: string; issueId: string },
-  update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
-): Promise<IssueRecord | undefined> {
-  const [row] = await issueStageWrite(db, ref, update).returning();
-  return row;
-}
-
 /** The issue's move to a stage (with results merged in), unsent: for PendingWrites (together.ts). */
 export function issueStageWrite(
   db: Database,
   ref: { organizationId: string; issueId: string },
   update: { stage: Stage; status?: IssueStatus; result?: Record<string, unknown>; module?: string | null },
 ) {
-  return db
+  return issueStage(db, {
+    organizationId: ref.organizationId,
+    issueId: ref.issueId,
+    stage: update.stage,
+    status: update.status ?? 'processing',
+    module: update.module || null,
+    result: update.result ? JSON.stringify(update.result) : null,
+  });
+}
+
+const issueStage = compiledWrite<{ organizationId: string; issueId: string; stage: Stage; status: IssueStatus; module: string | null; result: string | null }>((value, db) =>
+  db
     .update(issues)
     .set({
-      stage: update.stage,
-      status: update.status ?? 'processing',
+      stage: sql`${value('stage')}`,
+      status: sql`${value('status')}`,
       // The reporter's module wins; the classifier's fills the gap.
-      ...(update.module ? { module: sql`coalesce(${issues.module}, ${update.module})` } : {}),
-      ...(update.result ? { result: sql`${issues.result} || ${JSON.stringify(update.result)}::jsonb` } : {}),
+      module: sql`coalesce(${issues.module}, ${value('module')})`,
+      // Merged in when given (a NULL result stays NULL, as `||` leaves it).
+      result: sql`(case when ${value('result')}::jsonb is null then ${issues.result} else ${issues.result} || ${value('result')}::jsonb end)`,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId)));
-}
+    .where(and(eq(issues.organizationId, value('organizationId')), eq(issues.id, value('issueId')))),
+);
 
 /**
  * Final status, with its log line ("issue completed", "issue failed: …") in the same

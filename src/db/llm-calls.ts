@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, type Placeholder, sql } from 'drizzle-orm';
 import type { LlmUsage } from '../llm/client';
 import type { Database } from './client';
+import { compiledWrite, placeholdersFor } from './compiled';
+import { writeTogether } from './together';
 import { llmCalls, organizations } from './schema';
 
 export type LlmCallRecord = typeof llmCalls.$inferSelect;
@@ -27,37 +29,47 @@ export interface NewLlmCall {
 
 /** One row per model call, failed calls included, so cost and error rates add up. */
 export async function recordLlmCall(db: Database, call: NewLlmCall): Promise<string> {
-  const [row] = await llmCallWrite(db, call).returning({ id: llmCalls.id });
+  const { call: row } = await writeTogether(db, [], { call: llmCallRow(db, llmCallValues(call)) });
   if (!row) throw new Error('llm call insert returned no row');
-  return row.id;
+  return String(row['id']);
 }
 
 /** The record of a model call, unsent: for PendingWrites (together.ts). */
 export function llmCallWrite(db: Database, call: NewLlmCall) {
-  return db
-    .insert(llmCalls)
-    .values({
-      organizationId: call.organizationId,
-      issueId: call.issueId,
-      invocationId: call.invocationId ?? null,
-      stepId: call.stepId,
-      stage: call.stage,
-      model: call.model,
-      status: call.status,
-      attempt: call.attempt,
-      inputTokens: call.usage.inputTokens,
-      outputTokens: call.usage.outputTokens,
-      cacheReadTokens: call.usage.cacheReadTokens,
-      cacheWriteTokens: call.usage.cacheWriteTokens,
-      costUsd: call.costUsd.toFixed(6),
-      durationMs: call.durationMs,
-      stopReason: call.stopReason ?? null,
-      requestId: call.requestId ?? null,
-      error: call.error ?? null,
-      request: call.request ?? null,
-      response: call.response ?? null,
-    });
+  return llmCallInsert(db, llmCallValues(call));
 }
+
+function llmCallValues(call: NewLlmCall) {
+  return {
+    organizationId: call.organizationId,
+    issueId: call.issueId,
+    invocationId: call.invocationId ?? null,
+    stepId: call.stepId,
+    stage: call.stage,
+    model: call.model,
+    status: call.status,
+    attempt: call.attempt,
+    inputTokens: call.usage.inputTokens,
+    outputTokens: call.usage.outputTokens,
+    cacheReadTokens: call.usage.cacheReadTokens,
+    cacheWriteTokens: call.usage.cacheWriteTokens,
+    costUsd: call.costUsd.toFixed(6),
+    durationMs: call.durationMs,
+    stopReason: call.stopReason ?? null,
+    requestId: call.requestId ?? null,
+    error: call.error ?? null,
+    request: call.request ?? null,
+    response: call.response ?? null,
+  };
+}
+
+type LlmCallValues = ReturnType<typeof llmCallValues>;
+const LLM_CALL_COLUMNS = [
+  'organizationId', 'issueId', 'invocationId', 'stepId', 'stage', 'model', 'status', 'attempt', 'inputTokens', 'outputTokens',
+  'cacheReadTokens', 'cacheWriteTokens', 'costUsd', 'durationMs', 'stopReason', 'requestId', 'error', 'request', 'response',
+] as const satisfies ReadonlyArray<keyof LlmCallValues>;
+const llmCallInsert = compiledWrite<LlmCallValues>((value, db) => db.insert(llmCalls).values(placeholdersFor(value, LLM_CALL_COLUMNS)));
+const llmCallRow = compiledWrite<LlmCallValues>((value, db) => db.insert(llmCalls).values(placeholdersFor(value, LLM_CALL_COLUMNS)).returning({ id: llmCalls.id }));
 
 export async function listLlmCalls(db: Database, organizationId: string, issueId: string): Promise<LlmCallRecord[]> {
   return db

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { type Page, pageOf, type PageQuery } from '../contracts/pages';
 import type { Database } from './client';
+import { compiledWrite, placeholdersFor } from './compiled';
 import { newestFirstAfter } from './keyset';
+import { writeTogether } from './together';
 import { issueLogs, type LogLevel } from './schema';
 
 export type IssueLogRecord = typeof issueLogs.$inferSelect;
@@ -9,12 +11,12 @@ export type IssueLogRecord = typeof issueLogs.$inferSelect;
 export type LogEntry = { organizationId: string; issueId: string; stepId?: string | null; level: LogLevel; message: string; data?: Record<string, unknown> };
 
 export async function appendLog(db: Database, entry: LogEntry): Promise<void> {
-  await logWrite(db, entry);
+  await writeTogether(db, [logWrite(db, entry)]);
 }
 
 /** The insert of a log line, unsent: for PendingWrites (together.ts). */
 export function logWrite(db: Database, entry: LogEntry) {
-  return db.insert(issueLogs).values({
+  return logLine(db, {
     organizationId: entry.organizationId,
     issueId: entry.issueId,
     stepId: entry.stepId ?? null,
@@ -23,6 +25,11 @@ export function logWrite(db: Database, entry: LogEntry) {
     data: entry.data ?? null,
   });
 }
+
+type LogRow = { organizationId: string; issueId: string; stepId: string | null; level: LogLevel; message: string; data: Record<string, unknown> | null };
+const logLine = compiledWrite<LogRow>((value, db) =>
+  db.insert(issueLogs).values(placeholdersFor(value, ['organizationId', 'issueId', 'stepId', 'level', 'message', 'data'])),
+);
 
 /** Newest first. */
 export async function listLogs(db: Database, organizationId: string, issueId: string, limit = 100, cursor?: string): Promise<IssueLogRecord[]> {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Stage } from '../contracts/issue';
 import type { Database } from './client';
+import { compiledStatement } from './compiled';
 import type { IssueRecord } from './issues';
 import { decodedJson, executedRows, rowFromJson, rowsFromJson } from './json-rows';
 import type { ArtifactRecord } from './artifacts';
@@ -42,37 +43,18 @@ export async function enterStage(
   step: StageStep,
   options: { withContext?: boolean } = {},
 ): Promise<{ issue: IssueRecord; stepId: string; context: IssueContext } | undefined> {
-  const { organizationId, issueId } = ref;
-  const owned = (alias: string) => sql`${sql.raw(alias)}.organization_id = ${organizationId} and ${sql.raw(alias)}.issue_id = ${issueId}`;
-  const listed = (table: typeof questions | typeof decisions | typeof artifacts, alias: string) =>
-    options.withContext
-      ? sql`(select coalesce(json_agg(${sql.raw(alias)} order by ${sql.raw(alias)}.created_at), '[]'::json) from ${table} ${sql.raw(alias)} where ${owned(alias)})`
-      : sql`'[]'::json`;
-  const result = await db.execute(sql`
-    with entered as (
-      update ${issues} set stage = ${step.stage}, status = 'processing', updated_at = now(),
-        workflow_started_at = coalesce(${issues.workflowStartedAt}, now())
-      where ${issues.organizationId} = ${organizationId} and ${issues.id} = ${issueId}
-      returning id
-    ),
-    step as (
-      insert into issue_steps (organization_id, issue_id, stage, round, agent_type, model, status, attempts, max_attempts)
-      select ${organizationId}, entered.id, ${step.stage}, ${step.round}, ${step.agentType}, ${step.model}, 'running', ${step.attempt}, ${step.maxAttempts ?? null}
-      from entered
-      on conflict (issue_id, stage, round) do update set
-        status = 'running', model = excluded.model, attempts = greatest(issue_steps.attempts, excluded.attempts), error = null, completed_at = null
-      returning id
-    ),
-    logged as (
-      insert into issue_logs (organization_id, issue_id, step_id, level, message)
-      select ${organizationId}, ${issueId}, step.id, 'INFO', ${step.message} from step
-    )
-    select
-      (select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.id = ${issueId}) as issue,
-      (select id from step) as step_id,
-      ${listed(questions, 'q')} as questions,
-      ${listed(decisions, 'd')} as decisions,
-      ${listed(artifacts, 'a')} as artifacts`);
+  const values = {
+    organizationId: ref.organizationId,
+    issueId: ref.issueId,
+    stage: step.stage,
+    round: step.round,
+    agentType: step.agentType,
+    model: step.model,
+    attempt: step.attempt,
+    maxAttempts: step.maxAttempts ?? null,
+    message: step.message,
+  };
+  const result = await (options.withContext ? stageEntryWithContext : stageEntry)(db, values);
   const [row] = executedRows(result);
   if (!row?.['issue'] || !row['step_id']) return undefined;
   const issue = { ...rowFromJson(issues, decodedJson(row['issue']) as Record<string, unknown>), stage: step.stage, status: 'processing' as const };
@@ -86,6 +68,57 @@ export async function enterStage(
     },
   };
 }
+
+type StageEntryValues = {
+  organizationId: string;
+  issueId: string;
+  stage: Stage;
+  round: number;
+  agentType: string;
+  model: string;
+  attempt: number;
+  maxAttempts: number | null;
+  message: string;
+};
+
+/** The stage entry's statement, compiled once with its context read (`withContext`) and once without. */
+const stageEntryStatement = (withContext: boolean) =>
+  compiledStatement<StageEntryValues>((value) => {
+    const organizationId = value('organizationId');
+    const issueId = value('issueId');
+    const owned = (alias: string) => sql`${sql.raw(alias)}.organization_id = ${organizationId} and ${sql.raw(alias)}.issue_id = ${issueId}`;
+    const listed = (table: typeof questions | typeof decisions | typeof artifacts, alias: string) =>
+      withContext
+        ? sql`(select coalesce(json_agg(${sql.raw(alias)} order by ${sql.raw(alias)}.created_at), '[]'::json) from ${table} ${sql.raw(alias)} where ${owned(alias)})`
+        : sql`'[]'::json`;
+    return sql`
+    with entered as (
+      update ${issues} set stage = ${value('stage')}, status = 'processing', updated_at = now(),
+        workflow_started_at = coalesce(${issues.workflowStartedAt}, now())
+      where ${issues.organizationId} = ${organizationId} and ${issues.id} = ${issueId}
+      returning id
+    ),
+    step as (
+      insert into issue_steps (organization_id, issue_id, stage, round, agent_type, model, status, attempts, max_attempts)
+      select ${organizationId}, entered.id, ${value('stage')}, ${value('round')}, ${value('agentType')}, ${value('model')}, 'running', ${value('attempt')}, ${value('maxAttempts')}
+      from entered
+      on conflict (issue_id, stage, round) do update set
+        status = 'running', model = excluded.model, attempts = greatest(issue_steps.attempts, excluded.attempts), error = null, completed_at = null
+      returning id
+    ),
+    logged as (
+      insert into issue_logs (organization_id, issue_id, step_id, level, message)
+      select ${organizationId}, ${issueId}, step.id, 'INFO', ${value('message')} from step
+    )
+    select
+      (select row_to_json(i) from ${issues} i where i.organization_id = ${organizationId} and i.id = ${issueId}) as issue,
+      (select id from step) as step_id,
+      ${listed(questions, 'q')} as questions,
+      ${listed(decisions, 'd')} as decisions,
+      ${listed(artifacts, 'a')} as artifacts`;
+  });
+const stageEntry = stageEntryStatement(false);
+const stageEntryWithContext = stageEntryStatement(true);
 
 /** The newest artifact of a type in a context (e.g. the research analysis code builds on). */
 export function latestOf(context: IssueContext, type: ArtifactRecord['type']): ArtifactRecord | undefined {

@@ -1,5 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { compiledWrite } from './compiled';
+import { writeTogether } from './together';
 import type { IssueRecord } from './issues';
 import { decodedJson, executedRows, rowFromJson } from './json-rows';
 import { issues, issueSteps, llmCalls } from './schema';
@@ -43,7 +45,7 @@ export async function startStep(
 }
 
 export async function completeStep(db: Database, stepId: string, summary: string): Promise<void> {
-  await stepCompletedWrite(db, stepId, summary);
+  await writeTogether(db, [stepCompletedWrite(db, stepId, summary)]);
 }
 
 export async function failStep(db: Database, stepId: string, error: string): Promise<void> {
@@ -52,8 +54,12 @@ export async function failStep(db: Database, stepId: string, error: string): Pro
 
 /** The step's completion, unsent: for PendingWrites (together.ts). */
 export function stepCompletedWrite(db: Database, stepId: string, summary: string) {
-  return db.update(issueSteps).set({ status: 'completed', summary, error: null, completedAt: sql`now()` }).where(eq(issueSteps.id, stepId));
+  return stepCompletion(db, { stepId, summary });
 }
+
+const stepCompletion = compiledWrite<{ stepId: string; summary: string }>((value, db) =>
+  db.update(issueSteps).set({ status: 'completed', summary: sql`${value('summary')}`, error: null, completedAt: sql`now()` }).where(eq(issueSteps.id, value('stepId'))),
+);
 
 /** The step's failure, unsent: for PendingWrites (together.ts). */
 export function stepFailedWrite(db: Database, stepId: string, error: string) {

@@ -1,5 +1,6 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { SQL, SQLWrapper } from 'drizzle-orm';
 import type { Database } from './client';
+import { type CompiledWrite, executeText, renderWrite } from './compiled';
 import { decodedJson, executedRows } from './json-rows';
 
 /**
@@ -13,8 +14,11 @@ import { decodedJson, executedRows } from './json-rows';
  *
  * A write passed in `returning` gives back its first RETURNING row under its name (column
  * names as in the table, values as JSON gives them).
+ *
+ * The statement's text is joined from each write's own (compiled.ts): a compiled write's is
+ * made once, so the hot writes of a step cost drizzle nothing per call.
  */
-export type Write = SQLWrapper | SQL;
+export type Write = SQLWrapper | SQL | CompiledWrite;
 
 export async function writeTogether<Names extends string = never>(
   db: Database,
@@ -25,13 +29,18 @@ export async function writeTogether<Names extends string = never>(
   for (const write of writes) if (write) entries.push([undefined, write]);
   for (const [name, write] of Object.entries(returning) as Array<[Names, Write | undefined | false]>) if (write) entries.push([name, write]);
   if (entries.length === 0) return {};
-  const cte = (index: number) => sql.raw(`w${index}`);
-  const ctes = sql.join(
-    entries.map(([, write], index) => sql`${cte(index)} as (${write.getSQL()})`),
-    sql`, `,
-  );
-  const selected = entries.flatMap(([name], index) => (name ? [sql`(select row_to_json(${cte(index)}) from ${cte(index)} limit 1) as ${sql.raw(`r${index}`)}`] : []));
-  const result = await db.execute(sql`with ${ctes} select ${selected.length > 0 ? sql.join(selected, sql`, `) : sql`1`}`);
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  const selected: string[] = [];
+  entries.forEach(([name, write], index) => {
+    const { parts, params: own } = renderWrite(db, write);
+    let text = parts[0] as string;
+    for (let at = 1; at < parts.length; at++) text += `$${params.length + at}${parts[at] as string}`;
+    params.push(...own);
+    ctes.push(`w${index} as (${text})`);
+    if (name) selected.push(`(select row_to_json(w${index}) from w${index} limit 1) as r${index}`);
+  });
+  const result = await executeText(db, `with ${ctes.join(', ')} select ${selected.length > 0 ? selected.join(', ') : '1'}`, params);
   const row = executedRows(result)[0] ?? {};
   const out: Partial<Record<Names, Record<string, unknown>>> = {};
   entries.forEach(([name], index) => {

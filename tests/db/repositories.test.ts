@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { loadLoopTranscript, putAgentMessage, registerToolCalls, storeToolResult } from '../../src/db/agent-transcripts';
+import { agentMessageWrite, agentMessageWriteReturningSeq, loadLoopTranscript, putAgentMessage, registerToolCalls, storeToolResult, toolCallsWrite } from '../../src/db/agent-transcripts';
 import { artifactWrite, listArtifacts, saveArtifact } from '../../src/db/artifacts';
 import { type DatabaseHandle, migrateDatabase, openDatabase } from '../../src/db/client';
-import { getIssue, insertIssueIfAbsent, listIssues, type NewIssue, recordIssueOutcome, submitIssue } from '../../src/db/issues';
+import { getIssue, insertIssueIfAbsent, issueStageWrite, listIssues, type NewIssue, recordIssueOutcome, submitIssue } from '../../src/db/issues';
 import { issueCostTotals, recordLlmCall } from '../../src/db/llm-calls';
 import { appendLog, listLogs, logWrite } from '../../src/db/logs';
 import { createQuestion } from '../../src/db/people';
@@ -238,6 +238,58 @@ describe.each(drivers)('repositories on %s', (_driver, open) => {
     ]);
     expect(toolCalls).toEqual([expect.objectContaining({ toolUseId: 't1', input: { path: 'a.ts' }, output: 'contents', isError: 0, executions: 1 })]);
     expect(await loadLoopTranscript(handle.db, { ...loop, organizationId: 'org-nobody' })).toEqual({ messages: [], toolCalls: [] });
+  });
+
+  it('sends compiled writes as their builders would: NULLs, defaults, conflicts and RETURNING rows', async () => {
+    const { issue } = await insertIssueIfAbsent(handle.db, newIssue({ module: null }));
+    const ref = { organizationId: orgId, issueId: issue.id };
+    const loop = { ...ref, loopId: `${issue.id}:code:0` };
+    // Absent data and step are NULL, not JSON null; two at once are numbered apart.
+    await writeTogether(handle.db, [logWrite(handle.db, { ...ref, level: 'INFO', message: 'first' }), logWrite(handle.db, { ...ref, level: 'WARN', message: 'second', data: { n: 2 } })]);
+    const nulls = await handle.db.execute(sql`select count(*)::int as n from issue_logs where issue_id = ${issue.id} and data is null and step_id is null`);
+    expect((Array.isArray(nulls) ? nulls : (nulls as { rows: unknown[] }).rows)[0]).toEqual({ n: 1 });
+    const lines = (await listLogs(handle.db, orgId, issue.id)).map((log) => [log.message, log.level, log.data]);
+    expect(lines.sort()).toEqual([['first', 'INFO', null], ['second', 'WARN', { n: 2 }]]);
+
+    // The answer's message gives back its seq when it stored it, nothing when it was there already.
+    const answer = () => agentMessageWriteReturningSeq(handle.db, loop, 1, 'assistant', [{ type: 'text', text: 'hi' }]);
+    expect(await writeTogether(handle.db, [agentMessageWrite(handle.db, loop, 0, 'user', 'go')], { answer: answer() })).toEqual({ answer: { seq: 1 } });
+    expect(await writeTogether(handle.db, [], { answer: answer() })).toEqual({});
+
+    // Tool calls: one settled at once (completed, its result kept), one to run (defaults); a
+    // second registration settles the open one and leaves the settled one as it was.
+    await writeTogether(handle.db, [
+      toolCallsWrite(handle.db, loop, [
+        { toolUseId: 'a', name: 'write_file', input: { path: 'x' }, result: { output: 'refused', isError: true } },
+        { toolUseId: 'b', name: 'read_file', input: {} },
+      ]),
+    ]);
+    const calls = async () => (await loadLoopTranscript(handle.db, loop)).toolCalls.map((call) => [call.toolUseId, call.output, call.isError, call.completedAt !== null]);
+    expect(await calls()).toEqual([['a', 'refused', 1, true], ['b', null, 0, false]]);
+    await writeTogether(handle.db, [
+      toolCallsWrite(handle.db, loop, [
+        { toolUseId: 'a', name: 'write_file', input: { path: 'x' }, result: { output: 'changed', isError: false } },
+        { toolUseId: 'b', name: 'read_file', input: {}, result: { output: 'not run', isError: true } },
+        { toolUseId: 'c', name: 'read_file', input: { path: 'y' } },
+      ]),
+    ]);
+    expect(await calls()).toEqual([['a', 'refused', 1, true], ['b', 'not run', 1, true], ['c', null, 0, false]]);
+
+    // The issue's stage: the classifier's module only fills a gap, results merge, absent ones change nothing.
+    await writeTogether(handle.db, [issueStageWrite(handle.db, ref, { stage: 'classify', module: 'billing', result: { classification: { type: 'bug' } } })]);
+    await writeTogether(handle.db, [issueStageWrite(handle.db, ref, { stage: 'triage', module: 'other', result: { triage: { complexity: 2 } } })]);
+    await writeTogether(handle.db, [issueStageWrite(handle.db, ref, { stage: 'research', status: 'awaiting_answer' })]);
+    expect(await getIssue(handle.db, orgId, issue.id)).toMatchObject({
+      stage: 'research',
+      status: 'awaiting_answer',
+      module: 'billing',
+      result: { classification: { type: 'bug' }, triage: { complexity: 2 } },
+    });
+
+    // A model call's record: its id back, its absent request NULL, its cost exact.
+    const id = await recordLlmCall(handle.db, { ...ref, stepId: null, stage: 'code', model: 'm', status: 'ok', attempt: 1, usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.00125, durationMs: 7 });
+    const recorded = await handle.db.execute(sql`select cost_usd::text as cost, request is null as no_request from llm_calls where id = ${id}`);
+    expect((Array.isArray(recorded) ? recorded : (recorded as { rows: unknown[] }).rows)[0]).toEqual({ cost: '0.001250', no_request: true });
   });
 
   it('replaces an artifact written again by a retried step', async () => {
