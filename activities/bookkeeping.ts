@@ -2,6 +2,7 @@ import type { IssueStatus } from '../src/contracts/issue';
 import type { PendingHuman } from '../workflows/definitions';
 import type { Database } from '../src/db/client';
 import { issueStatusWrite, recordIssueOutcome } from '../src/db/issues';
+import { writeTogether } from '../src/db/together';
 import { issues } from '../src/db/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { appendLog } from '../src/db/logs';
@@ -24,7 +25,7 @@ export function createBookkeepingActivities(deps: { db: Database; workspacesDir?
      * what a person owes the issue while it waits (absent: nothing, the wait is over).
      */
     async recordIssueStatus(input: { issueId: string; organizationId: string; status: IssueStatus; pending?: PendingHuman | null }): Promise<void> {
-      await issueStatusWrite(deps.db, input);
+      await writeTogether(deps.db, [issueStatusWrite(deps.db, input)]);
     },
 
     /** A person raised the issue's budget. */

@@ -119,28 +119,38 @@ export async function recordIssueOutcome(
   ref: { organizationId: string; issueId: string },
   outcome: { status: IssueStatus; summary: string; error: string | null },
 ): Promise<void> {
-  const where = and(eq(issues.organizationId, ref.organizationId), eq(issues.id, ref.issueId));
-  const level: LogLevel = outcome.status === 'failed' ? 'ERROR' : 'INFO';
-  const message = `issue ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`;
+  await issueOutcomeStatement(db, {
+    organizationId: ref.organizationId,
+    issueId: ref.issueId,
+    status: outcome.status,
+    error: outcome.error,
+    result: JSON.stringify({ summary: outcome.summary }),
+    level: outcome.status === 'failed' ? 'ERROR' : 'INFO',
+    message: `issue ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
+  });
+}
+
+const issueOutcomeStatement = compiledStatement<{ organizationId: string; issueId: string; status: IssueStatus; error: string | null; result: string; level: LogLevel; message: string }>((value) => {
+  const where = and(eq(issues.organizationId, value('organizationId')), eq(issues.id, value('issueId')));
   // All three parts see one snapshot: `previous` is the status before this statement.
-  await db.execute(sql`
+  return sql`
     with previous as (select ${issues.status} as status from ${issues} where ${where} for update),
     ended as (
       update ${issues}
-      set status = ${outcome.status},
-          error = ${outcome.error},
+      set status = ${value('status')},
+          error = ${value('error')},
           pending = null,
-          result = ${issues.result} || ${JSON.stringify({ summary: outcome.summary })}::jsonb,
+          result = ${issues.result} || ${value('result')}::jsonb,
           updated_at = now(),
           completed_at = coalesce(${issues.completedAt}, now())
       where ${where}
       returning ${issues.organizationId} as organization_id, ${issues.id} as issue_id
     )
     insert into ${issueLogs} (organization_id, issue_id, level, message)
-    select ended.organization_id, ended.issue_id, ${level}, ${message}
+    select ended.organization_id, ended.issue_id, ${value('level')}, ${value('message')}
     from ended
-    where not exists (select 1 from previous where previous.status = ${outcome.status})`);
-}
+    where not exists (select 1 from previous where previous.status = ${value('status')})`;
+});
 
 export async function findIssueByBusinessKey(
   db: Database,
@@ -339,8 +349,12 @@ export async function issueHealthStats(db: Database, organizationId: string): Pr
  * for an activity's own statement or writeTogether.
  */
 export function issueStatusWrite(db: Database, issue: { organizationId: string; issueId: string; status: IssueStatus; pending?: (typeof issues.$inferInsert)['pending'] }) {
-  return db
-    .update(issues)
-    .set({ status: issue.status, pending: issue.pending ?? null, updatedAt: sql`now()` })
-    .where(and(eq(issues.organizationId, issue.organizationId), eq(issues.id, issue.issueId)));
+  return issueStatus(db, { organizationId: issue.organizationId, issueId: issue.issueId, status: issue.status, pending: issue.pending ? JSON.stringify(issue.pending) : null });
 }
+
+const issueStatus = compiledWrite<{ organizationId: string; issueId: string; status: IssueStatus; pending: string | null }>((value, db) =>
+  db
+    .update(issues)
+    .set({ status: sql`${value('status')}`, pending: sql`${value('pending')}::jsonb`, updatedAt: sql`now()` })
+    .where(and(eq(issues.organizationId, value('organizationId')), eq(issues.id, value('issueId')))),
+);

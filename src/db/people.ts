@@ -1,5 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { compiledWrite, placeholdersFor } from './compiled';
+import { writeTogether } from './together';
 import { apiKeys, decisions, notifications, organizations, questions, reviewers } from './schema';
 
 export type ReviewerRecord = typeof reviewers.$inferSelect;
@@ -96,17 +98,30 @@ export async function listQuestions(db: Database, organizationId: string, issueI
 }
 
 /** One decision per gate opening; a retried write keeps the first. */
-export async function recordDecision(db: Database, decision: typeof decisions.$inferInsert): Promise<void> {
-  await decisionWrite(db, decision);
+export async function recordDecision(db: Database, decision: NewDecision): Promise<void> {
+  await writeTogether(db, [decisionWrite(db, decision)]);
 }
 
+type NewDecision = Omit<typeof decisions.$inferInsert, 'id' | 'createdAt'>;
+
 /** The insert of a gate decision, unsent (for writeTogether); the first decision of a gate opening stays. */
-export function decisionWrite(db: Database, decision: typeof decisions.$inferInsert) {
-  return db
-    .insert(decisions)
-    .values(decision)
-    .onConflictDoNothing({ target: [decisions.issueId, decisions.gate, decisions.gateRound] });
+export function decisionWrite(db: Database, decision: NewDecision) {
+  return decisionInsert(db, {
+    organizationId: decision.organizationId,
+    issueId: decision.issueId,
+    gate: decision.gate,
+    gateRound: decision.gateRound ?? 0,
+    decision: decision.decision,
+    reviewer: decision.reviewer,
+    comment: decision.comment ?? null,
+    via: decision.via,
+  });
 }
+
+const DECISION_COLUMNS = ['organizationId', 'issueId', 'gate', 'gateRound', 'decision', 'reviewer', 'comment', 'via'] as const satisfies ReadonlyArray<keyof NewDecision>;
+const decisionInsert = compiledWrite<Required<NewDecision>>((value, db) =>
+  db.insert(decisions).values(placeholdersFor(value, DECISION_COLUMNS)).onConflictDoNothing({ target: [decisions.issueId, decisions.gate, decisions.gateRound] }),
+);
 
 export async function listDecisions(db: Database, organizationId: string, issueId: string): Promise<DecisionRecord[]> {
   return db
