@@ -380,9 +380,13 @@ export function createWorkspaceHostActivities(deps: WorkspaceHostDeps) {
 
     /** Removes the issue's workspace from this host (the issue ended); the TTL sweep catches what this misses. */
     async closeWorkspace(input: { organizationId: string; issueId: string }): Promise<void> {
-      const dir = dirOf(input);
-      if (await exists(dir)) await deps.sandbox.stopWorkspace(dir);
-      await removeTree(dir);
+      // Heartbeats, so a completion lost in an outage is retried after the heartbeat timeout,
+      // not the 5-minute start-to-close: the issue's slot is given back after this.
+      return withHeartbeat(currentActivity(), (async () => {
+        const dir = dirOf(input);
+        if (await exists(dir)) await deps.sandbox.stopWorkspace(dir);
+        await removeTree(dir);
+      })());
     },
   };
 }

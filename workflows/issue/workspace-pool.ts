@@ -140,7 +140,16 @@ export async function closePooledWorkspace(run: IssueRun): Promise<void> {
   const host = run.state.workspaceHost;
   if (!host) return;
   try {
-    await proxyActivities<WorkspaceHostActivities>({ taskQueue: host.queue, scheduleToStartTimeout: '1 minute', startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 3 } })
+    // With a heartbeat timeout: a completion lost while Temporal was down is retried within it,
+    // not after the start-to-close (the slot is released only after this). Options are not
+    // replayed commands: safe for runs in flight.
+    await proxyActivities<WorkspaceHostActivities>({
+      taskQueue: host.queue,
+      scheduleToStartTimeout: '1 minute',
+      startToCloseTimeout: '5 minutes',
+      heartbeatTimeout: run.policy.activityHeartbeatSeconds * 1000,
+      retry: { maximumAttempts: 3 },
+    })
       .closeWorkspace.executeWithOptions({ summary: 'workspace · remove from its host' }, [run.ref]);
   } catch (err) {
     if (isCancellation(err)) throw err;
