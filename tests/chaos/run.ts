@@ -374,7 +374,12 @@ async function retireOldBuild(topology: Topology, temporalClient: Client): Promi
     // (a defect of ours), or the server's own drainage status lagging behind visibility (its
     // refresh backs off after the cluster and its database were down; not ours).
     try {
-      await until(`the runs pinned to ${OLD_BUILD} to end`, 120_000, async () => (await openPinnedRuns(temporalClient, DEPLOYMENT, OLD_BUILD)) === 0);
+      // An issue's row says it ended before its run does: the run still removes its pooled
+      // workspace and gives back its slot, and an activity whose completion the outage lost
+      // is retried only after its heartbeat or start-to-close timeout (5 min at most).
+      const endingSince = Date.now();
+      await until(`the runs pinned to ${OLD_BUILD} to end`, 360_000, async () => (await openPinnedRuns(temporalClient, DEPLOYMENT, OLD_BUILD)) === 0);
+      log(`${OLD_BUILD}: its last pinned run ended ${((Date.now() - endingSince) / 1000).toFixed(0)} s after every issue had`);
     } catch (error) {
       const open = await pinnedRunsOf(temporalClient, OLD_BUILD);
       throw new Error(`${error instanceof Error ? error.message : String(error)}; still open: ${open.join(', ') || 'none listed'}`, { cause: error });
