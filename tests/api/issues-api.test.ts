@@ -123,27 +123,10 @@ describe('issues API', () => {
 
     it("shows the running workflow's progress, and maps its update refusals to 403 and 409", async () => {
       const { id, workflowId } = (await (await post(erpIssue())).json()) as { id: string; workflowId: string };
-      const live = (run: { request: { args: unknown[] } }): IssueProgress =>
-        ({
-          issueId: (run.request.args[0] as { issueId: string }).issueId,
-          status: 'awaiting_approval',
-          stage: 'research',
-          progress: 60,
-          currentStep: 'waiting: plan approval',
-          stagesCompleted: ['classify', 'triage', 'research'],
-          route: 'research_and_code',
-          error: null,
-          updatedAt: new Date().toISOString(),
-          round: 0,
-          codeTier: null,
-          costUsd: 0.25,
-          budgetUsd: 5,
-          pending: { kind: 'approval', gate: 'plan', gateRound: 0, since: new Date().toISOString(), deadline: new Date().toISOString(), reminded: false, escalated: false },
-          questions: [],
-          decisions: [],
-          toolCalls: 3,
-          runs: 1,
-        }) as IssueProgress;
+      const live = (run: { request: { args: unknown[] } }): IssueProgress => ({
+        ...runningProgress((run.request.args[0] as { issueId: string }).issueId),
+        pending: { kind: 'approval', gate: 'plan', gateRound: 0, since: new Date().toISOString(), deadline: new Date().toISOString(), reminded: false, escalated: false },
+      });
       runs.answerQuery(statusQuery, (run) => (run.request.workflowId === workflowId ? live(run) : (undefined as never)));
       expect(await (await get(`/api/issues/${id}`)).json()).toMatchObject({ status: 'awaiting_approval', stage: 'research', progress: 60, pending: { gate: 'plan' } });
 
