@@ -28,6 +28,14 @@ export default tseslint.config(
   // is `import type`.
   workflowImports(['workflows/*.ts'], '^(?!@temporalio/workflow$|\\./).*'),
   workflowImports(['workflows/*/**/*.ts'], '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\./)).*'),
+  // An issue run asks its own patches (run.patched): its shape takes most with one marker.
+  workflowImports(['workflows/issue/**/*.ts'], '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\./)).*', [
+    {
+      name: '@temporalio/workflow',
+      importNames: ['patched'],
+      message: 'An issue run asks run.patched(ID) with an id from workflows/issue/patches.ts: its shape takes most patches with one marker.',
+    },
+  ]),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
@@ -35,7 +43,7 @@ export default tseslint.config(
 );
 
 /** The import rule of the deterministic zone, for files at one depth of workflows/. */
-function workflowImports(files, regex) {
+function workflowImports(files, regex, paths = []) {
   return {
     files,
     rules: {
@@ -43,6 +51,7 @@ function workflowImports(files, regex) {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths,
           patterns: [
             {
               regex,

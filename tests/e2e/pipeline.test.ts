@@ -57,7 +57,11 @@ describe('agent pipeline', () => {
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(searchAttributes.awaitingHuman)).toBe(false);
     expect(described.typedSearchAttributes.get(searchAttributes.issueStage)).toBe('completed');
-    expect(redundantUpserts(await handle.fetchHistory())).toEqual([]);
+    const history = await handle.fetchHistory();
+    expect(redundantUpserts(history)).toEqual([]);
+    // A run begun on this code records one patch marker, its shape (workflows/issue/patches.ts),
+    // where it recorded one per patch it met: a gate, a decision, its loops, its upserts.
+    expect(patchMarkers(history)).toEqual(['issue-shape-1']);
 
     // Every tool call ran exactly once, against the real repository files.
     const toolCalls = await listToolCalls(h.db.db, { organizationId, issueId: id });
@@ -426,6 +430,16 @@ async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void
  * Upserts that set no search attribute to a new value (the patch's own TemporalChangeVersion
  * aside): a run started with 'search-attributes-on-change' has none.
  */
+/** The ids of the patch markers a history records, in order. */
+function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    return [(JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { id: string }).id];
+  });
+}
+
 function redundantUpserts(history: temporal.api.history.v1.IHistory): number[] {
   const shown = new Map<string, string>();
   const text = (data: Uint8Array | null | undefined) => Buffer.from(data ?? []).toString('utf8');

@@ -85,6 +85,21 @@ describe('replay of recorded workflow histories', () => {
         'issue-workspace-pool-first-turn.json',
         'issue-interrupted-and-messaged-first-turn.json',
         'pipeline-budget-before-first-turn.json',
+        // Runs of the issue shape (workflows/issue/patches.ts): one marker for every patch.
+        'pipeline-happy-path-shape.json',
+        'pipeline-review-rounds-shape.json',
+        'pipeline-clarification-human-shape.json',
+        'pipeline-question-expired-shape.json',
+        'pipeline-budget-shape.json',
+        'pipeline-cancelled-shape.json',
+        'pipeline-slot-released-shape.json',
+        'pipeline-signals-audited-shape.json',
+        'pipeline-notifications-shape.json',
+        'pipeline-erp-callbacks-shape.json',
+        'issue-worker-type-review-shape.json',
+        'issue-workspace-pool-shape.json',
+        'issue-commands-denied-and-approved-shape.json',
+        'issue-interrupted-and-messaged-shape.json',
       ]),
     );
   });

@@ -3,7 +3,7 @@
  * with the issue's budget wait, cost booking, clarification questions and tool calls.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, ContinueAsNew, isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, ContinueAsNew, isCancellation } from '@temporalio/workflow';
 import type { ToolCallRef } from '../../activities/agent';
 import type { AgentStageSummary } from '../../activities/stage-results';
 import type { AgentStage } from '../../src/agents/tools';
@@ -16,16 +16,7 @@ import { holdReason } from '../shared/controls';
 import { isInterrupted, messagesForTurn, tierForTurn, waitWhileInterrupted } from './steering';
 import { approveCommand } from './commands';
 import { runPooledTool, usesWorkspacePool } from './workspace-pool';
-
-/** patched() id: a run with MCP servers lists their tools (recorded only by such runs). */
-const MCP_TOOLS = 'mcp-tools';
-
-/**
- * patched() id: a loop is opened by its first model turn (the stage entered, the first message
- * written with the answer) instead of an activity of its own (issue 13: one activity, one
- * workflow task and one statement fewer per loop). Runs from before keep startAgentLoop.
- */
-const LOOP_OPENS_IN_FIRST_TURN = 'loop-opens-in-first-turn';
+import { LOOP_OPENS_IN_FIRST_TURN, MCP_TOOLS } from './patches';
 
 /** Invalid final answers an agent may repair per loop before the stage fails. */
 const MAX_REPAIRS_PER_LOOP = 1;
@@ -58,13 +49,13 @@ async function agentLoop(run: IssueRun, stage: AgentStage, round: number, tier: 
   const start = usesWorkspacePool(run) ? { repositoryElsewhere: true } : {};
   // A loop that waits before its first turn (held, interrupted, over budget) enters its stage
   // first, as before: what people list shows the stage and its step while they decide.
-  const opensInFirstTurn = patched(LOOP_OPENS_IN_FIRST_TURN) && !waitsBeforeTurn(run, stage);
+  const opensInFirstTurn = run.patched(LOOP_OPENS_IN_FIRST_TURN) && !waitsBeforeTurn(run, stage);
   let stepId = opensInFirstTurn
     ? undefined
     : (await bookkeeping.startAgentLoop.executeWithOptions({ summary: `${stage} · start (round ${round + 1})` }, [{ ...loop, modelTier: tier, ...start }])).stepId;
   const maxTurns = policy.maxAgentTurns;
   // The organization's MCP tools, listed once per run (the first agent to start lists them).
-  if (policy.mcp && run.state.mcpTools === undefined && patched(MCP_TOOLS)) {
+  if (policy.mcp && run.state.mcpTools === undefined && run.patched(MCP_TOOLS)) {
     run.state.mcpTools = (await tools.discoverMcpTools.executeWithOptions({ summary: 'mcp · list the tools' }, [ref])).tools;
   }
   const mcpTools = (run.state.mcpTools ?? []).filter((tool) => tool.stages.includes(stage)).map((tool) => tool.name);

@@ -8,7 +8,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { CommandCheck } from '../../activities/agent';
 import type { AgentStage } from '../../src/agents/tools';
 import type { CommandDecision } from '../../src/contracts/people';
@@ -17,9 +17,7 @@ import { acceptFromPeople } from '../shared/human-input';
 import type { IssueRun } from './run';
 import { touch } from './visibility';
 import { waitForPeople } from './waits';
-
-/** patched() id: run_command calls may wait for a person (recorded only by runs that do). */
-const COMMAND_APPROVAL = 'command-approval';
+import { COMMAND_APPROVAL } from './patches';
 /** Decisions an issue shows (its audit trail keeps them all). */
 const DECISIONS_SHOWN = 50;
 
@@ -98,7 +96,7 @@ export async function approveCommand(
   if (gate !== 'ask') return { run: true, approved: false };
   const key = JSON.stringify(command.argv);
   if (run.progress.approvedCommands?.includes(key)) return { run: true, approved: true };
-  patched(COMMAND_APPROVAL);
+  run.patched(COMMAND_APPROVAL);
   run.inbox.commandAnswer = null;
   const shown = command.argv.join(' ');
   const pending: PendingHuman = {

@@ -5,18 +5,13 @@
  * and not waited for: a dead channel never blocks or fails the issue.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { patched, startChild } from '@temporalio/workflow';
+import { startChild } from '@temporalio/workflow';
 import type { NotificationChannel, NotificationKind } from '../../src/contracts/notifications';
 import type { NoticeDetails } from '../../src/notifications/messages';
 import type { PendingHuman } from '../definitions';
 import { notificationDeliveryWorkflow, notificationWorkflowId } from '../notifications';
 import type { IssueRun } from './run';
-
-/**
- * patched() id: a recorded notice goes out to the organization's channels (issue 16). Asked
- * only when the notice has channels to go to: runs recorded before it never got any.
- */
-const NOTIFICATION_CHANNELS = 'notification-channels';
+import { NOTIFICATION_CHANNELS } from './patches';
 
 /** What `notify` answered (fields absent in results recorded before channels existed). */
 export interface RecordedNotice {
@@ -31,7 +26,7 @@ export interface RecordedNotice {
  */
 export async function deliverToChannels(run: IssueRun, recorded: RecordedNotice): Promise<void> {
   const { notificationId, channels = [] } = recorded;
-  if (!notificationId || channels.length === 0 || !patched(NOTIFICATION_CHANNELS)) return;
+  if (!notificationId || channels.length === 0 || !run.patched(NOTIFICATION_CHANNELS)) return;
   try {
     await startChild(notificationDeliveryWorkflow, {
       workflowId: notificationWorkflowId(notificationId),

@@ -4,7 +4,7 @@
  * and audited (shared/people.ts), then handed to the waiting pipeline through `run.inbox`.
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, log, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import type { Answer, Decision, RaiseBudget } from '../../src/contracts/people';
 import {
   answerSignal,
@@ -26,6 +26,7 @@ import { type IssueRun, personPathBookkeeping } from './run';
 import { addMessage, registerSteering } from './steering';
 import { registerCommandDecisions } from './commands';
 import { touch } from './visibility';
+import { GATE_DECISION_IN_ONE_STEP } from './patches';
 
 /** Registers every handler of the issue workflow: the query, people's input, the limiter, the ERP. */
 export function registerHandlers(run: IssueRun): void {
@@ -83,12 +84,6 @@ function showRefused(run: IssueRun, kind: RefusedSignal['kind'], person: unknown
   touch(run);
 }
 
-/**
- * patched() id: a gate decision's reviewer check and its records (decision, log line, status)
- * run as one local activity, `decideGate`, instead of three (issue 13: the approval → next step
- * path). Runs from before keep their verifyReviewer, recordGateDecision and recordIssueStatus.
- */
-const GATE_DECISION_IN_ONE_STEP = 'gate-decision-in-one-step';
 
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -132,7 +127,7 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
     via,
   };
   await inbox.desk.record(async () => {
-    if (patched(GATE_DECISION_IN_ONE_STEP)) {
+    if (run.patched(GATE_DECISION_IN_ONE_STEP)) {
       // The check and the records in one local activity. The gate cannot close meanwhile: a
       // wait that expires lets the input in flight land (waits.ts), and a cancel ends the run.
       const settlesStatus = inbox.statusWithDecision === 'may';

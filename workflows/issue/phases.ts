@@ -8,7 +8,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { patched, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../../src/contracts/issue';
 import type { ReviewSummary } from '../../src/contracts/stages';
 import { type IssueOutcome, type Phase, searchAttributes } from '../definitions';
@@ -19,9 +19,7 @@ import { addCost, complete, enter, notifyErp, showWithNext, step } from './visib
 import { clarify, ensureBudget, gate, holdWhile } from './waits';
 import { holdReason } from '../shared/controls';
 import { finishPooledChange, openPooledWorkspace, usesWorkspacePool } from './workspace-pool';
-
-/** patched() id: the triage's worker type can end an issue after research (not allowed, or a review). */
-const WORKER_TYPES = 'worker-types';
+import { WORKER_TYPES } from './patches';
 
 /** Clarification rounds triage may take before it must route. */
 const MAX_TRIAGE_QUESTIONS = 2;
@@ -94,7 +92,7 @@ async function research(run: IssueRun): Promise<PhaseResult> {
   }
   // The worker type decides whether there is a change to make at all, and the plan which types it allows.
   const workerType = state.workerType;
-  if (workerType && patched(WORKER_TYPES)) {
+  if (workerType && run.patched(WORKER_TYPES)) {
     if (policy.allowedWorkerTypes && !policy.allowedWorkerTypes.includes(workerType)) {
       return end('completed', `${found.rootCause} (a ${workerType} change is not among the worker types this organization allows: ${policy.allowedWorkerTypes.join(', ')})`);
     }

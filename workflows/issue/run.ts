@@ -3,15 +3,17 @@
  * people have sent it. Every part of workflows/issue/ takes this one object; nothing else is
  * shared between them. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ActivityFailure, type ActivityInterfaceFor, type LocalActivityInterfaceFor, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, type ActivityInterfaceFor, type LocalActivityInterfaceFor, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities, ModelActivities, ToolActivities, WorkspaceActivities } from '../../activities';
 import type { IssuePolicy } from '../../src/contracts/policy';
 import type { Decision } from '../../src/contracts/people';
 import type { CarriedState, IssueOutcome, IssueProgress, IssueWorkflowInput } from '../definitions';
-import { BOOKKEEPING_OPTIONS, LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
+import { BOOKKEEPING_OPTIONS, LOCAL_BOOKKEEPING_OPTIONS, MODEL_RETRY, TOOL_RETRY } from '../shared/activity-options';
 import { InputDesk } from '../shared/human-input';
 import { type ShownAttributes, startingAttributes } from './visibility';
 import { personChecks } from '../shared/people';
+import { type Patches, patchesOf } from '../shared/patches';
+import { ISSUE_SHAPE, LOCAL_BOOKKEEPING } from './patches';
 
 export interface IssueRun {
   readonly input: IssueWorkflowInput;
@@ -22,6 +24,8 @@ export interface IssueRun {
   readonly progress: IssueProgress;
   readonly counters: CarriedState['counters'];
   readonly activities: IssueActivities;
+  /** Whether the run takes a patch (ids in ./patches.ts): ask this, never `patched()` itself. */
+  readonly patched: Patches;
   readonly people: ReturnType<typeof personChecks>;
   /** What people and the limiter have sent and the run has not consumed yet. */
   readonly inbox: {
@@ -50,7 +54,7 @@ export interface IssueActivities {
   tools: ActivityInterfaceFor<ToolActivities>;
   workspace: ActivityInterfaceFor<WorkspaceActivities>;
   bookkeeping: ActivityInterfaceFor<BookkeepingActivities>;
-  /** What runs as a local activity (after patched(LOCAL_BOOKKEEPING); see activity-options.ts). */
+  /** What runs as a local activity (in runs that take LOCAL_BOOKKEEPING; see activity-options.ts). */
   localBookkeeping: LocalActivityInterfaceFor<Pick<BookkeepingActivities, 'recordGateDecision' | 'recordIssueStatus' | 'decideGate'>>;
 }
 
@@ -102,8 +106,12 @@ function freshState(input: IssueWorkflowInput): CarriedState {
   };
 }
 
-/** A new run: fresh, or where the previous run stopped (continue-as-new). */
+/**
+ * A new run: fresh, or where the previous run stopped (continue-as-new). Called in the run's
+ * first activation, before any await, as its patches must be (shared/patches.ts).
+ */
 export function startIssueRun(input: IssueWorkflowInput): IssueRun {
+  const patched = patchesOf(ISSUE_SHAPE);
   const { policy, issueId, organizationId } = input;
   const activities = issueActivities(policy);
   const state = input.resume ?? freshState(input);
@@ -116,7 +124,8 @@ export function startIssueRun(input: IssueWorkflowInput): IssueRun {
     progress: state.progress,
     counters: state.counters,
     activities,
-    people: personChecks(activities.bookkeeping, organizationId, { type: 'issue', id: issueId }),
+    patched,
+    people: personChecks(activities.bookkeeping, organizationId, { type: 'issue', id: issueId }, patched),
     inbox: { gateDecision: null, answer: null, slotGranted: false, desk: new InputDesk() },
     callbackSequence: 0,
     shown: startingAttributes(),
@@ -145,5 +154,5 @@ export function failureMessage(err: unknown): string {
 
 /** The bookkeeping on a person's path to the next step: local activities in runs that have the patch. */
 export function personPathBookkeeping(run: IssueRun): Pick<IssueActivities['localBookkeeping'], 'recordGateDecision' | 'recordIssueStatus'> {
-  return patched(LOCAL_BOOKKEEPING) ? run.activities.localBookkeeping : run.activities.bookkeeping;
+  return run.patched(LOCAL_BOOKKEEPING) ? run.activities.localBookkeeping : run.activities.bookkeeping;
 }

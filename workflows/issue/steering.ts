@@ -7,7 +7,7 @@
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import type { AgentStage } from '../../src/agents/tools';
 import type { ModelTier } from '../../src/contracts/policy';
 import type { Interrupt, SteeringMessage } from '../../src/contracts/people';
@@ -16,9 +16,7 @@ import { acceptFromPeople, InputDesk } from '../shared/human-input';
 import type { IssueRun } from './run';
 import { step, touch } from './visibility';
 import { waitForSlot } from './waits';
-
-/** patched() id: the run takes messages and interrupts (recorded by runs that get one). */
-const STEERING = 'issue-steering';
+import { STEERING } from './patches';
 
 /** As the API's limit (src/contracts/people.ts STEERING_MESSAGE_MAX_CHARS): a signal is held to it too. */
 const STEERING_MESSAGE_MAX_CHARS = 4_000;
@@ -83,7 +81,7 @@ function interruptProblem({ progress }: IssueRun, interrupt: Interrupt, desk: In
 async function takeMessage(run: IssueRun, message: SteeringMessage, desk: InputDesk): Promise<void> {
   const problem = messageProblem(run, message, desk);
   if (problem) throw refuse(problem);
-  patched(STEERING);
+  run.patched(STEERING);
   await desk.record(async () => {
     await run.people.authorize(message.from, 'steer');
     // A different tier spends differently: whoever may raise the budget may choose it.
@@ -100,7 +98,7 @@ async function takeMessage(run: IssueRun, message: SteeringMessage, desk: InputD
 async function takeInterrupt(run: IssueRun, interrupt: Interrupt, desk: InputDesk): Promise<void> {
   const problem = interruptProblem(run, interrupt, desk);
   if (problem) throw refuse(problem);
-  patched(STEERING);
+  run.patched(STEERING);
   await desk.record(async () => {
     await run.people.authorize(interrupt.from, 'steer');
     const reason = interrupt.reason?.trim() || null;

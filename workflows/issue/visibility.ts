@@ -4,20 +4,15 @@
  * DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { patched, setCurrentDetails, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../../src/contracts/issue';
 import { type IssueProgress, type IssueWorkflowInput, searchAttributes } from '../definitions';
 import { statusCallbackWorkflow } from '../callbacks';
 import type { IssueRun } from './run';
+import { SEARCH_ATTRIBUTES_ON_CHANGE } from './patches';
 
 const STAGE_COUNT = 5;
 
-/**
- * patched() id: search attributes are upserted only when a value changes, and attributes
- * learned together with the next stage go out in one upsert (issue 13). Runs started before
- * it upsert every time, as their histories recorded.
- */
-const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 
 /** What the Web UI's search attributes hold, as far as this run knows; see `show`. */
 export interface ShownAttributes {
@@ -38,7 +33,7 @@ export function startingAttributes(): ShownAttributes {
 /** Upserts `pairs`, leaving out values the attributes already hold (under the patch). */
 export function show(run: IssueRun, pairs: SearchAttributeUpdatePair[]): void {
   const shown = run.shown;
-  shown.onChange ??= patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+  shown.onChange ??= run.patched(SEARCH_ATTRIBUTES_ON_CHANGE);
   if (!shown.onChange) {
     upsertSearchAttributes(pairs);
     return;
@@ -58,7 +53,7 @@ export function show(run: IssueRun, pairs: SearchAttributeUpdatePair[]): void {
  */
 export function showWithNext(run: IssueRun, pairs: SearchAttributeUpdatePair[]): void {
   const shown = run.shown;
-  shown.onChange ??= patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+  shown.onChange ??= run.patched(SEARCH_ATTRIBUTES_ON_CHANGE);
   if (shown.onChange) shown.later.push(...pairs);
   else upsertSearchAttributes(pairs);
 }

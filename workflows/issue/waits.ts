@@ -3,7 +3,7 @@
  * a reminder, an escalation and an expiry, all durable timers) and for a slot of the
  * concurrency limiter. DETERMINISTIC ZONE: values only from @temporalio/workflow and ./.
  */
-import { condition, log, patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, log, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { IssueStatus, Stage } from '../../src/contracts/issue';
 import type { Decision, Gate } from '../../src/contracts/people';
 import { type PendingHuman, type QuestionView, searchAttributes } from '../definitions';
@@ -12,13 +12,7 @@ import { type IssueRun, personPathBookkeeping, PipelineEnd } from './run';
 import { deliverToChannels, openingNotice, waitDetails } from './notices';
 import { capTier } from './tiers';
 import { addCost, notifyErp, show, touch } from './visibility';
-
-/** patched() id: human waits release the concurrency slot (added with issue 12). */
-const RELEASE_SLOT_WHILE_WAITING = 'release-slot-while-waiting';
-/** patched() id: an input being recorded as the deadline passes is let in (as skill runs do). */
-const LET_IN_INPUT_IN_FLIGHT = 'let-in-input-in-flight';
-/** patched() id: a wait opens with a notice, an approval needed or a question asked (issue 16). */
-const NOTICE_WHEN_WAITING = 'notice-when-waiting';
+import { LET_IN_INPUT_IN_FLIGHT, NOTICE_WHEN_WAITING, RELEASE_SLOT_WHILE_WAITING } from './patches';
 
 type HumanWaitStatus = Extract<IssueStatus, 'awaiting_approval' | 'awaiting_answer' | 'awaiting_budget'>;
 
@@ -32,7 +26,7 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
   const timers = policy.timers;
   // A slot bounds agent work, not waiting: a person's wait (up to days) gives it back, and
   // the issue queues again when the wait is over. Runs started before this change keep theirs.
-  const releasedSlot = policy.concurrency !== undefined && state.slotHeld && patched(RELEASE_SLOT_WHILE_WAITING);
+  const releasedSlot = policy.concurrency !== undefined && state.slotHeld && run.patched(RELEASE_SLOT_WHILE_WAITING);
   if (releasedSlot) {
     await bookkeeping.releaseSlot({ workflowId: workflowInfo().workflowId });
     state.slotHeld = false;
@@ -52,7 +46,7 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     await notifyErp(run, 'issue.status_changed', { status, stage: progress.stage, waitingFor: what, deadline: pending.deadline, pending: pendingForErp(pending) });
   }
   const key = `${pending.kind}:${uuid4()}`;
-  if (patched(NOTICE_WHEN_WAITING)) {
+  if (run.patched(NOTICE_WHEN_WAITING)) {
     const recorded = await bookkeeping.notify({ ...ref, ...openingNotice(run, pending, what), dedupeKey: `${key}:opened`, recipients: [] });
     if (recorded.channels?.length) await deliverToChannels(run, recorded);
   }
@@ -100,7 +94,7 @@ export async function waitForPeople(run: IssueRun, pending: PendingHuman, settle
     }
     // A decision, answer or raise being checked and recorded as the deadline passed was
     // accepted by its caller: it lands, rather than the issue ending around it.
-    if (outcome === 'expired' && run.inbox.desk.busy && patched(LET_IN_INPUT_IN_FLIGHT)) {
+    if (outcome === 'expired' && run.inbox.desk.busy && run.patched(LET_IN_INPUT_IN_FLIGHT)) {
       await condition(() => !run.inbox.desk.busy);
       if (settled()) outcome = 'settled';
     }

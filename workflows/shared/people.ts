@@ -11,15 +11,16 @@
  * the API too. Trusting a claimed origin to skip this entry would let anyone with Temporal
  * access act unrecorded.
  */
-import { ApplicationFailure, CancellationScope, log, patched, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, log, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../../activities';
 import type { ReviewerCheck } from '../../activities/people';
 import type { ActionOrigin } from '../../src/identity/acting';
 import type { PersonAction } from '../../src/identity/scopes';
 import { LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS } from './activity-options';
+import { eachOnItsOwn, type Patches } from './patches';
 
 /** patched() id: the workflow audits the actions it receives (added with issue 12). */
-const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
+export const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
 
 type PeopleActivities = Pick<BookkeepingActivities, 'verifyReviewer' | 'recordAuditEvent'>;
 
@@ -35,7 +36,13 @@ export interface PersonActionInput {
   details: Record<string, unknown>;
 }
 
-export function personChecks(activities: PeopleActivities, organizationId: string, target: { type: 'issue' | 'invocation' | 'build'; id: string }) {
+/** `patched` answers for the run (an issue run's shape, workflows/shared/patches.ts). */
+export function personChecks(
+  activities: PeopleActivities,
+  organizationId: string,
+  target: { type: 'issue' | 'invocation' | 'build'; id: string },
+  patched: Patches = eachOnItsOwn,
+) {
   /** The role each person had when last checked, for the audit entry. */
   const roles = new Map<string, string>();
   const local = proxyLocalActivities<Pick<BookkeepingActivities, 'verifyReviewer'>>(LOCAL_BOOKKEEPING_OPTIONS);
