@@ -18,7 +18,7 @@ import type { ModelCallDeps } from './model-call';
 import { describeClarifications, describeIssue, json } from './stages';
 import { callForStructuredOutput } from './structured-output';
 import { startStep, completeStep } from '../src/db/steps';
-import { type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
+import { auditEventWrite, type NewAuditEvent, recordAuditEvent } from '../src/db/audit';
 import { notAReviewer, roleRefusal } from '../src/identity/acting';
 import { type PeopleDirectory, uncachedPeopleDirectory } from '../src/identity/people-directory';
 import type { PersonAction } from '../src/identity/scopes';
@@ -89,18 +89,22 @@ export function createPeopleActivities(deps: PeopleDeps) {
     /**
      * A gate decision's whole path in one local activity (issue 13; the workflow's
      * `gate-decision-in-one-step` patch): the reviewer's check, then — only when it passes —
-     * the decision, its log line and, with `settlesStatus`, the issue's status back to
-     * `processing`, in one statement. A refused check writes nothing. Idempotent like
-     * recordGateDecision: a retried write keeps the first decision.
+     * the decision, its log line, with `settlesStatus` the issue's status back to
+     * `processing`, and with `audit` the workflow's audit entry of the decision (outcome `ok`,
+     * the role from this check; the `audit-with-gate-decision` patch), in one statement. A
+     * refused check writes nothing: the workflow audits the refusal itself. A retried write
+     * keeps the first decision, as recordGateDecision does; its log line and audit entry may
+     * be written twice, as a retried appendLog or recordAuditEvent would.
      */
-    async decideGate(input: GateDecisionInput & { action: PersonAction; settlesStatus: boolean }): Promise<ReviewerCheck> {
-      const { action, settlesStatus, ...decision } = input;
+    async decideGate(input: GateDecisionInput & { action: PersonAction; settlesStatus: boolean; audit?: NewAuditEvent }): Promise<ReviewerCheck> {
+      const { action, settlesStatus, audit, ...decision } = input;
       const check = await checkReviewer({ organizationId: decision.organizationId, reviewer: decision.reviewer, action });
       if (!check.allowed) return check;
       await writeTogether(db, [
         decisionWrite(db, decision),
         logWrite(db, { organizationId: decision.organizationId, issueId: decision.issueId, level: 'INFO', message: gateDecisionLine(decision) }),
         settlesStatus && issueStatusWrite(db, { organizationId: decision.organizationId, issueId: decision.issueId, status: 'processing' }),
+        audit && auditEventWrite(db, { ...audit, outcome: 'ok', reason: null, actorRole: check.role ?? null }),
       ]);
       return check;
     },

@@ -33,7 +33,12 @@ function cleanDetails(value: unknown, depth = 0): unknown {
 
 /** Appends one entry. The table refuses updates and deletes (migration 0006). */
 export async function recordAuditEvent(db: Database, event: NewAuditEvent): Promise<void> {
-  await db.insert(auditEvents).values({
+  await auditEventWrite(db, event);
+}
+
+/** The insert of one entry, unsent (for writeTogether: an entry written with what it records). */
+export function auditEventWrite(db: Database, event: NewAuditEvent) {
+  return db.insert(auditEvents).values({
     ...event,
     actor: clean(event.actor, MAX_REF),
     targetId: clean(event.targetId, MAX_REF),

@@ -4,6 +4,7 @@ import { issueCostTotals, listLlmCalls } from '../../src/db/llm-calls';
 import { listDecisions, listNotifications, listQuestions } from '../../src/db/people';
 import { listSteps } from '../../src/db/steps';
 import { getIssue } from '../../src/db/issues';
+import { listAuditEvents } from '../../src/db/audit';
 import type { temporal } from '@temporalio/proto';
 import { decisionSignal, searchAttributes } from '../../workflows/definitions';
 import { recordHistoryIfAsked } from '../support/harness';
@@ -61,7 +62,14 @@ describe('agent pipeline', () => {
     expect(redundantUpserts(history)).toEqual([]);
     // A run begun on this code records one patch marker, its shape (workflows/issue/patches.ts),
     // where it recorded one per patch it met: a gate, a decision, its loops, its upserts.
-    expect(patchMarkers(history)).toEqual(['issue-shape-1']);
+    expect(patchMarkers(history)).toEqual(['issue-shape-2']);
+    // The decision's audit entry is written with the decision, by its local activity: no
+    // activity of its own, and the entry names the reviewer's role as that check found it.
+    expect(scheduledActivities(history)).not.toContain('recordAuditEvent');
+    const received = await listAuditEvents(h.db.db, organizationId, { targetId: id, channel: 'temporal_update', limit: 10, offset: 0 });
+    expect(received.items).toEqual([
+      expect.objectContaining({ action: 'issue.decide', actor: REVIEWER, actorRole: 'reviewer', outcome: 'ok', details: expect.objectContaining({ decision: 'approve', gate: 'final' }) }),
+    ]);
 
     // Every tool call ran exactly once, against the real repository files.
     const toolCalls = await listToolCalls(h.db.db, { organizationId, issueId: id });
@@ -430,6 +438,11 @@ async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void
  * Upserts that set no search attribute to a new value (the patch's own TemporalChangeVersion
  * aside): a run started with 'search-attributes-on-change' has none.
  */
+/** The activity types a history schedules, in order. */
+function scheduledActivities(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+}
+
 /** The ids of the patch markers a history records, in order. */
 function patchMarkers(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? []).flatMap((event) => {

@@ -98,8 +98,8 @@ describe('roles, keys and the audit trail', () => {
     expect(trail.items[2]).toMatchObject({ channelName: 'admin', reason: expect.stringContaining('lacks the act-as scope'), details: { decision: 'approve', claimedActor: REVIEWER } });
     expect(trail.items[0]).toMatchObject({ actorRole: 'reviewer', requestId: expect.any(String) });
     // The workflow records what it received too, with the origin the API claimed for it.
-    // The workflow writes that record in an activity after the update returns: wait for it.
-    const received = await eventually(async () => (await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=temporal_update`)).items, (items) => items.length > 0);
+    // The workflow writes that record with the decision (decideGate), before the update returns.
+    const received = (await audit(refusedService.apiKey, `targetId=${refusedService.id}&channel=temporal_update`)).items;
     expect(received).toEqual([expect.objectContaining({ actor: REVIEWER, outcome: 'ok', details: expect.objectContaining({ origin: expect.objectContaining({ channel: 'api_key' }) }) })]);
     const first = await audit(adminKey, `actor=${REVIEWER}&outcome=refused`);
     expect(first.items.map((e) => e.reason)).toEqual([viaHeader.body.error.message, impersonation.body.error.message]);

@@ -100,6 +100,12 @@ describe('replay of recorded workflow histories', () => {
         'issue-workspace-pool-shape.json',
         'issue-commands-denied-and-approved-shape.json',
         'issue-interrupted-and-messaged-shape.json',
+        // The second shape: a gate decision's audit entry written by its local activity (patched 'audit-with-gate-decision').
+        'pipeline-happy-path-shape-2.json',
+        'pipeline-review-rounds-shape-2.json',
+        'pipeline-signals-audited-shape-2.json',
+        'pipeline-slot-released-shape-2.json',
+        'pipeline-budget-shape-2.json',
       ]),
     );
   });

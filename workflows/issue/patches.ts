@@ -52,6 +52,13 @@ export const MCP_TOOLS = 'mcp-tools';
 export const WORKER_TYPES = 'worker-types';
 
 /**
+ * A gate decision's audit entry is written by `decideGate` with the decision, in its one
+ * statement, instead of by an activity of its own after it (issue 13: one activity and one
+ * workflow task fewer per decision). Runs from before keep recordAuditEvent.
+ */
+export const AUDIT_WITH_GATE_DECISION = 'audit-with-gate-decision';
+
+/**
  * Tags, not branches: a run that takes messages and interrupts, or whose run_command calls
  * wait for a person, records these (`patched()` on its own, the answer unused). They stay
  * out of the shape, so such runs keep saying so in their histories.
@@ -60,11 +67,11 @@ export const STEERING = 'issue-steering';
 export const COMMAND_APPROVAL = 'command-approval';
 
 /**
- * An issue run begun on this code records this one marker and takes every branch above
- * without its own: a pipeline without gates recorded three markers, each with its
+ * The first shape: a run begun with it records this one marker and takes these branches
+ * without their own. A pipeline without gates had recorded three markers, each with its
  * `TemporalChangeVersion` upsert, and an approval two more (issue 13).
  */
-export const ISSUE_SHAPE: Shape = {
+const ISSUE_SHAPE_1: Shape = {
   id: 'issue-shape-1',
   takes: new Set([
     LOCAL_BOOKKEEPING,
@@ -80,3 +87,12 @@ export const ISSUE_SHAPE: Shape = {
     WORKER_TYPES,
   ]),
 };
+
+/** The shape runs begin with now: the first, and the gate decision's audit entry with it. */
+const ISSUE_SHAPE_2: Shape = {
+  id: 'issue-shape-2',
+  takes: new Set([...ISSUE_SHAPE_1.takes, AUDIT_WITH_GATE_DECISION]),
+};
+
+/** An issue run's shapes, newest first (workflows/shared/patches.ts). */
+export const ISSUE_SHAPES: readonly Shape[] = [ISSUE_SHAPE_2, ISSUE_SHAPE_1];

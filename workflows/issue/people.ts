@@ -26,7 +26,8 @@ import { type IssueRun, personPathBookkeeping } from './run';
 import { addMessage, registerSteering } from './steering';
 import { registerCommandDecisions } from './commands';
 import { touch } from './visibility';
-import { GATE_DECISION_IN_ONE_STEP } from './patches';
+import { AUDIT_WITH_GATE_DECISION, GATE_DECISION_IN_ONE_STEP } from './patches';
+import { ENTRY_WRITTEN, type PersonActionInput } from '../shared/people';
 
 /** Registers every handler of the issue workflow: the query, people's input, the limiter, the ERP. */
 export function registerHandlers(run: IssueRun): void {
@@ -108,15 +109,17 @@ function decisionProblem({ progress, inbox }: IssueRun, decision: Decision): str
 async function applyDecision(run: IssueRun, decision: Decision, via: InputChannel): Promise<void> {
   const { progress } = run;
   const details = { decision: decision?.decision, gate: progress.pending?.kind === 'approval' ? progress.pending.gate : decision?.gate ?? null };
-  await run.people.perform({ origin: decision?.origin, via, person: decision?.reviewer, action: 'issue.decide', details }, () => decide(run, decision, via));
+  const action: PersonActionInput = { origin: decision?.origin, via, person: decision?.reviewer, action: 'issue.decide', details };
+  await run.people.perform(action, () => decide(run, decision, via, action));
 }
 
-async function decide(run: IssueRun, decision: Decision, via: InputChannel): Promise<void> {
+/** Settles the open gate; ENTRY_WRITTEN when its local activity wrote the audit entry too. */
+async function decide(run: IssueRun, decision: Decision, via: InputChannel, action: PersonActionInput): Promise<void | typeof ENTRY_WRITTEN> {
   const problem = decisionProblem(run, decision);
   if (problem) throw refuse('InvalidDecision', problem);
   const { progress, inbox, people } = run;
   const pending = progress.pending as Extract<PendingHuman, { kind: 'approval' }>;
-  const action = pending.gate === 'plan' ? 'approvePlan' : 'approveFinal';
+  const permission = pending.gate === 'plan' ? 'approvePlan' : 'approveFinal';
   const record = {
     ...run.ref,
     gate: pending.gate,
@@ -126,16 +129,20 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
     comment: decision.comment ?? null,
     via,
   };
+  let entryWritten = false;
   await inbox.desk.record(async () => {
     if (run.patched(GATE_DECISION_IN_ONE_STEP)) {
       // The check and the records in one local activity. The gate cannot close meanwhile: a
       // wait that expires lets the input in flight land (waits.ts), and a cancel ends the run.
       const settlesStatus = inbox.statusWithDecision === 'may';
-      await people.authorize(decision.reviewer, action, () => run.activities.localBookkeeping.decideGate({ ...record, action, settlesStatus }));
+      // The accepted action's audit entry goes with the decision (refusals are audited by perform).
+      const audit = run.patched(AUDIT_WITH_GATE_DECISION) ? people.acceptedEntry(action) : undefined;
+      await people.authorize(decision.reviewer, permission, () => run.activities.localBookkeeping.decideGate({ ...record, action: permission, settlesStatus, ...(audit ? { audit } : {}) }));
+      entryWritten = audit !== undefined;
       if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
       if (settlesStatus) inbox.statusWithDecision = 'written';
     } else {
-      await people.authorize(decision.reviewer, action);
+      await people.authorize(decision.reviewer, permission);
       if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
       await personPathBookkeeping(run).recordGateDecision(record);
     }
@@ -150,6 +157,7 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel): Pro
     inbox.gateDecision = decision;
     progress.status = 'processing'; // the gate is settled; the pipeline moves on
   });
+  if (entryWritten) return ENTRY_WRITTEN;
 }
 
 // ---- answers to questions ----------------------------------------------------------------

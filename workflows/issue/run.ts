@@ -13,7 +13,7 @@ import { InputDesk } from '../shared/human-input';
 import { type ShownAttributes, startingAttributes } from './visibility';
 import { personChecks } from '../shared/people';
 import { type Patches, patchesOf } from '../shared/patches';
-import { ISSUE_SHAPE, LOCAL_BOOKKEEPING } from './patches';
+import { ISSUE_SHAPES, LOCAL_BOOKKEEPING } from './patches';
 
 export interface IssueRun {
   readonly input: IssueWorkflowInput;
@@ -111,7 +111,7 @@ function freshState(input: IssueWorkflowInput): CarriedState {
  * first activation, before any await, as its patches must be (shared/patches.ts).
  */
 export function startIssueRun(input: IssueWorkflowInput): IssueRun {
-  const patched = patchesOf(ISSUE_SHAPE);
+  const patched = patchesOf(ISSUE_SHAPES);
   const { policy, issueId, organizationId } = input;
   const activities = issueActivities(policy);
   const state = input.resume ?? freshState(input);

@@ -16,9 +16,10 @@
  * `patched(shape.id)` answers from its history; called later, in a live activation, it would
  * answer true for any run. A run continued as new starts a fresh history, and takes the shape.
  *
- * The next shape: a new `Shape` whose `takes` holds this one's and the patches added since,
- * checked before this one (a run with the newer marker takes it; one with this marker only,
- * this one; one with neither, each patch on its own). Never move a patch out of a shape.
+ * A workflow type's shapes, newest first: a run takes the first whose marker it has (a run
+ * begun on this code, the newest), or, with none, each patch on its own. A new shape's `takes`
+ * holds the previous one's and the patches added since; never move a patch out of a shape,
+ * nor drop a shape while runs begun with it may replay.
  *
  * DETERMINISTIC ZONE: values only from @temporalio/workflow.
  */
@@ -37,9 +38,9 @@ export interface Shape {
 /** The patches of a run that takes each on its own (workflow types without a shape). */
 export const eachOnItsOwn: Patches = (patchId) => patched(patchId);
 
-/** The run's patches; see the contract above. */
-export function patchesOf(shape: Shape): Patches {
-  const shaped = patched(shape.id);
-  if (!shaped) return eachOnItsOwn;
+/** The run's patches, from its workflow type's shapes (newest first); see the contract above. */
+export function patchesOf(shapes: readonly Shape[]): Patches {
+  const shape = shapes.find((candidate) => patched(candidate.id));
+  if (!shape) return eachOnItsOwn;
   return (patchId) => shape.takes.has(patchId) || patched(patchId);
 }

@@ -14,6 +14,7 @@
 import { ApplicationFailure, CancellationScope, log, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../../activities';
 import type { ReviewerCheck } from '../../activities/people';
+import type { NewAuditEvent } from '../../src/db/audit';
 import type { ActionOrigin } from '../../src/identity/acting';
 import type { PersonAction } from '../../src/identity/scopes';
 import { LOCAL_BOOKKEEPING, LOCAL_BOOKKEEPING_OPTIONS } from './activity-options';
@@ -23,6 +24,9 @@ import { eachOnItsOwn, type Patches } from './patches';
 export const AUDIT_TEMPORAL_PATH = 'audit-temporal-path';
 
 type PeopleActivities = Pick<BookkeepingActivities, 'verifyReviewer' | 'recordAuditEvent'>;
+
+/** What a person's action returns when it wrote its accepted audit entry itself (see `perform`). */
+export const ENTRY_WRITTEN = 'entry-written';
 
 export interface PersonActionInput {
   /** Where it says it came from (the API, a webhook); absent for the Temporal UI/CLI. Recorded, not trusted. */
@@ -68,15 +72,10 @@ export function personChecks(
   /** Audit entries being written: the person's action does not wait for them, the run's end does (flush). */
   const writing = new Set<Promise<void>>();
 
-  /**
-   * Writes the entry without holding up the action (an update answers its caller first).
-   * Non-cancellable, so cancelling the run cannot drop an entry; `flush` before the run ends
-   * or continues as new, so none is abandoned.
-   */
-  function audit(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): void {
-    if (!patched(AUDIT_TEMPORAL_PATH)) return;
+  /** The audit entry of an action the workflow received. */
+  function entryOf(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): NewAuditEvent {
     const named = typeof input.person === 'string' && input.person.trim() ? input.person.slice(0, 200) : null;
-    const entry = {
+    return {
       organizationId,
       // Only a person the check accepted is the actor; a refused name is a claim.
       actor: outcome === 'ok' ? named : null,
@@ -93,7 +92,17 @@ export function personChecks(
         ...(outcome === 'refused' && named ? { claimedActor: named } : {}),
         ...(input.origin && typeof input.origin === 'object' ? { origin: input.origin } : {}),
       },
-    } as const;
+    };
+  }
+
+  /**
+   * Writes the entry without holding up the action (an update answers its caller first).
+   * Non-cancellable, so cancelling the run cannot drop an entry; `flush` before the run ends
+   * or continues as new, so none is abandoned.
+   */
+  function audit(input: PersonActionInput, outcome: 'ok' | 'refused', reason: string | null): void {
+    if (!patched(AUDIT_TEMPORAL_PATH)) return;
+    const entry = entryOf(input, outcome, reason);
     const written: Promise<void> = CancellationScope.nonCancellable(() => activities.recordAuditEvent(entry))
       .catch((error: unknown) => log.error('audit entry not written', { action: input.action, error: error instanceof Error ? error.message : String(error) }))
       .finally(() => writing.delete(written));
@@ -106,18 +115,29 @@ export function personChecks(
   }
 
   /**
-   * Runs a person's action. Its outcome is audited when it came through Temporal; a refusal
-   * is rethrown (an update reports it to its caller; a signal's handler drops it).
+   * The entry of `input` accepted, for an action that writes it together with what it records
+   * (an issue's gate decision: issue/people.ts); then the action returns ENTRY_WRITTEN.
+   * Undefined in runs that do not audit.
    */
-  async function perform(input: PersonActionInput, run: () => Promise<void>): Promise<void> {
+  function acceptedEntry(input: PersonActionInput): NewAuditEvent | undefined {
+    return patched(AUDIT_TEMPORAL_PATH) ? entryOf(input, 'ok', null) : undefined;
+  }
+
+  /**
+   * Runs a person's action. Its outcome is audited when it came through Temporal (an accepted
+   * one here unless the action wrote its entry itself); a refusal is rethrown (an update
+   * reports it to its caller; a signal's handler drops it).
+   */
+  async function perform(input: PersonActionInput, run: () => Promise<void | typeof ENTRY_WRITTEN>): Promise<void> {
+    let outcome: void | typeof ENTRY_WRITTEN;
     try {
-      await run();
+      outcome = await run();
     } catch (error) {
       audit(input, 'refused', error instanceof Error ? error.message : String(error));
       throw error;
     }
-    audit(input, 'ok', null);
+    if (outcome !== ENTRY_WRITTEN) audit(input, 'ok', null);
   }
 
-  return { authorize, perform, flush };
+  return { authorize, perform, flush, acceptedEntry };
 }
