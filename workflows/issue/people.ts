@@ -85,7 +85,6 @@ function showRefused(run: IssueRun, kind: RefusedSignal['kind'], person: unknown
   touch(run);
 }
 
-
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 // ---- gate decisions ----------------------------------------------------------------------

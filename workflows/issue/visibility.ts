@@ -13,7 +13,6 @@ import { SEARCH_ATTRIBUTES_ON_CHANGE } from './patches';
 
 const STAGE_COUNT = 5;
 
-
 /** What the Web UI's search attributes hold, as far as this run knows; see `show`. */
 export interface ShownAttributes {
   /** Decided by the first upsert of the run (the patch check). */
