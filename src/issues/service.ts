@@ -225,10 +225,14 @@ export function createIssueService(deps: IssueServiceDeps) {
   }
 
   /** The issue as GET shows it: live while the workflow answers, from Postgres once it has ended. */
-  async function currentView(organizationId: string, issueId: string): Promise<IssueView | undefined> {
+  async function currentView(organizationId: string, issueId: string, readAgain = true): Promise<IssueView | undefined> {
     const row = await readIssue(organizationId, issueId);
     if (!row) return undefined;
     const [live, logs] = await Promise.all([liveProgress(row), listLogs(deps.db, organizationId, issueId, 20)]);
+    // A run records its end in Postgres before its progress says so (issue/index.ts finish). A
+    // live answer that has ended where the row read before it had not: the end landed between
+    // the two, so the row (its result, its summary) is read again, as an ended issue's view is.
+    if (readAgain && live && isTerminal(live.status) && !isTerminal(row.status)) return currentView(organizationId, issueId, false);
     const logLines = logs.map((log) => ({ time: toIso(log.timestamp), level: log.level, message: log.message }));
     if (live?.queued) return { ...toView(row, live, logLines), queuePosition: await queuePosition(row.workflowId) };
     if (live) return toView(row, live, logLines);

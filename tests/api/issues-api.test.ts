@@ -7,6 +7,7 @@ import { checked } from '../support/contract';
 import type { DatabaseHandle } from '../../src/db/client';
 import { addReviewer } from '../../src/db/people';
 import { issueApiKey, revokeApiKey } from '../../src/db/organizations';
+import { recordIssueOutcome } from '../../src/db/issues';
 import { createIssueService } from '../../src/issues/service';
 import { searchAttributes } from '../../workflows/definitions';
 import { statusQuery, decisionUpdate, type IssueProgress } from '../../workflows/definitions';
@@ -207,6 +208,23 @@ describe('issues API', () => {
         expect(await ended.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'the issue has already ended (completed)' } });
       }
       expect(reached).toEqual([workflowId]);
+    });
+
+    it('shows an issue that ends while it is read as ended, with its result from Postgres', async () => {
+      const { id, workflowId } = (await (await post(erpIssue())).json()) as { id: string; workflowId: string };
+      await db.db.update(issues).set({ status: 'awaiting_info' }).where(eq(issues.id, id));
+      // The run ends between the API's read of the row and its status query: Postgres first, then
+      // the progress the query answers (as issue/index.ts finish does).
+      let queries = 0;
+      runs.answerQuery(statusQuery, (run) => {
+        if (run.request.workflowId !== workflowId) return undefined as never;
+        queries += 1;
+        const ending = recordIssueOutcome(db.db, { organizationId, issueId: id }, { status: 'needs_info', summary: 'no answer within 3s', error: null });
+        return ending.then(() => ({ ...runningProgress(id), status: 'needs_info', pending: null })) as unknown as IssueProgress;
+      });
+      const view = (await (await get(`/api/issues/${id}`)).json()) as { status: string; erpStatus: string; result: Record<string, unknown> };
+      expect(view).toMatchObject({ status: 'needs_info', erpStatus: 'FAILED', result: { summary: 'no answer within 3s' } });
+      expect(queries).toBe(1); // read again from Postgres, which says it has ended: no second query
     });
 
     it('shows an issue with the ERP status view', async () => {
