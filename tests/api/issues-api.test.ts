@@ -220,7 +220,7 @@ describe('issues API', () => {
         if (run.request.workflowId !== workflowId) return undefined as never;
         queries += 1;
         const ending = recordIssueOutcome(db.db, { organizationId, issueId: id }, { status: 'needs_info', summary: 'no answer within 3s', error: null });
-        return ending.then(() => ({ ...runningProgress(id), status: 'needs_info', pending: null })) as unknown as IssueProgress;
+        return ending.then((): IssueProgress => ({ ...runningProgress(id), status: 'needs_info', pending: null }));
       });
       const view = (await (await get(`/api/issues/${id}`)).json()) as { status: string; erpStatus: string; result: Record<string, unknown> };
       expect(view).toMatchObject({ status: 'needs_info', erpStatus: 'FAILED', result: { summary: 'no answer within 3s' } });

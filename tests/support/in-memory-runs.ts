@@ -27,8 +27,11 @@ export class InMemoryRuns implements WorkflowRuns {
   private readonly queryAnswers = new Map<string, QueryAnswer>();
   private readonly updateAnswers = new Map<string, UpdateAnswer>();
 
-  /** What a worker answers to `query` (by name) on running runs; `undefined` (or no answer set) is no answer in time. */
-  answerQuery<Result, Args extends unknown[]>(query: QueryDefinition<Result, Args>, answer: (run: FakeRun, ...args: Args) => Result): void {
+  /**
+   * What a worker answers to `query` (by name) on running runs; `undefined` (or no answer set) is
+   * no answer in time. A promise is awaited: what happens while the query is in flight.
+   */
+  answerQuery<Result, Args extends unknown[]>(query: QueryDefinition<Result, Args>, answer: (run: FakeRun, ...args: Args) => Result | Promise<Result>): void {
     this.queryAnswers.set(query.name, answer as QueryAnswer);
   }
 
@@ -57,7 +60,7 @@ export class InMemoryRuns implements WorkflowRuns {
     const run = this.runs.get(workflowId);
     const answer = this.queryAnswers.get(query.name);
     if (!run || run.status !== 'RUNNING' || !answer) return undefined;
-    return answer(run, ...args) as Result;
+    return (await answer(run, ...args)) as Result;
   }
 
   async update<Result, Arg>(workflowId: string, update: UpdateDefinition<Result, [Arg]>, arg: Arg, whenEnded: string): Promise<Result> {

@@ -136,7 +136,7 @@ async function decide(run: IssueRun, decision: Decision, via: InputChannel, acti
       const settlesStatus = inbox.statusWithDecision === 'may';
       // The accepted action's audit entry goes with the decision (refusals are audited by perform).
       const audit = run.patched(AUDIT_WITH_GATE_DECISION) ? people.acceptedEntry(action) : undefined;
-      await people.authorize(decision.reviewer, permission, () => run.activities.localBookkeeping.decideGate({ ...record, action: permission, settlesStatus, ...(audit ? { audit } : {}) }));
+      await people.authorize(decision.reviewer, permission, () => run.activities.localBookkeeping.decideGate({ ...record, action: permission, settlesStatus, audit }));
       entryWritten = audit !== undefined;
       if (progress.pending !== pending) throw refuse('InvalidDecision', `the ${pending.gate} gate closed first`);
       if (settlesStatus) inbox.statusWithDecision = 'written';
