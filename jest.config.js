@@ -9,6 +9,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // The run ends when its tests have: a handle a suite leaked (a worker or a socket its
+  // teardown could not close) fails that suite, and must not hold CI until its time limit.
+  forceExit: true,
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
